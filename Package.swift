@@ -1,0 +1,112 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// One set of settings for every target: Swift 6 language mode, strict concurrency.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "SafeComms",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "safecomms", targets: ["safecomms"]),
+        .library(name: "SafeCommsCore", targets: ["SafeCommsCore"]),
+        .library(name: "SafeCommsImport", targets: ["SafeCommsImport"]),
+        .library(name: "SafeCommsStore", targets: ["SafeCommsStore"]),
+        .library(name: "SafeCommsServer", targets: ["SafeCommsServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // Decisions: pure Swift, no Vapor, Fluent or NIO.
+        .target(
+            name: "SafeCommsCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // Parsers for outside logs: pure Swift.
+        .target(
+            name: "SafeCommsImport",
+            dependencies: ["SafeCommsCore"],
+            swiftSettings: swiftSettings
+        ),
+        // Fluent models, migrations, repositories and the audit chain.
+        .target(
+            name: "SafeCommsStore",
+            dependencies: [
+                "SafeCommsCore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP: routes, controllers, auth, pages, API.
+        .target(
+            name: "SafeCommsServer",
+            dependencies: [
+                "SafeCommsCore",
+                "SafeCommsStore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "Leaf", package: "leaf"),
+                .product(name: "LeafKit", package: "leaf-kit"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "safecomms",
+            dependencies: [
+                "SafeCommsCore",
+                "SafeCommsImport",
+                "SafeCommsStore",
+                "SafeCommsServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SafeCommsCoreTests",
+            dependencies: ["SafeCommsCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SafeCommsStoreTests",
+            dependencies: ["SafeCommsStore", "SafeCommsCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SafeCommsServerTests",
+            dependencies: [
+                "SafeCommsServer",
+                "SafeCommsStore",
+                "SafeCommsCore",
+                .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,87 @@
+import Foundation
+
+/// The signed-in member of staff as the access rules see them.
+public struct Principal: Sendable, Equatable {
+    public let staffID: UUID
+    public let organisationID: UUID
+    public let roles: Set<Role>
+    /// Teams the person works in.
+    public let teamIDs: Set<UUID>
+    /// Teams the person manages (a team manager's line of sight).
+    public let managedTeamIDs: Set<UUID>
+
+    public init(staffID: UUID, organisationID: UUID, roles: Set<Role>, teamIDs: Set<UUID>, managedTeamIDs: Set<UUID>) {
+        self.staffID = staffID
+        self.organisationID = organisationID
+        self.roles = roles
+        self.teamIDs = teamIDs
+        self.managedTeamIDs = managedTeamIDs
+    }
+}
+
+/// Who a case is allocated to.
+public struct CaseAllocation: Sendable, Equatable {
+    public let organisationID: UUID
+    public let teamID: UUID?
+    public let keyWorkerID: UUID?
+
+    public init(organisationID: UUID, teamID: UUID?, keyWorkerID: UUID?) {
+        self.organisationID = organisationID
+        self.teamID = teamID
+        self.keyWorkerID = keyWorkerID
+    }
+}
+
+/// What a route asks to do, independent of any case.
+public enum Permission: String, Sendable, CaseIterable {
+    /// Read the organisation's settings, teams and staff directory.
+    case readDirectory
+    /// Change the organisation's settings, teams, staff accounts and devices.
+    case administer
+    /// Open a new case file.
+    case createCase
+    /// Read the audit trail and verify its chain.
+    case readAudit
+}
+
+/// Least privilege, decided in one place. Every route asks here; nothing else grants access.
+///
+/// - A practitioner sees the cases allocated to them or to a team they work in.
+/// - A team manager also sees every case of the teams they manage.
+/// - The DSL and auditors see every case of their organisation; an auditor changes nothing.
+/// - Administrators and business support run the organisation and the phones; they do not read case files.
+/// - Nobody ever sees another organisation's data.
+public enum AccessPolicy {
+    public static func canRead(_ p: Principal, _ c: CaseAllocation) -> Bool {
+        guard p.organisationID == c.organisationID else { return false }
+        if p.roles.contains(.dsl) || p.roles.contains(.auditor) { return true }
+        if p.roles.contains(.practitioner) || p.roles.contains(.manager) {
+            if let k = c.keyWorkerID, k == p.staffID { return true }
+            if let t = c.teamID, p.teamIDs.contains(t) { return true }
+        }
+        if p.roles.contains(.manager), let t = c.teamID, p.managedTeamIDs.contains(t) { return true }
+        return false
+    }
+
+    /// Record contact, add people and consents, correct records. Reading is a precondition; auditors never write.
+    public static func canWrite(_ p: Principal, _ c: CaseAllocation) -> Bool {
+        guard canRead(p, c) else { return false }
+        return p.roles.contains(.practitioner) || p.roles.contains(.manager) || p.roles.contains(.dsl)
+    }
+
+    public static func can(_ p: Principal, _ permission: Permission) -> Bool {
+        switch permission {
+        case .readDirectory: !p.roles.isEmpty
+        case .administer: p.roles.contains(.admin)
+        case .createCase: p.roles.contains(.manager) || p.roles.contains(.dsl)
+        case .readAudit: p.roles.contains(.auditor) || p.roles.contains(.admin) || p.roles.contains(.dsl)
+        }
+    }
+
+    /// A manager opens cases only for the teams they manage; the DSL for any team of the organisation.
+    public static func canAllocate(_ p: Principal, toTeam teamID: UUID?) -> Bool {
+        if p.roles.contains(.dsl) { return true }
+        guard p.roles.contains(.manager), let teamID else { return false }
+        return p.managedTeamIDs.contains(teamID)
+    }
+}

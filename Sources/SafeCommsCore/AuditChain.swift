@@ -1,0 +1,118 @@
+import Crypto
+import Foundation
+
+/// One link of the tamper-evident audit trail. Each link's hash covers its own fields and the hash of
+/// the link before it, so editing, deleting or reordering any stored link breaks every hash after it.
+public struct AuditLink: Sendable, Equatable {
+    public var sequence: Int64
+    public var atMillis: Int64
+    public var organisationID: UUID?
+    public var actorID: UUID?
+    public var action: String
+    public var entity: String
+    public var entityID: String?
+    public var caseID: UUID?
+    public var source: String?
+    public var detail: String?
+    public var previousHash: String
+    public var hash: String
+
+    public init(
+        sequence: Int64, atMillis: Int64, organisationID: UUID?, actorID: UUID?, action: String, entity: String,
+        entityID: String?, caseID: UUID?, source: String?, detail: String?, previousHash: String, hash: String = ""
+    ) {
+        self.sequence = sequence
+        self.atMillis = atMillis
+        self.organisationID = organisationID
+        self.actorID = actorID
+        self.action = action
+        self.entity = entity
+        self.entityID = entityID
+        self.caseID = caseID
+        self.source = source
+        self.detail = detail
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+
+    /// The hash this link must carry. Fields are length-prefixed so no two different links share an input.
+    public func computedHash() -> String {
+        var hasher = SHA256()
+        func put(_ s: String?) {
+            let bytes = Array((s ?? "\u{0}").utf8)
+            hasher.update(data: Array("\(bytes.count):".utf8))
+            hasher.update(data: bytes)
+        }
+        put(String(sequence))
+        put(String(atMillis))
+        put(organisationID?.uuidString)
+        put(actorID?.uuidString)
+        put(action)
+        put(entity)
+        put(entityID)
+        put(caseID?.uuidString)
+        put(source)
+        put(detail)
+        put(previousHash)
+        return hasher.finalize().map { byte in
+            let h = String(byte, radix: 16)
+            return byte < 16 ? "0" + h : h
+        }.joined()
+    }
+
+    /// Seals a new link onto the chain.
+    public func sealed() -> AuditLink {
+        var copy = self
+        copy.hash = computedHash()
+        return copy
+    }
+}
+
+/// Verifies the audit trail link by link, in constant memory.
+public struct AuditChainVerifier: Sendable {
+    /// The hash the first link points back to.
+    public static let genesis = String(repeating: "0", count: 64)
+
+    public enum Break: Error, Equatable, Sendable, CustomStringConvertible {
+        /// A link's content does not match its own hash: it was edited.
+        case alteredLink(sequence: Int64)
+        /// A link does not point at the hash of the link before it: something was removed, inserted or reordered.
+        case brokenPointer(sequence: Int64, expected: String, found: String)
+        /// Sequence numbers jump or go back: a link was removed or reordered.
+        case sequenceGap(after: Int64, found: Int64)
+
+        public var description: String {
+            switch self {
+            case .alteredLink(let s): "link \(s) was altered: its content no longer matches its hash"
+            case .brokenPointer(let s, let e, let f):
+                "link \(s) points at \(f.prefix(12))… but the link before it hashes to \(e.prefix(12))…: a link was removed, inserted or reordered"
+            case .sequenceGap(let a, let f): "after link \(a) comes link \(f): a link was removed or reordered"
+            }
+        }
+    }
+
+    private var lastHash = AuditChainVerifier.genesis
+    private var lastSequence: Int64 = 0
+    public private(set) var checked = 0
+
+    public init() {}
+
+    /// The hash of the last verified link (publish it elsewhere to detect truncation of the tail).
+    public var head: String { lastHash }
+
+    /// Feed links in stored order (by sequence ascending); throws at the first broken link.
+    public mutating func check(_ link: AuditLink) throws(Break) {
+        if link.sequence != lastSequence + 1 {
+            throw .sequenceGap(after: lastSequence, found: link.sequence)
+        }
+        if link.previousHash != lastHash {
+            throw .brokenPointer(sequence: link.sequence, expected: lastHash, found: link.previousHash)
+        }
+        if link.computedHash() != link.hash {
+            throw .alteredLink(sequence: link.sequence)
+        }
+        lastHash = link.hash
+        lastSequence = link.sequence
+        checked += 1
+    }
+}

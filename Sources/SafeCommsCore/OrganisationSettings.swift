@@ -1,0 +1,39 @@
+import Foundation
+
+/// What a policy leaves open and the organisation decides (DESIGN.md: settings belong to the
+/// organisation, not the pack).
+public struct OrganisationSettings: Codable, Equatable, Sendable {
+    public var officeHours: OfficeHours
+    /// The emergency duty team, who take calls out of hours (COV-4).
+    public var emergencyDutyTeamNumber: String?
+    /// E-mail domains that count as the organisation's own (LIN-14: anything else is external).
+    public var workEmailDomains: [String]
+    /// Hours within which voicemail must be picked up (LIN-5).
+    public var voicemailPickupHours: Int
+    /// Date after which the WhatsApp permission lapses unless renewed (WA-1: "reviewed").
+    public var whatsappReviewDate: String?
+
+    public init(
+        officeHours: OfficeHours = .standard, emergencyDutyTeamNumber: String? = nil, workEmailDomains: [String] = [],
+        voicemailPickupHours: Int = 24, whatsappReviewDate: String? = nil
+    ) {
+        self.officeHours = officeHours
+        self.emergencyDutyTeamNumber = emergencyDutyTeamNumber
+        self.workEmailDomains = workEmailDomains
+        self.voicemailPickupHours = voicemailPickupHours
+        self.whatsappReviewDate = whatsappReviewDate
+    }
+
+    public static let standard = OrganisationSettings()
+
+    public func validate() throws(ValidationError) {
+        try officeHours.validate()
+        if let n = emergencyDutyTeamNumber { _ = try PhoneNumber(parsing: n, field: "emergency_duty_team_number") }
+        guard (1...168).contains(voicemailPickupHours) else {
+            throw ValidationError(field: "voicemail_pickup_hours", reason: "must be between 1 and 168 hours")
+        }
+        for (i, d) in workEmailDomains.enumerated() where !d.contains(".") || d.contains("@") || d.contains(" ") {
+            throw ValidationError(field: "work_email_domains[\(i)]", reason: "'\(d)' is not a domain such as coventry.gov.uk")
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Vapor
+
+/// Synchroniser-token CSRF protection for every page form: the session holds a random token, each form
+/// carries it in a hidden `csrf` field, and a POST without the matching token is refused. (The API uses
+/// bearer tokens, which a browser never sends by itself, so it needs none.)
+enum CSRF {
+    static let field = "csrf"
+
+    /// The session's token, created on first use.
+    static func token(for req: Request) -> String {
+        if let t = req.session.data[field] { return t }
+        var rng = SystemRandomNumberGenerator()
+        let t = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
+        req.session.data[field] = t
+        return t
+    }
+}
+
+struct CSRFMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if request.method == .POST {
+            let sent = try? request.content.get(String.self, at: CSRF.field)
+            guard let expected = request.session.data[CSRF.field], let sent, constantTimeEqual(sent, expected) else {
+                throw Abort(.forbidden, reason: "the form expired or did not come from SafeComms; reload the page and try again")
+            }
+        }
+        return try await next.respond(to: request)
+    }
+
+    private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

@@ -1,0 +1,28 @@
+import Fluent
+import SafeCommsCore
+import SafeCommsStore
+import Vapor
+
+/// Finds the case a route names and applies the access rules. A case the caller may not see, or one
+/// in another organisation, is answered 404 so its existence is not revealed.
+enum CaseAccess {
+    enum Need { case read, write }
+
+    static func load(_ req: Request, _ need: Need, parameter: String = "caseID") async throws -> (CaseFile, Principal) {
+        let p = try await req.principal()
+        guard let raw = req.parameters.get(parameter), let id = UUID(uuidString: raw) else {
+            throw ValidationError(field: parameter, reason: "is not a case id (a UUID)")
+        }
+        guard let c = try await CaseFile.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID).first(),
+            AccessPolicy.canRead(p, c.allocation)
+        else { throw Abort(.notFound, reason: "no case \(raw) that you can see") }
+        if need == .write, !AccessPolicy.canWrite(p, c.allocation) {
+            throw Abort(.forbidden, reason: "your role can read this case but not change it")
+        }
+        return (c, p)
+    }
+}
+
+extension CaseFile {
+    var allocation: CaseAllocation { CaseAllocation(organisationID: organisationID, teamID: teamID, keyWorkerID: keyWorkerID) }
+}

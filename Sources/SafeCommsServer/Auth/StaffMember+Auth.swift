@@ -1,0 +1,29 @@
+import Fluent
+import SafeCommsStore
+import Vapor
+
+extension StaffMember: Authenticatable {}
+
+extension StaffMember: ModelSessionAuthenticatable {}
+
+/// Signs in a machine client by its bearer token. Only active staff with an unrevoked token pass.
+struct TokenAuthenticator: AsyncBearerAuthenticator {
+    func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
+        let hash = APITokens.hash(bearer.token)
+        guard let token = try await APIToken.query(on: request.db).filter(\.$tokenHash == hash).filter(\.$revokedAt == nil).first(),
+            let staff = try await StaffMember.find(token.staffID, on: request.db), staff.active
+        else { return }
+        request.auth.login(staff)
+    }
+}
+
+/// Ends the session of a member of staff who was deactivated after signing in.
+struct ActiveStaffMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let staff = request.auth.get(StaffMember.self), !staff.active {
+            request.auth.logout(StaffMember.self)
+            request.session.destroy()
+        }
+        return try await next.respond(to: request)
+    }
+}

@@ -1,0 +1,81 @@
+import Fluent
+import Foundation
+import SafeCommsCore
+import SafeCommsStore
+import Vapor
+
+/// `/api/v1/cases`: the cases a member of staff may see, opening a case, and reading one.
+struct CaseController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let cases = routes.grouped("cases")
+        cases.get(use: list)
+        cases.post(use: create)
+        cases.get(":caseID", use: show)
+    }
+
+    func list(req: Request) async throws -> [CaseDTO] {
+        let p = try await req.principal()
+        return try await Self.visibleCases(for: p, on: req.db).map(CaseDTO.init)
+    }
+
+    /// The cases `p` may see, by reference. The SQL narrows; `AccessPolicy` has the last word.
+    static func visibleCases(for p: Principal, on db: any Database) async throws -> [CaseFile] {
+        let q = CaseFile.query(on: db).filter(\.$organisationID == p.organisationID)
+        let everything = p.roles.contains(.dsl) || p.roles.contains(.auditor)
+        if !everything {
+            guard p.roles.contains(.practitioner) || p.roles.contains(.manager) else { return [] }
+            let teams = Array(p.teamIDs.union(p.roles.contains(.manager) ? p.managedTeamIDs : []))
+            q.group(.or) { or in
+                or.filter(\.$keyWorkerID == p.staffID)
+                if !teams.isEmpty { or.filter(\.$teamID ~~ teams) }
+            }
+        }
+        return try await q.sort(\.$reference).all().filter { AccessPolicy.canRead(p, $0.allocation) }
+    }
+
+    func create(req: Request) async throws -> Response {
+        let p = try await req.require(.createCase)
+        let input = try req.content.decode(CaseInput.self)
+        var problems: [ValidationError] = []
+        do { try requireText(input.reference, field: "reference", max: 50) } catch { problems.append(error) }
+        do { try requireText(input.displayName, field: "display_name", max: 100) } catch { problems.append(error) }
+        do { _ = try CaseStatus.parse(input.status, field: "status") } catch { problems.append(error) }
+        if let d = input.openedOn { do { try validateDay(d, field: "opened_on") } catch { problems.append(error) } }
+        try ValidationErrors(problems).throwIfAny()
+        if let t = input.teamId, try await Team.query(on: req.db).filter(\.$id == t).filter(\.$organisationID == p.organisationID).first() == nil {
+            throw ValidationError(field: "team_id", reason: "no team \(t) in your organisation")
+        }
+        guard AccessPolicy.canAllocate(p, toTeam: input.teamId) else {
+            throw Abort(.forbidden, reason: "you can open cases only for the teams you manage")
+        }
+        if let k = input.keyWorkerId, try await StaffMember.query(on: req.db).filter(\.$id == k).filter(\.$organisationID == p.organisationID).first() == nil {
+            throw ValidationError(field: "key_worker_id", reason: "no member of staff \(k) in your organisation")
+        }
+        if try await CaseFile.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$reference == input.reference).first() != nil {
+            throw ValidationError(field: "reference", reason: "a case with reference '\(input.reference)' already exists")
+        }
+        let c = CaseFile(
+            organisationID: p.organisationID, teamID: input.teamId, keyWorkerID: input.keyWorkerId, reference: input.reference,
+            displayName: input.displayName, status: input.status, inCrisis: input.inCrisis ?? false,
+            openedOn: input.openedOn ?? Self.today())
+        c.id = UUID()
+        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+            try await c.create(on: tx)
+            return ((), [AuditEntry(action: "case.create", entity: "case", entityID: c.id?.uuidString, caseID: c.id)])
+        }
+        return try await CaseDTO(c).encodeResponse(status: .created, for: req)
+    }
+
+    func show(req: Request) async throws -> CaseDTO {
+        let (c, _) = try await CaseAccess.load(req, .read)
+        try await AuditLog.record([AuditEntry(action: "case.read", entity: "case", entityID: c.id?.uuidString, caseID: c.id)], try req.auditContext(), on: req.db)
+        return CaseDTO(c)
+    }
+
+    static func today() -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/London")!
+        let c = calendar.dateComponents([.year, .month, .day], from: Date())
+        return BankHolidays.Day(c.year!, c.month!, c.day!).description
+    }
+}

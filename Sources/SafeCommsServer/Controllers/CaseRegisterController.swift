@@ -1,0 +1,122 @@
+import Fluent
+import Foundation
+import SafeCommsCore
+import SafeCommsStore
+import Vapor
+
+/// The people on a case, its consents and its number-sharing decisions (COV-3, PD-1.3, WNL-6.3.x).
+struct CaseRegisterController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let c = routes.grouped("cases", ":caseID")
+        c.get("people", use: listPeople)
+        c.post("people", use: addPerson)
+        c.get("consents", use: listConsents)
+        c.post("consents", use: addConsent)
+        c.get("number-sharing", use: listSharing)
+        c.post("number-sharing", use: addSharing)
+    }
+
+    func listPeople(req: Request) async throws -> [PersonDTO] {
+        let (c, _) = try await CaseAccess.load(req, .read)
+        try await readAudit(req, c, "people")
+        return try await CasePerson.query(on: req.db).filter(\.$caseID == c.requireID()).sort(\.$name).all().map(PersonDTO.init)
+    }
+
+    func addPerson(req: Request) async throws -> Response {
+        let (c, p) = try await CaseAccess.load(req, .write)
+        let input = try req.content.decode(PersonInput.self)
+        var problems: [ValidationError] = []
+        do { _ = try PersonRole.parse(input.role, field: "role") } catch { problems.append(error) }
+        do { try requireText(input.name, field: "name", max: 200) } catch { problems.append(error) }
+        if let d = input.dateOfBirth { do { try validateDay(d, field: "date_of_birth") } catch { problems.append(error) } }
+        var phone: String?
+        if let raw = input.phone, !raw.isEmpty { do { phone = try PhoneNumber(parsing: raw, field: "phone").e164 } catch { problems.append(error) } }
+        if let e = input.email, !e.isEmpty, !Self.plausibleEmail(e) { problems.append(.init(field: "email", reason: "'\(e)' is not an e-mail address")) }
+        try ValidationErrors(problems).throwIfAny()
+        let person = CasePerson(
+            organisationID: p.organisationID, caseID: try c.requireID(), role: input.role, name: input.name, aliases: input.aliases ?? [],
+            dateOfBirth: input.dateOfBirth, address: input.address, postcode: input.postcode, phone: phone, email: input.email?.lowercased())
+        person.id = UUID()
+        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+            try await person.create(on: tx)
+            return ((), [AuditEntry(action: "person.create", entity: "case_person", entityID: person.id?.uuidString, caseID: c.id)])
+        }
+        return try await PersonDTO(person).encodeResponse(status: .created, for: req)
+    }
+
+    func listConsents(req: Request) async throws -> [ConsentDTO] {
+        let (c, _) = try await CaseAccess.load(req, .read)
+        try await readAudit(req, c, "consents")
+        return try await Consent.query(on: req.db).filter(\.$caseID == c.requireID()).sort(\.$givenOn).all().map(ConsentDTO.init)
+    }
+
+    func addConsent(req: Request) async throws -> Response {
+        let (c, p) = try await CaseAccess.load(req, .write)
+        let input = try req.content.decode(ConsentInput.self)
+        var problems: [ValidationError] = []
+        do { _ = try ConsentKind.parse(input.kind, field: "kind") } catch { problems.append(error) }
+        if let ch = input.channel { do { _ = try SafeCommsCore.Channel.parse(ch, field: "channel") } catch { problems.append(error) } }
+        do { try requireText(input.givenBy, field: "given_by", max: 200) } catch { problems.append(error) }
+        do { try requireText(input.reason, field: "reason", max: 2000) } catch { problems.append(error) }
+        do { try validateDay(input.givenOn, field: "given_on") } catch { problems.append(error) }
+        try ValidationErrors(problems).throwIfAny()
+        try await requirePerson(input.personId, on: c, req)
+        let consent = Consent(
+            organisationID: p.organisationID, caseID: try c.requireID(), personID: input.personId, recordedByID: p.staffID, kind: input.kind,
+            channel: input.channel, givenBy: input.givenBy, reason: input.reason, givenOn: input.givenOn)
+        consent.id = UUID()
+        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+            try await consent.create(on: tx)
+            return ((), [AuditEntry(action: "consent.create", entity: "consent", entityID: consent.id?.uuidString, caseID: c.id, detail: input.kind)])
+        }
+        return try await ConsentDTO(consent).encodeResponse(status: .created, for: req)
+    }
+
+    func listSharing(req: Request) async throws -> [NumberSharingDTO] {
+        let (c, _) = try await CaseAccess.load(req, .read)
+        try await readAudit(req, c, "number-sharing")
+        return try await NumberSharing.query(on: req.db).filter(\.$caseID == c.requireID()).sort(\.$decidedOn).all().map(NumberSharingDTO.init)
+    }
+
+    func addSharing(req: Request) async throws -> Response {
+        let (c, p) = try await CaseAccess.load(req, .write)
+        let input = try req.content.decode(NumberSharingInput.self)
+        var problems: [ValidationError] = []
+        var number = ""
+        do { number = try PhoneNumber(parsing: input.number, field: "number").e164 } catch { problems.append(error) }
+        do { try requireText(input.reason, field: "reason", max: 2000) } catch { problems.append(error) }
+        do { try validateDay(input.decidedOn, field: "decided_on") } catch { problems.append(error) }
+        try ValidationErrors(problems).throwIfAny()
+        try await requirePerson(input.personId, on: c, req)
+        if let m = input.managerAgreedById,
+            try await StaffMember.query(on: req.db).filter(\.$id == m).filter(\.$organisationID == p.organisationID).first() == nil
+        {
+            throw ValidationError(field: "manager_agreed_by_id", reason: "no member of staff \(m) in your organisation")
+        }
+        let row = NumberSharing(
+            organisationID: p.organisationID, caseID: try c.requireID(), staffID: p.staffID, personID: input.personId,
+            managerAgreedByID: input.managerAgreedById, shared: input.shared, number: number, reason: input.reason, decidedOn: input.decidedOn)
+        row.id = UUID()
+        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+            try await row.create(on: tx)
+            return ((), [AuditEntry(action: input.shared ? "number.shared" : "number.not_shared", entity: "number_sharing", entityID: row.id?.uuidString, caseID: c.id)])
+        }
+        return try await NumberSharingDTO(row).encodeResponse(status: .created, for: req)
+    }
+
+    private func requirePerson(_ id: UUID?, on c: CaseFile, _ req: Request) async throws {
+        guard let id else { return }
+        if try await CasePerson.query(on: req.db).filter(\.$id == id).filter(\.$caseID == c.requireID()).first() == nil {
+            throw ValidationError(field: "person_id", reason: "no person \(id) on this case")
+        }
+    }
+
+    private func readAudit(_ req: Request, _ c: CaseFile, _ what: String) async throws {
+        try await AuditLog.record([AuditEntry(action: "case.read", entity: "case", entityID: c.id?.uuidString, caseID: c.id, detail: what)], try req.auditContext(), on: req.db)
+    }
+
+    static func plausibleEmail(_ e: String) -> Bool {
+        let parts = e.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !e.contains(" ")
+    }
+}

@@ -1,0 +1,150 @@
+import Fluent
+import Foundation
+import SafeCommsCore
+import SafeCommsStore
+import Vapor
+
+/// The organisation, its teams, staff and devices. Everyone reads the directory; administrators change it.
+struct DirectoryController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("me", use: me)
+        routes.get("organisation", use: organisation)
+        routes.patch("organisation", use: updateSettings)
+        routes.get("teams", use: teams)
+        routes.post("teams", use: createTeam)
+        routes.get("staff", use: staff)
+        routes.post("staff", use: createStaff)
+        routes.get("devices", use: devices)
+        routes.post("devices", use: createDevice)
+    }
+
+    func me(req: Request) async throws -> MeDTO {
+        let p = try await req.principal()
+        return MeDTO(staff: StaffDTO(try req.staff()), organisationId: p.organisationID, managedTeamIds: p.managedTeamIDs.sorted { $0.uuidString < $1.uuidString })
+    }
+
+    func organisation(req: Request) async throws -> OrganisationDTO {
+        let p = try await req.require(.readDirectory)
+        guard let org = try await Organisation.find(p.organisationID, on: req.db) else { throw Abort(.notFound) }
+        return OrganisationDTO(id: org.id, name: org.name, settings: org.settings)
+    }
+
+    /// Replaces the organisation's settings (office hours, time zone, numbers, domains).
+    func updateSettings(req: Request) async throws -> OrganisationDTO {
+        let p = try await req.require(.administer)
+        let settings = try req.content.decode(OrganisationSettings.self)
+        try settings.validate()
+        guard let org = try await Organisation.find(p.organisationID, on: req.db) else { throw Abort(.notFound) }
+        org.settings = settings
+        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+            try await org.save(on: tx)
+            return ((), [AuditEntry(action: "organisation.settings", entity: "organisation", entityID: org.id?.uuidString)])
+        }
+        return OrganisationDTO(id: org.id, name: org.name, settings: org.settings)
+    }
+
+    func teams(req: Request) async throws -> [TeamDTO] {
+        let p = try await req.require(.readDirectory)
+        return try await Team.query(on: req.db).filter(\.$organisationID == p.organisationID).sort(\.$name).all().map(TeamDTO.init)
+    }
+
+    func createTeam(req: Request) async throws -> Response {
+        let p = try await req.require(.administer)
+        let input = try req.content.decode(TeamInput.self)
+        try requireText(input.name, field: "name", max: 100)
+        let hunt = try input.huntGroupNumber.map { try PhoneNumber(parsing: $0, field: "hunt_group_number").e164 }
+        let landline = try input.coveredLandline.map { try PhoneNumber(parsing: $0, field: "covered_landline").e164 }
+        try await requireStaff(input.managerId, field: "manager_id", p, req)
+        if try await Team.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$name == input.name).first() != nil {
+            throw ValidationError(field: "name", reason: "a team called '\(input.name)' already exists")
+        }
+        let team = Team(organisationID: p.organisationID, name: input.name, managerID: input.managerId, huntGroupNumber: hunt, coveredLandline: landline)
+        team.id = UUID()
+        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+            try await team.create(on: tx)
+            return ((), [AuditEntry(action: "team.create", entity: "team", entityID: team.id?.uuidString)])
+        }
+        return try await TeamDTO(team).encodeResponse(status: .created, for: req)
+    }
+
+    func staff(req: Request) async throws -> [StaffDTO] {
+        let p = try await req.require(.readDirectory)
+        return try await StaffMember.query(on: req.db).filter(\.$organisationID == p.organisationID).sort(\.$name).all().map(StaffDTO.init)
+    }
+
+    func createStaff(req: Request) async throws -> Response {
+        let p = try await req.require(.administer)
+        let input = try req.content.decode(StaffInput.self)
+        var problems: [ValidationError] = []
+        do { try requireText(input.name, field: "name", max: 200) } catch { problems.append(error) }
+        if !CaseRegisterController.plausibleEmail(input.email) { problems.append(.init(field: "email", reason: "'\(input.email)' is not an e-mail address")) }
+        if input.password.count < 12 { problems.append(.init(field: "password", reason: "must be at least 12 characters")) }
+        if input.roles.isEmpty { problems.append(.init(field: "roles", reason: "at least one role is required")) }
+        var roles: Set<Role> = []
+        for (i, r) in input.roles.enumerated() {
+            do { roles.insert(try Role.parse(r, field: "roles[\(i)]")) } catch { problems.append(error) }
+        }
+        var mobile: String?
+        if let m = input.workMobile { do { mobile = try PhoneNumber(parsing: m, field: "work_mobile").e164 } catch { problems.append(error) } }
+        try ValidationErrors(problems).throwIfAny()
+        if let t = input.teamId, try await Team.query(on: req.db).filter(\.$id == t).filter(\.$organisationID == p.organisationID).first() == nil {
+            throw ValidationError(field: "team_id", reason: "no team \(t) in your organisation")
+        }
+        try await requireStaff(input.lineManagerId, field: "line_manager_id", p, req)
+        if try await StaffMember.query(on: req.db).filter(\.$email == input.email.lowercased()).first() != nil {
+            throw ValidationError(field: "email", reason: "an account with this e-mail address already exists")
+        }
+        let hash = try await req.password.async.hash(input.password)
+        let s = StaffMember(
+            organisationID: p.organisationID, teamID: input.teamId, lineManagerID: input.lineManagerId, name: input.name, email: input.email,
+            passwordHash: hash, roles: roles, jobTitle: input.jobTitle, workMobile: mobile)
+        s.id = UUID()
+        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+            try await s.create(on: tx)
+            return ((), [AuditEntry(action: "staff.create", entity: "staff", entityID: s.id?.uuidString, detail: s.rolesText)])
+        }
+        return try await StaffDTO(s).encodeResponse(status: .created, for: req)
+    }
+
+    func devices(req: Request) async throws -> [DeviceDTO] {
+        let p = try await req.require(.readDirectory)
+        return try await Device.query(on: req.db).filter(\.$organisationID == p.organisationID).sort(\.$address).all().map(DeviceDTO.init)
+    }
+
+    func createDevice(req: Request) async throws -> Response {
+        let p = try await req.require(.administer)
+        let input = try req.content.decode(DeviceInput.self)
+        let kind = try DeviceKind.parse(input.kind, field: "kind")
+        let address: String
+        switch kind {
+        case .workEmail, .personalEmail:
+            guard CaseRegisterController.plausibleEmail(input.address) else {
+                throw ValidationError(field: "address", reason: "'\(input.address)' is not an e-mail address")
+            }
+            address = input.address.lowercased()
+        default:
+            address = try PhoneNumber(parsing: input.address, field: "address").e164
+        }
+        try await requireStaff(input.holderId, field: "holder_id", p, req)
+        if try await Device.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$address == address).first() != nil {
+            throw ValidationError(field: "address", reason: "a device with this number or address is already registered")
+        }
+        let d = Device(
+            organisationID: p.organisationID, holderID: input.holderId, kind: kind.rawValue, address: address,
+            callerIDWithheld: input.callerIdWithheld ?? true, voicemailEnabled: input.voicemailEnabled ?? true,
+            whatsappEnabled: input.whatsappEnabled ?? false)
+        d.id = UUID()
+        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+            try await d.create(on: tx)
+            return ((), [AuditEntry(action: "device.create", entity: "device", entityID: d.id?.uuidString)])
+        }
+        return try await DeviceDTO(d).encodeResponse(status: .created, for: req)
+    }
+
+    private func requireStaff(_ id: UUID?, field: String, _ p: Principal, _ req: Request) async throws {
+        guard let id else { return }
+        if try await StaffMember.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID).first() == nil {
+            throw ValidationError(field: field, reason: "no member of staff \(id) in your organisation")
+        }
+    }
+}

@@ -1,0 +1,252 @@
+import Fluent
+import Foundation
+import SafeCommsCore
+import SafeCommsStore
+import Vapor
+
+/// Fills an empty store with a believable demo organisation: three teams with hunt groups, staff in
+/// every role, work mobiles and desk phones, 50 cases across every status with their people and
+/// consents, and four months of contact. Names are invented; numbers are from Ofcom's drama ranges.
+struct DemoSeeder {
+    let app: Application
+    static let organisationName = "Northbridge Borough Council (demo)"
+
+    struct SignIn: Sendable {
+        var role: String
+        var name: String
+        var email: String
+        var password: String
+        var sees: String
+    }
+
+    struct StaffSpec {
+        var name: String
+        var email: String
+        var roles: Set<Role>
+        var team: Int?
+        var title: String
+    }
+
+    static let staffSpecs: [StaffSpec] = [
+        .init(name: "Priya Shah", email: "priya.shah", roles: [.practitioner], team: 0, title: "Social worker"),
+        .init(name: "Tom Reid", email: "tom.reid", roles: [.practitioner], team: 0, title: "Social worker"),
+        .init(name: "Amara Okafor", email: "amara.okafor", roles: [.practitioner], team: 1, title: "Social worker"),
+        .init(name: "Ben Lewis", email: "ben.lewis", roles: [.practitioner], team: 1, title: "Social worker"),
+        .init(name: "Chloe Evans", email: "chloe.evans", roles: [.practitioner], team: 2, title: "Family support worker"),
+        .init(name: "Dan Hughes", email: "dan.hughes", roles: [.manager], team: 0, title: "Team manager"),
+        .init(name: "Sarah Collins", email: "sarah.collins", roles: [.manager], team: 1, title: "Team manager"),
+        .init(name: "Helen Ward", email: "helen.ward", roles: [.dsl], team: nil, title: "Designated safeguarding lead"),
+        .init(name: "Jo Patel", email: "jo.patel", roles: [.businessSupport], team: nil, title: "Business support officer"),
+        .init(name: "Alex Morgan", email: "alex.morgan", roles: [.admin], team: nil, title: "Systems administrator"),
+        .init(name: "Ruth Evans", email: "ruth.evans", roles: [.auditor], team: nil, title: "Information governance officer"),
+    ]
+    static let domain = "northbridge.example.gov.uk"
+
+    /// Seeds when the store is empty; when the demo organisation already exists its sign-ins get new
+    /// passwords so the printed table always works. A store holding any other organisation is refused.
+    func run() async throws -> [SignIn] {
+        let db = app.db
+        let orgs = try await Organisation.query(on: db).all()
+        if let existing = orgs.first(where: { $0.name == Self.organisationName }) {
+            return try await resetPasswords(existing)
+        }
+        guard orgs.isEmpty else {
+            throw RunnerError("--demo needs an empty data directory; this store already holds a real organisation")
+        }
+        return try await seed()
+    }
+
+    private func password(_ rng: inout SystemRandomNumberGenerator) -> String {
+        let words = ["amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "harbour", "island", "juniper", "kestrel", "lantern", "meadow", "nettle", "orchard", "pebble"]
+        return (0..<3).map { _ in words.randomElement(using: &rng)! }.joined(separator: "-") + "-" + String(Int.random(in: 10...99, using: &rng))
+    }
+
+    private func resetPasswords(_ org: Organisation) async throws -> [SignIn] {
+        var rng = SystemRandomNumberGenerator()
+        var out: [SignIn] = []
+        for spec in Self.staffSpecs {
+            guard let s = try await StaffMember.query(on: app.db).filter(\.$email == "\(spec.email)@\(Self.domain)").first() else { continue }
+            let pw = password(&rng)
+            s.passwordHash = try await app.password.async.hash(pw)
+            try await AuditLog.transaction(on: app.db, AuditContext(organisationID: org.id, actorID: nil, source: "demo")) { tx in
+                try await s.save(on: tx)
+                return ((), [AuditEntry(action: "staff.password_reset", entity: "staff", entityID: s.id?.uuidString)])
+            }
+            out.append(signIn(spec, pw))
+        }
+        return out
+    }
+
+    private func signIn(_ spec: StaffSpec, _ pw: String) -> SignIn {
+        let role = spec.roles.sorted().map(\.rawValue).joined(separator: ",")
+        let sees: String =
+            switch spec.roles.first! {
+            case .practitioner: "cases of their team"
+            case .manager: "cases of the team they manage"
+            case .dsl: "every case (reads and writes)"
+            case .auditor: "every case, read only"
+            case .admin: "settings, teams, staff, devices; no cases"
+            case .businessSupport: "directory only; no cases"
+            }
+        return SignIn(role: role, name: spec.name, email: "\(spec.email)@\(Self.domain)", password: pw, sees: sees)
+    }
+
+    private func seed() async throws -> [SignIn] {
+        let db = app.db
+        var rng = DemoRandom(seed: 20_261_122)
+        var pwRng = SystemRandomNumberGenerator()
+        let ctx = AuditContext(organisationID: nil, actorID: nil, source: "demo")
+        let org = Organisation(
+            name: Self.organisationName,
+            settings: OrganisationSettings(
+                emergencyDutyTeamNumber: "+441632960999", workEmailDomains: [Self.domain], whatsappReviewDate: "2027-03-31"))
+        org.id = UUID()
+        let orgID = org.id!
+        let teamNames = [("Children in Care Team", "+441632960100"), ("Child Protection Team", "+441632960200"), ("Early Help Team", "+441632960300")]
+        let teams = teamNames.map { Team(id: UUID(), organisationID: orgID, name: $0.0, huntGroupNumber: $0.1, coveredLandline: $0.1) }
+        var staff: [StaffMember] = []
+        var signIns: [SignIn] = []
+        for (i, spec) in Self.staffSpecs.enumerated() {
+            let pw = password(&pwRng)
+            let mobile = "+4477009001\(String(format: "%02d", i))"
+            let s = StaffMember(
+                id: UUID(), organisationID: orgID, teamID: spec.team.map { teams[$0].id! }, name: spec.name, email: "\(spec.email)@\(Self.domain)",
+                passwordHash: try await app.password.async.hash(pw), roles: spec.roles, jobTitle: spec.title, workMobile: mobile)
+            staff.append(s)
+            signIns.append(signIn(spec, pw))
+        }
+        teams[0].managerID = staff[5].id
+        teams[1].managerID = staff[6].id
+        teams[2].managerID = staff[6].id
+        for s in staff where s.roles.contains(.practitioner) {
+            s.lineManagerID = s.teamID == teams[0].id ? staff[5].id : staff[6].id
+        }
+        var devices: [Device] = []
+        for (i, s) in staff.enumerated() where !s.roles.contains(.auditor) {
+            devices.append(Device(id: UUID(), organisationID: orgID, holderID: s.id, kind: DeviceKind.workMobile.rawValue, address: s.workMobile!, whatsappEnabled: i < 5))
+            devices.append(Device(id: UUID(), organisationID: orgID, holderID: s.id, kind: DeviceKind.deskPhone.rawValue, address: "+44163296\(String(format: "%04d", 1000 + i))"))
+        }
+        let practitioners = staff.filter { $0.roles.contains(.practitioner) }
+        let (cases, people, consents) = makeCases(orgID: orgID, teams: teams, practitioners: practitioners, rng: &rng)
+        let allStaff = staff, allDevices = devices
+        try await AuditLog.transaction(on: db, ctx) { tx in
+            try await org.create(on: tx)
+            for t in teams { try await t.create(on: tx) }
+            for s in allStaff { try await s.create(on: tx) }
+            try await allDevices.create(on: tx)
+            try await cases.create(on: tx)
+            try await people.create(on: tx)
+            try await consents.create(on: tx)
+            var entries = [AuditEntry(action: "demo.seed", entity: "organisation", entityID: orgID.uuidString)]
+            entries += cases.map { AuditEntry(action: "case.create", entity: "case", entityID: $0.id?.uuidString, caseID: $0.id) }
+            return ((), entries)
+        }
+        let records = makeRecords(org: org, cases: cases, people: people, devices: devices, rng: &rng)
+        try await CommunicationRepository.insert(records, AuditContext(organisationID: orgID, actorID: nil, source: "demo"), on: db)
+        return signIns
+    }
+
+    private func makeCases(orgID: UUID, teams: [Team], practitioners: [StaffMember], rng: inout DemoRandom) -> ([CaseFile], [CasePerson], [Consent]) {
+        let first = ["Aisha", "Bailey", "Callum", "Daisy", "Ellis", "Freya", "George", "Harper", "Isaac", "Jade", "Kai", "Lily", "Mason", "Nia", "Oscar", "Poppy", "Reece", "Skye", "Tyler", "Zara"]
+        let last = ["Atkinson", "Brennan", "Clarke", "Doyle", "Ellison", "Fletcher", "Gallagher", "Hussain", "Iqbal", "Jennings", "Kowalski", "Lambert", "Mensah", "Nowak", "O'Connor", "Pearson"]
+        let streets = ["Mill Lane", "Station Road", "Church Street", "Park Avenue", "Victoria Road", "Queens Drive"]
+        let statuses: [CaseStatus] = [.lookedAfter, .childProtection, .childInNeed, .earlyHelp, .other]
+        var cases: [CaseFile] = [], people: [CasePerson] = [], consents: [Consent] = []
+        for i in 0..<50 {
+            let status = statuses[i % statuses.count]
+            let teamIndex = status == .lookedAfter ? 0 : (status == .earlyHelp ? 2 : 1)
+            let team = teams[teamIndex]
+            let workers = practitioners.filter { $0.teamID == team.id }
+            let worker = workers[i % workers.count]
+            let childFirst = rng.pick(first), surname = rng.pick(last)
+            let c = CaseFile(
+                id: UUID(), organisationID: orgID, teamID: team.id, keyWorkerID: worker.id, reference: String(format: "NB-%05d", 10_000 + i * 37),
+                displayName: "\(childFirst) \(surname.prefix(1)).", status: status.rawValue, inCrisis: i % 17 == 3,
+                openedOn: String(format: "202%d-%02d-%02d", 4 + i % 2, 1 + i % 12, 1 + i % 28))
+            cases.append(c)
+            let age = 5 + i % 12
+            let postcode = "NB\(1 + i % 9) \(i % 9)\(["AB", "DF", "GH", "JL", "PQ"][i % 5])"
+            let address = "\(1 + i * 3 % 90) \(rng.pick(streets)), Northbridge"
+            let child = CasePerson(
+                id: UUID(), organisationID: orgID, caseID: c.id!, role: PersonRole.child.rawValue, name: "\(childFirst) \(surname)",
+                aliases: i % 3 == 0 ? [String(childFirst.prefix(3))] : [], dateOfBirth: String(format: "%04d-%02d-%02d", 2026 - age, 1 + i % 12, 1 + (i * 7) % 28),
+                address: address, postcode: postcode, phone: age >= 11 ? String(format: "+4477009003%02d", i) : nil)
+            let parent = CasePerson(
+                id: UUID(), organisationID: orgID, caseID: c.id!, role: PersonRole.parentCarer.rawValue, name: "\(rng.pick(first)) \(surname)",
+                address: address, postcode: postcode, phone: String(format: "+4477009004%02d", i))
+            let professional = CasePerson(
+                id: UUID(), organisationID: orgID, caseID: c.id!, role: PersonRole.professional.rawValue, name: "\(rng.pick(first)) \(rng.pick(last))",
+                phone: String(format: "+4416329605%02d", i), email: "designated.teacher\(i)@school.example.org.uk")
+            people += [child, parent, professional]
+            if status == .lookedAfter || age >= 13 {
+                consents.append(Consent(
+                    id: UUID(), organisationID: orgID, caseID: c.id!, personID: child.id, recordedByID: worker.id!, kind: ConsentKind.textingAgreed.rawValue,
+                    channel: SafeCommsCore.Channel.sms.rawValue, givenBy: child.name, reason: "Prefers texts to arrange visits", givenOn: c.openedOn))
+            }
+            if status != .lookedAfter {
+                consents.append(Consent(
+                    id: UUID(), organisationID: orgID, caseID: c.id!, personID: parent.id, recordedByID: worker.id!, kind: ConsentKind.parentPermission.rawValue,
+                    channel: nil, givenBy: parent.name, reason: "Agreed at first visit that the worker may contact the child", givenOn: c.openedOn))
+            }
+        }
+        return (cases, people, consents)
+    }
+
+    private func makeRecords(org: Organisation, cases: [CaseFile], people: [CasePerson], devices: [Device], rng: inout DemoRandom) -> [CommunicationRecord] {
+        let now = Date()
+        let texts = [
+            "Hi, just confirming I'll visit on Thursday at 4pm. Let me know if that doesn't work.",
+            "Thanks for letting me know. I've passed the message to school.",
+            "Reminder: review meeting is next Tuesday at 10am at the family centre.",
+            "Running 10 minutes late, sorry. See you shortly.",
+            "Can we move our catch-up to Friday after school?",
+        ]
+        let summaries = [
+            "Discussed how the week at school went; agreed next visit date.",
+            "Parent called about contact arrangements; explained the plan and will confirm by text.",
+            "Designated teacher reported improved attendance this half term.",
+            "Home visit: child seen alone, bedroom seen, no concerns raised.",
+            "Call about transport to contact; agreed taxi for Saturday.",
+        ]
+        let mobiles = Dictionary(devices.filter { $0.kind == DeviceKind.workMobile.rawValue }.map { ($0.holderID!, $0.id!) }, uniquingKeysWith: { a, _ in a })
+        let peopleByCase = Dictionary(grouping: people, by: \.caseID)
+        var records: [CommunicationRecord] = []
+        for c in cases {
+            let count = 20 + Int.random(in: 0..<21, using: &rng)
+            for _ in 0..<count {
+                let person = rng.pick(peopleByCase[c.id!]!)
+                let daysAgo = Double(Int.random(in: 1...120, using: &rng))
+                // Mostly working hours; some evenings and weekends, as real contact is.
+                let hour = Int.random(in: 0..<10, using: &rng) < 8 ? Int.random(in: 9...16, using: &rng) : Int.random(in: 17...21, using: &rng)
+                let occurred = Calendar.current.startOfDay(for: now.addingTimeInterval(-daysAgo * 86_400)).addingTimeInterval(Double(hour * 3600 + Int.random(in: 0..<60, using: &rng) * 60))
+                let channel: SafeCommsCore.Channel = person.phone == nil ? .email : rng.pick([.sms, .sms, .phoneCall, .phoneCall, .email, .faceToFace, .whatsapp])
+                let written = channel.isWritten
+                let draft = CommunicationDraft(
+                    channel: channel, direction: Bool.random(using: &rng) ? .outgoing : .incoming, occurredAt: occurred,
+                    durationSeconds: channel == .phoneCall ? Int.random(in: 60...1500, using: &rng) : nil, counterpartName: person.name,
+                    counterpartRole: PersonRole(rawValue: person.role), counterpartAddress: channel == .email ? person.email : person.phone,
+                    transcript: written ? rng.pick(texts) : nil, summary: written ? nil : rng.pick(summaries), significant: Int.random(in: 0..<25, using: &rng) == 0)
+                let lag = Double(Int.random(in: 0..<10, using: &rng) < 8 ? Int.random(in: 5...240, using: &rng) : Int.random(in: 1...14, using: &rng) * 1440) * 60
+                records.append(CommunicationRepository.makeRecord(
+                    draft, organisationID: org.id!, caseID: c.id!, staffID: c.keyWorkerID!, deviceID: channel == .faceToFace ? nil : mobiles[c.keyWorkerID!],
+                    personID: person.id, settings: org.settings, recordedAt: min(now, occurred.addingTimeInterval(lag)), source: "demo"))
+            }
+        }
+        return records
+    }
+
+    /// The sign-ins as a table for the terminal.
+    static func table(_ rows: [SignIn], url: String) -> String {
+        let headers = ["role", "name", "e-mail", "password", "sees"]
+        let cells = rows.map { [$0.role, $0.name, $0.email, $0.password, $0.sees] }
+        let widths = headers.indices.map { i in ([headers[i]] + cells.map { $0[i] }).map(\.count).max()! }
+        func line(_ r: [String]) -> String {
+            r.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+        }
+        var out = "\nSafeComms demo: \(organisationName)\nSign in at \(url)/login with any of these (passwords are new each start):\n\n"
+        out += line(headers) + "\n" + line(widths.map { String(repeating: "-", count: $0) }) + "\n"
+        out += cells.map(line).joined(separator: "\n") + "\n"
+        out += "\nAPI tokens: swift run safecomms users token EMAIL\n"
+        return out
+    }
+}

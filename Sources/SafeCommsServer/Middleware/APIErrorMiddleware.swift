@@ -1,0 +1,97 @@
+import SafeCommsCore
+import Vapor
+
+/// The JSON body of every error: a status, a reason, and for bad input the field at fault.
+struct APIErrorBody: Content {
+    struct FieldError: Content {
+        var field: String
+        var reason: String
+    }
+    var status: Int
+    var reason: String
+    var field: String?
+    var errors: [FieldError]?
+}
+
+/// Turns every error into `APIErrorBody` JSON. Decoding errors name the JSON path of the bad value.
+/// Internal errors are logged without request data and answered with a generic reason.
+struct APIErrorMiddleware: AsyncMiddleware {
+    let environment: Environment
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            return Self.response(for: error, request: request)
+        }
+    }
+
+    static func body(for error: any Error, request: Request) -> (HTTPResponseStatus, APIErrorBody, HTTPHeaders) {
+        switch error {
+        case let e as ValidationError:
+            return (.unprocessableEntity, .init(status: 422, reason: e.reason, field: e.field, errors: [.init(field: e.field, reason: e.reason)]), [:])
+        case let e as ValidationErrors:
+            let first = e.errors.first
+            return (
+                .unprocessableEntity,
+                .init(status: 422, reason: first?.reason ?? "invalid", field: first?.field, errors: e.errors.map { .init(field: $0.field, reason: $0.reason) }),
+                [:]
+            )
+        case let e as DecodingError:
+            let v = e.validationError
+            return (.badRequest, .init(status: 400, reason: v.reason, field: v.field, errors: [.init(field: v.field, reason: v.reason)]), [:])
+        case let e as any AbortError:
+            // Vapor wraps a failed JSON decode in an Abort whose reason mentions the path; keep it.
+            return (e.status, .init(status: Int(e.status.code), reason: e.reason), e.headers)
+        default:
+            request.logger.report(error: error)
+            return (.internalServerError, .init(status: 500, reason: "internal error"), [:])
+        }
+    }
+
+    static func response(for error: any Error, request: Request) -> Response {
+        let (status, body, headers) = body(for: error, request: request)
+        let response = Response(status: status, headers: headers)
+        do {
+            try response.content.encode(body, as: .json)
+        } catch {
+            response.body = .init(string: "{\"status\":\(status.code),\"reason\":\"error\"}")
+        }
+        return response
+    }
+}
+
+extension DecodingError {
+    /// The field (as a JSON path in the client's snake_case) and what is wrong with it.
+    var validationError: ValidationError {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { k in k.intValue.map { "[\($0)]" } ?? k.stringValue.snakeCased }
+                .reduce("") { acc, part in part.hasPrefix("[") || acc.isEmpty ? acc + part : acc + "." + part }
+        }
+        switch self {
+        case .keyNotFound(let key, let ctx):
+            let field = path(ctx.codingPath + [key])
+            return .init(field: field, reason: "is required")
+        case .typeMismatch(let type, let ctx):
+            return .init(field: path(ctx.codingPath), reason: "has the wrong type; expected \(Self.describe(type))")
+        case .valueNotFound(let type, let ctx):
+            return .init(field: path(ctx.codingPath), reason: "must not be null; expected \(Self.describe(type))")
+        case .dataCorrupted(let ctx):
+            let field = path(ctx.codingPath)
+            if let v = ctx.underlyingError as? ValidationError { return .init(field: field.isEmpty ? v.field : field, reason: v.reason) }
+            return .init(field: field.isEmpty ? "body" : field, reason: field.isEmpty ? "is not valid JSON" : ctx.debugDescription)
+        @unknown default:
+            return .init(field: "body", reason: "could not be read")
+        }
+    }
+
+    static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Bool.Type: "true or false"
+        case is Double.Type: "a number"
+        default: "\(type)".lowercased()
+        }
+    }
+}

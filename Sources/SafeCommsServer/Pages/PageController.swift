@@ -1,0 +1,301 @@
+import Fluent
+import Foundation
+import SafeCommsCore
+import SafeCommsStore
+import Vapor
+
+/// The plain pages: sign in, my cases, a case's chronology, record a contact. Handlers gather data and
+/// render; the decisions are the same ones the API uses.
+struct PageController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("login", use: loginForm)
+        routes.post("login", use: login)
+        let signedIn = routes.grouped(StaffMember.redirectMiddleware(path: "/login"))
+        signedIn.post("logout", use: logout)
+        signedIn.get { req in req.redirect(to: "/cases") }
+        signedIn.get("cases", use: cases)
+        signedIn.get("cases", ":caseID", use: chronology)
+        signedIn.get("cases", ":caseID", "record", use: recordForm)
+        signedIn.post("cases", ":caseID", "record", use: record)
+    }
+
+    struct FieldError: Encodable {
+        var field: String
+        var message: String
+    }
+
+    struct LoginContext: Encodable {
+        var title = "Sign in"
+        var csrf: String
+        var email: String
+        var errors: [FieldError]
+    }
+
+    func loginForm(req: Request) async throws -> View {
+        try await req.view.render("login", LoginContext(csrf: CSRF.token(for: req), email: "", errors: []))
+    }
+
+    struct LoginForm: Content {
+        var email: String
+        var password: String
+    }
+
+    func login(req: Request) async throws -> Response {
+        let form = try req.content.decode(LoginForm.self)
+        let staff: StaffMember
+        do {
+            staff = try await SignIn.attempt(email: form.email, password: form.password, on: req)
+        } catch {
+            return try await loginFailed(req, form, error)
+        }
+        // A new session id and CSRF token on sign-in, so a planted session cookie is worthless.
+        if let old = req.session.id {
+            try await req.application.sessions.driver.deleteSession(old, for: req).get()
+            req.session.id = nil
+        }
+        req.session.data[CSRF.field] = nil
+        req.auth.login(staff)
+        req.session.authenticate(staff)
+        return req.redirect(to: "/cases", redirectType: .normal)
+    }
+
+    private func loginFailed(_ req: Request, _ form: LoginForm, _ error: SignIn.Failure) async throws -> Response {
+        let (status, message): (HTTPResponseStatus, String) =
+            switch error {
+            case .wrongCredentials: (.unauthorized, "Enter a correct e-mail address and password")
+            case .throttled(let s): (.tooManyRequests, "Too many failed attempts. Try again in \(s / 60 + 1) minutes")
+            }
+        let view = try await req.view.render(
+            "login", LoginContext(csrf: CSRF.token(for: req), email: form.email, errors: [.init(field: "email", message: message)]))
+        let response = try await view.encodeResponse(status: status, for: req)
+        if case .throttled(let s) = error { response.headers.replaceOrAdd(name: .retryAfter, value: String(s)) }
+        return response
+    }
+
+    func logout(req: Request) async throws -> Response {
+        req.auth.logout(StaffMember.self)
+        req.session.destroy()
+        return req.redirect(to: "/login")
+    }
+
+    struct CaseRow: Encodable {
+        var id: String
+        var reference: String
+        var displayName: String
+        var status: String
+        var inCrisis: Bool
+        var keyWorker: String
+    }
+
+    struct CasesContext: Encodable {
+        var title = "My cases"
+        var csrf: String
+        var user: String
+        var roles: String
+        var cases: [CaseRow]
+    }
+
+    func cases(req: Request) async throws -> View {
+        let p = try await req.principal()
+        let visible = try await CaseController.visibleCases(for: p, on: req.db)
+        let names = try await staffNames(p, req)
+        let rows = visible.map {
+            CaseRow(
+                id: $0.id!.uuidString, reference: $0.reference, displayName: $0.displayName, status: Self.statusLabel($0.status),
+                inCrisis: $0.inCrisis, keyWorker: $0.keyWorkerID.flatMap { names[$0] } ?? "unallocated")
+        }
+        let staff = try req.staff()
+        return try await req.view.render(
+            "cases", CasesContext(csrf: CSRF.token(for: req), user: staff.name, roles: staff.rolesText.replacingOccurrences(of: ",", with: ", "), cases: rows))
+    }
+
+    struct EntryRow: Encodable {
+        var occurredAt: String
+        var recordedAt: String
+        var channel: String
+        var direction: String
+        var counterpart: String
+        var text: String
+        var outOfHours: Bool
+        var significant: Bool
+        var superseded: Bool
+        var correction: Bool
+        var staff: String
+    }
+
+    struct ChronologyContext: Encodable {
+        var title: String
+        var csrf: String
+        var user: String
+        var caseID: String
+        var reference: String
+        var displayName: String
+        var status: String
+        var canWrite: Bool
+        var entries: [EntryRow]
+        var page: Int
+        var previousPage: Int?
+        var nextPage: Int?
+        var recorded: Bool
+    }
+
+    func chronology(req: Request) async throws -> View {
+        let (c, p) = try await CaseAccess.load(req, .read)
+        let page = ((try? CommunicationController.intQuery(req, "page")) ?? nil) ?? 1
+        let result = try await CommunicationRepository.chronology(
+            caseID: c.requireID(), organisationID: c.organisationID, filter: ChronologyFilter(), page: page, per: 50, on: req.db)
+        try await AuditLog.record(
+            [AuditEntry(action: "chronology.read", entity: "case", entityID: c.id?.uuidString, caseID: c.id, detail: "page \(result.page) (web)")],
+            try req.auditContext(), on: req.db)
+        let names = try await staffNames(p, req)
+        let tz = try await organisationTimeZone(p, req)
+        let entries = result.records.map { r in
+            EntryRow(
+                occurredAt: Self.display(r.occurredAt, tz), recordedAt: Self.display(r.recordedAt, tz), channel: r.channel.replacingOccurrences(of: "_", with: " "),
+                direction: r.direction, counterpart: r.counterpartName ?? r.counterpartRole ?? "", text: r.transcript ?? r.summary ?? "",
+                outOfHours: r.outOfHours, significant: r.significant, superseded: result.superseded.contains(r.id!), correction: r.correctsID != nil,
+                staff: names[r.staffID] ?? "")
+        }
+        return try await req.view.render(
+            "case",
+            ChronologyContext(
+                title: "Case \(c.reference)", csrf: CSRF.token(for: req), user: try req.staff().name, caseID: c.id!.uuidString, reference: c.reference,
+                displayName: c.displayName, status: Self.statusLabel(c.status), canWrite: AccessPolicy.canWrite(p, c.allocation), entries: entries,
+                page: result.page, previousPage: result.page > 1 ? result.page - 1 : nil, nextPage: result.hasMore ? result.page + 1 : nil,
+                recorded: req.query["recorded"] == "1"))
+    }
+
+    struct Option: Encodable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct RecordContext: Encodable {
+        var title: String
+        var csrf: String
+        var user: String
+        var caseID: String
+        var reference: String
+        var channels: [Option]
+        var directions: [Option]
+        var occurredAt: String
+        var counterpartName: String
+        var transcript: String
+        var summary: String
+        var duration: String
+        var significant: Bool
+        var errors: [FieldError]
+    }
+
+    func recordForm(req: Request) async throws -> View {
+        let (c, p) = try await CaseAccess.load(req, .write)
+        let tz = try await organisationTimeZone(p, req)
+        return try await renderRecord(req, c, RecordForm(channel: "phone_call", direction: "outgoing", occurredAt: Self.localInput(Date(), tz)), errors: [])
+    }
+
+    struct RecordForm: Content {
+        var channel: String
+        var direction: String
+        var occurredAt: String
+        var counterpartName: String?
+        var transcript: String?
+        var summary: String?
+        var durationMinutes: String?
+        var significant: String?
+    }
+
+    func record(req: Request) async throws -> Response {
+        let (c, p) = try await CaseAccess.load(req, .write)
+        let form = try req.content.decode(RecordForm.self)
+        let tz = try await organisationTimeZone(p, req)
+        var errors: [FieldError] = []
+        var minutes: Int?
+        if let m = form.durationMinutes?.trimmingCharacters(in: .whitespaces), !m.isEmpty {
+            if let n = Int(m), n >= 0 { minutes = n } else { errors.append(.init(field: "duration_minutes", message: "Duration must be a whole number of minutes")) }
+        }
+        guard let occurred = Self.parseLocalInput(form.occurredAt, tz) else {
+            errors.append(.init(field: "occurred_at", message: "Enter when the contact happened, as a date and time"))
+            return try await renderRecord(req, c, form, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let input = CommunicationInput(
+            channel: form.channel, direction: form.direction, occurredAt: occurred, durationSeconds: minutes.map { $0 * 60 },
+            counterpartName: form.counterpartName.flatMap { $0.isEmpty ? nil : $0 }, counterpartRole: nil, counterpartAddress: nil, personId: nil,
+            deviceId: nil, transcript: form.transcript.flatMap { $0.isEmpty ? nil : $0 }, summary: form.summary.flatMap { $0.isEmpty ? nil : $0 },
+            significant: form.significant == "on")
+        do {
+            guard errors.isEmpty else { throw ValidationErrors([]) }
+            _ = try await CommunicationController.record(from: input, case: c, principal: p, source: "web", correcting: nil, on: req)
+            return req.redirect(to: "/cases/\(c.id!.uuidString)?recorded=1")
+        } catch let e as ValidationErrors {
+            errors += e.errors.map { FieldError(field: $0.field, message: Self.sentence($0)) }
+            return try await renderRecord(req, c, form, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+        } catch let e as ValidationError {
+            errors.append(.init(field: e.field, message: Self.sentence(e)))
+            return try await renderRecord(req, c, form, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+    }
+
+    private func renderRecord(_ req: Request, _ c: CaseFile, _ form: RecordForm, errors: [FieldError]) async throws -> View {
+        let channels = SafeCommsCore.Channel.allCases.map { Option(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "_", with: " "), selected: $0.rawValue == form.channel) }
+        let directions = Direction.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == form.direction) }
+        return try await req.view.render(
+            "record",
+            RecordContext(
+                title: "Record a contact", csrf: CSRF.token(for: req), user: try req.staff().name, caseID: c.id!.uuidString, reference: c.reference,
+                channels: channels, directions: directions, occurredAt: form.occurredAt, counterpartName: form.counterpartName ?? "",
+                transcript: form.transcript ?? "", summary: form.summary ?? "", duration: form.durationMinutes ?? "",
+                significant: form.significant == "on", errors: errors))
+    }
+
+    private func staffNames(_ p: Principal, _ req: Request) async throws -> [UUID: String] {
+        let staff = try await StaffMember.query(on: req.db).filter(\.$organisationID == p.organisationID).all()
+        return Dictionary(uniqueKeysWithValues: staff.map { ($0.id!, $0.name) })
+    }
+
+    private func organisationTimeZone(_ p: Principal, _ req: Request) async throws -> TimeZone {
+        let org = try await Organisation.find(p.organisationID, on: req.db)
+        return TimeZone(identifier: org?.settings.officeHours.timeZone ?? "Europe/London") ?? .gmt
+    }
+
+    static func statusLabel(_ raw: String) -> String {
+        switch CaseStatus(rawValue: raw) {
+        case .lookedAfter: "Looked after"
+        case .childProtection: "Child protection plan"
+        case .childInNeed: "Child in need"
+        case .earlyHelp: "Early help"
+        case .closed: "Closed"
+        default: "Other"
+        }
+    }
+
+    static func sentence(_ e: ValidationError) -> String {
+        let name = e.field.replacingOccurrences(of: "_", with: " ")
+        return name.prefix(1).uppercased() + name.dropFirst() + " " + e.reason
+    }
+
+    static func display(_ date: Date, _ tz: TimeZone) -> String {
+        var style = Date.FormatStyle(date: .abbreviated, time: .shortened)
+        style.timeZone = tz
+        style.locale = Locale(identifier: "en_GB")
+        return date.formatted(style)
+    }
+
+    /// `2026-03-02T14:30` as an `<input type="datetime-local">` shows it, in the organisation's zone.
+    static func localInput(_ date: Date, _ tz: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = tz
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02dT%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+    }
+
+    static func parseLocalInput(_ text: String, _ tz: TimeZone) -> Date? {
+        let parts = text.split(whereSeparator: { "-T:".contains($0) }).compactMap { Int($0) }
+        guard parts.count >= 5 else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = tz
+        let comps = DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: parts[3], minute: parts[4])
+        guard let d = calendar.date(from: comps), calendar.component(.day, from: d) == parts[2] else { return nil }
+        return d
+    }
+}

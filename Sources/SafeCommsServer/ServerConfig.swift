@@ -1,0 +1,52 @@
+import Foundation
+import SafeCommsStore
+
+/// Everything the server takes from its environment, read in one place (`fromEnvironment`) so tests
+/// can build the same application with their own values.
+public struct ServerConfig: Sendable {
+    /// Where the SQLite file lives (`SAFECOMMS_DATA`, default `./data`).
+    public var dataDirectory: String
+    /// PostgreSQL instead of SQLite when set (`DATABASE_URL`, e.g. `postgres://user:pw@host:5432/db`).
+    public var databaseURL: String?
+    /// A PostgreSQL schema to use instead of `public` (tests give each suite its own).
+    public var postgresSchema: String?
+    /// Mark the session cookie Secure (`SAFECOMMS_SECURE_COOKIES=1`, or a `SAFECOMMS_PUBLIC_URL` starting https).
+    public var secureCookies: Bool
+    /// Failed sign-ins allowed per e-mail address and per client address within the lockout window.
+    public var loginMaxFailures: Int
+    public var loginLockoutSeconds: Int
+    /// bcrypt cost for new passwords (`SAFECOMMS_BCRYPT_COST`, default 12).
+    public var bcryptCost: Int
+
+    public init(
+        dataDirectory: String = "./data", databaseURL: String? = nil, postgresSchema: String? = nil, secureCookies: Bool = false,
+        loginMaxFailures: Int = 5, loginLockoutSeconds: Int = 900, bcryptCost: Int = 12
+    ) {
+        self.dataDirectory = dataDirectory
+        self.databaseURL = databaseURL
+        self.postgresSchema = postgresSchema
+        self.secureCookies = secureCookies
+        self.loginMaxFailures = loginMaxFailures
+        self.loginLockoutSeconds = loginLockoutSeconds
+        self.bcryptCost = bcryptCost
+    }
+
+    /// The path of the SQLite database file.
+    public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("safecomms.sqlite") }
+
+    public var storeLocation: StoreLocation {
+        if let url = databaseURL { return .postgres(url: url, schema: postgresSchema) }
+        return .sqlite(path: sqlitePath)
+    }
+
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> ServerConfig {
+        var c = ServerConfig()
+        if let d = env["SAFECOMMS_DATA"], !d.isEmpty { c.dataDirectory = d }
+        if let u = env["DATABASE_URL"], !u.isEmpty { c.databaseURL = u }
+        c.secureCookies = env["SAFECOMMS_SECURE_COOKIES"] == "1" || (env["SAFECOMMS_PUBLIC_URL"] ?? "").hasPrefix("https://")
+        if let n = env["SAFECOMMS_LOGIN_MAX_FAILURES"].flatMap(Int.init), n > 0 { c.loginMaxFailures = n }
+        if let n = env["SAFECOMMS_LOGIN_LOCKOUT_SECONDS"].flatMap(Int.init), n > 0 { c.loginLockoutSeconds = n }
+        if let n = env["SAFECOMMS_BCRYPT_COST"].flatMap(Int.init), (4...31).contains(n) { c.bcryptCost = n }
+        return c
+    }
+}

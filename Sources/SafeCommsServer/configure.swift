@@ -1,0 +1,80 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Leaf
+import LeafKit
+import SafeCommsStore
+import Vapor
+
+/// Builds the application the server runs and the tests exercise: databases, migrations, sessions,
+/// middleware, views and routes.
+public func configure(_ app: Application, _ config: ServerConfig) async throws {
+    app.storage[ServerConfigKey.self] = config
+    try configureDatabase(app, config)
+    app.migrations.add(StoreMigrations.all)
+    app.migrations.add(SessionRecord.migration)
+
+    app.passwords.use(.bcrypt(cost: config.bcryptCost))
+    app.sessions.use(.fluent)
+    app.sessions.configuration = SessionsConfiguration(cookieName: "safecomms_session") { id in
+        HTTPCookies.Value(
+            string: id.string, maxAge: 8 * 3600, path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    // Only JSON and forms this size or smaller are read (a long e-mail transcript fits).
+    app.routes.defaultMaxBodySize = "1mb"
+    ContentConfiguration.global.use(encoder: JSONCoding.encoder, for: .json)
+    ContentConfiguration.global.use(decoder: JSONCoding.decoder, for: .json)
+
+    app.middleware = .init()
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(APIErrorMiddleware(environment: app.environment))
+
+    Metrics.bootstrapOnce()
+    // Views ship inside the package's resource bundle, so they are found wherever the binary runs. The
+    // bundle may sit under a hidden folder (`.build`), so only the sandbox and extension limits apply.
+    app.views.use(.leaf)
+    app.leaf.sources = .singleSource(NIOLeafFiles(
+        fileio: app.fileio, limits: [.toSandbox, .requireExtensions, .onlyLeafExtensions],
+        sandboxDirectory: Resources.viewsDirectory, viewDirectory: Resources.viewsDirectory))
+    app.storage[LoginThrottleKey.self] = LoginThrottle(maxFailures: config.loginMaxFailures, window: TimeInterval(config.loginLockoutSeconds))
+
+    try routes(app)
+}
+
+func configureDatabase(_ app: Application, _ config: ServerConfig) throws {
+    if config.databaseURL == nil {
+        try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+    }
+    let (factory, id) = try config.storeLocation.configuration()
+    app.databases.use(factory, as: id)
+}
+
+/// Brings the store up to date: the test schema if one is named, every migration, and settings that
+/// belong to the database file rather than a connection.
+public func migrateStore(_ app: Application) async throws {
+    if let schema = app.safeCommsConfig.postgresSchema, let sql = app.db as? any SQLDatabase {
+        try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+    }
+    try await app.autoMigrate()
+    if let sql = app.db as? any SQLDatabase, sql.dialect.name == "sqlite" {
+        // Write-ahead logging lets readers carry on while the chronology is written.
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+    }
+}
+
+struct ServerConfigKey: StorageKey {
+    typealias Value = ServerConfig
+}
+
+extension Application {
+    public var safeCommsConfig: ServerConfig { storage[ServerConfigKey.self] ?? ServerConfig() }
+}
+
+/// Where the bundled files are on disk.
+enum Resources {
+    static var root: String { Bundle.module.bundleURL.appendingPathComponent("Resources").path }
+    static var viewsDirectory: String { root + "/Views/" }
+    static var openAPIPath: String { root + "/openapi.yaml" }
+}

@@ -1,0 +1,23 @@
+import SafeCommsStore
+import Vapor
+
+/// Every route of the server. `/api/v1` takes bearer tokens; pages take the session cookie and a CSRF token.
+func routes(_ app: Application) throws {
+    try app.register(collection: HealthController())
+    // The one stylesheet, read once; no inline styles so the content security policy can forbid them.
+    let css = try String(contentsOfFile: Resources.root + "/Public/app.css", encoding: .utf8)
+    app.get("assets", "app.css") { _ in
+        Response(status: .ok, headers: ["Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=3600"], body: .init(string: css))
+    }
+
+    let api = app.grouped("api", "v1")
+        .grouped(TokenAuthenticator(), StaffMember.guardMiddleware(throwing: Abort(.unauthorized, reason: "a valid bearer token is required")))
+    try api.register(collection: DirectoryController())
+    try api.register(collection: CaseController())
+    try api.register(collection: CaseRegisterController())
+    try api.register(collection: CommunicationController())
+    try api.register(collection: AuditController())
+
+    let pages = app.grouped(app.sessions.middleware, StaffMember.sessionAuthenticator(), ActiveStaffMiddleware(), CSRFMiddleware())
+    try pages.register(collection: PageController())
+}

@@ -1,0 +1,109 @@
+import FluentKit
+import Foundation
+import SQLKit
+import SafeCommsCore
+
+/// Who did something and from where, for the audit trail.
+public struct AuditContext: Sendable {
+    public var organisationID: UUID?
+    public var actorID: UUID?
+    /// Where the request came from: a client address, or `cli` / `demo` for local commands.
+    public var source: String?
+
+    public init(organisationID: UUID?, actorID: UUID?, source: String?) {
+        self.organisationID = organisationID
+        self.actorID = actorID
+        self.source = source
+    }
+}
+
+/// What happened, for the audit trail. Details never carry personal data: ids and field names only.
+public struct AuditEntry: Sendable {
+    public var action: String
+    public var entity: String
+    public var entityID: String?
+    public var caseID: UUID?
+    public var detail: String?
+
+    public init(action: String, entity: String, entityID: String? = nil, caseID: UUID? = nil, detail: String? = nil) {
+        self.action = action
+        self.entity = entity
+        self.entityID = entityID
+        self.caseID = caseID
+        self.detail = detail
+    }
+}
+
+/// Appends to the hash chain in the same transaction as the change it records, so a change is never
+/// stored without its audit event or the other way round.
+public enum AuditLog {
+    /// One writer at a time in this process; PostgreSQL also takes an advisory lock so several
+    /// processes sharing one database still append in order.
+    static let lock = AsyncLock()
+    static let advisoryLockKey = 7_273_110_042
+
+    /// Runs `body` in a transaction and appends the entries it returns to the chain.
+    public static func transaction<T: Sendable>(
+        on db: any Database, _ context: AuditContext, now: @escaping @Sendable () -> Date = Date.init,
+        _ body: @escaping @Sendable (any Database) async throws -> (T, [AuditEntry])
+    ) async throws -> T {
+        try await lock.withLock {
+            try await db.transaction { tx in
+                if tx.isPostgres, let sql = tx as? any SQLDatabase {
+                    try await sql.raw("SELECT pg_advisory_xact_lock(\(literal: advisoryLockKey))").run()
+                }
+                let (value, entries) = try await body(tx)
+                try await append(entries, context: context, at: now(), on: tx)
+                return value
+            }
+        }
+    }
+
+    /// Records events that change nothing else (a read of a case, a failed sign-in).
+    public static func record(_ entries: [AuditEntry], _ context: AuditContext, on db: any Database) async throws {
+        try await transaction(on: db, context) { _ in ((), entries) }
+    }
+
+    static func append(_ entries: [AuditEntry], context: AuditContext, at: Date, on db: any Database) async throws {
+        guard !entries.isEmpty else { return }
+        let last = try await AuditEvent.query(on: db).sort(\.$id, .descending).first()
+        var sequence = last?.id ?? 0
+        var previous = last?.hash ?? AuditChainVerifier.genesis
+        let millis = Int64((at.timeIntervalSince1970 * 1000).rounded())
+        var rows: [AuditEvent] = []
+        rows.reserveCapacity(entries.count)
+        for e in entries {
+            sequence += 1
+            let link = AuditLink(
+                sequence: sequence, atMillis: millis, organisationID: context.organisationID, actorID: context.actorID,
+                action: e.action, entity: e.entity, entityID: e.entityID, caseID: e.caseID, source: context.source,
+                detail: e.detail, previousHash: previous
+            ).sealed()
+            previous = link.hash
+            rows.append(AuditEvent(link))
+        }
+        // Multi-row inserts, kept under SQLite's bound-parameter limit.
+        for start in stride(from: 0, to: rows.count, by: 2000) {
+            try await rows[start..<min(start + 2000, rows.count)].create(on: db)
+        }
+    }
+
+    public struct Verification: Sendable {
+        public var links: Int
+        public var head: String
+    }
+
+    /// Walks the whole chain in sequence order, a page at a time.
+    /// - Throws: `AuditChainVerifier.Break` naming the first broken link.
+    public static func verify(on db: any Database, pageSize: Int = 5000) async throws -> Verification {
+        var verifier = AuditChainVerifier()
+        var after: Int64 = 0
+        while true {
+            let page = try await AuditEvent.query(on: db).filter(\.$id > after).sort(\.$id).limit(pageSize).all()
+            for row in page { try verifier.check(row.link) }
+            guard let last = page.last?.id, page.count == pageSize else { break }
+            after = last
+        }
+        return Verification(links: verifier.checked, head: verifier.head)
+    }
+}

@@ -1,0 +1,102 @@
+import FluentKit
+import Foundation
+import SafeCommsCore
+
+/// Filters a chronology can be narrowed by.
+public struct ChronologyFilter: Sendable, Equatable {
+    public var channel: Channel?
+    public var direction: Direction?
+    public var outOfHours: Bool?
+    public var significant: Bool?
+
+    public init(channel: Channel? = nil, direction: Direction? = nil, outOfHours: Bool? = nil, significant: Bool? = nil) {
+        self.channel = channel
+        self.direction = direction
+        self.outOfHours = outOfHours
+        self.significant = significant
+    }
+}
+
+/// One page of a chronology, newest first.
+public struct ChronologyPage: Sendable {
+    public var records: [CommunicationRecord]
+    /// Ids of records on this page that a later record corrects.
+    public var superseded: Set<UUID>
+    public var page: Int
+    public var per: Int
+    public var hasMore: Bool
+}
+
+/// Reads and writes the communication record. Records are only ever added.
+public enum CommunicationRepository {
+    public static let maxPageSize = 200
+
+    /// Builds a record from a validated draft, computing out-of-hours from the organisation's settings.
+    public static func makeRecord(
+        _ draft: CommunicationDraft, organisationID: UUID, caseID: UUID, staffID: UUID, deviceID: UUID?, personID: UUID?,
+        settings: OrganisationSettings, recordedAt: Date, source: String, correctsID: UUID? = nil, naturalKey: String? = nil
+    ) -> CommunicationRecord {
+        let r = CommunicationRecord()
+        r.id = UUID()
+        r.organisationID = organisationID
+        r.caseID = caseID
+        r.staffID = staffID
+        r.deviceID = deviceID
+        r.personID = personID
+        r.correctsID = correctsID
+        r.channel = draft.channel.rawValue
+        r.direction = draft.direction.rawValue
+        r.counterpartName = draft.counterpartName
+        r.counterpartRole = draft.counterpartRole?.rawValue
+        r.counterpartAddress = draft.counterpartAddress
+        r.occurredAt = draft.occurredAt
+        r.recordedAt = recordedAt
+        r.durationSeconds = draft.durationSeconds
+        r.transcript = draft.transcript
+        r.summary = draft.summary
+        r.outOfHours = settings.officeHours.isOutOfHours(draft.occurredAt)
+        r.significant = draft.significant
+        r.source = source
+        r.naturalKey = naturalKey
+        return r
+    }
+
+    /// Stores records and one audit event each, all in one transaction: either every record of the
+    /// batch is kept with its audit event, or none is.
+    public static func insert(_ records: [CommunicationRecord], action: String = "communication.create", _ context: AuditContext, on db: any Database) async throws {
+        let entries = records.map {
+            AuditEntry(action: action, entity: "communication", entityID: $0.id?.uuidString, caseID: $0.caseID,
+                       detail: $0.correctsID.map { "corrects \($0.uuidString)" })
+        }
+        try await AuditLog.transaction(on: db, context) { tx in
+            // 1,000 rows × 20 columns stays under SQLite's 32,766 bound parameters.
+            for start in stride(from: 0, to: records.count, by: 1000) {
+                try await records[start..<min(start + 1000, records.count)].create(on: tx)
+            }
+            return ((), entries)
+        }
+    }
+
+    /// One page of a case's chronology, newest first (by when the contact happened).
+    public static func chronology(caseID: UUID, organisationID: UUID, filter: ChronologyFilter, page: Int, per: Int, on db: any Database) async throws -> ChronologyPage {
+        let per = min(max(per, 1), maxPageSize)
+        let page = max(page, 1)
+        var q = CommunicationRecord.query(on: db)
+            .filter(\.$caseID == caseID)
+            .filter(\.$organisationID == organisationID)
+        if let c = filter.channel { q = q.filter(\.$channel == c.rawValue) }
+        if let d = filter.direction { q = q.filter(\.$direction == d.rawValue) }
+        if let o = filter.outOfHours { q = q.filter(\.$outOfHours == o) }
+        if let s = filter.significant { q = q.filter(\.$significant == s) }
+        let rows = try await q.sort(\.$occurredAt, .descending).sort(\.$id, .descending)
+            .range(((page - 1) * per)..<(page * per + 1)).all()
+        let records = Array(rows.prefix(per))
+        let ids = records.compactMap(\.id)
+        var superseded: Set<UUID> = []
+        if !ids.isEmpty {
+            let corrections = try await CommunicationRecord.query(on: db).filter(\.$correctsID ~~ ids).all()
+            superseded = Set(corrections.compactMap(\.correctsID))
+        }
+        return ChronologyPage(records: records, superseded: superseded, page: page, per: per, hasMore: rows.count > per)
+    }
+}

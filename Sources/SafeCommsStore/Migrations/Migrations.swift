@@ -1,0 +1,12 @@
+import FluentKit
+
+/// Every migration of the store, in order. The server adds its own (sessions) after these.
+public enum StoreMigrations {
+    public static var all: [any Migration] {
+        [
+            M001_CreateOrganisations(), M002_CreateTeams(), M003_CreateStaff(), M004_CreateDevices(), M005_CreateCases(),
+            M006_CreateCasePeople(), M007_CreateConsents(), M008_CreateNumberSharing(), M009_CreateCommunications(),
+            M010_CreateAuditEvents(), M011_CreateAPITokens(),
+        ]
+    }
+}

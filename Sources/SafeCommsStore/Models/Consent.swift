@@ -1,0 +1,44 @@
+import FluentKit
+import Foundation
+
+/// A consent or agreement on file (COV-3, PD-1.3, PD-12.b–d, WNL-6.3.x). Withdrawal is a date, not a deletion.
+public final class Consent: Model, @unchecked Sendable {
+    public static let schema = "consents"
+
+    // managed fields
+    @ID(key: .id) public var id: UUID?
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    // reference fields
+    @Field(key: "organisation_id") public var organisationID: UUID
+    @Field(key: "case_id") public var caseID: UUID
+    @OptionalField(key: "person_id") public var personID: UUID?
+    @Field(key: "recorded_by_id") public var recordedByID: UUID
+
+    // data fields
+    @Field(key: "kind") public var kind: String
+    /// The channel the consent covers; nil covers every channel.
+    @OptionalField(key: "channel") public var channel: String?
+    @Field(key: "given_by") public var givenBy: String
+    @Field(key: "reason") public var reason: String
+    @Field(key: "given_on") public var givenOn: String
+    @OptionalField(key: "withdrawn_on") public var withdrawnOn: String?
+
+    public init() {}
+
+    public init(
+        id: UUID? = nil, organisationID: UUID, caseID: UUID, personID: UUID?, recordedByID: UUID, kind: String, channel: String?,
+        givenBy: String, reason: String, givenOn: String
+    ) {
+        self.id = id
+        self.organisationID = organisationID
+        self.caseID = caseID
+        self.personID = personID
+        self.recordedByID = recordedByID
+        self.kind = kind
+        self.channel = channel
+        self.givenBy = givenBy
+        self.reason = reason
+        self.givenOn = givenOn
+    }
+}

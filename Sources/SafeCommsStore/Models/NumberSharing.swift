@@ -1,0 +1,42 @@
+import FluentKit
+import Foundation
+
+/// A work number shared with someone on a case, or a recorded decision not to share it (COV-3, COV-6).
+public final class NumberSharing: Model, @unchecked Sendable {
+    public static let schema = "number_sharing"
+
+    // managed fields
+    @ID(key: .id) public var id: UUID?
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+
+    // reference fields
+    @Field(key: "organisation_id") public var organisationID: UUID
+    @Field(key: "case_id") public var caseID: UUID
+    @Field(key: "staff_id") public var staffID: UUID
+    @OptionalField(key: "person_id") public var personID: UUID?
+    @OptionalField(key: "manager_agreed_by_id") public var managerAgreedByID: UUID?
+
+    // data fields
+    @Field(key: "shared") public var shared: Bool
+    @Field(key: "number") public var number: String
+    @Field(key: "reason") public var reason: String
+    @Field(key: "decided_on") public var decidedOn: String
+
+    public init() {}
+
+    public init(
+        id: UUID? = nil, organisationID: UUID, caseID: UUID, staffID: UUID, personID: UUID?, managerAgreedByID: UUID?, shared: Bool,
+        number: String, reason: String, decidedOn: String
+    ) {
+        self.id = id
+        self.organisationID = organisationID
+        self.caseID = caseID
+        self.staffID = staffID
+        self.personID = personID
+        self.managerAgreedByID = managerAgreedByID
+        self.shared = shared
+        self.number = number
+        self.reason = reason
+        self.decidedOn = decidedOn
+    }
+}

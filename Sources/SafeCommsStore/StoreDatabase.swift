@@ -1,0 +1,74 @@
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+
+/// Where the store lives: a SQLite file, or a PostgreSQL server (optionally one schema of it).
+public enum StoreLocation: Sendable, CustomStringConvertible {
+    case sqlite(path: String)
+    case postgres(url: String, schema: String?)
+
+    public var description: String {
+        switch self {
+        case .sqlite(let path): "sqlite \(path)"
+        case .postgres(_, let schema): "postgresql\(schema.map { " schema \($0)" } ?? "")"
+        }
+    }
+
+    /// The Fluent configuration for this location; the server and the store-only tools share it.
+    public func configuration() throws -> (DatabaseConfigurationFactory, DatabaseID) {
+        switch self {
+        case .sqlite(let path):
+            return (.sqlite(.file(path)), .sqlite)
+        case .postgres(let url, let schema):
+            var pg = try SQLPostgresConfiguration(url: url)
+            if let schema { pg.searchPath = [schema] }
+            return (.postgres(configuration: pg), .psql)
+        }
+    }
+}
+
+/// The store opened without a web server, for tests, benchmarks and batch tools.
+public final class StoreDatabase: @unchecked Sendable {
+    public let databases: Databases
+    public let logger: Logger
+    let location: StoreLocation
+
+    public init(_ location: StoreLocation, logger: Logger = Logger(label: "safecomms.store")) throws {
+        self.location = location
+        self.logger = logger
+        databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
+        let (factory, id) = try location.configuration()
+        databases.use(factory, as: id, isDefault: true)
+    }
+
+    public var db: any Database {
+        databases.database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())!
+    }
+
+    /// Creates the schema when one was named, then runs every migration not yet run.
+    public func migrate() async throws {
+        if case .postgres(_, let schema?) = location {
+            try await (db as! any SQLDatabase).raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+        }
+        let migrations = Migrations()
+        migrations.add(StoreMigrations.all)
+        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
+        try await migrator.setupIfNeeded().get()
+        try await migrator.prepareBatch().get()
+    }
+
+    /// Drops a test schema (PostgreSQL) with everything in it.
+    public func dropSchema() async throws {
+        if case .postgres(_, let schema?) = location {
+            try await (db as! any SQLDatabase).raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
+        }
+    }
+
+    public func shutdown() async {
+        await databases.shutdownAsync()
+    }
+}

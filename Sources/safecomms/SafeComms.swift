@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import SafeCommsServer
+
+@main
+struct SafeComms: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "safecomms",
+        abstract: "Runs children's-services communication policies: the case chronology, registers and audit trail.",
+        subcommands: [Serve.self, Migrate.self, Users.self, Audit.self]
+    )
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Migrate the store and serve the web pages and API.")
+
+    @Flag(help: "On an empty store, create the demo organisation and print its sign-ins.")
+    var demo = false
+    @Option(help: "Address to listen on.")
+    var hostname = "127.0.0.1"
+    @Option(help: "Port to listen on.")
+    var port = 8080
+
+    func run() async throws {
+        try Runner.bootstrapLogging()
+        try await Runner.serve(.fromEnvironment(), demo: demo, hostname: hostname, port: port) {
+            // Written straight through: stdout to a file or pipe is block-buffered and the server never returns.
+            FileHandle.standardOutput.write(Data(($0 + "\n").utf8))
+        }
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Bring the store's tables up to date.")
+
+    @Flag(help: "Undo every migration (drops all data).")
+    var revert = false
+
+    func run() async throws {
+        try Runner.bootstrapLogging()
+        try await Runner.migrate(.fromEnvironment(), revert: revert)
+        print(revert ? "Migrations reverted." : "Migrations complete.")
+    }
+}
+
+struct Users: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage sign-ins.", subcommands: [Token.self])
+
+    struct Token: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a new API token for a member of staff.")
+
+        @Argument(help: "The member of staff's e-mail address.")
+        var email: String
+        @Option(help: "A label to tell tokens apart.")
+        var label = "cli"
+
+        func run() async throws {
+            try Runner.bootstrapLogging()
+            print(try await Runner.issueToken(.fromEnvironment(), email: email, label: label))
+        }
+    }
+}
+
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Work with the audit trail.", subcommands: [Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check every link of the hash chain; name the first broken one.")
+
+        func run() async throws {
+            try Runner.bootstrapLogging()
+            do {
+                let v = try await Runner.verifyAudit(.fromEnvironment())
+                print("Audit chain intact: \(v.links) links, head \(v.head)")
+            } catch {
+                FileHandle.standardError.write(Data("Audit chain BROKEN: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+    }
+}

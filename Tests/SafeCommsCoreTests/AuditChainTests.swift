@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+@testable import SafeCommsCore
+
+@Suite struct AuditChainTests {
+    func chain(_ n: Int) -> [AuditLink] {
+        var previous = AuditChainVerifier.genesis
+        return (1...n).map { i in
+            let link = AuditLink(
+                sequence: Int64(i), atMillis: 1_700_000_000_000 + Int64(i), organisationID: nil, actorID: nil, action: "case.read",
+                entity: "case", entityID: "\(i)", caseID: nil, source: "test", detail: nil, previousHash: previous
+            ).sealed()
+            previous = link.hash
+            return link
+        }
+    }
+
+    func verify(_ links: [AuditLink]) throws(AuditChainVerifier.Break) -> Int {
+        var v = AuditChainVerifier()
+        for l in links { try v.check(l) }
+        return v.checked
+    }
+
+    @Test func intactChainVerifies() throws {
+        #expect(try verify(chain(10)) == 10)
+    }
+
+    @Test func editIsNamed() {
+        var links = chain(10)
+        links[4].action = "case.update"
+        #expect(throws: AuditChainVerifier.Break.alteredLink(sequence: 5)) { try verify(links) }
+    }
+
+    @Test func deletionIsNamed() {
+        var links = chain(10)
+        links.remove(at: 6)
+        #expect(throws: AuditChainVerifier.Break.sequenceGap(after: 6, found: 8)) { try verify(links) }
+    }
+
+    @Test func renumberedDeletionIsNamed() {
+        var links = chain(10)
+        links.remove(at: 6)
+        for i in 6..<links.count { links[i].sequence -= 1 }
+        #expect(throws: (any Error).self) { try verify(links) }
+        do { _ = try verify(links) } catch { #expect(error.description.contains("link 7")) }
+    }
+
+    @Test func reorderIsNamed() {
+        var links = chain(10)
+        links.swapAt(2, 3)
+        (links[2].sequence, links[3].sequence) = (3, 4)
+        do {
+            _ = try verify(links)
+            Issue.record("reordered chain verified")
+        } catch {
+            #expect(error == .brokenPointer(sequence: 3, expected: chain(10)[1].hash, found: chain(10)[2].hash))
+        }
+    }
+}
