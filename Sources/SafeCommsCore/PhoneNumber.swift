@@ -39,8 +39,9 @@ public struct PhoneNumber: Hashable, Codable, Sendable, CustomStringConvertible 
             }
             national = String(digits.dropFirst())
         }
-        // UK national significant numbers are 9 or 10 digits (a few 01xxx areas have 9).
-        guard (9...10).contains(national.count), let first = national.first, "123578".contains(first) else {
+        // UK national significant numbers are 10 digits; only some 01 areas and 0800 numbers have 9.
+        let nineAllowed = national.hasPrefix("1") || national.hasPrefix("800")
+        guard national.count == 10 || (nineAllowed && national.count == 9), let first = national.first, "123578".contains(first) else {
             throw ValidationError(field: field, reason: "'\(text)' is not a UK phone number (expected 10 or 11 digits starting 01, 02, 03, 05, 07 or 08)")
         }
         self.e164 = "+44" + national

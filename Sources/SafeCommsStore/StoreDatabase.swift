@@ -37,12 +37,19 @@ public final class StoreDatabase: @unchecked Sendable {
     public let logger: Logger
     let location: StoreLocation
 
-    public init(_ location: StoreLocation, logger: Logger = Logger(label: "safecomms.store")) throws {
+    public init(_ location: StoreLocation, logger: Logger = StoreDatabase.quietLogger) throws {
         self.location = location
         self.logger = logger
         databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
         let (factory, id) = try location.configuration()
         databases.use(factory, as: id, isDefault: true)
+    }
+
+    /// Migrations and queries log at info and debug; batch tools want warnings only.
+    public static var quietLogger: Logger {
+        var l = Logger(label: "safecomms.store")
+        l.logLevel = .warning
+        return l
     }
 
     public var db: any Database {

@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import SafeCommsServer
+
+/// Every API route × every role × own and other organisation. The table must name every route the
+/// application registers, so a new route cannot ship without its access rules being tested.
+@Suite struct AccessMatrixTests {
+    struct RouteCase: Sendable {
+        let method: HTTPMethod
+        let path: String
+        let body: @Sendable (World.Org) -> String?
+        /// Expected status per role in the caller's own organisation, against case A (team A, key worker `practitioner`).
+        let expect: [String: UInt]
+        /// For case routes: another organisation's staff get 404 whatever their role.
+        let caseScoped: Bool
+    }
+
+    static let everyone = Dictionary(uniqueKeysWithValues: World.roles.map { ($0.0, UInt(200)) })
+
+    static func only(_ allowed: [String: UInt], otherwise: UInt = 403) -> [String: UInt] {
+        Dictionary(uniqueKeysWithValues: World.roles.map { ($0.0, allowed[$0.0] ?? otherwise) })
+    }
+
+    /// Read a case: its key worker, their team's manager, the DSL and auditors; 404 for anyone else.
+    static let caseRead = only(["practitioner": 200, "manager": 200, "dsl": 200, "auditor": 200], otherwise: 404)
+    /// Change a case: the same minus the auditor, who gets 403.
+    static let caseWrite = only(["practitioner": 201, "manager": 201, "dsl": 201, "auditor": 403], otherwise: 404)
+
+    static func comm(_ o: World.Org) -> String? {
+        #"{"channel":"sms","direction":"outgoing","occurred_at":"2026-11-02T10:00:00Z","transcript":"See you at 4pm","person_id":"\#(o.personA)"}"#
+    }
+
+    static let table: [RouteCase] = [
+        .init(method: .GET, path: "/api/v1/me", body: { _ in nil }, expect: everyone, caseScoped: false),
+        .init(method: .GET, path: "/api/v1/organisation", body: { _ in nil }, expect: everyone, caseScoped: false),
+        .init(
+            method: .PATCH, path: "/api/v1/organisation",
+            body: { _ in #"{"office_hours":{"opens_at_minute":540,"closes_at_minute":1020,"working_days":[1,2,3,4,5],"time_zone":"Europe/London","exclude_bank_holidays":true},"work_email_domains":["north.example.org"],"voicemail_pickup_hours":24}"# },
+            expect: only(["admin": 200]), caseScoped: false),
+        .init(method: .GET, path: "/api/v1/teams", body: { _ in nil }, expect: everyone, caseScoped: false),
+        .init(method: .POST, path: "/api/v1/teams", body: { _ in #"{"name":"Team \#(UUID().uuidString.prefix(6))","hunt_group_number":"01632 960200"}"# }, expect: only(["admin": 201]), caseScoped: false),
+        .init(method: .GET, path: "/api/v1/staff", body: { _ in nil }, expect: everyone, caseScoped: false),
+        .init(
+            method: .POST, path: "/api/v1/staff",
+            body: { _ in #"{"name":"New Worker","email":"new.\#(UUID().uuidString.prefix(6))@example.org","password":"a long enough secret","roles":["practitioner"]}"# },
+            expect: only(["admin": 201]), caseScoped: false),
+        .init(method: .GET, path: "/api/v1/devices", body: { _ in nil }, expect: everyone, caseScoped: false),
+        .init(
+            method: .POST, path: "/api/v1/devices",
+            body: { _ in #"{"kind":"work_mobile","address":"07700 9\#(String(format: "%05d", Int.random(in: 0..<99999)))"}"# },
+            expect: only(["admin": 201]), caseScoped: false),
+        .init(method: .GET, path: "/api/v1/cases", body: { _ in nil }, expect: everyone, caseScoped: false),
+        .init(
+            method: .POST, path: "/api/v1/cases",
+            body: { o in #"{"reference":"R-\#(UUID().uuidString.prefix(8))","display_name":"New child","status":"child_in_need","team_id":"\#(o.teamA)"}"# },
+            expect: only(["manager": 201, "dsl": 201]), caseScoped: false),
+        .init(method: .GET, path: "/api/v1/cases/{caseA}", body: { _ in nil }, expect: caseRead, caseScoped: true),
+        .init(method: .GET, path: "/api/v1/cases/{caseA}/people", body: { _ in nil }, expect: caseRead, caseScoped: true),
+        .init(method: .POST, path: "/api/v1/cases/{caseA}/people", body: { _ in #"{"role":"parent_carer","name":"Sam Parent","phone":"07700 900555"}"# }, expect: caseWrite, caseScoped: true),
+        .init(method: .GET, path: "/api/v1/cases/{caseA}/consents", body: { _ in nil }, expect: caseRead, caseScoped: true),
+        .init(
+            method: .POST, path: "/api/v1/cases/{caseA}/consents",
+            body: { o in #"{"kind":"texting_agreed","channel":"sms","person_id":"\#(o.personA)","given_by":"Child A","reason":"Prefers texts","given_on":"2026-11-01"}"# },
+            expect: caseWrite, caseScoped: true),
+        .init(method: .GET, path: "/api/v1/cases/{caseA}/number-sharing", body: { _ in nil }, expect: caseRead, caseScoped: true),
+        .init(
+            method: .POST, path: "/api/v1/cases/{caseA}/number-sharing",
+            body: { _ in #"{"shared":false,"number":"07700 900100","reason":"Family conflict: manager agreed not to share","decided_on":"2026-11-01"}"# },
+            expect: caseWrite, caseScoped: true),
+        .init(method: .GET, path: "/api/v1/cases/{caseA}/communications", body: { _ in nil }, expect: caseRead, caseScoped: true),
+        .init(method: .POST, path: "/api/v1/cases/{caseA}/communications", body: comm, expect: caseWrite, caseScoped: true),
+        .init(method: .POST, path: "/api/v1/cases/{caseA}/communications/{recordA}/corrections", body: comm, expect: caseWrite, caseScoped: true),
+        .init(method: .GET, path: "/api/v1/audit/events", body: { _ in nil }, expect: only(["auditor": 200, "admin": 200, "dsl": 200]), caseScoped: false),
+        .init(method: .GET, path: "/api/v1/audit/verify", body: { _ in nil }, expect: only(["auditor": 200, "admin": 200, "dsl": 200]), caseScoped: false),
+    ]
+
+    static func routeKey(_ method: HTTPMethod, _ path: String) -> String {
+        let normalised = path.split(separator: "/").map { $0.hasPrefix(":") || $0.hasPrefix("{") ? "*" : String($0) }.joined(separator: "/")
+        return "\(method.rawValue) /\(normalised)"
+    }
+
+    @Test func tableCoversEveryAPIRoute() async throws {
+        try await withTestApp(.sqlite) { app in
+            let registered = Set(app.routes.all.filter { $0.path.first?.description == "api" }.map { r in
+                Self.routeKey(r.method, "/" + r.path.map(\.description).joined(separator: "/"))
+            })
+            let tested = Set(Self.table.map { Self.routeKey($0.method, $0.path) })
+            #expect(registered == tested, "untested: \(registered.subtracting(tested)); stale: \(tested.subtracting(registered))")
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func everyRoleOnEveryRouteInBothOrganisations(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            // setup
+            let world = try await World.make(app)
+            let record = try await app.send(.POST, "/api/v1/cases/\(world.north.caseA)/communications", token: world.north.token("practitioner"), json: Self.comm(world.north))
+            #expect(record.status == .created)
+            let recordA = try #require(record.json["id"] as? String)
+
+            for route in Self.table {
+                let path = route.path.replacingOccurrences(of: "{caseA}", with: world.north.caseA.uuidString)
+                    .replacingOccurrences(of: "{recordA}", with: recordA)
+                // No token: always 401.
+                let anonymous = try await app.send(route.method, path, token: nil, json: route.body(world.north))
+                #expect(anonymous.status == .unauthorized, "\(route.method) \(route.path) without a token")
+                #expect(anonymous.json["reason"] != nil)
+                for (role, _, _) in World.roles {
+                    // MUT: own organisation
+                    let own = try await app.send(route.method, path, token: world.north.token(role), json: route.body(world.north))
+                    #expect(own.status.code == route.expect[role]!, "\(role) \(route.method) \(route.path): \(own.text)")
+                    // MUT: the same request from the other organisation's member of staff with the same role
+                    let other = try await app.send(route.method, path, token: world.south.token(role), json: route.body(world.south))
+                    if route.caseScoped {
+                        #expect(other.status == .notFound, "south \(role) \(route.method) \(route.path): \(other.text)")
+                    } else {
+                        #expect(!other.text.contains(world.north.id.uuidString) && !other.text.contains(world.north.caseA.uuidString),
+                                "south \(role) \(route.method) \(route.path) leaked north data")
+                    }
+                }
+            }
+
+            // validation: lists show only what each role may see
+            func references(_ token: String) async throws -> Set<String> {
+                Set(try await app.send(.GET, "/api/v1/cases", token: token).jsonArray.compactMap { $0["reference"] as? String })
+            }
+            #expect(try await references(world.north.token("practitioner")).isSuperset(of: ["North-A"]))
+            #expect(try await !references(world.north.token("practitioner")).contains("North-B"))
+            #expect(try await references(world.north.token("practitionerB")) == ["North-B"])
+            #expect(try await !references(world.north.token("manager")).contains("North-B"))
+            #expect(try await references(world.north.token("auditor")).isSuperset(of: ["North-A", "North-B"]))
+            #expect(try await references(world.north.token("admin")).isEmpty)
+            #expect(try await references(world.north.token("business_support")).isEmpty)
+            #expect(try await references(world.south.token("dsl")).allSatisfy { !$0.hasPrefix("North") })
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import FluentKit
+import Foundation
+import Testing
+
+@testable import SafeCommsCore
+@testable import SafeCommsStore
+
+@Suite struct CommunicationRepositoryTests {
+    @Test(arguments: TestBackend.available)
+    func chronologyIsNewestFirstPagedAndFiltered(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            // setup
+            let db = store.db
+            let w = try await StoreWorld.make(on: db)
+            var records: [CommunicationRecord] = []
+            for i in 0..<120 {
+                let at = iso("2026-10-01T09:00:00Z").addingTimeInterval(Double(i) * 3600 * 7)
+                records.append(w.record(at: at, channel: i % 3 == 0 ? .phoneCall : .sms, direction: i % 2 == 0 ? .outgoing : .incoming, significant: i % 10 == 0))
+            }
+            try await CommunicationRepository.insert(records, w.context, on: db)
+
+            // MUT
+            let first = try await CommunicationRepository.chronology(caseID: w.caseFile.id!, organisationID: w.org.id!, filter: .init(), page: 1, per: 50, on: db)
+            let third = try await CommunicationRepository.chronology(caseID: w.caseFile.id!, organisationID: w.org.id!, filter: .init(), page: 3, per: 50, on: db)
+            let calls = try await CommunicationRepository.chronology(caseID: w.caseFile.id!, organisationID: w.org.id!, filter: .init(channel: .phoneCall), page: 1, per: 200, on: db)
+            let significantIncoming = try await CommunicationRepository.chronology(
+                caseID: w.caseFile.id!, organisationID: w.org.id!, filter: .init(direction: .incoming, significant: true), page: 1, per: 200, on: db)
+            let ooh = try await CommunicationRepository.chronology(caseID: w.caseFile.id!, organisationID: w.org.id!, filter: .init(outOfHours: true), page: 1, per: 200, on: db)
+
+            // validation
+            #expect(first.records.count == 50 && first.hasMore)
+            #expect(third.records.count == 20 && !third.hasMore)
+            let dates = first.records.map(\.occurredAt)
+            #expect(dates == dates.sorted(by: >))
+            #expect(first.records.first?.occurredAt == records.last?.occurredAt)
+            #expect(calls.records.count == 40 && calls.records.allSatisfy { $0.channel == "phone_call" })
+            #expect(significantIncoming.records.isEmpty, "significant ones are all even (outgoing)")
+            let expectedOOH = records.filter { OfficeHours.standard.isOutOfHours($0.occurredAt) }.count
+            #expect(expectedOOH > 0 && ooh.records.count == expectedOOH)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func otherOrganisationNeverSeesTheRecords(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let db = store.db
+            let w = try await StoreWorld.make(on: db)
+            let other = try await StoreWorld.make(on: db, name: "Other Council")
+            try await CommunicationRepository.insert([w.record(at: iso("2026-10-01T10:00:00Z"))], w.context, on: db)
+            let leaked = try await CommunicationRepository.chronology(caseID: w.caseFile.id!, organisationID: other.org.id!, filter: .init(), page: 1, per: 50, on: db)
+            #expect(leaked.records.isEmpty)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func correctionSupersedesWithoutDeleting(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let db = store.db
+            let w = try await StoreWorld.make(on: db)
+            let original = w.record(at: iso("2026-10-01T10:00:00Z"))
+            try await CommunicationRepository.insert([original], w.context, on: db)
+            let fix = w.record(at: iso("2026-10-01T10:05:00Z"))
+            fix.correctsID = original.id
+            try await CommunicationRepository.insert([fix], action: "communication.correct", w.context, on: db)
+            let page = try await CommunicationRepository.chronology(caseID: w.caseFile.id!, organisationID: w.org.id!, filter: .init(), page: 1, per: 50, on: db)
+            #expect(page.records.count == 2)
+            #expect(page.superseded == [original.id!])
+            let events = try await AuditEvent.query(on: db).all().map(\.action)
+            #expect(events == ["communication.create", "communication.correct"])
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aFailedBatchLeavesNothingBehind(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let db = store.db
+            let w = try await StoreWorld.make(on: db)
+            try await CommunicationRepository.insert([w.record(at: iso("2026-10-01T10:00:00Z"), naturalKey: "wa:1")], w.context, on: db)
+            // The second batch repeats a natural key at its end: the whole batch and its audit events must go.
+            let batch = (0..<1500).map { w.record(at: iso("2026-10-02T10:00:00Z").addingTimeInterval(Double($0)), naturalKey: "wa:b\($0)") }
+                + [w.record(at: iso("2026-10-03T10:00:00Z"), naturalKey: "wa:1")]
+            await #expect(throws: (any Error).self) { try await CommunicationRepository.insert(batch, w.context, on: db) }
+            #expect(try await CommunicationRecord.query(on: db).count() == 1)
+            #expect(try await AuditEvent.query(on: db).count() == 1)
+            #expect(try await AuditLog.verify(on: db).links == 1)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func timesRoundTripExactly(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let db = store.db
+            let w = try await StoreWorld.make(on: db)
+            let at = iso("2026-03-29T00:59:59Z")  // the hour clocks go forward
+            let r = w.record(at: at, channel: .phoneCall)
+            try await CommunicationRepository.insert([r], w.context, on: db)
+            let back = try #require(try await CommunicationRecord.find(r.id, on: db))
+            #expect(abs(back.occurredAt.timeIntervalSince(at)) < 0.001)
+            #expect(back.outOfHours)
+        }
+    }
+}
