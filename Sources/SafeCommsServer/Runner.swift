@@ -2,15 +2,26 @@ import Fluent
 import Foundation
 import Logging
 import SafeCommsStore
+import SafeCommsCore
 import Vapor
 
 /// What the `safecomms` commands do with a server or a store. The command-line parsing lives in the
 /// executable; these functions are what tests call.
 public enum Runner {
-    /// Vapor's logging set-up, once per process (reads `LOG_LEVEL`).
-    public static func bootstrapLogging() throws {
-        var env = try Environment.detect(arguments: ["safecomms"])
-        try LoggingSystem.bootstrap(from: &env)
+    /// Logging, once per process. The server logs as Vapor does (`LOG_LEVEL`, default info); the other
+    /// commands log warnings only, to stderr, so their stdout is just their answer (a token, a result).
+    public static func bootstrapLogging(serving: Bool) throws {
+        if serving {
+            var env = try Environment.detect(arguments: ["safecomms"])
+            try LoggingSystem.bootstrap(from: &env)
+        } else {
+            let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        }
     }
 
     /// An application configured but not serving, for commands that only use the store.
@@ -71,6 +82,41 @@ public enum Runner {
             }
             return try await APITokens.issue(
                 for: staff, label: label, context: AuditContext(organisationID: staff.organisationID, actorID: staff.id, source: "cli"), on: app.db)
+        }
+    }
+
+    /// Creates a member of staff, and their organisation when it does not exist yet (the first
+    /// administrator of a new installation). Returns the generated password.
+    public static func addUser(
+        _ config: ServerConfig, email: String, name: String, roles: [String], organisation: String
+    ) async throws -> String {
+        try await withApplication(config) { app in
+            try await migrateStore(app)
+            var parsed: Set<Role> = []
+            for (i, r) in roles.enumerated() { parsed.insert(try Role.parse(r, field: "roles[\(i)]")) }
+            guard !parsed.isEmpty else { throw ValidationError(field: "roles", reason: "at least one role is required") }
+            guard CaseRegisterController.plausibleEmail(email) else { throw ValidationError(field: "email", reason: "'\(email)' is not an e-mail address") }
+            if try await StaffMember.query(on: app.db).filter(\.$email == email.lowercased()).first() != nil {
+                throw ValidationError(field: "email", reason: "an account with this e-mail address already exists")
+            }
+            var rng = SystemRandomNumberGenerator()
+            let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+            let password = String((0..<20).map { _ in alphabet.randomElement(using: &rng)! })
+            let hash = try await app.password.async.hash(password)
+            let org = try await Organisation.query(on: app.db).filter(\.$name == organisation).first() ?? Organisation(id: UUID(), name: organisation)
+            let isNew = org.createdAt == nil
+            let staff = StaffMember(id: UUID(), organisationID: org.id!, teamID: nil, name: name, email: email, passwordHash: hash, roles: parsed)
+            try await AuditLog.transaction(on: app.db, AuditContext(organisationID: org.id, actorID: nil, source: "cli")) { tx in
+                var entries: [AuditEntry] = []
+                if isNew {
+                    try await org.create(on: tx)
+                    entries.append(AuditEntry(action: "organisation.create", entity: "organisation", entityID: org.id?.uuidString))
+                }
+                try await staff.create(on: tx)
+                entries.append(AuditEntry(action: "staff.create", entity: "staff", entityID: staff.id?.uuidString, detail: staff.rolesText))
+                return ((), entries)
+            }
+            return password
         }
     }
 

@@ -22,7 +22,7 @@ struct Serve: AsyncParsableCommand {
     var port = 8080
 
     func run() async throws {
-        try Runner.bootstrapLogging()
+        try Runner.bootstrapLogging(serving: true)
         try await Runner.serve(.fromEnvironment(), demo: demo, hostname: hostname, port: port) {
             // Written straight through: stdout to a file or pipe is block-buffered and the server never returns.
             FileHandle.standardOutput.write(Data(($0 + "\n").utf8))
@@ -37,14 +37,36 @@ struct Migrate: AsyncParsableCommand {
     var revert = false
 
     func run() async throws {
-        try Runner.bootstrapLogging()
+        try Runner.bootstrapLogging(serving: false)
         try await Runner.migrate(.fromEnvironment(), revert: revert)
         print(revert ? "Migrations reverted." : "Migrations complete.")
     }
 }
 
 struct Users: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage sign-ins.", subcommands: [Token.self])
+    static let configuration = CommandConfiguration(abstract: "Manage sign-ins.", subcommands: [Add.self, Token.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a member of staff (and their organisation, for the first administrator) and print their password.")
+
+        @Argument(help: "E-mail address, used to sign in.")
+        var email: String
+        @Option(help: "Full name.")
+        var name: String
+        @Option(help: "Comma-separated roles: practitioner, manager, dsl, business_support, admin, auditor.")
+        var roles: String
+        @Option(help: "Organisation name; created when it does not exist.")
+        var organisation: String
+
+        func run() async throws {
+            try Runner.bootstrapLogging(serving: false)
+            let password = try await Runner.addUser(
+                .fromEnvironment(), email: email, name: name, roles: roles.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) },
+                organisation: organisation)
+            print("Created \(email). Password (shown once): \(password)")
+        }
+    }
 
     struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a new API token for a member of staff.")
@@ -55,7 +77,7 @@ struct Users: AsyncParsableCommand {
         var label = "cli"
 
         func run() async throws {
-            try Runner.bootstrapLogging()
+            try Runner.bootstrapLogging(serving: false)
             print(try await Runner.issueToken(.fromEnvironment(), email: email, label: label))
         }
     }
@@ -68,7 +90,7 @@ struct Audit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Check every link of the hash chain; name the first broken one.")
 
         func run() async throws {
-            try Runner.bootstrapLogging()
+            try Runner.bootstrapLogging(serving: false)
             do {
                 let v = try await Runner.verifyAudit(.fromEnvironment())
                 print("Audit chain intact: \(v.links) links, head \(v.head)")

@@ -51,6 +51,9 @@ struct APIErrorMiddleware: AsyncMiddleware {
 
     static func response(for error: any Error, request: Request) -> Response {
         let (status, body, headers) = body(for: error, request: request)
+        if !request.url.path.hasPrefix("/api/") && request.url.path != "/metrics" {
+            return htmlPage(status: status, reason: body.reason, headers: headers)
+        }
         let response = Response(status: status, headers: headers)
         do {
             try response.content.encode(body, as: .json)
@@ -59,6 +62,22 @@ struct APIErrorMiddleware: AsyncMiddleware {
         }
         return response
     }
+}
+
+/// People using the pages get a page, not JSON. The reason is escaped; it never holds case data.
+private func htmlPage(status: HTTPResponseStatus, reason: String, headers: HTTPHeaders) -> Response {
+    let escaped = reason.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    let title = status == .notFound ? "Page not found" : status == .forbidden ? "You cannot do this" : "Sorry, there is a problem"
+    let html = """
+        <!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>\(title) – SafeComms</title>
+        <link rel="stylesheet" href="/assets/app.css"></head><body><div class="width-container"><main class="main">
+        <h1 class="heading-l">\(title)</h1><p class="body">\(escaped)</p><p class="body"><a href="/cases">Go to my cases</a></p>
+        </main></div></body></html>
+        """
+    var h = headers
+    h.contentType = .html
+    return Response(status: status, headers: h, body: .init(string: html))
 }
 
 extension DecodingError {

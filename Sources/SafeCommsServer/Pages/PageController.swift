@@ -203,6 +203,13 @@ struct PageController: RouteCollection {
         var summary: String?
         var durationMinutes: String?
         var significant: String?
+
+        enum CodingKeys: String, CodingKey {
+            case channel, direction, transcript, summary, significant
+            case occurredAt = "occurred_at"
+            case counterpartName = "counterpart_name"
+            case durationMinutes = "duration_minutes"
+        }
     }
 
     func record(req: Request) async throws -> Response {

@@ -1,0 +1,69 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import SafeCommsCore
+@testable import SafeCommsServer
+@testable import SafeCommsStore
+
+@Suite struct DemoTests {
+    @Test(arguments: Backend.available)
+    func demoOrganisationIsCompleteAndUsable(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            // MUT
+            let signIns = try await DemoSeeder(app: app).run()
+
+            // validation: staff in every role, each printed with a working password
+            #expect(Set(signIns.map(\.role)) == Set(Role.allCases.map(\.rawValue)))
+            let table = DemoSeeder.table(signIns, url: "http://127.0.0.1:8080")
+            for s in signIns { #expect(table.contains(s.email) && table.contains(s.password)) }
+            let cases = try await CaseFile.query(on: app.db).all()
+            #expect(cases.count == 50)
+            #expect(Set(cases.map(\.status)) == Set([CaseStatus.lookedAfter, .childProtection, .childInNeed, .earlyHelp, .other].map(\.rawValue)))
+            #expect(try await Team.query(on: app.db).all().allSatisfy { $0.huntGroupNumber != nil })
+            let kinds = Set(try await Device.query(on: app.db).all().map(\.kind))
+            #expect(kinds == [DeviceKind.workMobile.rawValue, DeviceKind.deskPhone.rawValue])
+            #expect(try await CasePerson.query(on: app.db).count() == 150)
+            #expect(try await Consent.query(on: app.db).count() >= 50)
+            let records = try await CommunicationRecord.query(on: app.db).all()
+            #expect(records.count >= 1000)
+            let span = records.map(\.occurredAt).max()!.timeIntervalSince(records.map(\.occurredAt).min()!)
+            #expect(span > 90 * 86_400, "several months of contact")
+            #expect(records.contains { $0.outOfHours } && records.contains { !$0.outOfHours })
+            #expect(try await AuditLog.verify(on: app.db).links > records.count)
+
+            // The printed practitioner sees only their team's cases; the auditor reads but cannot write.
+            let practitioner = signIns.first { $0.role == "practitioner" }!
+            let browser = PageSession(app)
+            try await browser.signIn(practitioner.email, practitioner.password)
+            let page = try await browser.get("/cases")
+            let staff = try #require(try await StaffMember.query(on: app.db).filter(\.$email == practitioner.email).first())
+            for c in cases {
+                let visible = page.text.contains(c.reference)
+                #expect(visible == (c.teamID == staff.teamID || c.keyWorkerID == staff.id), "\(c.reference)")
+            }
+            let auditor = signIns.first { $0.role == "auditor" }!
+            let auditorBrowser = PageSession(app)
+            try await auditorBrowser.signIn(auditor.email, auditor.password)
+            let all = try await auditorBrowser.get("/cases")
+            #expect(cases.allSatisfy { all.text.contains($0.reference) })
+            #expect(try await auditorBrowser.get("/cases/\(cases[0].id!)/record").status == .forbidden)
+
+            // Running it again adds nothing and issues new passwords.
+            let again = try await DemoSeeder(app: app).run()
+            #expect(try await CaseFile.query(on: app.db).count() == 50)
+            #expect(again.map(\.email) == signIns.map(\.email))
+            #expect(again.map(\.password) != signIns.map(\.password))
+        }
+    }
+
+    @Test func demoRefusesAStoreWithARealOrganisation() async throws {
+        try await withTestApp(.sqlite) { app in
+            try await Organisation(name: "Real Council").create(on: app.db)
+            await #expect(throws: RunnerError.self) { try await DemoSeeder(app: app).run() }
+            #expect(try await CaseFile.query(on: app.db).count() == 0)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import SafeCommsServer
+@testable import SafeCommsStore
+
+@Suite struct OperationsTests {
+    @Test(arguments: Backend.available)
+    func healthReadinessAndMetrics(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let world = try await World.make(app)
+            #expect(try await app.send(.GET, "/healthz", token: nil).text == "ok")
+            #expect(try await app.send(.GET, "/readyz", token: nil).status == .ok)
+            _ = try await app.send(.GET, "/api/v1/cases", token: world.north.token("dsl"))
+            let metrics = try await app.send(.GET, "/metrics", token: nil)
+            #expect(metrics.status == .ok)
+            #expect(metrics.text.contains("http_requests_total"))
+            // No personal data or case ids in metrics.
+            #expect(!metrics.text.contains(world.north.caseA.uuidString))
+            let headers = try await app.send(.GET, "/api/v1/me", token: world.north.token("dsl")).headers
+            #expect(headers.first(name: .cacheControl) == "no-store")
+            #expect(headers.first(name: "X-Frame-Options") == "DENY")
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func revokedTokenAndDeactivatedStaffAreRefused(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let world = try await World.make(app)
+            let token = world.north.token("practitioner")
+            #expect(try await app.send(.GET, "/api/v1/me", token: token).status == .ok)
+            let staff = try #require(try await StaffMember.find(world.north.id("practitioner"), on: app.db))
+            staff.active = false
+            try await staff.save(on: app.db)
+            #expect(try await app.send(.GET, "/api/v1/me", token: token).status == .unauthorized)
+            #expect(try await app.send(.GET, "/api/v1/me", token: "sc_not_a_token").status == .unauthorized)
+            let dsl = try #require(try await APIToken.query(on: app.db).filter(\.$staffID == world.north.id("dsl")).first())
+            dsl.revokedAt = Date()
+            try await dsl.save(on: app.db)
+            #expect(try await app.send(.GET, "/api/v1/me", token: world.north.token("dsl")).status == .unauthorized)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func tokensAreStoredHashed(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let world = try await World.make(app)
+            let stored = try await APIToken.query(on: app.db).all().map(\.tokenHash)
+            #expect(!stored.contains(world.north.token("dsl")))
+            #expect(stored.contains(APITokens.hash(world.north.token("dsl"))))
+        }
+    }
+}
