@@ -1,10 +1,13 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
 
-// One set of settings for every target: Swift 6 language mode, strict concurrency.
+// One set of settings for every target: Swift 6 language mode, strict concurrency, and every warning
+// of our own code an error (the package-scoped equivalent of `-Xswiftc -warnings-as-errors`, which
+// would also apply to dependencies we do not control).
 let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
+    .treatAllWarnings(as: .error),
 ]
 
 let package = Package(

@@ -36,8 +36,10 @@ public struct CaseAllocation: Sendable, Equatable {
 public enum Permission: String, Sendable, CaseIterable {
     /// Read the organisation's settings, teams and staff directory.
     case readDirectory
-    /// Change the organisation's settings, teams, staff accounts and devices.
+    /// Change the organisation's settings and staff accounts (who holds which role).
     case administer
+    /// Keep the directory: teams with their hunt groups, and devices (business support's job, MISSION.md).
+    case manageDirectory
     /// Open a new case file.
     case createCase
     /// Read the audit trail and verify its chain.
@@ -49,7 +51,9 @@ public enum Permission: String, Sendable, CaseIterable {
 /// - A practitioner sees the cases allocated to them or to a team they work in.
 /// - A team manager also sees every case of the teams they manage.
 /// - The DSL and auditors see every case of their organisation; an auditor changes nothing.
-/// - Administrators and business support run the organisation and the phones; they do not read case files.
+/// - Administrators run the organisation (settings, accounts); business support keeps the directory
+///   (teams, hunt groups, devices). Neither reads case files.
+/// - The audit trail is for auditors and the DSL.
 /// - Nobody ever sees another organisation's data.
 public enum AccessPolicy {
     public static func canRead(_ p: Principal, _ c: CaseAllocation) -> Bool {
@@ -73,8 +77,10 @@ public enum AccessPolicy {
         switch permission {
         case .readDirectory: !p.roles.isEmpty
         case .administer: p.roles.contains(.admin)
+        case .manageDirectory: p.roles.contains(.admin) || p.roles.contains(.businessSupport)
         case .createCase: p.roles.contains(.manager) || p.roles.contains(.dsl)
-        case .readAudit: p.roles.contains(.auditor) || p.roles.contains(.admin) || p.roles.contains(.dsl)
+        // Information governance and the DSL; IT administrators run the system but do not audit it.
+        case .readAudit: p.roles.contains(.auditor) || p.roles.contains(.dsl)
         }
     }
 

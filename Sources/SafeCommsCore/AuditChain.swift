@@ -1,8 +1,36 @@
 import Crypto
 import Foundation
 
-/// One link of the tamper-evident audit trail. Each link's hash covers its own fields and the hash of
-/// the link before it, so editing, deleting or reordering any stored link breaks every hash after it.
+/// The secret that seals the audit chain. It is kept outside the database (a file beside the SQLite
+/// file, or `SAFECOMMS_AUDIT_KEY`), so someone who can only change the database cannot rewrite the
+/// trail and recompute every hash after the change.
+public struct AuditKey: Sendable, Equatable {
+    public let bytes: [UInt8]
+
+    public init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// From 64 hexadecimal characters.
+    public init?(hex: String) {
+        let chars = Array(hex.utf8)
+        guard chars.count == 64 else { return nil }
+        var out: [UInt8] = []
+        for i in stride(from: 0, to: 64, by: 2) {
+            guard let b = UInt8(String(decoding: chars[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
+            out.append(b)
+        }
+        bytes = out
+    }
+
+    public static func random() -> AuditKey {
+        var rng = SystemRandomNumberGenerator()
+        return AuditKey(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
+    }
+
+    public var hex: String { bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() }
+}
+
+/// One link of the tamper-evident audit trail. Each link's HMAC-SHA-256 covers its own fields and the
+/// hash of the link before it, so editing, deleting or reordering any stored link breaks every hash after it.
 public struct AuditLink: Sendable, Equatable {
     public var sequence: Int64
     public var atMillis: Int64
@@ -36,8 +64,8 @@ public struct AuditLink: Sendable, Equatable {
     }
 
     /// The hash this link must carry. Fields are length-prefixed so no two different links share an input.
-    public func computedHash() -> String {
-        var hasher = SHA256()
+    public func computedHash(key: AuditKey) -> String {
+        var hasher = HMAC<SHA256>(key: SymmetricKey(data: key.bytes))
         func put(_ s: String?) {
             let bytes = Array((s ?? "\u{0}").utf8)
             hasher.update(data: Array("\(bytes.count):".utf8))
@@ -61,9 +89,9 @@ public struct AuditLink: Sendable, Equatable {
     }
 
     /// Seals a new link onto the chain.
-    public func sealed() -> AuditLink {
+    public func sealed(key: AuditKey) -> AuditLink {
         var copy = self
-        copy.hash = computedHash()
+        copy.hash = computedHash(key: key)
         return copy
     }
 }
@@ -83,7 +111,8 @@ public struct AuditChainVerifier: Sendable {
 
         public var description: String {
             switch self {
-            case .alteredLink(let s): "link \(s) was altered: its content no longer matches its hash"
+            case .alteredLink(let s):
+                "link \(s) was altered: its content no longer matches its hash (or the audit key is not the one the trail was written with)"
             case .brokenPointer(let s, let e, let f):
                 "link \(s) points at \(f.prefix(12))… but the link before it hashes to \(e.prefix(12))…: a link was removed, inserted or reordered"
             case .sequenceGap(let a, let f): "after link \(a) comes link \(f): a link was removed or reordered"
@@ -91,11 +120,12 @@ public struct AuditChainVerifier: Sendable {
         }
     }
 
+    private let key: AuditKey
     private var lastHash = AuditChainVerifier.genesis
     private var lastSequence: Int64 = 0
     public private(set) var checked = 0
 
-    public init() {}
+    public init(key: AuditKey) { self.key = key }
 
     /// The hash of the last verified link (publish it elsewhere to detect truncation of the tail).
     public var head: String { lastHash }
@@ -108,7 +138,7 @@ public struct AuditChainVerifier: Sendable {
         if link.previousHash != lastHash {
             throw .brokenPointer(sequence: link.sequence, expected: lastHash, found: link.previousHash)
         }
-        if link.computedHash() != link.hash {
+        if link.computedHash(key: key) != link.hash {
             throw .alteredLink(sequence: link.sequence)
         }
         lastHash = link.hash

@@ -49,10 +49,10 @@ public struct CommunicationDraft: Sendable, Equatable {
         let text = transcript?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if channel.isWritten, text.isEmpty {
             found.append(
-                .init(field: "transcript", reason: "a \(channel.rawValue) record must carry the words sent or received (PD-1.1, WA-11)"))
+                .init(field: "transcript", reason: "is required for \(channel.rawValue): record the words sent or received (PD-1.1, WA-11)"))
         }
         if !channel.isWritten, text.isEmpty, (summary ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            found.append(.init(field: "summary", reason: "a \(channel.rawValue) record needs a summary of what was said (PD-1.1)"))
+            found.append(.init(field: "summary", reason: "is required for \(channel.rawValue): summarise what was said (PD-1.1)"))
         }
         if (transcript?.count ?? 0) > Self.maxTranscriptLength {
             found.append(.init(field: "transcript", reason: "is longer than \(Self.maxTranscriptLength) characters"))

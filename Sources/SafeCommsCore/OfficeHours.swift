@@ -30,7 +30,7 @@ public struct OfficeHours: Codable, Equatable, Sendable {
             throw ValidationError(field: "office_hours.time_zone", reason: "'\(timeZone)' is not an IANA time zone such as Europe/London")
         }
         guard (0...1440).contains(opensAtMinute), (0...1440).contains(closesAtMinute), opensAtMinute < closesAtMinute else {
-            throw ValidationError(field: "office_hours.opens", reason: "office hours must open before they close, within one day")
+            throw ValidationError(field: "office_hours.opens_at_minute", reason: "office hours must open before they close, within one day (0 to 1440)")
         }
         guard !workingDays.isEmpty, workingDays.allSatisfy({ (1...7).contains($0) }) else {
             throw ValidationError(field: "office_hours.working_days", reason: "working days are 1 (Monday) to 7 (Sunday), at least one")

@@ -32,6 +32,9 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
         guard (1...168).contains(voicemailPickupHours) else {
             throw ValidationError(field: "voicemail_pickup_hours", reason: "must be between 1 and 168 hours")
         }
+        if let date = whatsappReviewDate, BankHolidays.Day(parsing: date) == nil {
+            throw ValidationError(field: "whatsapp_review_date", reason: "'\(date)' is not a date written YYYY-MM-DD")
+        }
         for (i, d) in workEmailDomains.enumerated() where !d.contains(".") || d.contains("@") || d.contains(" ") {
             throw ValidationError(field: "work_email_domains[\(i)]", reason: "'\(d)' is not a domain such as coventry.gov.uk")
         }

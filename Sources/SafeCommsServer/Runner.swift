@@ -81,7 +81,7 @@ public enum Runner {
                 throw RunnerError("no active account with e-mail address \(email)")
             }
             return try await APITokens.issue(
-                for: staff, label: label, context: AuditContext(organisationID: staff.organisationID, actorID: staff.id, source: "cli"), on: app.db)
+                for: staff, label: label, context: app.auditContext(organisationID: staff.organisationID, actorID: staff.id, source: "cli"), on: app.db)
         }
     }
 
@@ -95,7 +95,7 @@ public enum Runner {
             var parsed: Set<Role> = []
             for (i, r) in roles.enumerated() { parsed.insert(try Role.parse(r, field: "roles[\(i)]")) }
             guard !parsed.isEmpty else { throw ValidationError(field: "roles", reason: "at least one role is required") }
-            guard CaseRegisterController.plausibleEmail(email) else { throw ValidationError(field: "email", reason: "'\(email)' is not an e-mail address") }
+            guard EmailAddress.isPlausible(email) else { throw ValidationError(field: "email", reason: "'\(email)' is not an e-mail address") }
             if try await StaffMember.query(on: app.db).filter(\.$email == email.lowercased()).first() != nil {
                 throw ValidationError(field: "email", reason: "an account with this e-mail address already exists")
             }
@@ -106,7 +106,7 @@ public enum Runner {
             let org = try await Organisation.query(on: app.db).filter(\.$name == organisation).first() ?? Organisation(id: UUID(), name: organisation)
             let isNew = org.createdAt == nil
             let staff = StaffMember(id: UUID(), organisationID: org.id!, teamID: nil, name: name, email: email, passwordHash: hash, roles: parsed)
-            try await AuditLog.transaction(on: app.db, AuditContext(organisationID: org.id, actorID: nil, source: "cli")) { tx in
+            try await AuditLog.transaction(on: app.db, app.auditContext(organisationID: org.id, source: "cli")) { tx in
                 var entries: [AuditEntry] = []
                 if isNew {
                     try await org.create(on: tx)
@@ -122,7 +122,7 @@ public enum Runner {
 
     /// Checks the whole audit chain; throws naming the first broken link.
     public static func verifyAudit(_ config: ServerConfig) async throws -> AuditLog.Verification {
-        try await withApplication(config) { app in try await AuditLog.verify(on: app.db) }
+        try await withApplication(config) { app in try await AuditLog.verify(on: app.db, key: app.auditKey) }
     }
 }
 

@@ -17,6 +17,8 @@ public struct ServerConfig: Sendable {
     public var loginLockoutSeconds: Int
     /// bcrypt cost for new passwords (`SAFECOMMS_BCRYPT_COST`, default 12).
     public var bcryptCost: Int
+    /// The audit-chain key as hex (`SAFECOMMS_AUDIT_KEY`); unset: `audit.key` in the data directory.
+    public var auditKeyHex: String?
 
     public init(
         dataDirectory: String = "./data", databaseURL: String? = nil, postgresSchema: String? = nil, secureCookies: Bool = false,
@@ -47,6 +49,7 @@ public struct ServerConfig: Sendable {
         if let n = env["SAFECOMMS_LOGIN_MAX_FAILURES"].flatMap(Int.init), n > 0 { c.loginMaxFailures = n }
         if let n = env["SAFECOMMS_LOGIN_LOCKOUT_SECONDS"].flatMap(Int.init), n > 0 { c.loginLockoutSeconds = n }
         if let n = env["SAFECOMMS_BCRYPT_COST"].flatMap(Int.init), (4...31).contains(n) { c.bcryptCost = n }
+        c.auditKeyHex = env["SAFECOMMS_AUDIT_KEY"]
         return c
     }
 }

@@ -4,6 +4,7 @@ import FluentSQLiteDriver
 import Foundation
 import Leaf
 import LeafKit
+import SafeCommsCore
 import SafeCommsStore
 import Vapor
 
@@ -11,11 +12,13 @@ import Vapor
 /// middleware, views and routes.
 public func configure(_ app: Application, _ config: ServerConfig) async throws {
     app.storage[ServerConfigKey.self] = config
+    app.storage[AuditKeyKey.self] = try AuditKey.load(environment: config.auditKeyHex, directory: config.dataDirectory)
     try configureDatabase(app, config)
     app.migrations.add(StoreMigrations.all)
     app.migrations.add(SessionRecord.migration)
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
+    app.storage[DummyPasswordHashKey.self] = try Bcrypt.hash("no account has this password", cost: config.bcryptCost)
     app.sessions.use(.fluent)
     app.sessions.configuration = SessionsConfiguration(cookieName: "safecomms_session") { id in
         HTTPCookies.Value(
@@ -61,6 +64,20 @@ public func migrateStore(_ app: Application) async throws {
     if let sql = app.db as? any SQLDatabase, sql.dialect.name == "sqlite" {
         // Write-ahead logging lets readers carry on while the chronology is written.
         try await sql.raw("PRAGMA journal_mode=WAL").run()
+    }
+}
+
+struct AuditKeyKey: StorageKey {
+    typealias Value = AuditKey
+}
+
+extension Application {
+    /// The key that seals this installation's audit chain.
+    public var auditKey: AuditKey { storage[AuditKeyKey.self]! }
+
+    /// An audit context for work done by the system or a local command rather than a request.
+    public func auditContext(organisationID: UUID?, actorID: UUID? = nil, source: String) -> AuditContext {
+        AuditContext(organisationID: organisationID, actorID: actorID, source: source, key: auditKey)
     }
 }
 

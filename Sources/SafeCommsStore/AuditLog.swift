@@ -9,11 +9,14 @@ public struct AuditContext: Sendable {
     public var actorID: UUID?
     /// Where the request came from: a client address, or `cli` / `demo` for local commands.
     public var source: String?
+    /// Seals the events.
+    public var key: AuditKey
 
-    public init(organisationID: UUID?, actorID: UUID?, source: String?) {
+    public init(organisationID: UUID?, actorID: UUID?, source: String?, key: AuditKey) {
         self.organisationID = organisationID
         self.actorID = actorID
         self.source = source
+        self.key = key
     }
 }
 
@@ -59,6 +62,14 @@ public enum AuditLog {
         }
     }
 
+    /// Creates one row and its audit event together.
+    public static func create<M: Model & Sendable>(_ model: M, _ entry: AuditEntry, _ context: AuditContext, on db: any Database) async throws {
+        try await transaction(on: db, context) { tx in
+            try await model.create(on: tx)
+            return ((), [entry])
+        }
+    }
+
     /// Records events that change nothing else (a read of a case, a failed sign-in).
     public static func record(_ entries: [AuditEntry], _ context: AuditContext, on db: any Database) async throws {
         try await transaction(on: db, context) { _ in ((), entries) }
@@ -78,7 +89,7 @@ public enum AuditLog {
                 sequence: sequence, atMillis: millis, organisationID: context.organisationID, actorID: context.actorID,
                 action: e.action, entity: e.entity, entityID: e.entityID, caseID: e.caseID, source: context.source,
                 detail: e.detail, previousHash: previous
-            ).sealed()
+            ).sealed(key: context.key)
             previous = link.hash
             rows.append(AuditEvent(link))
         }
@@ -95,8 +106,8 @@ public enum AuditLog {
 
     /// Walks the whole chain in sequence order, a page at a time.
     /// - Throws: `AuditChainVerifier.Break` naming the first broken link.
-    public static func verify(on db: any Database, pageSize: Int = 5000) async throws -> Verification {
-        var verifier = AuditChainVerifier()
+    public static func verify(on db: any Database, key: AuditKey, pageSize: Int = 5000) async throws -> Verification {
+        var verifier = AuditChainVerifier(key: key)
         var after: Int64 = 0
         while true {
             let page = try await AuditEvent.query(on: db).filter(\.$id > after).sort(\.$id).limit(pageSize).all()

@@ -30,6 +30,8 @@ public struct ChronologyPage: Sendable {
 /// Reads and writes the communication record. Records are only ever added.
 public enum CommunicationRepository {
     public static let maxPageSize = 200
+    /// Deeper than this nobody pages; it also keeps the offset arithmetic far from overflow.
+    public static let maxPage = 100_000
 
     /// Builds a record from a validated draft, computing out-of-hours from the organisation's settings.
     public static func makeRecord(
@@ -64,23 +66,33 @@ public enum CommunicationRepository {
     /// Stores records and one audit event each, all in one transaction: either every record of the
     /// batch is kept with its audit event, or none is.
     public static func insert(_ records: [CommunicationRecord], action: String = "communication.create", _ context: AuditContext, on db: any Database) async throws {
-        let entries = records.map {
+        let entries = auditEntries(for: records, action: action)
+        try await AuditLog.transaction(on: db, context) { tx in
+            try await createRows(records, on: tx)
+            return ((), entries)
+        }
+    }
+
+    /// The audit events for stored records: ids only, never content.
+    public static func auditEntries(for records: [CommunicationRecord], action: String) -> [AuditEntry] {
+        records.map {
             AuditEntry(action: action, entity: "communication", entityID: $0.id?.uuidString, caseID: $0.caseID,
                        detail: $0.correctsID.map { "corrects \($0.uuidString)" })
         }
-        try await AuditLog.transaction(on: db, context) { tx in
-            // 1,000 rows × 20 columns stays under SQLite's 32,766 bound parameters.
-            for start in stride(from: 0, to: records.count, by: 1000) {
-                try await records[start..<min(start + 1000, records.count)].create(on: tx)
-            }
-            return ((), entries)
+    }
+
+    /// Multi-row inserts inside the caller's audited transaction.
+    public static func createRows(_ records: [CommunicationRecord], on tx: any Database) async throws {
+        // 1,000 rows × 21 columns stays under SQLite's 32,766 bound parameters.
+        for start in stride(from: 0, to: records.count, by: 1000) {
+            try await records[start..<min(start + 1000, records.count)].create(on: tx)
         }
     }
 
     /// One page of a case's chronology, newest first (by when the contact happened).
     public static func chronology(caseID: UUID, organisationID: UUID, filter: ChronologyFilter, page: Int, per: Int, on db: any Database) async throws -> ChronologyPage {
         let per = min(max(per, 1), maxPageSize)
-        let page = max(page, 1)
+        let page = min(max(page, 1), maxPage)
         var q = CommunicationRecord.query(on: db)
             .filter(\.$caseID == caseID)
             .filter(\.$organisationID == organisationID)

@@ -22,11 +22,13 @@ public enum StoreLocation: Sendable, CustomStringConvertible {
     public func configuration() throws -> (DatabaseConfigurationFactory, DatabaseID) {
         switch self {
         case .sqlite(let path):
-            return (.sqlite(.file(path)), .sqlite)
+            // sqlLogLevel nil: the drivers would otherwise log bound values (transcripts, names) at debug.
+            return (.sqlite(.file(path), sqlLogLevel: nil), .sqlite)
         case .postgres(let url, let schema):
             var pg = try SQLPostgresConfiguration(url: url)
             if let schema { pg.searchPath = [schema] }
-            return (.postgres(configuration: pg), .psql)
+            // The PostgreSQL driver takes no "never": trace is below anything a deployment runs at.
+            return (.postgres(configuration: pg, sqlLogLevel: .trace), .psql)
         }
     }
 }

@@ -4,20 +4,22 @@ import Testing
 @testable import SafeCommsCore
 
 @Suite struct AuditChainTests {
+    let key = AuditKey(bytes: Array(repeating: 1, count: 32))
+
     func chain(_ n: Int) -> [AuditLink] {
         var previous = AuditChainVerifier.genesis
         return (1...n).map { i in
             let link = AuditLink(
                 sequence: Int64(i), atMillis: 1_700_000_000_000 + Int64(i), organisationID: nil, actorID: nil, action: "case.read",
                 entity: "case", entityID: "\(i)", caseID: nil, source: "test", detail: nil, previousHash: previous
-            ).sealed()
+            ).sealed(key: key)
             previous = link.hash
             return link
         }
     }
 
     func verify(_ links: [AuditLink]) throws(AuditChainVerifier.Break) -> Int {
-        var v = AuditChainVerifier()
+        var v = AuditChainVerifier(key: key)
         for l in links { try v.check(l) }
         return v.checked
     }
@@ -44,6 +46,26 @@ import Testing
         for i in 6..<links.count { links[i].sequence -= 1 }
         #expect(throws: (any Error).self) { try verify(links) }
         do { _ = try verify(links) } catch { #expect(error.description.contains("link 7")) }
+    }
+
+    @Test func rewritingWithoutTheKeyIsDetected() {
+        // Someone who can change the database but not read the key edits a link and re-seals the
+        // rest of the chain with a key of their own.
+        var links = chain(10)
+        links[3].action = "case.update"
+        var previous = links[2].hash
+        for i in 3..<links.count {
+            links[i].previousHash = previous
+            links[i] = links[i].sealed(key: AuditKey(bytes: Array(repeating: 2, count: 32)))
+            previous = links[i].hash
+        }
+        #expect(throws: AuditChainVerifier.Break.alteredLink(sequence: 4)) { try verify(links) }
+    }
+
+    @Test func keyHexRoundTrips() {
+        let k = AuditKey.random()
+        #expect(AuditKey(hex: k.hex) == k)
+        #expect(AuditKey(hex: "xyz") == nil)
     }
 
     @Test func reorderIsNamed() {

@@ -55,6 +55,13 @@ import VaporTesting
             #expect(smsItems.count == 2)
             #expect(smsItems.first { $0["id"] as? String == originalID }?["superseded_by_correction"] as? Bool == true)
             #expect(try await CommunicationRecord.query(on: app.db).count() == 5)
+            // Corrections form a line: the original, once corrected, cannot be corrected again.
+            let again = try await app.send(
+                .POST, "/api/v1/cases/\(world.north.caseA)/communications/\(originalID)/corrections", token: world.north.token("practitioner"),
+                json: #"{"channel":"sms","occurred_at":"2026-11-02T10:00:00Z","transcript":"See you at 5pm"}"#)
+            #expect(again.status == .conflict)
+            #expect((again.json["reason"] as? String ?? "").contains(fix.json["id"] as? String ?? "?"))
+            #expect(fix.json["source"] as? String == "api")
             // Correcting a record of a case you cannot see is refused without revealing it.
             let sneaky = try await app.send(
                 .POST, "/api/v1/cases/\(world.north.caseA)/communications/\(originalID)/corrections", token: world.north.token("practitionerB"),
@@ -68,7 +75,7 @@ import VaporTesting
             #expect(actions.filter { $0 == "communication.correct" }.count == 1)
             #expect(actions.filter { $0 == "chronology.read" }.count == 5)
             #expect(events.first { $0.action == "chronology.read" && $0.actorID == world.north.id("auditor") } != nil)
-            #expect(try await AuditLog.verify(on: app.db).links == AuditEvent.query(on: app.db).count())
+            #expect(try await AuditLog.verify(on: app.db, key: app.auditKey).links == AuditEvent.query(on: app.db).count())
         }
     }
 

@@ -32,7 +32,7 @@ import VaporTesting
             let span = records.map(\.occurredAt).max()!.timeIntervalSince(records.map(\.occurredAt).min()!)
             #expect(span > 90 * 86_400, "several months of contact")
             #expect(records.contains { $0.outOfHours } && records.contains { !$0.outOfHours })
-            #expect(try await AuditLog.verify(on: app.db).links > records.count)
+            #expect(try await AuditLog.verify(on: app.db, key: app.auditKey).links > records.count)
 
             // The printed practitioner sees only their team's cases; the auditor reads but cannot write.
             let practitioner = signIns.first { $0.role == "practitioner" }!

@@ -100,7 +100,7 @@ struct World: Sendable {
                 id: UUID(), organisationID: org.id!, teamID: team == "A" ? teamA.id : team == "B" ? teamB.id : nil, name: "\(name) \(key)",
                 email: email, passwordHash: hash, roles: roles)
             try await s.create(on: db)
-            let token = try await APITokens.issue(for: s, label: "test", context: AuditContext(organisationID: org.id, actorID: s.id, source: "test"), on: db)
+            let token = try await APITokens.issue(for: s, label: "test", context: app.auditContext(organisationID: org.id, actorID: s.id, source: "test"), on: db)
             staff[key] = (s.id!, token, email)
         }
         teamA.managerID = staff["manager"]!.id

@@ -27,13 +27,15 @@ import VaporTesting
         .init(name: "unknown direction", path: "communications", json: #"{"channel":"sms","direction":"sideways","occurred_at":"\#(now)","transcript":"x"}"#, status: 422, field: "direction", reasonContains: "outgoing"),
         .init(name: "future occurred_at", path: "communications", json: #"{"channel":"sms","occurred_at":"\#(future)","transcript":"hello"}"#, status: 422, field: "occurred_at", reasonContains: "future"),
         .init(name: "sms without transcript", path: "communications", json: #"{"channel":"sms","occurred_at":"\#(now)"}"#, status: 422, field: "transcript", reasonContains: "PD-1.1"),
-        .init(name: "call without summary", path: "communications", json: #"{"channel":"phone_call","occurred_at":"\#(now)","duration_seconds":60}"#, status: 422, field: "summary", reasonContains: "summary"),
+        .init(name: "call without summary", path: "communications", json: #"{"channel":"phone_call","occurred_at":"\#(now)","duration_seconds":60}"#, status: 422, field: "summary", reasonContains: "summarise"),
         .init(name: "negative duration", path: "communications", json: #"{"channel":"phone_call","occurred_at":"\#(now)","duration_seconds":-5,"summary":"x"}"#, status: 422, field: "duration_seconds", reasonContains: "negative"),
         .init(name: "unparseable phone number", path: "communications", json: #"{"channel":"sms","occurred_at":"\#(now)","transcript":"x","counterpart_address":"ring me maybe"}"#, status: 422, field: "counterpart_address", reasonContains: "not a phone number"),
         .init(name: "date without zone", path: "communications", json: #"{"channel":"sms","occurred_at":"2026-11-02 10:00","transcript":"x"}"#, status: 400, field: "occurred_at", reasonContains: "ISO 8601"),
         .init(name: "missing channel", path: "communications", json: #"{"occurred_at":"\#(now)","transcript":"x"}"#, status: 400, field: "channel", reasonContains: "required"),
         .init(name: "wrong type", path: "communications", json: #"{"channel":"sms","occurred_at":"\#(now)","transcript":"x","significant":"very"}"#, status: 400, field: "significant", reasonContains: "true or false"),
         .init(name: "not JSON", path: "communications", json: "channel=sms", status: 400, field: "body", reasonContains: "JSON"),
+        .init(name: "bad counterpart e-mail", path: "communications", json: #"{"channel":"email","occurred_at":"\#(now)","transcript":"x","counterpart_address":"mum@"}"#, status: 422, field: "counterpart_address", reasonContains: "e-mail"),
+        .init(name: "manager agreement from a practitioner", path: "number-sharing", json: #"{"shared":true,"number":"07700900123","reason":"r","decided_on":"2026-01-01","manager_agreed_by_id":"{practitionerB}"}"#, status: 422, field: "manager_agreed_by_id", reasonContains: "COV-3"),
         .init(name: "person of another case", path: "communications", json: #"{"channel":"sms","occurred_at":"\#(now)","transcript":"x","person_id":"{personB}"}"#, status: 422, field: "person_id", reasonContains: "no person"),
         .init(name: "bad person phone", path: "people", json: #"{"role":"child","name":"Kid","phone":"12345"}"#, status: 422, field: "phone", reasonContains: "area code"),
         .init(name: "impossible date of birth", path: "people", json: #"{"role":"child","name":"Kid","date_of_birth":"2015-02-30"}"#, status: 422, field: "date_of_birth", reasonContains: "calendar date"),
@@ -46,17 +48,15 @@ import VaporTesting
         try await withTestApp(backend) { app in
             // setup
             let world = try await World.make(app)
-            let personB = try await CasePerson(
-                id: UUID(), organisationID: world.north.id, caseID: world.north.caseB, role: "child", name: "Other child"
-            ).create(on: app.db)
-            _ = personB
+            try await CasePerson(id: UUID(), organisationID: world.north.id, caseID: world.north.caseB, role: "child", name: "Other child").create(on: app.db)
             let otherPerson = try #require(try await CasePerson.query(on: app.db).filter(\.$caseID == world.north.caseB).first())
             let before = try await counts(app)
 
             // MUT
             let res = try await app.send(
                 .POST, "/api/v1/cases/\(world.north.caseA)/\(bad.path)", token: world.north.token("practitioner"),
-                json: bad.json.replacingOccurrences(of: "{personB}", with: otherPerson.id!.uuidString))
+                json: bad.json.replacingOccurrences(of: "{personB}", with: otherPerson.id!.uuidString)
+                    .replacingOccurrences(of: "{practitionerB}", with: world.north.id("practitionerB").uuidString))
 
             // validation
             #expect(res.status.code == bad.status, "\(res.text)")
@@ -95,6 +95,34 @@ import VaporTesting
                 .POST, "/api/v1/cases", token: world.north.token("dsl"),
                 json: #"{"reference":"X-1","display_name":"x","status":"other","team_id":"\#(world.south.teamA)"}"#)
             #expect(alloc.status == .unprocessableEntity && alloc.json["field"] as? String == "team_id")
+        }
+    }
+
+    @Test func pagingBeyondTheLimitIsRefused() async throws {
+        try await withTestApp(.sqlite) { app in
+            let world = try await World.make(app)
+            let res = try await app.send(.GET, "/api/v1/cases/\(world.north.caseA)/communications?page=999999999999999999", token: world.north.token("practitioner"))
+            #expect(res.status == .unprocessableEntity && res.json["field"] as? String == "page")
+            #expect(try await app.send(.GET, "/healthz", token: nil).status == .ok, "the server is still up")
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func raceOnAUniqueValueNamesTheField(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let world = try await World.make(app)
+            // Ten identical requests at once: one creates the case, the rest are told why not.
+            let statuses = try await withThrowingTaskGroup(of: (UInt, String?).self) { group in
+                for _ in 0..<10 {
+                    group.addTask {
+                        let r = try await app.send(.POST, "/api/v1/cases", token: world.north.token("dsl"), json: #"{"reference":"DUP-1","display_name":"x","status":"other"}"#)
+                        return (r.status.code, r.json["field"] as? String)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0.0 == 201 }.count == 1)
+            #expect(statuses.filter { $0.0 == 422 && $0.1 == "reference" }.count == 9, "\(statuses)")
         }
     }
 

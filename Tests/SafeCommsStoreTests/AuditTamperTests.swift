@@ -13,13 +13,13 @@ import Testing
         for i in 0..<20 {
             try await AuditLog.record([AuditEntry(action: "case.read", entity: "case", entityID: "\(i)", caseID: w.caseFile.id)], w.context, on: store.db)
         }
-        #expect(try await AuditLog.verify(on: store.db).links == 20)
+        #expect(try await AuditLog.verify(on: store.db, key: StoreWorld.key).links == 20)
         return w
     }
 
     func brokenAt(_ store: StoreDatabase) async throws -> AuditChainVerifier.Break? {
         do {
-            _ = try await AuditLog.verify(on: store.db, pageSize: 7)
+            _ = try await AuditLog.verify(on: store.db, key: StoreWorld.key, pageSize: 7)
             return nil
         } catch let b as AuditChainVerifier.Break {
             return b
@@ -87,7 +87,7 @@ import Testing
                 }
                 try await group.waitForAll()
             }
-            #expect(try await AuditLog.verify(on: store.db).links == 40)
+            #expect(try await AuditLog.verify(on: store.db, key: StoreWorld.key).links == 40)
         }
     }
 }

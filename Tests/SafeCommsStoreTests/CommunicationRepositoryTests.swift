@@ -82,7 +82,7 @@ import Testing
             await #expect(throws: (any Error).self) { try await CommunicationRepository.insert(batch, w.context, on: db) }
             #expect(try await CommunicationRecord.query(on: db).count() == 1)
             #expect(try await AuditEvent.query(on: db).count() == 1)
-            #expect(try await AuditLog.verify(on: db).links == 1)
+            #expect(try await AuditLog.verify(on: db, key: StoreWorld.key).links == 1)
         }
     }
 

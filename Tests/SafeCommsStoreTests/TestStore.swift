@@ -69,7 +69,8 @@ struct StoreWorld {
         return StoreWorld(org: org, team: team, staff: staff, caseFile: c)
     }
 
-    var context: AuditContext { AuditContext(organisationID: org.id, actorID: staff.id, source: "test") }
+    static let key = AuditKey(bytes: Array(repeating: 7, count: 32))
+    var context: AuditContext { AuditContext(organisationID: org.id, actorID: staff.id, source: "test", key: Self.key) }
 
     func record(at date: Date, channel: Channel = .sms, direction: Direction = .outgoing, significant: Bool = false, naturalKey: String? = nil) -> CommunicationRecord {
         let draft = CommunicationDraft(

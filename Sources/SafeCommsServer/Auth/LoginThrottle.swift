@@ -1,9 +1,10 @@
 import Foundation
 import Vapor
 
-/// Slows password guessing: after `maxFailures` failed sign-ins for one e-mail address, or from one
-/// client address, within `window` seconds, further attempts are refused until the window passes.
-/// Kept in memory: a restart forgives, which is acceptable for throttling.
+/// Slows password guessing: after `maxFailures` failed sign-ins for one e-mail address (or ten times
+/// that from one client address, since a council office signs in from behind one address) within
+/// `window` seconds, further attempts are refused until the window passes. Kept in memory: a restart
+/// forgives, which is acceptable for throttling.
 actor LoginThrottle {
     let maxFailures: Int
     let window: TimeInterval
@@ -19,8 +20,9 @@ actor LoginThrottle {
         var wait: TimeInterval = 0
         for key in keys {
             let recent = (failures[key] ?? []).filter { now.timeIntervalSince($0) < window }
-            failures[key] = recent
-            if recent.count >= maxFailures, let oldest = recent.first {
+            failures[key] = recent.isEmpty ? nil : recent
+            let limit = key.hasPrefix("ip:") ? maxFailures * 10 : maxFailures
+            if recent.count >= limit, let oldest = recent.first {
                 wait = max(wait, window - now.timeIntervalSince(oldest))
             }
         }
@@ -29,10 +31,20 @@ actor LoginThrottle {
 
     func fail(keys: [String], now: Date = Date()) {
         for key in keys { failures[key, default: []].append(now) }
+        // Guessing at many unknown e-mails must not grow the table without end.
+        if failures.count > 10_000 {
+            failures = failures.filter { _, times in times.contains { now.timeIntervalSince($0) < window } }
+        }
     }
 
-    func succeed(keys: [String]) {
-        for key in keys { failures[key] = nil }
+    /// A successful sign-in forgives the account's failures, and takes back the one attempt it
+    /// counted against the address (not the address's other failures).
+    func succeed(account: String, address: String) {
+        failures[account] = nil
+        if var times = failures[address], !times.isEmpty {
+            times.removeLast()
+            failures[address] = times.isEmpty ? nil : times
+        }
     }
 }
 

@@ -30,7 +30,7 @@ extension Request {
     /// Who is acting and from where, for the audit trail.
     func auditContext() throws -> AuditContext {
         let staff = try staff()
-        return AuditContext(organisationID: staff.organisationID, actorID: staff.id, source: clientAddress)
+        return application.auditContext(organisationID: staff.organisationID, actorID: staff.id, source: clientAddress)
     }
 
     /// The client's address as the server saw it (a proxy's address when behind one).

@@ -9,21 +9,40 @@ enum SignIn {
         case throttled(retryAfter: Int)
     }
 
-    static func attempt(email: String, password: String, on req: Request) async throws(Failure) -> StaffMember {
+    /// How long a page session lasts, however active: a shared office PC must not stay signed in overnight.
+    static let sessionLifetime: TimeInterval = 8 * 3600
+    static let signedInAtKey = "signed_in_at"
+
+    /// - Throws: `Failure` for a wrong or throttled attempt; other errors when the store fails.
+    static func attempt(email: String, password: String, on req: Request) async throws -> StaffMember {
         let throttle = req.application.loginThrottle
-        let keys = ["email:" + email.lowercased(), "ip:" + req.clientAddress]
-        if let wait = await throttle.retryAfter(keys: keys) { throw .throttled(retryAfter: wait) }
-        let staff = try? await StaffMember.query(on: req.db).filter(\.$email == email.lowercased()).first()
-        // Verify against a dummy hash when the account is unknown so timing does not reveal which e-mails exist.
-        let hash = staff?.passwordHash ?? "$2b$12$C6UzMDM.H6dfI/f/IKcEe.6yp6Cg4Lx0LUp9QGNqYVC1ToQ1F9Zdy"
+        let emailKey = "email:" + email.lowercased(), addressKey = "ip:" + req.clientAddress
+        if let wait = await throttle.retryAfter(keys: [emailKey, addressKey]) { throw Failure.throttled(retryAfter: wait) }
+        // Counted before the slow check, so a burst of parallel guesses cannot all slip under the limit.
+        await throttle.fail(keys: [emailKey, addressKey])
+        let staff = try await StaffMember.query(on: req.db).filter(\.$email == email.lowercased()).first()
+        // An unknown account is checked against a hash of the same cost, so timing does not reveal which e-mails exist.
+        let hash = staff?.passwordHash ?? req.application.dummyPasswordHash
         let ok = (try? await req.password.async.verify(password, created: hash)) ?? false
         guard ok, let staff, staff.active else {
-            await throttle.fail(keys: keys)
-            try? await AuditLog.record([AuditEntry(action: "auth.failed", entity: "session")], AuditContext(organisationID: staff?.organisationID, actorID: nil, source: req.clientAddress), on: req.db)
-            throw .wrongCredentials
+            try await AuditLog.record(
+                [AuditEntry(action: "auth.failed", entity: "session")],
+                req.application.auditContext(organisationID: staff?.organisationID, source: req.clientAddress), on: req.db)
+            throw Failure.wrongCredentials
         }
-        await throttle.succeed(keys: keys)
-        try? await AuditLog.record([AuditEntry(action: "auth.signed_in", entity: "session")], AuditContext(organisationID: staff.organisationID, actorID: staff.id, source: req.clientAddress), on: req.db)
+        // Signing in to one's own account must not reset the count of an address guessing at others.
+        await throttle.succeed(account: emailKey, address: addressKey)
+        try await AuditLog.record(
+            [AuditEntry(action: "auth.signed_in", entity: "session")],
+            req.application.auditContext(organisationID: staff.organisationID, actorID: staff.id, source: req.clientAddress), on: req.db)
         return staff
     }
+}
+
+struct DummyPasswordHashKey: StorageKey {
+    typealias Value = String
+}
+
+extension Application {
+    var dummyPasswordHash: String { storage[DummyPasswordHashKey.self] ?? "" }
 }

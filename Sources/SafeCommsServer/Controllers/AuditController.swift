@@ -44,7 +44,7 @@ struct AuditController: RouteCollection {
             guard let before = Int64(raw) else { throw ValidationError(field: "before", reason: "is not a sequence number") }
             q.filter(\.$id < before)
         }
-        let limit = min(try CommunicationController.intQuery(req, "limit") ?? 100, 1000)
+        let limit = min(try CommunicationController.intQuery(req, "limit", max: 1000) ?? 100, 1000)
         return try await q.sort(\.$id, .descending).limit(limit).all().map {
             EventDTO(
                 sequence: $0.id ?? 0, at: Date(timeIntervalSince1970: Double($0.atMillis) / 1000), actorId: $0.actorID, action: $0.action,
@@ -55,7 +55,7 @@ struct AuditController: RouteCollection {
     func verify(req: Request) async throws -> VerifyDTO {
         _ = try await req.require(.readAudit)
         do {
-            let v = try await AuditLog.verify(on: req.db)
+            let v = try await AuditLog.verify(on: req.db, key: req.application.auditKey)
             return VerifyDTO(ok: true, links: v.links, head: v.head, broken: nil)
         } catch let b as AuditChainVerifier.Break {
             return VerifyDTO(ok: false, links: 0, head: nil, broken: b.description)

@@ -15,7 +15,10 @@ struct CaseController: RouteCollection {
 
     func list(req: Request) async throws -> [CaseDTO] {
         let p = try await req.principal()
-        return try await Self.visibleCases(for: p, on: req.db).map(CaseDTO.init)
+        let cases = try await Self.visibleCases(for: p, on: req.db)
+        // The list names children, so reading it is audited like reading a case.
+        try await AuditLog.record([AuditEntry(action: "cases.list", entity: "case", detail: "\(cases.count) cases")], try req.auditContext(), on: req.db)
+        return cases.map(CaseDTO.init)
     }
 
     /// The cases `p` may see, by reference. The SQL narrows; `AccessPolicy` has the last word.
@@ -52,18 +55,20 @@ struct CaseController: RouteCollection {
             throw ValidationError(field: "key_worker_id", reason: "no member of staff \(k) in your organisation")
         }
         if try await CaseFile.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$reference == input.reference).first() != nil {
-            throw ValidationError(field: "reference", reason: "a case with reference '\(input.reference)' already exists")
+            throw Self.duplicateReference(input.reference)
         }
         let c = CaseFile(
             organisationID: p.organisationID, teamID: input.teamId, keyWorkerID: input.keyWorkerId, reference: input.reference,
             displayName: input.displayName, status: input.status, inCrisis: input.inCrisis ?? false,
             openedOn: input.openedOn ?? Self.today())
         c.id = UUID()
-        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            try await c.create(on: tx)
-            return ((), [AuditEntry(action: "case.create", entity: "case", entityID: c.id?.uuidString, caseID: c.id)])
-        }
+        try await req.createAudited(
+            c, AuditEntry(action: "case.create", entity: "case", entityID: c.id?.uuidString, caseID: c.id), duplicate: Self.duplicateReference(input.reference))
         return try await CaseDTO(c).encodeResponse(status: .created, for: req)
+    }
+
+    static func duplicateReference(_ reference: String) -> ValidationError {
+        ValidationError(field: "reference", reason: "a case with reference '\(reference)' already exists")
     }
 
     func show(req: Request) async throws -> CaseDTO {

@@ -31,16 +31,13 @@ struct CaseRegisterController: RouteCollection {
         if let d = input.dateOfBirth { do { try validateDay(d, field: "date_of_birth") } catch { problems.append(error) } }
         var phone: String?
         if let raw = input.phone, !raw.isEmpty { do { phone = try PhoneNumber(parsing: raw, field: "phone").e164 } catch { problems.append(error) } }
-        if let e = input.email, !e.isEmpty, !Self.plausibleEmail(e) { problems.append(.init(field: "email", reason: "'\(e)' is not an e-mail address")) }
+        if let e = input.email, !e.isEmpty, !EmailAddress.isPlausible(e) { problems.append(.init(field: "email", reason: "'\(e)' is not an e-mail address")) }
         try ValidationErrors(problems).throwIfAny()
         let person = CasePerson(
             organisationID: p.organisationID, caseID: try c.requireID(), role: input.role, name: input.name, aliases: input.aliases ?? [],
             dateOfBirth: input.dateOfBirth, address: input.address, postcode: input.postcode, phone: phone, email: input.email?.lowercased())
         person.id = UUID()
-        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            try await person.create(on: tx)
-            return ((), [AuditEntry(action: "person.create", entity: "case_person", entityID: person.id?.uuidString, caseID: c.id)])
-        }
+        try await req.createAudited(person, AuditEntry(action: "person.create", entity: "case_person", entityID: person.id?.uuidString, caseID: c.id))
         return try await PersonDTO(person).encodeResponse(status: .created, for: req)
     }
 
@@ -65,10 +62,7 @@ struct CaseRegisterController: RouteCollection {
             organisationID: p.organisationID, caseID: try c.requireID(), personID: input.personId, recordedByID: p.staffID, kind: input.kind,
             channel: input.channel, givenBy: input.givenBy, reason: input.reason, givenOn: input.givenOn)
         consent.id = UUID()
-        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            try await consent.create(on: tx)
-            return ((), [AuditEntry(action: "consent.create", entity: "consent", entityID: consent.id?.uuidString, caseID: c.id, detail: input.kind)])
-        }
+        try await req.createAudited(consent, AuditEntry(action: "consent.create", entity: "consent", entityID: consent.id?.uuidString, caseID: c.id, detail: input.kind))
         return try await ConsentDTO(consent).encodeResponse(status: .created, for: req)
     }
 
@@ -88,19 +82,20 @@ struct CaseRegisterController: RouteCollection {
         do { try validateDay(input.decidedOn, field: "decided_on") } catch { problems.append(error) }
         try ValidationErrors(problems).throwIfAny()
         try await requirePerson(input.personId, on: c, req)
-        if let m = input.managerAgreedById,
-            try await StaffMember.query(on: req.db).filter(\.$id == m).filter(\.$organisationID == p.organisationID).first() == nil
-        {
-            throw ValidationError(field: "manager_agreed_by_id", reason: "no member of staff \(m) in your organisation")
+        // COV-3: the decision is the worker's "in conjunction with their team manager".
+        if let m = input.managerAgreedById {
+            guard let manager = try await StaffMember.query(on: req.db).filter(\.$id == m).filter(\.$organisationID == p.organisationID).first() else {
+                throw ValidationError(field: "manager_agreed_by_id", reason: "no member of staff \(m) in your organisation")
+            }
+            guard manager.roles.contains(.manager) || manager.roles.contains(.dsl), m != p.staffID else {
+                throw ValidationError(field: "manager_agreed_by_id", reason: "must be a team manager or the DSL other than yourself (COV-3)")
+            }
         }
         let row = NumberSharing(
             organisationID: p.organisationID, caseID: try c.requireID(), staffID: p.staffID, personID: input.personId,
             managerAgreedByID: input.managerAgreedById, shared: input.shared, number: number, reason: input.reason, decidedOn: input.decidedOn)
         row.id = UUID()
-        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            try await row.create(on: tx)
-            return ((), [AuditEntry(action: input.shared ? "number.shared" : "number.not_shared", entity: "number_sharing", entityID: row.id?.uuidString, caseID: c.id)])
-        }
+        try await req.createAudited(row, AuditEntry(action: input.shared ? "number.shared" : "number.not_shared", entity: "number_sharing", entityID: row.id?.uuidString, caseID: c.id))
         return try await NumberSharingDTO(row).encodeResponse(status: .created, for: req)
     }
 
@@ -113,10 +108,5 @@ struct CaseRegisterController: RouteCollection {
 
     private func readAudit(_ req: Request, _ c: CaseFile, _ what: String) async throws {
         try await AuditLog.record([AuditEntry(action: "case.read", entity: "case", entityID: c.id?.uuidString, caseID: c.id, detail: what)], try req.auditContext(), on: req.db)
-    }
-
-    static func plausibleEmail(_ e: String) -> Bool {
-        let parts = e.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !e.contains(" ")
     }
 }

@@ -16,8 +16,8 @@ struct CommunicationController: RouteCollection {
     func list(req: Request) async throws -> ChronologyDTO {
         let (c, _) = try await CaseAccess.load(req, .read)
         let filter = try Self.filter(from: req)
-        let page = try Self.intQuery(req, "page") ?? 1
-        let per = try Self.intQuery(req, "per") ?? 50
+        let page = try Self.intQuery(req, "page", max: CommunicationRepository.maxPage) ?? 1
+        let per = try Self.intQuery(req, "per", max: CommunicationRepository.maxPageSize) ?? 50
         let result = try await CommunicationRepository.chronology(
             caseID: c.requireID(), organisationID: c.organisationID, filter: filter, page: page, per: per, on: req.db)
         try await AuditLog.record(
@@ -44,8 +44,12 @@ struct CommunicationController: RouteCollection {
         guard let original = try await CommunicationRecord.query(on: req.db).filter(\.$id == id).filter(\.$caseID == c.requireID()).first() else {
             throw Abort(.notFound, reason: "no record \(raw) on this case")
         }
+        // Corrections form a line, not a tree: only the latest version of a record can be corrected.
+        if let later = try await CommunicationRecord.query(on: req.db).filter(\.$correctsID == id).first() {
+            throw Abort(.conflict, reason: "record \(raw) was already corrected by \(later.id!.uuidString); correct that record instead")
+        }
         let input = try req.content.decode(CommunicationInput.self)
-        let record = try await Self.record(from: input, case: c, principal: p, source: original.source, correcting: original, on: req)
+        let record = try await Self.record(from: input, case: c, principal: p, source: "api", correcting: original, on: req)
         return try await CommunicationDTO(record, superseded: false).encodeResponse(status: .created, for: req)
     }
 
@@ -89,9 +93,11 @@ struct CommunicationController: RouteCollection {
         }
     }
 
-    static func intQuery(_ req: Request, _ name: String) throws -> Int? {
+    static func intQuery(_ req: Request, _ name: String, max: Int) throws -> Int? {
         guard let raw: String = req.query[name] else { return nil }
-        guard let n = Int(raw), n >= 1 else { throw ValidationError(field: name, reason: "'\(raw)' is not a whole number of 1 or more") }
+        guard let n = Int(raw), (1...max).contains(n) else {
+            throw ValidationError(field: name, reason: "'\(raw)' is not a whole number from 1 to \(max)")
+        }
         return n
     }
 }

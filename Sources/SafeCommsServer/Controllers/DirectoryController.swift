@@ -49,21 +49,18 @@ struct DirectoryController: RouteCollection {
     }
 
     func createTeam(req: Request) async throws -> Response {
-        let p = try await req.require(.administer)
+        let p = try await req.require(.manageDirectory)
         let input = try req.content.decode(TeamInput.self)
         try requireText(input.name, field: "name", max: 100)
         let hunt = try input.huntGroupNumber.map { try PhoneNumber(parsing: $0, field: "hunt_group_number").e164 }
         let landline = try input.coveredLandline.map { try PhoneNumber(parsing: $0, field: "covered_landline").e164 }
         try await requireStaff(input.managerId, field: "manager_id", p, req)
         if try await Team.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$name == input.name).first() != nil {
-            throw ValidationError(field: "name", reason: "a team called '\(input.name)' already exists")
+            throw Self.duplicateTeam(input.name)
         }
         let team = Team(organisationID: p.organisationID, name: input.name, managerID: input.managerId, huntGroupNumber: hunt, coveredLandline: landline)
         team.id = UUID()
-        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            try await team.create(on: tx)
-            return ((), [AuditEntry(action: "team.create", entity: "team", entityID: team.id?.uuidString)])
-        }
+        try await req.createAudited(team, AuditEntry(action: "team.create", entity: "team", entityID: team.id?.uuidString), duplicate: Self.duplicateTeam(input.name))
         return try await TeamDTO(team).encodeResponse(status: .created, for: req)
     }
 
@@ -77,7 +74,7 @@ struct DirectoryController: RouteCollection {
         let input = try req.content.decode(StaffInput.self)
         var problems: [ValidationError] = []
         do { try requireText(input.name, field: "name", max: 200) } catch { problems.append(error) }
-        if !CaseRegisterController.plausibleEmail(input.email) { problems.append(.init(field: "email", reason: "'\(input.email)' is not an e-mail address")) }
+        if !EmailAddress.isPlausible(input.email) { problems.append(.init(field: "email", reason: "'\(input.email)' is not an e-mail address")) }
         if input.password.count < 12 { problems.append(.init(field: "password", reason: "must be at least 12 characters")) }
         if input.roles.isEmpty { problems.append(.init(field: "roles", reason: "at least one role is required")) }
         var roles: Set<Role> = []
@@ -92,17 +89,14 @@ struct DirectoryController: RouteCollection {
         }
         try await requireStaff(input.lineManagerId, field: "line_manager_id", p, req)
         if try await StaffMember.query(on: req.db).filter(\.$email == input.email.lowercased()).first() != nil {
-            throw ValidationError(field: "email", reason: "an account with this e-mail address already exists")
+            throw Self.duplicateEmail
         }
         let hash = try await req.password.async.hash(input.password)
         let s = StaffMember(
             organisationID: p.organisationID, teamID: input.teamId, lineManagerID: input.lineManagerId, name: input.name, email: input.email,
             passwordHash: hash, roles: roles, jobTitle: input.jobTitle, workMobile: mobile)
         s.id = UUID()
-        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            try await s.create(on: tx)
-            return ((), [AuditEntry(action: "staff.create", entity: "staff", entityID: s.id?.uuidString, detail: s.rolesText)])
-        }
+        try await req.createAudited(s, AuditEntry(action: "staff.create", entity: "staff", entityID: s.id?.uuidString, detail: s.rolesText), duplicate: Self.duplicateEmail)
         return try await StaffDTO(s).encodeResponse(status: .created, for: req)
     }
 
@@ -112,13 +106,13 @@ struct DirectoryController: RouteCollection {
     }
 
     func createDevice(req: Request) async throws -> Response {
-        let p = try await req.require(.administer)
+        let p = try await req.require(.manageDirectory)
         let input = try req.content.decode(DeviceInput.self)
         let kind = try DeviceKind.parse(input.kind, field: "kind")
         let address: String
         switch kind {
         case .workEmail, .personalEmail:
-            guard CaseRegisterController.plausibleEmail(input.address) else {
+            guard EmailAddress.isPlausible(input.address) else {
                 throw ValidationError(field: "address", reason: "'\(input.address)' is not an e-mail address")
             }
             address = input.address.lowercased()
@@ -127,19 +121,24 @@ struct DirectoryController: RouteCollection {
         }
         try await requireStaff(input.holderId, field: "holder_id", p, req)
         if try await Device.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$address == address).first() != nil {
-            throw ValidationError(field: "address", reason: "a device with this number or address is already registered")
+            throw Self.duplicateDevice
         }
         let d = Device(
             organisationID: p.organisationID, holderID: input.holderId, kind: kind.rawValue, address: address,
             callerIDWithheld: input.callerIdWithheld ?? true, voicemailEnabled: input.voicemailEnabled ?? true,
             whatsappEnabled: input.whatsappEnabled ?? false)
         d.id = UUID()
-        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            try await d.create(on: tx)
-            return ((), [AuditEntry(action: "device.create", entity: "device", entityID: d.id?.uuidString)])
-        }
+        try await req.createAudited(d, AuditEntry(action: "device.create", entity: "device", entityID: d.id?.uuidString), duplicate: Self.duplicateDevice)
         return try await DeviceDTO(d).encodeResponse(status: .created, for: req)
     }
+
+    static func duplicateTeam(_ name: String) -> ValidationError {
+        ValidationError(field: "name", reason: "a team called '\(name)' already exists")
+    }
+
+    // E-mail addresses are sign-in names, so they are unique across every organisation.
+    static let duplicateEmail = ValidationError(field: "email", reason: "an account with this e-mail address already exists")
+    static let duplicateDevice = ValidationError(field: "address", reason: "a device with this number or address is already registered")
 
     private func requireStaff(_ id: UUID?, field: String, _ p: Principal, _ req: Request) async throws {
         guard let id else { return }

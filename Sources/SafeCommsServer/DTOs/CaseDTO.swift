@@ -142,14 +142,8 @@ struct NumberSharingDTO: Content {
 
 /// Checks a `YYYY-MM-DD` calendar date.
 func validateDay(_ text: String, field: String) throws(ValidationError) {
-    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-    guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-        let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1900...2200).contains(y), (1...12).contains(m), (1...31).contains(d)
-    else { throw ValidationError(field: field, reason: "'\(text)' is not a date written YYYY-MM-DD") }
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
-    guard let date = calendar.date(from: DateComponents(year: y, month: m, day: d)), calendar.component(.day, from: date) == d else {
-        throw ValidationError(field: field, reason: "'\(text)' is not a real calendar date")
+    guard let day = BankHolidays.Day(parsing: text), (1900...2200).contains(day.year) else {
+        throw ValidationError(field: field, reason: "'\(text)' is not a real calendar date written YYYY-MM-DD")
     }
 }
 

@@ -68,7 +68,7 @@ struct DemoSeeder {
             guard let s = try await StaffMember.query(on: app.db).filter(\.$email == "\(spec.email)@\(Self.domain)").first() else { continue }
             let pw = password(&rng)
             s.passwordHash = try await app.password.async.hash(pw)
-            try await AuditLog.transaction(on: app.db, AuditContext(organisationID: org.id, actorID: nil, source: "demo")) { tx in
+            try await AuditLog.transaction(on: app.db, app.auditContext(organisationID: org.id, source: "demo")) { tx in
                 try await s.save(on: tx)
                 return ((), [AuditEntry(action: "staff.password_reset", entity: "staff", entityID: s.id?.uuidString)])
             }
@@ -85,8 +85,8 @@ struct DemoSeeder {
             case .manager: "cases of the team they manage"
             case .dsl: "every case (reads and writes)"
             case .auditor: "every case, read only"
-            case .admin: "settings, teams, staff, devices; no cases"
-            case .businessSupport: "directory only; no cases"
+            case .admin: "settings, accounts, teams, devices; no cases"
+            case .businessSupport: "teams, hunt groups, devices; no cases"
             }
         return SignIn(role: role, name: spec.name, email: "\(spec.email)@\(Self.domain)", password: pw, sees: sees)
     }
@@ -95,13 +95,13 @@ struct DemoSeeder {
         let db = app.db
         var rng = DemoRandom(seed: 20_261_122)
         var pwRng = SystemRandomNumberGenerator()
-        let ctx = AuditContext(organisationID: nil, actorID: nil, source: "demo")
         let org = Organisation(
             name: Self.organisationName,
             settings: OrganisationSettings(
                 emergencyDutyTeamNumber: "+441632960999", workEmailDomains: [Self.domain], whatsappReviewDate: "2027-03-31"))
         org.id = UUID()
         let orgID = org.id!
+        let ctx = app.auditContext(organisationID: orgID, source: "demo")
         let teamNames = [("Children in Care Team", "+441632960100"), ("Child Protection Team", "+441632960200"), ("Early Help Team", "+441632960300")]
         let teams = teamNames.map { Team(id: UUID(), organisationID: orgID, name: $0.0, huntGroupNumber: $0.1, coveredLandline: $0.1) }
         var staff: [StaffMember] = []
@@ -129,6 +129,8 @@ struct DemoSeeder {
         let practitioners = staff.filter { $0.roles.contains(.practitioner) }
         let (cases, people, consents) = makeCases(orgID: orgID, teams: teams, practitioners: practitioners, rng: &rng)
         let allStaff = staff, allDevices = devices
+        let records = makeRecords(org: org, cases: cases, people: people, devices: devices, rng: &rng)
+        // One transaction: a demo is either all there or not there at all.
         try await AuditLog.transaction(on: db, ctx) { tx in
             try await org.create(on: tx)
             for t in teams { try await t.create(on: tx) }
@@ -137,12 +139,12 @@ struct DemoSeeder {
             try await cases.create(on: tx)
             try await people.create(on: tx)
             try await consents.create(on: tx)
+            try await CommunicationRepository.createRows(records, on: tx)
             var entries = [AuditEntry(action: "demo.seed", entity: "organisation", entityID: orgID.uuidString)]
             entries += cases.map { AuditEntry(action: "case.create", entity: "case", entityID: $0.id?.uuidString, caseID: $0.id) }
+            entries += CommunicationRepository.auditEntries(for: records, action: "communication.create")
             return ((), entries)
         }
-        let records = makeRecords(org: org, cases: cases, people: people, devices: devices, rng: &rng)
-        try await CommunicationRepository.insert(records, AuditContext(organisationID: orgID, actorID: nil, source: "demo"), on: db)
         return signIns
     }
 

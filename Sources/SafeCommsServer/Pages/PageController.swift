@@ -45,8 +45,8 @@ struct PageController: RouteCollection {
         let staff: StaffMember
         do {
             staff = try await SignIn.attempt(email: form.email, password: form.password, on: req)
-        } catch {
-            return try await loginFailed(req, form, error)
+        } catch let failure as SignIn.Failure {
+            return try await loginFailed(req, form, failure)
         }
         // A new session id and CSRF token on sign-in, so a planted session cookie is worthless.
         if let old = req.session.id {
@@ -54,6 +54,7 @@ struct PageController: RouteCollection {
             req.session.id = nil
         }
         req.session.data[CSRF.field] = nil
+        req.session.data[SignIn.signedInAtKey] = String(Int(Date().timeIntervalSince1970))
         req.auth.login(staff)
         req.session.authenticate(staff)
         return req.redirect(to: "/cases", redirectType: .normal)
@@ -98,6 +99,7 @@ struct PageController: RouteCollection {
     func cases(req: Request) async throws -> View {
         let p = try await req.principal()
         let visible = try await CaseController.visibleCases(for: p, on: req.db)
+        try await AuditLog.record([AuditEntry(action: "cases.list", entity: "case", detail: "\(visible.count) cases (web)")], try req.auditContext(), on: req.db)
         let names = try await staffNames(p, req)
         let rows = visible.map {
             CaseRow(
@@ -141,7 +143,7 @@ struct PageController: RouteCollection {
 
     func chronology(req: Request) async throws -> View {
         let (c, p) = try await CaseAccess.load(req, .read)
-        let page = ((try? CommunicationController.intQuery(req, "page")) ?? nil) ?? 1
+        let page = ((try? CommunicationController.intQuery(req, "page", max: CommunicationRepository.maxPage)) ?? nil) ?? 1
         let result = try await CommunicationRepository.chronology(
             caseID: c.requireID(), organisationID: c.organisationID, filter: ChronologyFilter(), page: page, per: 50, on: req.db)
         try await AuditLog.record(
@@ -219,7 +221,11 @@ struct PageController: RouteCollection {
         var errors: [FieldError] = []
         var minutes: Int?
         if let m = form.durationMinutes?.trimmingCharacters(in: .whitespaces), !m.isEmpty {
-            if let n = Int(m), n >= 0 { minutes = n } else { errors.append(.init(field: "duration_minutes", message: "Duration must be a whole number of minutes")) }
+            if let n = Int(m), (0...1440).contains(n) {
+                minutes = n
+            } else {
+                errors.append(.init(field: "duration_minutes", message: "Duration must be a whole number of minutes, at most 1440"))
+            }
         }
         guard let occurred = Self.parseLocalInput(form.occurredAt, tz) else {
             errors.append(.init(field: "occurred_at", message: "Enter when the contact happened, as a date and time"))
@@ -298,7 +304,9 @@ struct PageController: RouteCollection {
 
     static func parseLocalInput(_ text: String, _ tz: TimeZone) -> Date? {
         let parts = text.split(whereSeparator: { "-T:".contains($0) }).compactMap { Int($0) }
-        guard parts.count >= 5 else { return nil }
+        guard parts.count >= 5, (1...12).contains(parts[1]), (1...31).contains(parts[2]), (0...23).contains(parts[3]), (0...59).contains(parts[4]) else {
+            return nil
+        }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = tz
         let comps = DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: parts[3], minute: parts[4])

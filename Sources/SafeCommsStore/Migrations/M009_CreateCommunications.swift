@@ -31,6 +31,10 @@ struct M009_CreateCommunications: AsyncMigration {
         try await (database as! any SQLDatabase).create(index: "communications_case_occurred")
             .on(CommunicationRecord.schema).column("case_id").column("occurred_at").column("id")
             .run()
+        // Each chronology page asks which of its records were corrected later.
+        try await (database as! any SQLDatabase).create(index: "communications_corrects")
+            .on(CommunicationRecord.schema).column("corrects_id")
+            .run()
     }
 
     func revert(on database: any Database) async throws {

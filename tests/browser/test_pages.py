@@ -1,0 +1,93 @@
+"""The plain pages as a person uses them: sign in, my cases, a chronology, record a contact."""
+import json
+import urllib.request
+
+import pytest
+from axe_selenium_python import Axe
+from selenium.webdriver.common.by import By
+
+
+def sign_in(browser, server, who):
+    browser.get(server.url + "/login")
+    browser.find_element(By.ID, "email").send_keys(who["email"])
+    browser.find_element(By.ID, "password").send_keys(who["password"])
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+
+
+def api(server, token, path):
+    req = urllib.request.Request(server.url + path, headers={"Authorization": "Bearer " + token})
+    with urllib.request.urlopen(req) as r:
+        return json.load(r)
+
+
+def serious_violations(browser):
+    axe = Axe(browser)
+    axe.inject()
+    results = axe.run()
+    return [(v["id"], v["impact"], v["help"]) for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_practitioner_sees_only_their_cases(browser, server):
+    who = server.sign_ins["practitioner"][0]
+    sign_in(browser, server, who)
+    assert browser.current_url.endswith("/cases")
+    on_page = {a.text for a in browser.find_elements(By.CSS_SELECTOR, "table.table tbody td:first-child a")}
+    allowed = {c["reference"] for c in api(server, server.token(who["email"]), "/api/v1/cases")}
+    everything = {c["reference"] for c in api(server, server.token(server.sign_ins["auditor"][0]["email"]), "/api/v1/cases")}
+    assert on_page and on_page == allowed
+    assert len(everything) == 50 and on_page < everything
+
+
+def test_record_a_contact_and_see_it_in_the_chronology(browser, server):
+    sign_in(browser, server, server.sign_ins["practitioner"][0])
+    browser.find_element(By.CSS_SELECTOR, "table.table tbody td:first-child a").click()
+    assert "Chronology" in browser.page_source
+    browser.find_element(By.LINK_TEXT, "Record a contact").click()
+    # An SMS without its words is refused, with the error summary linking to the field.
+    browser.find_element(By.CSS_SELECTOR, "#channel option[value=sms]").click()
+    browser.find_element(By.ID, "summary").send_keys("forgot the words")
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    summary = browser.find_element(By.CSS_SELECTOR, ".error-summary")
+    link = summary.find_element(By.CSS_SELECTOR, "a")
+    assert link.get_attribute("href").endswith("#transcript")
+    assert "PD-1.1" in summary.text
+    browser.find_element(By.ID, "transcript").send_keys("Confirming Thursday 4pm at school. Browser test.")
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert "The contact was added to the chronology" in browser.page_source
+    first_row = browser.find_element(By.CSS_SELECTOR, "table.table tbody tr")
+    assert "Browser test." in first_row.text
+
+
+def test_auditor_reads_but_cannot_record(browser, server):
+    sign_in(browser, server, server.sign_ins["auditor"][0])
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.table tbody tr")
+    assert len(rows) == 50
+    browser.find_element(By.CSS_SELECTOR, "table.table tbody td:first-child a").click()
+    assert browser.find_elements(By.LINK_TEXT, "Record a contact") == []
+    browser.get(browser.current_url + "/record")
+    assert "You cannot do this" in browser.page_source
+
+
+def test_wrong_password_is_explained(browser, server):
+    browser.get(server.url + "/login")
+    browser.find_element(By.ID, "email").send_keys(server.sign_ins["dsl"][0]["email"])
+    browser.find_element(By.ID, "password").send_keys("not the password")
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert "Enter a correct e-mail address and password" in browser.find_element(By.CSS_SELECTOR, ".error-summary").text
+    assert browser.current_url.endswith("/login")
+
+
+@pytest.mark.parametrize("page", ["login", "cases", "case", "record", "record-errors"])
+def test_pages_have_no_serious_accessibility_violations(browser, server, page):
+    if page == "login":
+        browser.get(server.url + "/login")
+    else:
+        sign_in(browser, server, server.sign_ins["practitioner"][0])
+        if page != "cases":
+            browser.find_element(By.CSS_SELECTOR, "table.table tbody td:first-child a").click()
+        if page.startswith("record"):
+            browser.find_element(By.LINK_TEXT, "Record a contact").click()
+        if page == "record-errors":
+            browser.find_element(By.CSS_SELECTOR, "#channel option[value=sms]").click()
+            browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert serious_violations(browser) == []
