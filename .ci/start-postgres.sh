@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Starts a private PostgreSQL 15 on 127.0.0.1:${PGPORT:-54329} and prints the DATABASE_URL for it.
-# Used by .ci/run and by developers; stop it with .ci/stop-postgres.sh.
+# Starts a private PostgreSQL on 127.0.0.1:${PGPORT:-54329} and prints the DATABASE_URL for it.
+# Uses the newest server installed from apt (Debian 12 ships 15). Used by .ci/run and by developers;
+# stop it with .ci/stop-postgres.sh.
 set -euo pipefail
-PGBIN=/usr/lib/postgresql/15/bin
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 PORT=${PGPORT:-54329}
 PGD=${PGDIR:-/tmp/safecomms-pg}
-if [ ! -x "$PGBIN/initdb" ]; then
-  echo "PostgreSQL 15 is not installed (apt-get install -y --no-install-recommends postgresql-15)" >&2
+if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ]; then
+  echo "no PostgreSQL server is installed (apt-get install -y --no-install-recommends postgresql)" >&2
   exit 1
 fi
 mkdir -p "$PGD"

@@ -1,4 +1,5 @@
 import FluentKit
+import SQLKit
 import Foundation
 import SafeCommsCore
 
@@ -83,31 +84,31 @@ public enum CommunicationRepository {
 
     /// Multi-row inserts inside the caller's audited transaction.
     public static func createRows(_ records: [CommunicationRecord], on tx: any Database) async throws {
-        // 1,000 rows × 21 columns stays under SQLite's 32,766 bound parameters.
-        for start in stride(from: 0, to: records.count, by: 1000) {
-            try await records[start..<min(start + 1000, records.count)].create(on: tx)
-        }
+        try await CommunicationRecord.insert(records, on: tx)
     }
 
     /// One page of a case's chronology, newest first (by when the contact happened).
     public static func chronology(caseID: UUID, organisationID: UUID, filter: ChronologyFilter, page: Int, per: Int, on db: any Database) async throws -> ChronologyPage {
         let per = min(max(per, 1), maxPageSize)
         let page = min(max(page, 1), maxPage)
-        var q = CommunicationRecord.query(on: db)
-            .filter(\.$caseID == caseID)
-            .filter(\.$organisationID == organisationID)
-        if let c = filter.channel { q = q.filter(\.$channel == c.rawValue) }
-        if let d = filter.direction { q = q.filter(\.$direction == d.rawValue) }
-        if let o = filter.outOfHours { q = q.filter(\.$outOfHours == o) }
-        if let s = filter.significant { q = q.filter(\.$significant == s) }
-        let rows = try await q.sort(\.$occurredAt, .descending).sort(\.$id, .descending)
-            .range(((page - 1) * per)..<(page * per + 1)).all()
-        let records = Array(rows.prefix(per))
+        guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
+        var q = sql.select().column("*").from(CommunicationRecord.schema)
+            .where("case_id", .equal, SQLBind(caseID))
+            .where("organisation_id", .equal, SQLBind(organisationID))
+        if let c = filter.channel { q = q.where("channel", .equal, SQLBind(c.rawValue)) }
+        if let d = filter.direction { q = q.where("direction", .equal, SQLBind(d.rawValue)) }
+        if let o = filter.outOfHours { q = q.where("out_of_hours", .equal, SQLBind(o)) }
+        if let s = filter.significant { q = q.where("significant", .equal, SQLBind(s)) }
+        // One row more than the page says whether another page follows.
+        let rows = try await q.orderBy("occurred_at", .descending).orderBy("id", .descending)
+            .limit(per + 1).offset((page - 1) * per).all()
+        let records = try rows.prefix(per).map(CommunicationRecord.decode)
         let ids = records.compactMap(\.id)
         var superseded: Set<UUID> = []
         if !ids.isEmpty {
-            let corrections = try await CommunicationRecord.query(on: db).filter(\.$correctsID ~~ ids).all()
-            superseded = Set(corrections.compactMap(\.correctsID))
+            let corrections = try await sql.select().column("corrects_id").from(CommunicationRecord.schema)
+                .where("corrects_id", .in, SQLBind.group(ids)).all()
+            superseded = Set(try corrections.map { try $0.decode(column: "corrects_id", as: UUID.self) })
         }
         return ChronologyPage(records: records, superseded: superseded, page: page, per: per, hasMore: rows.count > per)
     }

@@ -68,6 +68,10 @@ public final class StoreDatabase: @unchecked Sendable {
         let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
         try await migrator.setupIfNeeded().get()
         try await migrator.prepareBatch().get()
+        if case .sqlite = location {
+            // Write-ahead logging, as the server uses: readers carry on while the chronology is written.
+            try await (db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
+        }
     }
 
     /// Drops a test schema (PostgreSQL) with everything in it.
