@@ -100,13 +100,14 @@ public enum AuditLog {
     /// limit); Fluent's per-model encoding costs more than the insert itself at import volumes.
     static func insert(_ links: [AuditLink], on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
+        let b = FastBinds(sql)
         for start in stride(from: 0, to: links.count, by: 2000) {
             var insert = sql.insert(into: AuditEvent.schema).columns(
                 "seq", "at_ms", "organisation_id", "actor_id", "case_id", "action", "entity", "entity_id", "source", "detail", "previous_hash", "hash")
             for l in links[start..<min(start + 2000, links.count)] {
                 insert = insert.values(
-                    SQLBind(l.sequence), SQLBind(l.atMillis), SQLBind(l.organisationID), SQLBind(l.actorID), SQLBind(l.caseID), SQLBind(l.action),
-                    SQLBind(l.entity), SQLBind(l.entityID), SQLBind(l.source), SQLBind(l.detail), SQLBind(l.previousHash), SQLBind(l.hash))
+                    SQLBind(l.sequence), SQLBind(l.atMillis), b.uuid(l.organisationID), b.uuid(l.actorID), b.uuid(l.caseID), SQLBind(l.action),
+                    SQLBind(l.entity), b.text(l.entityID), b.text(l.source), b.text(l.detail), SQLBind(l.previousHash), SQLBind(l.hash))
             }
             try await insert.run()
         }

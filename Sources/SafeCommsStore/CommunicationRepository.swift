@@ -40,7 +40,7 @@ public enum CommunicationRepository {
         settings: OrganisationSettings, recordedAt: Date, source: String, correctsID: UUID? = nil, naturalKey: String? = nil
     ) -> CommunicationRecord {
         let r = CommunicationRecord()
-        r.id = UUID()
+        r.id = UUID.timeOrdered(at: recordedAt)
         r.organisationID = organisationID
         r.caseID = caseID
         r.staffID = staffID

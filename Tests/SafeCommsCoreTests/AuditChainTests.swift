@@ -80,3 +80,14 @@ import Testing
         }
     }
 }
+
+@Suite struct TimeOrderedUUIDTests {
+    @Test func versionVariantAndOrder() {
+        let a = UUID.timeOrdered(at: Date(timeIntervalSince1970: 1_700_000_000))
+        let b = UUID.timeOrdered(at: Date(timeIntervalSince1970: 1_700_000_001))
+        #expect(a.uuidString.dropFirst(14).first == "7")
+        #expect("89AB".contains(a.uuidString.dropFirst(19).first!))
+        #expect(a.uuidString < b.uuidString)
+        #expect(a.uuidString.hasPrefix("018BCFE5-6800"))
+    }
+}

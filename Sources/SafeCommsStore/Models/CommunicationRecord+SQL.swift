@@ -12,12 +12,12 @@ extension CommunicationRecord {
         "summary", "out_of_hours", "significant", "source", "natural_key",
     ]
 
-    var sqlBinds: [any SQLExpression] {
+    func sqlBinds(_ b: FastBinds) -> [any SQLExpression] {
         [
-            SQLBind(id), SQLBind(organisationID), SQLBind(caseID), SQLBind(staffID), SQLBind(deviceID), SQLBind(personID), SQLBind(correctsID),
-            SQLBind(channel), SQLBind(direction), SQLBind(counterpartName), SQLBind(counterpartRole), SQLBind(counterpartAddress),
-            SQLBind(occurredAt), SQLBind(recordedAt), SQLBind(durationSeconds), SQLBind(transcript), SQLBind(summary), SQLBind(outOfHours),
-            SQLBind(significant), SQLBind(source), SQLBind(naturalKey),
+            b.uuid(id), b.uuid(organisationID), b.uuid(caseID), b.uuid(staffID), b.uuid(deviceID), b.uuid(personID), b.uuid(correctsID),
+            SQLBind(channel), SQLBind(direction), b.text(counterpartName), b.text(counterpartRole), b.text(counterpartAddress),
+            SQLBind(occurredAt), SQLBind(recordedAt), b.int(durationSeconds), b.text(transcript), b.text(summary), SQLBind(outOfHours),
+            SQLBind(significant), SQLBind(source), b.text(naturalKey),
         ]
     }
 
@@ -26,10 +26,11 @@ extension CommunicationRecord {
     static func insert(_ records: some Collection<CommunicationRecord>, on db: any Database, rowsPerStatement: Int = 1000) async throws {
         guard let sql = db as? any SQLDatabase else { throw FluentError.invalidField(name: "database", valueType: Any.self, error: SQLRequired()) }
         let all = Array(records)
+        let binds = FastBinds(sql)
         for start in stride(from: 0, to: all.count, by: rowsPerStatement) {
             var insert = sql.insert(into: schema).columns(columns)
             for r in all[start..<min(start + rowsPerStatement, all.count)] {
-                insert = insert.values(r.sqlBinds)
+                insert = insert.values(r.sqlBinds(binds))
             }
             try await insert.run()
         }
