@@ -64,6 +64,7 @@ public func migrateStore(_ app: Application) async throws {
     if let sql = app.db as? any SQLDatabase, sql.dialect.name == "sqlite" {
         // Write-ahead logging lets readers carry on while the chronology is written.
         try await sql.raw("PRAGMA journal_mode=WAL").run()
+        try await SQLiteTuning.apply(app.databases, on: app.eventLoopGroup, logger: app.logger)
     }
 }
 

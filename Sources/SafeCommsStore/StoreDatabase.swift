@@ -71,6 +71,7 @@ public final class StoreDatabase: @unchecked Sendable {
         if case .sqlite = location {
             // Write-ahead logging, as the server uses: readers carry on while the chronology is written.
             try await (db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
+            try await SQLiteTuning.apply(databases, on: MultiThreadedEventLoopGroup.singleton, logger: logger)
         }
     }
 

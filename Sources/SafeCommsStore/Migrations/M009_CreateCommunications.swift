@@ -25,15 +25,17 @@ struct M009_CreateCommunications: AsyncMigration {
             .field("significant", .bool, .required)
             .field("source", .string, .required)
             .field("natural_key", .string)
-            .unique(on: "organisation_id", "natural_key")
             .create()
+        let sql = database as! any SQLDatabase
+        // Partial indexes: only imported records have a natural key and only corrections point at
+        // another record, so the indexes stay small and most inserts skip them (SQLite and PostgreSQL).
+        try await sql.raw(
+            "CREATE UNIQUE INDEX communications_natural_key ON communications (organisation_id, natural_key) WHERE natural_key IS NOT NULL"
+        ).run()
+        try await sql.raw("CREATE INDEX communications_corrects ON communications (corrects_id) WHERE corrects_id IS NOT NULL").run()
         // The chronology is read newest first, one case at a time.
-        try await (database as! any SQLDatabase).create(index: "communications_case_occurred")
+        try await sql.create(index: "communications_case_occurred")
             .on(CommunicationRecord.schema).column("case_id").column("occurred_at").column("id")
-            .run()
-        // Each chronology page asks which of its records were corrected later.
-        try await (database as! any SQLDatabase).create(index: "communications_corrects")
-            .on(CommunicationRecord.schema).column("corrects_id")
             .run()
     }
 

@@ -1,0 +1,17 @@
+import FluentKit
+import Logging
+import NIOCore
+import SQLKit
+
+/// Per-connection SQLite settings. Fluent opens one connection per event loop, so each loop's
+/// connection is set once at start. Memory-mapped reads let a chronology page that touches pages
+/// all over a large file read them without a system call each.
+public enum SQLiteTuning {
+    public static func apply(_ databases: Databases, on group: any EventLoopGroup, logger: Logger) async throws {
+        for loop in group.makeIterator() {
+            guard let db = databases.database(logger: logger, on: loop) as? any SQLDatabase, db.dialect.name == "sqlite" else { return }
+            try await db.raw("PRAGMA mmap_size = 1073741824").run()
+            try await db.raw("PRAGMA cache_size = -32768").run()
+        }
+    }
+}
