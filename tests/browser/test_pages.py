@@ -11,7 +11,7 @@ def sign_in(browser, server, who):
     browser.get(server.url + "/login")
     browser.find_element(By.ID, "email").send_keys(who["email"])
     browser.find_element(By.ID, "password").send_keys(who["password"])
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
 
 
 def api(server, token, path):
@@ -24,7 +24,7 @@ def serious_violations(browser):
     axe = Axe(browser)
     axe.inject()
     results = axe.run()
-    return [(v["id"], v["impact"], v["help"]) for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    return [(v["id"], v["impact"], v["help"], [n["html"] for n in v["nodes"]]) for v in results["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def test_practitioner_sees_only_their_cases(browser, server):
@@ -46,13 +46,13 @@ def test_record_a_contact_and_see_it_in_the_chronology(browser, server):
     # An SMS without its words is refused, with the error summary linking to the field.
     browser.find_element(By.CSS_SELECTOR, "#channel option[value=sms]").click()
     browser.find_element(By.ID, "summary").send_keys("forgot the words")
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
     summary = browser.find_element(By.CSS_SELECTOR, ".error-summary")
     link = summary.find_element(By.CSS_SELECTOR, "a")
     assert link.get_attribute("href").endswith("#transcript")
     assert "PD-1.1" in summary.text
     browser.find_element(By.ID, "transcript").send_keys("Confirming Thursday 4pm at school. Browser test.")
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
     assert "The contact was added to the chronology" in browser.page_source
     first_row = browser.find_element(By.CSS_SELECTOR, "table.table tbody tr")
     assert "Browser test." in first_row.text
@@ -72,7 +72,7 @@ def test_wrong_password_is_explained(browser, server):
     browser.get(server.url + "/login")
     browser.find_element(By.ID, "email").send_keys(server.sign_ins["dsl"][0]["email"])
     browser.find_element(By.ID, "password").send_keys("not the password")
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
     assert "Enter a correct e-mail address and password" in browser.find_element(By.CSS_SELECTOR, ".error-summary").text
     assert browser.current_url.endswith("/login")
 
@@ -89,5 +89,5 @@ def test_pages_have_no_serious_accessibility_violations(browser, server, page):
             browser.find_element(By.LINK_TEXT, "Record a contact").click()
         if page == "record-errors":
             browser.find_element(By.CSS_SELECTOR, "#channel option[value=sms]").click()
-            browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
     assert serious_violations(browser) == []
