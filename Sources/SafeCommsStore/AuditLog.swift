@@ -1,4 +1,5 @@
 import FluentKit
+import FluentSQLiteDriver
 import Foundation
 import SQLKit
 import SafeCommsCore
@@ -98,12 +99,24 @@ public enum AuditLog {
 
     /// Multi-row INSERTs through SQLKit (12 columns × 2,000 rows stays under SQLite's bound-parameter
     /// limit); Fluent's per-model encoding costs more than the insert itself at import volumes.
+    static let columns = ["seq", "at_ms", "organisation_id", "actor_id", "case_id", "action", "entity", "entity_id", "source", "detail", "previous_hash", "hash"]
+
     static func insert(_ links: [AuditLink], on db: any Database) async throws {
+        if let sqlite = db as? any SQLiteDatabase {
+            let S = SQLiteBulkInsert.self
+            let rows = links.map { l -> [SQLiteData] in
+                [
+                    .integer(Int(l.sequence)), .integer(Int(l.atMillis)), S.uuid(l.organisationID), S.uuid(l.actorID), S.uuid(l.caseID),
+                    .text(l.action), .text(l.entity), S.text(l.entityID), S.text(l.source), S.text(l.detail), .text(l.previousHash), .text(l.hash),
+                ]
+            }
+            try await SQLiteBulkInsert.run(table: AuditEvent.schema, columns: columns, rows: rows, rowsPerStatement: 2000, on: sqlite)
+            return
+        }
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
         let b = FastBinds(sql)
         for start in stride(from: 0, to: links.count, by: 2000) {
-            var insert = sql.insert(into: AuditEvent.schema).columns(
-                "seq", "at_ms", "organisation_id", "actor_id", "case_id", "action", "entity", "entity_id", "source", "detail", "previous_hash", "hash")
+            var insert = sql.insert(into: AuditEvent.schema).columns(columns)
             for l in links[start..<min(start + 2000, links.count)] {
                 insert = insert.values(
                     SQLBind(l.sequence), SQLBind(l.atMillis), b.uuid(l.organisationID), b.uuid(l.actorID), b.uuid(l.caseID), SQLBind(l.action),

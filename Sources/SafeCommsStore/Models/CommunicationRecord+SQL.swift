@@ -1,4 +1,5 @@
 import FluentKit
+import FluentSQLiteDriver
 import Foundation
 import SQLKit
 
@@ -24,7 +25,20 @@ extension CommunicationRecord {
     /// Multi-row INSERTs of at most `rowsPerStatement` rows (21 columns × 1,000 rows stays under
     /// SQLite's 32,766 bound parameters and PostgreSQL's 65,535).
     static func insert(_ records: some Collection<CommunicationRecord>, on db: any Database, rowsPerStatement: Int = 1000) async throws {
-        guard let sql = db as? any SQLDatabase else { throw FluentError.invalidField(name: "database", valueType: Any.self, error: SQLRequired()) }
+        if let sqlite = db as? any SQLiteDatabase {
+            let S = SQLiteBulkInsert.self
+            let rows = records.map { r -> [SQLiteData] in
+                [
+                    S.uuid(r.id), S.uuid(r.organisationID), S.uuid(r.caseID), S.uuid(r.staffID), S.uuid(r.deviceID), S.uuid(r.personID),
+                    S.uuid(r.correctsID), .text(r.channel), .text(r.direction), S.text(r.counterpartName), S.text(r.counterpartRole),
+                    S.text(r.counterpartAddress), S.date(r.occurredAt), S.date(r.recordedAt), S.int(r.durationSeconds), S.text(r.transcript),
+                    S.text(r.summary), S.bool(r.outOfHours), S.bool(r.significant), .text(r.source), S.text(r.naturalKey),
+                ]
+            }
+            try await SQLiteBulkInsert.run(table: schema, columns: columns, rows: rows, rowsPerStatement: rowsPerStatement, on: sqlite)
+            return
+        }
+        guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
         let all = Array(records)
         let binds = FastBinds(sql)
         for start in stride(from: 0, to: all.count, by: rowsPerStatement) {
