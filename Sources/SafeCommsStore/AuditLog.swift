@@ -104,12 +104,13 @@ public enum AuditLog {
     static func insert(_ links: [AuditLink], on db: any Database) async throws {
         if let sqlite = db as? any SQLiteDatabase {
             let S = SQLiteBulkInsert.self
-            try await SQLiteBulkInsert.run(table: AuditEvent.schema, columns: columns, rows: links, rowsPerStatement: 2000, on: sqlite) { l, b in
-                b.append(.integer(Int(l.sequence))); b.append(.integer(Int(l.atMillis))); b.append(S.uuid(l.organisationID))
-                b.append(S.uuid(l.actorID)); b.append(S.uuid(l.caseID)); b.append(.text(l.action)); b.append(.text(l.entity))
-                b.append(S.text(l.entityID)); b.append(S.text(l.source)); b.append(S.text(l.detail)); b.append(.text(l.previousHash))
-                b.append(.text(l.hash))
+            let rows = links.map { l -> [SQLiteData] in
+                [
+                    .integer(Int(l.sequence)), .integer(Int(l.atMillis)), S.uuid(l.organisationID), S.uuid(l.actorID), S.uuid(l.caseID),
+                    .text(l.action), .text(l.entity), S.text(l.entityID), S.text(l.source), S.text(l.detail), .text(l.previousHash), .text(l.hash),
+                ]
             }
+            try await SQLiteBulkInsert.run(table: AuditEvent.schema, columns: columns, rows: rows, rowsPerStatement: 2000, on: sqlite)
             return
         }
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }

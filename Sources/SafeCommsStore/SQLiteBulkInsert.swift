@@ -8,11 +8,7 @@ import Foundation
 /// own work for a communication record.
 enum SQLiteBulkInsert {
     /// - Parameter rowsPerStatement: keeps `columns × rows` under SQLite's 32,766 bound parameters.
-    /// - Parameter appendRow: appends row `i`'s values, in column order, straight into the statement's binds.
-    static func run<Row>(
-        table: String, columns: [String], rows: [Row], rowsPerStatement: Int, on db: any SQLiteDatabase,
-        appendRow: (Row, inout [SQLiteData]) -> Void
-    ) async throws {
+    static func run(table: String, columns: [String], rows: [[SQLiteData]], rowsPerStatement: Int, on db: any SQLiteDatabase) async throws {
         let head = "INSERT INTO \"\(table)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES "
         let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
         var start = 0
@@ -21,7 +17,7 @@ enum SQLiteBulkInsert {
             let sql = head + Array(repeating: placeholders, count: end - start).joined(separator: ",")
             var binds: [SQLiteData] = []
             binds.reserveCapacity((end - start) * columns.count)
-            for row in rows[start..<end] { appendRow(row, &binds) }
+            for row in rows[start..<end] { binds.append(contentsOf: row) }
             _ = try await db.query(sql, binds)
             start = end
         }

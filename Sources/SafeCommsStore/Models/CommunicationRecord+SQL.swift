@@ -27,14 +27,15 @@ extension CommunicationRecord {
     static func insert(_ records: some Collection<CommunicationRecord>, on db: any Database, rowsPerStatement: Int = 1000) async throws {
         if let sqlite = db as? any SQLiteDatabase {
             let S = SQLiteBulkInsert.self
-            try await SQLiteBulkInsert.run(table: schema, columns: columns, rows: Array(records), rowsPerStatement: rowsPerStatement, on: sqlite) { r, b in
-                b.append(S.uuid(r.id)); b.append(S.uuid(r.organisationID)); b.append(S.uuid(r.caseID)); b.append(S.uuid(r.staffID))
-                b.append(S.uuid(r.deviceID)); b.append(S.uuid(r.personID)); b.append(S.uuid(r.correctsID)); b.append(.text(r.channel))
-                b.append(.text(r.direction)); b.append(S.text(r.counterpartName)); b.append(S.text(r.counterpartRole))
-                b.append(S.text(r.counterpartAddress)); b.append(S.date(r.occurredAt)); b.append(S.date(r.recordedAt))
-                b.append(S.int(r.durationSeconds)); b.append(S.text(r.transcript)); b.append(S.text(r.summary)); b.append(S.bool(r.outOfHours))
-                b.append(S.bool(r.significant)); b.append(.text(r.source)); b.append(S.text(r.naturalKey))
+            let rows = records.map { r -> [SQLiteData] in
+                [
+                    S.uuid(r.id), S.uuid(r.organisationID), S.uuid(r.caseID), S.uuid(r.staffID), S.uuid(r.deviceID), S.uuid(r.personID),
+                    S.uuid(r.correctsID), .text(r.channel), .text(r.direction), S.text(r.counterpartName), S.text(r.counterpartRole),
+                    S.text(r.counterpartAddress), S.date(r.occurredAt), S.date(r.recordedAt), S.int(r.durationSeconds), S.text(r.transcript),
+                    S.text(r.summary), S.bool(r.outOfHours), S.bool(r.significant), .text(r.source), S.text(r.naturalKey),
+                ]
             }
+            try await SQLiteBulkInsert.run(table: schema, columns: columns, rows: rows, rowsPerStatement: rowsPerStatement, on: sqlite)
             return
         }
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
