@@ -92,7 +92,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SafeCommsCoreTests",
-            dependencies: ["SafeCommsCore"],
+            dependencies: ["SafeCommsCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -66,10 +66,16 @@ public struct AuditLink: Sendable, Equatable {
     /// The hash this link must carry. Fields are length-prefixed so no two different links share an input.
     public func computedHash(key: AuditKey) -> String {
         var hasher = HMAC<SHA256>(key: SymmetricKey(data: key.bytes))
+        // Each field as "<byte count>:<bytes>"; written without intermediate arrays because imports
+        // seal a link per record.
         func put(_ s: String?) {
-            let bytes = Array((s ?? "\u{0}").utf8)
-            hasher.update(data: Array("\(bytes.count):".utf8))
-            hasher.update(data: bytes)
+            var text = s ?? "\u{0}"
+            text.withUTF8 { bytes in
+                var prefix = String(bytes.count)
+                prefix.append(":")
+                prefix.withUTF8 { hasher.update(data: UnsafeRawBufferPointer($0)) }
+                hasher.update(data: UnsafeRawBufferPointer(bytes))
+            }
         }
         put(String(sequence))
         put(String(atMillis))
@@ -82,10 +88,19 @@ public struct AuditLink: Sendable, Equatable {
         put(source)
         put(detail)
         put(previousHash)
-        return hasher.finalize().map { byte in
-            let h = String(byte, radix: 16)
-            return byte < 16 ? "0" + h : h
-        }.joined()
+        return Self.hex(hasher.finalize())
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func hex(_ digest: some Sequence<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for b in digest {
+            out.append(hexDigits[Int(b >> 4)])
+            out.append(hexDigits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Seals a new link onto the chain.

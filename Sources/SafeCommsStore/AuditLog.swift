@@ -104,9 +104,10 @@ public enum AuditLog {
     static func insert(_ links: [AuditLink], on db: any Database) async throws {
         if let sqlite = db as? any SQLiteDatabase {
             let S = SQLiteBulkInsert.self
+            let shared = SQLiteBulkInsert.UUIDTexts()
             let rows = links.map { l -> [SQLiteData] in
                 [
-                    .integer(Int(l.sequence)), .integer(Int(l.atMillis)), S.uuid(l.organisationID), S.uuid(l.actorID), S.uuid(l.caseID),
+                    .integer(Int(l.sequence)), .integer(Int(l.atMillis)), shared(l.organisationID), shared(l.actorID), shared(l.caseID),
                     .text(l.action), .text(l.entity), S.text(l.entityID), S.text(l.source), S.text(l.detail), .text(l.previousHash), .text(l.hash),
                 ]
             }

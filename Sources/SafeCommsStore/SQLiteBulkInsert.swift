@@ -24,6 +24,20 @@ enum SQLiteBulkInsert {
     }
 
     static func uuid(_ v: UUID?) -> SQLiteData { v.map { .text($0.uuidString) } ?? .null }
+
+    /// The same organisation, case and member of staff recur on every row of a batch; their text is
+    /// made once.
+    final class UUIDTexts {
+        private var cache: [UUID: SQLiteData] = [:]
+
+        func callAsFunction(_ v: UUID?) -> SQLiteData {
+            guard let v else { return .null }
+            if let hit = cache[v] { return hit }
+            let data = SQLiteData.text(v.uuidString)
+            if cache.count < 4096 { cache[v] = data }
+            return data
+        }
+    }
     static func text(_ v: String?) -> SQLiteData { v.map { .text($0) } ?? .null }
     static func int(_ v: Int?) -> SQLiteData { v.map { .integer($0) } ?? .null }
     static func bool(_ v: Bool) -> SQLiteData { .integer(v ? 1 : 0) }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 
@@ -89,5 +90,22 @@ import Testing
         #expect("89AB".contains(a.uuidString.dropFirst(19).first!))
         #expect(a.uuidString < b.uuidString)
         #expect(a.uuidString.hasPrefix("018BCFE5-6800"))
+    }
+}
+
+@Suite struct AuditHashFormatTests {
+    /// The sealing format is part of every stored chain: it must never change silently.
+    @Test func knownLinkHasKnownHash() {
+        let link = AuditLink(
+            sequence: 1, atMillis: 1_700_000_000_000, organisationID: UUID(uuidString: "00000000-0000-0000-0000-000000000001"), actorID: nil,
+            action: "case.read", entity: "case", entityID: "42", caseID: nil, source: "test", detail: "ü", previousHash: AuditChainVerifier.genesis)
+        var expected = HMAC<SHA256>(key: SymmetricKey(data: Array(repeating: UInt8(9), count: 32)))
+        for field in ["1", "1700000000000", "00000000-0000-0000-0000-000000000001", "\u{0}", "case.read", "case", "42", "\u{0}", "test", "ü", AuditChainVerifier.genesis] {
+            let bytes = Array(field.utf8)
+            expected.update(data: Array("\(bytes.count):".utf8))
+            expected.update(data: bytes)
+        }
+        let hex = expected.finalize().map { String(format: "%02x", $0) }.joined()
+        #expect(link.computedHash(key: AuditKey(bytes: Array(repeating: 9, count: 32))) == hex)
     }
 }

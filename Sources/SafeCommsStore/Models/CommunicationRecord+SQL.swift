@@ -27,9 +27,10 @@ extension CommunicationRecord {
     static func insert(_ records: some Collection<CommunicationRecord>, on db: any Database, rowsPerStatement: Int = 1000) async throws {
         if let sqlite = db as? any SQLiteDatabase {
             let S = SQLiteBulkInsert.self
+            let shared = SQLiteBulkInsert.UUIDTexts()
             let rows = records.map { r -> [SQLiteData] in
                 [
-                    S.uuid(r.id), S.uuid(r.organisationID), S.uuid(r.caseID), S.uuid(r.staffID), S.uuid(r.deviceID), S.uuid(r.personID),
+                    S.uuid(r.id), shared(r.organisationID), shared(r.caseID), shared(r.staffID), shared(r.deviceID), shared(r.personID),
                     S.uuid(r.correctsID), .text(r.channel), .text(r.direction), S.text(r.counterpartName), S.text(r.counterpartRole),
                     S.text(r.counterpartAddress), S.date(r.occurredAt), S.date(r.recordedAt), S.int(r.durationSeconds), S.text(r.transcript),
                     S.text(r.summary), S.bool(r.outOfHours), S.bool(r.significant), .text(r.source), S.text(r.naturalKey),
