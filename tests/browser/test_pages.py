@@ -5,6 +5,7 @@ import urllib.request
 import pytest
 from axe_selenium_python import Axe
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 def sign_in(browser, server, who):
@@ -12,6 +13,7 @@ def sign_in(browser, server, who):
     browser.find_element(By.ID, "email").send_keys(who["email"])
     browser.find_element(By.ID, "password").send_keys(who["password"])
     browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: not d.current_url.endswith("/login"))
 
 
 def api(server, token, path):
@@ -53,7 +55,9 @@ def test_record_a_contact_and_see_it_in_the_chronology(browser, server):
     assert "PD-1.1" in summary.text
     browser.find_element(By.ID, "transcript").send_keys("Confirming Thursday 4pm at school. Browser test.")
     browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-    assert "The contact was added to the chronology" in browser.page_source
+    # Waits for the redirected chronology page (page_source alone can still be the form).
+    banner = browser.find_element(By.CSS_SELECTOR, ".notification-success")
+    assert "The contact was added to the chronology" in banner.text
     first_row = browser.find_element(By.CSS_SELECTOR, "table.table tbody tr")
     assert "Browser test." in first_row.text
 
@@ -90,4 +94,5 @@ def test_pages_have_no_serious_accessibility_violations(browser, server, page):
         if page == "record-errors":
             browser.find_element(By.CSS_SELECTOR, "#channel option[value=sms]").click()
             browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+            browser.find_element(By.CSS_SELECTOR, ".error-summary")
     assert serious_violations(browser) == []
