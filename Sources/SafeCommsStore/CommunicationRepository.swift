@@ -20,7 +20,7 @@ public struct ChronologyFilter: Sendable, Equatable {
 
 /// One page of a chronology, newest first.
 public struct ChronologyPage: Sendable {
-    public var records: [CommunicationRecord]
+    public var records: [CommunicationRow]
     /// Ids of records on this page that a later record corrects.
     public var superseded: Set<UUID>
     public var page: Int
@@ -38,35 +38,19 @@ public enum CommunicationRepository {
     public static func makeRecord(
         _ draft: CommunicationDraft, organisationID: UUID, caseID: UUID, staffID: UUID, deviceID: UUID?, personID: UUID?,
         settings: OrganisationSettings, recordedAt: Date, source: String, correctsID: UUID? = nil, naturalKey: String? = nil
-    ) -> CommunicationRecord {
-        let r = CommunicationRecord()
-        r.id = UUID.timeOrdered(at: recordedAt)
-        r.organisationID = organisationID
-        r.caseID = caseID
-        r.staffID = staffID
-        r.deviceID = deviceID
-        r.personID = personID
-        r.correctsID = correctsID
-        r.channel = draft.channel.rawValue
-        r.direction = draft.direction.rawValue
-        r.counterpartName = draft.counterpartName
-        r.counterpartRole = draft.counterpartRole?.rawValue
-        r.counterpartAddress = draft.counterpartAddress
-        r.occurredAt = draft.occurredAt
-        r.recordedAt = recordedAt
-        r.durationSeconds = draft.durationSeconds
-        r.transcript = draft.transcript
-        r.summary = draft.summary
-        r.outOfHours = settings.officeHours.isOutOfHours(draft.occurredAt)
-        r.significant = draft.significant
-        r.source = source
-        r.naturalKey = naturalKey
-        return r
+    ) -> CommunicationRow {
+        CommunicationRow(
+            id: UUID.timeOrdered(at: recordedAt), organisationID: organisationID, caseID: caseID, staffID: staffID, deviceID: deviceID,
+            personID: personID, correctsID: correctsID, channel: draft.channel.rawValue, direction: draft.direction.rawValue,
+            counterpartName: draft.counterpartName, counterpartRole: draft.counterpartRole?.rawValue, counterpartAddress: draft.counterpartAddress,
+            occurredAt: draft.occurredAt, recordedAt: recordedAt, durationSeconds: draft.durationSeconds, transcript: draft.transcript,
+            summary: draft.summary, outOfHours: settings.officeHours.isOutOfHours(draft.occurredAt), significant: draft.significant,
+            source: source, naturalKey: naturalKey)
     }
 
     /// Stores records and one audit event each, all in one transaction: either every record of the
     /// batch is kept with its audit event, or none is.
-    public static func insert(_ records: [CommunicationRecord], action: String = "communication.create", _ context: AuditContext, on db: any Database) async throws {
+    public static func insert(_ records: [CommunicationRow], action: String = "communication.create", _ context: AuditContext, on db: any Database) async throws {
         let entries = auditEntries(for: records, action: action)
         try await AuditLog.transaction(on: db, context) { tx in
             try await createRows(records, on: tx)
@@ -75,16 +59,16 @@ public enum CommunicationRepository {
     }
 
     /// The audit events for stored records: ids only, never content.
-    public static func auditEntries(for records: [CommunicationRecord], action: String) -> [AuditEntry] {
+    public static func auditEntries(for records: [CommunicationRow], action: String) -> [AuditEntry] {
         records.map {
-            AuditEntry(action: action, entity: "communication", entityID: $0.id?.uuidString, caseID: $0.caseID,
+            AuditEntry(action: action, entity: "communication", entityID: $0.id.uuidString, caseID: $0.caseID,
                        detail: $0.correctsID.map { "corrects \($0.uuidString)" })
         }
     }
 
     /// Multi-row inserts inside the caller's audited transaction.
-    public static func createRows(_ records: [CommunicationRecord], on tx: any Database) async throws {
-        try await CommunicationRecord.insert(records, on: tx)
+    public static func createRows(_ records: [CommunicationRow], on tx: any Database) async throws {
+        try await CommunicationRow.insert(records, on: tx)
     }
 
     /// One page of a case's chronology, newest first (by when the contact happened).
@@ -102,8 +86,8 @@ public enum CommunicationRepository {
         // One row more than the page says whether another page follows.
         let rows = try await q.orderBy("occurred_at", .descending).orderBy("id", .descending)
             .limit(per + 1).offset((page - 1) * per).all()
-        let records = try rows.prefix(per).map(CommunicationRecord.decode)
-        let ids = records.compactMap(\.id)
+        let records = try rows.prefix(per).map(CommunicationRow.decode)
+        let ids = records.map(\.id)
         var superseded: Set<UUID> = []
         if !ids.isEmpty {
             let corrections = try await sql.select().column("corrects_id").from(CommunicationRecord.schema)

@@ -12,7 +12,7 @@ import Testing
             // setup
             let db = store.db
             let w = try await StoreWorld.make(on: db)
-            var records: [CommunicationRecord] = []
+            var records: [CommunicationRow] = []
             for i in 0..<120 {
                 let at = iso("2026-10-01T09:00:00Z").addingTimeInterval(Double(i) * 3600 * 7)
                 records.append(w.record(at: at, channel: i % 3 == 0 ? .phoneCall : .sms, direction: i % 2 == 0 ? .outgoing : .incoming, significant: i % 10 == 0))
@@ -59,12 +59,12 @@ import Testing
             let w = try await StoreWorld.make(on: db)
             let original = w.record(at: iso("2026-10-01T10:00:00Z"))
             try await CommunicationRepository.insert([original], w.context, on: db)
-            let fix = w.record(at: iso("2026-10-01T10:05:00Z"))
+            var fix = w.record(at: iso("2026-10-01T10:05:00Z"))
             fix.correctsID = original.id
             try await CommunicationRepository.insert([fix], action: "communication.correct", w.context, on: db)
             let page = try await CommunicationRepository.chronology(caseID: w.caseFile.id!, organisationID: w.org.id!, filter: .init(), page: 1, per: 50, on: db)
             #expect(page.records.count == 2)
-            #expect(page.superseded == [original.id!])
+            #expect(page.superseded == [original.id])
             let events = try await AuditEvent.query(on: db).all().map(\.action)
             #expect(events == ["communication.create", "communication.correct"])
         }

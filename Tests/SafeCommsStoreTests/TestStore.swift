@@ -72,7 +72,7 @@ struct StoreWorld {
     static let key = AuditKey(bytes: Array(repeating: 7, count: 32))
     var context: AuditContext { AuditContext(organisationID: org.id, actorID: staff.id, source: "test", key: Self.key) }
 
-    func record(at date: Date, channel: Channel = .sms, direction: Direction = .outgoing, significant: Bool = false, naturalKey: String? = nil) -> CommunicationRecord {
+    func record(at date: Date, channel: Channel = .sms, direction: Direction = .outgoing, significant: Bool = false, naturalKey: String? = nil) -> CommunicationRow {
         let draft = CommunicationDraft(
             channel: channel, direction: direction, occurredAt: date, transcript: channel.isWritten ? "See you Thursday" : nil,
             summary: channel.isWritten ? nil : "Talked about school", significant: significant)

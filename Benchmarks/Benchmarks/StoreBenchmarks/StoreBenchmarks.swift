@@ -93,7 +93,7 @@ struct BenchWorld: Sendable {
     }
 
     /// Realistic records: a text or a call every few hours, spread over the cases.
-    func records(count: Int, startingAt offset: Int) -> [CommunicationRecord] {
+    func records(count: Int, startingAt offset: Int) -> [CommunicationRow] {
         let base = Date(timeIntervalSince1970: 1_735_689_600)  // 2025-01-01
         return (0..<count).map { n in
             let i = n + offset

@@ -24,14 +24,14 @@ struct CommunicationController: RouteCollection {
             [AuditEntry(action: "chronology.read", entity: "case", entityID: c.id?.uuidString, caseID: c.id, detail: "page \(result.page)")],
             try req.auditContext(), on: req.db)
         return ChronologyDTO(
-            items: result.records.map { CommunicationDTO($0, superseded: result.superseded.contains($0.id!)) }, page: result.page,
+            items: result.records.map { CommunicationDTO($0, superseded: result.superseded.contains($0.id)) }, page: result.page,
             per: result.per, hasMore: result.hasMore)
     }
 
     func create(req: Request) async throws -> Response {
         let (c, p) = try await CaseAccess.load(req, .write)
         let input = try req.content.decode(CommunicationInput.self)
-        let record = try await Self.record(from: input, case: c, principal: p, source: "api", correcting: nil, on: req)
+        let record = try await Self.record(from: input, case: c, principal: p, source: "api", correctingID: nil, on: req)
         return try await CommunicationDTO(record, superseded: false).encodeResponse(status: .created, for: req)
     }
 
@@ -49,11 +49,11 @@ struct CommunicationController: RouteCollection {
             throw Abort(.conflict, reason: "record \(raw) was already corrected by \(later.id!.uuidString); correct that record instead")
         }
         let input = try req.content.decode(CommunicationInput.self)
-        let record = try await Self.record(from: input, case: c, principal: p, source: "api", correcting: original, on: req)
+        let record = try await Self.record(from: input, case: c, principal: p, source: "api", correctingID: original.requireID(), on: req)
         return try await CommunicationDTO(record, superseded: false).encodeResponse(status: .created, for: req)
     }
 
-    static func record(from input: CommunicationInput, case c: CaseFile, principal p: Principal, source: String, correcting: CommunicationRecord?, on req: Request) async throws -> CommunicationRecord {
+    static func record(from input: CommunicationInput, case c: CaseFile, principal p: Principal, source: String, correctingID: UUID?, on req: Request) async throws -> CommunicationRow {
         let now = Date()
         let draft = try input.draft(now: now)
         if let person = input.personId,
@@ -69,9 +69,9 @@ struct CommunicationController: RouteCollection {
         guard let org = try await Organisation.find(p.organisationID, on: req.db) else { throw Abort(.notFound) }
         let record = CommunicationRepository.makeRecord(
             draft, organisationID: p.organisationID, caseID: try c.requireID(), staffID: p.staffID, deviceID: input.deviceId,
-            personID: input.personId, settings: org.settings, recordedAt: now, source: source, correctsID: correcting?.id)
+            personID: input.personId, settings: org.settings, recordedAt: now, source: source, correctsID: correctingID)
         try await CommunicationRepository.insert(
-            [record], action: correcting == nil ? "communication.create" : "communication.correct", try req.auditContext(), on: req.db)
+            [record], action: correctingID == nil ? "communication.create" : "communication.correct", try req.auditContext(), on: req.db)
         return record
     }
 

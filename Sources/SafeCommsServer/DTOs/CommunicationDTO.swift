@@ -77,7 +77,7 @@ struct CommunicationDTO: Content {
     var significant: Bool
     var source: String
 
-    init(_ r: CommunicationRecord, superseded: Bool) {
+    init(_ r: CommunicationRow, superseded: Bool) {
         id = r.id
         caseId = r.caseID
         staffId = r.staffID

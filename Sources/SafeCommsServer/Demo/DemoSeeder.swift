@@ -194,7 +194,7 @@ struct DemoSeeder {
         return (cases, people, consents)
     }
 
-    private func makeRecords(org: Organisation, cases: [CaseFile], people: [CasePerson], devices: [Device], rng: inout DemoRandom) -> [CommunicationRecord] {
+    private func makeRecords(org: Organisation, cases: [CaseFile], people: [CasePerson], devices: [Device], rng: inout DemoRandom) -> [CommunicationRow] {
         let now = Date()
         let texts = [
             "Hi, just confirming I'll visit on Thursday at 4pm. Let me know if that doesn't work.",
@@ -212,7 +212,7 @@ struct DemoSeeder {
         ]
         let mobiles = Dictionary(devices.filter { $0.kind == DeviceKind.workMobile.rawValue }.map { ($0.holderID!, $0.id!) }, uniquingKeysWith: { a, _ in a })
         let peopleByCase = Dictionary(grouping: people, by: \.caseID)
-        var records: [CommunicationRecord] = []
+        var records: [CommunicationRow] = []
         for c in cases {
             let count = 20 + Int.random(in: 0..<21, using: &rng)
             for _ in 0..<count {

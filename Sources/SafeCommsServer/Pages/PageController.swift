@@ -155,7 +155,7 @@ struct PageController: RouteCollection {
             EntryRow(
                 occurredAt: Self.display(r.occurredAt, tz), recordedAt: Self.display(r.recordedAt, tz), channel: r.channel.replacingOccurrences(of: "_", with: " "),
                 direction: r.direction, counterpart: r.counterpartName ?? r.counterpartRole ?? "", text: r.transcript ?? r.summary ?? "",
-                outOfHours: r.outOfHours, significant: r.significant, superseded: result.superseded.contains(r.id!), correction: r.correctsID != nil,
+                outOfHours: r.outOfHours, significant: r.significant, superseded: result.superseded.contains(r.id), correction: r.correctsID != nil,
                 staff: names[r.staffID] ?? "")
         }
         return try await req.view.render(
@@ -238,7 +238,7 @@ struct PageController: RouteCollection {
             significant: form.significant == "on")
         do {
             guard errors.isEmpty else { throw ValidationErrors([]) }
-            _ = try await CommunicationController.record(from: input, case: c, principal: p, source: "web", correcting: nil, on: req)
+            _ = try await CommunicationController.record(from: input, case: c, principal: p, source: "web", correctingID: nil, on: req)
             return req.redirect(to: "/cases/\(c.id!.uuidString)?recorded=1")
         } catch let e as ValidationErrors {
             errors += e.errors.map { FieldError(field: $0.field, message: Self.sentence($0)) }

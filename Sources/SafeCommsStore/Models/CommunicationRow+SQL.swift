@@ -3,10 +3,12 @@ import FluentSQLiteDriver
 import Foundation
 import SQLKit
 
-/// The chronology's hot paths go through SQLKit rather than Fluent's model machinery: bulk inserts
-/// (imports, the demo) and page reads. Measured on this machine, Fluent's per-row encoding and
-/// decoding cost five to ten times what SQLite itself does for these queries.
-extension CommunicationRecord {
+/// The chronology's hot paths go through SQLKit with plain `CommunicationRow` values rather than
+/// Fluent's model machinery: bulk inserts (imports, the demo) and page reads. Measured on this
+/// machine, Fluent's per-row encoding and decoding cost five to ten times what SQLite itself does.
+extension CommunicationRow {
+    static let schema = CommunicationRecord.schema
+
     static let columns = [
         "id", "organisation_id", "case_id", "staff_id", "device_id", "person_id", "corrects_id", "channel", "direction",
         "counterpart_name", "counterpart_role", "counterpart_address", "occurred_at", "recorded_at", "duration_seconds", "transcript",
@@ -24,13 +26,13 @@ extension CommunicationRecord {
 
     /// Multi-row INSERTs of at most `rowsPerStatement` rows (21 columns × 1,000 rows stays under
     /// SQLite's 32,766 bound parameters and PostgreSQL's 65,535).
-    static func insert(_ records: some Collection<CommunicationRecord>, on db: any Database, rowsPerStatement: Int = 1000) async throws {
+    static func insert(_ records: some Collection<CommunicationRow>, on db: any Database, rowsPerStatement: Int = 1000) async throws {
         if let sqlite = db as? any SQLiteDatabase {
             let S = SQLiteBulkInsert.self
             let shared = SQLiteBulkInsert.UUIDTexts()
             let rows = records.map { r -> [SQLiteData] in
                 [
-                    S.uuid(r.id), shared(r.organisationID), shared(r.caseID), shared(r.staffID), shared(r.deviceID), shared(r.personID),
+                    .text(r.id.uuidString), shared(r.organisationID), shared(r.caseID), shared(r.staffID), shared(r.deviceID), shared(r.personID),
                     S.uuid(r.correctsID), .text(r.channel), .text(r.direction), S.text(r.counterpartName), S.text(r.counterpartRole),
                     S.text(r.counterpartAddress), S.date(r.occurredAt), S.date(r.recordedAt), S.int(r.durationSeconds), S.text(r.transcript),
                     S.text(r.summary), S.bool(r.outOfHours), S.bool(r.significant), .text(r.source), S.text(r.naturalKey),
@@ -52,31 +54,29 @@ extension CommunicationRecord {
     }
 
     /// A record from a row selected with `SELECT *` (or every column of `columns`).
-    static func decode(_ row: any SQLRow) throws -> CommunicationRecord {
-        let r = CommunicationRecord()
-        r.id = try row.decode(column: "id", as: UUID.self)
-        r.organisationID = try row.decode(column: "organisation_id", as: UUID.self)
-        r.caseID = try row.decode(column: "case_id", as: UUID.self)
-        r.staffID = try row.decode(column: "staff_id", as: UUID.self)
-        r.deviceID = try row.decode(column: "device_id", as: UUID?.self)
-        r.personID = try row.decode(column: "person_id", as: UUID?.self)
-        r.correctsID = try row.decode(column: "corrects_id", as: UUID?.self)
-        r.channel = try row.decode(column: "channel", as: String.self)
-        r.direction = try row.decode(column: "direction", as: String.self)
-        r.counterpartName = try row.decode(column: "counterpart_name", as: String?.self)
-        r.counterpartRole = try row.decode(column: "counterpart_role", as: String?.self)
-        r.counterpartAddress = try row.decode(column: "counterpart_address", as: String?.self)
-        r.occurredAt = try row.decode(column: "occurred_at", as: Date.self)
-        r.recordedAt = try row.decode(column: "recorded_at", as: Date.self)
-        r.durationSeconds = try row.decode(column: "duration_seconds", as: Int?.self)
-        r.transcript = try row.decode(column: "transcript", as: String?.self)
-        r.summary = try row.decode(column: "summary", as: String?.self)
-        r.outOfHours = try row.decode(column: "out_of_hours", as: Bool.self)
-        r.significant = try row.decode(column: "significant", as: Bool.self)
-        r.source = try row.decode(column: "source", as: String.self)
-        r.naturalKey = try row.decode(column: "natural_key", as: String?.self)
-        r.$id.exists = true
-        return r
+    static func decode(_ row: any SQLRow) throws -> CommunicationRow {
+        CommunicationRow(
+            id: try row.decode(column: "id", as: UUID.self),
+            organisationID: try row.decode(column: "organisation_id", as: UUID.self),
+            caseID: try row.decode(column: "case_id", as: UUID.self),
+            staffID: try row.decode(column: "staff_id", as: UUID.self),
+            deviceID: try row.decode(column: "device_id", as: UUID?.self),
+            personID: try row.decode(column: "person_id", as: UUID?.self),
+            correctsID: try row.decode(column: "corrects_id", as: UUID?.self),
+            channel: try row.decode(column: "channel", as: String.self),
+            direction: try row.decode(column: "direction", as: String.self),
+            counterpartName: try row.decode(column: "counterpart_name", as: String?.self),
+            counterpartRole: try row.decode(column: "counterpart_role", as: String?.self),
+            counterpartAddress: try row.decode(column: "counterpart_address", as: String?.self),
+            occurredAt: try row.decode(column: "occurred_at", as: Date.self),
+            recordedAt: try row.decode(column: "recorded_at", as: Date.self),
+            durationSeconds: try row.decode(column: "duration_seconds", as: Int?.self),
+            transcript: try row.decode(column: "transcript", as: String?.self),
+            summary: try row.decode(column: "summary", as: String?.self),
+            outOfHours: try row.decode(column: "out_of_hours", as: Bool.self),
+            significant: try row.decode(column: "significant", as: Bool.self),
+            source: try row.decode(column: "source", as: String.self),
+            naturalKey: try row.decode(column: "natural_key", as: String?.self))
     }
 }
 
