@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .executable(name: "safecomms", targets: ["safecomms"]),
         .library(name: "SafeCommsCore", targets: ["SafeCommsCore"]),
+        .library(name: "SafeCommsPolicies", targets: ["SafeCommsPolicies"]),
         .library(name: "SafeCommsImport", targets: ["SafeCommsImport"]),
         .library(name: "SafeCommsStore", targets: ["SafeCommsStore"]),
         .library(name: "SafeCommsServer", targets: ["SafeCommsServer"]),
@@ -40,7 +41,19 @@ let package = Package(
         // Decisions: pure Swift, no Vapor, Fluent or NIO.
         .target(
             name: "SafeCommsCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // The policy packs as data: Policies/*.yaml, bundled as resources.
+        .target(
+            name: "SafeCommsPolicies",
+            dependencies: ["SafeCommsCore"],
+            path: "Policies",
+            exclude: ["sources"],
+            resources: [
+                .copy("coventry-mobile-2017.yaml"), .copy("whatsapp-2020.yaml"), .copy("pan-dorset-4.4.yaml"),
+                .copy("worknlearn-mobile.yaml"), .copy("lincolnshire-telephone-2024.yaml"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Parsers for outside logs: pure Swift.
@@ -68,6 +81,7 @@ let package = Package(
             name: "SafeCommsServer",
             dependencies: [
                 "SafeCommsCore",
+                "SafeCommsPolicies",
                 "SafeCommsStore",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
@@ -83,6 +97,7 @@ let package = Package(
             name: "safecomms",
             dependencies: [
                 "SafeCommsCore",
+                "SafeCommsPolicies",
                 "SafeCommsImport",
                 "SafeCommsStore",
                 "SafeCommsServer",
@@ -92,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SafeCommsCoreTests",
-            dependencies: ["SafeCommsCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["SafeCommsCore", "SafeCommsPolicies", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -50,6 +50,14 @@ public struct OfficeHours: Codable, Equatable, Sendable {
         return minute < opensAtMinute || minute >= closesAtMinute
     }
 
+    /// The calendar day an instant falls on in the organisation's time zone.
+    public func localDay(of instant: Date) -> BankHolidays.Day {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Europe/London")!
+        let c = calendar.dateComponents([.year, .month, .day], from: instant)
+        return BankHolidays.Day(c.year!, c.month!, c.day!)
+    }
+
     /// "08:30" style text for a minute of the day.
     public static func clock(_ minute: Int) -> String {
         let h = minute / 60, m = minute % 60

@@ -7,7 +7,7 @@ struct SafeComms: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "safecomms",
         abstract: "Runs children's-services communication policies: the case chronology, registers and audit trail.",
-        subcommands: [Serve.self, Migrate.self, Users.self, Audit.self]
+        subcommands: [Serve.self, Migrate.self, Check.self, Users.self, Audit.self]
     )
 }
 

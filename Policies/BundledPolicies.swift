@@ -1,0 +1,24 @@
+import Foundation
+import SafeCommsCore
+
+/// The five packs SafeComms ships, one per annotated document in `Policies/sources/`, bundled as
+/// package resources so the CLI and the server carry them wherever they are installed.
+public enum BundledPolicies {
+    public static let ids = ["coventry-mobile-2017", "whatsapp-2020", "pan-dorset-4.4", "worknlearn-mobile", "lincolnshire-telephone-2024"]
+
+    /// Parses and checks every bundled pack.
+    /// - Throws: `PolicyPackError` naming the file and field at fault.
+    public static func load() throws -> [PolicyPack] {
+        try ids.map { id in
+            guard let url = Bundle.module.url(forResource: id, withExtension: "yaml") else {
+                throw PolicyPackError(file: "\(id).yaml", field: "", reason: "missing from the installed resources")
+            }
+            return try PolicyPack.load(yaml: String(contentsOf: url, encoding: .utf8), file: url.lastPathComponent)
+        }
+    }
+
+    /// The library of the bundled packs, loaded once per process.
+    public static func library() throws -> PolicyLibrary {
+        try PolicyLibrary(packs: load())
+    }
+}

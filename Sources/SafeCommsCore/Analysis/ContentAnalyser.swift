@@ -1,0 +1,48 @@
+/// Finds things in the words of a message. Analysers are independent values behind this one protocol,
+/// so the rules take whatever analysers exist: a rule names finding types (`CASE_PERSON`,
+/// `REPORT_DOCUMENT` …), never an analyser.
+public protocol ContentAnalyser: Sendable {
+    /// The finding types this analyser can report.
+    var types: Set<String> { get }
+    func analyse(_ text: AnalysedText, context: AnalysisContext) -> [ContentFinding]
+}
+
+/// What an analyser knows besides the text: the people on the case and the attachments' names.
+public struct AnalysisContext: Sendable {
+    public var people: [CasePersonInfo]
+    public var attachmentNames: [String]
+    public var direction: Direction
+
+    public init(people: [CasePersonInfo] = [], attachmentNames: [String] = [], direction: Direction = .outgoing) {
+        self.people = people
+        self.attachmentNames = attachmentNames
+        self.direction = direction
+    }
+}
+
+/// One thing found. `span` is nil when it was found outside the text (an attachment's name).
+public struct ContentFinding: Sendable, Equatable {
+    public var type: String
+    public var span: Span?
+    public var confidence: Double
+
+    public init(type: String, span: Span?, confidence: Double) {
+        self.type = type
+        self.span = span
+        self.confidence = confidence
+    }
+}
+
+/// The finding types the packs refer to.
+public enum FindingType {
+    public static let casePerson = "CASE_PERSON"
+    public static let dateOfBirth = "DATE_OF_BIRTH"
+    public static let address = "ADDRESS"
+    public static let postcode = "POSTCODE"
+    public static let reportDocument = "REPORT_DOCUMENT"
+    public static let textSpeak = "TEXT_SPEAK"
+    public static let inappropriateLanguage = "INAPPROPRIATE_LANGUAGE"
+    public static let relay = "RELAY"
+    public static let imageRequest = "IMAGE_REQUEST"
+    public static let personalContact = "PERSONAL_CONTACT"
+}

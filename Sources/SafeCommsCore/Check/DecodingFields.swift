@@ -1,0 +1,96 @@
+import Foundation
+
+/// Any JSON object key, so a decoder can see every key a client sent and name the unknown ones.
+struct AnyKey: CodingKey, Hashable {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ s: String) { stringValue = s }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// Field-by-field decoding that turns every failure into a `ValidationError` naming the JSON path
+/// (`device.kind`, `case.people[2].date_of_birth`) and saying what was expected. A typo in a field
+/// name is an error too: a misspelt `emergency` silently ignored would change the answer.
+struct Fields {
+    let container: KeyedDecodingContainer<AnyKey>
+    let prefix: String
+
+    init(_ decoder: any Decoder, prefix: String, known: Set<String>) throws {
+        do { container = try decoder.container(keyedBy: AnyKey.self) } catch {
+            throw ValidationError(field: prefix.isEmpty ? "request" : prefix, reason: "must be a JSON object")
+        }
+        self.prefix = prefix
+        for key in container.allKeys where !known.contains(key.stringValue) {
+            throw ValidationError(
+                field: path(key.stringValue), reason: "unknown field; expected one of: \(known.sorted().joined(separator: ", "))")
+        }
+    }
+
+    func path(_ key: String) -> String { prefix.isEmpty ? key : prefix + "." + key }
+
+    func has(_ key: String) -> Bool {
+        container.contains(AnyKey(key)) && ((try? container.decodeNil(forKey: AnyKey(key))) == false)
+    }
+
+    func value<T: Decodable>(_ type: T.Type, _ key: String, expected: String) throws -> T? {
+        guard has(key) else { return nil }
+        do { return try container.decode(T.self, forKey: AnyKey(key)) } catch let e as ValidationError { throw e } catch {
+            throw ValidationError(field: path(key), reason: "expected \(expected)")
+        }
+    }
+
+    func bool(_ key: String) throws -> Bool? { try value(Bool.self, key, expected: "true or false") }
+
+    func string(_ key: String) throws -> String? { try value(String.self, key, expected: "a string") }
+
+    func choice<E: RawRepresentable & CaseIterable>(_ type: E.Type, _ key: String) throws -> E? where E.RawValue == String {
+        guard let raw = try string(key) else { return nil }
+        return try E.parse(raw, field: path(key))
+    }
+
+    func choices<E: RawRepresentable & CaseIterable>(_ type: E.Type, _ key: String) throws -> [E]? where E.RawValue == String {
+        guard let raws = try value([String].self, key, expected: "a list of strings") else { return nil }
+        return try raws.enumerated().map { i, raw in try E.parse(raw, field: "\(path(key))[\(i)]") }
+    }
+
+    /// A nested object decoded with its own path prefix.
+    func object<T>(_ key: String, _ make: (any Decoder, String) throws -> T) throws -> T? {
+        guard has(key) else { return nil }
+        let nested: any Decoder
+        do { nested = try container.superDecoder(forKey: AnyKey(key)) } catch {
+            throw ValidationError(field: path(key), reason: "must be a JSON object")
+        }
+        return try make(nested, path(key))
+    }
+
+    /// A list of nested objects, each decoded with `key[i]` as its path.
+    func objects<T>(_ key: String, _ make: (any Decoder, String) throws -> T) throws -> [T]? {
+        guard has(key) else { return nil }
+        var list: any UnkeyedDecodingContainer
+        do { list = try container.nestedUnkeyedContainer(forKey: AnyKey(key)) } catch {
+            throw ValidationError(field: path(key), reason: "must be a list")
+        }
+        var out: [T] = []
+        while !list.isAtEnd {
+            let p = "\(path(key))[\(out.count)]"
+            out.append(try make(try list.superDecoder(), p))
+        }
+        return out
+    }
+}
+
+/// Instants as ISO 8601 with a zone (`2026-11-23T16:59:59Z`, `…+01:00`, fractional seconds allowed).
+enum ISOInstant {
+    static let plain = Date.ISO8601FormatStyle()
+    static let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
+    static func parse(_ text: String, field: String) throws(ValidationError) -> Date {
+        if let d = try? plain.parse(text) { return d }
+        if let d = try? fractional.parse(text) { return d }
+        throw ValidationError(
+            field: field, reason: "'\(text)' is not an ISO 8601 date and time with a zone, such as 2026-11-23T16:30:00Z or 2026-06-01T09:00:00+01:00")
+    }
+
+    static func format(_ date: Date) -> String { plain.format(date) }
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// The pre-send check: a pure function of the request, the packs and the organisation's settings.
+/// Every rule of every pack that applies is cited, so where two policies say the same thing both
+/// clauses appear; the decision is the most severe finding.
+public struct Evaluator: Sendable {
+    public let packs: [PolicyPack]
+    public let analysers: [any ContentAnalyser]
+    /// Finding types some rule of these packs tests; the analysers run only when there is one.
+    let wantedTypes: Set<String>
+
+    public init(packs: [PolicyPack], analysers: [any ContentAnalyser] = Evaluator.standardAnalysers) {
+        self.packs = packs
+        self.analysers = analysers
+        var wanted: Set<String> = []
+        for pack in packs {
+            for clause in pack.clauses {
+                for rule in clause.rules { wanted.formUnion(rule.when.findings ?? []) }
+                for o in clause.obligations { wanted.formUnion(o.when.findings ?? []) }
+            }
+        }
+        wantedTypes = wanted
+    }
+
+    public static let standardAnalysers: [any ContentAnalyser] = [CasePersonAnalyser()] + PhraseAnalyser.standard
+
+    /// - Parameter now: the instant used when the request gives no `at`.
+    public func evaluate(_ request: CheckRequest, settings: OrganisationSettings, now: Date = Date()) -> Decision {
+        let facts = facts(for: request, settings: settings, now: now)
+        var findings: [Finding] = []
+        var obligations: [Obligation] = []
+        for pack in packs {
+            for clause in pack.clauses {
+                for rule in clause.rules {
+                    let (holds, spans) = rule.when.matches(facts)
+                    guard holds else { continue }
+                    var severity: Severity? = rule.severity
+                    var message = rule.message
+                    if let e = rule.exceptions.first(where: { $0.when.matches(facts).0 }) {
+                        severity = e.severity
+                        message = e.message ?? message
+                    }
+                    guard let severity else { continue }
+                    findings.append(Finding(clause: clause.id, severity: severity, message: fill(message, settings), spans: spans))
+                }
+                for o in clause.obligations where o.when.matches(facts).0 {
+                    obligations.append(
+                        Obligation(clause: clause.id, action: fill(o.action, settings), due: ISOInstant.format(facts.at.addingTimeInterval(Double(o.dueHours) * 3600))))
+                }
+            }
+        }
+        return Decision(id: request.id, findings: findings, obligations: obligations)
+    }
+
+    func facts(for r: CheckRequest, settings: OrganisationSettings, now: Date) -> CheckFacts {
+        let at = r.at ?? now
+        var content: [String: [Span]] = [:]
+        let text = r.text ?? ""
+        if !wantedTypes.isEmpty, !text.isEmpty || !r.attachments.isEmpty {
+            let analysed = AnalysedText(text)
+            let context = AnalysisContext(people: r.caseInfo?.people ?? [], attachmentNames: r.attachments.map(\.name), direction: r.direction)
+            for analyser in analysers where !analyser.types.isDisjoint(with: wantedTypes) {
+                for f in analyser.analyse(analysed, context: context) {
+                    content[f.type, default: []].append(contentsOf: f.span.map { [$0] } ?? [])
+                }
+            }
+        }
+        var passed: Set<Condition.DateSetting> = []
+        if let review = settings.whatsappReviewDate, let day = BankHolidays.Day(parsing: review), settings.officeHours.localDay(of: at) > day {
+            passed.insert(.whatsappReviewDate)
+        }
+        return CheckFacts(
+            request: r, at: at, outOfHours: settings.officeHours.isOutOfHours(at), recipientExternal: Self.external(r.recipient, settings),
+            content: content, passedSettings: passed)
+    }
+
+    /// Outside the organisation: as the caller says, else from the e-mail domain, else from the role.
+    static func external(_ recipient: CheckRequest.Recipient?, _ settings: OrganisationSettings) -> Bool? {
+        guard let recipient else { return nil }
+        if let e = recipient.external { return e }
+        if let email = recipient.email, !settings.workEmailDomains.isEmpty, let at = email.lastIndex(of: "@") {
+            let domain = email[email.index(after: at)...].lowercased()
+            return !settings.workEmailDomains.contains { domain == $0.lowercased() || domain.hasSuffix("." + $0.lowercased()) }
+        }
+        switch recipient.role {
+        case .colleague: return false
+        case .child, .parentCarer, .professional, .other: return true
+        case nil: return nil
+        }
+    }
+
+    /// Messages may name settings: `{whatsapp_review_date}`, `{office_hours}`.
+    func fill(_ message: String, _ settings: OrganisationSettings) -> String {
+        guard message.contains("{") else { return message }
+        let h = settings.officeHours
+        return message
+            .replacingOccurrences(of: "{whatsapp_review_date}", with: settings.whatsappReviewDate ?? "not set")
+            .replacingOccurrences(of: "{office_hours}", with: "\(OfficeHours.clock(h.opensAtMinute))–\(OfficeHours.clock(h.closesAtMinute))")
+    }
+}
