@@ -22,7 +22,7 @@ import Testing
         var stderr: String
     }
 
-    func run(_ args: [String], data: String) throws -> Result {
+    func run(_ args: [String], data: String, stdin: String? = nil) throws -> Result {
         let p = Process()
         p.executableURL = Self.binary
         p.arguments = args
@@ -34,7 +34,15 @@ import Testing
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
+        let input = Pipe()
+        p.standardInput = input
         try p.run()
+        // Written from another thread so a large input cannot dead-lock against a full output pipe.
+        let writer = Thread {
+            input.fileHandleForWriting.write(Data((stdin ?? "").utf8))
+            try? input.fileHandleForWriting.close()
+        }
+        writer.start()
         let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))

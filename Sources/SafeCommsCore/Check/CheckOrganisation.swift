@@ -25,13 +25,7 @@ public struct CheckOrganisation: Sendable, Equatable {
 
     /// - Throws: `PolicyPackError` naming the file and the field.
     public static func load(yaml: String, file: String) throws -> CheckOrganisation {
-        do {
-            return try YAMLDecoder().decode(CheckOrganisation.self, from: yaml)
-        } catch let e as ValidationError {
-            throw PolicyPackError(file: file, field: e.field, reason: e.reason)
-        } catch {
-            throw PolicyPackError(file: file, field: "", reason: "not valid YAML: \(error)")
-        }
+        try decodeYAML(file: file) { try YAMLDecoder().decode(CheckOrganisation.self, from: yaml) }
     }
 }
 

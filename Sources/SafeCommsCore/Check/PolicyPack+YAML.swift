@@ -20,16 +20,10 @@ extension PolicyPack {
     /// Parses and checks one `Policies/<id>.yaml`.
     /// - Throws: `PolicyPackError` naming the field (`clauses[4].rules[0].when.channels[1]`).
     public static func load(yaml: String, file: String) throws -> PolicyPack {
-        do {
+        try decodeYAML(file: file) {
             let pack = try YAMLDecoder().decode(PolicyPack.self, from: yaml)
             try pack.validate()
             return pack
-        } catch let e as ValidationError {
-            throw PolicyPackError(file: file, field: e.field, reason: e.reason)
-        } catch let e as PolicyPackError {
-            throw e
-        } catch {
-            throw PolicyPackError(file: file, field: "", reason: "not valid YAML: \(error)")
         }
     }
 
@@ -55,6 +49,19 @@ extension PolicyPack {
                 throw ValidationError(field: "\(path).obligations", reason: "\(c.id) is guidance; guidance creates no obligations")
             }
         }
+    }
+}
+
+/// Runs a YAML decode, turning the field errors our decoders throw (which Yams wraps) into a
+/// `PolicyPackError` naming the file and the field.
+func decodeYAML<T>(file: String, _ body: () throws -> T) throws(PolicyPackError) -> T {
+    do {
+        return try body()
+    } catch {
+        var e: any Error = error
+        if case DecodingError.dataCorrupted(let c) = e, let inner = c.underlyingError { e = inner }
+        if let v = e as? ValidationError { throw PolicyPackError(file: file, field: v.field, reason: v.reason) }
+        throw PolicyPackError(file: file, field: "", reason: "not valid YAML: \(e)")
     }
 }
 

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+@testable import SafeCommsCore
+@testable import SafeCommsPolicies
+
+/// The repository root, from this file's place in it.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+@Suite struct PolicyPackCoverageTests {
+    /// Clause ids as the annotated documents mark them: `**[PD-1.6]**`.
+    static func clauseIDs(inDocument text: String) -> [String] {
+        let pattern = /\*\*\[([A-Z]+-[0-9A-Za-z.]+)\]\*\*/
+        return text.matches(of: pattern).map { String($0.output.1) }
+    }
+
+    static let sources = repositoryRoot.appendingPathComponent("Policies/sources")
+
+    @Test func everyClauseOfEveryDocumentIsInItsPackAndNothingElse() throws {
+        // setup
+        let packs = try BundledPolicies.load()
+
+        // validation
+        #expect(packs.map(\.id) == BundledPolicies.ids)
+        for pack in packs {
+            let document = try String(contentsOf: Self.sources.appendingPathComponent(pack.source), encoding: .utf8)
+            #expect(document.hasPrefix("<!-- policy pack source: \(pack.id) -->"), "\(pack.source) is not the source of \(pack.id)")
+            let inDocument = Self.clauseIDs(inDocument: document)
+            #expect(inDocument.count > 5, "no clause ids found in \(pack.source)")
+            let inPack = pack.clauses.map(\.id)
+            let missing = inDocument.filter { !inPack.contains($0) }
+            let invented = inPack.filter { !inDocument.contains($0) }
+            #expect(missing.isEmpty, "\(pack.id) is missing clauses \(missing)")
+            #expect(invented.isEmpty, "\(pack.id) names clauses its document does not have: \(invented)")
+            #expect(inPack == inDocument, "\(pack.id) should list the clauses in the document's order")
+            for clause in pack.clauses {
+                #expect(!clause.summary.isEmpty && !clause.summary.contains("\n"), "\(clause.id) needs a one-line summary")
+            }
+        }
+    }
+
+    /// The copies in `Policies/sources` are the documents in `../shared/policies` when that folder exists.
+    @Test func sourceCopiesMatchTheSharedDocuments() throws {
+        let shared = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/policies")
+        guard FileManager.default.fileExists(atPath: shared.path) else { return }
+        for file in try FileManager.default.contentsOfDirectory(atPath: shared.path) where file.hasSuffix(".md") {
+            let original = try Data(contentsOf: shared.appendingPathComponent(file))
+            let copy = try Data(contentsOf: Self.sources.appendingPathComponent(file))
+            #expect(original == copy, "Policies/sources/\(file) differs from ../shared/policies/\(file)")
+        }
+    }
+
+    @Test func everyFindingTypeARuleNamesHasAnAnalyser() throws {
+        let provided = Evaluator.standardAnalysers.reduce(into: Set<String>()) { $0.formUnion($1.types) }
+        for pack in try BundledPolicies.load() {
+            for clause in pack.clauses {
+                let named = clause.rules.flatMap { Array($0.when.findings ?? []) } + clause.obligations.flatMap { Array($0.when.findings ?? []) }
+                for type in named { #expect(provided.contains(type), "\(clause.id) tests \(type), which no analyser reports") }
+            }
+        }
+    }
+
+    @Test func aPackWithAMistakeNamesTheField() throws {
+        let yaml = """
+            id: test
+            title: Test
+            source: test.md
+            clauses:
+              - id: T-1
+                kind: enforced
+                summary: One rule.
+                rules:
+                  - when: {channels: [sms, pigeon]}
+                    severity: block
+                    message: No.
+            """
+        #expect(throws: PolicyPackError(file: "t.yaml", field: "clauses[0].rules[0].when.channels[1]",
+                                        reason: "unknown value 'pigeon'; expected one of: \(CheckChannel.allCases.map(\.rawValue).joined(separator: ", "))")) {
+            try PolicyPack.load(yaml: yaml, file: "t.yaml")
+        }
+        let noRule = "id: t\ntitle: T\nsource: t.md\nclauses:\n  - {id: T-1, kind: enforced, summary: Rule-less.}\n"
+        #expect(throws: PolicyPackError(file: "t.yaml", field: "clauses[0].rules", reason: "T-1 is enforced, so it needs at least one rule")) {
+            try PolicyPack.load(yaml: noRule, file: "t.yaml")
+        }
+        let twice = "id: t\ntitle: T\nsource: t.md\nclauses:\n  - {id: T-1, kind: guidance, summary: A.}\n  - {id: T-1, kind: guidance, summary: B.}\n"
+        #expect(throws: PolicyPackError(file: "t.yaml", field: "clauses[1].id", reason: "clause T-1 is listed twice")) {
+            try PolicyPack.load(yaml: twice, file: "t.yaml")
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// `safecomms check`, run as the external tools that depend on its contract run it.
+@Suite struct CheckCLITests {
+    let cli = CLITests()
+    let data = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-check-unused").path
+
+    func lines(_ text: String) throws -> [[String: Any]] {
+        try text.split(separator: "\n").map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+    }
+
+    @Test func jsonlAnswersEveryLineAndFailsAtTheEndOnABadOne() throws {
+        // setup
+        let input = """
+            {"id": "ok-1", "at": "2026-11-23T10:00:00Z", "channel": "sms", "device": {"kind": "work_mobile"}, "recipient": {"role": "child"}, "case": {"status": "looked_after"}, "consents": ["texting_agreed", "parent_permission"], "text": "See you at 4pm on Thursday."}
+            {"id": 2, "channel": "carrier_pigeon"}
+
+            {"id": "blocked", "packs": ["whatsapp-2020"], "at": "2026-11-23T10:00:00Z", "channel": "whatsapp", "device": {"kind": "personal_mobile"}, "recipient": {"role": "parent_carer"}, "text": "Hello"}
+            not json at all
+            """
+
+        // MUT
+        let r = try cli.run(["check", "--jsonl"], data: data, stdin: input)
+
+        // validation
+        #expect(r.status == 1, "a bad line makes the exit status non-zero: \(r.stderr)")
+        let out = try lines(r.stdout)
+        try #require(out.count == 4)
+        #expect(out[0]["id"] as? String == "ok-1" && out[0]["decision"] as? String == "allow")
+        #expect(out[0]["findings"] as? [Any] != nil && out[0]["obligations"] as? [Any] != nil)
+        #expect(out[1]["id"] as? Int == 2)
+        #expect((out[1]["error"] as? String)?.hasPrefix("channel: unknown value 'carrier_pigeon'") == true)
+        #expect(out[2]["id"] as? String == "blocked" && out[2]["decision"] as? String == "block")
+        let clauses = (out[2]["findings"] as? [[String: Any]])?.compactMap { $0["clause"] as? String } ?? []
+        #expect(clauses == ["WA-6"], "only the pack the request asked for is used")
+        #expect(out[3]["error"] as? String == "request: not valid JSON" && out[3]["id"] is NSNull)
+    }
+
+    @Test func oneRequestFromAllOfStdinWithAnOrganisationFile() throws {
+        // setup: an organisation whose office closes at 16:00 and which uses only Coventry's pack
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-org-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let org = dir.appendingPathComponent("org.yaml")
+        try "packs: [coventry-mobile-2017]\noffice_hours: {opens: \"08:00\", closes: \"16:00\", days: [mon, tue, wed, thu, fri]}\n".write(
+            to: org, atomically: true, encoding: .utf8)
+        let request = """
+            {
+              "id": "late-call",
+              "at": "2026-11-23T16:30:00Z",
+              "channel": "phone_call",
+              "direction": "incoming",
+              "device": {"kind": "work_mobile"}
+            }
+            """
+
+        // MUT
+        let r = try cli.run(["check", "--org", org.path], data: data, stdin: request)
+
+        // validation
+        #expect(r.status == 0, "\(r.stderr)")
+        let out = try lines(r.stdout)
+        try #require(out.count == 1)
+        #expect(out[0]["decision"] as? String == "warn")
+        let findings = out[0]["findings"] as? [[String: Any]] ?? []
+        #expect(findings.map { $0["clause"] as? String } == ["COV-5"])
+        let obligations = out[0]["obligations"] as? [[String: Any]] ?? []
+        #expect(obligations.first?["clause"] as? String == "COV-5" && obligations.first?["due"] as? String == "2026-11-24T16:30:00Z")
+    }
+
+    @Test func anUnknownPackOrBadOrganisationFileIsAUsageError() throws {
+        let r = try cli.run(["check", "--packs", "whatsapp-2020,nonesuch"], data: data, stdin: "{}")
+        #expect(r.status == 2 && r.stdout.isEmpty)
+        #expect(r.stderr.contains("--packs[1]: unknown pack 'nonesuch'"))
+    }
+}
