@@ -19,6 +19,9 @@ public struct ServerConfig: Sendable {
     public var bcryptCost: Int
     /// The audit-chain key as hex (`SAFECOMMS_AUDIT_KEY`); unset: `audit.key` in the data directory.
     public var auditKeyHex: String?
+    /// Serve `POST /bench/echo`, a trivial JSON echo that measures the framework's own ceiling beside
+    /// the real routes (`SAFECOMMS_BENCH_ECHO=1`; benchmarks only, never in production).
+    public var benchmarkEcho = false
 
     public init(
         dataDirectory: String = "./data", databaseURL: String? = nil, postgresSchema: String? = nil, secureCookies: Bool = false,
@@ -50,6 +53,7 @@ public struct ServerConfig: Sendable {
         if let n = env["SAFECOMMS_LOGIN_LOCKOUT_SECONDS"].flatMap(Int.init), n > 0 { c.loginLockoutSeconds = n }
         if let n = env["SAFECOMMS_BCRYPT_COST"].flatMap(Int.init), (4...31).contains(n) { c.bcryptCost = n }
         c.auditKeyHex = env["SAFECOMMS_AUDIT_KEY"]
+        c.benchmarkEcho = env["SAFECOMMS_BENCH_ECHO"] == "1"
         return c
     }
 }

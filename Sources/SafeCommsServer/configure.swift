@@ -5,6 +5,7 @@ import Foundation
 import Leaf
 import LeafKit
 import SafeCommsCore
+import SafeCommsPolicies
 import SafeCommsStore
 import Vapor
 
@@ -41,6 +42,8 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
     app.leaf.sources = .singleSource(NIOLeafFiles(
         fileio: app.fileio, limits: [.toSandbox, .requireExtensions, .onlyLeafExtensions],
         sandboxDirectory: Resources.viewsDirectory, viewDirectory: Resources.viewsDirectory))
+    app.storage[PolicyLibraryKey.self] = try BundledPolicies.library()
+    app.storage[AuditBatcherKey.self] = AuditBatcher(db: app.db)
     app.storage[LoginThrottleKey.self] = LoginThrottle(maxFailures: config.loginMaxFailures, window: TimeInterval(config.loginLockoutSeconds))
 
     try routes(app)
@@ -80,6 +83,21 @@ extension Application {
     public func auditContext(organisationID: UUID?, actorID: UUID? = nil, source: String) -> AuditContext {
         AuditContext(organisationID: organisationID, actorID: actorID, source: source, key: auditKey)
     }
+}
+
+struct PolicyLibraryKey: StorageKey {
+    typealias Value = PolicyLibrary
+}
+
+struct AuditBatcherKey: StorageKey {
+    typealias Value = AuditBatcher
+}
+
+extension Application {
+    /// The policy packs this installation checks against.
+    public var policyLibrary: PolicyLibrary { storage[PolicyLibraryKey.self]! }
+    /// Group commit for audit events that change nothing else.
+    public var auditBatcher: AuditBatcher { storage[AuditBatcherKey.self]! }
 }
 
 struct ServerConfigKey: StorageKey {

@@ -17,6 +17,17 @@ func routes(_ app: Application) throws {
     try api.register(collection: CaseRegisterController())
     try api.register(collection: CommunicationController())
     try api.register(collection: AuditController())
+    try api.register(collection: CheckController(library: app.policyLibrary))
+
+    if app.safeCommsConfig.benchmarkEcho {
+        app.post("bench", "echo") { req -> Response in
+            struct Echo: Content {
+                var id: String?
+                var text: String?
+            }
+            return try await req.content.decode(Echo.self).encodeResponse(for: req)
+        }
+    }
 
     let pages = app.grouped(app.sessions.middleware, StaffMember.sessionAuthenticator(), ActiveStaffMiddleware(), CSRFMiddleware())
     try pages.register(collection: PageController())

@@ -51,15 +51,10 @@ public enum AuditLog {
         on db: any Database, _ context: AuditContext, now: @escaping @Sendable () -> Date = Date.init,
         _ body: @escaping @Sendable (any Database) async throws -> (T, [AuditEntry])
     ) async throws -> T {
-        try await lock.withLock {
-            try await db.transaction { tx in
-                if tx.isPostgres, let sql = tx as? any SQLDatabase {
-                    try await sql.raw("SELECT pg_advisory_xact_lock(\(literal: advisoryLockKey))").run()
-                }
-                let (value, entries) = try await body(tx)
-                try await append(entries, context: context, at: now(), on: tx)
-                return value
-            }
+        try await serialised(on: db) { tx in
+            let (value, entries) = try await body(tx)
+            try await append(entries, context: context, at: now(), on: tx)
+            return value
         }
     }
 
@@ -77,14 +72,19 @@ public enum AuditLog {
     }
 
     static func append(_ entries: [AuditEntry], context: AuditContext, at: Date, on db: any Database) async throws {
-        guard !entries.isEmpty else { return }
+        try await append(entries.map { ($0, context) }, at: at, on: db)
+    }
+
+    /// Appends events that may come from different people and places (a group commit).
+    static func append(_ items: [(AuditEntry, AuditContext)], at: Date, on db: any Database) async throws {
+        guard !items.isEmpty else { return }
         let last = try await AuditEvent.query(on: db).sort(\.$id, .descending).first()
         var sequence = last?.id ?? 0
         var previous = last?.hash ?? AuditChainVerifier.genesis
         let millis = Int64((at.timeIntervalSince1970 * 1000).rounded())
         var rows: [AuditLink] = []
-        rows.reserveCapacity(entries.count)
-        for e in entries {
+        rows.reserveCapacity(items.count)
+        for (e, context) in items {
             sequence += 1
             let link = AuditLink(
                 sequence: sequence, atMillis: millis, organisationID: context.organisationID, actorID: context.actorID,
@@ -95,6 +95,24 @@ public enum AuditLog {
             rows.append(link)
         }
         try await insert(rows, on: db)
+    }
+
+    /// Appends events that change nothing else, from several callers, in one transaction.
+    static func appendBatch(_ items: [(AuditEntry, AuditContext)], on db: any Database, now: Date = Date()) async throws {
+        try await serialised(on: db) { tx in try await append(items, at: now, on: tx) }
+    }
+
+    /// A transaction that holds the chain's head: one appender at a time in this process, and across
+    /// processes on PostgreSQL.
+    private static func serialised<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await lock.withLock {
+            try await db.transaction { tx in
+                if tx.isPostgres, let sql = tx as? any SQLDatabase {
+                    try await sql.raw("SELECT pg_advisory_xact_lock(\(literal: advisoryLockKey))").run()
+                }
+                return try await body(tx)
+            }
+        }
     }
 
     /// Multi-row INSERTs through SQLKit (12 columns × 2,000 rows stays under SQLite's bound-parameter

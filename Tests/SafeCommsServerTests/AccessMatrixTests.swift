@@ -73,6 +73,11 @@ import VaporTesting
         .init(method: .GET, path: "/api/v1/cases/{caseA}/communications", body: { _ in nil }, expect: caseRead, caseScoped: true),
         .init(method: .POST, path: "/api/v1/cases/{caseA}/communications", body: comm, expect: caseWrite, caseScoped: true),
         .init(method: .POST, path: "/api/v1/cases/{caseA}/communications/{recordA}/corrections", body: comm, expect: caseWrite, caseScoped: true),
+        // Any member of staff may ask "may I?"; with a case id it takes the case's access rules (CheckAPITests).
+        .init(
+            method: .POST, path: "/api/v1/checks",
+            body: { _ in #"{"channel":"sms","at":"2026-11-23T10:00:00Z","device":{"kind":"work_mobile"},"recipient":{"role":"parent_carer"},"text":"See you at 4pm"}"# },
+            expect: everyone, caseScoped: false),
         .init(method: .GET, path: "/api/v1/audit/events", body: { _ in nil }, expect: only(["auditor": 200, "dsl": 200]), caseScoped: false),
         .init(method: .GET, path: "/api/v1/audit/verify", body: { _ in nil }, expect: only(["auditor": 200, "dsl": 200]), caseScoped: false),
     ]

@@ -7,12 +7,12 @@ extension CheckRequest: Decodable {
     ]
 
     public init(from decoder: any Decoder) throws {
-        try self.init(decoder, prefix: "", extraFields: [])
+        try self.init(from: decoder, allowing: [])
     }
 
     /// - Parameter extraFields: keys a caller handles itself (the API's `case_id`).
-    init(_ decoder: any Decoder, prefix: String, extraFields: Set<String>) throws {
-        let f = try Fields(decoder, prefix: prefix, known: Self.fields.union(extraFields))
+    public init(from decoder: any Decoder, allowing extraFields: Set<String>) throws {
+        let f = try Fields(decoder, prefix: "", known: Self.fields.union(extraFields))
         id = try f.value(CheckID.self, "id", expected: "a string or a whole number")
         packs = try f.value([String].self, "packs", expected: "a list of pack ids")
         at = try f.string("at").map { text throws(ValidationError) in try ISOInstant.parse(text, field: f.path("at")) }

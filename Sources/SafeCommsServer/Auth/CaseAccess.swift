@@ -9,10 +9,16 @@ enum CaseAccess {
     enum Need { case read, write }
 
     static func load(_ req: Request, _ need: Need, parameter: String = "caseID") async throws -> (CaseFile, Principal) {
-        let p = try await req.principal()
         guard let raw = req.parameters.get(parameter), let id = UUID(uuidString: raw) else {
             throw ValidationError(field: parameter, reason: "is not a case id (a UUID)")
         }
+        return try await load(req, need, id: id)
+    }
+
+    /// The case with this id, when the caller may see it (and change it, for `.write`).
+    static func load(_ req: Request, _ need: Need, id: UUID) async throws -> (CaseFile, Principal) {
+        let p = try await req.principal()
+        let raw = id.uuidString
         guard let c = try await CaseFile.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID).first(),
             AccessPolicy.canRead(p, c.allocation)
         else { throw Abort(.notFound, reason: "no case \(raw) that you can see") }

@@ -1,0 +1,63 @@
+import Fluent
+import Foundation
+import SafeCommsCore
+import SafeCommsStore
+import Vapor
+
+/// `POST /api/v1/checks`: "may I?" through the API. The same decision as `safecomms check`; with a
+/// `case_id`, the case's status, people and consents come from the store, so a caller cannot claim a
+/// consent that is not on file. Every check is in the audit trail (the decision and clauses, never
+/// the message).
+struct CheckController: RouteCollection {
+    let library: PolicyLibrary
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.post("checks", use: check)
+    }
+
+    func check(req: Request) async throws -> Response {
+        let p = try await req.principal()
+        guard let body = req.body.data else { throw ValidationError(field: "request", reason: "a JSON body is required") }
+        let input = try JSONDecoder().decode(CheckInput.self, from: Data(buffer: body))
+        var request = input.request
+        if let id = input.caseID {
+            let (c, _) = try await CaseAccess.load(req, .read, id: id)
+            request = try await Self.filled(request, from: c, on: req.db)
+        }
+        guard let org = try await Organisation.find(p.organisationID, on: req.db) else { throw Abort(.notFound) }
+        let decision = try library.evaluator(for: request.packs, field: "packs").evaluate(request, settings: org.settings)
+        try await req.application.auditBatcher.record(
+            AuditEntry(
+                action: "check", entity: input.caseID == nil ? "check" : "case", entityID: input.caseID?.uuidString, caseID: input.caseID,
+                detail: "\(request.channel.rawValue) \(decision.decision.rawValue): \(decision.clauses.joined(separator: ", "))"),
+            try req.auditContext())
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(data: try Self.encoder.encode(decision)))
+    }
+
+    private static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return e
+    }()
+
+    /// The request with the stored case: its status and crisis flag, its people, and the consents on
+    /// file that are not withdrawn and are for this channel (or for any channel).
+    static func filled(_ request: CheckRequest, from c: CaseFile, on db: any Database) async throws -> CheckRequest {
+        var r = request
+        let caseID = try c.requireID()
+        let people = try await CasePerson.query(on: db).filter(\.$caseID == caseID).filter(\.$organisationID == c.organisationID).all()
+        r.caseInfo = CheckRequest.CaseInfo(
+            status: CaseStatus(rawValue: c.status), inCrisis: c.inCrisis,
+            people: people.map {
+                CasePersonInfo(
+                    name: $0.name, aliases: $0.aliases.split(separator: "\n").map(String.init), dateOfBirth: $0.dateOfBirth, address: $0.address,
+                    postcode: $0.postcode)
+            })
+        let consents = try await Consent.query(on: db).filter(\.$caseID == caseID).filter(\.$organisationID == c.organisationID)
+            .filter(\.$withdrawnOn == nil).all()
+        r.consents = Set(consents.filter { $0.channel == nil || $0.channel == request.channel.rawValue }.compactMap { ConsentKind(rawValue: $0.kind) })
+        return r
+    }
+}

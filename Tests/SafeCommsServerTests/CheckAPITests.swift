@@ -1,0 +1,103 @@
+import Fluent
+import Foundation
+import SafeCommsCore
+import SafeCommsStore
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import SafeCommsServer
+
+@Suite struct CheckAPITests {
+    /// Case A gains a named child and two consents: texting agreed, but only for e-mail; parent permission for any channel.
+    func addRegister(_ app: Application, _ org: World.Org) async throws {
+        try await CasePerson(
+            organisationID: org.id, caseID: org.caseA, role: "child", name: "Jayden Price", aliases: ["JJ"], dateOfBirth: "2012-05-04",
+            postcode: "BH15 2AB"
+        ).create(on: app.db)
+        for (kind, channel) in [("texting_agreed", Optional("email")), ("parent_permission", nil)] {
+            try await Consent(
+                organisationID: org.id, caseID: org.caseA, personID: org.personA, recordedByID: org.id("practitioner"), kind: kind, channel: channel,
+                givenBy: "Jayden", reason: "Agreed at review", givenOn: "2026-10-01"
+            ).create(on: app.db)
+        }
+    }
+
+    static func body(case id: UUID, text: String = "Hi Jayden, see you Thursday at 4pm.") -> String {
+        #"{"id":"c1","case_id":"\#(id)","at":"2026-11-23T10:00:00Z","channel":"whatsapp","device":{"kind":"work_mobile","whatsapp_enabled":true},"recipient":{"role":"child"},"consents":["texting_agreed"],"text":"\#(text)"}"#
+    }
+
+    @Test(arguments: Backend.available)
+    func theStoredCaseAndItsConsentsDecideAndTheCheckIsAudited(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            // setup
+            let world = try await World.make(app)
+            try await addRegister(app, world.north)
+
+            // MUT
+            let r = try await app.send(.POST, "/api/v1/checks", token: world.north.token("practitioner"), json: Self.body(case: world.north.caseA))
+
+            // validation
+            #expect(r.status == .ok, "\(r.text)")
+            #expect(r.json["id"] as? String == "c1" && r.json["decision"] as? String == "block")
+            let findings = r.json["findings"] as? [[String: Any]] ?? []
+            let clauses = Set(findings.compactMap { $0["clause"] as? String })
+            #expect(clauses.contains("WA-7"), "the stored child's name is found")
+            #expect(clauses.contains("PD-1.6"), "texting was agreed for e-mail only, and the caller's own claim is not taken")
+            #expect(!clauses.contains("PD-12.b"), "parent permission is on file for any channel")
+            let wa7 = findings.first { $0["clause"] as? String == "WA-7" }
+            let spans = wa7?["spans"] as? [[String: Any]] ?? []
+            #expect(spans.first?["start"] as? Int == 3 && spans.first?["end"] as? Int == 9 && spans.first?["type"] as? String == "CASE_PERSON")
+            let event = try #require(try await AuditEvent.query(on: app.db).sort(\.$id, .descending).first())
+            #expect(event.action == "check" && event.caseID == world.north.caseA && event.actorID == world.north.id("practitioner"))
+            #expect(event.detail?.hasPrefix("whatsapp block: ") == true)
+            #expect(event.detail?.contains("Jayden") == false, "the message itself is never in the audit trail")
+            #expect(try await AuditLog.verify(on: app.db, key: app.auditKey).links > 0)
+        }
+    }
+
+    @Test func aCaseOutOfSightIsNotFound() async throws {
+        try await withTestApp(.sqlite) { app in
+            let world = try await World.make(app)
+            let body = Self.body(case: world.north.caseA)
+            #expect(try await app.send(.POST, "/api/v1/checks", token: world.north.token("practitionerB"), json: body).status == .notFound)
+            #expect(try await app.send(.POST, "/api/v1/checks", token: world.south.token("dsl"), json: body).status == .notFound)
+            #expect(try await app.send(.POST, "/api/v1/checks", token: world.north.token("auditor"), json: body).status == .ok)
+        }
+    }
+
+    @Test func badRequestsNameTheField() async throws {
+        try await withTestApp(.sqlite) { app in
+            let world = try await World.make(app)
+            let token = world.north.token("practitioner")
+            let before = try await AuditEvent.query(on: app.db).count()
+            for (json, field) in [
+                (#"{"channel":"sms","device":{"kind":"pager"}}"#, "device.kind"),
+                (#"{"channel":"sms","case_id":"nope"}"#, "case_id"),
+                (#"{"channel":"sms","packs":["nonesuch"]}"#, "packs[0]"),
+                (#"{"text":"hello"}"#, "channel"),
+            ] {
+                let r = try await app.send(.POST, "/api/v1/checks", token: token, json: json)
+                #expect(r.status == .unprocessableEntity && r.json["field"] as? String == field, "\(json): \(r.text)")
+            }
+            #expect(try await AuditEvent.query(on: app.db).count() == before, "a refused check records nothing")
+        }
+    }
+
+    @Test func concurrentChecksAreEachAuditedOnce() async throws {
+        try await withTestApp(.sqlite) { app in
+            let world = try await World.make(app)
+            let before = try await AuditEvent.query(on: app.db).filter(\.$action == "check").count()
+            try await withThrowingTaskGroup(of: UInt.self) { group in
+                for i in 0..<40 {
+                    group.addTask {
+                        try await app.send(.POST, "/api/v1/checks", token: world.north.token("dsl"), json: #"{"id":\#(i),"channel":"phone_call","device":{"kind":"work_mobile"}}"#).status.code
+                    }
+                }
+                for try await status in group { #expect(status == 200) }
+            }
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "check").count() == before + 40)
+            #expect(try await AuditLog.verify(on: app.db, key: app.auditKey).links == (try await AuditEvent.query(on: app.db).count()))
+        }
+    }
+}
