@@ -1,7 +1,7 @@
 /// Finds the people on the case in a message: their names and aliases, their date of birth written
 /// the common ways, their address and postcode (WA-7, LIN-14). It knows the case's own people, which
-/// is why it can be exact where a generic detector has to guess. Issue 4 adds misspellings and
-/// generic names.
+/// is why it can be exact where a generic detector has to guess. Dates and postcodes are found by
+/// shape and then compared, so the work per message does not grow with the ways a date can be written.
 public struct CasePersonAnalyser: ContentAnalyser {
     public init() {}
 
@@ -16,73 +16,65 @@ public struct CasePersonAnalyser: ContentAnalyser {
         "honey", "star", "precious", "king", "prince", "hunter", "chase", "miles", "mo", "art", "gene", "guy", "harmony", "destiny",
     ]
 
+    private static let nameTag = 0, addressTag = 1
+
     public func analyse(_ text: AnalysedText, context: AnalysisContext) -> [ContentFinding] {
         guard !context.people.isEmpty, !text.tokens.isEmpty else { return [] }
         var out: [ContentFinding] = []
-        for person in context.people {
-            let names = PhraseMatcher(Self.nameForms(person))
-            for m in names.matches(in: text) {
-                let words = text.tokens[m]
-                if m.count == 1, let w = words.first, Self.wordLikeNames.contains(w.text), !w.capitalised { continue }
-                out.append(ContentFinding(type: FindingType.casePerson, span: text.span(m, type: FindingType.casePerson), confidence: 0.95))
+        // Names, aliases and addresses of everyone on the case, in one matcher.
+        var phrases: [([String], Int)] = []
+        for p in context.people {
+            for form in Self.nameForms(p) { phrases.append((form, Self.nameTag)) }
+            if let a = p.address { for form in Self.addressForms(a) { phrases.append((form, Self.addressTag)) } }
+        }
+        for (range, tag) in PhraseMatcher(words: phrases).tagged(in: text) {
+            if tag == Self.nameTag {
+                if range.count == 1, Self.wordLikeNames.contains(text.tokens[range.lowerBound].text), !text.tokens[range.lowerBound].capitalised { continue }
+                out.append(ContentFinding(type: FindingType.casePerson, span: text.span(range, type: FindingType.casePerson), confidence: 0.95))
+            } else {
+                out.append(ContentFinding(type: FindingType.address, span: text.span(range, type: FindingType.address), confidence: 0.9))
             }
-            if let dob = person.dateOfBirth, let day = BankHolidays.Day(parsing: dob) {
-                for m in PhraseMatcher(Self.dateForms(day)).matches(in: text) {
-                    out.append(ContentFinding(type: FindingType.dateOfBirth, span: text.span(m, type: FindingType.dateOfBirth), confidence: 0.95))
-                }
+        }
+        let births = context.people.compactMap { $0.dateOfBirth.flatMap(BankHolidays.Day.init(parsing:)) }
+        if !births.isEmpty {
+            for d in DateScanner.scan(text)
+            where births.contains(where: { b in b.day == d.day && b.month == d.month && (d.year.map { $0 == b.year } ?? (b.year % 100 == d.twoDigitYear)) }) {
+                out.append(ContentFinding(type: FindingType.dateOfBirth, span: text.span(d.tokens, type: FindingType.dateOfBirth), confidence: 0.95))
             }
-            if let address = person.address {
-                for m in PhraseMatcher(Self.addressForms(address)).matches(in: text) {
-                    out.append(ContentFinding(type: FindingType.address, span: text.span(m, type: FindingType.address), confidence: 0.9))
+        }
+        let postcodes = Set(context.people.compactMap { $0.postcode.map(Self.compact) }.filter { $0.count >= 5 })
+        if !postcodes.isEmpty {
+            let t = text.tokens
+            var i = 0
+            while i < t.count {
+                if postcodes.contains(t[i].text) {
+                    out.append(ContentFinding(type: FindingType.postcode, span: text.span(i..<(i + 1), type: FindingType.postcode), confidence: 0.95))
+                } else if i + 1 < t.count, t[i + 1].text.utf8.count == 3, postcodes.contains(t[i].text + t[i + 1].text) {
+                    out.append(ContentFinding(type: FindingType.postcode, span: text.span(i..<(i + 2), type: FindingType.postcode), confidence: 0.95))
+                    i += 1
                 }
-            }
-            if let postcode = person.postcode {
-                for m in PhraseMatcher(Self.postcodeForms(postcode)).matches(in: text) {
-                    out.append(ContentFinding(type: FindingType.postcode, span: text.span(m, type: FindingType.postcode), confidence: 0.95))
-                }
+                i += 1
             }
         }
         return out
     }
 
-    /// The full name, each name of two letters or more on its own, and every alias.
-    static func nameForms(_ p: CasePersonInfo) -> [String] {
-        var forms = [p.name] + p.aliases
-        forms += AnalysedText(p.name).tokens.map(\.text).filter { $0.count >= 2 }
-        return forms
-    }
-
-    static let months = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
-
-    /// 14/03/2012, 14/3/12, 14.03.2012, 2012-03-14, 14 March 2012, 14th March 2012, March 14 2012, 14 Mar 2012 …
-    /// (the tokenizer drops the separators, so one form covers / . - and spaces).
-    static func dateForms(_ d: BankHolidays.Day) -> [String] {
-        let dd = d.day < 10 ? "0\(d.day)" : "\(d.day)", mm = d.month < 10 ? "0\(d.month)" : "\(d.month)"
-        let yy = String(String(d.year).suffix(2))
-        let month = months[d.month - 1], mon = String(month.prefix(3))
-        let suffix = (d.day % 10 == 1 && d.day != 11) ? "st" : (d.day % 10 == 2 && d.day != 12) ? "nd" : (d.day % 10 == 3 && d.day != 13) ? "rd" : "th"
-        var forms: [String] = []
-        for day in Set([dd, "\(d.day)"]) {
-            for m in Set([mm, "\(d.month)"]) { forms += ["\(day) \(m) \(d.year)", "\(day) \(m) \(yy)"] }
-            for name in [month, mon] { forms += ["\(day) \(name) \(d.year)", "\(day)\(suffix) \(name) \(d.year)", "\(name) \(day) \(d.year)", "\(day)\(suffix) of \(name) \(d.year)"] }
-        }
-        forms.append("\(d.year) \(mm) \(dd)")
-        return forms
+    /// The full name, each name of two letters or more on its own, and every alias, as words.
+    static func nameForms(_ p: CasePersonInfo) -> [[String]] {
+        let full = AnalysedText(p.name).tokens.map(\.text)
+        var forms = [full] + p.aliases.map { AnalysedText($0).tokens.map(\.text) }
+        forms += full.filter { $0.count >= 2 }.map { [$0] }
+        return forms.filter { !$0.isEmpty }
     }
 
     /// The first line as written, and without its house number.
-    static func addressForms(_ address: String) -> [String] {
+    static func addressForms(_ address: String) -> [[String]] {
         let firstLine = address.split(separator: ",").first.map(String.init) ?? address
         let words = AnalysedText(firstLine).tokens.map(\.text)
-        var forms = [words.joined(separator: " ")]
-        if let first = words.first, first.first?.isNumber == true, words.count >= 3 { forms.append(words.dropFirst().joined(separator: " ")) }
-        return forms.filter { AnalysedText($0).tokens.count >= 2 }
+        var forms = [words]
+        if let first = words.first, first.first?.isNumber == true, words.count >= 3 { forms.append(Array(words.dropFirst())) }
+        return forms.filter { $0.count >= 2 }
     }
 
-    /// "CV1 2AB" and "CV12AB".
-    static func postcodeForms(_ postcode: String) -> [String] {
-        let compact = postcode.filter { !$0.isWhitespace }.lowercased()
-        guard compact.count >= 5 else { return [] }
-        return [compact, String(compact.dropLast(3)) + " " + String(compact.suffix(3))]
-    }
+    static func compact(_ postcode: String) -> String { postcode.filter { !$0.isWhitespace }.lowercased() }
 }

@@ -42,6 +42,7 @@ public enum FindingType {
     public static let reportDocument = "REPORT_DOCUMENT"
     public static let textSpeak = "TEXT_SPEAK"
     public static let inappropriateLanguage = "INAPPROPRIATE_LANGUAGE"
+    public static let overfamiliar = "OVERFAMILIAR"
     public static let relay = "RELAY"
     public static let imageRequest = "IMAGE_REQUEST"
     public static let personalContact = "PERSONAL_CONTACT"

@@ -37,6 +37,7 @@ extension PhraseAnalyser {
     public static let standard: [PhraseAnalyser] = [
         PhraseAnalyser(type: FindingType.textSpeak, phrases: PhraseLists.textSpeak, confidence: 0.8),
         PhraseAnalyser(type: FindingType.inappropriateLanguage, phrases: PhraseLists.inappropriateLanguage),
+        PhraseAnalyser(type: FindingType.overfamiliar, phrases: PhraseLists.overfamiliar, direction: .outgoing),
         PhraseAnalyser(type: FindingType.relay, phrases: PhraseLists.relays, direction: .outgoing),
         PhraseAnalyser(type: FindingType.imageRequest, phrases: PhraseLists.imageRequests, direction: .outgoing),
         PhraseAnalyser(

@@ -10,14 +10,18 @@ public enum PhraseLists {
         "m8", "gd", "nvm", "ofc", "rn", "smh", "k", "kk", "ya", "yh", "ye", "dunno", "gonna", "wanna", "gotta", "soz", "ty", "np",
     ]
 
-    /// WA-10 and PD-1.10: abusive, threatening or otherwise inappropriate words and phrases.
+    /// WA-10 and PD-1.10: abusive or threatening words and phrases, wrong in either direction.
     public static let inappropriateLanguage = [
         "fuck", "fucking", "fucked", "fucker", "shit", "shitty", "bullshit", "bitch", "bastard", "crap", "piss", "pissed", "dick",
         "twat", "wanker", "slag", "slut", "whore", "cunt", "prick", "arse", "arsehole", "asshole", "bollocks", "dickhead", "knobhead",
         "retard", "retarded", "idiot", "stupid cow", "shut up", "shut your mouth", "i will kill you", "i'll kill you", "gonna kill you",
         "going to kill you", "watch your back", "i know where you live", "you'll regret", "you will regret", "i'll hurt you",
-        "i will hurt you", "i'll find you", "i will find you", "sexy", "babe", "gorgeous", "hun", "hunny", "love you", "xx", "xxx",
+        "i will hurt you", "i'll find you", "i will find you", "sexy",
     ]
+
+    /// WA-10, PD-1.5 (outgoing only): over-familiar words that cross a professional boundary in a
+    /// worker's message, though they are friendly, not abusive, from a parent.
+    public static let overfamiliar = ["babe", "gorgeous", "hun", "hunny", "love you", "luv you", "xx", "xxx", "sweetheart", "darling", "sweetie"]
 
     static let relations = [
         "mum", "mam", "mom", "mother", "dad", "father", "brother", "sister", "nan", "nanny", "gran", "grandma", "grandad", "granddad",
@@ -63,7 +67,7 @@ public enum PhraseLists {
         "lac review minutes", "review minutes", "core group minutes", "strategy minutes", "strategy meeting minutes", "strategy discussion notes",
         "conference minutes", "minutes of the conference", "minutes of the core group", "copy of the report", "copy of my report",
         "copy of the assessment", "copy of your assessment", "attached the report", "attached report", "attached assessment",
-        "attached the assessment", "attached statement", "attached the minutes", "case notes",
+        "attached the assessment", "attached statement", "attached the minutes",
     ]
 
     /// Words that make an attachment's file name a report document (WA-9).

@@ -1,0 +1,86 @@
+/// Finds calendar dates written the common British ways in analysed text: 14/03/2012, 14.3.12,
+/// 2012-03-14, 14 March 2012, 14th of Mar 2012, March 14th 2012. The separators are gone after
+/// tokenising, so each shape is a short run of words. Linear in the number of words.
+public enum DateScanner {
+    public struct Found: Sendable, Equatable {
+        public var tokens: Range<Int>
+        public var day: Int
+        public var month: Int
+        /// Four digits; nil when written with two, which only match on the last two digits.
+        public var year: Int?
+        public var twoDigitYear: Int
+    }
+
+    static let months: [String: Int] = {
+        var m: [String: Int] = [:]
+        let names = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+        for (i, n) in names.enumerated() {
+            m[n] = i + 1
+            m[String(n.prefix(3))] = i + 1
+        }
+        m["sept"] = 9
+        return m
+    }()
+
+    /// "14", "14th", "1st" as a day of the month.
+    static func day(_ s: String) -> Int? {
+        var digits = s
+        for suffix in ["st", "nd", "rd", "th"] where s.hasSuffix(suffix) {
+            digits = String(s.dropLast(2))
+            break
+        }
+        guard digits.count <= 2, let d = Int(digits), (1...31).contains(d) else { return nil }
+        return d
+    }
+
+    static func number(_ s: String, digits: ClosedRange<Int>) -> Int? {
+        guard digits.contains(s.utf8.count), s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return Int(s)
+    }
+
+    static func year(_ s: String) -> (full: Int?, two: Int)? {
+        guard let n = number(s, digits: 2...4), s.utf8.count != 3 else { return nil }
+        return s.utf8.count == 4 ? (n, n % 100) : (nil, n)
+    }
+
+    public static func scan(_ text: AnalysedText) -> [Found] {
+        let t = text.tokens
+        var out: [Found] = []
+        var i = 0
+        func word(_ k: Int) -> String? { k < t.count ? t[k].text : nil }
+        while i < t.count {
+            var found: Found?
+            // 2012 03 14
+            if let y = word(i).flatMap({ number($0, digits: 4...4) }), let m = word(i + 1).flatMap({ number($0, digits: 1...2) }),
+                let d = word(i + 2).flatMap({ number($0, digits: 1...2) }), (1...12).contains(m), (1...31).contains(d)
+            {
+                found = Found(tokens: i..<(i + 3), day: d, month: m, year: y, twoDigitYear: y % 100)
+            }
+            // 14 03 2012, 14 3 12
+            else if let d = word(i).flatMap({ number($0, digits: 1...2) }), (1...31).contains(d),
+                let m = word(i + 1).flatMap({ number($0, digits: 1...2) }), (1...12).contains(m), let y = word(i + 2).flatMap(year)
+            {
+                found = Found(tokens: i..<(i + 3), day: d, month: m, year: y.full, twoDigitYear: y.two)
+            }
+            // 14th (of) March 2012
+            else if let d = word(i).flatMap(day) {
+                var k = i + 1
+                if word(k) == "of" { k += 1 }
+                if let m = word(k).flatMap({ months[$0] }), let y = word(k + 1).flatMap(year) {
+                    found = Found(tokens: i..<(k + 2), day: d, month: m, year: y.full, twoDigitYear: y.two)
+                }
+            }
+            // March 14th 2012
+            else if let m = word(i).flatMap({ months[$0] }), let d = word(i + 1).flatMap(day), let y = word(i + 2).flatMap(year) {
+                found = Found(tokens: i..<(i + 3), day: d, month: m, year: y.full, twoDigitYear: y.two)
+            }
+            if let f = found {
+                out.append(f)
+                i = f.tokens.upperBound
+            } else {
+                i += 1
+            }
+        }
+        return out
+    }
+}
