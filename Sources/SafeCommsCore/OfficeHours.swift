@@ -40,8 +40,7 @@ public struct OfficeHours: Codable, Equatable, Sendable {
     /// Whether an instant falls outside office hours: before opening, at or after closing, on a
     /// non-working day, or on an England and Wales bank holiday.
     public func isOutOfHours(_ instant: Date) -> Bool {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Europe/London")!
+        let calendar = Self.calendars(timeZone)
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: instant)
         let isoWeekday = (c.weekday! + 5) % 7 + 1  // Calendar: 1 = Sunday
         if !workingDays.contains(isoWeekday) { return true }
@@ -52,10 +51,26 @@ public struct OfficeHours: Codable, Equatable, Sendable {
 
     /// The calendar day an instant falls on in the organisation's time zone.
     public func localDay(of instant: Date) -> BankHolidays.Day {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Europe/London")!
+        let calendar = Self.calendars(timeZone)
         let c = calendar.dateComponents([.year, .month, .day], from: instant)
         return BankHolidays.Day(c.year!, c.month!, c.day!)
+    }
+
+    /// Gregorian calendars by zone, made once: making one reads the zone's rules, which cost more than
+    /// the whole of a pre-send check's rules (measured, issue 3).
+    static let calendars = CalendarCache()
+
+    final class CalendarCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var byZone: [String: Calendar] = [:]
+
+        func callAsFunction(_ zone: String) -> Calendar {
+            if let hit = lock.withLock({ byZone[zone] }) { return hit }
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "Europe/London")!
+            lock.withLock { if byZone.count < 64 { byZone[zone] = calendar } }
+            return calendar
+        }
     }
 
     /// "08:30" style text for a minute of the day.

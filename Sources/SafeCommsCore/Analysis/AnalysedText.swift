@@ -10,6 +10,8 @@ public struct AnalysedText: Sendable {
         public var end: Int
         /// The word began with a capital letter in the message.
         public var capitalised: Bool
+        /// `WordHash.of(text)`, made while tokenising.
+        public var hash: UInt64
     }
 
     public let text: String
@@ -35,7 +37,10 @@ public struct AnalysedText: Sendable {
                 wordScalars -= 1
             }
             if !word.isEmpty {
-                tokens.append(Token(text: String(decoding: word, as: UTF8.self), start: start, end: start + wordScalars, capitalised: capitalised))
+                var h = WordHash.seed
+                for b in word { h = WordHash.add(h, b) }
+                tokens.append(
+                    Token(text: String(decoding: word, as: UTF8.self), start: start, end: start + wordScalars, capitalised: capitalised, hash: h))
             }
             word.removeAll(keepingCapacity: true)
             wordScalars = 0
@@ -84,11 +89,21 @@ public struct AnalysedText: Sendable {
     }
 }
 
-/// Finds phrases (sequences of lower-case words) in analysed text. Phrases are indexed by their first
-/// word, so the scan is one dictionary lookup per word of the message whatever the list's size. Each
-/// phrase carries a tag, so one matcher can look for several kinds of thing at once.
+/// Finds phrases (sequences of lower-case words) in analysed text. One-word phrases are indexed by
+/// their word and longer ones by their first two words, through word hashes, so the scan costs two
+/// table lookups per word of the message whatever the size of the lists. Each phrase carries a tag,
+/// so one matcher can look for several kinds of thing at once.
 public struct PhraseMatcher: Sendable {
-    private var byFirstWord: [String: [(words: [String], tag: Int)]] = [:]
+    struct Entry: Sendable {
+        var words: [String]
+        var tag: Int
+    }
+
+    private let singles: HashIndex<[Entry]>
+    /// Longest first, so "child protection conference report" wins over "child protection".
+    private let pairs: HashIndex<[Entry]>
+    /// One past the largest tag.
+    let tagCount: Int
 
     public init(_ phrases: some Sequence<String>) {
         self.init(tagged: phrases.map { ($0, 0) })
@@ -100,15 +115,42 @@ public struct PhraseMatcher: Sendable {
 
     /// From phrases already split into lower-case words.
     public init(words phrases: some Sequence<([String], Int)>) {
-        for (words, tag) in phrases {
-            guard let first = words.first else { continue }
-            byFirstWord[first, default: []].append((words, tag))
+        var singles: [UInt64: [Entry]] = [:]
+        var pairs: [UInt64: [Entry]] = [:]
+        var tags = 0
+        for (words, tag) in phrases where !words.isEmpty {
+            tags = max(tags, tag + 1)
+            if words.count == 1 {
+                singles[WordHash.of(words[0]), default: []].append(Entry(words: words, tag: tag))
+            } else {
+                pairs[WordHash.pair(WordHash.of(words[0]), WordHash.of(words[1])), default: []].append(Entry(words: words, tag: tag))
+            }
         }
-        // Longest first, so "child protection conference report" wins over "conference report".
-        for key in byFirstWord.keys { byFirstWord[key]!.sort { $0.words.count > $1.words.count } }
+        self.singles = HashIndex(singles.map { ($0.key, $0.value) })
+        self.pairs = HashIndex(pairs.map { ($0.key, $0.value.sorted { $0.words.count > $1.words.count }) })
+        tagCount = tags
     }
 
-    public var isEmpty: Bool { byFirstWord.isEmpty }
+    public var isEmpty: Bool { singles.isEmpty && pairs.isEmpty }
+
+    /// The phrases that start at token `i`, longest first.
+    @inline(__always)
+    private func candidates(at i: Int, _ t: [AnalysedText.Token], _ body: (Entry) -> Bool) {
+        if i + 1 < t.count, let list = pairs[WordHash.pair(t[i].hash, t[i + 1].hash)] {
+            for c in list where i + c.words.count <= t.count {
+                var ok = t[i].text == c.words[0]
+                var k = 1
+                while ok, k < c.words.count {
+                    ok = t[i + k].text == c.words[k]
+                    k += 1
+                }
+                if ok, !body(c) { return }
+            }
+        }
+        if let list = singles[t[i].hash] {
+            for c in list where t[i].text == c.words[0] { if !body(c) { return } }
+        }
+    }
 
     /// Non-overlapping matches, left to right: token index ranges and the tag of the phrase found.
     public func tagged(in text: AnalysedText) -> [(range: Range<Int>, tag: Int)] {
@@ -116,23 +158,14 @@ public struct PhraseMatcher: Sendable {
         let t = text.tokens
         var i = 0
         while i < t.count {
-            var matched: (count: Int, tag: Int)?
-            if let candidates = byFirstWord[t[i].text] {
-                for c in candidates where i + c.words.count <= t.count {
-                    var ok = true
-                    for k in 1..<c.words.count where t[i + k].text != c.words[k] {
-                        ok = false
-                        break
-                    }
-                    if ok {
-                        matched = (c.words.count, c.tag)
-                        break
-                    }
-                }
+            var found: Entry?
+            candidates(at: i, t) { c in
+                found = c
+                return false
             }
-            if let m = matched {
-                out.append((i..<(i + m.count), m.tag))
-                i += m.count
+            if let c = found {
+                out.append((i..<(i + c.words.count), c.tag))
+                i += c.words.count
             } else {
                 i += 1
             }
@@ -142,6 +175,24 @@ public struct PhraseMatcher: Sendable {
 
     /// Non-overlapping matches, left to right: token index ranges.
     public func matches(in text: AnalysedText) -> [Range<Int>] { tagged(in: text).map(\.range) }
+
+    /// Matches of every tag: within one tag they do not overlap (the longest wins), but phrases of
+    /// different tags may ("gonna kill you" is abuse, and "gonna" text speak).
+    public func overlapping(in text: AnalysedText) -> [(range: Range<Int>, tag: Int)] {
+        var out: [(range: Range<Int>, tag: Int)] = []
+        var freeFrom = [Int](repeating: 0, count: tagCount)  // per tag: the first token a new match may start at
+        let t = text.tokens
+        for i in t.indices {
+            candidates(at: i, t) { c in
+                if i >= freeFrom[c.tag] {
+                    out.append((i..<(i + c.words.count), c.tag))
+                    freeFrom[c.tag] = i + c.words.count
+                }
+                return true
+            }
+        }
+        return out
+    }
 }
 
 extension AnalysedText {

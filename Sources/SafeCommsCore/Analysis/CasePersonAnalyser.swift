@@ -1,3 +1,5 @@
+import Foundation
+
 /// Finds the people on the case in a message: their names and aliases, their date of birth written
 /// the common ways, their address and postcode (WA-7, LIN-14). It knows the case's own people, which
 /// is why it can be exact where a generic detector has to guess. Dates and postcodes are found by
@@ -16,18 +18,50 @@ public struct CasePersonAnalyser: ContentAnalyser {
         "honey", "star", "precious", "king", "prince", "hunter", "chase", "miles", "mo", "art", "gene", "guy", "harmony", "destiny",
     ]
 
-    private static let nameTag = 0, addressTag = 1
+    static let nameTag = 0, addressTag = 1
+
+    /// What the analyser looks for, worked out once per set of people: a practitioner checks many
+    /// messages about the same case, so the set is cached (bounded; cleared when full).
+    struct Compiled: Sendable {
+        let matcher: PhraseMatcher
+        let births: [BankHolidays.Day]
+        /// Compact lower-case postcodes ("bh152ab") by word hash.
+        let postcodes: HashIndex<String>
+
+        init(_ people: [CasePersonInfo]) {
+            var phrases: [([String], Int)] = []
+            for p in people {
+                for form in CasePersonAnalyser.nameForms(p) { phrases.append((form, CasePersonAnalyser.nameTag)) }
+                if let a = p.address { for form in CasePersonAnalyser.addressForms(a) { phrases.append((form, CasePersonAnalyser.addressTag)) } }
+            }
+            matcher = PhraseMatcher(words: phrases)
+            births = people.compactMap { $0.dateOfBirth.flatMap(BankHolidays.Day.init(parsing:)) }
+            postcodes = HashIndex(people.compactMap { $0.postcode.map(CasePersonAnalyser.compact) }.filter { $0.count >= 5 }.map { (WordHash.of($0), $0) })
+        }
+    }
+
+    final class Cache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var compiled: [[CasePersonInfo]: Compiled] = [:]
+
+        func callAsFunction(_ people: [CasePersonInfo]) -> Compiled {
+            if let hit = lock.withLock({ compiled[people] }) { return hit }
+            let made = Compiled(people)
+            lock.withLock {
+                if compiled.count >= 1024 { compiled.removeAll(keepingCapacity: true) }
+                compiled[people] = made
+            }
+            return made
+        }
+    }
+
+    static let cache = Cache()
 
     public func analyse(_ text: AnalysedText, context: AnalysisContext) -> [ContentFinding] {
         guard !context.people.isEmpty, !text.tokens.isEmpty else { return [] }
+        let c = Self.cache(context.people)
         var out: [ContentFinding] = []
-        // Names, aliases and addresses of everyone on the case, in one matcher.
-        var phrases: [([String], Int)] = []
-        for p in context.people {
-            for form in Self.nameForms(p) { phrases.append((form, Self.nameTag)) }
-            if let a = p.address { for form in Self.addressForms(a) { phrases.append((form, Self.addressTag)) } }
-        }
-        for (range, tag) in PhraseMatcher(words: phrases).tagged(in: text) {
+        for (range, tag) in c.matcher.tagged(in: text) {
             if tag == Self.nameTag {
                 if range.count == 1, Self.wordLikeNames.contains(text.tokens[range.lowerBound].text), !text.tokens[range.lowerBound].capitalised { continue }
                 out.append(ContentFinding(type: FindingType.casePerson, span: text.span(range, type: FindingType.casePerson), confidence: 0.95))
@@ -35,21 +69,21 @@ public struct CasePersonAnalyser: ContentAnalyser {
                 out.append(ContentFinding(type: FindingType.address, span: text.span(range, type: FindingType.address), confidence: 0.9))
             }
         }
-        let births = context.people.compactMap { $0.dateOfBirth.flatMap(BankHolidays.Day.init(parsing:)) }
-        if !births.isEmpty {
+        if !c.births.isEmpty {
             for d in DateScanner.scan(text)
-            where births.contains(where: { b in b.day == d.day && b.month == d.month && (d.year.map { $0 == b.year } ?? (b.year % 100 == d.twoDigitYear)) }) {
+            where c.births.contains(where: { b in b.day == d.day && b.month == d.month && (d.year.map { $0 == b.year } ?? (b.year % 100 == d.twoDigitYear)) }) {
                 out.append(ContentFinding(type: FindingType.dateOfBirth, span: text.span(d.tokens, type: FindingType.dateOfBirth), confidence: 0.95))
             }
         }
-        let postcodes = Set(context.people.compactMap { $0.postcode.map(Self.compact) }.filter { $0.count >= 5 })
-        if !postcodes.isEmpty {
+        if !c.postcodes.isEmpty {
             let t = text.tokens
             var i = 0
             while i < t.count {
-                if postcodes.contains(t[i].text) {
+                if c.postcodes[t[i].hash] == t[i].text {
                     out.append(ContentFinding(type: FindingType.postcode, span: text.span(i..<(i + 1), type: FindingType.postcode), confidence: 0.95))
-                } else if i + 1 < t.count, t[i + 1].text.utf8.count == 3, postcodes.contains(t[i].text + t[i + 1].text) {
+                } else if i + 1 < t.count, t[i + 1].text.utf8.count == 3,
+                    let code = c.postcodes[t[i + 1].text.utf8.reduce(t[i].hash, WordHash.add)], code == t[i].text + t[i + 1].text
+                {
                     out.append(ContentFinding(type: FindingType.postcode, span: text.span(i..<(i + 2), type: FindingType.postcode), confidence: 0.95))
                     i += 1
                 }

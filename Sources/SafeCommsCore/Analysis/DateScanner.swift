@@ -21,9 +21,17 @@ public enum DateScanner {
         m["sept"] = 9
         return m
     }()
+    static let monthIndex = HashIndex(months.map { (WordHash.of($0.key), ($0.key, $0.value)) })
+
+    @inline(__always)
+    static func month(_ t: AnalysedText.Token) -> Int? {
+        guard let (name, m) = monthIndex[t.hash], name == t.text else { return nil }
+        return m
+    }
 
     /// "14", "14th", "1st" as a day of the month.
     static func day(_ s: String) -> Int? {
+        guard let first = s.utf8.first, first >= 0x30 && first <= 0x39, s.utf8.count <= 4 else { return nil }
         var digits = s
         for suffix in ["st", "nd", "rd", "th"] where s.hasSuffix(suffix) {
             digits = String(s.dropLast(2))
@@ -49,6 +57,11 @@ public enum DateScanner {
         var i = 0
         func word(_ k: Int) -> String? { k < t.count ? t[k].text : nil }
         while i < t.count {
+            // Every date shape starts with a number or a month name.
+            guard let first = t[i].text.utf8.first, (first >= 0x30 && first <= 0x39) || month(t[i]) != nil else {
+                i += 1
+                continue
+            }
             var found: Found?
             // 2012 03 14
             if let y = word(i).flatMap({ number($0, digits: 4...4) }), let m = word(i + 1).flatMap({ number($0, digits: 1...2) }),
@@ -66,12 +79,12 @@ public enum DateScanner {
             else if let d = word(i).flatMap(day) {
                 var k = i + 1
                 if word(k) == "of" { k += 1 }
-                if let m = word(k).flatMap({ months[$0] }), let y = word(k + 1).flatMap(year) {
+                if k < t.count, let m = month(t[k]), let y = word(k + 1).flatMap(year) {
                     found = Found(tokens: i..<(k + 2), day: d, month: m, year: y.full, twoDigitYear: y.two)
                 }
             }
             // March 14th 2012
-            else if let m = word(i).flatMap({ months[$0] }), let d = word(i + 1).flatMap(day), let y = word(i + 2).flatMap(year) {
+            else if let m = month(t[i]), let d = word(i + 1).flatMap(day), let y = word(i + 2).flatMap(year) {
                 found = Found(tokens: i..<(i + 3), day: d, month: m, year: y.full, twoDigitYear: y.two)
             }
             if let f = found {

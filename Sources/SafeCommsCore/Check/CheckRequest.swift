@@ -82,7 +82,7 @@ public struct CheckRequest: Sendable, Equatable {
 }
 
 /// A person on the case, as the content analysers need them: the words that identify them.
-public struct CasePersonInfo: Sendable, Equatable {
+public struct CasePersonInfo: Sendable, Hashable {
     public var name: String
     public var aliases: [String]
     /// YYYY-MM-DD.

@@ -8,6 +8,31 @@ public struct Evaluator: Sendable {
     public let analysers: [any ContentAnalyser]
     /// Finding types some rule of these packs tests; the analysers run only when there is one.
     let wantedTypes: Set<String>
+    /// The rules and obligations of every clause, in pack and clause order, flattened once: walking
+    /// them then costs one reference each instead of copying every rule's sets.
+    private let rules: [CompiledRule]
+    private let obligations: [CompiledObligation]
+    /// The analysers that report a type some rule tests.
+    private let activeAnalysers: [any ContentAnalyser]
+
+    // Not generic, so access to their fields is specialised and nothing is copied per request.
+    private final class CompiledRule: Sendable {
+        let clause: String
+        let item: Rule
+        init(_ clause: String, _ item: Rule) {
+            self.clause = clause
+            self.item = item
+        }
+    }
+
+    private final class CompiledObligation: Sendable {
+        let clause: String
+        let item: ObligationRule
+        init(_ clause: String, _ item: ObligationRule) {
+            self.clause = clause
+            self.item = item
+        }
+    }
 
     public init(packs: [PolicyPack], analysers: [any ContentAnalyser] = Evaluator.standardAnalysers) {
         self.packs = packs
@@ -20,36 +45,35 @@ public struct Evaluator: Sendable {
             }
         }
         wantedTypes = wanted
+        rules = packs.flatMap { $0.clauses.flatMap { c in c.rules.map { CompiledRule(c.id, $0) } } }
+        obligations = packs.flatMap { $0.clauses.flatMap { c in c.obligations.map { CompiledObligation(c.id, $0) } } }
+        activeAnalysers = analysers.filter { !$0.types.isDisjoint(with: wanted) }
     }
 
-    public static let standardAnalysers: [any ContentAnalyser] = [CasePersonAnalyser()] + PhraseAnalyser.standard
+    public static let standardAnalysers: [any ContentAnalyser] = [CasePersonAnalyser(), PhraseAnalyser.standard]
 
     /// - Parameter now: the instant used when the request gives no `at`.
     public func evaluate(_ request: CheckRequest, settings: OrganisationSettings, now: Date = Date()) -> Decision {
         let facts = facts(for: request, settings: settings, now: now)
         var findings: [Finding] = []
-        var obligations: [Obligation] = []
-        for pack in packs {
-            for clause in pack.clauses {
-                for rule in clause.rules {
-                    let (holds, spans) = rule.when.matches(facts)
-                    guard holds else { continue }
-                    var severity: Severity? = rule.severity
-                    var message = rule.message
-                    if let e = rule.exceptions.first(where: { $0.when.matches(facts).0 }) {
-                        severity = e.severity
-                        message = e.message ?? message
-                    }
-                    guard let severity else { continue }
-                    findings.append(Finding(clause: clause.id, severity: severity, message: fill(message, settings), spans: spans))
-                }
-                for o in clause.obligations where o.when.matches(facts).0 {
-                    obligations.append(
-                        Obligation(clause: clause.id, action: fill(o.action, settings), due: ISOInstant.format(facts.at.addingTimeInterval(Double(o.dueHours) * 3600))))
-                }
+        var owed: [Obligation] = []
+        for r in rules {
+            let (holds, spans) = r.item.when.matches(facts)
+            guard holds else { continue }
+            var severity: Severity? = r.item.severity
+            var message = r.item.message
+            if let e = r.item.exceptions.first(where: { $0.when.matches(facts).0 }) {
+                severity = e.severity
+                message = e.message ?? message
             }
+            guard let severity else { continue }
+            findings.append(Finding(clause: r.clause, severity: severity, message: fill(message, settings), spans: spans))
         }
-        return Decision(id: request.id, findings: findings, obligations: obligations)
+        for o in obligations where o.item.when.matches(facts).0 {
+            owed.append(
+                Obligation(clause: o.clause, action: fill(o.item.action, settings), due: ISOInstant.format(facts.at.addingTimeInterval(Double(o.item.dueHours) * 3600))))
+        }
+        return Decision(id: request.id, findings: findings, obligations: owed)
     }
 
     func facts(for r: CheckRequest, settings: OrganisationSettings, now: Date) -> CheckFacts {
@@ -59,7 +83,7 @@ public struct Evaluator: Sendable {
         if !wantedTypes.isEmpty, !text.isEmpty || !r.attachments.isEmpty {
             let analysed = AnalysedText(text)
             let context = AnalysisContext(people: r.caseInfo?.people ?? [], attachmentNames: r.attachments.map(\.name), direction: r.direction)
-            for analyser in analysers where !analyser.types.isDisjoint(with: wantedTypes) {
+            for analyser in activeAnalysers {
                 for f in analyser.analyse(analysed, context: context) {
                     content[f.type, default: []].append(contentsOf: f.span.map { [$0] } ?? [])
                 }
@@ -91,7 +115,7 @@ public struct Evaluator: Sendable {
 
     /// Messages may name settings: `{whatsapp_review_date}`, `{office_hours}`.
     func fill(_ message: String, _ settings: OrganisationSettings) -> String {
-        guard message.contains("{") else { return message }
+        guard message.utf8.contains(UInt8(ascii: "{")) else { return message }
         let h = settings.officeHours
         return message
             .replacingOccurrences(of: "{whatsapp_review_date}", with: settings.whatsappReviewDate ?? "not set")
