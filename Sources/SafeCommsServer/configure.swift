@@ -44,6 +44,7 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
         sandboxDirectory: Resources.viewsDirectory, viewDirectory: Resources.viewsDirectory))
     app.storage[PolicyLibraryKey.self] = try BundledPolicies.library()
     app.storage[AuditBatcherKey.self] = AuditBatcher(db: app.db)
+    app.storage[OrganisationSettingsCacheKey.self] = OrganisationSettingsCache()
     app.storage[LoginThrottleKey.self] = LoginThrottle(maxFailures: config.loginMaxFailures, window: TimeInterval(config.loginLockoutSeconds))
 
     try routes(app)
@@ -93,11 +94,17 @@ struct AuditBatcherKey: StorageKey {
     typealias Value = AuditBatcher
 }
 
+struct OrganisationSettingsCacheKey: StorageKey {
+    typealias Value = OrganisationSettingsCache
+}
+
 extension Application {
     /// The policy packs this installation checks against.
     public var policyLibrary: PolicyLibrary { storage[PolicyLibraryKey.self]! }
     /// Group commit for audit events that change nothing else.
     public var auditBatcher: AuditBatcher { storage[AuditBatcherKey.self]! }
+    /// Organisation settings, held for a few seconds.
+    var organisationSettings: OrganisationSettingsCache { storage[OrganisationSettingsCacheKey.self]! }
 }
 
 struct ServerConfigKey: StorageKey {

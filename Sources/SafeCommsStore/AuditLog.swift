@@ -78,9 +78,11 @@ public enum AuditLog {
     /// Appends events that may come from different people and places (a group commit).
     static func append(_ items: [(AuditEntry, AuditContext)], at: Date, on db: any Database) async throws {
         guard !items.isEmpty else { return }
-        let last = try await AuditEvent.query(on: db).sort(\.$id, .descending).first()
-        var sequence = last?.id ?? 0
-        var previous = last?.hash ?? AuditChainVerifier.genesis
+        // The chain's head in plain SQL: Fluent's model query costs a reflection pass, on every append.
+        guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
+        let head = try await sql.raw("SELECT seq, hash FROM \(ident: AuditEvent.schema) ORDER BY seq DESC LIMIT 1").first()
+        var sequence = try head?.decode(column: "seq", as: Int64.self) ?? 0
+        var previous = try head?.decode(column: "hash", as: String.self) ?? AuditChainVerifier.genesis
         let millis = Int64((at.timeIntervalSince1970 * 1000).rounded())
         var rows: [AuditLink] = []
         rows.reserveCapacity(items.count)

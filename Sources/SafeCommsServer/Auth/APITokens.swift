@@ -6,8 +6,16 @@ import SafeCommsStore
 /// Bearer tokens for machine clients: 32 random bytes shown once; only their SHA-256 is stored.
 public enum APITokens {
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for b in SHA256.hash(data: Array(token.utf8)) {
+            out.append(hexDigits[Int(b >> 4)])
+            out.append(hexDigits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Creates and stores a new token for a member of staff, returning the token text.
     public static func issue(for staff: StaffMember, label: String, context: AuditContext, on db: any Database) async throws -> String {

@@ -9,10 +9,7 @@ extension StaffMember: ModelSessionAuthenticatable {}
 /// Signs in a machine client by its bearer token. Only active staff with an unrevoked token pass.
 struct TokenAuthenticator: AsyncBearerAuthenticator {
     func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
-        let hash = APITokens.hash(bearer.token)
-        guard let token = try await APIToken.query(on: request.db).filter(\.$tokenHash == hash).filter(\.$revokedAt == nil).first(),
-            let staff = try await StaffMember.find(token.staffID, on: request.db), staff.active
-        else { return }
+        guard let staff = try await StaffMember.forToken(hash: APITokens.hash(bearer.token), on: request.db) else { return }
         request.auth.login(staff)
     }
 }

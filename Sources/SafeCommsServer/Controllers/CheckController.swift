@@ -16,7 +16,9 @@ struct CheckController: RouteCollection {
     }
 
     func check(req: Request) async throws -> Response {
-        let p = try await req.principal()
+        // The organisation comes from the signed-in member of staff; the case rules (which need their
+        // teams) are only worked out when a case is named.
+        let staff = try req.staff()
         guard let body = req.body.data else { throw ValidationError(field: "request", reason: "a JSON body is required") }
         let input = try JSONDecoder().decode(CheckInput.self, from: Data(buffer: body))
         var request = input.request
@@ -24,8 +26,8 @@ struct CheckController: RouteCollection {
             let (c, _) = try await CaseAccess.load(req, .read, id: id)
             request = try await Self.filled(request, from: c, on: req.db)
         }
-        guard let org = try await Organisation.find(p.organisationID, on: req.db) else { throw Abort(.notFound) }
-        let decision = try library.evaluator(for: request.packs, field: "packs").evaluate(request, settings: org.settings)
+        let settings = try await req.application.organisationSettings.settings(for: staff.organisationID, on: req.db)
+        let decision = try library.evaluator(for: request.packs, field: "packs").evaluate(request, settings: settings)
         try await req.application.auditBatcher.record(
             AuditEntry(
                 action: "check", entity: input.caseID == nil ? "check" : "case", entityID: input.caseID?.uuidString, caseID: input.caseID,

@@ -40,6 +40,7 @@ struct DirectoryController: RouteCollection {
             try await org.save(on: tx)
             return ((), [AuditEntry(action: "organisation.settings", entity: "organisation", entityID: org.id?.uuidString)])
         }
+        req.application.organisationSettings.forget(p.organisationID)
         return OrganisationDTO(id: org.id, name: org.name, settings: org.settings)
     }
 
