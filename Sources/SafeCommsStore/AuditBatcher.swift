@@ -10,6 +10,8 @@ public actor AuditBatcher {
     private var pending: [(AuditEntry, AuditContext)] = []
     private var waiting: [CheckedContinuation<Void, any Error>] = []
     private var writing = false
+    /// The chain's head after this batcher's last commit (see `AuditLog.appendBatch`).
+    private var head: AuditLog.Head?
 
     public init(db: any Database) { self.db = db }
 
@@ -26,13 +28,15 @@ public actor AuditBatcher {
 
     private func drain() async {
         while !pending.isEmpty {
-            let batch = pending, callers = waiting
-            pending = []
-            waiting = []
+            let n = min(pending.count, AuditLog.maxBatch)
+            let batch = Array(pending.prefix(n)), callers = Array(waiting.prefix(n))
+            pending.removeFirst(n)
+            waiting.removeFirst(n)
             do {
-                try await AuditLog.appendBatch(batch, on: db)
+                head = try await AuditLog.appendBatch(batch, after: head, on: db)
                 for c in callers { c.resume() }
             } catch {
+                head = nil
                 for c in callers { c.resume(throwing: error) }
             }
         }

@@ -75,33 +75,69 @@ public enum AuditLog {
         try await append(entries.map { ($0, context) }, at: at, on: db)
     }
 
-    /// Appends events that may come from different people and places (a group commit).
-    static func append(_ items: [(AuditEntry, AuditContext)], at: Date, on db: any Database) async throws {
-        guard !items.isEmpty else { return }
-        // The chain's head in plain SQL: Fluent's model query costs a reflection pass, on every append.
+    /// The last link of the chain: its sequence number and hash.
+    public struct Head: Sendable, Equatable {
+        var sequence: Int64
+        var hash: String
+        static let empty = Head(sequence: 0, hash: AuditChainVerifier.genesis)
+    }
+
+    /// The chain's head in plain SQL: Fluent's model query costs a reflection pass, on every append.
+    static func head(on db: any Database) async throws -> Head {
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
-        let head = try await sql.raw("SELECT seq, hash FROM \(ident: AuditEvent.schema) ORDER BY seq DESC LIMIT 1").first()
-        var sequence = try head?.decode(column: "seq", as: Int64.self) ?? 0
-        var previous = try head?.decode(column: "hash", as: String.self) ?? AuditChainVerifier.genesis
+        guard let row = try await sql.raw("SELECT seq, hash FROM \(ident: AuditEvent.schema) ORDER BY seq DESC LIMIT 1").first() else { return .empty }
+        return Head(sequence: try row.decode(column: "seq", as: Int64.self), hash: try row.decode(column: "hash", as: String.self))
+    }
+
+    /// Appends events that may come from different people and places (a group commit).
+    @discardableResult
+    static func append(_ items: [(AuditEntry, AuditContext)], at: Date, after known: Head? = nil, on db: any Database) async throws -> Head {
+        var head: Head
+        if let known { head = known } else { head = try await Self.head(on: db) }
+        guard !items.isEmpty else { return head }
         let millis = Int64((at.timeIntervalSince1970 * 1000).rounded())
         var rows: [AuditLink] = []
         rows.reserveCapacity(items.count)
         for (e, context) in items {
-            sequence += 1
+            head.sequence += 1
             let link = AuditLink(
-                sequence: sequence, atMillis: millis, organisationID: context.organisationID, actorID: context.actorID,
+                sequence: head.sequence, atMillis: millis, organisationID: context.organisationID, actorID: context.actorID,
                 action: e.action, entity: e.entity, entityID: e.entityID, caseID: e.caseID, source: context.source,
-                detail: e.detail, previousHash: previous
+                detail: e.detail, previousHash: head.hash
             ).sealed(key: context.key)
-            previous = link.hash
+            head.hash = link.hash
             rows.append(link)
         }
         try await insert(rows, on: db)
+        return head
     }
 
-    /// Appends events that change nothing else, from several callers, in one transaction.
-    static func appendBatch(_ items: [(AuditEntry, AuditContext)], on db: any Database, now: Date = Date()) async throws {
-        try await serialised(on: db) { tx in try await append(items, at: now, on: tx) }
+    /// The most events one batch appends: one INSERT statement, which SQLite applies whole or not at all.
+    public static let maxBatch = 2000
+
+    /// Appends events that change nothing else, from several callers, together.
+    ///
+    /// On SQLite, with the head the caller last saw, this is a single INSERT: atomic on its own, so no
+    /// transaction and no read of the head, one round trip instead of four. A head that is out of date
+    /// (another writer appended since) repeats a sequence number, which the primary key refuses;
+    /// then the head is read and the INSERT made again. PostgreSQL takes the usual transaction with the
+    /// advisory lock, since other processes may append too.
+    /// - Returns: the new head, for the next batch.
+    static func appendBatch(_ items: [(AuditEntry, AuditContext)], after known: Head?, on db: any Database, now: Date = Date()) async throws -> Head {
+        precondition(items.count <= maxBatch)
+        guard db is any SQLiteDatabase else {
+            return try await serialised(on: db) { tx in try await append(items, at: now, on: tx) }
+        }
+        return try await lock.withLock {
+            if let known {
+                do {
+                    return try await append(items, at: now, after: known, on: db)
+                } catch where error.isUniqueViolation {
+                    // Someone else appended since; fall through and read the head.
+                }
+            }
+            return try await append(items, at: now, on: db)
+        }
     }
 
     /// A transaction that holds the chain's head: one appender at a time in this process, and across
