@@ -63,7 +63,9 @@ public struct CasePersonAnalyser: ContentAnalyser {
         var out: [ContentFinding] = []
         for (range, tag) in c.matcher.tagged(in: text) {
             if tag == Self.nameTag {
-                if range.count == 1, Self.wordLikeNames.contains(text.tokens[range.lowerBound].text), !text.tokens[range.lowerBound].capitalised { continue }
+                // "I will hope for the best" is not Will Hope: names that are also ordinary words count
+                // only when one of them is written with a capital.
+                if text.tokens[range].allSatisfy({ Self.wordLikeNames.contains($0.text) && !$0.capitalised }) { continue }
                 out.append(ContentFinding(type: FindingType.casePerson, span: text.span(range, type: FindingType.casePerson), confidence: 0.95))
             } else {
                 out.append(ContentFinding(type: FindingType.address, span: text.span(range, type: FindingType.address), confidence: 0.9))

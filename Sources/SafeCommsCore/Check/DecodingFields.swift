@@ -33,9 +33,9 @@ struct Fields {
         container.contains(AnyKey(key)) && ((try? container.decodeNil(forKey: AnyKey(key))) == false)
     }
 
+    /// The value, or nil when the key is absent or null (one lookup).
     func value<T: Decodable>(_ type: T.Type, _ key: String, expected: String) throws -> T? {
-        guard has(key) else { return nil }
-        do { return try container.decode(T.self, forKey: AnyKey(key)) } catch let e as ValidationError { throw e } catch {
+        do { return try container.decodeIfPresent(T.self, forKey: AnyKey(key)) } catch let e as ValidationError { throw e } catch {
             throw ValidationError(field: path(key), reason: "expected \(expected)")
         }
     }

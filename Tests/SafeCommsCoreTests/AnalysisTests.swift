@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+@testable import SafeCommsCore
+
+@Suite struct AnalysisTests {
+    @Test func tokensCountCodePointsAndDropPossessives() {
+        // "👋" is one code point; "Jayden’s" uses a phone's curly apostrophe.
+        let t = AnalysedText("👋 Héllo Jayden’s CAFÉ, don't")
+        #expect(t.tokens.map(\.text) == ["héllo", "jayden", "café", "don't"])
+        #expect(t.tokens.map(\.start) == [2, 8, 17, 23])
+        #expect(t.tokens.map(\.end) == [7, 14, 21, 28])
+        #expect(t.tokens.map(\.capitalised) == [true, true, true, false])
+        #expect(t.length == 28)
+        #expect(t.tokens.allSatisfy { $0.hash == WordHash.of($0.text) })
+    }
+
+    @Test func datesWrittenTheCommonWays() {
+        for text in ["born 14/03/2012", "born 14.3.12", "born 2012-03-14", "born 14th of March 2012", "born March 14th 2012", "born 14 Mar 2012"] {
+            let found = DateScanner.scan(AnalysedText(text))
+            #expect(found.count == 1 && found.first?.day == 14 && found.first?.month == 3 && found.first?.twoDigitYear == 12, "\(text): \(found)")
+        }
+        #expect(DateScanner.scan(AnalysedText("see you at 14 30 on the 3rd")).isEmpty)
+        #expect(DateScanner.scan(AnalysedText("13/13/2012 and 32/01/2012")).isEmpty)
+    }
+
+    @Test func phrasesOfDifferentKindsMayOverlapButNotWithinAKind() {
+        let m = PhraseMatcher(tagged: [("gonna", 0), ("gonna kill you", 1), ("kill", 1)])
+        let found = m.overlapping(in: AnalysedText("I'm gonna kill you"))
+        #expect(found.map { [$0.range.lowerBound, $0.range.upperBound, $0.tag] } == [[1, 4, 1], [1, 2, 0]])
+        #expect(m.tagged(in: AnalysedText("gonna kill you")).map(\.tag) == [1], "the longest phrase wins where they overlap")
+    }
+
+    @Test func hashIndexFindsEveryKeyAndNothingElse() {
+        let words = (0..<5_000).map { "w\($0)" }
+        let index = HashIndex(words.enumerated().map { (WordHash.of($0.element), $0.offset) })
+        #expect(words.enumerated().allSatisfy { index[WordHash.of($0.element)] == $0.offset })
+        #expect(index[WordHash.of("absent")] == nil)
+    }
+
+    @Test func casePeopleAreFoundInTheirOwnWordsOnly() {
+        let people = [CasePersonInfo(name: "Will Hope", aliases: ["Billy"], dateOfBirth: "2011-06-02", address: "7 Mill Lane, Leek", postcode: "ST13 5AB")]
+        let context = AnalysisContext(people: people)
+        func types(_ text: String) -> [String] { CasePersonAnalyser().analyse(AnalysedText(text), context: context).map(\.type).sorted() }
+        #expect(types("I will hope for the best") == [], "ordinary words are not the names Will and Hope")
+        #expect(types("Will is doing well") == ["CASE_PERSON"])
+        #expect(types("Billy moved to Mill Lane, ST13 5AB, born 2/6/11") == ["ADDRESS", "CASE_PERSON", "DATE_OF_BIRTH", "POSTCODE"])
+        #expect(types("postcode st135ab") == ["POSTCODE"])
+    }
+}
