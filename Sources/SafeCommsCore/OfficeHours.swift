@@ -40,36 +40,29 @@ public struct OfficeHours: Codable, Equatable, Sendable {
     /// Whether an instant falls outside office hours: before opening, at or after closing, on a
     /// non-working day, or on an England and Wales bank holiday.
     public func isOutOfHours(_ instant: Date) -> Bool {
-        let calendar = Self.calendars(timeZone)
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: instant)
-        let isoWeekday = (c.weekday! + 5) % 7 + 1  // Calendar: 1 = Sunday
-        if !workingDays.contains(isoWeekday) { return true }
-        if excludeBankHolidays, BankHolidays.isHoliday(.init(c.year!, c.month!, c.day!)) { return true }
-        let minute = c.hour! * 60 + c.minute!
-        return minute < opensAtMinute || minute >= closesAtMinute
+        let local = LocalTime(instant, zone: Self.zones(timeZone))
+        if !workingDays.contains(local.isoWeekday) { return true }
+        if excludeBankHolidays, BankHolidays.isHoliday(local.day) { return true }
+        return local.minuteOfDay < opensAtMinute || local.minuteOfDay >= closesAtMinute
     }
 
     /// The calendar day an instant falls on in the organisation's time zone.
     public func localDay(of instant: Date) -> BankHolidays.Day {
-        let calendar = Self.calendars(timeZone)
-        let c = calendar.dateComponents([.year, .month, .day], from: instant)
-        return BankHolidays.Day(c.year!, c.month!, c.day!)
+        LocalTime(instant, zone: Self.zones(timeZone)).day
     }
 
-    /// Gregorian calendars by zone, made once: making one reads the zone's rules, which cost more than
-    /// the whole of a pre-send check's rules (measured, issue 3).
-    static let calendars = CalendarCache()
+    /// Time zones by identifier, made once: making one reads the zone's rules from disk.
+    static let zones = ZoneCache()
 
-    final class CalendarCache: @unchecked Sendable {
+    final class ZoneCache: @unchecked Sendable {
         private let lock = NSLock()
-        private var byZone: [String: Calendar] = [:]
+        private var byID: [String: TimeZone] = [:]
 
-        func callAsFunction(_ zone: String) -> Calendar {
-            if let hit = lock.withLock({ byZone[zone] }) { return hit }
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "Europe/London")!
-            lock.withLock { if byZone.count < 64 { byZone[zone] = calendar } }
-            return calendar
+        func callAsFunction(_ id: String) -> TimeZone {
+            if let hit = lock.withLock({ byID[id] }) { return hit }
+            let zone = TimeZone(identifier: id) ?? TimeZone(identifier: "Europe/London")!
+            lock.withLock { if byID.count < 64 { byID[id] = zone } }
+            return zone
         }
     }
 
@@ -86,5 +79,35 @@ public struct OfficeHours: Codable, Equatable, Sendable {
             h * 60 + m <= 1440
         else { throw ValidationError(field: field, reason: "'\(text)' is not a time of day written HH:MM") }
         return h * 60 + m
+    }
+}
+
+/// Wall-clock time in a zone, by arithmetic on the zone's offset at that instant: a `Calendar`
+/// breakdown cost more than the rest of a pre-send check (measured, issue 3).
+struct LocalTime {
+    let day: BankHolidays.Day
+    /// 1 = Monday … 7 = Sunday.
+    let isoWeekday: Int
+    let minuteOfDay: Int
+
+    init(_ instant: Date, zone: TimeZone) {
+        let seconds = Int(floor(instant.timeIntervalSince1970)) + zone.secondsFromGMT(for: instant)
+        let days = Int(floor(Double(seconds) / 86_400))
+        minuteOfDay = (seconds - days * 86_400) / 60
+        isoWeekday = ((days % 7 + 7) % 7 + 3) % 7 + 1  // 1970-01-01 was a Thursday
+        day = Self.civil(days)
+    }
+
+    /// The Gregorian date `days` after 1970-01-01 (Howard Hinnant's algorithm).
+    static func civil(_ days: Int) -> BankHolidays.Day {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return BankHolidays.Day(yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }

@@ -48,3 +48,28 @@ import Testing
         #expect(types("postcode st135ab") == ["POSTCODE"])
     }
 }
+
+@Suite struct ClockArithmeticTests {
+    /// The arithmetic agrees with Foundation's calendar and ISO 8601 formatter, hour by hour over years
+    /// that include both clock changes and leap days.
+    @Test func localTimeAndFormattingAgreeWithFoundation() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/London")!
+        let zone = calendar.timeZone
+        let style = Date.ISO8601FormatStyle()
+        var t = Date(timeIntervalSince1970: 946_684_800)  // 2000-01-01
+        let end = Date(timeIntervalSince1970: 1_861_920_000)  // 2029
+        var checked = 0
+        while t < end {
+            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: t)
+            let local = LocalTime(t, zone: zone)
+            #expect(local.day == BankHolidays.Day(c.year!, c.month!, c.day!))
+            #expect(local.minuteOfDay == c.hour! * 60 + c.minute!)
+            #expect(local.isoWeekday == (c.weekday! + 5) % 7 + 1)
+            #expect(ISOInstant.format(t) == style.format(t))
+            t += 3_600 * 7 + 1_234  // walks through every hour of the day over time
+            checked += 1
+        }
+        #expect(checked > 30_000)
+    }
+}

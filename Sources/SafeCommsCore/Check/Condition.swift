@@ -44,41 +44,6 @@ public struct CheckFacts: Sendable {
     public var content: [String: [Span]]
     /// Date settings that have passed at `at`.
     public var passedSettings: Set<Condition.DateSetting>
-}
-
-extension Condition {
-    /// Whether the condition holds, and the spans of the findings it matched on.
-    func matches(_ f: CheckFacts) -> (Bool, [Span]) {
-        let r = f.request
-        if let channels, !channels.contains(r.channel) { return (false, []) }
-        if let direction, direction != r.direction { return (false, []) }
-        if let devices { guard let d = r.device, devices.contains(d.kind) else { return (false, []) } }
-        if let whatsappEnabled, (r.device?.whatsappEnabled ?? false) != whatsappEnabled { return (false, []) }
-        if let recipientRoles { guard let role = r.recipient?.role, recipientRoles.contains(role) else { return (false, []) } }
-        if let recipientExternal { guard let e = f.recipientExternal, e == recipientExternal else { return (false, []) } }
-        if let caseStatuses { guard let s = r.caseInfo?.status, caseStatuses.contains(s) else { return (false, []) } }
-        if let hasCase, (r.caseInfo != nil) != hasCase { return (false, []) }
-        if let inCrisis, (r.caseInfo?.inCrisis ?? false) != inCrisis { return (false, []) }
-        if let outOfHours, f.outOfHours != outOfHours { return (false, []) }
-        if let emergency, r.emergency != emergency { return (false, []) }
-        if let expectedCall, r.expectedCall != expectedCall { return (false, []) }
-        if let secureEmail, r.secureEmail != secureEmail { return (false, []) }
-        if let hasAttachments, r.attachments.isEmpty == hasAttachments { return (false, []) }
-        if let lacksConsents, !r.consents.isDisjoint(with: lacksConsents) { return (false, []) }
-        if let hasConsents, r.consents.isDisjoint(with: hasConsents) { return (false, []) }
-        if let afterSetting, !f.passedSettings.contains(afterSetting) { return (false, []) }
-        guard let findings else { return (true, []) }
-        var spans: [Span] = []
-        var found = false
-        for type in findings {
-            // A finding in an attachment's name has no span in the text, but it is still a finding.
-            if let s = f.content[type] {
-                found = true
-                spans += s
-            }
-        }
-        if !found { return (false, []) }
-        spans.sort { ($0.start, $0.end, $0.type) < ($1.start, $1.end, $1.type) }
-        return (true, spans)
-    }
+    /// The request's choices as bits, for `CompiledCondition` (0: not given).
+    var channelBit: UInt64 = 0, deviceBit: UInt64 = 0, roleBit: UInt64 = 0, statusBit: UInt64 = 0, consentBits: UInt64 = 0
 }

@@ -92,5 +92,15 @@ enum ISOInstant {
             field: field, reason: "'\(text)' is not an ISO 8601 date and time with a zone, such as 2026-11-23T16:30:00Z or 2026-06-01T09:00:00+01:00")
     }
 
-    static func format(_ date: Date) -> String { plain.format(date) }
+    /// `2026-11-24T10:00:00Z`, as `Date.ISO8601FormatStyle` writes it, by arithmetic (every obligation
+    /// carries one, and the format style cost more than the rules it served).
+    static func format(_ date: Date) -> String {
+        let t = Int(floor(date.timeIntervalSince1970))
+        let days = Int(floor(Double(t) / 86_400))
+        let s = t - days * 86_400
+        let d = LocalTime.civil(days)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let year = d.year < 1000 ? String(repeating: "0", count: 4 - String(d.year).count) + String(d.year) : String(d.year)
+        return "\(year)-\(two(d.month))-\(two(d.day))T\(two(s / 3600)):\(two(s % 3600 / 60)):\(two(s % 60))Z"
+    }
 }

@@ -18,19 +18,32 @@ public struct Evaluator: Sendable {
     // Not generic, so access to their fields is specialised and nothing is copied per request.
     private final class CompiledRule: Sendable {
         let clause: String
-        let item: Rule
-        init(_ clause: String, _ item: Rule) {
+        let when: CompiledCondition
+        let severity: Severity
+        let message: String
+        /// The message names a setting (`{office_hours}`) to fill in.
+        let templated: Bool
+        let exceptions: [(when: CompiledCondition, severity: Severity?, message: String?)]
+        init(_ clause: String, _ rule: Rule) {
             self.clause = clause
-            self.item = item
+            when = CompiledCondition(rule.when)
+            severity = rule.severity
+            message = rule.message
+            templated = rule.message.utf8.contains(UInt8(ascii: "{"))
+            exceptions = rule.exceptions.map { (CompiledCondition($0.when), $0.severity, $0.message) }
         }
     }
 
     private final class CompiledObligation: Sendable {
         let clause: String
-        let item: ObligationRule
-        init(_ clause: String, _ item: ObligationRule) {
+        let when: CompiledCondition
+        let action: String
+        let dueHours: Int
+        init(_ clause: String, _ o: ObligationRule) {
             self.clause = clause
-            self.item = item
+            when = CompiledCondition(o.when)
+            action = o.action
+            dueHours = o.dueHours
         }
     }
 
@@ -58,20 +71,20 @@ public struct Evaluator: Sendable {
         var findings: [Finding] = []
         var owed: [Obligation] = []
         for r in rules {
-            let (holds, spans) = r.item.when.matches(facts)
+            let (holds, spans) = r.when.matches(facts)
             guard holds else { continue }
-            var severity: Severity? = r.item.severity
-            var message = r.item.message
-            if let e = r.item.exceptions.first(where: { $0.when.matches(facts).0 }) {
+            var severity: Severity? = r.severity
+            var message = r.templated ? fill(r.message, settings) : r.message
+            if let e = r.exceptions.first(where: { $0.when.matches(facts).0 }) {
                 severity = e.severity
-                message = e.message ?? message
+                message = e.message.map { fill($0, settings) } ?? message
             }
             guard let severity else { continue }
-            findings.append(Finding(clause: r.clause, severity: severity, message: fill(message, settings), spans: spans))
+            findings.append(Finding(clause: r.clause, severity: severity, message: message, spans: spans))
         }
-        for o in obligations where o.item.when.matches(facts).0 {
+        for o in obligations where o.when.matches(facts).0 {
             owed.append(
-                Obligation(clause: o.clause, action: fill(o.item.action, settings), due: ISOInstant.format(facts.at.addingTimeInterval(Double(o.item.dueHours) * 3600))))
+                Obligation(clause: o.clause, action: fill(o.action, settings), due: ISOInstant.format(facts.at.addingTimeInterval(Double(o.dueHours) * 3600))))
         }
         return Decision(id: request.id, findings: findings, obligations: owed)
     }
@@ -93,9 +106,15 @@ public struct Evaluator: Sendable {
         if let review = settings.whatsappReviewDate, let day = BankHolidays.Day(parsing: review), settings.officeHours.localDay(of: at) > day {
             passed.insert(.whatsappReviewDate)
         }
-        return CheckFacts(
+        var facts = CheckFacts(
             request: r, at: at, outOfHours: settings.officeHours.isOutOfHours(at), recipientExternal: Self.external(r.recipient, settings),
             content: content, passedSettings: passed)
+        facts.channelBit = CompiledCondition.bit(r.channel)
+        facts.deviceBit = r.device.map { CompiledCondition.bit($0.kind) } ?? 0
+        facts.roleBit = r.recipient?.role.map(CompiledCondition.bit) ?? 0
+        facts.statusBit = r.caseInfo?.status.map(CompiledCondition.bit) ?? 0
+        facts.consentBits = r.consents.reduce(0) { $0 | CompiledCondition.bit($1) }
+        return facts
     }
 
     /// Outside the organisation: as the caller says, else from the e-mail domain, else from the role.
