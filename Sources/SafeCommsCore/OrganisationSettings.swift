@@ -12,16 +12,19 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
     public var voicemailPickupHours: Int
     /// Date after which the WhatsApp permission lapses unless renewed (WA-1: "reviewed").
     public var whatsappReviewDate: String?
+    /// The policy packs this organisation's checks use, in order; nil: every pack installed.
+    public var packs: [String]?
 
     public init(
         officeHours: OfficeHours = .standard, emergencyDutyTeamNumber: String? = nil, workEmailDomains: [String] = [],
-        voicemailPickupHours: Int = 24, whatsappReviewDate: String? = nil
+        voicemailPickupHours: Int = 24, whatsappReviewDate: String? = nil, packs: [String]? = nil
     ) {
         self.officeHours = officeHours
         self.emergencyDutyTeamNumber = emergencyDutyTeamNumber
         self.workEmailDomains = workEmailDomains
         self.voicemailPickupHours = voicemailPickupHours
         self.whatsappReviewDate = whatsappReviewDate
+        self.packs = packs
     }
 
     public static let standard = OrganisationSettings()
@@ -35,6 +38,7 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
         if let date = whatsappReviewDate, BankHolidays.Day(parsing: date) == nil {
             throw ValidationError(field: "whatsapp_review_date", reason: "'\(date)' is not a date written YYYY-MM-DD")
         }
+        if let packs, packs.isEmpty { throw ValidationError(field: "packs", reason: "name at least one pack, or leave it out for all of them") }
         for (i, d) in workEmailDomains.enumerated() where !d.contains(".") || d.contains("@") || d.contains(" ") {
             throw ValidationError(field: "work_email_domains[\(i)]", reason: "'\(d)' is not a domain such as coventry.gov.uk")
         }

@@ -101,3 +101,32 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct OrganisationPacksTests {
+    static let settings = #"{"office_hours":{"opens_at_minute":510,"closes_at_minute":1020,"working_days":[1,2,3,4,5],"time_zone":"Europe/London","exclude_bank_holidays":true},"work_email_domains":["north.example.org"],"voicemail_pickup_hours":24,"packs":PACKS}"#
+
+    @Test func checksUseThePacksTheAdministratorChose() async throws {
+        try await withTestApp(.sqlite) { app in
+            // setup
+            let world = try await World.make(app)
+            let check = #"{"at":"2026-11-23T10:00:00Z","channel":"whatsapp","device":{"kind":"personal_mobile"},"recipient":{"role":"parent_carer"},"text":"See you at 4pm"}"#
+            let before = try await app.send(.POST, "/api/v1/checks", token: world.north.token("practitioner"), json: check)
+            let refused = try await app.send(
+                .PATCH, "/api/v1/organisation", token: world.north.token("admin"), json: Self.settings.replacingOccurrences(of: "PACKS", with: #"["nonesuch"]"#))
+
+            // MUT
+            let chosen = try await app.send(
+                .PATCH, "/api/v1/organisation", token: world.north.token("admin"), json: Self.settings.replacingOccurrences(of: "PACKS", with: #"["whatsapp-2020"]"#))
+            let after = try await app.send(.POST, "/api/v1/checks", token: world.north.token("practitioner"), json: check)
+
+            // validation
+            func clauses(_ r: TestingHTTPResponse) -> Set<String> { Set((r.json["findings"] as? [[String: Any]] ?? []).compactMap { $0["clause"] as? String }) }
+            #expect(clauses(before).isSuperset(of: ["WA-6", "PD-1.9", "WNL-6.5"]), "all packs by default")
+            #expect(refused.status == .unprocessableEntity && refused.json["field"] as? String == "packs[0]")
+            #expect(chosen.status == .ok, "\(chosen.text)")
+            #expect(clauses(after) == ["WA-6"], "only the chosen pack, at once")
+            let south = try await app.send(.POST, "/api/v1/checks", token: world.south.token("practitioner"), json: check)
+            #expect(clauses(south).contains("WNL-6.5"), "another organisation's choice changes nothing here")
+        }
+    }
+}

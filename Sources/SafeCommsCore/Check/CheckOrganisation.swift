@@ -13,12 +13,16 @@ import Yams
 /// ```
 /// Without a file: 08:30–17:00 Monday to Friday, Europe/London, bank holidays excluded, all packs.
 public struct CheckOrganisation: Sendable, Equatable {
-    public var packs: [String]?
     public var settings: OrganisationSettings
+    /// The organisation's packs (its settings' `packs`).
+    public var packs: [String]? {
+        get { settings.packs }
+        set { settings.packs = newValue }
+    }
 
     public init(packs: [String]? = nil, settings: OrganisationSettings = .standard) {
-        self.packs = packs
         self.settings = settings
+        if let packs { self.packs = packs }
     }
 
     static let days = ["mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7]
@@ -35,8 +39,8 @@ extension CheckOrganisation: Decodable {
             decoder, prefix: "",
             known: ["name", "packs", "time_zone", "office_hours", "exclude_bank_holidays", "whatsapp_review_date", "work_email_domains",
                     "emergency_duty_team_number", "voicemail_pickup_hours"])
-        packs = try f.value([String].self, "packs", expected: "a list of pack ids")
         var s = OrganisationSettings.standard
+        s.packs = try f.value([String].self, "packs", expected: "a list of pack ids")
         if let zone = try f.string("time_zone") { s.officeHours.timeZone = zone }
         if let hours = try f.object("office_hours", { d, p in
             let g = try Fields(d, prefix: p, known: ["opens", "closes", "days"])

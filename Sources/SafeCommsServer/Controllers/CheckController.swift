@@ -27,7 +27,8 @@ struct CheckController: RouteCollection {
             request = try await Self.filled(request, from: c, on: req.db)
         }
         let settings = try await req.application.organisationSettings.settings(for: staff.organisationID, on: req.db)
-        let decision = try library.evaluator(for: request.packs, field: "packs").evaluate(request, settings: settings)
+        // The request's own packs, else the organisation's choice, else every pack.
+        let decision = try library.evaluator(for: request.packs ?? settings.packs, field: "packs").evaluate(request, settings: settings)
         try await req.application.auditBatcher.record(
             AuditEntry(
                 action: "check", entity: input.caseID == nil ? "check" : "case", entityID: input.caseID?.uuidString, caseID: input.caseID,

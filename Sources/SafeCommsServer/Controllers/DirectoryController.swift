@@ -34,6 +34,7 @@ struct DirectoryController: RouteCollection {
         let p = try await req.require(.administer)
         let settings = try req.content.decode(OrganisationSettings.self)
         try settings.validate()
+        _ = try req.application.policyLibrary.evaluator(for: settings.packs, field: "packs")  // every pack id is one we have
         guard let org = try await Organisation.find(p.organisationID, on: req.db) else { throw Abort(.notFound) }
         org.settings = settings
         try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
