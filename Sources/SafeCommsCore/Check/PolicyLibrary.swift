@@ -1,10 +1,30 @@
-/// Every pack an installation knows, and evaluators for any choice of them. The evaluator for the
-/// default choice is made once; others are made on demand (a pass over the clauses, microseconds).
+import Foundation
+
+/// Every pack an installation knows, and evaluators for any choice of them. Each choice's evaluator
+/// is compiled once and kept: an organisation that chose its packs asks for the same choice on every
+/// check, and compiling the rules costs more than evaluating them.
 public struct PolicyLibrary: Sendable {
     public let packs: [PolicyPack]
     public let analysers: [any ContentAnalyser]
     private let byID: [String: PolicyPack]
     private let all: Evaluator
+    private let chosen = Chosen()
+
+    /// Evaluators by their pack ids, bounded (a handful of choices exist in practice).
+    private final class Chosen: @unchecked Sendable {
+        private let lock = NSLock()
+        private var byIDs: [[String]: Evaluator] = [:]
+
+        func get(_ ids: [String], make: () -> Evaluator) -> Evaluator {
+            if let hit = lock.withLock({ byIDs[ids] }) { return hit }
+            let made = make()
+            lock.withLock {
+                if byIDs.count >= 256 { byIDs.removeAll(keepingCapacity: true) }
+                byIDs[ids] = made
+            }
+            return made
+        }
+    }
 
     public init(packs: [PolicyPack], analysers: [any ContentAnalyser] = Evaluator.standardAnalysers) {
         self.packs = packs
@@ -19,13 +39,13 @@ public struct PolicyLibrary: Sendable {
     /// - Parameter field: the field to name when an id is unknown (`packs`, `--packs`).
     public func evaluator(for ids: [String]?, field: String) throws(ValidationError) -> Evaluator {
         guard let ids, ids != self.ids else { return all }
-        var chosen: [PolicyPack] = []
+        var picked: [PolicyPack] = []
         for (i, id) in ids.enumerated() {
             guard let pack = byID[id] else {
                 throw ValidationError(field: "\(field)[\(i)]", reason: "unknown pack '\(id)'; known packs: \(self.ids.joined(separator: ", "))")
             }
-            if !chosen.contains(where: { $0.id == id }) { chosen.append(pack) }
+            if !picked.contains(where: { $0.id == id }) { picked.append(pack) }
         }
-        return Evaluator(packs: chosen, analysers: analysers)
+        return chosen.get(ids) { Evaluator(packs: picked, analysers: analysers) }
     }
 }
