@@ -40,7 +40,7 @@ public struct OfficeHours: Codable, Equatable, Sendable {
     /// Whether an instant falls outside office hours: before opening, at or after closing, on a
     /// non-working day, or on an England and Wales bank holiday.
     public func isOutOfHours(_ instant: Date) -> Bool {
-        let local = LocalTime(instant, zone: Self.zones(timeZone))
+        let local = LocalTime(instant, zone: Self.zone(timeZone))
         if !workingDays.contains(local.isoWeekday) { return true }
         if excludeBankHolidays, BankHolidays.isHoliday(local.day) { return true }
         return local.minuteOfDay < opensAtMinute || local.minuteOfDay >= closesAtMinute
@@ -48,22 +48,14 @@ public struct OfficeHours: Codable, Equatable, Sendable {
 
     /// The calendar day an instant falls on in the organisation's time zone.
     public func localDay(of instant: Date) -> BankHolidays.Day {
-        LocalTime(instant, zone: Self.zones(timeZone)).day
+        LocalTime(instant, zone: Self.zone(timeZone)).day
     }
 
     /// Time zones by identifier, made once: making one reads the zone's rules from disk.
-    static let zones = ZoneCache()
+    static let zones = BoundedCache<String, TimeZone>(capacity: 64)
 
-    final class ZoneCache: @unchecked Sendable {
-        private let lock = NSLock()
-        private var byID: [String: TimeZone] = [:]
-
-        func callAsFunction(_ id: String) -> TimeZone {
-            if let hit = lock.withLock({ byID[id] }) { return hit }
-            let zone = TimeZone(identifier: id) ?? TimeZone(identifier: "Europe/London")!
-            lock.withLock { if byID.count < 64 { byID[id] = zone } }
-            return zone
-        }
+    static func zone(_ id: String) -> TimeZone {
+        zones.get(id) { TimeZone(identifier: id) ?? TimeZone(identifier: "Europe/London")! }
     }
 
     /// "08:30" style text for a minute of the day.

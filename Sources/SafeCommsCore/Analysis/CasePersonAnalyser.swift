@@ -1,5 +1,3 @@
-import Foundation
-
 /// Finds the people on the case in a message: their names and aliases, their date of birth written
 /// the common ways, their address and postcode (WA-7, LIN-14). It knows the case's own people, which
 /// is why it can be exact where a generic detector has to guess. Dates and postcodes are found by
@@ -40,26 +38,11 @@ public struct CasePersonAnalyser: ContentAnalyser {
         }
     }
 
-    final class Cache: @unchecked Sendable {
-        private let lock = NSLock()
-        private var compiled: [[CasePersonInfo]: Compiled] = [:]
-
-        func callAsFunction(_ people: [CasePersonInfo]) -> Compiled {
-            if let hit = lock.withLock({ compiled[people] }) { return hit }
-            let made = Compiled(people)
-            lock.withLock {
-                if compiled.count >= 1024 { compiled.removeAll(keepingCapacity: true) }
-                compiled[people] = made
-            }
-            return made
-        }
-    }
-
-    static let cache = Cache()
+    static let cache = BoundedCache<[CasePersonInfo], Compiled>(capacity: 1024)
 
     public func analyse(_ text: AnalysedText, context: AnalysisContext) -> [ContentFinding] {
         guard !context.people.isEmpty, !text.tokens.isEmpty else { return [] }
-        let c = Self.cache(context.people)
+        let c = Self.cache.get(context.people) { Compiled(context.people) }
         var out: [ContentFinding] = []
         for (range, tag) in c.matcher.tagged(in: text) {
             if tag == Self.nameTag {

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Every pack an installation knows, and evaluators for any choice of them. Each choice's evaluator
 /// is compiled once and kept: an organisation that chose its packs asks for the same choice on every
 /// check, and compiling the rules costs more than evaluating them.
@@ -8,23 +6,8 @@ public struct PolicyLibrary: Sendable {
     public let analysers: [any ContentAnalyser]
     private let byID: [String: PolicyPack]
     private let all: Evaluator
-    private let chosen = Chosen()
-
-    /// Evaluators by their pack ids, bounded (a handful of choices exist in practice).
-    private final class Chosen: @unchecked Sendable {
-        private let lock = NSLock()
-        private var byIDs: [[String]: Evaluator] = [:]
-
-        func get(_ ids: [String], make: () -> Evaluator) -> Evaluator {
-            if let hit = lock.withLock({ byIDs[ids] }) { return hit }
-            let made = make()
-            lock.withLock {
-                if byIDs.count >= 256 { byIDs.removeAll(keepingCapacity: true) }
-                byIDs[ids] = made
-            }
-            return made
-        }
-    }
+    /// Evaluators by their pack ids (a handful of choices exist in practice).
+    private let chosen = BoundedCache<[String], Evaluator>(capacity: 256)
 
     public init(packs: [PolicyPack], analysers: [any ContentAnalyser] = Evaluator.standardAnalysers) {
         self.packs = packs
