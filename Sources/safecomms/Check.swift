@@ -29,16 +29,18 @@ struct Check: ParsableCommand {
             throw ExitCode(2)
         }
         var failed = false
-        func answer(_ data: Data) {
-            let a = runner.answer(data)
+        func answer(_ data: Data, line: Int? = nil) {
+            let a = runner.answer(data, line: line)
             failed = failed || a.failed
             // Written straight through: a caller driving us line by line reads each answer as it is written.
             FileHandle.standardOutput.write(Data((a.json + "\n").utf8))
         }
         if jsonl {
+            var number = 0
             while let line = readLine(strippingNewline: true) {
+                number += 1
                 if line.allSatisfy(\.isWhitespace) { continue }
-                answer(Data(line.utf8))
+                answer(Data(line.utf8), line: number)
             }
         } else {
             answer(FileHandle.standardInput.readDataToEndOfFile())

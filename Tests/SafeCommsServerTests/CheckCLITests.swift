@@ -30,11 +30,11 @@ import Testing
         #expect(out[0]["id"] as? String == "ok-1" && out[0]["decision"] as? String == "allow")
         #expect(out[0]["findings"] as? [Any] != nil && out[0]["obligations"] as? [Any] != nil)
         #expect(out[1]["id"] as? Int == 2)
-        #expect((out[1]["error"] as? String)?.hasPrefix("channel: unknown value 'carrier_pigeon'") == true)
+        #expect((out[1]["error"] as? String)?.hasPrefix("line 2: channel: unknown value 'carrier_pigeon'") == true)
         #expect(out[2]["id"] as? String == "blocked" && out[2]["decision"] as? String == "block")
         let clauses = (out[2]["findings"] as? [[String: Any]])?.compactMap { $0["clause"] as? String } ?? []
         #expect(clauses == ["WA-6"], "only the pack the request asked for is used")
-        #expect(out[3]["error"] as? String == "request: not valid JSON" && out[3]["id"] is NSNull)
+        #expect(out[3]["error"] as? String == "line 5: request: not valid JSON" && out[3]["id"] is NSNull, "blank lines count")
     }
 
     @Test func oneRequestFromAllOfStdinWithAnOrganisationFile() throws {

@@ -31,13 +31,15 @@ public struct CheckRunner: Sendable {
     }()
 
     /// Answers one request.
-    public func answer(_ data: Data, now: Date = Date()) -> Answer {
+    /// - Parameter line: the request's line in the input (`--jsonl`), named in an error.
+    public func answer(_ data: Data, line: Int? = nil, now: Date = Date()) -> Answer {
         do {
             let request = try Self.decoder.decode(CheckRequest.self, from: data)
             let decision = try decide(request, now: now)
             return Answer(json: String(decoding: try Self.encoder.encode(decision), as: UTF8.self), failed: false)
         } catch {
-            return Answer(json: Self.errorLine(id: Self.salvageID(data), message: Self.describe(error)), failed: true)
+            let message = (line.map { "line \($0): " } ?? "") + Self.describe(error)
+            return Answer(json: Self.errorLine(id: Self.salvageID(data), message: message), failed: true)
         }
     }
 
