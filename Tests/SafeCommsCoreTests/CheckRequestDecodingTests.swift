@@ -4,7 +4,7 @@ import Testing
 @testable import SafeCommsCore
 
 @Suite struct CheckRequestDecodingTests {
-    func decode(_ json: String) throws -> CheckRequest { try JSONDecoder().decode(CheckRequest.self, from: Data(json.utf8)) }
+    func decode(_ json: String) throws -> CheckRequest { try CheckRequest(json: Data(json.utf8)) }
 
     func error(_ json: String) -> ValidationError? {
         do {
@@ -30,6 +30,8 @@ import Testing
     @Test func defaults() throws {
         let r = try decode(#"{"channel": "sms"}"#)
         #expect(r.direction == .outgoing && r.device == nil && r.consents.isEmpty && !r.emergency && r.at == nil && r.id == nil)
+        let nulls = try decode(#"{"channel": "sms", "id": 7, "device": null, "text": null, "emergency": null}"#)
+        #expect(nulls.id == .number(7) && nulls.device == nil && nulls.text == nil && !nulls.emergency, "null is the same as absent")
     }
 
     @Test func everyBadFieldIsNamed() {
@@ -48,6 +50,12 @@ import Testing
         #expect(error(#"{"channel": "sms", "case": {"people": [{"aliases": []}]}}"#)?.field == "case.people[0].name")
         #expect(error(#"{"channel": "sms", "attachments": [{}]}"#)?.field == "attachments[0].name")
         #expect(error(#"{"channel": "sms", "device": "work_mobile"}"#) == ValidationError(field: "device", reason: "must be a JSON object"))
+        #expect(error(#"{"channel": "sms", "channel": "whatsapp"}"#) == ValidationError(field: "channel", reason: "is given more than once"))
+        #expect(error(#"{"channel": "sms", "device": {"kind": "work_mobile", "kind": "personal_mobile"}}"#)?.field == "device.kind")
+        #expect(error(#"{"channel": "sms", "id": 1.5}"#) == ValidationError(field: "id", reason: "expected a string or a whole number"))
+        #expect(error(#"{"channel": "sms", "packs": ["whatsapp-2020", 7]}"#) == ValidationError(field: "packs[1]", reason: "expected a string"))
+        #expect(error(#"{"channel": "sms", "text": "unclosed}"#) == ValidationError(field: "request", reason: "not valid JSON at column 28: a string is not closed"))
+        #expect(error(#"["channel"]"#) == ValidationError(field: "request", reason: "must be a JSON object"))
     }
 }
 

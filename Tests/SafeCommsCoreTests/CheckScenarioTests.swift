@@ -62,9 +62,9 @@ struct CheckScenario: Decodable, Sendable, CustomTestStringConvertible {
 struct AnyJSON: Decodable, Sendable {
     var data: Data
     init(from decoder: any Decoder) throws {
-        data = try JSONSerialization.data(withJSONObject: Self.unwrap(try decoder.singleValueContainer().decode(JSONValue.self)))
+        data = try JSONSerialization.data(withJSONObject: Self.unwrap(try decoder.singleValueContainer().decode(FixtureJSON.self)))
     }
-    static func unwrap(_ v: JSONValue) -> Any {
+    static func unwrap(_ v: FixtureJSON) -> Any {
         switch v {
         case .null: NSNull()
         case .bool(let b): b
@@ -76,16 +76,16 @@ struct AnyJSON: Decodable, Sendable {
     }
 }
 
-indirect enum JSONValue: Decodable, Sendable {
-    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+indirect enum FixtureJSON: Decodable, Sendable {
+    case null, bool(Bool), number(Double), string(String), array([FixtureJSON]), object([String: FixtureJSON])
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }
         else if let b = try? c.decode(Bool.self) { self = .bool(b) }
         else if let n = try? c.decode(Double.self) { self = .number(n) }
         else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+        else if let a = try? c.decode([FixtureJSON].self) { self = .array(a) }
+        else { self = .object(try c.decode([String: FixtureJSON].self)) }
     }
 }
 
@@ -106,7 +106,7 @@ indirect enum JSONValue: Decodable, Sendable {
         let organisation = try s.organisation.map {
             try CheckOrganisation.load(yaml: String(decoding: $0.data, as: UTF8.self), file: s.file)
         } ?? CheckOrganisation()
-        var request = try JSONDecoder().decode(CheckRequest.self, from: s.request.data)
+        var request = try CheckRequest(json: s.request.data)
         if request.packs == nil { request.packs = s.packs ?? [s.pack] }
         let runner = try CheckRunner(library: Self.library, organisation: organisation)
 
@@ -126,6 +126,7 @@ indirect enum JSONValue: Decodable, Sendable {
             let spans = d.findings.filter { $0.clause == span.clause }.flatMap(\.spans)
             #expect(spans.contains(Span(start: span.start, end: span.end, type: span.type)), "\(span.clause) spans: \(spans)")
         }
+        #expect(d.json == Array(try JSONTests.reference.encode(d)), "the written JSON is what JSONEncoder writes")
     }
 
     /// Issue 3: every enforced clause has an allow and a warn/block scenario in its pack's folder.

@@ -1,20 +1,27 @@
 import Foundation
 
-extension CheckRequest: Decodable {
+extension CheckRequest {
     static let fields: Set<String> = [
         "id", "packs", "at", "channel", "direction", "device", "recipient", "case", "consents", "emergency", "expected_call",
         "secure_email", "text", "attachments",
     ]
 
-    public init(from decoder: any Decoder) throws {
-        try self.init(from: decoder, allowing: [])
+    /// A request from JSON bytes, as the CLI and the API receive it.
+    /// - Throws: `ValidationError` naming the field (or `request` and the position, when the bytes are not JSON).
+    public init(json bytes: some Collection<UInt8>) throws(ValidationError) {
+        try self.init(json: try Self.document(bytes))
+    }
+
+    /// The parsed document, or the error a caller sees when the bytes are not JSON.
+    public static func document(_ bytes: some Collection<UInt8>) throws(ValidationError) -> JSONValue {
+        do { return try JSONValue.parse(bytes) } catch { throw ValidationError(field: "request", reason: "not valid JSON at \(error.position): \(error.reason)") }
     }
 
     /// - Parameter extraFields: keys a caller handles itself (the API's `case_id`).
-    public init(from decoder: any Decoder, allowing extraFields: Set<String>) throws {
-        let f = try Fields(decoder, prefix: "", known: Self.fields.union(extraFields))
-        id = try f.value(CheckID.self, "id", expected: "a string or a whole number")
-        packs = try f.value([String].self, "packs", expected: "a list of pack ids")
+    public init(json: JSONValue, allowing extraFields: Set<String> = []) throws(ValidationError) {
+        let f = try JSONFields(json, prefix: "", known: Self.fields, also: extraFields)
+        id = try f.value("id").map { v throws(ValidationError) in try CheckID(json: v, field: f.path("id")) }
+        packs = try f.strings("packs", expected: "a list of pack ids")
         at = try f.string("at").map { text throws(ValidationError) in try ISOInstant.parse(text, field: f.path("at")) }
         guard let channel = try f.choice(CheckChannel.self, "channel") else {
             throw ValidationError(
@@ -22,25 +29,25 @@ extension CheckRequest: Decodable {
         }
         self.channel = channel
         direction = try f.choice(Direction.self, "direction") ?? .outgoing
-        device = try f.object("device") { d, p in
-            let g = try Fields(d, prefix: p, known: ["kind", "whatsapp_enabled"])
+        device = try f.object("device") { v, p throws(ValidationError) in
+            let g = try JSONFields(v, prefix: p, known: ["kind", "whatsapp_enabled"])
             guard let kind = try g.choice(DeviceKind.self, "kind") else {
                 throw ValidationError(field: g.path("kind"), reason: "is required when a device is given")
             }
             return Device(kind: kind, whatsappEnabled: try g.bool("whatsapp_enabled") ?? false)
         }
-        recipient = try f.object("recipient") { d, p in
-            let g = try Fields(d, prefix: p, known: ["role", "external", "email"])
+        recipient = try f.object("recipient") { v, p throws(ValidationError) in
+            let g = try JSONFields(v, prefix: p, known: ["role", "external", "email"])
             let email = try g.string("email")
             if let email, !EmailAddress.isPlausible(email) {
                 throw ValidationError(field: g.path("email"), reason: "'\(email)' is not an e-mail address")
             }
             return Recipient(role: try g.choice(RecipientRole.self, "role"), external: try g.bool("external"), email: email)
         }
-        caseInfo = try f.object("case") { d, p in
-            let g = try Fields(d, prefix: p, known: ["status", "in_crisis", "people"])
-            let people = try g.objects("people") { d, p in
-                let h = try Fields(d, prefix: p, known: ["name", "aliases", "date_of_birth", "address", "postcode"])
+        caseInfo = try f.object("case") { v, p throws(ValidationError) in
+            let g = try JSONFields(v, prefix: p, known: ["status", "in_crisis", "people"])
+            let people = try g.objects("people") { v, p throws(ValidationError) in
+                let h = try JSONFields(v, prefix: p, known: ["name", "aliases", "date_of_birth", "address", "postcode"])
                 guard let name = try h.string("name"), !name.trimmingCharacters(in: .whitespaces).isEmpty else {
                     throw ValidationError(field: h.path("name"), reason: "is required for each person")
                 }
@@ -49,8 +56,8 @@ extension CheckRequest: Decodable {
                     throw ValidationError(field: h.path("date_of_birth"), reason: "'\(dob)' is not a date written YYYY-MM-DD")
                 }
                 return CasePersonInfo(
-                    name: name, aliases: try h.value([String].self, "aliases", expected: "a list of strings") ?? [], dateOfBirth: dob,
-                    address: try h.string("address"), postcode: try h.string("postcode"))
+                    name: name, aliases: try h.strings("aliases") ?? [], dateOfBirth: dob, address: try h.string("address"),
+                    postcode: try h.string("postcode"))
             }
             return CaseInfo(status: try g.choice(CaseStatus.self, "status"), inCrisis: try g.bool("in_crisis") ?? false, people: people ?? [])
         }
@@ -59,10 +66,23 @@ extension CheckRequest: Decodable {
         expectedCall = try f.bool("expected_call") ?? false
         secureEmail = try f.bool("secure_email") ?? false
         text = try f.string("text")
-        attachments = try f.objects("attachments") { d, p in
-            let g = try Fields(d, prefix: p, known: ["name"])
+        attachments = try f.objects("attachments") { v, p throws(ValidationError) in
+            let g = try JSONFields(v, prefix: p, known: ["name"])
             guard let name = try g.string("name") else { throw ValidationError(field: g.path("name"), reason: "is required for each attachment") }
             return Attachment(name: name)
         } ?? []
+    }
+}
+
+extension CheckID {
+    /// A string, or a whole number that fits in 64 bits.
+    init(json: JSONValue, field: String) throws(ValidationError) {
+        if case .string(let s) = json {
+            self = .text(s)
+        } else if case .number(let raw) = json, let n = Int(raw) {
+            self = .number(n)
+        } else {
+            throw ValidationError(field: field, reason: "expected a string or a whole number")
+        }
     }
 }

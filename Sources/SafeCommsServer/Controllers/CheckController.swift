@@ -20,7 +20,7 @@ struct CheckController: RouteCollection {
         // teams) are only worked out when a case is named.
         let staff = try req.staff()
         guard let body = req.body.data else { throw ValidationError(field: "request", reason: "a JSON body is required") }
-        let input = try JSONDecoder().decode(CheckInput.self, from: Data(buffer: body))
+        let input = try body.withUnsafeReadableBytes { raw throws(ValidationError) in try CheckInput(json: raw) }
         var request = input.request
         if let id = input.caseID {
             let (c, _) = try await CaseAccess.load(req, .read, id: id)
@@ -36,14 +36,8 @@ struct CheckController: RouteCollection {
             try req.auditContext())
         var headers = HTTPHeaders()
         headers.contentType = .json
-        return Response(status: .ok, headers: headers, body: .init(data: try Self.encoder.encode(decision)))
+        return Response(status: .ok, headers: headers, body: .init(buffer: ByteBuffer(bytes: decision.json)))
     }
-
-    private static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return e
-    }()
 
     /// The request with the stored case: its status and crisis flag, its people, and the consents on
     /// file that are not withdrawn and are for this channel (or for any channel).
