@@ -44,6 +44,7 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
         sandboxDirectory: Resources.viewsDirectory, viewDirectory: Resources.viewsDirectory))
     app.storage[PolicyLibraryKey.self] = try BundledPolicies.library()
     app.storage[AuditBatcherKey.self] = AuditBatcher(db: app.db)
+    app.storage[TokenLookupKey.self] = TokenLookup(db: app.db)
     app.storage[OrganisationSettingsCacheKey.self] = OrganisationSettingsCache()
     app.storage[LoginThrottleKey.self] = LoginThrottle(maxFailures: config.loginMaxFailures, window: TimeInterval(config.loginLockoutSeconds))
 
@@ -94,6 +95,10 @@ struct AuditBatcherKey: StorageKey {
     typealias Value = AuditBatcher
 }
 
+struct TokenLookupKey: StorageKey {
+    typealias Value = TokenLookup
+}
+
 struct OrganisationSettingsCacheKey: StorageKey {
     typealias Value = OrganisationSettingsCache
 }
@@ -103,6 +108,8 @@ extension Application {
     public var policyLibrary: PolicyLibrary { storage[PolicyLibraryKey.self]! }
     /// Group commit for audit events that change nothing else.
     public var auditBatcher: AuditBatcher { storage[AuditBatcherKey.self]! }
+    /// Bearer tokens looked up together (no cache: see `TokenLookup`).
+    var tokenLookup: TokenLookup { storage[TokenLookupKey.self]! }
     /// Organisation settings, held for a few seconds.
     var organisationSettings: OrganisationSettingsCache { storage[OrganisationSettingsCacheKey.self]! }
 }

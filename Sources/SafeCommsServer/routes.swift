@@ -11,7 +11,7 @@ func routes(_ app: Application) throws {
     }
 
     let api = app.grouped("api", "v1")
-        .grouped(TokenAuthenticator(), StaffMember.guardMiddleware(throwing: Abort(.unauthorized, reason: "a valid bearer token is required")))
+        .grouped(BearerTokenMiddleware())
     try api.register(collection: DirectoryController())
     try api.register(collection: CaseController())
     try api.register(collection: CaseRegisterController())

@@ -5,6 +5,12 @@ extension CheckRequest {
         "id", "packs", "at", "channel", "direction", "device", "recipient", "case", "consents", "emergency", "expected_call",
         "secure_email", "text", "attachments",
     ]
+    // Built once: a set literal at each call would hash its strings again for every request.
+    static let deviceFields: Set<String> = ["kind", "whatsapp_enabled"]
+    static let recipientFields: Set<String> = ["role", "external", "email"]
+    static let caseFields: Set<String> = ["status", "in_crisis", "people"]
+    static let personFields: Set<String> = ["name", "aliases", "date_of_birth", "address", "postcode"]
+    static let attachmentFields: Set<String> = ["name"]
 
     /// A request from JSON bytes, as the CLI and the API receive it.
     /// - Throws: `ValidationError` naming the field (or `request` and the position, when the bytes are not JSON).
@@ -30,14 +36,14 @@ extension CheckRequest {
         self.channel = channel
         direction = try f.choice(Direction.self, "direction") ?? .outgoing
         device = try f.object("device") { v, p throws(ValidationError) in
-            let g = try JSONFields(v, prefix: p, known: ["kind", "whatsapp_enabled"])
+            let g = try JSONFields(v, prefix: p, known: Self.deviceFields)
             guard let kind = try g.choice(DeviceKind.self, "kind") else {
                 throw ValidationError(field: g.path("kind"), reason: "is required when a device is given")
             }
             return Device(kind: kind, whatsappEnabled: try g.bool("whatsapp_enabled") ?? false)
         }
         recipient = try f.object("recipient") { v, p throws(ValidationError) in
-            let g = try JSONFields(v, prefix: p, known: ["role", "external", "email"])
+            let g = try JSONFields(v, prefix: p, known: Self.recipientFields)
             let email = try g.string("email")
             if let email, !EmailAddress.isPlausible(email) {
                 throw ValidationError(field: g.path("email"), reason: "'\(email)' is not an e-mail address")
@@ -45,10 +51,10 @@ extension CheckRequest {
             return Recipient(role: try g.choice(RecipientRole.self, "role"), external: try g.bool("external"), email: email)
         }
         caseInfo = try f.object("case") { v, p throws(ValidationError) in
-            let g = try JSONFields(v, prefix: p, known: ["status", "in_crisis", "people"])
+            let g = try JSONFields(v, prefix: p, known: Self.caseFields)
             let people = try g.objects("people") { v, p throws(ValidationError) in
-                let h = try JSONFields(v, prefix: p, known: ["name", "aliases", "date_of_birth", "address", "postcode"])
-                guard let name = try h.string("name"), !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+                let h = try JSONFields(v, prefix: p, known: Self.personFields)
+                guard let name = try h.string("name"), name.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
                     throw ValidationError(field: h.path("name"), reason: "is required for each person")
                 }
                 let dob = try h.string("date_of_birth")
@@ -67,7 +73,7 @@ extension CheckRequest {
         secureEmail = try f.bool("secure_email") ?? false
         text = try f.string("text")
         attachments = try f.objects("attachments") { v, p throws(ValidationError) in
-            let g = try JSONFields(v, prefix: p, known: ["name"])
+            let g = try JSONFields(v, prefix: p, known: Self.attachmentFields)
             guard let name = try g.string("name") else { throw ValidationError(field: g.path("name"), reason: "is required for each attachment") }
             return Attachment(name: name)
         } ?? []
