@@ -15,9 +15,11 @@ struct Check: ParsableCommand {
     var packs: String?
     @Flag(help: "Read one JSON request per line instead of one request from all of stdin.")
     var jsonl = false
+    @Flag(help: "Also answer with the text, each finding of every analyser replaced by [TYPE].")
+    var redact = false
 
     func run() throws {
-        let runner: CheckRunner
+        var runner: CheckRunner
         do {
             let organisation = try organisationFile.map { path in
                 try CheckOrganisation.load(yaml: String(contentsOfFile: path, encoding: .utf8), file: path)
@@ -28,23 +30,50 @@ struct Check: ParsableCommand {
             FileHandle.standardError.write(Data("safecomms check: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        var failed = false
-        func answer(_ data: Data, line: Int? = nil) {
-            let a = runner.answer(data, line: line)
-            failed = failed || a.failed
-            // Written straight through: a caller driving us line by line reads each answer as it is written.
-            FileHandle.standardOutput.write(Data((a.json + "\n").utf8))
-        }
-        if jsonl {
-            var number = 0
-            while let line = readLine(strippingNewline: true) {
-                number += 1
-                if line.allSatisfy(\.isWhitespace) { continue }
-                answer(Data(line.utf8), line: number)
-            }
-        } else {
-            answer(FileHandle.standardInput.readDataToEndOfFile())
-        }
-        if failed { throw ExitCode(1) }
+        runner.redact = redact
+        let r = runner
+        try answerStdin(jsonl: jsonl) { data, line in r.answer(data, line: line) }
     }
+}
+
+/// `safecomms analyse`: what every content analyser finds in a message, with the clauses each
+/// finding type serves and the text redacted (issue 4).
+struct Analyse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Find personal data and other content in messages: JSON {id, text, people} on stdin, one JSON answer per line on stdout.")
+
+    @Flag(help: "Read one JSON request per line instead of one request from all of stdin.")
+    var jsonl = false
+
+    func run() throws {
+        let runner: AnalyseRunner
+        do { runner = AnalyseRunner(library: try BundledPolicies.library()) } catch {
+            FileHandle.standardError.write(Data("safecomms analyse: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        try answerStdin(jsonl: jsonl) { data, line in runner.answer(data, line: line) }
+    }
+}
+
+/// Answers all of stdin as one request, or each line (`--jsonl`, blank lines skipped but counted),
+/// writing each answer as it is made; exit status 1 at the end when any request was refused.
+func answerStdin(jsonl: Bool, _ answer: (Data, Int?) -> CheckRunner.Answer) throws {
+    var failed = false
+    func one(_ data: Data, _ line: Int?) {
+        let a = answer(data, line)
+        failed = failed || a.failed
+        // Written straight through: a caller driving us line by line reads each answer as it is written.
+        FileHandle.standardOutput.write(Data((a.json + "\n").utf8))
+    }
+    if jsonl {
+        var number = 0
+        while let line = readLine(strippingNewline: true) {
+            number += 1
+            if line.allSatisfy(\.isWhitespace) { continue }
+            one(Data(line.utf8), number)
+        }
+    } else {
+        one(FileHandle.standardInput.readDataToEndOfFile(), nil)
+    }
+    if failed { throw ExitCode(1) }
 }

@@ -74,4 +74,40 @@ import Testing
         #expect(r.status == 2 && r.stdout.isEmpty)
         #expect(r.stderr.contains("--packs[1]: unknown pack 'nonesuch'"))
     }
+
+    @Test func redactReplacesEachFindingWithItsType() throws {
+        // setup
+        let input = #"{"id": "r", "channel": "whatsapp", "device": {"kind": "work_mobile", "whatsapp_enabled": true}, "recipient": {"role": "parent_carer"}, "case": {"people": [{"name": "Kayden Price"}]}, "text": "Kayden's NHS number is 943 476 5919, ring 07700 900123"}"#
+
+        // MUT
+        let r = try cli.run(["check", "--redact"], data: data, stdin: input)
+
+        // validation
+        #expect(r.status == 0, "\(r.stderr)")
+        let out = try lines(r.stdout)
+        #expect(out.first?["redacted"] as? String == "[CASE_PERSON]'s NHS number is [NHS_NUMBER], ring [PHONE_NUMBER]")
+        #expect(out.first?["decision"] as? String == "block", "WA-7: a name on the case and an NHS number over WhatsApp")
+    }
+
+    @Test func analyseReportsEachFindingWithItsClausesAndConfidence() throws {
+        // setup
+        let input = """
+            {"id": 1, "text": "DOB 04/05/2012, email sam@example.org", "people": []}
+            {"id": 2, "text": 7}
+            """
+
+        // MUT
+        let r = try cli.run(["analyse", "--jsonl"], data: data, stdin: input)
+
+        // validation
+        #expect(r.status == 1, "a bad line fails the run at the end")
+        let out = try lines(r.stdout)
+        try #require(out.count == 2)
+        let findings = try #require(out[0]["findings"] as? [[String: Any]])
+        #expect(findings.map { $0["type"] as? String } == ["DATE_OF_BIRTH", "EMAIL"])
+        #expect(findings.first?["start"] as? Int == 4 && findings.first?["end"] as? Int == 14)
+        #expect((findings.first?["clauses"] as? [String])?.contains("WA-7") == true && findings.first?["confidence"] as? Double == 0.9)
+        #expect(out[0]["redacted"] as? String == "DOB [DATE_OF_BIRTH], email [EMAIL]")
+        #expect(out[1]["error"] as? String == "line 2: text: expected a string" && out[1]["id"] as? Int == 2)
+    }
 }

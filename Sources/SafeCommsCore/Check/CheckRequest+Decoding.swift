@@ -52,19 +52,7 @@ extension CheckRequest {
         }
         caseInfo = try f.object("case") { v, p throws(ValidationError) in
             let g = try JSONFields(v, prefix: p, known: Self.caseFields)
-            let people = try g.objects("people") { v, p throws(ValidationError) in
-                let h = try JSONFields(v, prefix: p, known: Self.personFields)
-                guard let name = try h.string("name"), name.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
-                    throw ValidationError(field: h.path("name"), reason: "is required for each person")
-                }
-                let dob = try h.string("date_of_birth")
-                if let dob, BankHolidays.Day(parsing: dob) == nil {
-                    throw ValidationError(field: h.path("date_of_birth"), reason: "'\(dob)' is not a date written YYYY-MM-DD")
-                }
-                return CasePersonInfo(
-                    name: name, aliases: try h.strings("aliases") ?? [], dateOfBirth: dob, address: try h.string("address"),
-                    postcode: try h.string("postcode"))
-            }
+            let people = try g.objects("people") { v, p throws(ValidationError) in try CasePersonInfo(json: v, prefix: p) }
             return CaseInfo(status: try g.choice(CaseStatus.self, "status"), inCrisis: try g.bool("in_crisis") ?? false, people: people ?? [])
         }
         consents = Set(try f.choices(ConsentKind.self, "consents") ?? [])
@@ -72,11 +60,29 @@ extension CheckRequest {
         expectedCall = try f.bool("expected_call") ?? false
         secureEmail = try f.bool("secure_email") ?? false
         text = try f.string("text")
-        attachments = try f.objects("attachments") { v, p throws(ValidationError) in
-            let g = try JSONFields(v, prefix: p, known: Self.attachmentFields)
-            guard let name = try g.string("name") else { throw ValidationError(field: g.path("name"), reason: "is required for each attachment") }
-            return Attachment(name: name)
-        } ?? []
+        attachments = try f.objects("attachments") { v, p throws(ValidationError) in try Attachment(json: v, prefix: p) } ?? []
+    }
+}
+
+extension CasePersonInfo {
+    init(json: JSONValue, prefix p: String) throws(ValidationError) {
+        let h = try JSONFields(json, prefix: p, known: CheckRequest.personFields)
+        guard let name = try h.string("name"), name.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+            throw ValidationError(field: h.path("name"), reason: "is required for each person")
+        }
+        let dob = try h.string("date_of_birth")
+        if let dob, BankHolidays.Day(parsing: dob) == nil {
+            throw ValidationError(field: h.path("date_of_birth"), reason: "'\(dob)' is not a date written YYYY-MM-DD")
+        }
+        self.init(name: name, aliases: try h.strings("aliases") ?? [], dateOfBirth: dob, address: try h.string("address"), postcode: try h.string("postcode"))
+    }
+}
+
+extension CheckRequest.Attachment {
+    init(json: JSONValue, prefix p: String) throws(ValidationError) {
+        let g = try JSONFields(json, prefix: p, known: CheckRequest.attachmentFields)
+        guard let name = try g.string("name") else { throw ValidationError(field: g.path("name"), reason: "is required for each attachment") }
+        self.init(name: name)
     }
 }
 

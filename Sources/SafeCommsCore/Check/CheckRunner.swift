@@ -8,6 +8,8 @@ public struct CheckRunner: Sendable {
     /// Packs chosen on the command line (`--packs`); a request's own `packs` override them.
     public let packs: [String]?
     private let evaluator: Evaluator
+    /// Also answer with the text, each finding replaced by `[TYPE]` (`--redact`).
+    public var redact = false
 
     /// - Throws: `ValidationError` when `packs` (or the organisation's packs) names an unknown pack.
     public init(library: PolicyLibrary, organisation: CheckOrganisation = CheckOrganisation(), packs: [String]? = nil) throws(ValidationError) {
@@ -27,8 +29,20 @@ public struct CheckRunner: Sendable {
     /// - Parameter line: the request's line in the input (`--jsonl`), named in an error.
     public func answer(_ data: Data, line: Int? = nil, now: Date = Date()) -> Answer {
         do throws(ValidationError) {
-            let decision = try decide(try CheckRequest(json: data), now: now)
-            return Answer(json: String(decoding: decision.json, as: UTF8.self), failed: false)
+            let request = try CheckRequest(json: data)
+            var json = try decide(request, now: now).json
+            if redact {
+                // "redacted" sorts after every key of a decision, so it goes last.
+                let report = ContentReport(
+                    text: request.text ?? "",
+                    context: AnalysisContext(people: request.caseInfo?.people ?? [], attachmentNames: request.attachments.map(\.name), direction: request.direction),
+                    analysers: library.analysers)
+                var w = JSONWriter()
+                w.key("redacted")
+                w.string(report.redacted)
+                json.insert(contentsOf: w.bytes, at: json.count - 1)
+            }
+            return Answer(json: String(decoding: json, as: UTF8.self), failed: false)
         } catch {
             let message = (line.map { "line \($0): " } ?? "") + error.description
             return Answer(json: String(decoding: Decision.errorJSON(id: Self.salvageID(data), message: message), as: UTF8.self), failed: true)

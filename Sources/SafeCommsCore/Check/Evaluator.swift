@@ -63,7 +63,7 @@ public struct Evaluator: Sendable {
         activeAnalysers = analysers.filter { !$0.types.isDisjoint(with: wanted) }
     }
 
-    public static let standardAnalysers: [any ContentAnalyser] = [CasePersonAnalyser(), PhraseAnalyser.standard]
+    public static let standardAnalysers: [any ContentAnalyser] = [CasePersonAnalyser(), PersonalDataAnalyser(), PhraseAnalyser.standard]
 
     /// - Parameter now: the instant used when the request gives no `at`.
     public func evaluate(_ request: CheckRequest, settings: OrganisationSettings, now: Date = Date()) -> Decision {
@@ -100,6 +100,11 @@ public struct Evaluator: Sendable {
                 for f in analyser.analyse(analysed, context: context) {
                     content[f.type, default: []].append(contentsOf: f.span.map { [$0] } ?? [])
                 }
+            }
+            // The case's own analyser and the generic one can both find the same postcode.
+            for (type, spans) in content where spans.count > 1 {
+                var seen: Set<Span> = []
+                content[type] = spans.filter { seen.insert($0).inserted }
             }
         }
         var passed: Set<Condition.DateSetting> = []

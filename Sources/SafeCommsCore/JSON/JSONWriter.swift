@@ -23,6 +23,9 @@ public struct JSONWriter: Sendable {
 
     mutating func int(_ n: Int) { bytes.append(contentsOf: String(n).utf8) }
 
+    /// A finite number in Swift's shortest form (0.95, not 0.9500000000000001).
+    mutating func double(_ d: Double) { bytes.append(contentsOf: (d.isFinite ? "\(d)" : "0").utf8) }
+
     /// A string with `"`, `\` and control characters escaped as `JSONEncoder` escapes them; every
     /// other character is written as its UTF-8.
     mutating func string(_ s: String) {

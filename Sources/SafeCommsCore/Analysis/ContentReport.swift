@@ -1,0 +1,111 @@
+/// Everything the analysers find in one message, with the clauses each finding type serves, and the
+/// message with each finding replaced by `[TYPE]`: `safecomms analyse` and `safecomms check --redact`.
+public struct ContentReport: Sendable {
+    public var findings: [ContentFinding]
+    public var redacted: String
+
+    /// Runs every analyser of the library on the text.
+    public init(text: String, context: AnalysisContext, analysers: [any ContentAnalyser]) {
+        let analysed = AnalysedText(text)
+        var all: [ContentFinding] = []
+        for a in analysers { all += a.analyse(analysed, context: context) }
+        var seen: Set<Span> = []
+        findings = all.filter { $0.span.map { seen.insert($0).inserted } ?? true }
+            .sorted { ($0.span?.start ?? -1, $0.span?.end ?? -1, $0.type) < ($1.span?.start ?? -1, $1.span?.end ?? -1, $1.type) }
+        redacted = Self.redact(text, findings.compactMap(\.span))
+    }
+
+    /// `text` with each span replaced by `[TYPE]`. Overlapping spans are replaced together, named
+    /// by the one that starts first (the longer, when they start together). One pass.
+    public static func redact(_ text: String, _ spans: [Span]) -> String {
+        let ordered = spans.filter { $0.end > $0.start }.sorted { ($0.start, -$0.end) < ($1.start, -$1.end) }
+        var out = String.UnicodeScalarView()
+        var coveredTo = 0
+        var k = 0
+        for (position, scalar) in text.unicodeScalars.enumerated() {
+            while k < ordered.count, ordered[k].start <= position {
+                if ordered[k].start >= coveredTo {
+                    out.append(contentsOf: "[\(ordered[k].type)]".unicodeScalars)
+                }
+                coveredTo = max(coveredTo, ordered[k].end)
+                k += 1
+            }
+            if position >= coveredTo { out.append(scalar) }
+        }
+        return String(out)
+    }
+
+    /// Which clauses of these packs test each finding type.
+    public static func clauses(_ packs: [PolicyPack]) -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        for pack in packs {
+            for clause in pack.clauses {
+                for type in Set(clause.rules.flatMap { $0.when.findings ?? [] }) where !(out[type]?.contains(clause.id) ?? false) {
+                    out[type, default: []].append(clause.id)
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// Answers `safecomms analyse`: `{"id", "text", "people", "direction", "attachments"}` in, and
+/// `{"findings": [{"clauses", "confidence", "end", "start", "type"}], "id", "redacted"}` out, keys
+/// sorted. A line that is not a valid request gets `{"error", "id"}` naming the field.
+public struct AnalyseRunner: Sendable {
+    let analysers: [any ContentAnalyser]
+    let clauses: [String: [String]]
+
+    public init(library: PolicyLibrary) {
+        analysers = library.analysers
+        clauses = ContentReport.clauses(library.packs)
+    }
+
+    static let fields: Set<String> = ["id", "text", "people", "direction", "attachments"]
+
+    public func answer(_ bytes: some Collection<UInt8>, line: Int? = nil) -> CheckRunner.Answer {
+        var id: CheckID?
+        do throws(ValidationError) {
+            let f = try JSONFields(try CheckRequest.document(bytes), prefix: "", known: Self.fields)
+            id = try f.value("id").map { v throws(ValidationError) in try CheckID(json: v, field: "id") }
+            let people = try f.objects("people") { v, p throws(ValidationError) in try CasePersonInfo(json: v, prefix: p) } ?? []
+            let attachments = try f.objects("attachments") { v, p throws(ValidationError) in try CheckRequest.Attachment(json: v, prefix: p) } ?? []
+            let report = ContentReport(
+                text: try f.string("text") ?? "",
+                context: AnalysisContext(people: people, attachmentNames: attachments.map(\.name), direction: try f.choice(Direction.self, "direction") ?? .outgoing),
+                analysers: analysers)
+            return CheckRunner.Answer(json: String(decoding: write(report, id: id), as: UTF8.self), failed: false)
+        } catch {
+            let message = (line.map { "line \($0): " } ?? "") + error.description
+            return CheckRunner.Answer(json: String(decoding: Decision.errorJSON(id: id, message: message), as: UTF8.self), failed: true)
+        }
+    }
+
+    func write(_ report: ContentReport, id: CheckID?) -> [UInt8] {
+        var w = JSONWriter(capacity: 256 + report.findings.count * 96)
+        w.byte(Byte.openBrace)
+        w.key("findings", first: true)
+        w.list(report.findings) { w, f in
+            w.byte(Byte.openBrace)
+            w.key("clauses", first: true)
+            w.list(clauses[f.type] ?? []) { w, c in w.string(c) }
+            w.key("confidence")
+            w.double(f.confidence)
+            if let span = f.span {
+                w.key("end")
+                w.int(span.end)
+                w.key("start")
+                w.int(span.start)
+            }
+            w.key("type")
+            w.string(f.type)
+            w.byte(Byte.closeBrace)
+        }
+        w.key("id")
+        w.checkID(id)
+        w.key("redacted")
+        w.string(report.redacted)
+        w.byte(Byte.closeBrace)
+        return w.bytes
+    }
+}

@@ -1,0 +1,213 @@
+/// Finds identifiers written with punctuation the word tokeniser drops: e-mail addresses, UK phone
+/// numbers, NHS numbers, National Insurance numbers and postcodes. One pass over the code points
+/// (offsets are the decision's span offsets); each candidate is read at most a bounded distance, so
+/// the scan is linear in the message however hostile it is.
+enum IdentifierScanner {
+    /// The finding and the code points it covers.
+    struct Found: Equatable {
+        var type: String
+        var start: Int
+        var end: Int
+        var confidence: Double
+    }
+
+    static func scan(_ c: [UInt32]) -> [Found] {
+        var out: [Found] = []
+        var i = 0
+        // E-mail addresses first: their local parts may look like anything else.
+        var floor = 0
+        for at in c.indices where c[at] == 0x40 {  // @
+            if let f = email(c, at: at, floor: floor) {
+                out.append(f)
+                floor = f.end
+            } else {
+                floor = at + 1
+            }
+        }
+        var nextEmail = 0
+        while i < c.count {
+            if nextEmail < out.count, out[nextEmail].start <= i {
+                i = max(i, out[nextEmail].end)
+                nextEmail += 1
+                continue
+            }
+            let before = i == 0 ? 0x20 : c[i - 1]
+            if !isAlnum(before), let f = phone(c, at: i) ?? nhs(c, at: i) ?? nino(c, at: i) ?? postcode(c, at: i),
+                nextEmail >= out.count || f.end <= out[nextEmail].start
+            {
+                out.append(f)
+                i = f.end
+                continue
+            }
+            i += 1
+        }
+        return out.sorted { $0.start < $1.start }
+    }
+
+    // MARK: e-mail
+
+    static func email(_ c: [UInt32], at: Int, floor: Int) -> Found? {
+        var a = at
+        while a > floor, at - a < 64, isLocal(c[a - 1]) { a -= 1 }
+        while a < at, c[a] == 0x2E { a += 1 }  // not starting with a dot
+        guard a < at else { return nil }
+        var b = at + 1
+        while b < c.count, b - at < 254, isDomain(c[b]) { b += 1 }
+        while b > at + 1, c[b - 1] == 0x2E || c[b - 1] == 0x2D { b -= 1 }  // trailing full stop or hyphen
+        guard b > at + 1, let dot = (at + 1..<b).last(where: { c[$0] == 0x2E }), b - dot - 1 >= 2,
+            (dot + 1..<b).allSatisfy({ isLetter(c[$0]) }), dot > at + 1
+        else { return nil }
+        return Found(type: FindingType.email, start: a, end: b, confidence: 0.95)
+    }
+
+    // MARK: phone numbers
+
+    /// UK numbers as people write them: 07700 900123, +44 7700 900123, +44 (0)7700 900123,
+    /// (01202) 123456, 020 7946 0123. Eleven national digits starting 01, 02, 03, 07 or 08.
+    static func phone(_ c: [UInt32], at i: Int) -> Found? {
+        var j = i
+        var national: [UInt32] = []
+        if c[i] == 0x2B {  // +44
+            guard i + 2 < c.count, c[i + 1] == 0x34, c[i + 2] == 0x34 else { return nil }
+            j = i + 3
+            national = [0x30]
+        } else if c[i] == 0x28 {  // (0
+            guard i + 1 < c.count, c[i + 1] == 0x30 else { return nil }
+        } else if c[i] != 0x30 {
+            return nil
+        }
+        var separators = 0
+        var end = j
+        while j < c.count, national.count < 11 {
+            let ch = c[j]
+            if isDigit(ch) {
+                // "+44 (0)7700": the trunk zero after the country code is not part of the number.
+                if !(national == [0x30] && ch == 0x30 && i < j && c[i] == 0x2B) { national.append(ch) }
+                separators = 0
+                j += 1
+                end = j
+            } else if ch == 0x20 || ch == 0x2D || ch == 0x2E || ch == 0x28 || ch == 0x29 {
+                separators += 1
+                if separators > 2 { break }
+                j += 1
+            } else {
+                break
+            }
+        }
+        guard national.count == 11, national[0] == 0x30, [0x31, 0x32, 0x33, 0x37, 0x38].contains(national[1]) else { return nil }
+        if end < c.count, isAlnum(c[end]) { return nil }  // part of a longer number or word
+        return Found(type: FindingType.phoneNumber, start: i, end: end, confidence: national[1] == 0x37 ? 0.9 : 0.8)
+    }
+
+    // MARK: NHS numbers
+
+    /// Ten digits, together or 3-3-4 with spaces or hyphens, with a valid modulus 11 check digit.
+    /// One ten-digit number in eleven passes the check by chance, so without "NHS" just before it
+    /// the confidence is low and only the spaced form counts.
+    static func nhs(_ c: [UInt32], at i: Int) -> Found? {
+        guard isDigit(c[i]) else { return nil }
+        func digits(_ from: Int, _ n: Int) -> [Int]? {
+            guard from + n <= c.count, (from..<(from + n)).allSatisfy({ isDigit(c[$0]) }) else { return nil }
+            return (from..<(from + n)).map { Int(c[$0] - 0x30) }
+        }
+        var d: [Int]
+        var end: Int
+        var spaced = false
+        if let run = digits(i, 10) {
+            d = run
+            end = i + 10
+        } else if let a = digits(i, 3), i + 3 < c.count, c[i + 3] == 0x20 || c[i + 3] == 0x2D, let b = digits(i + 4, 3), i + 7 < c.count,
+            c[i + 7] == c[i + 3], let e = digits(i + 8, 4)
+        {
+            d = a + b + e
+            end = i + 12
+            spaced = true
+        } else {
+            return nil
+        }
+        if end < c.count, isAlnum(c[end]) { return nil }
+        guard nhsCheckDigitIsValid(d) else { return nil }
+        let context = hasNHSContext(c, before: i)
+        guard context || spaced else { return nil }
+        return Found(type: FindingType.nhsNumber, start: i, end: end, confidence: context ? 0.95 : 0.6)
+    }
+
+    static func nhsCheckDigitIsValid(_ d: [Int]) -> Bool {
+        guard d.count == 10 else { return false }
+        let sum = (0..<9).reduce(0) { $0 + d[$1] * (10 - $1) }
+        let check = 11 - sum % 11
+        if check == 10 { return false }
+        return (check == 11 ? 0 : check) == d[9]
+    }
+
+    /// "NHS" (or "health number") in the 30 code points before.
+    static func hasNHSContext(_ c: [UInt32], before i: Int) -> Bool {
+        let from = max(0, i - 30)
+        let window = String(String.UnicodeScalarView(c[from..<i].compactMap(Unicode.Scalar.init))).lowercased()
+        return window.contains("nhs") || window.contains("health number") || window.contains("health no")
+    }
+
+    // MARK: National Insurance numbers
+
+    /// Two letters (not D, F, I, Q, U or V first; not D, F, I, O, Q, U or V second; not BG, GB, KN,
+    /// NK, NT, TN or ZZ), six digits, optionally in pairs, and a final A, B, C or D.
+    static func nino(_ c: [UInt32], at i: Int) -> Found? {
+        guard i + 8 < c.count, isUpper(c[i]), isUpper(c[i + 1]) else { return nil }
+        let p0 = Character(Unicode.Scalar(c[i])!), p1 = Character(Unicode.Scalar(c[i + 1])!)
+        guard !"DFIQUV".contains(p0), !"DFIOQUV".contains(p1), !["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"].contains(String([p0, p1])) else {
+            return nil
+        }
+        var j = i + 2
+        var digits = 0
+        while digits < 6 {
+            if j < c.count, c[j] == 0x20, digits % 2 == 0 { j += 1 }
+            guard j < c.count, isDigit(c[j]) else { return nil }
+            digits += 1
+            j += 1
+        }
+        if j < c.count, c[j] == 0x20 { j += 1 }
+        guard j < c.count, (0x41...0x44).contains(c[j]) else { return nil }
+        j += 1
+        if j < c.count, isAlnum(c[j]) { return nil }
+        return Found(type: FindingType.nino, start: i, end: j, confidence: 0.9)
+    }
+
+    // MARK: postcodes
+
+    /// The postcode areas of the United Kingdom (and the Crown dependencies' GY, JE, IM).
+    static let areas: Set<String> = Set(
+        """
+        AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY E EC EH EN EX FK FY G GL GU GY HA HD HG HP
+        HR HS HU HX IG IM IP IV JE KA KT KW KY L LA LD LE LL LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE
+        SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE
+        """.split(whereSeparator: \.isWhitespace).map(String.init))
+
+    /// A9 9AA, A99 9AA, AA9 9AA, AA99 9AA, A9A 9AA, AA9A 9AA (one space or none), in capitals or
+    /// all in lower case.
+    static func postcode(_ c: [UInt32], at i: Int) -> Found? {
+        guard isLetter(c[i]) else { return nil }
+        let lower = isLower(c[i])
+        func letter(_ k: Int) -> Bool { k < c.count && (lower ? isLower(c[k]) : isUpper(c[k])) }
+        var j = i + 1
+        if letter(j) { j += 1 }
+        let area = String(String.UnicodeScalarView(c[i..<j].compactMap(Unicode.Scalar.init))).uppercased()
+        guard areas.contains(area), j < c.count, isDigit(c[j]) else { return nil }
+        j += 1
+        if j < c.count, isDigit(c[j]) || letter(j) { j += 1 }
+        if j < c.count, c[j] == 0x20 { j += 1 }
+        guard j + 2 < c.count, isDigit(c[j]), letter(j + 1), letter(j + 2) else { return nil }
+        j += 3
+        if j < c.count, isAlnum(c[j]) { return nil }
+        return Found(type: FindingType.postcode, start: i, end: j, confidence: 0.9)
+    }
+
+    // MARK: characters
+
+    @inline(__always) static func isDigit(_ v: UInt32) -> Bool { v &- 0x30 < 10 }
+    @inline(__always) static func isUpper(_ v: UInt32) -> Bool { v &- 0x41 < 26 }
+    @inline(__always) static func isLower(_ v: UInt32) -> Bool { v &- 0x61 < 26 }
+    @inline(__always) static func isLetter(_ v: UInt32) -> Bool { isUpper(v) || isLower(v) }
+    @inline(__always) static func isAlnum(_ v: UInt32) -> Bool { isLetter(v) || isDigit(v) }
+    static func isLocal(_ v: UInt32) -> Bool { isAlnum(v) || v == 0x2E || v == 0x5F || v == 0x25 || v == 0x2B || v == 0x2D }
+    static func isDomain(_ v: UInt32) -> Bool { isAlnum(v) || v == 0x2E || v == 0x2D }
+}

@@ -1,0 +1,115 @@
+/// Finds personal data of anyone, without knowing the case (issue 4): names, dates of birth,
+/// addresses, postcodes, phone numbers, e-mail addresses, NHS numbers and National Insurance
+/// numbers. `CasePersonAnalyser` is exact about the case's own people; this one has to judge from
+/// shape and context, so every finding carries its confidence. Linear in the message.
+public struct PersonalDataAnalyser: ContentAnalyser {
+    public init() {}
+
+    public var types: Set<String> {
+        [
+            FindingType.person, FindingType.dateOfBirth, FindingType.address, FindingType.postcode, FindingType.phoneNumber,
+            FindingType.email, FindingType.nhsNumber, FindingType.nino,
+        ]
+    }
+
+    public func analyse(_ text: AnalysedText, context: AnalysisContext) -> [ContentFinding] {
+        guard !text.tokens.isEmpty else { return [] }
+        let c = text.text.unicodeScalars.map(\.value)
+        var out = IdentifierScanner.scan(c).map { ContentFinding(type: $0.type, span: Span(start: $0.start, end: $0.end, type: $0.type), confidence: $0.confidence) }
+        out += NameFinder.find(text, c)
+        out += Self.addresses(text, c)
+        out += Self.datesOfBirth(text)
+        return out
+    }
+
+    // MARK: addresses
+
+    static let streetTypes: Set<String> = [
+        "street", "st", "road", "rd", "avenue", "ave", "lane", "ln", "close", "drive", "dr", "way", "crescent", "cres", "court", "ct", "place",
+        "pl", "grove", "gardens", "gdns", "terrace", "hill", "park", "square", "sq", "mews", "view", "walk", "row", "rise", "green", "parade",
+        "vale", "meadow", "meadows", "fields", "gate", "wharf", "yard", "hollow", "chase", "croft", "end", "approach", "broadway", "boulevard",
+    ]
+
+    static let linkWords: Set<String> = ["at", "on", "in", "to", "the", "of", "and", "by", "near", "from", "for", "with", "or", "a", "an", "per", "x"]
+
+    /// A house number, one to three words ending in a street type ("14 Oak Street", "3a Castle Hill
+    /// Road"), and the town after a comma when one is written.
+    static func addresses(_ text: AnalysedText, _ c: [UInt32]) -> [ContentFinding] {
+        let t = text.tokens
+        var out: [ContentFinding] = []
+        var k = 0
+        while k < t.count {
+            guard isHouseNumber(t[k].text) else {
+                k += 1
+                continue
+            }
+            var j = k + 1
+            var street: Int?
+            // The words of the street name are written alike (all capitalised, or all in lower case)
+            // and are not little words: "room 2 at Broad Street" has no house number.
+            while j < t.count, j - k <= 4, isWord(t[j].text), !linkWords.contains(t[j].text), gap(c, t[j - 1], t[j]) == .space,
+                t[j].capitalised == t[k + 1].capitalised
+            {
+                if streetTypes.contains(t[j].text), j > k + 1 { street = j }
+                j += 1
+            }
+            guard let s = street else {
+                k += 1
+                continue
+            }
+            var last = s
+            // ", Poole" or ", Milton Keynes": a town of capitalised words after a comma.
+            if s + 1 < t.count, gap(c, t[s], t[s + 1]) == .comma, t[s + 1].capitalised, isWord(t[s + 1].text),
+                IdentifierScanner.postcode(c, at: t[s + 1].start) == nil
+            {
+                last = s + 1
+                if last + 1 < t.count, t[last + 1].capitalised, isWord(t[last + 1].text), gap(c, t[last], t[last + 1]) == .space,
+                    !streetTypes.contains(t[last + 1].text), IdentifierScanner.postcode(c, at: t[last + 1].start) == nil
+                {
+                    last += 1
+                }
+            }
+            out.append(ContentFinding(type: FindingType.address, span: text.span(k..<(last + 1), type: FindingType.address), confidence: 0.85))
+            k = last + 1
+        }
+        return out
+    }
+
+    static func isHouseNumber(_ w: String) -> Bool {
+        let u = Array(w.utf8)
+        guard let first = u.first, first != 0x30, u.count <= 4 else { return false }
+        let digits = u.prefix { $0 >= 0x30 && $0 <= 0x39 }.count
+        return (1...3).contains(digits) && (u.count == digits || (u.count == digits + 1 && (0x61...0x7A).contains(u[digits])))
+    }
+
+    static func isWord(_ w: String) -> Bool { w.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x27 || $0 >= 0x80 } }
+
+    enum Gap { case space, comma, other }
+
+    /// What separates two neighbouring words: a single space (or hyphen), a comma and a space, or
+    /// anything else (a full stop, a line break).
+    static func gap(_ c: [UInt32], _ a: AnalysedText.Token, _ b: AnalysedText.Token) -> Gap {
+        let between = c[a.end..<b.start]
+        if between.count == 1, between.first == 0x20 || between.first == 0x2D { return .space }
+        if between.first == 0x2C, between.dropFirst().allSatisfy({ $0 == 0x20 }), between.count <= 3 { return .comma }
+        return .other
+    }
+
+    // MARK: dates of birth
+
+    static let birthWords: Set<String> = ["born", "dob", "birth", "birthday", "bday", "b'day", "birthdate"]
+
+    /// A date with "born", "DOB", "date of birth" or "birthday" within the five words before it: a
+    /// date on its own (an appointment) is not personal.
+    static func datesOfBirth(_ text: AnalysedText) -> [ContentFinding] {
+        let t = text.tokens
+        return DateScanner.scan(text).compactMap { d in
+            let from = max(0, d.tokens.lowerBound - 5)
+            let before = t[from..<d.tokens.lowerBound]
+            let context = before.contains { birthWords.contains($0.text) }
+                || before.indices.contains { i in i + 2 < d.tokens.lowerBound && t[i].text == "d" && t[i + 1].text == "o" && t[i + 2].text == "b" }
+            guard context else { return nil }
+            return ContentFinding(type: FindingType.dateOfBirth, span: text.span(d.tokens, type: FindingType.dateOfBirth), confidence: 0.9)
+        }
+    }
+}
