@@ -25,6 +25,8 @@ public struct CasePersonAnalyser: ContentAnalyser {
         let births: [BankHolidays.Day]
         /// Compact lower-case postcodes ("bh152ab") by word hash.
         let postcodes: HashIndex<String>
+        /// Name words of five letters or more, as bytes, for spotting a misspelling ("Jaden" for Jayden).
+        let fuzzy: [[UInt8]]
 
         init(_ people: [CasePersonInfo]) {
             var phrases: [([String], Int)] = []
@@ -34,6 +36,8 @@ public struct CasePersonAnalyser: ContentAnalyser {
             }
             matcher = PhraseMatcher(words: phrases)
             births = people.compactMap { $0.dateOfBirth.flatMap(BankHolidays.Day.init(parsing:)) }
+            fuzzy = Array(Set(people.flatMap { p in ([p.name] + p.aliases).flatMap { AnalysedText($0).tokens.map(\.text) } }.filter { $0.utf8.count >= 5 }))
+                .sorted().map { Array($0.utf8) }
             postcodes = HashIndex(people.compactMap { $0.postcode.map(CasePersonAnalyser.compact) }.filter { $0.count >= 5 }.map { (WordHash.of($0), $0) })
         }
     }
@@ -44,14 +48,27 @@ public struct CasePersonAnalyser: ContentAnalyser {
         guard !context.people.isEmpty, !text.tokens.isEmpty else { return [] }
         let c = Self.cache.get(context.people) { Compiled(context.people) }
         var out: [ContentFinding] = []
+        var named = [Bool](repeating: false, count: text.tokens.count)
         for (range, tag) in c.matcher.tagged(in: text) {
             if tag == Self.nameTag {
                 // "I will hope for the best" is not Will Hope: names that are also ordinary words count
                 // only when one of them is written with a capital.
                 if text.tokens[range].allSatisfy({ Self.wordLikeNames.contains($0.text) && !$0.capitalised }) { continue }
                 out.append(ContentFinding(type: FindingType.casePerson, span: text.span(range, type: FindingType.casePerson), confidence: 0.95))
+                for i in range { named[i] = true }
             } else {
                 out.append(ContentFinding(type: FindingType.address, span: text.span(range, type: FindingType.address), confidence: 0.9))
+            }
+        }
+        // One letter wrong, missing, extra or swapped in a capitalised name of five letters or more;
+        // not an ordinary word, and not the name with an s ("Prices" is a plural, or a possessive the
+        // tokeniser already took off).
+        if !c.fuzzy.isEmpty {
+            for (i, t) in text.tokens.enumerated() where !named[i] && t.capitalised && t.text.utf8.count >= 5 && !NameFinder.ordinaryWords.contains(t.text) {
+                let word = Array(t.text.utf8)
+                if c.fuzzy.contains(where: { Self.withinOneEdit(word, $0) && !(word.last == 0x73 && word.dropLast().elementsEqual($0)) }) {
+                    out.append(ContentFinding(type: FindingType.casePerson, span: text.span(i..<(i + 1), type: FindingType.casePerson), confidence: 0.75))
+                }
             }
         }
         if !c.births.isEmpty {
@@ -93,6 +110,19 @@ public struct CasePersonAnalyser: ContentAnalyser {
         var forms = [words]
         if let first = words.first, first.first?.isNumber == true, words.count >= 3 { forms.append(Array(words.dropFirst())) }
         return forms.filter { $0.count >= 2 }
+    }
+
+    /// At most one substitution, insertion, deletion or swap of neighbours between `a` and `b`
+    /// (and not equal: an exact match is found by the matcher). Linear in the lengths.
+    static func withinOneEdit(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a != b, abs(a.count - b.count) <= 1 else { return false }
+        var i = 0
+        while i < min(a.count, b.count), a[i] == b[i] { i += 1 }
+        if a.count == b.count {
+            if a[(i + 1)...] == b[(i + 1)...] { return true }  // one substitution
+            return i + 1 < a.count && a[i] == b[i + 1] && a[i + 1] == b[i] && a[(i + 2)...] == b[(i + 2)...]  // a swap
+        }
+        return a.count > b.count ? a[(i + 1)...] == b[i...] : a[i...] == b[(i + 1)...]
     }
 
     static func compact(_ postcode: String) -> String { postcode.filter { !$0.isWhitespace }.lowercased() }
