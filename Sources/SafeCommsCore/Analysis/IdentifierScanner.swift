@@ -192,13 +192,27 @@ enum IdentifierScanner {
         if letter(j) { j += 1 }
         let area = String(String.UnicodeScalarView(c[i..<j].compactMap(Unicode.Scalar.init))).uppercased()
         guard areas.contains(area), j < c.count, isDigit(c[j]) else { return nil }
-        j += 1
-        if j < c.count, isDigit(c[j]) || letter(j) { j += 1 }
-        if j < c.count, c[j] == 0x20 { j += 1 }
-        guard j + 2 < c.count, isDigit(c[j]), letter(j + 1), letter(j + 2) else { return nil }
-        j += 3
-        if j < c.count, isAlnum(c[j]) { return nil }
-        return Found(type: FindingType.postcode, start: i, end: j, confidence: 0.9)
+        // The outward code ends where the inward code (a digit and two letters) begins: after a space,
+        // or, written without one, three characters before the end of the run ("LE46GS").
+        var run = j
+        while run < c.count, run - i < 8, isDigit(c[run]) || letter(run) { run += 1 }
+        if run < c.count, isAlnum(c[run]) { return nil }
+        let outwardEnd: Int
+        if (4...5).contains(run - j), isDigit(c[run - 3]), letter(run - 2), letter(run - 1) {
+            outwardEnd = run - 3
+        } else if run < c.count, c[run] == 0x20 {
+            outwardEnd = run
+        } else {
+            return nil
+        }
+        let district = outwardEnd - j
+        guard district == 1 || (district == 2 && (isDigit(c[j + 1]) || letter(j + 1))) else { return nil }
+        var k = outwardEnd
+        if k < c.count, c[k] == 0x20 { k += 1 }
+        guard k + 2 < c.count, isDigit(c[k]), letter(k + 1), letter(k + 2) else { return nil }
+        k += 3
+        if k < c.count, isAlnum(c[k]) { return nil }
+        return Found(type: FindingType.postcode, start: i, end: k, confidence: 0.9)
     }
 
     // MARK: characters

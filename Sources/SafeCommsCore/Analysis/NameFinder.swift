@@ -15,7 +15,9 @@ enum NameFinder {
     }
 
     static let titles: Set<String> = ["mr", "mrs", "ms", "miss", "dr", "mx", "sir", "dame", "nurse", "pc", "ds", "dc", "sgt", "cllr"]
-    static let greetings: Set<String> = ["hi", "hello", "hey", "dear", "morning", "afternoon", "evening", "thanks", "cheers", "regards", "love", "bye", "from"]
+    static let greetings: Set<String> = [
+        "hi", "hiya", "hello", "hey", "dear", "morning", "afternoon", "evening", "thanks", "cheers", "regards", "love", "bye", "from", "its", "it's",
+    ]
 
     /// Ordinary English words that are also in the name lists, and words that are never names at the
     /// start of a sentence.
@@ -31,11 +33,45 @@ enum NameFinder {
         too two up us use very want was way we week well went were what when where which while who why will win winter with work would
         yes yet you young your dean major star sky storm rain brook hunter mason faith hope destiny harmony precious angel honey baby
         stone north west south east green white black brown gray grey house hall wood field may june august march christmas easter friday
+        flat happy healthy merry early late start healthy safe kind dear best
         sunday monday tuesday wednesday thursday saturday january february april july september october november december
         """.split(whereSeparator: \.isWhitespace).map(String.init))
 
-    static func isFirstName(_ t: AnalysedText.Token) -> Bool { firstNames[t.hash] == t.text }
-    static func isSurname(_ t: AnalysedText.Token) -> Bool { surnames[t.hash] == t.text }
+    /// Words after a name that make it a place or an organisation: "Walker Way", "Oakdale Junior School".
+    static let placeWords: Set<String> = PersonalDataAnalyser.streetTypes.union([
+        "school", "academy", "college", "centre", "center", "hospital", "surgery", "practice", "house", "hall", "library", "church",
+        "primary", "junior", "infant", "infants", "nursery", "community", "court", "station", "council", "trust", "team", "unit", "ward",
+        "clinic", "services", "service", "estate", "park", "road", "street", "building", "room", "office", "university", "foundation",
+    ])
+
+    static func isFirstName(_ t: AnalysedText.Token) -> Bool { firstNames[t.hash] == t.text || folded(t).map { firstNames[WordHash.of($0)] == $0 } == true }
+    static func isSurname(_ t: AnalysedText.Token) -> Bool { surnames[t.hash] == t.text || folded(t).map { surnames[WordHash.of($0)] == $0 } == true }
+
+    /// A word with accents taken off ("chloé" → "chloe", "łukasz" → "lukasz"), when it has any.
+    static func folded(_ t: AnalysedText.Token) -> String? {
+        guard t.text.utf8.contains(where: { $0 >= 0x80 }) else { return nil }
+        var out = String.UnicodeScalarView()
+        for scalar in t.text.unicodeScalars {
+            if scalar.value < 0x80 { out.append(scalar); continue }
+            switch scalar {
+            case "ł": out.append("l")
+            case "ø": out.append("o")
+            case "đ": out.append("d")
+            case "ß": out.append(contentsOf: "ss".unicodeScalars)
+            default:
+                // The base letter of a precomposed letter (é = e + ◌́), when it has one.
+                if let base = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.first, base.value < 0x80 { out.append(base) }
+            }
+        }
+        return String(out)
+    }
+
+    /// Capitalised, two letters or more, not an acronym ("PA", "GP", "NHS") and not a contraction
+    /// ("I've"; the tokeniser has already taken a possessive 's off), though O'Brien and D'Souza are names.
+    static func isNameLike(_ t: AnalysedText.Token, _ c: [UInt32]) -> Bool {
+        t.capitalised && t.end - t.start >= 2 && PersonalDataAnalyser.isWord(t.text) && !IdentifierScanner.isUpper(c[t.start + 1])
+            && (!t.text.utf8.contains(0x27) || t.text.hasPrefix("o'") || t.text.hasPrefix("d'"))
+    }
 
     static func find(_ text: AnalysedText, _ c: [UInt32]) -> [ContentFinding] {
         let t = text.tokens
@@ -46,13 +82,17 @@ enum NameFinder {
             k = range.upperBound
         }
         /// Capitalised name-like words running on from `from` (at most `max`), joined by a space or hyphen.
+        /// A surname that is also a place word ("Hall", "Ward") counts unless a street type follows or it is one.
         func run(from: Int, max: Int) -> Int {
             var j = from
-            while j < t.count, j - from < max, t[j].capitalised, PersonalDataAnalyser.isWord(t[j].text), !ordinaryWords.contains(t[j].text) || isSurname(t[j]),
-                j == from || PersonalDataAnalyser.gap(c, t[j - 1], t[j]) == .space
+            while j < t.count, j - from < max, isNameLike(t[j], c),
+                !placeWords.contains(t[j].text) || (isSurname(t[j]) && !PersonalDataAnalyser.streetTypes.contains(t[j].text)),
+                !ordinaryWords.contains(t[j].text) || isSurname(t[j]), j == from || PersonalDataAnalyser.gap(c, t[j - 1], t[j]) == .space
             {
                 j += 1
             }
+            // "Walker Way", "Oakdale Junior School": a place named after someone is not them.
+            if j < t.count, j > from, placeWords.contains(t[j].text), t[j].capitalised, PersonalDataAnalyser.gap(c, t[j - 1], t[j]) == .space { return from }
             return j
         }
         while k < t.count {
@@ -67,11 +107,24 @@ enum NameFinder {
                 }
             }
             let greeted = k > 0 && greetings.contains(t[k - 1].text) && PersonalDataAnalyser.gap(c, t[k - 1], w) != .other
-            if isFirstName(w), PersonalDataAnalyser.isWord(w.text) {
-                let ordinary = ordinaryWords.contains(w.text) || CasePersonAnalyser.wordLikeNames.contains(w.text)
-                // Jayden Price
-                if w.capitalised, k + 1 < t.count, t[k + 1].capitalised, PersonalDataAnalyser.gap(c, w, t[k + 1]) == .space,
-                    isSurname(t[k + 1]) || !ordinaryWords.contains(t[k + 1].text)
+            if titles.contains(w.text) {
+                k += 1
+                continue
+            }
+            // Kayden's, Joy's: a capitalised word with a possessive inside a sentence.
+            let possessive = w.end + 1 < c.count && (c[w.end] == 0x27 || c[w.end] == 0x2019) && c[w.end + 1] == 0x73
+            if possessive, isNameLike(w, c), !placeWords.contains(w.text), !startsSentence(c, w.start) || !ordinaryWords.contains(w.text) {
+                emit(k..<(k + 1), 0.6)
+                continue
+            }
+            let ordinary = ordinaryWords.contains(w.text) || CasePersonAnalyser.wordLikeNames.contains(w.text) || placeWords.contains(w.text)
+            let known = PersonalDataAnalyser.isWord(w.text) && isFirstName(w)
+            let nameLike = isNameLike(w, c)
+            let nextIsPlace = k + 1 < t.count && placeWords.contains(t[k + 1].text) && t[k + 1].capitalised
+            if nameLike, !nextIsPlace {
+                // Jayden Price; Oskar Naylor (an unknown first name before a known surname)
+                if k + 1 < t.count, isNameLike(t[k + 1], c), PersonalDataAnalyser.gap(c, w, t[k + 1]) == .space,
+                    known ? (isSurname(t[k + 1]) || !ordinaryWords.contains(t[k + 1].text)) : (!ordinary && isSurname(t[k + 1]) && !startsSentence(c, w.start))
                 {
                     let end = run(from: k + 1, max: 2)
                     if end > k + 1 {
@@ -79,18 +132,20 @@ enum NameFinder {
                         continue
                     }
                 }
-                if greeted, !ordinary || w.capitalised {
-                    emit(k..<(k + 1), w.capitalised ? 0.8 : 0.6)
+                // Hi Jayden; Hey Ashlei (after a greeting, any capitalised word that is not an ordinary one)
+                if greeted, known || !ordinary {
+                    emit(k..<(k + 1), known ? 0.8 : 0.65)
                     continue
                 }
-                if w.capitalised, !ordinary {
-                    let sentenceStart = startsSentence(c, w.start)
-                    let commaAfter = w.end < c.count && c[w.end] == 0x2C
-                    if !sentenceStart || commaAfter || k + 1 == t.count {
-                        emit(k..<(k + 1), 0.7)
-                        continue
-                    }
+                // A known first name anywhere else, when it is not also an ordinary word.
+                if known, !ordinary {
+                    emit(k..<(k + 1), startsSentence(c, w.start) ? 0.6 : 0.7)
+                    continue
                 }
+            } else if known, !ordinary, !w.capitalised, w.text.utf8.count >= 3, greeted || k == 0 || k + 1 == t.count {
+                // hi jayden; "roy can u confirm"; "… right? kathryn"
+                emit(k..<(k + 1), 0.5)
+                continue
             }
             k += 1
         }

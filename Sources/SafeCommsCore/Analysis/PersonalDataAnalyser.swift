@@ -16,16 +16,24 @@ public struct PersonalDataAnalyser: ContentAnalyser {
         guard !text.tokens.isEmpty else { return [] }
         let c = text.text.unicodeScalars.map(\.value)
         var out = IdentifierScanner.scan(c).map { ContentFinding(type: $0.type, span: Span(start: $0.start, end: $0.end, type: $0.type), confidence: $0.confidence) }
-        out += NameFinder.find(text, c)
         out += Self.addresses(text, c)
-        out += Self.datesOfBirth(text)
+        // A name inside an e-mail address or a street name is part of that, not a person named.
+        let taken = out.compactMap(\.span).filter { $0.type == FindingType.email || $0.type == FindingType.address }.sorted { $0.start < $1.start }
+        var next = 0
+        let names = NameFinder.find(text, c).filter { f in  // both in text order: one sweep
+            let s = f.span!
+            while next < taken.count, taken[next].end <= s.start { next += 1 }
+            return !(next < taken.count && taken[next].start < s.end)
+        }
+        out += names
+        out += Self.datesOfBirth(text, c, after: names.compactMap(\.span))
         return out
     }
 
     // MARK: addresses
 
     static let streetTypes: Set<String> = [
-        "street", "st", "road", "rd", "avenue", "ave", "lane", "ln", "close", "drive", "dr", "way", "crescent", "cres", "court", "ct", "place",
+        "street", "st", "road", "rd", "cl", "avenue", "ave", "lane", "ln", "close", "drive", "dr", "way", "crescent", "cres", "court", "ct", "place",
         "pl", "grove", "gardens", "gdns", "terrace", "hill", "park", "square", "sq", "mews", "view", "walk", "row", "rise", "green", "parade",
         "vale", "meadow", "meadows", "fields", "gate", "wharf", "yard", "hollow", "chase", "croft", "end", "approach", "broadway", "boulevard",
     ]
@@ -43,11 +51,13 @@ public struct PersonalDataAnalyser: ContentAnalyser {
                 k += 1
                 continue
             }
+            // "155, Walker Way": a comma may follow the house number.
             var j = k + 1
             var street: Int?
             // The words of the street name are written alike (all capitalised, or all in lower case)
             // and are not little words: "room 2 at Broad Street" has no house number.
-            while j < t.count, j - k <= 4, isWord(t[j].text), !linkWords.contains(t[j].text), gap(c, t[j - 1], t[j]) == .space,
+            while j < t.count, j - k <= 4, isWord(t[j].text), !linkWords.contains(t[j].text),
+                gap(c, t[j - 1], t[j]) == .space || (j == k + 1 && gap(c, t[k], t[j]) == .comma),
                 t[j].capitalised == t[k + 1].capitalised
             {
                 if streetTypes.contains(t[j].text), j > k + 1 { street = j }
@@ -99,11 +109,20 @@ public struct PersonalDataAnalyser: ContentAnalyser {
 
     static let birthWords: Set<String> = ["born", "dob", "birth", "birthday", "bday", "b'day", "birthdate"]
 
-    /// A date with "born", "DOB", "date of birth" or "birthday" within the five words before it: a
-    /// date on its own (an appointment) is not personal.
-    static func datesOfBirth(_ text: AnalysedText) -> [ContentFinding] {
+    /// A date with "born", "DOB", "date of birth" or "birthday" within the five words before it, or
+    /// written straight after a name ("Layla Jones, 27 Feb 2013", "Alice (02.05.2006)"): a date on its
+    /// own (an appointment) is not personal.
+    static func datesOfBirth(_ text: AnalysedText, _ c: [UInt32], after names: [Span]) -> [ContentFinding] {
         let t = text.tokens
+        var next = 0  // names and dates are both in text order: the name just before a date is found by one sweep
         return DateScanner.scan(text).compactMap { d in
+            let start = t[d.tokens.lowerBound].start
+            while next + 1 < names.count, names[next + 1].end <= start { next += 1 }
+            if next < names.count, let n = Optional(names[next]), n.end <= start, start - n.end <= 3,
+                c[n.end..<start].allSatisfy({ $0 == 0x20 || $0 == 0x2C || $0 == 0x28 || $0 == 0x27 || $0 == 0x73 })
+            {
+                return ContentFinding(type: FindingType.dateOfBirth, span: text.span(d.tokens, type: FindingType.dateOfBirth), confidence: 0.75)
+            }
             let from = max(0, d.tokens.lowerBound - 5)
             let before = t[from..<d.tokens.lowerBound]
             let context = before.contains { birthWords.contains($0.text) }
