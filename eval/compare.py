@@ -55,6 +55,9 @@ def gold_spans(m: dict) -> list[tuple[str, int, int]]:
 # ---------------------------------------------------------------------------------------- SafeComms
 
 
+TIMING_REPEATS = 20
+
+
 def run_safecomms(bin_path: Path, messages: list[dict]) -> tuple[list[list[tuple[str, int, int]]], float, str]:
     if not (bin_path.is_file() and os.access(bin_path, os.X_OK)):
         raise Fail(f"SafeComms binary not found or not executable: {bin_path} "
@@ -63,9 +66,14 @@ def run_safecomms(bin_path: Path, messages: list[dict]) -> tuple[list[list[tuple
     payload = "".join(json.dumps({"id": m["id"], "text": m["text"], "people": m["people"]}, ensure_ascii=False) + "\n"
                       for m in messages).encode("utf-8")
     cmd = [str(bin_path), "analyse", "--jsonl"]
-    t0 = time.perf_counter()
     proc = subprocess.run(cmd, input=payload, capture_output=True)
-    wall = time.perf_counter() - t0
+    # Speed: the set twenty times over in one process, so that start-up (~50 ms, as much as analysing
+    # the set once) does not pass for analysis time; reported per message.
+    t0 = time.perf_counter()
+    timed = subprocess.run(cmd, input=payload * TIMING_REPEATS, capture_output=True)
+    wall = (time.perf_counter() - t0) / TIMING_REPEATS
+    if timed.returncode != 0 or timed.stdout.count(b"\n") != len(messages) * TIMING_REPEATS:
+        raise Fail(f"`{shlex.join(cmd)}` failed on the timing run ({timed.returncode})")
     if proc.returncode != 0:
         raise Fail(f"`{shlex.join(cmd)}` exited {proc.returncode}: {proc.stderr.decode('utf-8', 'replace')[-2000:]}")
     lines = [l for l in proc.stdout.decode("utf-8").split("\n") if l.strip()]
@@ -87,6 +95,37 @@ def run_safecomms(bin_path: Path, messages: list[dict]) -> tuple[list[list[tuple
             spans.append((f["type"], s, e))
         preds.append(spans)
     return preds, wall, shlex.join(cmd)
+
+
+# A context in which no rule fires without something in the words: in office hours, from a work
+# device, with the consents on file. Any warn or block on a clean message is then the analysers' doing.
+CHECK_CONTEXTS = {
+    "SMS to a parent": {"channel": "sms", "device": {"kind": "work_mobile"}, "recipient": {"role": "parent_carer"},
+                        "case": {"status": "child_in_need"}, "consents": ["texting_agreed", "parent_permission"]},
+    "WhatsApp to a parent": {"channel": "whatsapp", "device": {"kind": "work_mobile", "whatsapp_enabled": True},
+                             "recipient": {"role": "parent_carer"}, "case": {"status": "child_in_need"},
+                             "consents": ["texting_agreed", "parent_permission"]},
+    "e-mail to an external professional": {"channel": "email", "device": {"kind": "work_email"},
+                                           "recipient": {"role": "professional", "external": True}, "secure_email": False},
+}
+
+
+def check_clean(bin_path: Path, messages: list[dict]) -> dict[str, tuple[int, int, list[str]]]:
+    """`safecomms check` on every clean message in each context: how many get a warn or block finding."""
+    clean = [m for m in messages if m["kind"] == "clean"]
+    out = {}
+    for name, ctx in CHECK_CONTEXTS.items():
+        payload = "".join(json.dumps({"id": m["id"], "at": "2026-11-23T10:00:00Z", **ctx, "text": m["text"]}, ensure_ascii=False) + "\n"
+                          for m in clean).encode("utf-8")
+        proc = subprocess.run([str(bin_path), "check", "--jsonl"], input=payload, capture_output=True)
+        if proc.returncode != 0:
+            raise Fail(f"safecomms check exited {proc.returncode}: {proc.stderr.decode('utf-8', 'replace')[-2000:]}")
+        answers = [json.loads(l) for l in proc.stdout.decode("utf-8").splitlines() if l.strip()]
+        if len(answers) != len(clean):
+            raise Fail(f"safecomms check answered {len(answers)} lines for {len(clean)} messages")
+        flagged = [a for a in answers if a["decision"] != "allow"]
+        out[name] = (len(flagged), len(clean), sorted({f["clause"] for a in flagged for f in a["findings"] if f["severity"] != "info"}))
+    return out
 
 
 # ----------------------------------------------------------------------------------------- Presidio
@@ -270,13 +309,20 @@ def main(argv=None) -> int:
             hit, total = clean_hits(messages, side_["preds"])
             L.append(f"- {name}: {hit} / {total} = {100 * hit / total:.2f} %")
     L.append("")
+    if sc:
+        L.append("## Clean messages given a warn or block by `safecomms check` (target < 1 %)\n")
+        L.append("Each clean message checked in a context where no rule fires without something in the words "
+                 "(Monday 10:00, work device, consents on file), so any warn or block comes from the analysers.\n")
+        for name, (flagged, total, clauses) in check_clean(bin_path, messages).items():
+            L.append(f"- {name}: {flagged} / {total} = {100 * flagged / total:.2f} %" + (f" ({', '.join(clauses)})" if clauses else ""))
+        L.append("")
 
     L.append("## Speed\n")
     L.append(f"Machine: {os.cpu_count()} CPUs; load average at the start of this run {load_at_start}. "
              "Other work on the machine moves these figures (runs here have varied by ±20 % or more).\n")
     if sc:
         L.append(f"- SafeComms: {n / sc['wall']:,.0f} messages/s ({sc['wall']:.3f} s wall for one `{sc['cmd']}` "
-                 "subprocess, start-up included; the JSON input was prepared before the clock started).")
+                 f"subprocess given the set {TIMING_REPEATS} times, per copy; the JSON input was prepared before the clock started).")
     if pr:
         L.append(f"- Presidio: {n / pr['wall']:,.1f} messages/s ({pr['wall']:.2f} s, one thread, `AnalyzerEngine.analyze` "
                  f"loop only; engine construction {pr['build']:.1f} s excluded).")

@@ -292,11 +292,10 @@ class Gen:
         return f"{d[:3]}-{d[3:6]}-{d[6:]}"
 
     def bad_nhs(self) -> str:
-        """Ten digits that fail the NHS mod-11 check (an invoice or order number)."""
-        while True:
-            d = str(self.r.randint(1, 9)) + "".join(self.r.choice("0123456789") for _ in range(9))
-            if not nhs_valid(d):
-                break
+        """Ten digits that are an invoice or order number, not an NHS number. Random, as real reference
+        numbers are, so about one in eleven passes the NHS mod-11 check by chance (an earlier version
+        drew only numbers that fail it, which hid exactly the mistake a check-digit-only detector makes)."""
+        d = str(self.r.randint(1, 9)) + "".join(self.r.choice("0123456789") for _ in range(9))
         return self.r.choice([d, d, f"{d[:3]} {d[3:6]} {d[6:]}"])
 
     def nino(self) -> str:
@@ -513,10 +512,13 @@ CASE_ONLY = [
     "I've updated {cf}'s plan; see page {page}.",
 ]
 
+# The issue asks for "ordinary professional messages with no personal data". Text speak is not
+# professional for a practitioner (PD-1.5 warns about it), so the clean set is written in plain English:
+# three earlier templates in text speak ("can u", "ur") made 23 clean messages draw PD-1.5 warnings.
 CLEAN = [
     "Hi, just a reminder that the review is {day} at {time} in {room}. Please quote {caseref}.",
     "Morning, the {money} grant ({grantref}) has been approved. {hn}",
-    "hi its the leaving care team, can u ring the office when u get a sec",
+    "Hi, it's the leaving care team. Could you ring the office when you get a moment?",
     "Thanks for today. The next meeting is {adate} at {time}.",
     "{yeargroup} parents' evening is on {day}, {time} to {time2}.",
     "Attendance is {pct} this term, up from {pct2}. {hn}",
@@ -526,13 +528,13 @@ CLEAN = [
     "Dear parent/carer, {hn} The trip costs {money} and leaves at {time}.",
     "Hello! {hn} {hn2}",
     "Please note the office will be closed on {adate}. {hn}",
-    "hiya, can u bring ur bank statement on {day}? {hn}",
+    "Hiya, could you bring your bank statement on {day}? {hn}",
     "Team meeting moved to {time} in {room}. Agenda item 3 is on page {page}.",
     "The foster carers' support group meets {day} at {time}. Tea and biscuits provided{emo}",
     "Reminder: the pupil premium claim ({grantref}) closes {adate}.",
     "Hi all, {hn} The room is booked from {time} to {time2}.",
     "Case {caseref} has been closed. {hn}",
-    "Can u let me know if {time} {day} works? {hn}",
+    "Can you let me know if {time} {day} works? {hn}",
     "The invoice ({badnum}) for {money} has been paid. Ref {caseref}.",
     "Dear all,\n\nThe panel will sit on {adate} at {time} in {room}. Papers by {day}, please.\n\nMany thanks",
     "{yeargroup} trip: {money} deposit by {day}. {hn}",
@@ -919,8 +921,8 @@ def validate(m: dict):
         assert list(p.keys()) == ["name", "aliases", "date_of_birth", "address", "postcode"], p
 
 
-def generate() -> list[dict]:
-    g = Gen(SEED)
+def generate(seed: int = SEED) -> list[dict]:
+    g = Gen(seed)
     specs = [("pii", i < N_CASE) for i in range(N_PII)] + [("clean", False)] * N_CLEAN
     g.r.shuffle(specs)
     out, seen = [], set()
@@ -940,8 +942,10 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "data" / "messages.jsonl"))
     ap.add_argument("--samples", type=int, default=0, help="print N labelled examples")
+    ap.add_argument("--seed", type=int, default=SEED,
+                    help="another seed gives a held-out set: the same kinds of message, different people and draws")
     args = ap.parse_args(argv)
-    messages = generate()
+    messages = generate(args.seed)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     data = "".join(json.dumps({k: m[k] for k in ("id", "kind", "text", "people", "labels")}, ensure_ascii=False) + "\n"

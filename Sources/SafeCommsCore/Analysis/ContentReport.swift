@@ -18,21 +18,29 @@ public struct ContentReport: Sendable {
     /// `text` with each span replaced by `[TYPE]`. Overlapping spans are replaced together, named
     /// by the one that starts first (the longer, when they start together). One pass.
     public static func redact(_ text: String, _ spans: [Span]) -> String {
+        guard !spans.isEmpty else { return text }
         let ordered = spans.filter { $0.end > $0.start }.sorted { ($0.start, -$0.end) < ($1.start, -$1.end) }
-        var out = String.UnicodeScalarView()
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
         var coveredTo = 0
         var k = 0
-        for (position, scalar) in text.unicodeScalars.enumerated() {
-            while k < ordered.count, ordered[k].start <= position {
-                if ordered[k].start >= coveredTo {
-                    out.append(contentsOf: "[\(ordered[k].type)]".unicodeScalars)
+        var position = -1  // the code point the current byte belongs to
+        for b in text.utf8 {
+            if b & 0xC0 != 0x80 {  // the first byte of a code point
+                position += 1
+                while k < ordered.count, ordered[k].start <= position {
+                    if ordered[k].start >= coveredTo {
+                        out.append(0x5B)
+                        out.append(contentsOf: ordered[k].type.utf8)
+                        out.append(0x5D)
+                    }
+                    coveredTo = max(coveredTo, ordered[k].end)
+                    k += 1
                 }
-                coveredTo = max(coveredTo, ordered[k].end)
-                k += 1
             }
-            if position >= coveredTo { out.append(scalar) }
+            if position >= coveredTo { out.append(b) }
         }
-        return String(out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Which clauses of these packs test each finding type.

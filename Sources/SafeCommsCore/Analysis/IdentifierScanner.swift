@@ -175,12 +175,22 @@ enum IdentifierScanner {
     // MARK: postcodes
 
     /// The postcode areas of the United Kingdom (and the Crown dependencies' GY, JE, IM).
-    static let areas: Set<String> = Set(
+    static let areaNames = Set(
         """
         AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY E EC EH EN EX FK FY G GL GU GY HA HD HG HP
         HR HS HU HX IG IM IP IV JE KA KT KW KY L LA LD LE LL LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE
         SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE
         """.split(whereSeparator: \.isWhitespace).map(String.init))
+
+    /// The areas as a table indexed by letters: (first − A) × 27 + (second − A + 1, or 0 for none).
+    static let areas: [Bool] = {
+        var table = [Bool](repeating: false, count: 26 * 27)
+        for a in areaNames {
+            let u = Array(a.utf8)
+            table[Int(u[0] - 0x41) * 27 + (u.count > 1 ? Int(u[1] - 0x41) + 1 : 0)] = true
+        }
+        return table
+    }()
 
     /// A9 9AA, A99 9AA, AA9 9AA, AA99 9AA, A9A 9AA, AA9A 9AA (one space or none), in capitals or
     /// all in lower case.
@@ -190,8 +200,8 @@ enum IdentifierScanner {
         func letter(_ k: Int) -> Bool { k < c.count && (lower ? isLower(c[k]) : isUpper(c[k])) }
         var j = i + 1
         if letter(j) { j += 1 }
-        let area = String(String.UnicodeScalarView(c[i..<j].compactMap(Unicode.Scalar.init))).uppercased()
-        guard areas.contains(area), j < c.count, isDigit(c[j]) else { return nil }
+        let upper: (UInt32) -> Int = { Int(($0 | 0x20) - 0x61) }
+        guard areas[upper(c[i]) * 27 + (j > i + 1 ? upper(c[i + 1]) + 1 : 0)], j < c.count, isDigit(c[j]) else { return nil }
         // The outward code ends where the inward code (a digit and two letters) begins: after a space,
         // or, written without one, three characters before the end of the run ("LE46GS").
         var run = j

@@ -14,14 +14,14 @@ enum NameFinder {
         HashIndex(list.split(separator: "\n").map { (WordHash.of(String($0)), String($0)) })
     }
 
-    static let titles: Set<String> = ["mr", "mrs", "ms", "miss", "dr", "mx", "sir", "dame", "nurse", "pc", "ds", "dc", "sgt", "cllr"]
-    static let greetings: Set<String> = [
+    static let titles = WordSet(["mr", "mrs", "ms", "miss", "dr", "mx", "sir", "dame", "nurse", "pc", "ds", "dc", "sgt", "cllr"])
+    static let greetings = WordSet([
         "hi", "hiya", "hello", "hey", "dear", "morning", "afternoon", "evening", "thanks", "cheers", "regards", "love", "bye", "from", "its", "it's",
-    ]
+    ])
 
     /// Ordinary English words that are also in the name lists, and words that are never names at the
     /// start of a sentence.
-    static let ordinaryWords: Set<String> = Set(
+    static let ordinaryWords = WordSet(
         """
         a about after again all also am an and any april are art as at august autumn back be because been before being best big bill both
         but by call can care case chase christian close come could dawn day days did do does don done down each even every faith few find
@@ -38,7 +38,7 @@ enum NameFinder {
         """.split(whereSeparator: \.isWhitespace).map(String.init))
 
     /// Words after a name that make it a place or an organisation: "Walker Way", "Oakdale Junior School".
-    static let placeWords: Set<String> = PersonalDataAnalyser.streetTypes.union([
+    static let placeWords = WordSet(PersonalDataAnalyser.streetTypeList + [
         "school", "academy", "college", "centre", "center", "hospital", "surgery", "practice", "house", "hall", "library", "church",
         "primary", "junior", "infant", "infants", "nursery", "community", "court", "station", "council", "trust", "team", "unit", "ward",
         "clinic", "services", "service", "estate", "park", "road", "street", "building", "room", "office", "university", "foundation",
@@ -86,19 +86,19 @@ enum NameFinder {
         func run(from: Int, max: Int) -> Int {
             var j = from
             while j < t.count, j - from < max, isNameLike(t[j], c),
-                !placeWords.contains(t[j].text) || (isSurname(t[j]) && !PersonalDataAnalyser.streetTypes.contains(t[j].text)),
-                !ordinaryWords.contains(t[j].text) || isSurname(t[j]), j == from || PersonalDataAnalyser.gap(c, t[j - 1], t[j]) == .space
+                !placeWords.contains(t[j]) || (isSurname(t[j]) && !PersonalDataAnalyser.streetTypes.contains(t[j])),
+                !ordinaryWords.contains(t[j]) || isSurname(t[j]), j == from || PersonalDataAnalyser.gap(c, t[j - 1], t[j]) == .space
             {
                 j += 1
             }
             // "Walker Way", "Oakdale Junior School": a place named after someone is not them.
-            if j < t.count, j > from, placeWords.contains(t[j].text), t[j].capitalised, PersonalDataAnalyser.gap(c, t[j - 1], t[j]) == .space { return from }
+            if j < t.count, j > from, placeWords.contains(t[j]), t[j].capitalised, PersonalDataAnalyser.gap(c, t[j - 1], t[j]) == .space { return from }
             return j
         }
         while k < t.count {
             let w = t[k]
             // Mrs Okafor, Dr Patel
-            if titles.contains(w.text), w.capitalised, k + 1 < t.count, t[k + 1].capitalised, PersonalDataAnalyser.isWord(t[k + 1].text) {
+            if titles.contains(w), w.capitalised, k + 1 < t.count, t[k + 1].capitalised, PersonalDataAnalyser.isWord(t[k + 1].text) {
                 let gapOK = c[w.end..<t[k + 1].start].allSatisfy { $0 == 0x20 || $0 == 0x2E }
                 let end = run(from: k + 1, max: 3)
                 if gapOK, end > k + 1 {
@@ -106,25 +106,25 @@ enum NameFinder {
                     continue
                 }
             }
-            let greeted = k > 0 && greetings.contains(t[k - 1].text) && PersonalDataAnalyser.gap(c, t[k - 1], w) != .other
-            if titles.contains(w.text) {
+            let greeted = k > 0 && greetings.contains(t[k - 1]) && PersonalDataAnalyser.gap(c, t[k - 1], w) != .other
+            if titles.contains(w) {
                 k += 1
                 continue
             }
             // Kayden's, Joy's: a capitalised word with a possessive inside a sentence.
             let possessive = w.end + 1 < c.count && (c[w.end] == 0x27 || c[w.end] == 0x2019) && c[w.end + 1] == 0x73
-            if possessive, isNameLike(w, c), !placeWords.contains(w.text), !startsSentence(c, w.start) || !ordinaryWords.contains(w.text) {
+            if possessive, isNameLike(w, c), !placeWords.contains(w), !startsSentence(c, w.start) || !ordinaryWords.contains(w) {
                 emit(k..<(k + 1), 0.6)
                 continue
             }
-            let ordinary = ordinaryWords.contains(w.text) || CasePersonAnalyser.wordLikeNames.contains(w.text) || placeWords.contains(w.text)
+            let ordinary = ordinaryWords.contains(w) || CasePersonAnalyser.wordLikeNames.contains(w.text) || placeWords.contains(w)
             let known = PersonalDataAnalyser.isWord(w.text) && isFirstName(w)
             let nameLike = isNameLike(w, c)
-            let nextIsPlace = k + 1 < t.count && placeWords.contains(t[k + 1].text) && t[k + 1].capitalised
+            let nextIsPlace = k + 1 < t.count && placeWords.contains(t[k + 1]) && t[k + 1].capitalised
             if nameLike, !nextIsPlace {
                 // Jayden Price; Oskar Naylor (an unknown first name before a known surname)
                 if k + 1 < t.count, isNameLike(t[k + 1], c), PersonalDataAnalyser.gap(c, w, t[k + 1]) == .space,
-                    known ? (isSurname(t[k + 1]) || !ordinaryWords.contains(t[k + 1].text)) : (!ordinary && isSurname(t[k + 1]) && !startsSentence(c, w.start))
+                    known ? (isSurname(t[k + 1]) || !ordinaryWords.contains(t[k + 1])) : (!ordinary && isSurname(t[k + 1]) && !startsSentence(c, w.start))
                 {
                     let end = run(from: k + 1, max: 2)
                     if end > k + 1 {

@@ -32,13 +32,14 @@ public struct PersonalDataAnalyser: ContentAnalyser {
 
     // MARK: addresses
 
-    static let streetTypes: Set<String> = [
+    static let streetTypeList = [
         "street", "st", "road", "rd", "cl", "avenue", "ave", "lane", "ln", "close", "drive", "dr", "way", "crescent", "cres", "court", "ct", "place",
         "pl", "grove", "gardens", "gdns", "terrace", "hill", "park", "square", "sq", "mews", "view", "walk", "row", "rise", "green", "parade",
         "vale", "meadow", "meadows", "fields", "gate", "wharf", "yard", "hollow", "chase", "croft", "end", "approach", "broadway", "boulevard",
     ]
+    static let streetTypes = WordSet(streetTypeList)
 
-    static let linkWords: Set<String> = ["at", "on", "in", "to", "the", "of", "and", "by", "near", "from", "for", "with", "or", "a", "an", "per", "x"]
+    static let linkWords = WordSet(["at", "on", "in", "to", "the", "of", "and", "by", "near", "from", "for", "with", "or", "a", "an", "per", "x"])
 
     /// A house number, one to three words ending in a street type ("14 Oak Street", "3a Castle Hill
     /// Road"), and the town after a comma when one is written.
@@ -56,11 +57,11 @@ public struct PersonalDataAnalyser: ContentAnalyser {
             var street: Int?
             // The words of the street name are written alike (all capitalised, or all in lower case)
             // and are not little words: "room 2 at Broad Street" has no house number.
-            while j < t.count, j - k <= 4, isWord(t[j].text), !linkWords.contains(t[j].text),
+            while j < t.count, j - k <= 4, isWord(t[j].text), !linkWords.contains(t[j]),
                 gap(c, t[j - 1], t[j]) == .space || (j == k + 1 && gap(c, t[k], t[j]) == .comma),
                 t[j].capitalised == t[k + 1].capitalised
             {
-                if streetTypes.contains(t[j].text), j > k + 1 { street = j }
+                if streetTypes.contains(t[j]), j > k + 1 { street = j }
                 j += 1
             }
             guard let s = street else {
@@ -74,7 +75,7 @@ public struct PersonalDataAnalyser: ContentAnalyser {
             {
                 last = s + 1
                 if last + 1 < t.count, t[last + 1].capitalised, isWord(t[last + 1].text), gap(c, t[last], t[last + 1]) == .space,
-                    !streetTypes.contains(t[last + 1].text), IdentifierScanner.postcode(c, at: t[last + 1].start) == nil
+                    !streetTypes.contains(t[last + 1]), IdentifierScanner.postcode(c, at: t[last + 1].start) == nil
                 {
                     last += 1
                 }
@@ -107,7 +108,7 @@ public struct PersonalDataAnalyser: ContentAnalyser {
 
     // MARK: dates of birth
 
-    static let birthWords: Set<String> = ["born", "dob", "birth", "birthday", "bday", "b'day", "birthdate"]
+    static let birthWords = WordSet(["born", "dob", "birth", "birthday", "bday", "b'day", "birthdate"])
 
     /// A date with "born", "DOB", "date of birth" or "birthday" within the five words before it, or
     /// written straight after a name ("Layla Jones, 27 Feb 2013", "Alice (02.05.2006)"): a date on its
@@ -125,7 +126,7 @@ public struct PersonalDataAnalyser: ContentAnalyser {
             }
             let from = max(0, d.tokens.lowerBound - 5)
             let before = t[from..<d.tokens.lowerBound]
-            let context = before.contains { birthWords.contains($0.text) }
+            let context = before.contains { birthWords.contains($0) }
                 || before.indices.contains { i in i + 2 < d.tokens.lowerBound && t[i].text == "d" && t[i + 1].text == "o" && t[i + 2].text == "b" }
             guard context else { return nil }
             return ContentFinding(type: FindingType.dateOfBirth, span: text.span(d.tokens, type: FindingType.dateOfBirth), confidence: 0.9)

@@ -56,3 +56,15 @@ public struct HashIndex<Value: Sendable>: Sendable {
 
     public var isEmpty: Bool { values.isEmpty }
 }
+
+/// A fixed set of lower-case words, looked up by a token's own hash (no hashing per lookup).
+public struct WordSet: Sendable {
+    private let index: HashIndex<String>
+
+    public init(_ words: some Sequence<String>) { index = HashIndex(words.map { (WordHash.of($0), $0) }) }
+
+    @inline(__always)
+    public func contains(_ t: AnalysedText.Token) -> Bool { index[t.hash] == t.text }
+
+    public func contains(_ word: String) -> Bool { index[WordHash.of(word)] == word }
+}
