@@ -92,8 +92,11 @@ public enum BankHolidays {
 
     /// Whether a calendar day is an England and Wales bank holiday.
     public static func isHoliday(_ day: Day) -> Bool {
-        holidays(in: day.year).contains(day)
+        byYear.get(day.year) { holidays(in: day.year) }.contains(day)
     }
+
+    /// Working a year's holidays out (Easter included) cost more than the rest of the time-of-day rules.
+    static let byYear = BoundedCache<Int, [Day]>(capacity: 256)
 
     static func substituteIfWeekend(_ day: Day) -> Day {
         switch day.weekday {

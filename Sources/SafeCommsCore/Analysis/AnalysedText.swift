@@ -16,12 +16,16 @@ public struct AnalysedText: Sendable {
 
     public let text: String
     public let tokens: [Token]
+    /// The text's code points, indexed by the offsets spans use (for scanners that need punctuation).
+    public let scalars: [UInt32]
     /// Length in code points.
     public let length: Int
 
     public init(_ text: String) {
         self.text = text
         var tokens: [Token] = []
+        var scalars: [UInt32] = []
+        scalars.reserveCapacity(text.utf8.count)
         var word: [UInt8] = []
         word.reserveCapacity(32)
         var start = 0, wordScalars = 0, offset = 0
@@ -53,6 +57,7 @@ public struct AnalysedText: Sendable {
         }
         for scalar in text.unicodeScalars {
             let v = scalar.value
+            scalars.append(v)
             if v < 0x80 {
                 let b = UInt8(v)
                 switch b {
@@ -85,6 +90,7 @@ public struct AnalysedText: Sendable {
         }
         flush()
         self.tokens = tokens
+        self.scalars = scalars
         length = offset
     }
 }

@@ -12,12 +12,17 @@ public struct AnalysisContext: Sendable {
     public var people: [CasePersonInfo]
     public var attachmentNames: [String]
     public var direction: Direction
+    /// The finding types anyone will look at (nil: all); an analyser may skip work for the others.
+    public var wanted: Set<String>?
 
-    public init(people: [CasePersonInfo] = [], attachmentNames: [String] = [], direction: Direction = .outgoing) {
+    public init(people: [CasePersonInfo] = [], attachmentNames: [String] = [], direction: Direction = .outgoing, wanted: Set<String>? = nil) {
         self.people = people
         self.attachmentNames = attachmentNames
         self.direction = direction
+        self.wanted = wanted
     }
+
+    public func wants(_ type: String) -> Bool { wanted?.contains(type) ?? true }
 }
 
 /// One thing found. `span` is nil when it was found outside the text (an attachment's name).

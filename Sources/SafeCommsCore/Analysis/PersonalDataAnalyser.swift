@@ -14,9 +14,12 @@ public struct PersonalDataAnalyser: ContentAnalyser {
 
     public func analyse(_ text: AnalysedText, context: AnalysisContext) -> [ContentFinding] {
         guard !text.tokens.isEmpty else { return [] }
-        let c = text.text.unicodeScalars.map(\.value)
+        let c = text.scalars
         var out = IdentifierScanner.scan(c).map { ContentFinding(type: $0.type, span: Span(start: $0.start, end: $0.end, type: $0.type), confidence: $0.confidence) }
         out += Self.addresses(text, c)
+        let dates = context.wants(FindingType.dateOfBirth) ? DateScanner.scan(text) : []
+        // Names are the slow part: wanted for themselves, or to tell a date of birth written after one.
+        guard context.wants(FindingType.person) || !dates.isEmpty else { return out }
         // A name inside an e-mail address or a street name is part of that, not a person named.
         let taken = out.compactMap(\.span).filter { $0.type == FindingType.email || $0.type == FindingType.address }.sorted { $0.start < $1.start }
         var next = 0
@@ -25,8 +28,8 @@ public struct PersonalDataAnalyser: ContentAnalyser {
             while next < taken.count, taken[next].end <= s.start { next += 1 }
             return !(next < taken.count && taken[next].start < s.end)
         }
-        out += names
-        out += Self.datesOfBirth(text, c, after: names.compactMap(\.span))
+        if context.wants(FindingType.person) { out += names }
+        out += Self.datesOfBirth(text, c, dates, after: names.compactMap(\.span))
         return out
     }
 
@@ -87,8 +90,8 @@ public struct PersonalDataAnalyser: ContentAnalyser {
     }
 
     static func isHouseNumber(_ w: String) -> Bool {
+        guard let first = w.utf8.first, first >= 0x31, first <= 0x39, w.utf8.count <= 4 else { return false }
         let u = Array(w.utf8)
-        guard let first = u.first, first != 0x30, u.count <= 4 else { return false }
         let digits = u.prefix { $0 >= 0x30 && $0 <= 0x39 }.count
         return (1...3).contains(digits) && (u.count == digits || (u.count == digits + 1 && (0x61...0x7A).contains(u[digits])))
     }
@@ -113,10 +116,10 @@ public struct PersonalDataAnalyser: ContentAnalyser {
     /// A date with "born", "DOB", "date of birth" or "birthday" within the five words before it, or
     /// written straight after a name ("Layla Jones, 27 Feb 2013", "Alice (02.05.2006)"): a date on its
     /// own (an appointment) is not personal.
-    static func datesOfBirth(_ text: AnalysedText, _ c: [UInt32], after names: [Span]) -> [ContentFinding] {
+    static func datesOfBirth(_ text: AnalysedText, _ c: [UInt32], _ dates: [DateScanner.Found], after names: [Span]) -> [ContentFinding] {
         let t = text.tokens
         var next = 0  // names and dates are both in text order: the name just before a date is found by one sweep
-        return DateScanner.scan(text).compactMap { d in
+        return dates.compactMap { d in
             let start = t[d.tokens.lowerBound].start
             while next + 1 < names.count, names[next + 1].end <= start { next += 1 }
             if next < names.count, let n = Optional(names[next]), n.end <= start, start - n.end <= 3,

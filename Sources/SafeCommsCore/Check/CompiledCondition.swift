@@ -39,26 +39,33 @@ final class CompiledCondition: Sendable {
 
     static func mask<E: CaseIterable & Equatable>(_ values: Set<E>) -> UInt64 { values.reduce(0) { $0 | bit($1) } }
 
+    /// Whether everything but the content holds: the evaluator runs the analysers only for the
+    /// finding types of conditions that pass this.
+    func holdsApartFromContent(_ f: CheckFacts) -> Bool {
+        let r = f.request
+        if let channels, channels & f.channelBit == 0 { return false }
+        if let direction, direction != r.direction { return false }
+        if let devices, devices & f.deviceBit == 0 { return false }
+        if let whatsappEnabled, (r.device?.whatsappEnabled ?? false) != whatsappEnabled { return false }
+        if let recipientRoles, recipientRoles & f.roleBit == 0 { return false }
+        if let recipientExternal { guard let e = f.recipientExternal, e == recipientExternal else { return false } }
+        if let caseStatuses, caseStatuses & f.statusBit == 0 { return false }
+        if let hasCase, (r.caseInfo != nil) != hasCase { return false }
+        if let inCrisis, (r.caseInfo?.inCrisis ?? false) != inCrisis { return false }
+        if let outOfHours, f.outOfHours != outOfHours { return false }
+        if let emergency, r.emergency != emergency { return false }
+        if let expectedCall, r.expectedCall != expectedCall { return false }
+        if let secureEmail, r.secureEmail != secureEmail { return false }
+        if let hasAttachments, r.attachments.isEmpty == hasAttachments { return false }
+        if let lacksConsents, lacksConsents & f.consentBits != 0 { return false }
+        if let hasConsents, hasConsents & f.consentBits == 0 { return false }
+        if let afterSetting, !f.passedSettings.contains(afterSetting) { return false }
+        return true
+    }
+
     /// Whether the condition holds, and the spans of the findings it matched on.
     func matches(_ f: CheckFacts) -> (Bool, [Span]) {
-        let r = f.request
-        if let channels, channels & f.channelBit == 0 { return (false, []) }
-        if let direction, direction != r.direction { return (false, []) }
-        if let devices, devices & f.deviceBit == 0 { return (false, []) }
-        if let whatsappEnabled, (r.device?.whatsappEnabled ?? false) != whatsappEnabled { return (false, []) }
-        if let recipientRoles, recipientRoles & f.roleBit == 0 { return (false, []) }
-        if let recipientExternal { guard let e = f.recipientExternal, e == recipientExternal else { return (false, []) } }
-        if let caseStatuses, caseStatuses & f.statusBit == 0 { return (false, []) }
-        if let hasCase, (r.caseInfo != nil) != hasCase { return (false, []) }
-        if let inCrisis, (r.caseInfo?.inCrisis ?? false) != inCrisis { return (false, []) }
-        if let outOfHours, f.outOfHours != outOfHours { return (false, []) }
-        if let emergency, r.emergency != emergency { return (false, []) }
-        if let expectedCall, r.expectedCall != expectedCall { return (false, []) }
-        if let secureEmail, r.secureEmail != secureEmail { return (false, []) }
-        if let hasAttachments, r.attachments.isEmpty == hasAttachments { return (false, []) }
-        if let lacksConsents, lacksConsents & f.consentBits != 0 { return (false, []) }
-        if let hasConsents, hasConsents & f.consentBits == 0 { return (false, []) }
-        if let afterSetting, !f.passedSettings.contains(afterSetting) { return (false, []) }
+        guard holdsApartFromContent(f) else { return (false, []) }
         guard let findings else { return (true, []) }
         var spans: [Span] = []
         var found = false

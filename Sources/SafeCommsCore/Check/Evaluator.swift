@@ -12,13 +12,19 @@ public struct Evaluator: Sendable {
     /// them then costs one reference each instead of copying every rule's sets.
     private let rules: [CompiledRule]
     private let obligations: [CompiledObligation]
-    /// The analysers that report a type some rule tests.
-    private let activeAnalysers: [any ContentAnalyser]
+    /// The analysers that report a type some rule tests, each with the bits of the types it reports.
+    private let activeAnalysers: [(analyser: any ContentAnalyser, mask: UInt64)]
+    /// Each wanted finding type's bit, for masks of what a request needs.
+    private let typeBits: [String: UInt64]
+    /// The set of type names for each mask a request has needed (few distinct ones occur).
+    private let wantedSets = BoundedCache<UInt64, Set<String>>(capacity: 4096)
 
     // Not generic, so access to their fields is specialised and nothing is copied per request.
-    private final class CompiledRule: Sendable {
+    private final class CompiledRule: @unchecked Sendable {  // findingMask is set once, in the evaluator's init
         let clause: String
         let when: CompiledCondition
+        /// The finding types of the condition and its exceptions, as bits of `typeBits`.
+        var findingMask: UInt64 = 0
         let severity: Severity
         let message: String
         /// The message names a setting (`{office_hours}`) to fill in.
@@ -34,9 +40,10 @@ public struct Evaluator: Sendable {
         }
     }
 
-    private final class CompiledObligation: Sendable {
+    private final class CompiledObligation: @unchecked Sendable {  // findingMask is set once, in the evaluator's init
         let clause: String
         let when: CompiledCondition
+        var findingMask: UInt64 = 0
         let action: String
         let dueHours: Int
         init(_ clause: String, _ o: ObligationRule) {
@@ -60,14 +67,21 @@ public struct Evaluator: Sendable {
         wantedTypes = wanted
         rules = packs.flatMap { $0.clauses.flatMap { c in c.rules.map { CompiledRule(c.id, $0) } } }
         obligations = packs.flatMap { $0.clauses.flatMap { c in c.obligations.map { CompiledObligation(c.id, $0) } } }
-        activeAnalysers = analysers.filter { !$0.types.isDisjoint(with: wanted) }
+        var bits: [String: UInt64] = [:]
+        for (i, type) in wanted.sorted().enumerated() { bits[type] = UInt64(1) << UInt64(min(i, 63)) }
+        typeBits = bits
+        func mask(_ types: some Sequence<String>) -> UInt64 { types.reduce(0) { $0 | (bits[$1] ?? 0) } }
+        for r in rules { r.findingMask = mask((r.when.findings ?? []) + r.exceptions.flatMap { $0.when.findings ?? [] }) }
+        for o in obligations { o.findingMask = mask(o.when.findings ?? []) }
+        activeAnalysers = analysers.map { ($0, mask($0.types)) }.filter { $0.mask != 0 }
     }
 
     public static let standardAnalysers: [any ContentAnalyser] = [CasePersonAnalyser(), PersonalDataAnalyser(), PhraseAnalyser.standard]
 
     /// - Parameter now: the instant used when the request gives no `at`.
     public func evaluate(_ request: CheckRequest, settings: OrganisationSettings, now: Date = Date()) -> Decision {
-        let facts = facts(for: request, settings: settings, now: now)
+        var facts = facts(for: request, settings: settings, now: now)
+        facts.content = content(of: request, wanted: wanted(facts))
         var findings: [Finding] = []
         var owed: [Obligation] = []
         for r in rules {
@@ -89,24 +103,41 @@ public struct Evaluator: Sendable {
         return Decision(id: request.id, findings: findings, obligations: owed)
     }
 
-    func facts(for r: CheckRequest, settings: OrganisationSettings, now: Date) -> CheckFacts {
-        let at = r.at ?? now
+    /// The finding types of the rules, exceptions and obligations whose other conditions hold: the
+    /// only ones worth looking for (a text message needs no search for what only WhatsApp forbids).
+    func wanted(_ facts: CheckFacts) -> UInt64 {
+        var wanted: UInt64 = 0
+        for r in rules where r.findingMask & ~wanted != 0 && r.when.holdsApartFromContent(facts) { wanted |= r.findingMask }
+        for o in obligations where o.findingMask & ~wanted != 0 && o.when.holdsApartFromContent(facts) { wanted |= o.findingMask }
+        return wanted
+    }
+
+    /// What the analysers that report a wanted type find, by type.
+    func content(of r: CheckRequest, wanted: UInt64) -> [String: [Span]] {
         var content: [String: [Span]] = [:]
         let text = r.text ?? ""
-        if !wantedTypes.isEmpty, !text.isEmpty || !r.attachments.isEmpty {
-            let analysed = AnalysedText(text)
-            let context = AnalysisContext(people: r.caseInfo?.people ?? [], attachmentNames: r.attachments.map(\.name), direction: r.direction)
-            for analyser in activeAnalysers {
-                for f in analyser.analyse(analysed, context: context) {
-                    content[f.type, default: []].append(contentsOf: f.span.map { [$0] } ?? [])
-                }
-            }
-            // The case's own analyser and the generic one can both find the same postcode.
-            for (type, spans) in content where spans.count > 1 {
-                var seen: Set<Span> = []
-                content[type] = spans.filter { seen.insert($0).inserted }
+        guard wanted != 0, !text.isEmpty || !r.attachments.isEmpty else { return content }
+        let analysed = AnalysedText(text)
+        let names = wantedSets.get(wanted) { Set(typeBits.filter { $0.value & wanted != 0 }.map(\.key)) }
+        let context = AnalysisContext(
+            people: r.caseInfo?.people ?? [], attachmentNames: r.attachments.map(\.name), direction: r.direction, wanted: names)
+        for (analyser, mask) in activeAnalysers where mask & wanted != 0 {
+            for f in analyser.analyse(analysed, context: context) {
+                content[f.type, default: []].append(contentsOf: f.span.map { [$0] } ?? [])
             }
         }
+        // The case's own analyser and the generic one can both find the same postcode.
+        for (type, spans) in content where spans.count > 1 {
+            var seen: Set<Span> = []
+            content[type] = spans.filter { seen.insert($0).inserted }
+        }
+        return content
+    }
+
+    /// Everything about the request but its content (`content(of:wanted:)` adds that).
+    func facts(for r: CheckRequest, settings: OrganisationSettings, now: Date) -> CheckFacts {
+        let at = r.at ?? now
+        let content: [String: [Span]] = [:]
         var passed: Set<Condition.DateSetting> = []
         if let review = settings.whatsappReviewDate, let day = BankHolidays.Day(parsing: review), settings.officeHours.localDay(of: at) > day {
             passed.insert(.whatsappReviewDate)
