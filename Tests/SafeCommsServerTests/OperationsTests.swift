@@ -45,6 +45,42 @@ import VaporTesting
         }
     }
 
+    /// Lookups that arrive together are answered by one query; each must still get its own member of
+    /// staff, a revoked token nobody, and an unknown token nobody.
+    @Test(arguments: Backend.available)
+    func tokensLookedUpTogetherEachGetTheirOwnAnswer(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            // setup
+            let world = try await World.make(app)
+            let revoked = try #require(try await APIToken.query(on: app.db).filter(\.$staffID == world.south.id("dsl")).first())
+            revoked.revokedAt = Date()
+            try await revoked.save(on: app.db)
+            var expected: [(token: String, staff: UUID?)] = []
+            for org in [world.north, world.south] {
+                for (key, _, _) in World.roles where !(org.id == world.south.id && key == "dsl") { expected.append((org.token(key), org.id(key))) }
+            }
+            expected.append((world.south.token("dsl"), nil))
+            expected += (0..<5).map { ("sc_unknown_\($0)", nil) }
+            let asked = Array(repeating: expected, count: 8).flatMap { $0 }.shuffled()
+
+            // MUT
+            let answers = try await withThrowingTaskGroup(of: (String, UUID?).self) { group in
+                for (token, _) in asked {
+                    group.addTask {
+                        let staff = try await app.tokenLookup.staff(forTokenHash: APITokens.hash(token), on: app.eventLoopGroup.any()).get()
+                        return (token, staff?.id)
+                    }
+                }
+                return try await group.reduce(into: [(String, UUID?)]()) { $0.append($1) }
+            }
+
+            // validation
+            let want = Dictionary(expected.map { ($0.token, $0.staff) }, uniquingKeysWith: { a, _ in a })
+            #expect(answers.count == asked.count)
+            for (token, staff) in answers { #expect(staff == want[token]!, "\(token.prefix(12)): \(String(describing: staff))") }
+        }
+    }
+
     @Test(arguments: Backend.available)
     func tokensAreStoredHashed(backend: Backend) async throws {
         try await withTestApp(backend) { app in
