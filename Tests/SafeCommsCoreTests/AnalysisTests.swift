@@ -15,6 +15,23 @@ import Testing
         #expect(t.tokens.allSatisfy { $0.hash == WordHash.of($0.text) })
     }
 
+    /// ASCII text takes a byte-level path; it must split words exactly as the general path does.
+    @Test func theASCIIPathSplitsAsTheGeneralPathDoes() {
+        var rng = SystemRandomNumberGenerator()
+        let pieces = ["Jo", "jo", "O'Neill", "'s", "'", "students'", " ", ",", ".", "07700", "don't", "A", "s", "x", "'S", "ab's", "@", "-", "\n", "Z9"]
+        for _ in 0..<2_000 {
+            let s = (0..<Int.random(in: 0..<12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let fast = AnalysedText(s)
+            // A leading "é " sends the same text down the general path, two code points later.
+            let general = AnalysedText("é " + s)
+            let shifted = general.tokens.dropFirst().map { t in
+                AnalysedText.Token(text: t.text, start: t.start - 2, end: t.end - 2, capitalised: t.capitalised, hash: t.hash)
+            }
+            #expect(fast.tokens == shifted, "\(s)")
+            #expect(fast.scalars == Array(general.scalars.dropFirst(2)) && fast.length == s.unicodeScalars.count, "\(s)")
+        }
+    }
+
     @Test func datesWrittenTheCommonWays() {
         for text in ["born 14/03/2012", "born 14.3.12", "born 2012-03-14", "born 14th of March 2012", "born March 14th 2012", "born 14 Mar 2012"] {
             let found = DateScanner.scan(AnalysedText(text))

@@ -23,6 +23,13 @@ public struct AnalysedText: Sendable {
 
     public init(_ text: String) {
         self.text = text
+        // Nearly every message is ASCII: read its bytes directly, without decoding scalars.
+        if let (tokens, scalars) = text.utf8.withContiguousStorageIfAvailable(Self.tokeniseASCII) ?? nil {
+            self.tokens = tokens
+            self.scalars = scalars
+            length = scalars.count
+            return
+        }
         var tokens: [Token] = []
         var scalars: [UInt32] = []
         scalars.reserveCapacity(text.utf8.count)
@@ -92,6 +99,46 @@ public struct AnalysedText: Sendable {
         self.tokens = tokens
         self.scalars = scalars
         length = offset
+    }
+
+    /// The same words as the general path for text that is all ASCII; nil at the first byte that is not.
+    static func tokeniseASCII(_ b: UnsafeBufferPointer<UInt8>) -> ([Token], [UInt32])? {
+        var scalars = [UInt32](repeating: 0, count: b.count)
+        var tokens: [Token] = []
+        tokens.reserveCapacity(b.count / 5)
+        @inline(__always) func isWord(_ v: UInt8) -> Bool { (v | 0x20) &- 0x61 < 26 || v &- 0x30 < 10 }
+        var i = 0
+        while i < b.count {
+            let v = b[i]
+            if v >= 0x80 { return nil }
+            scalars[i] = UInt32(v)
+            guard isWord(v) else {
+                i += 1
+                continue
+            }
+            let start = i
+            var j = i + 1
+            while j < b.count, isWord(b[j]) || b[j] == 0x27 {  // an apostrophe inside a word: don't, I'll
+                scalars[j] = UInt32(b[j])
+                j += 1
+            }
+            // A trailing apostrophe (students') and a possessive 's belong to the punctuation, not the word.
+            var end = j
+            if end - start > 2, b[end - 2] == 0x27, b[end - 1] | 0x20 == 0x73 { end -= 2 }
+            while b[end - 1] == 0x27 { end -= 1 }
+            var h = WordHash.seed
+            let word = String(unsafeUninitializedCapacity: end - start) { out in
+                for k in start..<end {
+                    let c = b[k] &- 0x41 < 26 ? b[k] | 0x20 : b[k]
+                    out[k - start] = c
+                    h = WordHash.add(h, c)
+                }
+                return end - start
+            }
+            tokens.append(Token(text: word, start: start, end: end, capitalised: b[start] &- 0x41 < 26, hash: h))
+            i = j
+        }
+        return (tokens, scalars)
     }
 }
 
