@@ -10,14 +10,10 @@ public enum PhraseLists {
         "m8", "gd", "nvm", "ofc", "rn", "smh", "k", "kk", "ya", "yh", "ye", "dunno", "gonna", "wanna", "gotta", "soz", "ty", "np",
     ]
 
-    /// WA-10 and PD-1.10: abusive or threatening words and phrases, wrong in either direction.
-    public static let inappropriateLanguage = [
-        "fuck", "fucking", "fucked", "fucker", "shit", "shitty", "bullshit", "bitch", "bastard", "crap", "piss", "pissed", "dick",
-        "twat", "wanker", "slag", "slut", "whore", "cunt", "prick", "arse", "arsehole", "asshole", "bollocks", "dickhead", "knobhead",
-        "retard", "retarded", "idiot", "stupid cow", "shut up", "shut your mouth", "i will kill you", "i'll kill you", "gonna kill you",
-        "going to kill you", "watch your back", "i know where you live", "you'll regret", "you will regret", "i'll hurt you",
-        "i will hurt you", "i'll find you", "i will find you", "sexy",
-    ]
+    /// WA-10 and PD-1.10: abusive or threatening words and phrases, wrong in either direction. Shipped as
+    /// data: better-profanity 0.7.0's list (MIT) less the words children's services use every day, plus
+    /// British insults and threats (`scripts/make-language-list.py`, `scripts/language/`).
+    public static let inappropriateLanguage = LanguageList.words.split(separator: "\n").map(String.init)
 
     /// WA-10, PD-1.5 (outgoing only): over-familiar words that cross a professional boundary in a
     /// worker's message, though they are friendly, not abusive, from a parent.
