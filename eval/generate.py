@@ -385,7 +385,19 @@ class Gen:
             dom = self.r.choice(EMAIL_DOMAINS_FREE)
             local = self.r.choice([f"{f}{l}", f"{f}.{l}", f"{f}{self.r.randint(1, 99)}", f"{f}_{l}{self.r.randint(70, 99)}",
                                    f"{f[:1]}{l}{self.r.randint(1, 999)}"])
+            # People give a personal address in words too: dictated ("jo dot smith at gmail dot com"),
+            # or written so that robots do not collect it ("jo(at)gmail.com").
+            if self.r.random() < 0.15:
+                return self.spoken_email(local, dom)
         return f"{local}@{dom}"
+
+    def spoken_email(self, local: str, dom: str) -> str:
+        style = self.r.choice(["dictated", "dictated", "brackets", "square"])
+        if style == "dictated":
+            return f"{local.replace('.', ' dot ')} at {dom.replace('.', ' dot ')}"
+        if style == "brackets":
+            return f"{local}(at){dom}"
+        return f"{local} [at] {dom.replace('.', ' [dot] ')}"
 
 
 # -------------------------------------------------------------------------------------- templates

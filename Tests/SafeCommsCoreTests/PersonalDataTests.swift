@@ -29,6 +29,23 @@ import Testing
     @Test func emailAddresses() {
         #expect(found("write to sam.jones+cases@poole.gov.uk.", FindingType.email) == ["sam.jones+cases@poole.gov.uk"])
         #expect(found("not an address: @home, a@b, me@localhost", FindingType.email).isEmpty)
+        #expect(found("it's 'sean.o'neill@gmail.com' now", FindingType.email) == ["sean.o'neill@gmail.com"])
+    }
+
+    @Test func emailAddressesWrittenInWords() {
+        let t = FindingType.email
+        #expect(found("my email is jo.smith at gmail dot com ok", t) == ["jo.smith at gmail dot com"])
+        #expect(found("email jo dot smith at hotmail dot co dot uk thanks", t) == ["jo dot smith at hotmail dot co dot uk"])
+        #expect(found("send it to kayla99(at)outlook.com", t) == ["kayla99(at)outlook.com"])
+        #expect(found("Jo.Smith [at] coventry [dot] gov [dot] uk", t) == ["Jo.Smith [at] coventry [dot] gov [dot] uk"])
+        #expect(found("her email address: jaydenx at yahoo.co.uk.", t) == ["jaydenx at yahoo.co.uk"])
+        #expect(found("jo@gmail.com or jo at gmail dot com", t) == ["jo@gmail.com", "jo at gmail dot com"])
+        // Ordinary words round "at" and "dot".
+        #expect(found("look at gmail dot com for the form", t).isEmpty, "a plain word before 'at' and no talk of e-mail")
+        #expect(found("meet me at school at 10.30, Dot at reception", t).isEmpty)
+        #expect(found("email me at home dot", t).isEmpty, "no top-level domain")
+        #expect(found("we arrive at 3pm at coventry dot station", t).isEmpty)
+        #expect(found(String(repeating: " at dot", count: 20_000), t).isEmpty)
     }
 
     @Test func nhsNumbersNeedTheirCheckDigitAndContext() {
@@ -38,6 +55,7 @@ import Testing
         #expect(found("NHS number 943 476 5919", t) == ["943 476 5919"])
         #expect(found("NHS no: 9434765919", t) == ["9434765919"])
         #expect(found("his number is 943-476-5919", t) == ["943-476-5919"], "spaced like an NHS number, without context")
+        #expect(found("The invoice (943 476 5919) is paid; order no. 943-476-5919", t).isEmpty, "another kind of number")
         #expect(found("order 9434765919 arrived", t).isEmpty, "ten bare digits pass the check one time in eleven")
         #expect(found("NHS number 943 476 5918", t).isEmpty, "a wrong check digit")
     }
@@ -95,7 +113,7 @@ import Testing
         var rng = SystemRandomNumberGenerator()
         let pieces = [
             "0", "7", "+44", "(", ")", " ", "-", ".", "@", "a", "Z", "Mrs", "Jayden", "Street", "14", "NHS", "AB", "C", "\u{0}", "\u{200F}", "\u{202E}",
-            "e\u{301}", "😀", "👩‍👧", "\n", "ع", "ß", "'s", ",",
+            "e\u{301}", "😀", "👩‍👧", "\n", "ع", "ß", "'s", ",", " at ", " dot ", "(at)", "[dot]", "com", "uk",
         ]
         for _ in 0..<3_000 {
             let text = (0..<Int.random(in: 0..<40, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
@@ -111,6 +129,7 @@ import Testing
         "Hi Jayden, call 07700 900123 or email sam.jones@example.org. DOB 04/05/2012, 14 Oak Street, Poole BH15 2AB. ",
         "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a@", "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 ", "1234567890123456789 ",
         "Mrs Mrs Mrs Mrs Mrs Jayden Jayden Jayden ", "14 Oak Oak Oak Oak Oak ", "😀e\u{301}\u{0}\u{202E}ع ", "                    ",
+        "jo dot jo dot jo at gmail dot co dot ", "x at x at x at x dot com dot ", "a.b(at)c [dot] ",
     ])
     func timeIsLinearInTheLength(_ unit: String) {
         let small = String(repeating: unit, count: max(1, 100_000 / unit.utf8.count))

@@ -24,6 +24,7 @@ enum IdentifierScanner {
                 floor = at + 1
             }
         }
+        out = withSpokenEmails(c, out)
         var nextEmail = 0
         while i < c.count {
             if nextEmail < out.count, out[nextEmail].start <= i {
@@ -48,8 +49,9 @@ enum IdentifierScanner {
 
     static func email(_ c: [UInt32], at: Int, floor: Int) -> Found? {
         var a = at
-        while a > floor, at - a < 64, isLocal(c[a - 1]) { a -= 1 }
-        while a < at, c[a] == 0x2E { a += 1 }  // not starting with a dot
+        // An apostrophe belongs to names like o'neill.smith@…, but not at the start ('jo@x.org').
+        while a > floor, at - a < 64, isLocal(c[a - 1]) || c[a - 1] == 0x27 { a -= 1 }
+        while a < at, c[a] == 0x2E || c[a] == 0x27 { a += 1 }  // not starting with a dot
         guard a < at else { return nil }
         var b = at + 1
         while b < c.count, b - at < 254, isDomain(c[b]) { b += 1 }
@@ -58,6 +60,145 @@ enum IdentifierScanner {
             (dot + 1..<b).allSatisfy({ isLetter(c[$0]) }), dot > at + 1
         else { return nil }
         return Found(type: FindingType.email, start: a, end: b, confidence: 0.95)
+    }
+
+    /// Adds addresses written out in words ("jo.smith at gmail dot com", "jo(at)hotmail.co.uk",
+    /// "jo dot smith [at] gmail [dot] com"): how people keep an address from spam robots, and what
+    /// voice dictation types. Returns every address in text order, none overlapping.
+    static func withSpokenEmails(_ c: [UInt32], _ found: [Found]) -> [Found] {
+        var spoken: [Found] = []
+        var floor = 0
+        var i = 1
+        while i + 2 < c.count {
+            if c[i] | 0x20 == 0x61, c[i + 1] | 0x20 == 0x74, let f = spokenEmail(c, at: i, floor: floor) {  // "at"
+                spoken.append(f)
+                floor = f.end
+                i = f.end
+            } else {
+                i += 1
+            }
+        }
+        guard !spoken.isEmpty else { return found }
+        var out: [Found] = []
+        for f in (found + spoken).sorted(by: { $0.start < $1.start }) where out.last.map({ $0.end <= f.start }) ?? true { out.append(f) }
+        return out
+    }
+
+    static let spokenTopLevelDomains: Set<String> = ["com", "net", "org", "uk", "info", "me", "io", "edu", "biz"]
+
+    /// An address around the word "at" that starts at `i`, its local part not reaching back past `floor`.
+    static func spokenEmail(_ c: [UInt32], at i: Int, floor: Int) -> Found? {
+        // The "at": " at ", "(at)" or "[at]", with or without spaces round the brackets.
+        var s = i, e = i + 2
+        let bracketed = (c[i - 1] == 0x28 && c[i + 2] == 0x29) || (c[i - 1] == 0x5B && c[i + 2] == 0x5D)
+        if bracketed {
+            s = i - 1
+            e = i + 3
+            if s > 0, c[s - 1] == 0x20 { s -= 1 }
+            if e < c.count, c[e] == 0x20 { e += 1 }
+        } else {
+            guard c[i - 1] == 0x20, c[i + 2] == 0x20 else { return nil }
+            s = i - 1
+            e = i + 3
+        }
+        // The local part, read backwards: labels joined by "." or a spoken dot.
+        var a = s
+        var spokenDot = false
+        while s - a <= 96 {  // bounded, so a chain of "x dot x dot …" is not read again for every "at"
+            var k = a
+            while k > floor, a - k < 64, isLocal(c[k - 1]) { k -= 1 }
+            guard k < a else { break }
+            a = k
+            guard let d = dotWordBefore(c, a), d >= floor else { break }
+            spokenDot = true
+            a = d
+        }
+        while a < s, c[a] == 0x2E || c[a] == 0x2D { a += 1 }
+        guard a < s, s - a <= 96 else { return nil }
+        if a > 0, isAlnum(c[a - 1]) || c[a - 1] == 0x40 { return nil }
+        // The domain, read forwards: at least two labels, the last a common top-level domain.
+        var b = e
+        var labels: [Range<Int>] = []
+        while b < c.count, labels.count < 8 {
+            var k = b
+            while k < c.count, k - b < 63, isAlnum(c[k]) || c[k] == 0x2D { k += 1 }
+            guard k > b else { break }
+            labels.append(b..<k)
+            if k < c.count, c[k] == 0x2E, k + 1 < c.count, isAlnum(c[k + 1]) {
+                b = k + 1
+            } else if let d = dotWordAfter(c, k), d < c.count, isAlnum(c[d]) {
+                spokenDot = true
+                b = d
+            } else {
+                break
+            }
+        }
+        guard labels.count >= 2, let last = labels.last else { return nil }
+        let tld = String(decoding: c[last].map { UInt8(truncatingIfNeeded: $0 | 0x20) }, as: UTF8.self)
+        guard spokenTopLevelDomains.contains(tld), c[last].allSatisfy(isLetter) else { return nil }
+        if last.upperBound < c.count, isAlnum(c[last.upperBound]) { return nil }
+        // A bare " at " after a plain word is an ordinary phrase far more often ("look at gmail dot
+        // com"): take it only when the local part is no word ("jo.smith", "jo dot smith", "jo99") or
+        // the words before speak of an address.
+        if !bracketed, !c[a..<s].contains(where: { !isLetter($0) }), !hasEmailCue(c, before: a) { return nil }
+        return Found(type: FindingType.email, start: a, end: last.upperBound, confidence: bracketed || spokenDot ? 0.9 : 0.85)
+    }
+
+    /// An address as found, lower case, with a spoken "at" and "dot" made "@" and "." again.
+    static func normalisedEmail(_ written: ArraySlice<UInt32>) -> String {
+        var s = String(String.UnicodeScalarView(written.compactMap(Unicode.Scalar.init))).lowercased()
+        guard !s.contains("@") else { return s }
+        for (word, symbol) in [("(at)", "@"), ("[at]", "@"), (" at ", "@"), ("(dot)", "."), ("[dot]", "."), (" dot ", ".")] {
+            s = s.replacingOccurrences(of: word, with: symbol)
+        }
+        return s.replacingOccurrences(of: " ", with: "")
+    }
+
+    /// The start of " dot ", "(dot)" or "[dot]" (spaces optional round brackets) ending just before `end`.
+    static func dotWordBefore(_ c: [UInt32], _ end: Int) -> Int? {
+        var k = end
+        if k > 0, c[k - 1] == 0x20 { k -= 1 }
+        let close = k > 0 ? c[k - 1] : 0
+        let bracket = close == 0x29 || close == 0x5D
+        if bracket { k -= 1 }
+        guard k >= 3, c[k - 3] | 0x20 == 0x64, c[k - 2] | 0x20 == 0x6F, c[k - 1] | 0x20 == 0x74 else { return nil }  // "dot"
+        k -= 3
+        if bracket {
+            guard k > 0, c[k - 1] == (close == 0x29 ? 0x28 : 0x5B) else { return nil }
+            k -= 1
+            if k > 0, c[k - 1] == 0x20 { k -= 1 }
+        } else {
+            guard end - k == 4, k > 0, c[k - 1] == 0x20 else { return nil }
+            k -= 1
+        }
+        return k
+    }
+
+    /// The end of " dot ", "(dot)" or "[dot]" starting at `start`.
+    static func dotWordAfter(_ c: [UInt32], _ start: Int) -> Int? {
+        var k = start
+        if k < c.count, c[k] == 0x20 { k += 1 }
+        let open = k < c.count ? c[k] : 0
+        let bracket = open == 0x28 || open == 0x5B
+        if bracket { k += 1 }
+        guard k + 3 <= c.count, c[k] | 0x20 == 0x64, c[k + 1] | 0x20 == 0x6F, c[k + 2] | 0x20 == 0x74 else { return nil }
+        k += 3
+        if bracket {
+            guard k < c.count, c[k] == (open == 0x28 ? 0x29 : 0x5D) else { return nil }
+            k += 1
+            if k < c.count, c[k] == 0x20 { k += 1 }
+        } else {
+            guard k - start == 4, k < c.count, c[k] == 0x20 else { return nil }
+            k += 1
+        }
+        return k
+    }
+
+    /// "email", "e-mail", "mail" or "address" in the few words before `i`.
+    static func hasEmailCue(_ c: [UInt32], before i: Int) -> Bool {
+        let from = max(0, i - 40)
+        let lower = String(decoding: c[from..<i].map { UInt8(truncatingIfNeeded: $0 < 0x80 ? $0 | 0x20 : 0x20) }, as: UTF8.self)
+        return lower.contains("mail") || lower.contains("address")
     }
 
     // MARK: phone numbers
@@ -128,7 +269,7 @@ enum IdentifierScanner {
         if end < c.count, isAlnum(c[end]) { return nil }
         guard nhsCheckDigitIsValid(d) else { return nil }
         let context = hasNHSContext(c, before: i)
-        guard context || spaced else { return nil }
+        guard context || (spaced && !hasOtherNumberContext(c, before: i)) else { return nil }
         return Found(type: FindingType.nhsNumber, start: i, end: end, confidence: context ? 0.95 : 0.6)
     }
 
@@ -145,6 +286,19 @@ enum IdentifierScanner {
         let from = max(0, i - 30)
         let window = String(String.UnicodeScalarView(c[from..<i].compactMap(Unicode.Scalar.init))).lowercased()
         return window.contains("nhs") || window.contains("health number") || window.contains("health no")
+    }
+
+    /// Words that say a spaced ten-digit number is something else: "invoice (171 431 1031)", "order
+    /// no. 943 476 5919". Without them, a spaced number is taken, with low confidence, as an NHS number.
+    static let otherNumberWords = [
+        "invoice", "ref", "order", "account", "acc no", "a/c", "receipt", "claim", "policy", "booking", "ticket", "tracking", "payment",
+        "case", "grant", "purchase", "po no", "serial", "licence", "membership", "customer", "reference", "transaction",
+    ]
+
+    static func hasOtherNumberContext(_ c: [UInt32], before i: Int) -> Bool {
+        let from = max(0, i - 30)
+        let window = String(String.UnicodeScalarView(c[from..<i].compactMap(Unicode.Scalar.init))).lowercased()
+        return otherNumberWords.contains { window.contains($0) }
     }
 
     // MARK: National Insurance numbers
