@@ -14,10 +14,16 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
     public var whatsappReviewDate: String?
     /// The policy packs this organisation's checks use, in order; nil: every pack installed.
     public var packs: [String]?
+    /// Numbers that are the organisation's own (switchboards, duty lines, work mobiles), each a whole
+    /// number or a range ending in `*` ("01202 45****"). PD-12.a and PD-1.9: a number a worker gives
+    /// as their own that is not one of these is a personal one. Optional, so settings stored before it
+    /// existed still read.
+    public var organisationNumbers: [String]?
 
     public init(
         officeHours: OfficeHours = .standard, emergencyDutyTeamNumber: String? = nil, workEmailDomains: [String] = [],
-        voicemailPickupHours: Int = 24, whatsappReviewDate: String? = nil, packs: [String]? = nil
+        voicemailPickupHours: Int = 24, whatsappReviewDate: String? = nil, packs: [String]? = nil,
+        organisationNumbers: [String]? = nil
     ) {
         self.officeHours = officeHours
         self.emergencyDutyTeamNumber = emergencyDutyTeamNumber
@@ -25,6 +31,7 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
         self.voicemailPickupHours = voicemailPickupHours
         self.whatsappReviewDate = whatsappReviewDate
         self.packs = packs
+        self.organisationNumbers = organisationNumbers
     }
 
     public static let standard = OrganisationSettings()
@@ -39,6 +46,20 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
             throw ValidationError(field: "whatsapp_review_date", reason: "'\(date)' is not a date written YYYY-MM-DD")
         }
         if let packs, packs.isEmpty { throw ValidationError(field: "packs", reason: "name at least one pack, or leave it out for all of them") }
+        for (i, n) in (organisationNumbers ?? []).enumerated() {
+            let field = "organisation_numbers[\(i)]"
+            if n.hasSuffix("*") {
+                let stem = n.prefix { $0 != "*" }
+                guard n.drop(while: { $0 != "*" }).allSatisfy({ $0 == "*" }),
+                    let digits = OrganisationContacts.nationalDigits(stem.unicodeScalars.map(\.value)), digits.count >= 4,
+                    stem.allSatisfy({ $0.isNumber || " +()-".contains($0) })
+                else {
+                    throw ValidationError(field: field, reason: "'\(n)' is not a number range: write the fixed digits then stars, such as 01202 45****")
+                }
+            } else {
+                _ = try PhoneNumber(parsing: n, field: field)
+            }
+        }
         for (i, d) in workEmailDomains.enumerated() where !d.contains(".") || d.contains("@") || d.contains(" ") {
             throw ValidationError(field: "work_email_domains[\(i)]", reason: "'\(d)' is not a domain such as coventry.gov.uk")
         }

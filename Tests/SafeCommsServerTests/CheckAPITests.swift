@@ -129,4 +129,34 @@ import VaporTesting
             #expect(clauses(south).contains("WNL-6.5"), "another organisation's choice changes nothing here")
         }
     }
+
+    /// PD-1.9: the organisation's own numbers, set through the API, decide whether a number a worker
+    /// gives as their own is a personal one; a bad one is refused by field.
+    @Test func theOrganisationsNumbersAreNotPersonalOnes() async throws {
+        try await withTestApp(.sqlite) { app in
+            // setup
+            let world = try await World.make(app)
+            let admin = world.north.token("admin"), practitioner = world.north.token("practitioner")
+            func check(_ number: String) -> String {
+                #"{"at":"2026-11-23T10:00:00Z","channel":"sms","device":{"kind":"work_mobile"},"recipient":{"role":"parent_carer"},"case":{"status":"child_in_need"},"text":"Text me on NUMBER if you need me."}"#
+                    .replacingOccurrences(of: "NUMBER", with: number)
+            }
+            let settings = Self.settings.replacingOccurrences(of: #","packs":PACKS"#, with: #","organisation_numbers":NUMBERS"#)
+
+            // MUT
+            let bad = try await app.send(.PATCH, "/api/v1/organisation", token: admin, json: settings.replacingOccurrences(of: "NUMBERS", with: #"["01202 45****", "0120*2"]"#))
+            let set = try await app.send(.PATCH, "/api/v1/organisation", token: admin, json: settings.replacingOccurrences(of: "NUMBERS", with: #"["01202 45****"]"#))
+            let ours = try await app.send(.POST, "/api/v1/checks", token: practitioner, json: check("01202 451 234"))
+            let personal = try await app.send(.POST, "/api/v1/checks", token: practitioner, json: check("07700 900456"))
+            let south = try await app.send(.POST, "/api/v1/checks", token: world.south.token("practitioner"), json: check("07700 900456"))
+
+            // validation
+            func clauses(_ r: TestingHTTPResponse) -> Set<String> { Set((r.json["findings"] as? [[String: Any]] ?? []).compactMap { $0["clause"] as? String }) }
+            #expect(bad.status == .unprocessableEntity && bad.json["field"] as? String == "organisation_numbers[1]", "\(bad.text)")
+            #expect(set.status == .ok, "\(set.text)")
+            #expect(!clauses(ours).contains("PD-1.9"), "in the organisation's range")
+            #expect(clauses(personal).contains("PD-1.9") && personal.json["decision"] as? String == "block")
+            #expect(!clauses(south).contains("PD-1.9"), "another organisation lists no numbers: a number cannot be judged there")
+        }
+    }
 }

@@ -7,19 +7,26 @@ public protocol ContentAnalyser: Sendable {
     func analyse(_ text: AnalysedText, context: AnalysisContext) -> [ContentFinding]
 }
 
-/// What an analyser knows besides the text: the people on the case and the attachments' names.
+/// What an analyser knows besides the text: the people on the case, the attachments' names and the
+/// organisation's own contact details.
 public struct AnalysisContext: Sendable {
     public var people: [CasePersonInfo]
     public var attachmentNames: [String]
     public var direction: Direction
     /// The finding types anyone will look at (nil: all); an analyser may skip work for the others.
     public var wanted: Set<String>?
+    /// The organisation's own numbers and e-mail domains (a worker may give those out).
+    public var organisation: OrganisationContacts
 
-    public init(people: [CasePersonInfo] = [], attachmentNames: [String] = [], direction: Direction = .outgoing, wanted: Set<String>? = nil) {
+    public init(
+        people: [CasePersonInfo] = [], attachmentNames: [String] = [], direction: Direction = .outgoing, wanted: Set<String>? = nil,
+        organisation: OrganisationContacts = .none
+    ) {
         self.people = people
         self.attachmentNames = attachmentNames
         self.direction = direction
         self.wanted = wanted
+        self.organisation = organisation
     }
 
     public func wants(_ type: String) -> Bool { wanted?.contains(type) ?? true }

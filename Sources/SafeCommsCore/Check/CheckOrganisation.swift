@@ -10,6 +10,7 @@ import Yams
 /// exclude_bank_holidays: true
 /// whatsapp_review_date: 2021-03-31
 /// work_email_domains: [example.gov.uk]
+/// organisation_numbers: ["01202 45****", "07700 900123"]
 /// ```
 /// Without a file: 08:30–17:00 Monday to Friday, Europe/London, bank holidays excluded, all packs.
 public struct CheckOrganisation: Sendable, Equatable {
@@ -38,7 +39,7 @@ extension CheckOrganisation: Decodable {
         let f = try Fields(
             decoder, prefix: "",
             known: ["name", "packs", "time_zone", "office_hours", "exclude_bank_holidays", "whatsapp_review_date", "work_email_domains",
-                    "emergency_duty_team_number", "voicemail_pickup_hours"])
+                    "emergency_duty_team_number", "voicemail_pickup_hours", "organisation_numbers"])
         var s = OrganisationSettings.standard
         s.packs = try f.value([String].self, "packs", expected: "a list of pack ids")
         if let zone = try f.string("time_zone") { s.officeHours.timeZone = zone }
@@ -63,6 +64,7 @@ extension CheckOrganisation: Decodable {
         s.whatsappReviewDate = try f.value(String.self, "whatsapp_review_date", expected: "a date written YYYY-MM-DD")
         s.workEmailDomains = try f.value([String].self, "work_email_domains", expected: "a list of domains") ?? []
         s.emergencyDutyTeamNumber = try f.string("emergency_duty_team_number")
+        s.organisationNumbers = try f.value([String].self, "organisation_numbers", expected: "a list of numbers or ranges such as 01202 45****")
         if let v = try f.value(Int.self, "voicemail_pickup_hours", expected: "a whole number of hours") { s.voicemailPickupHours = v }
         try s.validate()
         settings = s

@@ -35,7 +35,9 @@ public struct CheckRunner: Sendable {
                 // "redacted" sorts after every key of a decision, so it goes last.
                 let report = ContentReport(
                     text: request.text ?? "",
-                    context: AnalysisContext(people: request.caseInfo?.people ?? [], attachmentNames: request.attachments.map(\.name), direction: request.direction),
+                    context: AnalysisContext(
+                        people: request.caseInfo?.people ?? [], attachmentNames: request.attachments.map(\.name), direction: request.direction,
+                        organisation: OrganisationContacts(settings: organisation.settings)),
                     analysers: library.analysers)
                 var w = JSONWriter()
                 w.key("redacted")

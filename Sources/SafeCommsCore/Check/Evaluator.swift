@@ -76,12 +76,12 @@ public struct Evaluator: Sendable {
         activeAnalysers = analysers.map { ($0, mask($0.types)) }.filter { $0.mask != 0 }
     }
 
-    public static let standardAnalysers: [any ContentAnalyser] = [CasePersonAnalyser(), PersonalDataAnalyser(), PhraseAnalyser.standard]
+    public static let standardAnalysers: [any ContentAnalyser] = [CasePersonAnalyser(), PersonalDataAnalyser(), PhraseAnalyser.standard, PersonalContactAnalyser()]
 
     /// - Parameter now: the instant used when the request gives no `at`.
     public func evaluate(_ request: CheckRequest, settings: OrganisationSettings, now: Date = Date()) -> Decision {
         var facts = facts(for: request, settings: settings, now: now)
-        facts.content = content(of: request, wanted: wanted(facts))
+        facts.content = content(of: request, settings: settings, wanted: wanted(facts))
         var findings: [Finding] = []
         var owed: [Obligation] = []
         for r in rules {
@@ -113,14 +113,15 @@ public struct Evaluator: Sendable {
     }
 
     /// What the analysers that report a wanted type find, by type.
-    func content(of r: CheckRequest, wanted: UInt64) -> [String: [Span]] {
+    func content(of r: CheckRequest, settings: OrganisationSettings, wanted: UInt64) -> [String: [Span]] {
         var content: [String: [Span]] = [:]
         let text = r.text ?? ""
         guard wanted != 0, !text.isEmpty || !r.attachments.isEmpty else { return content }
         let analysed = AnalysedText(text)
         let names = wantedSets.get(wanted) { Set(typeBits.filter { $0.value & wanted != 0 }.map(\.key)) }
         let context = AnalysisContext(
-            people: r.caseInfo?.people ?? [], attachmentNames: r.attachments.map(\.name), direction: r.direction, wanted: names)
+            people: r.caseInfo?.people ?? [], attachmentNames: r.attachments.map(\.name), direction: r.direction, wanted: names,
+            organisation: names.contains(FindingType.personalContact) ? OrganisationContacts(settings: settings) : .none)
         for (analyser, mask) in activeAnalysers where mask & wanted != 0 {
             for f in analyser.analyse(analysed, context: context) {
                 content[f.type, default: []].append(contentsOf: f.span.map { [$0] } ?? [])
@@ -134,7 +135,7 @@ public struct Evaluator: Sendable {
         return content
     }
 
-    /// Everything about the request but its content (`content(of:wanted:)` adds that).
+    /// Everything about the request but its content (`content(of:settings:wanted:)` adds that).
     func facts(for r: CheckRequest, settings: OrganisationSettings, now: Date) -> CheckFacts {
         let at = r.at ?? now
         let content: [String: [Span]] = [:]
