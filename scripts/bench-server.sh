@@ -52,10 +52,13 @@ printf 'median %11.0f %14.0f %20s\n' "$(printf '%s\n' "${ECHO[@]}" | median)" "$
   "$(printf '%s\n' "${RATIOS[@]}" | median)"
 
 echo
-echo "checks held at $RATE/s ($CONNECTIONS connections, ${DURATION} each):"
+# The echo held at the same rate is the floor: what latency this machine and wrk add to any request.
+echo "held at $RATE/s ($CONNECTIONS connections, ${DURATION} each), echo then checks:"
 for i in 1 2 3; do
+  read -r er ep50 ep99 < <(RATE=$RATE measure -c"$CONNECTIONS" -d"$DURATION" -s scripts/wrk/echo.lua "$URL/bench/echo")
   read -r r p50 p99 < <(RATE=$RATE measure -c"$CONNECTIONS" -d"$DURATION" -s scripts/wrk/check.lua "$URL/api/v1/checks")
-  printf '  %8.0f req/s   p50 %8s   p99 %8s\n' "$r" "$p50" "$p99"
+  printf '  echo   %6.0f req/s   p50 %8s   p99 %8s\n' "$er" "$ep50" "$ep99"
+  printf '  checks %6.0f req/s   p50 %8s   p99 %8s\n' "$r" "$p50" "$p99"
 done
 
 # Every check answered was audited, and the chain is whole.
