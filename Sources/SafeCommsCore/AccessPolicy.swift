@@ -32,6 +32,21 @@ public struct CaseAllocation: Sendable, Equatable {
     }
 }
 
+/// Where a member of staff sits in the organisation, for the rules about their phones and leave.
+public struct StaffAllocation: Sendable, Equatable {
+    public let staffID: UUID
+    public let organisationID: UUID
+    public let teamID: UUID?
+    public let lineManagerID: UUID?
+
+    public init(staffID: UUID, organisationID: UUID, teamID: UUID?, lineManagerID: UUID?) {
+        self.staffID = staffID
+        self.organisationID = organisationID
+        self.teamID = teamID
+        self.lineManagerID = lineManagerID
+    }
+}
+
 /// What a route asks to do, independent of any case.
 public enum Permission: String, Sendable, CaseIterable {
     /// Read the organisation's settings, teams and staff directory.
@@ -71,6 +86,22 @@ public enum AccessPolicy {
     public static func canWrite(_ p: Principal, _ c: CaseAllocation) -> Bool {
         guard canRead(p, c) else { return false }
         return p.roles.contains(.practitioner) || p.roles.contains(.manager) || p.roles.contains(.dsl)
+    }
+
+    /// Whose phone settings and leave someone may set (issue 5): their own, their line reports' and the
+    /// members' of teams they manage; business support and administrators keep the directory.
+    public static func canManagePhones(_ p: Principal, of s: StaffAllocation) -> Bool {
+        guard p.organisationID == s.organisationID else { return false }
+        if p.staffID == s.staffID || s.lineManagerID == p.staffID { return true }
+        if p.roles.contains(.manager), let t = s.teamID, p.managedTeamIDs.contains(t) { return true }
+        return can(p, .manageDirectory)
+    }
+
+    /// LIN-13: an unexpected absence is started by the line manager, or the manager of the person's team.
+    public static func canReportUnexpectedAbsence(_ p: Principal, of s: StaffAllocation) -> Bool {
+        guard p.organisationID == s.organisationID, p.staffID != s.staffID else { return false }
+        if s.lineManagerID == p.staffID { return true }
+        return p.roles.contains(.manager) && s.teamID.map(p.managedTeamIDs.contains) == true
     }
 
     public static func can(_ p: Principal, _ permission: Permission) -> Bool {

@@ -19,11 +19,13 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
     /// as their own that is not one of these is a personal one. Optional, so settings stored before it
     /// existed still read.
     public var organisationNumbers: [String]?
+    /// Reception phones: calls are never diverted to one (LIN-12). Optional for settings stored before it.
+    public var receptionNumbers: [String]?
 
     public init(
         officeHours: OfficeHours = .standard, emergencyDutyTeamNumber: String? = nil, workEmailDomains: [String] = [],
         voicemailPickupHours: Int = 24, whatsappReviewDate: String? = nil, packs: [String]? = nil,
-        organisationNumbers: [String]? = nil
+        organisationNumbers: [String]? = nil, receptionNumbers: [String]? = nil
     ) {
         self.officeHours = officeHours
         self.emergencyDutyTeamNumber = emergencyDutyTeamNumber
@@ -32,6 +34,7 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
         self.whatsappReviewDate = whatsappReviewDate
         self.packs = packs
         self.organisationNumbers = organisationNumbers
+        self.receptionNumbers = receptionNumbers
     }
 
     public static let standard = OrganisationSettings()
@@ -60,6 +63,7 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
                 _ = try PhoneNumber(parsing: n, field: field)
             }
         }
+        for (i, n) in (receptionNumbers ?? []).enumerated() { _ = try PhoneNumber(parsing: n, field: "reception_numbers[\(i)]") }
         for (i, d) in workEmailDomains.enumerated() where !d.contains(".") || d.contains("@") || d.contains(" ") {
             throw ValidationError(field: "work_email_domains[\(i)]", reason: "'\(d)' is not a domain such as coventry.gov.uk")
         }

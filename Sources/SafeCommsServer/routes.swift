@@ -18,6 +18,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: CommunicationController())
     try api.register(collection: AuditController())
     try api.register(collection: CheckController(library: app.policyLibrary))
+    try api.register(collection: PhoneController())
 
     if app.safeCommsConfig.benchmarkEcho {
         app.post("bench", "echo") { req -> Response in

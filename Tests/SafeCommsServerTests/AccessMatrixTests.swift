@@ -78,12 +78,22 @@ import VaporTesting
             method: .POST, path: "/api/v1/checks",
             body: { _ in #"{"channel":"sms","at":"2026-11-23T10:00:00Z","device":{"kind":"work_mobile"},"recipient":{"role":"parent_carer"},"text":"See you at 4pm"}"# },
             expect: everyone, caseScoped: false),
+        // Phones (issue 5): anyone may ask where a call goes; a member of staff's phone settings and leave
+        // are theirs, their managers' and business support's (PhoneAPITests has the rest).
+        .init(method: .GET, path: "/api/v1/route?staff={practitionerID}&at=2026-11-23T10:00:00Z", body: { _ in nil }, expect: everyone, caseScoped: false),
+        .init(
+            method: .PUT, path: "/api/v1/staff/{practitionerID}/phone", body: { _ in #"{"desk_number":"01632 960111","desk_logged_in":true}"# },
+            expect: only(["practitioner": 200, "manager": 200, "business_support": 200, "admin": 200]), caseScoped: false),
+        .init(
+            method: .POST, path: "/api/v1/staff/{practitionerID}/absences",
+            body: { _ in #"{"kind":"leave","starts_at":"2026-12-01T09:00:00Z","ends_at":"2026-12-05T09:00:00Z"}"# },
+            expect: only(["practitioner": 201, "manager": 201, "business_support": 201, "admin": 201]), caseScoped: false),
         .init(method: .GET, path: "/api/v1/audit/events", body: { _ in nil }, expect: only(["auditor": 200, "dsl": 200]), caseScoped: false),
         .init(method: .GET, path: "/api/v1/audit/verify", body: { _ in nil }, expect: only(["auditor": 200, "dsl": 200]), caseScoped: false),
     ]
 
     static func routeKey(_ method: HTTPMethod, _ path: String) -> String {
-        let normalised = path.split(separator: "/").map { $0.hasPrefix(":") || $0.hasPrefix("{") ? "*" : String($0) }.joined(separator: "/")
+        let normalised = path.prefix { $0 != "?" }.split(separator: "/").map { $0.hasPrefix(":") || $0.hasPrefix("{") ? "*" : String($0) }.joined(separator: "/")
         return "\(method.rawValue) /\(normalised)"
     }
 
@@ -111,6 +121,7 @@ import VaporTesting
 
             for route in Self.table {
                 let template = route.path.replacingOccurrences(of: "{caseA}", with: world.north.caseA.uuidString)
+                    .replacingOccurrences(of: "{practitionerID}", with: world.north.staff["practitioner"]!.id.uuidString)
                 let path = template.contains("{recordA}") ? template.replacingOccurrences(of: "{recordA}", with: try await freshRecord()) : template
                 // No token: always 401.
                 let anonymous = try await app.send(route.method, path, token: nil, json: route.body(world.north))

@@ -39,7 +39,7 @@ extension CheckOrganisation: Decodable {
         let f = try Fields(
             decoder, prefix: "",
             known: ["name", "packs", "time_zone", "office_hours", "exclude_bank_holidays", "whatsapp_review_date", "work_email_domains",
-                    "emergency_duty_team_number", "voicemail_pickup_hours", "organisation_numbers"])
+                    "emergency_duty_team_number", "voicemail_pickup_hours", "organisation_numbers", "reception_numbers"])
         var s = OrganisationSettings.standard
         s.packs = try f.value([String].self, "packs", expected: "a list of pack ids")
         if let zone = try f.string("time_zone") { s.officeHours.timeZone = zone }
@@ -65,6 +65,7 @@ extension CheckOrganisation: Decodable {
         s.workEmailDomains = try f.value([String].self, "work_email_domains", expected: "a list of domains") ?? []
         s.emergencyDutyTeamNumber = try f.string("emergency_duty_team_number")
         s.organisationNumbers = try f.value([String].self, "organisation_numbers", expected: "a list of numbers or ranges such as 01202 45****")
+        s.receptionNumbers = try f.value([String].self, "reception_numbers", expected: "a list of phone numbers")
         if let v = try f.value(Int.self, "voicemail_pickup_hours", expected: "a whole number of hours") { s.voicemailPickupHours = v }
         try s.validate()
         settings = s

@@ -102,3 +102,74 @@ struct MeDTO: Content {
     var organisationId: UUID
     var managedTeamIds: [UUID]
 }
+
+/// Where a call goes now (`GET /api/v1/route`).
+struct RouteDTO: Content {
+    /// `worker`, `divert`, `hunt_group`, `emergency_duty_team` or `unroutable`.
+    var destination: String
+    var number: String?
+    var staffId: UUID?
+    var teamId: UUID?
+    var clauses: [String]
+    var reason: String
+    var at: Date
+
+    init(_ d: RouteDecision, at: Date) {
+        switch d.destination {
+        case .worker(let id): (destination, staffId) = ("worker", id)
+        case .divert(let id): (destination, staffId) = ("divert", id)
+        case .huntGroup(let id): (destination, teamId) = ("hunt_group", id)
+        case .emergencyDutyTeam: destination = "emergency_duty_team"
+        case .unroutable: destination = "unroutable"
+        }
+        number = d.number
+        clauses = d.clauses
+        reason = d.reason
+        self.at = at
+    }
+}
+
+struct PhoneStatusInput: Content {
+    var deskNumber: String?
+    var deskLoggedIn: Bool?
+    var deskPairedToMobile: Bool?
+    var divertTo: String?
+}
+
+struct PhoneStatusDTO: Content {
+    var staffId: UUID?
+    var deskNumber: String?
+    var deskLoggedIn: Bool
+    var deskPairedToMobile: Bool
+    var divertTo: String?
+
+    init(_ s: PhoneStatus) {
+        staffId = s.id
+        deskNumber = s.deskNumber
+        deskLoggedIn = s.deskLoggedIn
+        deskPairedToMobile = s.deskPairedToMobile
+        divertTo = s.divertTo
+    }
+}
+
+struct AbsenceInput: Content {
+    var kind: String
+    var startsAt: String
+    var endsAt: String?
+}
+
+struct AbsenceDTO: Content {
+    var id: UUID?
+    var staffId: UUID
+    var kind: String
+    var startsAt: Date
+    var endsAt: Date?
+
+    init(_ a: StaffAbsence) {
+        id = a.id
+        staffId = a.staffID
+        kind = a.kind
+        startsAt = a.startsAt
+        endsAt = a.endsAt
+    }
+}

@@ -1,0 +1,126 @@
+import Fluent
+import Foundation
+import SafeCommsCore
+import SafeCommsStore
+import Vapor
+
+/// Phones by the rules (issue 5): where a call goes now, and the availability it depends on.
+/// `GET /route` lets a telephony platform ask, and a worker see "calls to you go to …"; a member of
+/// staff (or their manager) keeps their desk and divert settings; leave and unexpected absence move
+/// their calls to the team's hunt group at once. Every change is in the audit trail.
+struct PhoneController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("route", use: route)
+        let staff = routes.grouped("staff", ":staffID")
+        staff.put("phone", use: setPhone)
+        staff.post("absences", use: addAbsence)
+    }
+
+    /// `?case=ID` (the key worker and team of a case the caller may read), `?staff=ID` or `?team=ID`;
+    /// `at` (ISO 8601) defaults to now.
+    func route(req: Request) async throws -> RouteDTO {
+        let p = try await req.require(.readDirectory)
+        let at = try req.query[String.self, at: "at"].map { try Self.instant($0, field: "at") } ?? Date()
+        var workerID: UUID?, teamID: UUID?
+        if let caseID = req.query[String.self, at: "case"] {
+            let (c, _) = try await CaseAccess.load(req, .read, id: try Self.uuid(caseID, field: "case"))
+            workerID = c.keyWorkerID
+            teamID = c.teamID
+        } else if let staffID = req.query[String.self, at: "staff"] {
+            let s = try await Self.staffMember(try Self.uuid(staffID, field: "staff"), p, req)
+            workerID = s.id
+            teamID = s.teamID
+        } else if let team = req.query[String.self, at: "team"] {
+            let id = try Self.uuid(team, field: "team")
+            guard try await Team.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID).first() != nil else {
+                throw Abort(.notFound, reason: "no such team")
+            }
+            teamID = id
+        } else {
+            throw SafeCommsCore.ValidationError(field: "case", reason: "name a case, a member of staff (staff) or a team (team) to route a call for")
+        }
+        let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
+        let directory = try await PhoneDirectoryLoader.load(organisationID: p.organisationID, settings: settings, at: at, on: req.db)
+        let decision = CallRouter(directory: directory, settings: settings).route(forWorker: workerID, team: teamID, at: at)
+        return RouteDTO(decision, at: at)
+    }
+
+    /// The member of staff's desk number, whether they are logged in at the desk (LIN-3) or paired to
+    /// their mobile (LIN-4), and where their calls are diverted (a hunt group only, LIN-12).
+    func setPhone(req: Request) async throws -> PhoneStatusDTO {
+        let p = try await req.principal()
+        let s = try await Self.staffMember(try Self.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"), p, req)
+        guard AccessPolicy.canManagePhones(p, of: s.allocation) else { throw Abort(.forbidden, reason: "only they, their managers or business support may set this") }
+        let input = try req.content.decode(PhoneStatusInput.self)
+        let desk = try input.deskNumber.map { try PhoneNumber(parsing: $0, field: "desk_number").e164 }
+        let divert = try input.divertTo.map { try PhoneNumber(parsing: $0, field: "divert_to").e164 }
+        if let divert {
+            let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
+            let directory = try await PhoneDirectoryLoader.load(organisationID: p.organisationID, settings: settings, at: Date(), on: req.db)
+            if let problem = directory.divertProblem(divert) {
+                throw SafeCommsCore.ValidationError(field: "divert_to", reason: "calls cannot be diverted there: \(problem)")
+            }
+        }
+        let id = try s.requireID()
+        let status = try await PhoneStatus.find(id, on: req.db) ?? PhoneStatus(
+            staffID: id, organisationID: s.organisationID, deskNumber: nil, deskLoggedIn: false, deskPairedToMobile: false, divertTo: nil)
+        status.deskNumber = desk ?? status.deskNumber
+        status.deskLoggedIn = input.deskLoggedIn ?? status.deskLoggedIn
+        status.deskPairedToMobile = input.deskPairedToMobile ?? status.deskPairedToMobile
+        status.divertTo = input.divertTo == nil ? status.divertTo : divert
+        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+            try await status.save(on: tx)
+            return ((), [AuditEntry(action: "phone.status", entity: "staff", entityID: id.uuidString)])
+        }
+        return PhoneStatusDTO(status)
+    }
+
+    /// Leave (`leave`: the person or their managers) or an unexpected absence (`unexpected`: their line
+    /// manager, LIN-13). Calls move to the team's hunt group from `starts_at`.
+    func addAbsence(req: Request) async throws -> Response {
+        let p = try await req.principal()
+        let s = try await Self.staffMember(try Self.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"), p, req)
+        let input = try req.content.decode(AbsenceInput.self)
+        guard let kind = PhoneDirectory.Absence.Kind(rawValue: input.kind) else {
+            throw SafeCommsCore.ValidationError(field: "kind", reason: "'\(input.kind)' is not one of leave, unexpected")
+        }
+        let allowed = kind == .leave ? AccessPolicy.canManagePhones(p, of: s.allocation) : AccessPolicy.canReportUnexpectedAbsence(p, of: s.allocation)
+        guard allowed else {
+            throw Abort(.forbidden, reason: kind == .leave ? "only they or their managers may record leave" : "an unexpected absence is started by the line manager (LIN-13)")
+        }
+        let starts = try Self.instant(input.startsAt, field: "starts_at")
+        let ends = try input.endsAt.map { try Self.instant($0, field: "ends_at") }
+        if let ends, ends <= starts { throw SafeCommsCore.ValidationError(field: "ends_at", reason: "must be after starts_at") }
+        if kind == .leave, ends == nil { throw SafeCommsCore.ValidationError(field: "ends_at", reason: "leave needs the date the person is expected back (LIN-8)") }
+        let absence = StaffAbsence(
+            organisationID: s.organisationID, staffID: try s.requireID(), recordedByID: p.staffID, kind: kind.rawValue, startsAt: starts, endsAt: ends)
+        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+            try await absence.create(on: tx)
+            return ((), [AuditEntry(action: "absence.\(kind.rawValue)", entity: "staff", entityID: s.id?.uuidString)])
+        }
+        return try await AbsenceDTO(absence).encodeResponse(status: .created, for: req)
+    }
+
+    static func staffMember(_ id: UUID, _ p: Principal, _ req: Request) async throws -> StaffMember {
+        guard let s = try await StaffMember.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID).first() else {
+            throw Abort(.notFound, reason: "no such member of staff")
+        }
+        return s
+    }
+
+    static func uuid(_ text: String, field: String) throws -> UUID {
+        guard let id = UUID(uuidString: text) else { throw SafeCommsCore.ValidationError(field: field, reason: "'\(text)' is not an id") }
+        return id
+    }
+
+    static func instant(_ text: String, field: String) throws -> Date {
+        guard let d = try? Date(text, strategy: .iso8601) else {
+            throw SafeCommsCore.ValidationError(field: field, reason: "'\(text)' is not an ISO 8601 instant such as 2026-11-23T10:00:00Z")
+        }
+        return d
+    }
+}
+
+extension StaffMember {
+    var allocation: StaffAllocation { StaffAllocation(staffID: id ?? UUID(), organisationID: organisationID, teamID: teamID, lineManagerID: lineManagerID) }
+}

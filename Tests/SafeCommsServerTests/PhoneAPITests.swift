@@ -1,0 +1,99 @@
+import Foundation
+import SafeCommsStore
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import SafeCommsServer
+
+/// Issue 5 through the API, on SQLite and PostgreSQL: where a call goes (LIN-1, LIN-3, LIN-4, LIN-6,
+/// LIN-12, LIN-13, COV-4) and the settings and absences it depends on (LIN-8, LIN-13).
+@Suite struct PhoneAPITests {
+    /// Monday 23 November 2026, 10:00 and 19:00 London.
+    static let morning = "2026-11-23T10:00:00Z", evening = "2026-11-23T19:00:00Z"
+    static let settings = #"{"office_hours":{"opens_at_minute":510,"closes_at_minute":1020,"working_days":[1,2,3,4,5],"time_zone":"Europe/London","exclude_bank_holidays":true},"work_email_domains":["north.example.org"],"voicemail_pickup_hours":24,"emergency_duty_team_number":"01632 960999","reception_numbers":["01632 960300"]}"#
+
+    @Test(arguments: Backend.available)
+    func callsFollowTheRules(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            // setup
+            let world = try await World.make(app)
+            let north = world.north
+            let worker = north.staff["practitioner"]!, manager = north.staff["manager"]!, support = north.staff["business_support"]!
+            let admin = north.token("admin")
+            #expect(try await app.send(.PATCH, "/api/v1/organisation", token: admin, json: Self.settings).status == .ok)
+            let bsHunt = try await app.send(.POST, "/api/v1/teams", token: admin, json: #"{"name":"Business Support","hunt_group_number":"01632 960200"}"#)
+            #expect(bsHunt.status == .created)
+            // The business-support officer's own desk phone: an individual's number (LIN-12).
+            #expect(try await app.send(.PUT, "/api/v1/staff/\(support.id)/phone", token: support.token, json: #"{"desk_number":"01632 960201"}"#).status == .ok)
+            func route(_ query: String, token: String = north.token("practitioner")) async throws -> [String: Any] {
+                let r = try await app.send(.GET, "/api/v1/route?\(query)", token: token)
+                #expect(r.status == .ok, "\(r.text)")
+                return r.json
+            }
+            func phone(_ json: String, token: String = worker.token) async throws -> TestingHTTPResponse {
+                try await app.send(.PUT, "/api/v1/staff/\(worker.id)/phone", token: token, json: json)
+            }
+            let forCase = "case=\(north.caseA)&at=\(Self.morning)"
+
+            // MUT and validation, clause by clause.
+            // LIN-6: not at the desk, not paired: the team's hunt group.
+            var r = try await route(forCase)
+            #expect(r["destination"] as? String == "hunt_group" && r["number"] as? String == "+441632960100" && r["clauses"] as? [String] == ["LIN-6"])
+            // LIN-3: logged in at the desk: the key worker (LIN-1).
+            #expect(try await phone(#"{"desk_number":"01632 960111","desk_logged_in":true}"#).status == .ok)
+            r = try await route(forCase)
+            #expect(r["destination"] as? String == "worker" && r["number"] as? String == "+441632960111" && r["staff_id"] as? String == worker.id.uuidString)
+            // A worker sees where calls to them go.
+            #expect(try await route("staff=\(worker.id)&at=\(Self.morning)", token: worker.token)["destination"] as? String == "worker")
+            // LIN-4: out, desk phone paired to the mobile.
+            #expect(try await phone(#"{"desk_logged_in":false,"desk_paired_to_mobile":true}"#).status == .ok)
+            r = try await route(forCase)
+            #expect(r["destination"] as? String == "worker" && (r["clauses"] as? [String])?.contains("LIN-4") == true)
+            // COV-4: out of office hours, the emergency duty team.
+            r = try await route("case=\(north.caseA)&at=\(Self.evening)")
+            #expect(r["destination"] as? String == "emergency_duty_team" && r["number"] as? String == "01632 960999")
+            // LIN-12: no divert to an individual business-support officer or reception; a hunt group is fine.
+            for bad in ["01632 960201", "01632 960300", "07700 900123"] {
+                let refused = try await phone(#"{"desk_paired_to_mobile":false,"divert_to":"\#(bad)"}"#)
+                #expect(refused.status == .unprocessableEntity && refused.json["field"] as? String == "divert_to", "\(bad): \(refused.text)")
+                #expect((refused.json["reason"] as? String)?.contains("LIN-12") == true)
+            }
+            #expect(try await phone(#"{"desk_paired_to_mobile":false,"divert_to":"01632 960200"}"#).status == .ok)
+            r = try await route(forCase)
+            #expect(r["destination"] as? String == "divert" && r["number"] as? String == "+441632960200")
+            // LIN-13: the line manager starts an unexpected absence; calls go to the hunt group at once.
+            #expect(try await phone(#"{"desk_logged_in":true}"#).status == .ok)
+            let selfReported = try await app.send(.POST, "/api/v1/staff/\(worker.id)/absences", token: worker.token, json: #"{"kind":"unexpected","starts_at":"2026-11-23T09:00:00Z"}"#)
+            #expect(selfReported.status == .forbidden, "LIN-13 is the manager's to start")
+            let sick = try await app.send(.POST, "/api/v1/staff/\(worker.id)/absences", token: manager.token, json: #"{"kind":"unexpected","starts_at":"2026-11-23T09:00:00Z"}"#)
+            #expect(sick.status == .created, "\(sick.text)")
+            r = try await route(forCase)
+            #expect(r["destination"] as? String == "hunt_group" && (r["reason"] as? String)?.contains("unexpectedly absent") == true, "logged in, but away")
+            // LIN-8: leave needs the return date.
+            let noReturn = try await app.send(.POST, "/api/v1/staff/\(manager.id)/absences", token: manager.token, json: #"{"kind":"leave","starts_at":"2026-11-30T09:00:00Z"}"#)
+            #expect(noReturn.status == .unprocessableEntity && noReturn.json["field"] as? String == "ends_at")
+            // Every change is audited.
+            let audit = try await app.send(.GET, "/api/v1/audit/events", token: north.token("auditor"))
+            #expect(audit.text.contains("phone.status") && audit.text.contains("absence.unexpected"))
+            // Nobody crosses organisations.
+            let south = try await app.send(.GET, "/api/v1/route?staff=\(worker.id)", token: world.south.token("practitioner"))
+            #expect(south.status == .notFound)
+            let southPhone = try await app.send(.PUT, "/api/v1/staff/\(worker.id)/phone", token: world.south.token("admin"), json: #"{"desk_logged_in":true}"#)
+            #expect(southPhone.status == .notFound)
+        }
+    }
+
+    @Test func aRouteNeedsSomethingToRouteFor() async throws {
+        try await withTestApp(.sqlite) { app in
+            let world = try await World.make(app)
+            let none = try await app.send(.GET, "/api/v1/route", token: world.north.token("practitioner"))
+            #expect(none.status == .unprocessableEntity && none.json["field"] as? String == "case")
+            let badTime = try await app.send(.GET, "/api/v1/route?team=\(world.north.teamA)&at=tomorrow", token: world.north.token("practitioner"))
+            #expect(badTime.status == .unprocessableEntity && badTime.json["field"] as? String == "at")
+            // Out of hours with no emergency duty team number: named, not guessed.
+            let evening = try await app.send(.GET, "/api/v1/route?team=\(world.north.teamA)&at=\(Self.evening)", token: world.north.token("practitioner"))
+            #expect(evening.json["destination"] as? String == "unroutable" && (evening.json["reason"] as? String)?.contains("emergency_duty_team_number") == true)
+        }
+    }
+}
