@@ -97,7 +97,7 @@ import Testing
     /// paired mobile and neither, diverts good and bad, and calls round the clock. Every call goes
     /// somewhere allowed.
     @Test func aSimulatedWeekRoutesEveryCallToAnAllowedDestination() {
-        var rng = SplitMix64(seed: 2026)
+        var rng = SeededRandom(seed: 2026)
         let start = Date(timeIntervalSince1970: 1_797_811_200)  // Monday 21 December 2026 00:00 GMT
         let day = 86_400.0
         let forbidden: Set<String> = [Self.officer, Self.reception]
@@ -146,18 +146,5 @@ import Testing
         for kind in ["worker", "divert", "huntGroup", "emergencyDutyTeam", "refused divert"] {
             #expect(counts[kind, default: 0] > 20, "\(kind): \(counts)")
         }
-    }
-}
-
-/// A small seeded generator, so the simulated week is the same every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

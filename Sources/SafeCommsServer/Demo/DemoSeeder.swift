@@ -93,7 +93,7 @@ struct DemoSeeder {
 
     private func seed() async throws -> [SignIn] {
         let db = app.db
-        var rng = DemoRandom(seed: 20_261_122)
+        var rng = SeededRandom(seed: 20_261_122)
         var pwRng = SystemRandomNumberGenerator()
         let org = Organisation(
             name: Self.organisationName,
@@ -148,7 +148,7 @@ struct DemoSeeder {
         return signIns
     }
 
-    private func makeCases(orgID: UUID, teams: [Team], practitioners: [StaffMember], rng: inout DemoRandom) -> ([CaseFile], [CasePerson], [Consent]) {
+    private func makeCases(orgID: UUID, teams: [Team], practitioners: [StaffMember], rng: inout SeededRandom) -> ([CaseFile], [CasePerson], [Consent]) {
         let first = ["Aisha", "Bailey", "Callum", "Daisy", "Ellis", "Freya", "George", "Harper", "Isaac", "Jade", "Kai", "Lily", "Mason", "Nia", "Oscar", "Poppy", "Reece", "Skye", "Tyler", "Zara"]
         let last = ["Atkinson", "Brennan", "Clarke", "Doyle", "Ellison", "Fletcher", "Gallagher", "Hussain", "Iqbal", "Jennings", "Kowalski", "Lambert", "Mensah", "Nowak", "O'Connor", "Pearson"]
         let streets = ["Mill Lane", "Station Road", "Church Street", "Park Avenue", "Victoria Road", "Queens Drive"]
@@ -194,7 +194,7 @@ struct DemoSeeder {
         return (cases, people, consents)
     }
 
-    private func makeRecords(org: Organisation, cases: [CaseFile], people: [CasePerson], devices: [Device], rng: inout DemoRandom) -> [CommunicationRow] {
+    private func makeRecords(org: Organisation, cases: [CaseFile], people: [CasePerson], devices: [Device], rng: inout SeededRandom) -> [CommunicationRow] {
         let now = Date()
         let texts = [
             "Hi, just confirming I'll visit on Thursday at 4pm. Let me know if that doesn't work.",
