@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+@testable import SafeCommsCore
+
+/// Issue 5: greetings (COV-4, LIN-5, LIN-8) and message slips (LIN-9, LIN-7).
+@Suite struct VoicemailAndMessageTests {
+    let facts = Voicemail.Facts(
+        name: "Sam Jones", alternativeNumber: "024 7678 1234", email: "sam.jones@coventry.gov.uk", officeHours: .standard,
+        emergencyDutyTeamNumber: "024 7683 2222", customerServiceCentreNumber: "024 7683 3333")
+
+    @Test func theGeneratedGreetingSaysEverythingAndPassesItsOwnCheck() throws {
+        let g = try Voicemail.greeting(facts)
+        #expect(g.contains("voicemail of Sam Jones") && g.contains("024 7678 1234") && g.contains("between 8:30am and 5pm, Monday to Friday"))
+        #expect(g.contains("Emergency Duty Team on 024 7683 2222") && g.contains("sam.jones@coventry.gov.uk") && g.contains("24 hours"))
+        #expect(Voicemail.problems(in: g, facts) == [])
+    }
+
+    @Test func theLeaveGreetingGivesTheReturnDateAndAColleague() throws {
+        let g = try Voicemail.leaveGreeting(facts, returning: BankHolidays.Day(2026, 12, 29), colleague: "Alex Smith", colleagueNumber: "024 7678 1240")
+        #expect(g.contains("on leave and expect to return on Tuesday 29 December 2026") && g.contains("Alex Smith on 024 7678 1240"))
+        #expect(g.contains("Emergency Duty Team on 024 7683 2222"))
+    }
+
+    @Test func badFactsAreRefusedByField() {
+        var f = facts
+        f.alternativeNumber = "024 7683 3333"
+        f.emergencyDutyTeamNumber = nil
+        #expect(throws: ValidationErrors([
+            ValidationError(field: "alternative_number", reason: "is the customer service centre's number, which LIN-5 rules out"),
+            ValidationError(field: "emergency_duty_team_number", reason: "is required: the greeting gives it for out-of-hours calls (COV-4)"),
+        ])) { try Voicemail.greeting(f) }
+        f = facts
+        f.alternativeNumber = "07700 900123"
+        #expect(throws: ValidationErrors.self) { try Voicemail.greeting(f) }
+    }
+
+    @Test func aWrittenGreetingHasEachProblemNamed() {
+        let weak = "Hi, it's Sam. Leave a message and I'll get back to you. Or ring the contact centre on 024 7683 3333."
+        let problems = Voicemail.problems(in: weak, facts)
+        #expect(problems.map(\.clause) == ["LIN-5", "LIN-5", "LIN-5", "COV-4", "COV-4"])
+        #expect(problems[0].message.contains("customer service centre"))
+        #expect(problems[1].message.contains("024 7678 1234"))
+        #expect(problems[3].message.contains("Emergency Duty Team"))
+        #expect(problems[4].message.contains("sam.jones@coventry.gov.uk"))
+        let good = "You've reached Sam Jones. If you need a reply within 24 hours call 02476 781234; out of hours the Emergency Duty Team on 024 7683 2222. Or email sam.jones@coventry.gov.uk."
+        #expect(Voicemail.problems(in: good, facts) == [], "the same numbers written another way")
+    }
+
+    let now = Date(timeIntervalSince1970: 1_795_428_000)  // 2026-11-23 10:00
+
+    @Test func aCompleteSlip() throws {
+        let slip = try MessageSlip(
+            takenAt: "2026-11-23T09:50:00Z", callerName: "Jo Price", callerFrom: "Oakdale Primary School", returnNumber: "01202 123456",
+            reason: "Attendance concerns for Jayden", callBackBy: "2026-11-23T14:00:00Z", now: now)
+        #expect(slip.returnNumber == "+441202123456")
+        #expect(!slip.isOverdue(at: now, respondedAt: nil))
+        #expect(slip.isOverdue(at: now.addingTimeInterval(5 * 3600), respondedAt: nil), "past 14:00, not answered")
+        #expect(!slip.isOverdue(at: now.addingTimeInterval(5 * 3600), respondedAt: now), "answered")
+    }
+
+    @Test func everyMissingPartOfLIN9IsNamed() {
+        #expect(throws: ValidationErrors([
+            ValidationError(field: "taken_at", reason: "is required: the date and time of the call (LIN-9a)"),
+            ValidationError(field: "caller_name", reason: "is required: the caller's name (LIN-9b)"),
+            ValidationError(field: "caller_from", reason: "is required: where they are from (company, institution, or member of the public) (LIN-9c)"),
+            ValidationError(field: "return_number", reason: "is required: the number to call back (LIN-9d)"),
+            ValidationError(field: "reason", reason: "is required: brief details of the reason for the call (LIN-9e)"),
+            ValidationError(field: "call_back_by", reason: "is required: when the caller was told they would be called back (LIN-9f)"),
+        ])) { try MessageSlip(takenAt: nil, callerName: " ", callerFrom: nil, returnNumber: "", reason: nil, callBackBy: nil, now: now) }
+    }
+
+    @Test func badValuesAreNamed() {
+        do {
+            _ = try MessageSlip(
+                takenAt: "yesterday", callerName: "Jo", callerFrom: "School", returnNumber: "12345", reason: "x", callBackBy: "2026-11-23T08:00:00Z", now: now)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.errors.map(\.field) == ["taken_at", "return_number"])
+        }
+        do {
+            _ = try MessageSlip(
+                takenAt: "2026-11-23T09:50:00Z", callerName: "Jo", callerFrom: "School", returnNumber: "01202 123456", reason: "x",
+                callBackBy: "2026-11-23T09:00:00Z", now: now)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.errors == [ValidationError(field: "call_back_by", reason: "must be after the call was taken")])
+        }
+    }
+}
