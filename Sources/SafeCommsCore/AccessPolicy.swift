@@ -97,12 +97,24 @@ public enum AccessPolicy {
         return can(p, .manageDirectory)
     }
 
-    /// LIN-13: an unexpected absence is started by the line manager, or the manager of the person's team.
-    public static func canReportUnexpectedAbsence(_ p: Principal, of s: StaffAllocation) -> Bool {
+    /// The person's line manager, or the manager of their team.
+    public static func manages(_ p: Principal, _ s: StaffAllocation) -> Bool {
         guard p.organisationID == s.organisationID, p.staffID != s.staffID else { return false }
         if s.lineManagerID == p.staffID { return true }
         return p.roles.contains(.manager) && s.teamID.map(p.managedTeamIDs.contains) == true
     }
+
+    /// LIN-13: an unexpected absence is started by the line manager, or the manager of the person's team.
+    public static func canReportUnexpectedAbsence(_ p: Principal, of s: StaffAllocation) -> Bool { manages(p, s) }
+
+    /// LIN-7: a message taken for someone is answered by them, or by a manager of theirs.
+    public static func canAnswerMessages(_ p: Principal, for s: StaffAllocation) -> Bool {
+        (p.organisationID == s.organisationID && p.staffID == s.staffID) || manages(p, s)
+    }
+
+    /// LIN-9, LIN-10: anyone in the organisation may take a message for a colleague, except auditors,
+    /// who change nothing.
+    public static func canTakeMessages(_ p: Principal) -> Bool { !p.roles.isEmpty && !p.roles.isSubset(of: [.auditor]) }
 
     public static func can(_ p: Principal, _ permission: Permission) -> Bool {
         switch permission {

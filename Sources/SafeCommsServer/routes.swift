@@ -19,6 +19,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: AuditController())
     try api.register(collection: CheckController(library: app.policyLibrary))
     try api.register(collection: PhoneController())
+    try api.register(collection: MessageSlipController())
 
     if app.safeCommsConfig.benchmarkEcho {
         app.post("bench", "echo") { req -> Response in

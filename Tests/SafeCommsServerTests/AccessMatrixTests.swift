@@ -88,6 +88,14 @@ import VaporTesting
             method: .POST, path: "/api/v1/staff/{practitionerID}/absences",
             body: { _ in #"{"kind":"leave","starts_at":"2026-12-01T09:00:00Z","ends_at":"2026-12-05T09:00:00Z"}"# },
             expect: only(["practitioner": 201, "manager": 201, "business_support": 201, "admin": 201]), caseScoped: false),
+        .init(method: .POST, path: "/api/v1/staff/{practitionerID}/messages", body: { _ in PhoneAPITests.slip }, expect: only(["auditor": 403], otherwise: 201), caseScoped: false),
+        .init(
+            method: .GET, path: "/api/v1/staff/{practitionerID}/messages", body: { _ in nil },
+            expect: only(["practitioner": 200, "manager": 200, "business_support": 200, "admin": 200]), caseScoped: false),
+        .init(
+            method: .POST, path: "/api/v1/messages/{messageA}/response", body: { _ in #"{"response":"Rang back, resolved"}"# },
+            expect: only(["practitioner": 200, "manager": 200]), caseScoped: false),
+        .init(method: .GET, path: "/api/v1/messages/overdue", body: { _ in nil }, expect: only(["manager": 200, "dsl": 200]), caseScoped: false),
         .init(method: .GET, path: "/api/v1/audit/events", body: { _ in nil }, expect: only(["auditor": 200, "dsl": 200]), caseScoped: false),
         .init(method: .GET, path: "/api/v1/audit/verify", body: { _ in nil }, expect: only(["auditor": 200, "dsl": 200]), caseScoped: false),
     ]
@@ -119,16 +127,26 @@ import VaporTesting
                 return try #require(record.json["id"] as? String)
             }
 
+            // A message can be answered once, so each response gets a fresh message.
+            func freshMessage() async throws -> String {
+                let m = try await app.send(
+                    .POST, "/api/v1/staff/\(world.north.id("practitioner"))/messages", token: world.north.token("business_support"), json: PhoneAPITests.slip)
+                #expect(m.status == .created, "\(m.text)")
+                return try #require(m.json["id"] as? String)
+            }
+
             for route in Self.table {
                 let template = route.path.replacingOccurrences(of: "{caseA}", with: world.north.caseA.uuidString)
                     .replacingOccurrences(of: "{practitionerID}", with: world.north.staff["practitioner"]!.id.uuidString)
-                let path = template.contains("{recordA}") ? template.replacingOccurrences(of: "{recordA}", with: try await freshRecord()) : template
+                var path = template.contains("{recordA}") ? template.replacingOccurrences(of: "{recordA}", with: try await freshRecord()) : template
+                if template.contains("{messageA}") { path = template.replacingOccurrences(of: "{messageA}", with: try await freshMessage()) }
                 // No token: always 401.
                 let anonymous = try await app.send(route.method, path, token: nil, json: route.body(world.north))
                 #expect(anonymous.status == .unauthorized, "\(route.method) \(route.path) without a token")
                 #expect(anonymous.json["reason"] != nil)
                 for (role, _, _) in World.roles {
-                    let path = template.contains("{recordA}") ? template.replacingOccurrences(of: "{recordA}", with: try await freshRecord()) : path
+                    var path = template.contains("{recordA}") ? template.replacingOccurrences(of: "{recordA}", with: try await freshRecord()) : path
+                    if template.contains("{messageA}") { path = template.replacingOccurrences(of: "{messageA}", with: try await freshMessage()) }
                     // MUT: own organisation
                     let own = try await app.send(route.method, path, token: world.north.token(role), json: route.body(world.north))
                     #expect(own.status.code == route.expect[role]!, "\(role) \(route.method) \(route.path): \(own.text)")

@@ -84,6 +84,49 @@ import VaporTesting
         }
     }
 
+    /// A complete message slip (LIN-9), taken two hours ago with a call back promised an hour ago.
+    static var slip: String {
+        let f = Date.ISO8601FormatStyle()
+        return #"{"taken_at":"\#(Date().addingTimeInterval(-7200).formatted(f))","caller_name":"Jo Price","caller_from":"Oakdale Primary School","return_number":"01202 123456","reason":"Attendance","call_back_by":"\#(Date().addingTimeInterval(-3600).formatted(f))"}"#
+    }
+
+    @Test(arguments: Backend.available)
+    func messagesAreTakenWhole(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            // setup
+            let world = try await World.make(app)
+            let north = world.north
+            let officer = north.id("practitioner")
+
+            // MUT
+            let incomplete = try await app.send(.POST, "/api/v1/staff/\(officer)/messages", token: north.token("business_support"), json: #"{"caller_name":"Jo"}"#)
+            let taken = try await app.send(.POST, "/api/v1/staff/\(officer)/messages", token: north.token("business_support"), json: Self.slip)
+            let inbox = try await app.send(.GET, "/api/v1/staff/\(officer)/messages?open=true", token: north.token("practitioner"))
+            let overdue = try await app.send(.GET, "/api/v1/messages/overdue", token: north.token("manager"))
+            let notMine = try await app.send(.GET, "/api/v1/staff/\(officer)/messages", token: north.token("practitionerB"))
+            let id = try #require(taken.json["id"] as? String)
+            let empty = try await app.send(.POST, "/api/v1/messages/\(id)/response", token: north.token("practitioner"), json: #"{"response":"  "}"#)
+            let answered = try await app.send(.POST, "/api/v1/messages/\(id)/response", token: north.token("practitioner"), json: #"{"response":"Rang Jo back; attendance plan agreed"}"#)
+            let again = try await app.send(.POST, "/api/v1/messages/\(id)/response", token: north.token("manager"), json: #"{"response":"again"}"#)
+            let overdueAfter = try await app.send(.GET, "/api/v1/messages/overdue", token: north.token("manager"))
+            let southOverdue = try await app.send(.GET, "/api/v1/messages/overdue", token: world.south.token("manager"))
+
+            // validation
+            #expect(incomplete.status == .unprocessableEntity)
+            let fields = (incomplete.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+            #expect(fields == ["taken_at", "caller_from", "return_number", "reason", "call_back_by"], "\(incomplete.text)")
+            #expect(taken.status == .created && taken.json["return_number"] as? String == "+441202123456" && taken.json["urgent"] as? Bool == true)
+            #expect(inbox.jsonArray.count == 1 && inbox.jsonArray.first?["overdue"] as? Bool == true)
+            #expect(overdue.jsonArray.map { $0["id"] as? String } == [id], "the officer's team manager sees it")
+            #expect(notMine.status == .forbidden)
+            #expect(empty.status == .unprocessableEntity && empty.json["field"] as? String == "response")
+            #expect(answered.status == .ok && answered.json["urgent"] as? Bool == false && answered.json["overdue"] as? Bool == false)
+            #expect(again.status == .conflict)
+            #expect(overdueAfter.jsonArray.isEmpty)
+            #expect(southOverdue.jsonArray.isEmpty, "another organisation sees nothing")
+        }
+    }
+
     @Test func aRouteNeedsSomethingToRouteFor() async throws {
         try await withTestApp(.sqlite) { app in
             let world = try await World.make(app)

@@ -1,0 +1,132 @@
+import Fluent
+import Foundation
+import SafeCommsCore
+import SafeCommsStore
+import Vapor
+
+/// Messages taken for a colleague (LIN-9, LIN-10, LIN-7). Anyone in the organisation may take one (it
+/// is business support's everyday job); it lands in the officer's list of open messages, marked
+/// urgent, and stays there until they record their response. Overdue messages (past the call-back
+/// time promised to the caller) show to the manager of the officer's team.
+struct MessageSlipController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.post("staff", ":staffID", "messages", use: take)
+        routes.get("staff", ":staffID", "messages", use: list)
+        routes.post("messages", ":messageID", "response", use: respond)
+        routes.get("messages", "overdue", use: overdue)
+    }
+
+    func take(req: Request) async throws -> Response {
+        let p = try await req.principal()
+        guard AccessPolicy.canTakeMessages(p) else { throw Abort(.forbidden, reason: "auditors change nothing") }
+        let officer = try await PhoneController.staffMember(try PhoneController.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"), p, req)
+        let input = try req.content.decode(MessageSlipInput.self)
+        let slip = try MessageSlip(
+            takenAt: input.takenAt, callerName: input.callerName, callerFrom: input.callerFrom, returnNumber: input.returnNumber, reason: input.reason,
+            callBackBy: input.callBackBy, now: Date())
+        let record = MessageSlipRecord(
+            organisationID: p.organisationID, forStaffID: try officer.requireID(), takenByID: p.staffID, takenAt: slip.takenAt,
+            callerName: slip.callerName, callerFrom: slip.callerFrom, returnNumber: slip.returnNumber, reason: slip.reason, callBackBy: slip.callBackBy)
+        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+            try await record.create(on: tx)
+            return ((), [AuditEntry(action: "message.taken", entity: "message", entityID: record.id?.uuidString)])
+        }
+        return try await MessageSlipDTO(record, now: Date()).encodeResponse(status: .created, for: req)
+    }
+
+    /// The officer's messages, open ones first and the most overdue at the top (`?open=true`: only open).
+    func list(req: Request) async throws -> [MessageSlipDTO] {
+        let p = try await req.principal()
+        let officer = try await PhoneController.staffMember(try PhoneController.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"), p, req)
+        guard AccessPolicy.canManagePhones(p, of: officer.allocation) else { throw Abort(.forbidden, reason: "only they, their managers or business support may read their messages") }
+        var q = MessageSlipRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$forStaffID == (try officer.requireID()))
+        if req.query[Bool.self, at: "open"] == true { q = q.filter(\.$respondedAt == nil) }
+        let now = Date()
+        return try await q.sort(\.$callBackBy).all().map { MessageSlipDTO($0, now: now) }.sorted { ($0.respondedAt == nil ? 0 : 1) < ($1.respondedAt == nil ? 0 : 1) }
+    }
+
+    /// LIN-7: the officer (or a manager of theirs) records the response.
+    func respond(req: Request) async throws -> MessageSlipDTO {
+        let p = try await req.principal()
+        let id = try PhoneController.uuid(req.parameters.get("messageID") ?? "", field: "message_id")
+        guard let record = try await MessageSlipRecord.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID).first() else {
+            throw Abort(.notFound, reason: "no such message")
+        }
+        let officer = try await PhoneController.staffMember(record.forStaffID, p, req)
+        guard AccessPolicy.canAnswerMessages(p, for: officer.allocation) else {
+            throw Abort(.forbidden, reason: "only the officer or their managers record the response")
+        }
+        let input = try req.content.decode(MessageResponseInput.self)
+        let response = input.response.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !response.isEmpty else { throw SafeCommsCore.ValidationError(field: "response", reason: "is required: what was done (LIN-7)") }
+        guard record.respondedAt == nil else { throw Abort(.conflict, reason: "this message was already answered") }
+        record.respondedAt = Date()
+        record.respondedByID = p.staffID
+        record.response = String(response.prefix(2_000))
+        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+            try await record.save(on: tx)
+            return ((), [AuditEntry(action: "message.answered", entity: "message", entityID: record.id?.uuidString)])
+        }
+        return MessageSlipDTO(record, now: Date())
+    }
+
+    /// LIN-7: unanswered messages past their promised call-back time, for the manager of each officer's
+    /// team (or the DSL, for the whole organisation).
+    func overdue(req: Request) async throws -> [MessageSlipDTO] {
+        let p = try await req.principal()
+        guard p.roles.contains(.manager) || p.roles.contains(.dsl) else { throw Abort(.forbidden, reason: "for team managers and the DSL") }
+        let now = Date()
+        let open = try await MessageSlipRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$respondedAt == nil)
+            .filter(\.$callBackBy < now).sort(\.$callBackBy).all()
+        guard !p.roles.contains(.dsl) else { return open.map { MessageSlipDTO($0, now: now) } }
+        let staff = try await StaffMember.query(on: req.db).filter(\.$organisationID == p.organisationID).all()
+        let managed = Set(staff.filter { s in s.teamID.map(p.managedTeamIDs.contains) == true || s.lineManagerID == p.staffID }.compactMap(\.id))
+        return open.filter { managed.contains($0.forStaffID) }.map { MessageSlipDTO($0, now: now) }
+    }
+}
+
+struct MessageSlipInput: Content {
+    var takenAt: String?
+    var callerName: String?
+    var callerFrom: String?
+    var returnNumber: String?
+    var reason: String?
+    var callBackBy: String?
+}
+
+struct MessageResponseInput: Content {
+    var response: String
+}
+
+struct MessageSlipDTO: Content {
+    var id: UUID?
+    var forStaffId: UUID
+    var takenById: UUID
+    var takenAt: Date
+    var callerName: String
+    var callerFrom: String
+    var returnNumber: String
+    var reason: String
+    var callBackBy: Date
+    /// LIN-10: a message for a colleague is always urgent until answered.
+    var urgent: Bool
+    var overdue: Bool
+    var respondedAt: Date?
+    var response: String?
+
+    init(_ r: MessageSlipRecord, now: Date) {
+        id = r.id
+        forStaffId = r.forStaffID
+        takenById = r.takenByID
+        takenAt = r.takenAt
+        callerName = r.callerName
+        callerFrom = r.callerFrom
+        returnNumber = r.returnNumber
+        reason = r.reason
+        callBackBy = r.callBackBy
+        urgent = r.respondedAt == nil
+        overdue = r.respondedAt == nil && now > r.callBackBy
+        respondedAt = r.respondedAt
+        response = r.response
+    }
+}
