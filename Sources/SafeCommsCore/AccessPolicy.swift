@@ -107,10 +107,13 @@ public enum AccessPolicy {
     /// LIN-13: an unexpected absence is started by the line manager, or the manager of the person's team.
     public static func canReportUnexpectedAbsence(_ p: Principal, of s: StaffAllocation) -> Bool { manages(p, s) }
 
-    /// LIN-7: a message taken for someone is answered by them, or by a manager of theirs.
-    public static func canAnswerMessages(_ p: Principal, for s: StaffAllocation) -> Bool {
+    /// The person themselves, or their line or team manager.
+    public static func isSelfOrManager(_ p: Principal, _ s: StaffAllocation) -> Bool {
         (p.organisationID == s.organisationID && p.staffID == s.staffID) || manages(p, s)
     }
+
+    /// LIN-7: a message taken for someone is answered by them, or by a manager of theirs.
+    public static func canAnswerMessages(_ p: Principal, for s: StaffAllocation) -> Bool { isSelfOrManager(p, s) }
 
     /// LIN-9, LIN-10: anyone in the organisation may take a message for a colleague, except auditors,
     /// who change nothing.

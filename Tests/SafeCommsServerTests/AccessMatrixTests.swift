@@ -95,6 +95,8 @@ import VaporTesting
         .init(
             method: .POST, path: "/api/v1/messages/{messageA}/response", body: { _ in #"{"response":"Rang back, resolved"}"# },
             expect: only(["practitioner": 200, "manager": 200]), caseScoped: false),
+        .init(method: .GET, path: "/api/v1/absences/{absenceA}/checklist", body: { _ in nil }, expect: only(["practitioner": 200, "manager": 200]), caseScoped: false),
+        .init(method: .POST, path: "/api/v1/absences/{absenceA}/checklist/{step}", body: { _ in #"{"note":"Diverted to the hunt group"}"# }, expect: only(["manager": 201]), caseScoped: false),
         .init(method: .GET, path: "/api/v1/messages/overdue", body: { _ in nil }, expect: only(["manager": 200, "dsl": 200]), caseScoped: false),
         .init(method: .GET, path: "/api/v1/audit/events", body: { _ in nil }, expect: only(["auditor": 200, "dsl": 200]), caseScoped: false),
         .init(method: .GET, path: "/api/v1/audit/verify", body: { _ in nil }, expect: only(["auditor": 200, "dsl": 200]), caseScoped: false),
@@ -135,11 +137,22 @@ import VaporTesting
                 return try #require(m.json["id"] as? String)
             }
 
+            // A step is done once, so each gets a fresh unexpected absence (recorded by the manager).
+            func freshAbsence() async throws -> String {
+                let a = try await app.send(
+                    .POST, "/api/v1/staff/\(world.north.id("practitioner"))/absences", token: world.north.token("manager"),
+                    json: #"{"kind":"unexpected","starts_at":"2026-11-23T09:00:00Z"}"#)
+                #expect(a.status == .created, "\(a.text)")
+                return try #require(a.json["id"] as? String)
+            }
+
             for route in Self.table {
                 let template = route.path.replacingOccurrences(of: "{caseA}", with: world.north.caseA.uuidString)
                     .replacingOccurrences(of: "{practitionerID}", with: world.north.staff["practitioner"]!.id.uuidString)
+                    .replacingOccurrences(of: "{step}", with: "LIN-13a")
                 var path = template.contains("{recordA}") ? template.replacingOccurrences(of: "{recordA}", with: try await freshRecord()) : template
                 if template.contains("{messageA}") { path = template.replacingOccurrences(of: "{messageA}", with: try await freshMessage()) }
+                if template.contains("{absenceA}") { path = template.replacingOccurrences(of: "{absenceA}", with: try await freshAbsence()) }
                 // No token: always 401.
                 let anonymous = try await app.send(route.method, path, token: nil, json: route.body(world.north))
                 #expect(anonymous.status == .unauthorized, "\(route.method) \(route.path) without a token")
@@ -147,6 +160,7 @@ import VaporTesting
                 for (role, _, _) in World.roles {
                     var path = template.contains("{recordA}") ? template.replacingOccurrences(of: "{recordA}", with: try await freshRecord()) : path
                     if template.contains("{messageA}") { path = template.replacingOccurrences(of: "{messageA}", with: try await freshMessage()) }
+                    if template.contains("{absenceA}") { path = template.replacingOccurrences(of: "{absenceA}", with: try await freshAbsence()) }
                     // MUT: own organisation
                     let own = try await app.send(route.method, path, token: world.north.token(role), json: route.body(world.north))
                     #expect(own.status.code == route.expect[role]!, "\(role) \(route.method) \(route.path): \(own.text)")

@@ -70,6 +70,18 @@ import VaporTesting
             #expect(sick.status == .created, "\(sick.text)")
             r = try await route(forCase)
             #expect(r["destination"] as? String == "hunt_group" && (r["reason"] as? String)?.contains("unexpectedly absent") == true, "logged in, but away")
+            // LIN-13: the manager gets the checklist and records each step, once, with who and when.
+            #expect((sick.json["checklist"] as? [[String: Any]])?.compactMap { $0["step"] as? String } == ["LIN-13a", "LIN-13b", "LIN-13c", "LIN-13d"])
+            let absence = try #require(sick.json["id"] as? String)
+            let byWorker = try await app.send(.POST, "/api/v1/absences/\(absence)/checklist/LIN-13b", token: worker.token, json: "{}")
+            let step = try await app.send(.POST, "/api/v1/absences/\(absence)/checklist/LIN-13b", token: manager.token, json: #"{"note":"Desk voicemail off"}"#)
+            let twice = try await app.send(.POST, "/api/v1/absences/\(absence)/checklist/LIN-13b", token: manager.token, json: "{}")
+            let unknown = try await app.send(.POST, "/api/v1/absences/\(absence)/checklist/LIN-13z", token: manager.token, json: "{}")
+            let list = try await app.send(.GET, "/api/v1/absences/\(absence)/checklist", token: worker.token)
+            #expect(byWorker.status == .forbidden && step.status == .created && twice.status == .conflict)
+            #expect(unknown.status == .unprocessableEntity && unknown.json["field"] as? String == "step")
+            #expect(list.jsonArray.map { $0["done"] as? Bool } == [false, true, false, false])
+            #expect(list.jsonArray[1]["done_by_id"] as? String == manager.id.uuidString && list.jsonArray[1]["note"] as? String == "Desk voicemail off")
             // LIN-8: leave needs the return date.
             let noReturn = try await app.send(.POST, "/api/v1/staff/\(manager.id)/absences", token: manager.token, json: #"{"kind":"leave","starts_at":"2026-11-30T09:00:00Z"}"#)
             #expect(noReturn.status == .unprocessableEntity && noReturn.json["field"] as? String == "ends_at")

@@ -14,6 +14,8 @@ struct PhoneController: RouteCollection {
         let staff = routes.grouped("staff", ":staffID")
         staff.put("phone", use: setPhone)
         staff.post("absences", use: addAbsence)
+        routes.get("absences", ":absenceID", "checklist", use: checklist)
+        routes.post("absences", ":absenceID", "checklist", ":step", use: doStep)
     }
 
     /// `?case=ID` (the key worker and team of a case the caller may read), `?staff=ID` or `?team=ID`;
@@ -98,7 +100,52 @@ struct PhoneController: RouteCollection {
             try await absence.create(on: tx)
             return ((), [AuditEntry(action: "absence.\(kind.rawValue)", entity: "staff", entityID: s.id?.uuidString)])
         }
-        return try await AbsenceDTO(absence).encodeResponse(status: .created, for: req)
+        var dto = AbsenceDTO(absence)
+        // LIN-13: the manager who records an unexpected absence gets its checklist straight away.
+        if kind == .unexpected { dto.checklist = AbsenceChecklist.steps.map { ChecklistStepDTO($0, nil) } }
+        return try await dto.encodeResponse(status: .created, for: req)
+    }
+
+    /// LIN-13: the steps for an unexpected absence, each with who did it and when (the person and
+    /// their managers may read it).
+    func checklist(req: Request) async throws -> [ChecklistStepDTO] {
+        let (absence, _) = try await Self.unexpectedAbsence(req, toChange: false)
+        let done = try await AbsenceStep.query(on: req.db).filter(\.$absenceID == (try absence.requireID())).all()
+        return AbsenceChecklist.steps.map { step in ChecklistStepDTO(step, done.first { $0.step == step.id }) }
+    }
+
+    /// Records a step as done, by the line or team manager (409 when it already was).
+    func doStep(req: Request) async throws -> Response {
+        let (absence, p) = try await Self.unexpectedAbsence(req, toChange: true)
+        let id = req.parameters.get("step") ?? ""
+        guard let step = AbsenceChecklist.step(id) else {
+            throw SafeCommsCore.ValidationError(field: "step", reason: "'\(id)' is not one of \(AbsenceChecklist.steps.map(\.id).joined(separator: ", "))")
+        }
+        let note = try req.content.decode(ChecklistStepInput.self).note?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let record = AbsenceStep(organisationID: p.organisationID, absenceID: try absence.requireID(), doneByID: p.staffID, step: step.id, note: note.map { String($0.prefix(1_000)) })
+        do {
+            try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+                try await record.create(on: tx)
+                return ((), [AuditEntry(action: "absence.step", entity: "absence", entityID: absence.id?.uuidString, detail: step.id)])
+            }
+        } catch where error.isUniqueViolation {
+            throw Abort(.conflict, reason: "\(step.id) was already recorded as done")
+        }
+        return try await ChecklistStepDTO(step, record).encodeResponse(status: .created, for: req)
+    }
+
+    /// The unexpected absence named in the path, if the caller may see it (the person or their
+    /// managers) or, `toChange`, record its steps (their managers).
+    static func unexpectedAbsence(_ req: Request, toChange: Bool) async throws -> (StaffAbsence, Principal) {
+        let p = try await req.principal()
+        let id = try uuid(req.parameters.get("absenceID") ?? "", field: "absence_id")
+        guard let absence = try await StaffAbsence.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID).first(),
+            absence.kind == PhoneDirectory.Absence.Kind.unexpected.rawValue
+        else { throw Abort(.notFound, reason: "no such unexpected absence") }
+        let who = try await staffMember(absence.staffID, p, req).allocation
+        let allowed = toChange ? AccessPolicy.manages(p, who) : AccessPolicy.isSelfOrManager(p, who)
+        guard allowed else { throw Abort(.forbidden, reason: "the line or team manager keeps this checklist (LIN-13)") }
+        return (absence, p)
     }
 
     static func staffMember(_ id: UUID, _ p: Principal, _ req: Request) async throws -> StaffMember {

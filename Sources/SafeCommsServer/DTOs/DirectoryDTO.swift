@@ -164,6 +164,8 @@ struct AbsenceDTO: Content {
     var kind: String
     var startsAt: Date
     var endsAt: Date?
+    /// LIN-13's steps, for an unexpected absence.
+    var checklist: [ChecklistStepDTO]?
 
     init(_ a: StaffAbsence) {
         id = a.id
@@ -171,5 +173,28 @@ struct AbsenceDTO: Content {
         kind = a.kind
         startsAt = a.startsAt
         endsAt = a.endsAt
+    }
+}
+
+struct ChecklistStepInput: Content {
+    var note: String?
+}
+
+/// One LIN-13 step and whether it is done.
+struct ChecklistStepDTO: Content {
+    var step: String
+    var action: String
+    var done: Bool
+    var doneById: UUID?
+    var doneAt: Date?
+    var note: String?
+
+    init(_ s: AbsenceChecklist.Step, _ record: AbsenceStep?) {
+        step = s.id
+        action = s.action
+        done = record != nil
+        doneById = record?.doneByID
+        doneAt = record?.doneAt
+        note = record?.note
     }
 }
