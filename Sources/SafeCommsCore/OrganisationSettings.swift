@@ -21,6 +21,8 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
     public var organisationNumbers: [String]?
     /// Reception phones: calls are never diverted to one (LIN-12). Optional for settings stored before it.
     public var receptionNumbers: [String]?
+    /// The customer service centre, which a greeting must never give as the alternative number (LIN-5).
+    public var customerServiceCentreNumber: String?
 
     public init(
         officeHours: OfficeHours = .standard, emergencyDutyTeamNumber: String? = nil, workEmailDomains: [String] = [],
@@ -63,6 +65,7 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
                 _ = try PhoneNumber(parsing: n, field: field)
             }
         }
+        if let n = customerServiceCentreNumber { _ = try PhoneNumber(parsing: n, field: "customer_service_centre_number") }
         for (i, n) in (receptionNumbers ?? []).enumerated() { _ = try PhoneNumber(parsing: n, field: "reception_numbers[\(i)]") }
         for (i, d) in workEmailDomains.enumerated() where !d.contains(".") || d.contains("@") || d.contains(" ") {
             throw ValidationError(field: "work_email_domains[\(i)]", reason: "'\(d)' is not a domain such as coventry.gov.uk")

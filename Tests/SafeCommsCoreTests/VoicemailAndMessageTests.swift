@@ -22,6 +22,15 @@ import Testing
         #expect(g.contains("Emergency Duty Team on 024 7683 2222"))
     }
 
+    @Test func theOutOfOfficeReplyGivesTheReturnDateAndWhoToContact() {
+        let day = BankHolidays.Day(2026, 12, 29)
+        let withColleague = OutOfOffice.leaveReply(
+            name: "Sam Jones", returning: day, colleague: "Alex Smith", colleagueContact: "alex.smith@coventry.gov.uk", alternativeNumber: "024 7678 1234")
+        #expect(withColleague.contains("expect to return on Tuesday 29 December 2026") && withColleague.contains("Alex Smith (alex.smith@coventry.gov.uk) or call 024 7678 1234"))
+        let alone = OutOfOffice.leaveReply(name: "Sam Jones", returning: day, colleague: nil, colleagueContact: nil, alternativeNumber: "024 7678 1234")
+        #expect(alone.contains("please call 024 7678 1234 in office hours") && alone.hasSuffix("Sam Jones"))
+    }
+
     @Test func badFactsAreRefusedByField() {
         var f = facts
         f.alternativeNumber = "024 7683 3333"

@@ -97,6 +97,14 @@ import VaporTesting
             expect: only(["practitioner": 200, "manager": 200]), caseScoped: false),
         .init(method: .GET, path: "/api/v1/absences/{absenceA}/checklist", body: { _ in nil }, expect: only(["practitioner": 200, "manager": 200]), caseScoped: false),
         .init(method: .POST, path: "/api/v1/absences/{absenceA}/checklist/{step}", body: { _ in #"{"note":"Diverted to the hunt group"}"# }, expect: only(["manager": 201]), caseScoped: false),
+        // The test organisation has no emergency duty team number, so those allowed get 422 naming it
+        // (PhoneAPITests has the greeting itself).
+        .init(
+            method: .GET, path: "/api/v1/staff/{practitionerID}/greeting", body: { _ in nil },
+            expect: only(["practitioner": 422, "manager": 422, "business_support": 422, "admin": 422]), caseScoped: false),
+        .init(
+            method: .POST, path: "/api/v1/staff/{practitionerID}/greeting/check", body: { _ in #"{"greeting":"Hi, leave a message."}"# },
+            expect: only(["practitioner": 200, "manager": 200, "business_support": 200, "admin": 200]), caseScoped: false),
         .init(method: .GET, path: "/api/v1/messages/overdue", body: { _ in nil }, expect: only(["manager": 200, "dsl": 200]), caseScoped: false),
         .init(method: .GET, path: "/api/v1/audit/events", body: { _ in nil }, expect: only(["auditor": 200, "dsl": 200]), caseScoped: false),
         .init(method: .GET, path: "/api/v1/audit/verify", body: { _ in nil }, expect: only(["auditor": 200, "dsl": 200]), caseScoped: false),

@@ -82,6 +82,23 @@ import VaporTesting
             #expect(unknown.status == .unprocessableEntity && unknown.json["field"] as? String == "step")
             #expect(list.jsonArray.map { $0["done"] as? Bool } == [false, true, false, false])
             #expect(list.jsonArray[1]["done_by_id"] as? String == manager.id.uuidString && list.jsonArray[1]["note"] as? String == "Desk voicemail off")
+            // COV-4, LIN-5: the greeting from the template, and a written one checked.
+            let greeting = try await app.send(.GET, "/api/v1/staff/\(worker.id)/greeting", token: worker.token)
+            let g = greeting.json["greeting"] as? String ?? ""
+            #expect(g.contains("North practitioner") && g.contains("+441632960100") && g.contains("01632 960999") && g.contains("24 hours"), "\(greeting.text)")
+            let checked = try await app.send(.POST, "/api/v1/staff/\(worker.id)/greeting/check", token: worker.token, json: #"{"greeting":"Hi, it's North. Leave a message."}"#)
+            #expect((checked.json["problems"] as? [[String: Any]])?.compactMap { $0["clause"] as? String } == ["LIN-5", "LIN-5", "COV-4", "COV-4"], "\(checked.text)")
+            // LIN-8: leave with a colleague gets the greeting and the out-of-office reply; without one, a warning.
+            let leave = try await app.send(
+                .POST, "/api/v1/staff/\(manager.id)/absences", token: manager.token,
+                json: #"{"kind":"leave","starts_at":"2026-12-21T09:00:00Z","ends_at":"2026-12-29T09:00:00Z","colleague_id":"\#(north.id("practitionerB"))"}"#)
+            #expect(leave.status == .created && (leave.json["warnings"] as? [String]) == [], "\(leave.text)")
+            #expect((leave.json["voicemail_greeting"] as? String)?.contains("expect to return on Tuesday 29 December 2026") == true)
+            #expect((leave.json["voicemail_greeting"] as? String)?.contains("North practitionerB") == true)
+            #expect((leave.json["out_of_office"] as? String)?.lowercased().contains("north practitionerb (practitionerb@north.example.org)") == true, "\(leave.text)")
+            let alone = try await app.send(
+                .POST, "/api/v1/staff/\(manager.id)/absences", token: manager.token, json: #"{"kind":"leave","starts_at":"2027-01-04T09:00:00Z","ends_at":"2027-01-05T09:00:00Z"}"#)
+            #expect(alone.status == .created && (alone.json["warnings"] as? [String])?.first?.contains("colleague_id") == true, "\(alone.text)")
             // LIN-8: leave needs the return date.
             let noReturn = try await app.send(.POST, "/api/v1/staff/\(manager.id)/absences", token: manager.token, json: #"{"kind":"leave","starts_at":"2026-11-30T09:00:00Z"}"#)
             #expect(noReturn.status == .unprocessableEntity && noReturn.json["field"] as? String == "ends_at")

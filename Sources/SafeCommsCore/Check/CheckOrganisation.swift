@@ -39,7 +39,7 @@ extension CheckOrganisation: Decodable {
         let f = try Fields(
             decoder, prefix: "",
             known: ["name", "packs", "time_zone", "office_hours", "exclude_bank_holidays", "whatsapp_review_date", "work_email_domains",
-                    "emergency_duty_team_number", "voicemail_pickup_hours", "organisation_numbers", "reception_numbers"])
+                    "emergency_duty_team_number", "voicemail_pickup_hours", "organisation_numbers", "reception_numbers", "customer_service_centre_number"])
         var s = OrganisationSettings.standard
         s.packs = try f.value([String].self, "packs", expected: "a list of pack ids")
         if let zone = try f.string("time_zone") { s.officeHours.timeZone = zone }
@@ -66,6 +66,7 @@ extension CheckOrganisation: Decodable {
         s.emergencyDutyTeamNumber = try f.string("emergency_duty_team_number")
         s.organisationNumbers = try f.value([String].self, "organisation_numbers", expected: "a list of numbers or ranges such as 01202 45****")
         s.receptionNumbers = try f.value([String].self, "reception_numbers", expected: "a list of phone numbers")
+        s.customerServiceCentreNumber = try f.string("customer_service_centre_number")
         if let v = try f.value(Int.self, "voicemail_pickup_hours", expected: "a whole number of hours") { s.voicemailPickupHours = v }
         try s.validate()
         settings = s

@@ -127,3 +127,19 @@ public enum Voicemail {
         "\(dayNames[d.weekday == 0 ? 7 : d.weekday]) \(d.day) \(monthNames[d.month - 1]) \(d.year)"  // weekday: 0 is Sunday
     }
 }
+
+/// LIN-8: the out-of-office e-mail reply while on leave, for internal and external senders alike, with
+/// the return date and another person to contact.
+public enum OutOfOffice {
+    public static func leaveReply(name: String, returning: BankHolidays.Day, colleague: String?, colleagueContact: String?, alternativeNumber: String?) -> String {
+        var text = "Thank you for your e-mail. I am on leave and expect to return on \(Voicemail.longDate(returning)). "
+        text += "I will not be reading e-mail until then. "
+        if let colleague {
+            text += "For anything that cannot wait, please contact \(colleague)\(colleagueContact.map { " (\($0))" } ?? "")"
+            text += alternativeNumber.map { " or call \($0) in office hours." } ?? "."
+        } else if let alternativeNumber {
+            text += "For anything that cannot wait, please call \(alternativeNumber) in office hours."
+        }
+        return text + " \(name)"
+    }
+}

@@ -103,7 +103,37 @@ struct PhoneController: RouteCollection {
         var dto = AbsenceDTO(absence)
         // LIN-13: the manager who records an unexpected absence gets its checklist straight away.
         if kind == .unexpected { dto.checklist = AbsenceChecklist.steps.map { ChecklistStepDTO($0, nil) } }
+        if kind == .leave, let ends { try await Self.leaveMessages(&dto, for: s, returning: ends, colleagueID: input.colleagueId, p, req) }
         return try await dto.encodeResponse(status: .created, for: req)
+    }
+
+    /// LIN-8: the voicemail greeting and the out-of-office reply for leave, with the return date and a
+    /// colleague to contact; what is missing is a warning, since the leave itself must still be saved.
+    static func leaveMessages(_ dto: inout AbsenceDTO, for s: StaffMember, returning: Date, colleagueID: UUID?, _ p: Principal, _ req: Request) async throws {
+        let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
+        let day = settings.officeHours.localDay(of: returning)
+        var warnings: [String] = []
+        var colleague: StaffMember?
+        if let colleagueID {
+            colleague = try await staffMember(colleagueID, p, req)
+        } else {
+            warnings.append("LIN-8: name a colleague (colleague_id) callers and e-mailers can contact while you are away.")
+        }
+        let colleagueNumber = colleague?.workMobile
+        do {
+            let facts = try await GreetingController.facts(for: s, organisationID: p.organisationID, on: req)
+            if let colleague {
+                dto.voicemailGreeting = try Voicemail.leaveGreeting(facts, returning: day, colleague: colleague.name, colleagueNumber: colleagueNumber ?? facts.alternativeNumber)
+            }
+            dto.outOfOffice = OutOfOffice.leaveReply(
+                name: s.name, returning: day, colleague: colleague?.name, colleagueContact: colleague.map { [$0.email, $0.workMobile].compactMap { $0 }.joined(separator: ", ") },
+                alternativeNumber: facts.alternativeNumber)
+        } catch let error as SafeCommsCore.ValidationError {
+            warnings.append("LIN-8: no greeting could be made: \(error.description)")
+        } catch let error as ValidationErrors {
+            warnings.append("LIN-8: no greeting could be made: \(error.description)")
+        }
+        dto.warnings = warnings
     }
 
     /// LIN-13: the steps for an unexpected absence, each with who did it and when (the person and

@@ -156,6 +156,8 @@ struct AbsenceInput: Content {
     var kind: String
     var startsAt: String
     var endsAt: String?
+    /// LIN-8: who callers can contact instead, for leave.
+    var colleagueId: UUID?
 }
 
 struct AbsenceDTO: Content {
@@ -166,6 +168,11 @@ struct AbsenceDTO: Content {
     var endsAt: Date?
     /// LIN-13's steps, for an unexpected absence.
     var checklist: [ChecklistStepDTO]?
+    /// LIN-8, for leave: the greeting to record and the out-of-office reply to set (internal and external).
+    var voicemailGreeting: String?
+    var outOfOffice: String?
+    /// What LIN-8 asks for that is missing; the leave is recorded all the same.
+    var warnings: [String]?
 
     init(_ a: StaffAbsence) {
         id = a.id
