@@ -97,3 +97,21 @@ import Testing
         }
     }
 }
+
+/// COV-6, LIN-5: devices that differ from policy.
+@Suite struct DeviceComplianceTests {
+    let now = Date(timeIntervalSince1970: 1_795_428_000)
+
+    @Test func callerIDAndVoicemailWhileAway() {
+        let ok = DeviceCompliance.Facts(kind: .workMobile, callerIDWithheld: true, voicemailEnabled: true)
+        #expect(DeviceCompliance.problems(ok, at: now, pickupHours: 24) == [])
+        let shows = DeviceCompliance.Facts(kind: .workMobile, callerIDWithheld: false, voicemailEnabled: false)
+        #expect(DeviceCompliance.problems(shows, at: now, pickupHours: 24).map(\.clause) == ["COV-6"])
+        let away = PhoneDirectory.Absence(kind: .leave, from: now, until: now.addingTimeInterval(5 * 86_400))
+        let onWhileAway = DeviceCompliance.Facts(kind: .deskPhone, callerIDWithheld: false, voicemailEnabled: true, holderAbsences: [away])
+        #expect(DeviceCompliance.problems(onWhileAway, at: now, pickupHours: 24).map(\.clause) == ["LIN-5"], "a desk phone's caller ID is not COV-6's")
+        #expect(DeviceCompliance.voicemailMustGoOff(away, pickupHours: 24))
+        #expect(!DeviceCompliance.voicemailMustGoOff(.init(kind: .leave, from: now, until: now.addingTimeInterval(20 * 3600)), pickupHours: 24))
+        #expect(DeviceCompliance.voicemailMustGoOff(.init(kind: .unexpected, from: now, until: nil), pickupHours: 24))
+    }
+}

@@ -156,6 +156,51 @@ import VaporTesting
         }
     }
 
+    /// COV-6 and LIN-5: the compliance report, and voicemail turned off when an absence outlasts the
+    /// pick-up time.
+    @Test(arguments: Backend.available)
+    func devicesFollowPolicy(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            // setup
+            let world = try await World.make(app)
+            let north = world.north
+            let worker = north.id("practitioner"), support = north.token("business_support")
+            let shows = try await app.send(
+                .POST, "/api/v1/devices", token: support,
+                json: #"{"kind":"work_mobile","address":"07700 900201","holder_id":"\#(worker)","caller_id_withheld":false,"voicemail_enabled":true}"#)
+            let desk = try await app.send(
+                .POST, "/api/v1/devices", token: support,
+                json: #"{"kind":"desk_phone","address":"01632 960111","holder_id":"\#(worker)","caller_id_withheld":true,"voicemail_enabled":true}"#)
+            #expect(shows.status == .created && desk.status == .created, "\(shows.text) \(desk.text)")
+
+            // MUT
+            let before = try await app.send(.GET, "/api/v1/devices/compliance", token: north.token("manager"))
+            let now = Date()
+            let f = Date.ISO8601FormatStyle()
+            let sick = try await app.send(
+                .POST, "/api/v1/staff/\(worker)/absences", token: north.token("manager"),
+                json: #"{"kind":"unexpected","starts_at":"\#(now.addingTimeInterval(-60).formatted(f))"}"#)
+            let after = try await app.send(.GET, "/api/v1/devices/compliance", token: north.token("manager"))
+            let south = try await app.send(.GET, "/api/v1/devices/compliance", token: world.south.token("manager"))
+
+            // validation
+            func clauses(_ r: TestingHTTPResponse) -> [String] { r.jsonArray.flatMap { ($0["problems"] as? [[String: Any]] ?? []).compactMap { $0["clause"] as? String } } }
+            #expect(clauses(before) == ["COV-6"], "\(before.text)")
+            #expect(Set(sick.json["voicemail_turned_off"] as? [String] ?? []) == ["+447700900201", "+441632960111"], "\(sick.text)")
+            #expect(clauses(after) == ["COV-6"], "voicemail is off now, so LIN-5 has nothing to report")
+            #expect(south.jsonArray.isEmpty)
+            let devices = try await app.send(.GET, "/api/v1/devices", token: support)
+            #expect(devices.jsonArray.allSatisfy { $0["voicemail_enabled"] as? Bool == false })
+            // A phone handed to them while they are away, voicemail on: LIN-5 reports it.
+            let handed = try await app.send(
+                .POST, "/api/v1/devices", token: support,
+                json: #"{"kind":"work_mobile","address":"07700 900202","holder_id":"\#(worker)","caller_id_withheld":true,"voicemail_enabled":true}"#)
+            #expect(handed.status == .created)
+            let later = try await app.send(.GET, "/api/v1/devices/compliance", token: north.token("practitioner"))
+            #expect(clauses(later).sorted() == ["COV-6", "LIN-5"], "\(later.text)")
+        }
+    }
+
     @Test func aRouteNeedsSomethingToRouteFor() async throws {
         try await withTestApp(.sqlite) { app in
             let world = try await World.make(app)

@@ -15,6 +15,7 @@ struct PhoneController: RouteCollection {
         staff.put("phone", use: setPhone)
         staff.post("absences", use: addAbsence)
         routes.get("absences", ":absenceID", "checklist", use: checklist)
+        routes.get("devices", "compliance", use: compliance)
         routes.post("absences", ":absenceID", "checklist", ":step", use: doStep)
     }
 
@@ -96,11 +97,24 @@ struct PhoneController: RouteCollection {
         if kind == .leave, ends == nil { throw SafeCommsCore.ValidationError(field: "ends_at", reason: "leave needs the date the person is expected back (LIN-8)") }
         let absence = StaffAbsence(
             organisationID: s.organisationID, staffID: try s.requireID(), recordedByID: p.staffID, kind: kind.rawValue, startsAt: starts, endsAt: ends)
+        // LIN-5, LIN-6: away for longer than voicemail will be picked up, so their voicemail goes off (the
+        // router already sends their calls to the hunt group), in the same transaction.
+        let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
+        let silenced = DeviceCompliance.voicemailMustGoOff(.init(kind: kind, from: starts, until: ends), pickupHours: settings.voicemailPickupHours)
+            ? try await Device.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$holderID == (try s.requireID()))
+                .filter(\.$voicemailEnabled == true).all()
+            : []
         try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
             try await absence.create(on: tx)
-            return ((), [AuditEntry(action: "absence.\(kind.rawValue)", entity: "staff", entityID: s.id?.uuidString)])
+            for d in silenced {
+                d.voicemailEnabled = false
+                try await d.save(on: tx)
+            }
+            return ((), [AuditEntry(action: "absence.\(kind.rawValue)", entity: "staff", entityID: s.id?.uuidString)]
+                + silenced.map { AuditEntry(action: "device.voicemail_off", entity: "device", entityID: $0.id?.uuidString, detail: "LIN-5") })
         }
         var dto = AbsenceDTO(absence)
+        dto.voicemailTurnedOff = silenced.map(\.address)
         // LIN-13: the manager who records an unexpected absence gets its checklist straight away.
         if kind == .unexpected { dto.checklist = AbsenceChecklist.steps.map { ChecklistStepDTO($0, nil) } }
         if kind == .leave, let ends { try await Self.leaveMessages(&dto, for: s, returning: ends, colleagueID: input.colleagueId, p, req) }
@@ -176,6 +190,27 @@ struct PhoneController: RouteCollection {
         let allowed = toChange ? AccessPolicy.manages(p, who) : AccessPolicy.isSelfOrManager(p, who)
         guard allowed else { throw Abort(.forbidden, reason: "the line or team manager keeps this checklist (LIN-13)") }
         return (absence, p)
+    }
+
+    /// COV-6, LIN-5: the organisation's devices that differ from policy, each with what is wrong.
+    func compliance(req: Request) async throws -> [DeviceComplianceDTO] {
+        let p = try await req.require(.readDirectory)
+        let now = Date()
+        let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
+        let devices = try await Device.query(on: req.db).filter(\.$organisationID == p.organisationID).sort(\.$address).all()
+        let absences = try await StaffAbsence.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$startsAt <= now).all()
+        var away: [UUID: [PhoneDirectory.Absence]] = [:]
+        for a in absences {
+            guard let kind = PhoneDirectory.Absence.Kind(rawValue: a.kind) else { continue }
+            away[a.staffID, default: []].append(.init(kind: kind, from: a.startsAt, until: a.endsAt))
+        }
+        return devices.compactMap { d in
+            guard let kind = DeviceKind(rawValue: d.kind) else { return nil }
+            let facts = DeviceCompliance.Facts(
+                kind: kind, callerIDWithheld: d.callerIDWithheld, voicemailEnabled: d.voicemailEnabled, holderAbsences: d.holderID.flatMap { away[$0] } ?? [])
+            let problems = DeviceCompliance.problems(facts, at: now, pickupHours: settings.voicemailPickupHours)
+            return problems.isEmpty ? nil : DeviceComplianceDTO(device: DeviceDTO(d), problems: problems.map { .init(clause: $0.clause, message: $0.message) })
+        }
     }
 
     static func staffMember(_ id: UUID, _ p: Principal, _ req: Request) async throws -> StaffMember {

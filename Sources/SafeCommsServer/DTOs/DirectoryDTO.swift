@@ -173,6 +173,8 @@ struct AbsenceDTO: Content {
     var outOfOffice: String?
     /// What LIN-8 asks for that is missing; the leave is recorded all the same.
     var warnings: [String]?
+    /// LIN-5: devices whose voicemail was turned off because the absence outlasts the pick-up time.
+    var voicemailTurnedOff: [String]?
 
     init(_ a: StaffAbsence) {
         id = a.id
@@ -204,4 +206,15 @@ struct ChecklistStepDTO: Content {
         doneAt = record?.doneAt
         note = record?.note
     }
+}
+
+/// A device that differs from policy, and how (COV-6, LIN-5).
+struct DeviceComplianceDTO: Content {
+    struct Problem: Content {
+        var clause: String
+        var message: String
+    }
+
+    var device: DeviceDTO
+    var problems: [Problem]
 }
