@@ -198,12 +198,7 @@ struct PhoneController: RouteCollection {
         let now = Date()
         let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
         let devices = try await Device.query(on: req.db).filter(\.$organisationID == p.organisationID).sort(\.$address).all()
-        let absences = try await StaffAbsence.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$startsAt <= now).all()
-        var away: [UUID: [PhoneDirectory.Absence]] = [:]
-        for a in absences {
-            guard let kind = PhoneDirectory.Absence.Kind(rawValue: a.kind) else { continue }
-            away[a.staffID, default: []].append(.init(kind: kind, from: a.startsAt, until: a.endsAt))
-        }
+        let away = try await PhoneDirectoryLoader.absencesByStaff(organisationID: p.organisationID, startedBy: now, on: req.db)
         return devices.compactMap { d in
             guard let kind = DeviceKind(rawValue: d.kind) else { return nil }
             let facts = DeviceCompliance.Facts(

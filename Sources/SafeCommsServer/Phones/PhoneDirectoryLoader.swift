@@ -11,13 +11,9 @@ enum PhoneDirectoryLoader {
         async let teams = Team.query(on: db).filter(\.$organisationID == organisationID).all()
         async let staff = StaffMember.query(on: db).filter(\.$organisationID == organisationID).filter(\.$active == true).all()
         async let statuses = PhoneStatus.query(on: db).filter(\.$organisationID == organisationID).all()
-        async let absences = StaffAbsence.query(on: db).filter(\.$organisationID == organisationID).filter(\.$startsAt <= instant).all()
+        async let absences = absencesByStaff(organisationID: organisationID, startedBy: instant, on: db)
         let status = Dictionary(try await statuses.compactMap { s in s.id.map { ($0, s) } }, uniquingKeysWith: { a, _ in a })
-        var away: [UUID: [PhoneDirectory.Absence]] = [:]
-        for a in try await absences {
-            guard let kind = PhoneDirectory.Absence.Kind(rawValue: a.kind) else { continue }
-            away[a.staffID, default: []].append(PhoneDirectory.Absence(kind: kind, from: a.startsAt, until: a.endsAt))
-        }
+        let away = try await absences
         var forbidden = Set((settings.receptionNumbers ?? []).compactMap { try? PhoneNumber(parsing: $0, field: "reception_numbers").e164 })
         var workers: [PhoneDirectory.Worker] = []
         for s in try await staff {
@@ -34,5 +30,16 @@ enum PhoneDirectoryLoader {
         }
         let teamList = try await teams.compactMap { t in t.id.map { PhoneDirectory.Team(id: $0, name: t.name, huntGroupNumber: t.huntGroupNumber) } }
         return PhoneDirectory(workers: workers, teams: teamList, forbiddenDivertNumbers: forbidden)
+    }
+
+    /// Each member of staff's absences that have started by `instant` (ended ones included: the router
+    /// and the compliance report ask whether one covers the instant).
+    static func absencesByStaff(organisationID: UUID, startedBy instant: Date, on db: any Database) async throws -> [UUID: [PhoneDirectory.Absence]] {
+        var away: [UUID: [PhoneDirectory.Absence]] = [:]
+        for a in try await StaffAbsence.query(on: db).filter(\.$organisationID == organisationID).filter(\.$startsAt <= instant).all() {
+            guard let kind = PhoneDirectory.Absence.Kind(rawValue: a.kind) else { continue }
+            away[a.staffID, default: []].append(PhoneDirectory.Absence(kind: kind, from: a.startsAt, until: a.endsAt))
+        }
+        return away
     }
 }
