@@ -105,6 +105,8 @@ import VaporTesting
         .init(
             method: .POST, path: "/api/v1/staff/{practitionerID}/greeting/check", body: { _ in #"{"greeting":"Hi, leave a message."}"# },
             expect: only(["practitioner": 200, "manager": 200, "business_support": 200, "admin": 200]), caseScoped: false),
+        .init(method: .POST, path: "/api/v1/staff/{practitionerID}/confirm", body: { _ in nil }, expect: only(["practitioner": 200]), caseScoped: false),
+        .init(method: .GET, path: "/api/v1/directory/stale", body: { _ in nil }, expect: everyone, caseScoped: false),
         .init(method: .GET, path: "/api/v1/devices/compliance", body: { _ in nil }, expect: everyone, caseScoped: false),
         .init(method: .GET, path: "/api/v1/messages/overdue", body: { _ in nil }, expect: only(["manager": 200, "dsl": 200]), caseScoped: false),
         .init(method: .GET, path: "/api/v1/audit/events", body: { _ in nil }, expect: only(["auditor": 200, "dsl": 200]), caseScoped: false),

@@ -201,6 +201,36 @@ import VaporTesting
         }
     }
 
+    /// LIN-11: contact details carry a last-confirmed date; stale entries are listed.
+    @Test(arguments: Backend.available)
+    func staleDirectoryEntriesAreListed(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            // setup
+            let world = try await World.make(app)
+            let north = world.north
+            let everyone = Set(north.staff.values.map { $0.id.uuidString })
+
+            // MUT
+            let before = try await app.send(.GET, "/api/v1/directory/stale", token: north.token("dsl"))
+            let byOther = try await app.send(.POST, "/api/v1/staff/\(north.id("practitioner"))/confirm", token: north.token("manager"))
+            let confirmed = try await app.send(.POST, "/api/v1/staff/\(north.id("practitioner"))/confirm", token: north.token("practitioner"))
+            let keptOwn = try await app.send(.PUT, "/api/v1/staff/\(north.id("manager"))/phone", token: north.token("manager"), json: #"{"desk_logged_in":true}"#)
+            let setBySupport = try await app.send(
+                .PUT, "/api/v1/staff/\(north.id("practitionerB"))/phone", token: north.token("business_support"), json: #"{"desk_logged_in":true}"#)
+            let after = try await app.send(.GET, "/api/v1/directory/stale", token: north.token("dsl"))
+            let badDays = try await app.send(.GET, "/api/v1/directory/stale?days=0", token: north.token("dsl"))
+
+            // validation
+            #expect(Set(before.jsonArray.compactMap { $0["staff_id"] as? String }) == everyone, "nobody has confirmed yet")
+            #expect(byOther.status == .forbidden && confirmed.status == .ok && confirmed.json["confirmed_at"] != nil)
+            #expect(keptOwn.status == .ok && setBySupport.status == .ok)
+            let stale = Set(after.jsonArray.compactMap { $0["staff_id"] as? String })
+            #expect(stale == everyone.subtracting([north.id("practitioner").uuidString, north.id("manager").uuidString]),
+                    "confirming, or keeping one's own status, takes a person off the list; someone else setting it does not")
+            #expect(badDays.status == .unprocessableEntity && badDays.json["field"] as? String == "days")
+        }
+    }
+
     @Test func aRouteNeedsSomethingToRouteFor() async throws {
         try await withTestApp(.sqlite) { app in
             let world = try await World.make(app)

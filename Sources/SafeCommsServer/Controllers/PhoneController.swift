@@ -16,6 +16,8 @@ struct PhoneController: RouteCollection {
         staff.post("absences", use: addAbsence)
         routes.get("absences", ":absenceID", "checklist", use: checklist)
         routes.get("devices", "compliance", use: compliance)
+        staff.post("confirm", use: confirm)
+        routes.get("directory", "stale", use: stale)
         routes.post("absences", ":absenceID", "checklist", ":step", use: doStep)
     }
 
@@ -71,6 +73,8 @@ struct PhoneController: RouteCollection {
         status.deskLoggedIn = input.deskLoggedIn ?? status.deskLoggedIn
         status.deskPairedToMobile = input.deskPairedToMobile ?? status.deskPairedToMobile
         status.divertTo = input.divertTo == nil ? status.divertTo : divert
+        // Keeping one's own details is confirming them (LIN-11).
+        if p.staffID == id { status.confirmedAt = Date() }
         try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
             try await status.save(on: tx)
             return ((), [AuditEntry(action: "phone.status", entity: "staff", entityID: id.uuidString)])
@@ -190,6 +194,40 @@ struct PhoneController: RouteCollection {
         let allowed = toChange ? AccessPolicy.manages(p, who) : AccessPolicy.isSelfOrManager(p, who)
         guard allowed else { throw Abort(.forbidden, reason: "the line or team manager keeps this checklist (LIN-13)") }
         return (absence, p)
+    }
+
+    /// LIN-11: the member of staff confirms their contact details and availability are up to date
+    /// (only they can: it is their word that they are).
+    func confirm(req: Request) async throws -> PhoneStatusDTO {
+        let p = try await req.principal()
+        let s = try await Self.staffMember(try Self.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"), p, req)
+        let id = try s.requireID()
+        guard id == p.staffID else { throw Abort(.forbidden, reason: "only they can confirm their own details (LIN-11)") }
+        let status = try await PhoneStatus.find(id, on: req.db) ?? PhoneStatus(
+            staffID: id, organisationID: s.organisationID, deskNumber: nil, deskLoggedIn: false, deskPairedToMobile: false, divertTo: nil)
+        status.confirmedAt = Date()
+        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+            try await status.save(on: tx)
+            return ((), [AuditEntry(action: "directory.confirmed", entity: "staff", entityID: id.uuidString)])
+        }
+        return PhoneStatusDTO(status)
+    }
+
+    /// LIN-11: active staff whose details were not confirmed in the last `days` (default 90), longest
+    /// unconfirmed first, so each owner (and whoever keeps the directory) sees who must update.
+    func stale(req: Request) async throws -> [StaleEntryDTO] {
+        let p = try await req.require(.readDirectory)
+        let days = req.query[Int.self, at: "days"] ?? 90
+        guard (1...3650).contains(days) else { throw SafeCommsCore.ValidationError(field: "days", reason: "must be between 1 and 3650") }
+        let cutoff = Date().addingTimeInterval(-Double(days) * 86_400)
+        async let staff = StaffMember.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$active == true).all()
+        async let statuses = PhoneStatus.query(on: req.db).filter(\.$organisationID == p.organisationID).all()
+        let confirmed = Dictionary(try await statuses.compactMap { s in s.id.map { ($0, s.confirmedAt) } }, uniquingKeysWith: { a, _ in a })
+        return try await staff.compactMap { s -> StaleEntryDTO? in
+            guard let id = s.id else { return nil }
+            let at = confirmed[id] ?? nil
+            return at.map { $0 < cutoff } ?? true ? StaleEntryDTO(staffId: id, name: s.name, confirmedAt: at) : nil
+        }.sorted { ($0.confirmedAt ?? .distantPast) < ($1.confirmedAt ?? .distantPast) }
     }
 
     /// COV-6, LIN-5: the organisation's devices that differ from policy, each with what is wrong.

@@ -142,6 +142,7 @@ struct PhoneStatusDTO: Content {
     var deskLoggedIn: Bool
     var deskPairedToMobile: Bool
     var divertTo: String?
+    var confirmedAt: Date?
 
     init(_ s: PhoneStatus) {
         staffId = s.id
@@ -149,6 +150,7 @@ struct PhoneStatusDTO: Content {
         deskLoggedIn = s.deskLoggedIn
         deskPairedToMobile = s.deskPairedToMobile
         divertTo = s.divertTo
+        confirmedAt = s.confirmedAt
     }
 }
 
@@ -217,4 +219,11 @@ struct DeviceComplianceDTO: Content {
 
     var device: DeviceDTO
     var problems: [Problem]
+}
+
+/// LIN-11: someone whose contact details are not confirmed recently (or ever).
+struct StaleEntryDTO: Content {
+    var staffId: UUID
+    var name: String
+    var confirmedAt: Date?
 }

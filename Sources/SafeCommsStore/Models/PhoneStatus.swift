@@ -21,6 +21,8 @@ public final class PhoneStatus: Model, @unchecked Sendable {
     @Field(key: "desk_paired_to_mobile") public var deskPairedToMobile: Bool
     /// E.164; always one of the organisation's hunt groups (LIN-12).
     @OptionalField(key: "divert_to") public var divertTo: String?
+    /// LIN-11: when the member of staff last confirmed their contact details and availability.
+    @OptionalField(key: "confirmed_at") public var confirmedAt: Date?
 
     public init() {}
 
