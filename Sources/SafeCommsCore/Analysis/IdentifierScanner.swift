@@ -196,8 +196,7 @@ enum IdentifierScanner {
 
     /// "email", "e-mail", "mail" or "address" in the few words before `i`.
     static func hasEmailCue(_ c: [UInt32], before i: Int) -> Bool {
-        let from = max(0, i - 40)
-        let lower = String(decoding: c[from..<i].map { UInt8(truncatingIfNeeded: $0 < 0x80 ? $0 | 0x20 : 0x20) }, as: UTF8.self)
+        let lower = lowerCased(c, before: i, length: 40)
         return lower.contains("mail") || lower.contains("address")
     }
 
@@ -283,8 +282,7 @@ enum IdentifierScanner {
 
     /// "NHS" (or "health number") in the 30 code points before.
     static func hasNHSContext(_ c: [UInt32], before i: Int) -> Bool {
-        let from = max(0, i - 30)
-        let window = String(String.UnicodeScalarView(c[from..<i].compactMap(Unicode.Scalar.init))).lowercased()
+        let window = lowerCased(c, before: i, length: 30)
         return window.contains("nhs") || window.contains("health number") || window.contains("health no")
     }
 
@@ -296,8 +294,7 @@ enum IdentifierScanner {
     ]
 
     static func hasOtherNumberContext(_ c: [UInt32], before i: Int) -> Bool {
-        let from = max(0, i - 30)
-        let window = String(String.UnicodeScalarView(c[from..<i].compactMap(Unicode.Scalar.init))).lowercased()
+        let window = lowerCased(c, before: i, length: 30)
         return otherNumberWords.contains { window.contains($0) }
     }
 
@@ -380,6 +377,11 @@ enum IdentifierScanner {
     }
 
     // MARK: characters
+
+    /// The `length` code points before `i`, lower case: the window the context checks read.
+    static func lowerCased(_ c: [UInt32], before i: Int, length: Int) -> String {
+        String(String.UnicodeScalarView(c[max(0, i - length)..<i].compactMap(Unicode.Scalar.init))).lowercased()
+    }
 
     @inline(__always) static func isDigit(_ v: UInt32) -> Bool { v &- 0x30 < 10 }
     @inline(__always) static func isUpper(_ v: UInt32) -> Bool { v &- 0x41 < 26 }
