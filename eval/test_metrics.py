@@ -60,13 +60,6 @@ def test_corpus_ignores_types_outside_the_set():
 
 
 if __name__ == "__main__":
-    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
-    failed = 0
-    for t in tests:
-        try:
-            t()
-        except AssertionError as e:
-            failed += 1
-            print(f"FAIL {t.__name__}: {e!r}")
-    print(f"{len(tests) - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    from selftest import run
+
+    run(globals())
