@@ -17,7 +17,7 @@ import Testing
 
     /// ASCII text takes a byte-level path; it must split words exactly as the general path does.
     @Test func theASCIIPathSplitsAsTheGeneralPathDoes() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SeededRandom(seed: 0x5AFE)  // seeded: a failure repeats on every run
         let pieces = ["Jo", "jo", "O'Neill", "'s", "'", "students'", " ", ",", ".", "07700", "don't", "A", "s", "x", "'S", "ab's", "@", "-", "\n", "Z9"]
         for _ in 0..<2_000 {
             let s = (0..<Int.random(in: 0..<12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()

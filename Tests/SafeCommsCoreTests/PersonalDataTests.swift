@@ -110,7 +110,7 @@ import Testing
 
     /// Random and hostile input never crashes a detector.
     @Test func hostileInputNeverCrashes() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SeededRandom(seed: 0x5AFE)  // seeded: a failure repeats on every run
         let pieces = [
             "0", "7", "+44", "(", ")", " ", "-", ".", "@", "a", "Z", "Mrs", "Jayden", "Street", "14", "NHS", "AB", "C", "\u{0}", "\u{200F}", "\u{202E}",
             "e\u{301}", "😀", "👩‍👧", "\n", "ع", "ß", "'s", ",", " at ", " dot ", "(at)", "[dot]", "com", "uk",

@@ -252,6 +252,8 @@ struct JSONParser {
         if bytes[i] == Byte.minus { i += 1 }
         guard i < bytes.count, isDigit(bytes[i]) else { throw error("expected a digit") }
         if bytes[i] == Byte.zero { i += 1 } else { skipDigits() }
+        let integerDigits = i - start - (bytes[start] == Byte.minus ? 1 : 0)
+        var exponent = false
         if i < bytes.count, bytes[i] == Byte.dot {
             i += 1
             guard i < bytes.count, isDigit(bytes[i]) else { throw error("expected a digit after the decimal point") }
@@ -262,8 +264,16 @@ struct JSONParser {
             if i < bytes.count, bytes[i] == Byte.plus || bytes[i] == Byte.minus { i += 1 }
             guard i < bytes.count, isDigit(bytes[i]) else { throw error("expected a digit in the exponent") }
             skipDigits()
+            exponent = true
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+        // Only an exponent or more than 308 whole digits can pass Double's range. Such a number is
+        // refused, as Foundation and Vapor's decoders refuse it, rather than read as infinity.
+        if exponent || integerDigits > 308, !(Double(text)?.isFinite ?? false) {
+            i = start
+            throw error("the number is too large")
+        }
+        return text
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b &- Byte.zero < 10 }
