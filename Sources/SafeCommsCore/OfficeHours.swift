@@ -46,6 +46,22 @@ public struct OfficeHours: Codable, Equatable, Sendable {
         return local.minuteOfDay < opensAtMinute || local.minuteOfDay >= closesAtMinute
     }
 
+    /// The first instant at or after `instant` that is in office hours: the instant itself, or the next
+    /// opening. Each step jumps to the next local opening time, so a clock change only costs a step.
+    /// With no working day in the next fortnight (a setting that cannot happen after `validate`), a
+    /// fortnight on.
+    public func nextOpening(atOrAfter instant: Date) -> Date {
+        let zone = Self.zone(timeZone)
+        var t = Date(timeIntervalSince1970: (instant.timeIntervalSince1970 / 60).rounded(.up) * 60)
+        for _ in 0..<40 {
+            if !isOutOfHours(t) { return t }
+            let local = LocalTime(t, zone: zone)
+            let minutes = local.minuteOfDay < opensAtMinute ? opensAtMinute - local.minuteOfDay : 1440 - local.minuteOfDay + opensAtMinute
+            t.addTimeInterval(Double(minutes) * 60)
+        }
+        return instant.addingTimeInterval(14 * 86_400)
+    }
+
     /// The calendar day an instant falls on in the organisation's time zone.
     public func localDay(of instant: Date) -> BankHolidays.Day {
         LocalTime(instant, zone: Self.zone(timeZone)).day

@@ -23,6 +23,9 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
     public var receptionNumbers: [String]?
     /// The customer service centre, which a greeting must never give as the alternative number (LIN-5).
     public var customerServiceCentreNumber: String?
+    /// PD-1.11: whether work mobiles stay switched on outside office hours. Off by default: a nuisance
+    /// call out of hours can be very distressing, and calls then are not accepted unless expected (COV-5).
+    public var workMobilesOnOutOfHours: Bool?
 
     public init(
         officeHours: OfficeHours = .standard, emergencyDutyTeamNumber: String? = nil, workEmailDomains: [String] = [],

@@ -20,6 +20,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: CheckController(library: app.policyLibrary))
     try api.register(collection: PhoneController())
     try api.register(collection: MessageSlipController())
+    try api.register(collection: FollowUpController())
     try api.register(collection: GreetingController())
 
     if app.safeCommsConfig.benchmarkEcho {

@@ -33,6 +33,8 @@ import VaporTesting
         #"{"channel":"sms","direction":"outgoing","occurred_at":"2026-11-02T10:00:00Z","transcript":"See you at 4pm","person_id":"\#(o.personA)"}"#
     }
 
+    static let outOfHoursCall = #"{"answered_at":"2026-11-20T21:15:00Z","expected":false,"summary":"Worried about Saturday's contact"}"#
+
     static let table: [RouteCase] = [
         .init(method: .GET, path: "/api/v1/me", body: { _ in nil }, expect: everyone, caseScoped: false),
         .init(method: .GET, path: "/api/v1/organisation", body: { _ in nil }, expect: everyone, caseScoped: false),
@@ -109,6 +111,22 @@ import VaporTesting
         .init(method: .GET, path: "/api/v1/directory/stale", body: { _ in nil }, expect: everyone, caseScoped: false),
         .init(method: .GET, path: "/api/v1/devices/compliance", body: { _ in nil }, expect: everyone, caseScoped: false),
         .init(method: .GET, path: "/api/v1/messages/overdue", body: { _ in nil }, expect: only(["manager": 200, "dsl": 200]), caseScoped: false),
+        .init(
+            method: .POST, path: "/api/v1/staff/{practitionerID}/voicemails", body: { _ in #"{"received_at":"2026-11-20T09:00:00Z","caller_number":"07700 900123"}"# },
+            expect: only(["practitioner": 201, "manager": 201, "business_support": 201, "admin": 201]), caseScoped: false),
+        .init(
+            method: .POST, path: "/api/v1/staff/{practitionerID}/out-of-hours-calls", body: { _ in Self.outOfHoursCall },
+            expect: only(["practitioner": 201, "manager": 201]), caseScoped: false),
+        .init(
+            method: .GET, path: "/api/v1/staff/{practitionerID}/follow-ups", body: { _ in nil },
+            expect: only(["practitioner": 200, "manager": 200, "business_support": 200, "admin": 200]), caseScoped: false),
+        .init(
+            method: .POST, path: "/api/v1/follow-ups/{followUpA}/close", body: { _ in #"{"outcome":"responded","note":"Rang back"}"# },
+            expect: only(["practitioner": 200, "manager": 200]), caseScoped: false),
+        .init(method: .GET, path: "/api/v1/follow-ups/overdue", body: { _ in nil }, expect: only(["manager": 200, "dsl": 200]), caseScoped: false),
+        .init(
+            method: .PATCH, path: "/api/v1/devices/{deviceA}", body: { _ in #"{"voicemail_enabled":false}"# },
+            expect: only(["practitioner": 200, "manager": 200, "business_support": 200, "admin": 200]), caseScoped: false),
         .init(method: .GET, path: "/api/v1/audit/events", body: { _ in nil }, expect: only(["auditor": 200, "dsl": 200]), caseScoped: false),
         .init(method: .GET, path: "/api/v1/audit/verify", body: { _ in nil }, expect: only(["auditor": 200, "dsl": 200]), caseScoped: false),
     ]
@@ -157,21 +175,43 @@ import VaporTesting
                 return try #require(a.json["id"] as? String)
             }
 
+            // A follow-up is closed once, so each gets a fresh one (logged by the worker).
+            func freshFollowUp() async throws -> String {
+                let f = try await app.send(
+                    .POST, "/api/v1/staff/\(world.north.id("practitioner"))/out-of-hours-calls", token: world.north.token("practitioner"), json: Self.outOfHoursCall)
+                #expect(f.status == .created, "\(f.text)")
+                return try #require(f.json["id"] as? String)
+            }
+
+            // A device the practitioner holds.
+            func freshDevice() async throws -> String {
+                let d = try await app.send(
+                    .POST, "/api/v1/devices", token: world.north.token("admin"),
+                    json: #"{"kind":"work_mobile","address":"07700 8\#(String(format: "%05d", Int.random(in: 0..<99999)))","holder_id":"\#(world.north.id("practitioner"))"}"#)
+                #expect(d.status == .created, "\(d.text)")
+                return try #require(d.json["id"] as? String)
+            }
+
+            let fresh: [(String, () async throws -> String)] = [
+                ("{recordA}", freshRecord), ("{messageA}", freshMessage), ("{absenceA}", freshAbsence), ("{followUpA}", freshFollowUp), ("{deviceA}", freshDevice),
+            ]
+            func fill(_ template: String) async throws -> String {
+                var path = template
+                for (placeholder, make) in fresh where path.contains(placeholder) { path = path.replacingOccurrences(of: placeholder, with: try await make()) }
+                return path
+            }
+
             for route in Self.table {
                 let template = route.path.replacingOccurrences(of: "{caseA}", with: world.north.caseA.uuidString)
                     .replacingOccurrences(of: "{practitionerID}", with: world.north.staff["practitioner"]!.id.uuidString)
                     .replacingOccurrences(of: "{step}", with: "LIN-13a")
-                var path = template.contains("{recordA}") ? template.replacingOccurrences(of: "{recordA}", with: try await freshRecord()) : template
-                if template.contains("{messageA}") { path = template.replacingOccurrences(of: "{messageA}", with: try await freshMessage()) }
-                if template.contains("{absenceA}") { path = template.replacingOccurrences(of: "{absenceA}", with: try await freshAbsence()) }
+                let path = try await fill(template)
                 // No token: always 401.
                 let anonymous = try await app.send(route.method, path, token: nil, json: route.body(world.north))
                 #expect(anonymous.status == .unauthorized, "\(route.method) \(route.path) without a token")
                 #expect(anonymous.json["reason"] != nil)
                 for (role, _, _) in World.roles {
-                    var path = template.contains("{recordA}") ? template.replacingOccurrences(of: "{recordA}", with: try await freshRecord()) : path
-                    if template.contains("{messageA}") { path = template.replacingOccurrences(of: "{messageA}", with: try await freshMessage()) }
-                    if template.contains("{absenceA}") { path = template.replacingOccurrences(of: "{absenceA}", with: try await freshAbsence()) }
+                    let path = try await fill(template)
                     // MUT: own organisation
                     let own = try await app.send(route.method, path, token: world.north.token(role), json: route.body(world.north))
                     #expect(own.status.code == route.expect[role]!, "\(role) \(route.method) \(route.path): \(own.text)")

@@ -39,7 +39,8 @@ extension CheckOrganisation: Decodable {
         let f = try Fields(
             decoder, prefix: "",
             known: ["name", "packs", "time_zone", "office_hours", "exclude_bank_holidays", "whatsapp_review_date", "work_email_domains",
-                    "emergency_duty_team_number", "voicemail_pickup_hours", "organisation_numbers", "reception_numbers", "customer_service_centre_number"])
+                    "emergency_duty_team_number", "voicemail_pickup_hours", "organisation_numbers", "reception_numbers", "customer_service_centre_number",
+                    "work_mobiles_on_out_of_hours"])
         var s = OrganisationSettings.standard
         s.packs = try f.value([String].self, "packs", expected: "a list of pack ids")
         if let zone = try f.string("time_zone") { s.officeHours.timeZone = zone }
@@ -67,6 +68,7 @@ extension CheckOrganisation: Decodable {
         s.organisationNumbers = try f.value([String].self, "organisation_numbers", expected: "a list of numbers or ranges such as 01202 45****")
         s.receptionNumbers = try f.value([String].self, "reception_numbers", expected: "a list of phone numbers")
         s.customerServiceCentreNumber = try f.string("customer_service_centre_number")
+        s.workMobilesOnOutOfHours = try f.bool("work_mobiles_on_out_of_hours")
         if let v = try f.value(Int.self, "voicemail_pickup_hours", expected: "a whole number of hours") { s.voicemailPickupHours = v }
         try s.validate()
         settings = s

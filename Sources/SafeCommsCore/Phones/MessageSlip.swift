@@ -21,41 +21,18 @@ public struct MessageSlip: Sendable, Equatable {
     public init(
         takenAt: String?, callerName: String?, callerFrom: String?, returnNumber: String?, reason: String?, callBackBy: String?, now: Date
     ) throws(ValidationErrors) {
-        var errors: [ValidationError] = []
-        func text(_ value: String?, _ field: String, _ clause: String, _ what: String) -> String {
-            let v = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            if v.isEmpty { errors.append(ValidationError(field: field, reason: "is required: \(what) (\(clause))")) }
-            if v.count > 2_000 { errors.append(ValidationError(field: field, reason: "is longer than 2,000 characters")) }
-            return v
-        }
-        func instant(_ value: String?, _ field: String, _ clause: String, _ what: String) -> Date? {
-            guard let v = value, !v.isEmpty else {
-                errors.append(ValidationError(field: field, reason: "is required: \(what) (\(clause))"))
-                return nil
-            }
-            guard let d = try? Date(v, strategy: .iso8601) else {
-                errors.append(ValidationError(field: field, reason: "'\(v)' is not an ISO 8601 date and time such as 2026-11-23T10:15:00Z"))
-                return nil
-            }
-            return d
-        }
-        let taken = instant(takenAt, "taken_at", "LIN-9a", "the date and time of the call")
-        self.callerName = text(callerName, "caller_name", "LIN-9b", "the caller's name")
-        self.callerFrom = text(callerFrom, "caller_from", "LIN-9c", "where they are from (company, institution, or member of the public)")
-        let number = text(returnNumber, "return_number", "LIN-9d", "the number to call back")
-        self.reason = text(reason, "reason", "LIN-9e", "brief details of the reason for the call")
-        let back = instant(callBackBy, "call_back_by", "LIN-9f", "when the caller was told they would be called back")
-        var e164 = ""
-        if !number.isEmpty {
-            do throws(ValidationError) { e164 = try PhoneNumber(parsing: number, field: "return_number").e164 } catch { errors.append(error) }
-        }
-        if let taken, taken > now.addingTimeInterval(300) {
-            errors.append(ValidationError(field: "taken_at", reason: "is in the future"))
-        }
-        if let taken, let back, back <= taken {
-            errors.append(ValidationError(field: "call_back_by", reason: "must be after the call was taken"))
-        }
-        guard errors.isEmpty, let taken, let back else { throw ValidationErrors(errors) }
+        var f = FieldReader()
+        let taken = f.instant(takenAt, "taken_at", clause: "LIN-9a", what: "the date and time of the call")
+        self.callerName = f.text(callerName, "caller_name", required: ("LIN-9b", "the caller's name"))
+        self.callerFrom = f.text(callerFrom, "caller_from", required: ("LIN-9c", "where they are from (company, institution, or member of the public)"))
+        let number = f.text(returnNumber, "return_number", required: ("LIN-9d", "the number to call back"))
+        self.reason = f.text(reason, "reason", required: ("LIN-9e", "brief details of the reason for the call"))
+        let back = f.instant(callBackBy, "call_back_by", clause: "LIN-9f", what: "when the caller was told they would be called back")
+        let e164 = number.isEmpty ? nil : f.phoneNumber(number, "return_number")
+        f.notFuture(taken, "taken_at", now: now)
+        if let taken, let back, back <= taken { f.fail("call_back_by", "must be after the call was taken") }
+        try f.throwIfAny()
+        guard let taken, let back, let e164 else { throw ValidationErrors([]) }  // unreachable: each nil was reported
         self.takenAt = taken
         self.returnNumber = e164
         self.callBackBy = back

@@ -16,6 +16,7 @@ struct DirectoryController: RouteCollection {
         routes.post("staff", use: createStaff)
         routes.get("devices", use: devices)
         routes.post("devices", use: createDevice)
+        routes.patch("devices", ":deviceID", use: updateDevice)
     }
 
     func me(req: Request) async throws -> MeDTO {
@@ -128,10 +129,42 @@ struct DirectoryController: RouteCollection {
         let d = Device(
             organisationID: p.organisationID, holderID: input.holderId, kind: kind.rawValue, address: address,
             callerIDWithheld: input.callerIdWithheld ?? true, voicemailEnabled: input.voicemailEnabled ?? true,
-            whatsappEnabled: input.whatsappEnabled ?? false)
+            whatsappEnabled: input.whatsappEnabled ?? false, onOutOfHours: input.onOutOfHours ?? (kind == .landline))
         d.id = UUID()
         try await req.createAudited(d, AuditEntry(action: "device.create", entity: "device", entityID: d.id?.uuidString), duplicate: Self.duplicateDevice)
         return try await DeviceDTO(d).encodeResponse(status: .created, for: req)
+    }
+
+    /// COV-7 (voicemail off by dialling 91760), COV-6, PD-1.11: the holder, their managers, or the
+    /// directory's keepers change a device's settings; the change is audited.
+    func updateDevice(req: Request) async throws -> DeviceDTO {
+        let p = try await req.principal()
+        let id = try PhoneController.uuid(req.parameters.get("deviceID") ?? "", field: "device_id")
+        guard let d = try await Device.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID).first() else {
+            throw Abort(.notFound, reason: "no such device")
+        }
+        let holder = try await d.holderID.asyncMap { try await PhoneController.staffMember($0, p, req) }
+        guard AccessPolicy.can(p, .manageDirectory) || holder.map({ AccessPolicy.canManagePhones(p, of: $0.allocation) }) == true else {
+            throw Abort(.forbidden, reason: "only its holder, their managers, administrators or business support change a device")
+        }
+        let input = try req.content.decode(DeviceSettingsInput.self)
+        var changed: [String] = []
+        func set(_ value: Bool?, _ key: ReferenceWritableKeyPath<Device, Bool>, _ name: String) {
+            guard let value, d[keyPath: key] != value else { return }
+            d[keyPath: key] = value
+            changed.append("\(name)=\(value)")
+        }
+        set(input.callerIdWithheld, \.callerIDWithheld, "caller_id_withheld")
+        set(input.voicemailEnabled, \.voicemailEnabled, "voicemail_enabled")
+        set(input.whatsappEnabled, \.whatsappEnabled, "whatsapp_enabled")
+        set(input.onOutOfHours, \.onOutOfHours, "on_out_of_hours")
+        guard !changed.isEmpty else { return DeviceDTO(d) }
+        let detail = changed.joined(separator: ",")
+        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+            try await d.save(on: tx)
+            return ((), [AuditEntry(action: "device.update", entity: "device", entityID: d.id?.uuidString, detail: detail)])
+        }
+        return DeviceDTO(d)
     }
 
     static func duplicateTeam(_ name: String) -> ValidationError {

@@ -74,14 +74,11 @@ struct MessageSlipController: RouteCollection {
     /// team (or the DSL, for the whole organisation).
     func overdue(req: Request) async throws -> [MessageSlipDTO] {
         let p = try await req.principal()
-        guard p.roles.contains(.manager) || p.roles.contains(.dsl) else { throw Abort(.forbidden, reason: "for team managers and the DSL") }
+        let managed = try await ManagedStaff.ids(p, req)
         let now = Date()
         let open = try await MessageSlipRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$respondedAt == nil)
             .filter(\.$callBackBy < now).sort(\.$callBackBy).all()
-        guard !p.roles.contains(.dsl) else { return open.map { MessageSlipDTO($0, now: now) } }
-        let staff = try await StaffMember.query(on: req.db).filter(\.$organisationID == p.organisationID).all()
-        let managed = Set(staff.filter { s in s.teamID.map(p.managedTeamIDs.contains) == true || s.lineManagerID == p.staffID }.compactMap(\.id))
-        return open.filter { managed.contains($0.forStaffID) }.map { MessageSlipDTO($0, now: now) }
+        return open.filter { managed?.contains($0.forStaffID) ?? true }.map { MessageSlipDTO($0, now: now) }
     }
 }
 

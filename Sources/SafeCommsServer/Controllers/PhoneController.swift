@@ -230,18 +230,23 @@ struct PhoneController: RouteCollection {
         }.sorted { ($0.confirmedAt ?? .distantPast) < ($1.confirmedAt ?? .distantPast) }
     }
 
-    /// COV-6, LIN-5: the organisation's devices that differ from policy, each with what is wrong.
+    /// COV-6, LIN-5, PD-1.11, WNL-10.2: the organisation's devices that differ from policy, each with what is wrong.
     func compliance(req: Request) async throws -> [DeviceComplianceDTO] {
         let p = try await req.require(.readDirectory)
         let now = Date()
         let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
         let devices = try await Device.query(on: req.db).filter(\.$organisationID == p.organisationID).sort(\.$address).all()
+        // WNL-10.2 is WorkNLearn's policy: it applies where the organisation uses that pack (or all packs).
+        let policy = DeviceCompliance.Policy(
+            pickupHours: settings.voicemailPickupHours, workMobilesOnOutOfHours: settings.workMobilesOnOutOfHours ?? false,
+            landlinesAlwaysOn: settings.packs.map { $0.contains { $0.hasPrefix("worknlearn") } } ?? true)
         let away = try await PhoneDirectoryLoader.absencesByStaff(organisationID: p.organisationID, startedBy: now, on: req.db)
         return devices.compactMap { d in
             guard let kind = DeviceKind(rawValue: d.kind) else { return nil }
             let facts = DeviceCompliance.Facts(
-                kind: kind, callerIDWithheld: d.callerIDWithheld, voicemailEnabled: d.voicemailEnabled, holderAbsences: d.holderID.flatMap { away[$0] } ?? [])
-            let problems = DeviceCompliance.problems(facts, at: now, pickupHours: settings.voicemailPickupHours)
+                kind: kind, callerIDWithheld: d.callerIDWithheld, voicemailEnabled: d.voicemailEnabled, onOutOfHours: d.onOutOfHours,
+                holderAbsences: d.holderID.flatMap { away[$0] } ?? [])
+            let problems = DeviceCompliance.problems(facts, at: now, policy: policy)
             return problems.isEmpty ? nil : DeviceComplianceDTO(device: DeviceDTO(d), problems: problems.map { .init(clause: $0.clause, message: $0.message) })
         }
     }

@@ -69,6 +69,16 @@ struct DeviceInput: Content {
     var callerIdWithheld: Bool?
     var voicemailEnabled: Bool?
     var whatsappEnabled: Bool?
+    /// PD-1.11; landlines default to on at all times (WNL-10.2), everything else to office hours.
+    var onOutOfHours: Bool?
+}
+
+/// What a holder, their manager or the directory's keepers may change on a device.
+struct DeviceSettingsInput: Content {
+    var callerIdWithheld: Bool?
+    var voicemailEnabled: Bool?
+    var whatsappEnabled: Bool?
+    var onOutOfHours: Bool?
 }
 
 struct DeviceDTO: Content {
@@ -79,6 +89,7 @@ struct DeviceDTO: Content {
     var callerIdWithheld: Bool
     var voicemailEnabled: Bool
     var whatsappEnabled: Bool
+    var onOutOfHours: Bool
 
     init(_ d: Device) {
         id = d.id
@@ -86,6 +97,7 @@ struct DeviceDTO: Content {
         address = d.address
         holderId = d.holderID
         callerIdWithheld = d.callerIDWithheld
+        onOutOfHours = d.onOutOfHours
         voicemailEnabled = d.voicemailEnabled
         whatsappEnabled = d.whatsappEnabled
     }

@@ -19,12 +19,14 @@ public final class Device: Model, @unchecked Sendable {
     @Field(key: "caller_id_withheld") public var callerIDWithheld: Bool
     @Field(key: "voicemail_enabled") public var voicemailEnabled: Bool
     @Field(key: "whatsapp_enabled") public var whatsappEnabled: Bool
+    /// PD-1.11: whether it stays switched on outside office hours.
+    @Field(key: "on_out_of_hours") public var onOutOfHours: Bool
 
     public init() {}
 
     public init(
         id: UUID? = nil, organisationID: UUID, holderID: UUID?, kind: String, address: String, callerIDWithheld: Bool = true,
-        voicemailEnabled: Bool = true, whatsappEnabled: Bool = false
+        voicemailEnabled: Bool = true, whatsappEnabled: Bool = false, onOutOfHours: Bool = false
     ) {
         self.id = id
         self.organisationID = organisationID
@@ -34,5 +36,6 @@ public final class Device: Model, @unchecked Sendable {
         self.callerIDWithheld = callerIDWithheld
         self.voicemailEnabled = voicemailEnabled
         self.whatsappEnabled = whatsappEnabled
+        self.onOutOfHours = onOutOfHours
     }
 }
