@@ -22,6 +22,14 @@ public struct ServerConfig: Sendable {
     /// Serve `POST /bench/echo`, a trivial JSON echo that measures the framework's own ceiling beside
     /// the real routes (`SAFECOMMS_BENCH_ECHO=1`; benchmarks only, never in production).
     public var benchmarkEcho = false
+    /// The mail relay for urgent notifications (LIN-10): `SAFECOMMS_SMTP_HOST`, `SAFECOMMS_SMTP_PORT`
+    /// (25), `SAFECOMMS_SMTP_FROM`. Unset: notifications wait in the outbox.
+    public var smtp: SMTPSettings?
+    /// The address staff open SafeComms at (`SAFECOMMS_PUBLIC_URL`), for links in e-mails.
+    public var publicURL = "http://localhost:8080"
+    /// How often the outbox is looked at, and the first wait after a failed send (doubling each time).
+    public var outboxPollSeconds: TimeInterval = 5
+    public var outboxRetrySeconds: TimeInterval = 30
 
     public init(
         dataDirectory: String = "./data", databaseURL: String? = nil, postgresSchema: String? = nil, secureCookies: Bool = false,
@@ -54,6 +62,11 @@ public struct ServerConfig: Sendable {
         if let n = env["SAFECOMMS_BCRYPT_COST"].flatMap(Int.init), (4...31).contains(n) { c.bcryptCost = n }
         c.auditKeyHex = env["SAFECOMMS_AUDIT_KEY"]
         c.benchmarkEcho = env["SAFECOMMS_BENCH_ECHO"] == "1"
+        if let host = env["SAFECOMMS_SMTP_HOST"], !host.isEmpty {
+            c.smtp = SMTPSettings(
+                host: host, port: env["SAFECOMMS_SMTP_PORT"].flatMap(Int.init) ?? 25, from: env["SAFECOMMS_SMTP_FROM"] ?? "safecomms@localhost")
+        }
+        if let url = env["SAFECOMMS_PUBLIC_URL"], !url.isEmpty { c.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url }
         return c
     }
 }

@@ -48,6 +48,12 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
     app.storage[OrganisationSettingsCacheKey.self] = OrganisationSettingsCache()
     app.storage[LoginThrottleKey.self] = LoginThrottle(maxFailures: config.loginMaxFailures, window: TimeInterval(config.loginLockoutSeconds))
 
+    let outbox = NotificationOutbox(
+        db: app.db, smtp: config.smtp.map { SMTPClient(settings: $0, group: app.eventLoopGroup) }, logger: app.logger,
+        pollInterval: config.outboxPollSeconds, retryBase: config.outboxRetrySeconds)
+    app.storage[NotificationOutboxKey.self] = outbox
+    if config.smtp != nil { app.lifecycle.use(NotificationOutboxLifecycle(outbox)) } else { app.logger.notice("SAFECOMMS_SMTP_HOST is not set: e-mail notifications wait in the outbox") }
+
     try routes(app)
 }
 

@@ -27,9 +27,23 @@ struct MessageSlipController: RouteCollection {
         let record = MessageSlipRecord(
             organisationID: p.organisationID, forStaffID: try officer.requireID(), takenByID: p.staffID, takenAt: slip.takenAt,
             callerName: slip.callerName, callerFrom: slip.callerFrom, returnNumber: slip.returnNumber, reason: slip.reason, callBackBy: slip.callBackBy)
+        // LIN-10: the urgent e-mail goes into the outbox in the same transaction, so a message taken is
+        // never left without its notification.
+        let taker = try await PhoneController.staffMember(p.staffID, p, req)
+        let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
+        let notice = MessageNotice(
+            officerName: officer.name, takenByName: taker.name, takenAt: slip.takenAt, callBackBy: slip.callBackBy,
+            link: req.application.safeCommsConfig.publicURL + "/phones", timeZone: settings.officeHours.timeZone)
+        let email = Notification(
+            organisationID: p.organisationID, staffID: try officer.requireID(), recipient: officer.email, subject: notice.subject, body: notice.body,
+            urgent: true, now: Date())
         try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
             try await record.create(on: tx)
-            return ((), [AuditEntry(action: "message.taken", entity: "message", entityID: record.id?.uuidString)])
+            try await email.create(on: tx)
+            return ((), [
+                AuditEntry(action: "message.taken", entity: "message", entityID: record.id?.uuidString),
+                AuditEntry(action: "notification.queued", entity: "notification", entityID: email.id?.uuidString, detail: "LIN-10"),
+            ])
         }
         return try await MessageSlipDTO(record, now: Date()).encodeResponse(status: .created, for: req)
     }

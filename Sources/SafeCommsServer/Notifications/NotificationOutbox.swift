@@ -1,0 +1,105 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import SafeCommsStore
+import Vapor
+
+/// Sends the e-mails in the outbox (LIN-10). A notification is written in the same transaction as the
+/// message it announces, so an acknowledged message always has one, even if the server stops before
+/// it goes; this sends what is due, marks it sent, and on failure keeps it with the error and tries
+/// again later, waiting longer each time (up to an hour). Delivery is at least once: a crash between
+/// the relay accepting a message and the row being marked sent repeats that one e-mail.
+///
+/// With no relay configured nothing is sent and notifications wait in the outbox; `pending` shows them.
+final class NotificationOutbox: Sendable {
+    let db: any Database
+    let smtp: SMTPClient?
+    let logger: Logger
+    let pollInterval: TimeInterval
+    let retryBase: TimeInterval
+
+    init(db: any Database, smtp: SMTPClient?, logger: Logger, pollInterval: TimeInterval, retryBase: TimeInterval) {
+        self.db = db
+        self.smtp = smtp
+        self.logger = logger
+        self.pollInterval = pollInterval
+        self.retryBase = retryBase
+    }
+
+    /// Sends every notification due now, oldest first, a batch at a time. Returns how many were sent
+    /// and how many failed.
+    @discardableResult
+    func deliverDue(now: Date = Date()) async throws -> (sent: Int, failed: Int) {
+        guard let smtp else { return (0, 0) }
+        let due = try await Notification.query(on: db).filter(\.$sentAt == nil).filter(\.$nextAttemptAt <= now)
+            .sort(\.$nextAttemptAt).limit(50).all()
+        var sent = 0, failed = 0
+        for n in due {
+            do {
+                try await smtp.send(MailMessage(to: n.recipient, subject: n.subject, body: n.body, urgent: n.urgent))
+                n.sentAt = Date()
+                n.lastError = nil
+                sent += 1
+            } catch {
+                n.attempts += 1
+                n.lastError = String(describing: error).prefix(500).description
+                n.nextAttemptAt = Date().addingTimeInterval(min(3600, retryBase * pow(2, Double(n.attempts - 1))))
+                failed += 1
+                // The id only: the recipient's address is personal data and stays out of logs.
+                logger.warning("notification not sent; will retry", metadata: ["notification": "\(n.id?.uuidString ?? "")", "attempts": "\(n.attempts)"])
+            }
+            try await n.save(on: db)
+        }
+        return (sent, failed)
+    }
+
+    /// The loop the server runs: deliver what is due, then wait.
+    func run() async {
+        while !Task.isCancelled {
+            do { try await deliverDue() } catch { logger.error("notification outbox: \(String(describing: error).prefix(200))") }
+            try? await Task.sleep(for: .milliseconds(Int(pollInterval * 1000)))
+        }
+    }
+}
+
+/// Starts the outbox loop when the application boots and stops it at shutdown.
+final class NotificationOutboxLifecycle: LifecycleHandler, Sendable {
+    let outbox: NotificationOutbox
+    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    init(_ outbox: NotificationOutbox) { self.outbox = outbox }
+
+    func didBoot(_ application: Application) throws {
+        let outbox = self.outbox
+        task.withLockedValue { t in
+            if t == nil { t = Task { await outbox.run() } }
+        }
+    }
+
+    func shutdown(_ application: Application) {
+        stop()?.cancel()
+    }
+
+    /// Waits for a send in progress to finish, so nothing touches the database after it closes.
+    func shutdownAsync(_ application: Application) async {
+        await stop()?.value
+    }
+
+    private func stop() -> Task<Void, Never>? {
+        task.withLockedValue { t in
+            let running = t
+            t = nil
+            running?.cancel()
+            return running
+        }
+    }
+}
+
+struct NotificationOutboxKey: StorageKey {
+    typealias Value = NotificationOutbox
+}
+
+extension Application {
+    var notificationOutbox: NotificationOutbox { storage[NotificationOutboxKey.self]! }
+}
