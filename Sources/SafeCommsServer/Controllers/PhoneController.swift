@@ -58,7 +58,8 @@ struct PhoneController: RouteCollection {
         guard AccessPolicy.canManagePhones(p, of: s.allocation) else { throw Abort(.forbidden, reason: "only they, their managers or business support may set this") }
         let input = try req.content.decode(PhoneStatusInput.self)
         let desk = try input.deskNumber.map { try PhoneNumber(parsing: $0, field: "desk_number").e164 }
-        let divert = try input.divertTo.map { try PhoneNumber(parsing: $0, field: "divert_to").e164 }
+        let removeDivert = input.divertTo?.trimmingCharacters(in: .whitespaces).isEmpty == true
+        let divert = try input.divertTo.flatMap { removeDivert ? nil : try PhoneNumber(parsing: $0, field: "divert_to").e164 }
         if let divert {
             let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
             let directory = try await PhoneDirectoryLoader.load(organisationID: p.organisationID, settings: settings, at: Date(), on: req.db)
@@ -72,7 +73,7 @@ struct PhoneController: RouteCollection {
         status.deskNumber = desk ?? status.deskNumber
         status.deskLoggedIn = input.deskLoggedIn ?? status.deskLoggedIn
         status.deskPairedToMobile = input.deskPairedToMobile ?? status.deskPairedToMobile
-        status.divertTo = input.divertTo == nil ? status.divertTo : divert
+        status.divertTo = removeDivert ? nil : divert ?? status.divertTo
         // Keeping one's own details is confirming them (LIN-11).
         if p.staffID == id { status.confirmedAt = Date() }
         try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in

@@ -145,6 +145,7 @@ struct PhoneStatusInput: Content {
     var deskNumber: String?
     var deskLoggedIn: Bool?
     var deskPairedToMobile: Bool?
+    /// A hunt group's number; "" removes the divert; absent leaves it as it is.
     var divertTo: String?
 }
 
