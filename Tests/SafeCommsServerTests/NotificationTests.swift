@@ -43,7 +43,7 @@ import VaporTesting
             let officerEmail = try #require(try await StaffMember.find(officer.id, on: app.db)?.email)
             #expect(mail.to == [officerEmail] && mail.from == "safecomms@north.example.org")
             #expect(mail.headers["subject"]?.hasPrefix("Urgent: a message for you - call back by ") == true, "\(mail.headers)")
-            #expect(mail.headers["importance"] == "high" && mail.headers["x-priority"]?.hasPrefix("1") == true)
+            #expect(mail.headers["importance"] == "high" && mail.headers["x-priority"]?.hasPrefix("1") == true, "LIN-10: an urgent e-mail")
             #expect(mail.body.contains("https://safecomms.north.example.org/phones"))
             // LIN-14: the caller's name, number and reason stay in SafeComms.
             let slip = try JSONSerialization.jsonObject(with: Data(PhoneAPITests.slip.utf8)) as! [String: Any]

@@ -128,7 +128,7 @@ import VaporTesting
             let officer = north.id("practitioner")
 
             // MUT
-            let incomplete = try await app.send(.POST, "/api/v1/staff/\(officer)/messages", token: north.token("business_support"), json: #"{"caller_name":"Jo"}"#)
+            let incomplete = try await app.send(.POST, "/api/v1/staff/\(officer)/messages", token: north.token("business_support"), json: #"{"caller_name":"  "}"#)
             let taken = try await app.send(.POST, "/api/v1/staff/\(officer)/messages", token: north.token("business_support"), json: Self.slip)
             let inbox = try await app.send(.GET, "/api/v1/staff/\(officer)/messages?open=true", token: north.token("practitioner"))
             let overdue = try await app.send(.GET, "/api/v1/messages/overdue", token: north.token("manager"))
@@ -143,12 +143,18 @@ import VaporTesting
             // validation
             #expect(incomplete.status == .unprocessableEntity)
             let fields = (incomplete.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
-            #expect(fields == ["taken_at", "caller_from", "return_number", "reason", "call_back_by"], "\(incomplete.text)")
+            #expect(fields == ["taken_at", "caller_name", "caller_from", "return_number", "reason", "call_back_by"], "\(incomplete.text)")
+            // Each missing part names its part of LIN-9.
+            let reasons = (incomplete.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["reason"] as? String }
+            for (reason, clause) in zip(reasons, ["LIN-9a", "LIN-9b", "LIN-9c", "LIN-9d", "LIN-9e", "LIN-9f"]) {
+                #expect(reason.contains("(\(clause))"), "\(clause): \(reason)")
+            }
             #expect(taken.status == .created && taken.json["return_number"] as? String == "+441202123456" && taken.json["urgent"] as? Bool == true)
             #expect(inbox.jsonArray.count == 1 && inbox.jsonArray.first?["overdue"] as? Bool == true)
             #expect(overdue.jsonArray.map { $0["id"] as? String } == [id], "the officer's team manager sees it")
             #expect(notMine.status == .forbidden)
             #expect(empty.status == .unprocessableEntity && empty.json["field"] as? String == "response")
+            // LIN-7: once the officer responds it is neither urgent (LIN-10) nor overdue.
             #expect(answered.status == .ok && answered.json["urgent"] as? Bool == false && answered.json["overdue"] as? Bool == false)
             #expect(again.status == .conflict)
             #expect(overdueAfter.jsonArray.isEmpty)
