@@ -35,4 +35,5 @@ func routes(_ app: Application) throws {
 
     let pages = app.grouped(app.sessions.middleware, StaffMember.sessionAuthenticator(), ActiveStaffMiddleware(), CSRFMiddleware())
     try pages.register(collection: PageController())
+    try pages.register(collection: PhonePageController())
 }

@@ -192,6 +192,33 @@ final class PageSession: @unchecked Sendable {
                         "/cases/\(caseA)/record",
                         form: ["csrf": csrf, "channel": "sms", "direction": "outgoing", "occurred_at": "2026-11-02T10:00", "transcript": "Hello from \(role)"])
                     #expect(post.status.code == (writeStatus == 200 ? 303 : writeStatus), "\(role) other=\(other)")
+                    // Phones (issue 5): everyone has the page and their own phone; auditors take no messages;
+                    // only the officer or their managers answer a message or close a follow-up (LIN-7, COV-5).
+                    let own = !other
+                    let officer = world.north.id("practitioner")
+                    #expect(try await browser.get("/phones").status == .ok, "\(role) other=\(other)")
+                    #expect(try await browser.get("/phones/message").status.code == (role == "auditor" ? 403 : 200), "\(role) other=\(other)")
+                    #expect(try await browser.post("/phones/status", form: ["csrf": csrf, "desk_logged_in": "on"]).status == .seeOther, "\(role) other=\(other)")
+                    let slip = try JSONSerialization.jsonObject(with: Data(PhoneAPITests.slip.utf8)) as! [String: String]
+                    var message = slip.mapValues { $0 }
+                    message["csrf"] = csrf
+                    message["officer"] = officer.uuidString
+                    message["taken_at"] = PageController.localInput(Date().addingTimeInterval(-600), TimeZone(identifier: "Europe/London")!)
+                    message["call_back_by"] = PageController.localInput(Date().addingTimeInterval(3600), TimeZone(identifier: "Europe/London")!)
+                    let taken = try await browser.post("/phones/message", form: message)
+                    #expect(taken.status.code == (role == "auditor" ? 403 : own ? 303 : 422), "\(role) other=\(other): \(taken.text.prefix(300))")
+                    let answerer = own && ["practitioner", "manager"].contains(role)
+                    let slipID = try #require(try await app.send(.POST, "/api/v1/staff/\(officer)/messages", token: world.north.token("business_support"), json: PhoneAPITests.slip).json["id"] as? String)
+                    let answered = try await browser.post("/phones/messages/\(slipID)/response", form: ["csrf": csrf, "response": "Rang back"])
+                    #expect(answered.status.code == (answerer ? 303 : own ? 403 : 404), "\(role) other=\(other)")
+                    let call = try await app.send(.POST, "/api/v1/staff/\(officer)/out-of-hours-calls", token: world.north.token("practitioner"), json: AccessMatrixTests.outOfHoursCall)
+                    let followUpID = try #require(call.json["id"] as? String)
+                    let closed = try await browser.post("/phones/follow-ups/\(followUpID)/close", form: ["csrf": csrf, "outcome": "responded", "note": "Rang back"])
+                    #expect(closed.status.code == (answerer ? 303 : own ? 403 : 404), "\(role) other=\(other)")
+                    covered.formUnion([
+                        "GET /phones", "GET /phones/message", "POST /phones/status", "POST /phones/message", "POST /phones/messages/*/response",
+                        "POST /phones/follow-ups/*/close",
+                    ])
                     let out = try await browser.post("/logout", form: ["csrf": csrf])
                     #expect(out.status == .seeOther)
                     #expect(try await browser.get("/cases").status == .seeOther, "signed out")
@@ -200,6 +227,52 @@ final class PageSession: @unchecked Sendable {
             }
             #expect(covered.isSuperset(of: pageRoutes), "page routes not covered: \(pageRoutes.subtracting(covered))")
             #expect(try await CommunicationRecord.query(on: app.db).count() == caseWrite.count)
+        }
+    }
+
+    /// LIN-9, LIN-10, LIN-7 through the plain pages: business support takes a message; the officer sees it
+    /// as urgent on their phones page, with where their calls go, and records the response.
+    @Test(arguments: Backend.available)
+    func takeAndAnswerAMessageThroughThePages(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let world = try await World.make(app)
+            let support = PageSession(app)
+            try await support.signIn(world.north.staff["business_support"]!.email)
+            let form = try await support.get("/phones/message")
+            #expect(form.status == .ok && form.text.contains(world.north.staff["practitioner"]!.id.uuidString))
+            #expect(form.text.firstMatch(of: /id="taken_at" name="taken_at" type="datetime-local" value="\d{4}-\d\d-\d\dT\d\d:\d\d"/) != nil, "taken now, unless changed")
+            let csrf = try #require(support.csrf(from: form))
+            let officer = world.north.id("practitioner").uuidString
+            // Everything missing: each part of LIN-9 is named, linked to its field; nothing is saved.
+            let bad = try await support.post("/phones/message", form: ["csrf": csrf, "officer": officer, "taken_at": "", "call_back_by": "not a time"])
+            #expect(bad.status == .unprocessableEntity)
+            for (field, clause) in [("taken_at", "LIN-9a"), ("caller_name", "LIN-9b"), ("caller_from", "LIN-9c"), ("return_number", "LIN-9d"), ("reason", "LIN-9e")] {
+                #expect(bad.text.contains("href=\"#\(field)\"") && bad.text.contains("(\(clause))"), "\(field)")
+            }
+            #expect(bad.text.contains("Enter the call-back time promised as a date and time"))
+            #expect(bad.text.contains(#"value="not a time""#), "what was typed is kept")
+            #expect(try await MessageSlipRecord.query(on: app.db).count() == 0)
+            let london = TimeZone(identifier: "Europe/London")!
+            let good = try await support.post("/phones/message", form: [
+                "csrf": csrf, "officer": officer, "taken_at": PageController.localInput(Date().addingTimeInterval(-300), london), "caller_name": "Jo Price",
+                "caller_from": "Oakdale Primary School", "return_number": "01202 123456", "reason": "Attendance",
+                "call_back_by": PageController.localInput(Date().addingTimeInterval(7200), london),
+            ])
+            #expect(good.status == .seeOther && good.headers.first(name: .location) == "/phones?done=taken")
+            #expect(try await Notification.query(on: app.db).count() == 1, "LIN-10: the urgent e-mail is in the outbox")
+
+            let worker = PageSession(app)
+            try await worker.signIn(world.north.staff["practitioner"]!.email)
+            let phones = try await worker.get("/phones")
+            #expect(phones.status == .ok && phones.text.contains("Urgent") && phones.text.contains("Jo Price") && phones.text.contains("Oakdale Primary School"))
+            #expect(phones.text.contains("id=\"route\""), "where calls to them go")
+            let id = try #require(try await MessageSlipRecord.query(on: app.db).first()?.id)
+            let empty = try await worker.post("/phones/messages/\(id)/response", form: ["csrf": try #require(worker.csrf(from: phones)), "response": " "])
+            #expect(empty.status == .unprocessableEntity && empty.text.contains("Response is required"))
+            let answered = try await worker.post("/phones/messages/\(id)/response", form: ["csrf": try #require(worker.csrf(from: phones)), "response": "Rang Jo back"])
+            #expect(answered.status == .seeOther)
+            let after = try await worker.get("/phones?done=response")
+            #expect(after.text.contains("No messages are waiting for you.") && after.text.contains("Your response was recorded."))
         }
     }
 }

@@ -74,12 +74,16 @@ struct FollowUpController: RouteCollection {
     func close(req: Request) async throws -> FollowUpDTO {
         let p = try await req.principal()
         let id = try PhoneController.uuid(req.parameters.get("followUpID") ?? "", field: "follow_up_id")
+        return FollowUpDTO(try await Self.close(id, try req.content.decode(FollowUpCloseInput.self), p, req), now: Date())
+    }
+
+    /// Shared by the API and the phones page.
+    static func close(_ id: UUID, _ input: FollowUpCloseInput, _ p: Principal, _ req: Request) async throws -> FollowUpRecord {
         guard let record = try await FollowUpRecord.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID).first() else {
             throw Abort(.notFound, reason: "no such follow-up")
         }
         let worker = try await PhoneController.staffMember(record.staffID, p, req)
         guard AccessPolicy.canAnswerMessages(p, for: worker.allocation) else { throw Abort(.forbidden, reason: "only the worker or their managers close it") }
-        let input = try req.content.decode(FollowUpCloseInput.self)
         let closure = try FollowUp.close(outcome: input.outcome, note: input.note, divertedTo: input.divertedTo)
         guard record.closedAt == nil else { throw Abort(.conflict, reason: "this follow-up was already closed") }
         record.closedAt = Date()
@@ -91,7 +95,7 @@ struct FollowUpController: RouteCollection {
             try await record.save(on: tx)
             return ((), [AuditEntry(action: "follow_up.close", entity: "follow_up", entityID: record.id?.uuidString, detail: closure.outcome.rawValue)])
         }
-        return FollowUpDTO(record, now: Date())
+        return record
     }
 
     /// Open follow-ups past due, for the manager of each worker's team (or the DSL, for all).

@@ -18,9 +18,14 @@ struct MessageSlipController: RouteCollection {
 
     func take(req: Request) async throws -> Response {
         let p = try await req.principal()
-        guard AccessPolicy.canTakeMessages(p) else { throw Abort(.forbidden, reason: "auditors change nothing") }
         let officer = try await PhoneController.staffMember(try PhoneController.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"), p, req)
-        let input = try req.content.decode(MessageSlipInput.self)
+        let record = try await Self.take(try req.content.decode(MessageSlipInput.self), for: officer, p, req)
+        return try await MessageSlipDTO(record, now: Date()).encodeResponse(status: .created, for: req)
+    }
+
+    /// Shared by the API and the phones page.
+    static func take(_ input: MessageSlipInput, for officer: StaffMember, _ p: Principal, _ req: Request) async throws -> MessageSlipRecord {
+        guard AccessPolicy.canTakeMessages(p) else { throw Abort(.forbidden, reason: "auditors change nothing") }
         let slip = try MessageSlip(
             takenAt: input.takenAt, callerName: input.callerName, callerFrom: input.callerFrom, returnNumber: input.returnNumber, reason: input.reason,
             callBackBy: input.callBackBy, now: Date())
@@ -45,7 +50,7 @@ struct MessageSlipController: RouteCollection {
                 AuditEntry(action: "notification.queued", entity: "notification", entityID: email.id?.uuidString, detail: "LIN-10"),
             ])
         }
-        return try await MessageSlipDTO(record, now: Date()).encodeResponse(status: .created, for: req)
+        return record
     }
 
     /// The officer's messages, open ones first and the most overdue at the top (`?open=true`: only open).
@@ -63,6 +68,11 @@ struct MessageSlipController: RouteCollection {
     func respond(req: Request) async throws -> MessageSlipDTO {
         let p = try await req.principal()
         let id = try PhoneController.uuid(req.parameters.get("messageID") ?? "", field: "message_id")
+        return MessageSlipDTO(try await Self.respond(to: id, try req.content.decode(MessageResponseInput.self).response, p, req), now: Date())
+    }
+
+    /// Shared by the API and the phones page.
+    static func respond(to id: UUID, _ text: String, _ p: Principal, _ req: Request) async throws -> MessageSlipRecord {
         guard let record = try await MessageSlipRecord.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID).first() else {
             throw Abort(.notFound, reason: "no such message")
         }
@@ -70,8 +80,7 @@ struct MessageSlipController: RouteCollection {
         guard AccessPolicy.canAnswerMessages(p, for: officer.allocation) else {
             throw Abort(.forbidden, reason: "only the officer or their managers record the response")
         }
-        let input = try req.content.decode(MessageResponseInput.self)
-        let response = input.response.trimmingCharacters(in: .whitespacesAndNewlines)
+        let response = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !response.isEmpty else { throw SafeCommsCore.ValidationError(field: "response", reason: "is required: what was done (LIN-7)") }
         guard record.respondedAt == nil else { throw Abort(.conflict, reason: "this message was already answered") }
         record.respondedAt = Date()
@@ -81,7 +90,7 @@ struct MessageSlipController: RouteCollection {
             try await record.save(on: tx)
             return ((), [AuditEntry(action: "message.answered", entity: "message", entityID: record.id?.uuidString)])
         }
-        return MessageSlipDTO(record, now: Date())
+        return record
     }
 
     /// LIN-7: unanswered messages past their promised call-back time, for the manager of each officer's

@@ -55,8 +55,12 @@ struct PhoneController: RouteCollection {
     func setPhone(req: Request) async throws -> PhoneStatusDTO {
         let p = try await req.principal()
         let s = try await Self.staffMember(try Self.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"), p, req)
+        return PhoneStatusDTO(try await Self.setStatus(of: s, try req.content.decode(PhoneStatusInput.self), p, req))
+    }
+
+    /// Shared by the API and the phones page.
+    static func setStatus(of s: StaffMember, _ input: PhoneStatusInput, _ p: Principal, _ req: Request) async throws -> PhoneStatus {
         guard AccessPolicy.canManagePhones(p, of: s.allocation) else { throw Abort(.forbidden, reason: "only they, their managers or business support may set this") }
-        let input = try req.content.decode(PhoneStatusInput.self)
         let desk = try input.deskNumber.map { try PhoneNumber(parsing: $0, field: "desk_number").e164 }
         let removeDivert = input.divertTo?.trimmingCharacters(in: .whitespaces).isEmpty == true
         let divert = try input.divertTo.flatMap { removeDivert ? nil : try PhoneNumber(parsing: $0, field: "divert_to").e164 }
@@ -80,7 +84,7 @@ struct PhoneController: RouteCollection {
             try await status.save(on: tx)
             return ((), [AuditEntry(action: "phone.status", entity: "staff", entityID: id.uuidString)])
         }
-        return PhoneStatusDTO(status)
+        return status
     }
 
     /// Leave (`leave`: the person or their managers) or an unexpected absence (`unexpected`: their line
