@@ -100,12 +100,15 @@ struct FollowUpController: RouteCollection {
 
     /// Open follow-ups past due, for the manager of each worker's team (or the DSL, for all).
     func overdue(req: Request) async throws -> [FollowUpDTO] {
-        let p = try await req.principal()
         let now = Date()
+        return try await Self.overdue(try await req.principal(), now: now, req).map { FollowUpDTO($0, now: now) }
+    }
+
+    /// Shared by the API and the phones page.
+    static func overdue(_ p: Principal, now: Date, _ req: Request) async throws -> [FollowUpRecord] {
         let managed = try await ManagedStaff.ids(p, req)
-        let open = try await FollowUpRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$closedAt == nil)
-            .filter(\.$dueAt < now).sort(\.$dueAt).all()
-        return open.filter { managed?.contains($0.staffID) ?? true }.map { FollowUpDTO($0, now: now) }
+        return try await FollowUpRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$closedAt == nil)
+            .filter(\.$dueAt < now).sort(\.$dueAt).all().filter { managed?.contains($0.staffID) ?? true }
     }
 }
 

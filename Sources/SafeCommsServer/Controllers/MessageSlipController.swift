@@ -96,12 +96,15 @@ struct MessageSlipController: RouteCollection {
     /// LIN-7: unanswered messages past their promised call-back time, for the manager of each officer's
     /// team (or the DSL, for the whole organisation).
     func overdue(req: Request) async throws -> [MessageSlipDTO] {
-        let p = try await req.principal()
-        let managed = try await ManagedStaff.ids(p, req)
         let now = Date()
-        let open = try await MessageSlipRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$respondedAt == nil)
-            .filter(\.$callBackBy < now).sort(\.$callBackBy).all()
-        return open.filter { managed?.contains($0.forStaffID) ?? true }.map { MessageSlipDTO($0, now: now) }
+        return try await Self.overdue(try await req.principal(), now: now, req).map { MessageSlipDTO($0, now: now) }
+    }
+
+    /// Shared by the API and the phones page.
+    static func overdue(_ p: Principal, now: Date, _ req: Request) async throws -> [MessageSlipRecord] {
+        let managed = try await ManagedStaff.ids(p, req)
+        return try await MessageSlipRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$respondedAt == nil)
+            .filter(\.$callBackBy < now).sort(\.$callBackBy).all().filter { managed?.contains($0.forStaffID) ?? true }
     }
 }
 

@@ -61,7 +61,7 @@ struct PhonePageController: RouteCollection {
         let me = try req.staff()
         let now = Date()
         let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
-        let tz = TimeZone(identifier: settings.officeHours.timeZone) ?? .gmt
+        let tz = settings.timeZone
         let directory = try await PhoneDirectoryLoader.load(organisationID: p.organisationID, settings: settings, at: now, on: req.db)
         let route = CallRouter(directory: directory, settings: settings).route(forWorker: p.staffID, team: me.teamID, at: now)
         let status = try await PhoneStatus.find(p.staffID, on: req.db)
@@ -92,11 +92,8 @@ struct PhonePageController: RouteCollection {
         let managesOthers = p.roles.contains(.manager) || p.roles.contains(.dsl)
         var overdueMessages: [MessageRow] = [], overdueFollowUps: [FollowUpRow] = []
         if managesOthers {
-            let managed = try await ManagedStaff.ids(p, req)
-            overdueMessages = try await MessageSlipRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$respondedAt == nil)
-                .filter(\.$callBackBy < now).sort(\.$callBackBy).all().filter { managed?.contains($0.forStaffID) ?? true }.map(row)
-            overdueFollowUps = try await FollowUpRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$closedAt == nil)
-                .filter(\.$dueAt < now).sort(\.$dueAt).all().filter { managed?.contains($0.staffID) ?? true }.map(row)
+            overdueMessages = try await MessageSlipController.overdue(p, now: now, req).map(row)
+            overdueFollowUps = try await FollowUpController.overdue(p, now: now, req).map(row)
         }
         return try await req.view.render(
             "phones",
@@ -215,7 +212,7 @@ struct PhonePageController: RouteCollection {
         let p = try await req.principal()
         guard AccessPolicy.canTakeMessages(p) else { throw Abort(.forbidden, reason: "auditors change nothing") }
         let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
-        let tz = TimeZone(identifier: settings.officeHours.timeZone) ?? .gmt
+        let tz = settings.timeZone
         return try await renderMessage(req, MessageForm(takenAt: PageController.localInput(Date(), tz)), errors: [])
     }
 
@@ -233,7 +230,7 @@ struct PhonePageController: RouteCollection {
         guard AccessPolicy.canTakeMessages(p) else { throw Abort(.forbidden, reason: "auditors change nothing") }
         let form = try req.content.decode(MessageForm.self)
         let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
-        let tz = TimeZone(identifier: settings.officeHours.timeZone) ?? .gmt
+        let tz = settings.timeZone
         var errors: [FieldError] = []
         // The form's local date and time, as the API's ISO 8601; empty stays empty so LIN-9 names it.
         func instant(_ text: String, _ field: String, _ what: String) -> String? {
@@ -265,4 +262,9 @@ struct PhonePageController: RouteCollection {
         _ = try await MessageSlipController.take(input, for: officer, p, req)
         return req.redirect(to: "/phones?done=taken")
     }
+}
+
+extension OrganisationSettings {
+    /// The organisation's time zone, for showing and reading times on pages.
+    var timeZone: TimeZone { TimeZone(identifier: officeHours.timeZone) ?? .gmt }
 }
