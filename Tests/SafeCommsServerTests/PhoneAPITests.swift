@@ -44,6 +44,13 @@ import VaporTesting
             #expect(try await phone(#"{"desk_number":"01632 960111","desk_logged_in":true}"#).status == .ok)
             r = try await route(forCase)
             #expect(r["destination"] as? String == "worker" && r["number"] as? String == "+441632960111" && r["staff_id"] as? String == worker.id.uuidString)
+            // The number dialled: their desk number, in any written form; a hunt group; nobody's number.
+            let dialled = try await route("number=01632%20960111&at=\(Self.morning)")
+            #expect(dialled["destination"] as? String == "worker" && dialled["staff_id"] as? String == worker.id.uuidString, "LIN-2: \(dialled)")
+            let hunt = try await route("number=%2B441632960100&at=\(Self.morning)")
+            #expect(hunt["destination"] as? String == "hunt_group", "\(hunt)")
+            #expect(try await app.send(.GET, "/api/v1/route?number=01632%20960555", token: worker.token).status == .notFound)
+            #expect(try await app.send(.GET, "/api/v1/route?number=banana", token: worker.token).json["field"] as? String == "number")
             // A worker sees where calls to them go.
             #expect(try await route("staff=\(worker.id)&at=\(Self.morning)", token: worker.token)["destination"] as? String == "worker")
             // LIN-4: out, desk phone paired to the mobile.

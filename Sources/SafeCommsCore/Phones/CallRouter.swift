@@ -185,6 +185,14 @@ public struct PhoneDirectory: Sendable {
         self.forbiddenDivertNumbers = forbiddenDivertNumbers
     }
 
+    /// Whose number was dialled (E.164): a member of staff's desk or mobile number, or a team's hunt
+    /// group; nil when it is nobody's in the directory.
+    public func owner(of number: String) -> (worker: UUID?, team: UUID?)? {
+        if let w = workers.values.first(where: { $0.deskNumber == number || $0.mobileNumber == number }) { return (w.id, w.teamID) }
+        if let t = teams.values.first(where: { $0.huntGroupNumber == number }) { return (nil, t.id) }
+        return nil
+    }
+
     /// Why calls may not be diverted to `number` (LIN-12), or nil when they may: it must be one of the
     /// organisation's hunt groups, and never an individual business-support officer or a reception phone.
     public func divertProblem(_ number: String) -> String? {

@@ -21,16 +21,24 @@ struct PhoneController: RouteCollection {
         routes.post("absences", ":absenceID", "checklist", ":step", use: doStep)
     }
 
-    /// `?case=ID` (the key worker and team of a case the caller may read), `?staff=ID` or `?team=ID`;
-    /// `at` (ISO 8601) defaults to now.
+    /// `?case=ID` (the key worker and team of a case the caller may read: LIN-1), `?number=` (the number
+    /// dialled: a member of staff's desk or mobile, or a hunt group), `?staff=ID` or `?team=ID`, in that
+    /// order of preference; `at` (ISO 8601) defaults to now.
     func route(req: Request) async throws -> RouteDTO {
         let p = try await req.require(.readDirectory)
         let at = try req.query[String.self, at: "at"].map { try Self.instant($0, field: "at") } ?? Date()
+        let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
+        let directory = try await PhoneDirectoryLoader.load(organisationID: p.organisationID, settings: settings, at: at, on: req.db)
         var workerID: UUID?, teamID: UUID?
         if let caseID = req.query[String.self, at: "case"] {
             let (c, _) = try await CaseAccess.load(req, .read, id: try Self.uuid(caseID, field: "case"))
             workerID = c.keyWorkerID
             teamID = c.teamID
+        } else if let dialled = req.query[String.self, at: "number"] {
+            guard let owner = directory.owner(of: try PhoneNumber(parsing: dialled, field: "number").e164) else {
+                throw Abort(.notFound, reason: "no member of staff or hunt group has that number")
+            }
+            (workerID, teamID) = owner
         } else if let staffID = req.query[String.self, at: "staff"] {
             let s = try await Self.staffMember(try Self.uuid(staffID, field: "staff"), p, req)
             workerID = s.id
@@ -42,10 +50,9 @@ struct PhoneController: RouteCollection {
             }
             teamID = id
         } else {
-            throw SafeCommsCore.ValidationError(field: "case", reason: "name a case, a member of staff (staff) or a team (team) to route a call for")
+            throw SafeCommsCore.ValidationError(
+                field: "case", reason: "name a case, the number dialled (number), a member of staff (staff) or a team (team) to route a call for")
         }
-        let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
-        let directory = try await PhoneDirectoryLoader.load(organisationID: p.organisationID, settings: settings, at: at, on: req.db)
         let decision = CallRouter(directory: directory, settings: settings).route(forWorker: workerID, team: teamID, at: at)
         return RouteDTO(decision, at: at)
     }
