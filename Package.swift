@@ -68,6 +68,7 @@ let package = Package(
             name: "SafeCommsStore",
             dependencies: [
                 "SafeCommsCore",
+                "SafeCommsImport",
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -116,6 +117,11 @@ let package = Package(
         .testTarget(
             name: "SafeCommsCoreTests",
             dependencies: ["SafeCommsCore", "SafeCommsPolicies", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SafeCommsImportTests",
+            dependencies: ["SafeCommsImport", "SafeCommsCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

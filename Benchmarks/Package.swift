@@ -23,6 +23,18 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
         .executableTarget(
+            name: "ImportBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "SafeCommsImport", package: "SafeComms"),
+                .product(name: "SafeCommsStore", package: "SafeComms"),
+                .product(name: "SafeCommsCore", package: "SafeComms"),
+            ],
+            path: "Benchmarks/ImportBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        .executableTarget(
             name: "CheckBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "package-benchmark"),

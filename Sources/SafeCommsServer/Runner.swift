@@ -67,6 +67,11 @@ public enum Runner {
         }
     }
 
+    /// Brings the store up to date before a command uses it (as `users add` and `users token` do).
+    public static func migrateIfNeeded(_ app: Application) async throws {
+        try await migrateStore(app)
+    }
+
     public static func migrate(_ config: ServerConfig, revert: Bool) async throws {
         try await withApplication(config) { app in
             if revert { try await app.autoRevert() } else { try await migrateStore(app) }

@@ -1,0 +1,93 @@
+import Benchmark
+import FluentKit
+import Foundation
+import SafeCommsCore
+import SafeCommsImport
+import SafeCommsStore
+
+/// The figures issue 6 asks for:
+/// - parse 1,000,000 WhatsApp export lines (≤ 2 s);
+/// - import 100,000 WhatsApp messages into a SQLite store (≤ 5 s), matched, checked, audited.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark(
+        "Parse 1,000,000 WhatsApp export lines",
+        configuration: .init(metrics: [.wallClock, .peakMemoryResident, .throughput], maxDuration: .seconds(120), maxIterations: 5)
+    ) { benchmark in
+        let path = try ChatFile.make(lines: 1_000_000)
+        benchmark.startMeasurement()
+        let summary = try WhatsAppExport.read(LineReader(path: path))
+        benchmark.stopMeasurement()
+        precondition(summary.errors.isEmpty && summary.messages > 800_000, "\(summary.errors.prefix(3))")
+        blackHole(summary.messages)
+    }
+
+    Benchmark(
+        "Import 100,000 WhatsApp messages (SQLite, matched, checked, audited)",
+        configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(300), maxIterations: 5)
+    ) { benchmark in
+        let path = try ChatFile.make(messages: 100_000)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-import-bench-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try StoreDatabase(.sqlite(path: dir + "/import.sqlite"))
+        try await store.migrate()
+        let email = try await ChatFile.world(on: store.db)
+        let request = ChatImport.Request(
+            format: .whatsapp, reader: LineReader(path: path), caseReference: "B-1", asEmail: email, dryRun: false,
+            mappings: ["Jo Bloggs": email, "Sam Parent": "Sam Parent"])
+        sync()
+        benchmark.startMeasurement()
+        let report = try await ChatImport.run(request, on: store.db, key: ChatFile.key)
+        benchmark.stopMeasurement()
+        precondition(report.imported == 100_000, "\(report)")
+        await store.shutdown()
+    }
+}
+
+enum ChatFile {
+    static let key = AuditKey.random()
+
+    /// An Android export: two people, a message a minute, every tenth message over three lines.
+    static func make(lines: Int? = nil, messages: Int? = nil) throws -> String {
+        let name = lines.map { "lines-\($0)" } ?? "messages-\(messages ?? 0)"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-whatsapp-\(name).txt").path
+        if FileManager.default.fileExists(atPath: path) { return path }
+        var out = "01/01/2024, 00:00 - Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.\n"
+        var written = 1, count = 0
+        let start = Date(timeIntervalSince1970: 1_704_067_200)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        while lines.map({ written < $0 }) ?? (count < messages!) {
+            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: start.addingTimeInterval(Double(count) * 60))
+            let stamp = String(format: "%02d/%02d/%04d, %02d:%02d", c.day!, c.month!, c.year!, c.hour!, c.minute!)
+            let who = count % 2 == 0 ? "Jo Bloggs" : "Sam Parent"
+            if count % 10 == 9 {
+                out += "\(stamp) - \(who): Message \(count), which runs on\nover a second line\nand a third\n"
+                written += 3
+            } else {
+                out += "\(stamp) - \(who): Message \(count): see you Thursday at 4pm at the school gate.\n"
+                written += 1
+            }
+            count += 1
+        }
+        try out.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// One organisation, a worker and a case with its parent; returns the worker's e-mail.
+    static func world(on db: any Database) async throws -> String {
+        let org = Organisation(id: UUID(), name: "Benchmark Council")
+        try await org.create(on: db)
+        let team = Team(id: UUID(), organisationID: org.id!, name: "Team")
+        try await team.create(on: db)
+        let email = "worker@bench.example"
+        let staff = StaffMember(id: UUID(), organisationID: org.id!, teamID: team.id, name: "Jo Bloggs", email: email, passwordHash: "x", roles: [.practitioner])
+        try await staff.create(on: db)
+        let c = CaseFile(
+            id: UUID(), organisationID: org.id!, teamID: team.id, keyWorkerID: staff.id, reference: "B-1", displayName: "Child",
+            status: CaseStatus.childInNeed.rawValue, openedOn: "2023-01-01")
+        try await c.create(on: db)
+        try await CasePerson(id: UUID(), organisationID: org.id!, caseID: c.id!, role: "parent_carer", name: "Sam Parent").create(on: db)
+        return email
+    }
+}

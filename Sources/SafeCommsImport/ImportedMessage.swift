@@ -1,0 +1,94 @@
+/// A date and time as written in an imported file, with no time zone: the organisation's zone is
+/// applied when it is stored. `second` is nil when the file gave none.
+public struct LocalDateTime: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var year: Int, month: Int, day: Int, hour: Int, minute: Int
+    public var second: Int?
+
+    public init(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int? = nil) {
+        self.year = year
+        self.month = month
+        self.day = day
+        self.hour = hour
+        self.minute = minute
+        self.second = second
+    }
+
+    /// `YYYY-MM-DDTHH:MM`, with `:SS` when the file had seconds.
+    public var description: String {
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let base = "\(year)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute))"
+        return second.map { base + ":" + two($0) } ?? base
+    }
+
+    var sortKey: Int { ((((year * 13 + month) * 32 + day) * 24 + hour) * 60 + minute) * 60 + (second ?? 0) }
+
+    public static func < (a: LocalDateTime, b: LocalDateTime) -> Bool { a.sortKey < b.sortKey }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Nil when the parts are not a real date and time (31 April, 25:00).
+    static func valid(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int?) -> LocalDateTime? {
+        guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day), (0...23).contains(hour), (0...59).contains(minute),
+            second.map({ (0...59).contains($0) }) ?? true
+        else { return nil }
+        return LocalDateTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+    }
+}
+
+/// One message read from an export or backup, before it is matched to people and stored.
+public struct ImportedMessage: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case text, media, deleted, call
+        /// Written by WhatsApp itself (encryption notice, joined, left): not a communication.
+        case system
+    }
+
+    /// The line its header is on.
+    public var line: Int
+    public var at: LocalDateTime
+    /// As written in the file; nil for system messages.
+    public var sender: String?
+    public var text: String
+    public var kind: Kind
+    /// The attached file's name, when the export names it (media itself is never kept).
+    public var attachment: String?
+
+    public init(line: Int, at: LocalDateTime, sender: String?, text: String, kind: Kind, attachment: String? = nil) {
+        self.line = line
+        self.at = at
+        self.sender = sender
+        self.text = text
+        self.kind = kind
+        self.attachment = attachment
+    }
+}
+
+import Foundation
+
+extension LocalDateTime {
+    /// The instant this wall-clock time was in `zone`. In the hour the clocks go back, the first of the
+    /// two; in the hour they skip, the time an hour on (as a phone would have shown it). By arithmetic
+    /// on the zone's offset rather than a `Calendar`, which cost more than the rest of an import.
+    public func instant(in zone: TimeZone) -> Date? {
+        // Days from 1970-01-01 to the date (Howard Hinnant's algorithm).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        let wall = Double(days * 86_400 + hour * 3_600 + minute * 60 + (second ?? 0))
+        // The offsets half a day either side cover any change that day; a reading is right when the
+        // zone has that offset at the instant it gives.
+        let before = Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: wall - 43_200)))
+        let after = Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: wall + 43_200)))
+        let readings = [wall - before, wall - after].filter { Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: $0))) == wall - $0 }
+        return Date(timeIntervalSince1970: readings.min() ?? wall - before)
+    }
+}

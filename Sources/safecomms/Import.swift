@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import SafeCommsImport
+import SafeCommsServer
+import SafeCommsStore
+
+/// `safecomms import whatsapp FILE --case REF`: a chat export into the case's chronology (issue 6).
+/// Exit status: 0 when everything was imported (or, with --dry-run, could be); 1 when the file has
+/// problems or names nobody is matched to (nothing is written then); 2 for a usage error.
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import a chat export into a case's chronology; every message timed, dated and matched to the case's people.")
+
+    @Argument(help: "The format: whatsapp.")
+    var format: String
+    @Argument(help: "The exported file.")
+    var file: String
+    @Option(name: .customLong("case"), help: "The case's reference.")
+    var caseReference: String
+    @Option(name: .customLong("as"), help: "The e-mail address of the member of staff whose conversation it is (required to import).")
+    var asEmail: String?
+    @Option(help: "A name in the file and who it is: a case person's name or a member of staff's e-mail ('Mum=Sam Parent'). Repeat for more.")
+    var map: [String] = []
+    @Flag(help: "Read and match, but write nothing.")
+    var dryRun = false
+    @Flag(help: "Print the result as one JSON object.")
+    var json = false
+
+    func run() async throws {
+        try Runner.bootstrapLogging(serving: false)
+        guard let format = ChatImport.Format(rawValue: format) else { usage("'\(format)' is not a format this version imports: whatsapp") }
+        guard FileManager.default.isReadableFile(atPath: file) else { usage("cannot read \(file)") }
+        var mappings: [String: String] = [:]
+        for m in map {
+            let parts = m.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { usage("--map '\(m)': write the name in the file, '=', then who it is") }
+            mappings[parts[0]] = parts[1]
+        }
+        let request = ChatImport.Request(
+            format: format, reader: LineReader(path: file), caseReference: caseReference, asEmail: asEmail, dryRun: dryRun, mappings: mappings)
+        let report: ChatImport.Report
+        do {
+            report = try await Runner.withApplication(.fromEnvironment()) { app in
+                try await Runner.migrateIfNeeded(app)
+                return try await ChatImport.run(request, on: app.db, key: app.auditKey)
+            }
+        } catch let failure as ChatImport.Failure {
+            usage(failure.description)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.withoutEscapingSlashes]
+            FileHandle.standardOutput.write(try encoder.encode(report) + Data("\n".utf8))
+        } else {
+            print("\(report.messages) messages\(report.first.map { " from \($0)" } ?? "")\(report.last.map { " to \($0)" } ?? ""); participants: \(report.participants.joined(separator: ", "))")
+            for name in report.unmatched { print("unmatched: \(name) (map it with --map '\(name)=…')") }
+            for e in report.errors { print(e.line > 0 ? "line \(e.line): \(e.reason)" : e.reason) }
+            if let n = report.imported { print("imported \(n), already there \(report.alreadyImported ?? 0)") }
+        }
+        if !report.isClean { throw ExitCode(1) }
+    }
+
+    func usage(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("safecomms import: \(message)\n".utf8))
+        Foundation.exit(2)
+    }
+}
