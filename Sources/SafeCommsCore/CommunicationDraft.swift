@@ -46,15 +46,19 @@ public struct CommunicationDraft: Sendable, Equatable {
         if occurredAt < Date(timeIntervalSince1970: 946_684_800) {  // 2000-01-01
             found.append(.init(field: "occurred_at", reason: "is before 2000; check the date"))
         }
-        let text = transcript?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        if channel.isWritten, text.isEmpty {
+        // Blank means only white space; checked from the front, so a real message costs a character
+        // or two rather than a copy (an import checks every message).
+        func blank(_ s: String?) -> Bool { s?.unicodeScalars.allSatisfy { CharacterSet.whitespacesAndNewlines.contains($0) } ?? true }
+        let noText = blank(transcript)
+        if channel.isWritten, noText {
             found.append(
                 .init(field: "transcript", reason: "is required for \(channel.rawValue): record the words sent or received (PD-1.1, WA-11)"))
         }
-        if !channel.isWritten, text.isEmpty, (summary ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if !channel.isWritten, noText, blank(summary) {
             found.append(.init(field: "summary", reason: "is required for \(channel.rawValue): summarise what was said (PD-1.1)"))
         }
-        if (transcript?.count ?? 0) > Self.maxTranscriptLength {
+        // Counting characters walks the whole text; the byte count bounds it from above first.
+        if let t = transcript, t.utf8.count > Self.maxTranscriptLength, t.count > Self.maxTranscriptLength {
             found.append(.init(field: "transcript", reason: "is longer than \(Self.maxTranscriptLength) characters"))
         }
         if let d = durationSeconds {

@@ -80,7 +80,7 @@ public enum ChatImport {
 
     /// Records written per transaction: an interrupted import loses at most one batch, which the next
     /// run writes.
-    public static let batchSize = 1_000
+    public static let batchSize = 10_000
 
     public static func run(_ r: Request, on db: any Database, key: AuditKey) async throws -> Report {
         // Who and which case.
@@ -113,94 +113,105 @@ public enum ChatImport {
             people: people.map { .init(id: $0.id!, name: $0.name, aliases: $0.aliases.split(separator: "\n").map(String.init), phone: $0.phone) },
             staff: staff.map { .init(id: $0.id!, name: $0.name, email: $0.email, mobile: $0.workMobile) }, mappings: r.mappings)
 
-        // Pass over the file: the summary and every problem, writing nothing.
+        let settings = try await Organisation.find(file.organisationID, on: db)?.settings ?? .standard
+        let zone = TimeZone(identifier: settings.officeHours.timeZone) ?? .gmt
+        let personIDs = Set(people.compactMap(\.id))
+        let namesByPerson = Dictionary(uniqueKeysWithValues: people.map { ($0.id!, $0.name) })
+        let now = Date()
+
+        // One pass over the file (after the one that decides the date order): the summary, every
+        // problem, and the rows to write, which are dropped as soon as a name turns out unmatched or
+        // a message bad, since then nothing is written.
+        var matches: [String: ParticipantMatcher.Match?] = [:]
+        func match(_ name: String) -> ParticipantMatcher.Match? {
+            if let known = matches[name] { return known }
+            let m = matcher.match(name)
+            matches[name] = m
+            return m
+        }
+        var building = !r.dryRun && importer != nil
+        var rows: [CommunicationRow] = []
+        var problems: [Report.Problem] = []
+        var occurrences: (at: LocalDateTime?, counts: [String: Int]) = (nil, [:])
+        let importerID = try importer?.requireID()
         let summary: WhatsAppExport.Summary
         do {
-            summary = try WhatsAppExport.read(r.reader)
+            summary = try WhatsAppExport.read(r.reader) { m in
+                guard m.kind != .system, let sender = m.sender else { return }
+                guard let who = match(sender) else {
+                    building = false
+                    rows = []
+                    return
+                }
+                guard building, let importerID else { return }
+                guard let at = m.at.instant(in: zone) else {
+                    problems.append(.init(line: m.line, reason: "\(m.at) does not exist in \(zone.identifier)"))
+                    return
+                }
+                var personID: UUID?, staffID = importerID
+                switch who {
+                case .staff(let id): staffID = id
+                case .person(let id): personID = personIDs.contains(id) ? id : nil
+                }
+                let text = m.text.isEmpty ? "(an empty message)" : m.text
+                let draft = CommunicationDraft(
+                    channel: .whatsapp, direction: personID == nil ? .outgoing : .incoming, occurredAt: at,
+                    counterpartName: personID.flatMap { namesByPerson[$0] }, transcript: text)
+                let found = draft.problems(now: now)
+                guard found.isEmpty else {
+                    problems.append(.init(line: m.line, reason: found.map(\.description).joined(separator: "; ")))
+                    return
+                }
+                // Identical messages in the same minute are told apart by their order.
+                if occurrences.at != m.at { occurrences = (m.at, [:]) }
+                let base = "\(sender)\u{1F}\(m.at)\u{1F}\(text)"
+                let n = occurrences.counts[base, default: 0]
+                occurrences.counts[base] = n + 1
+                let digest = SHA256.hash(data: Data("\(r.format.rawValue)\u{1F}\(caseID)\u{1F}\(base)\u{1F}\(n)".utf8))
+                rows.append(CommunicationRepository.makeRecord(
+                    draft, organisationID: file.organisationID, caseID: caseID, staffID: staffID, deviceID: nil, personID: personID,
+                    settings: settings, recordedAt: now, source: "import:\(r.format.rawValue)", naturalKey: "\(r.format.rawValue):" + hex(digest.prefix(16))))
+            }
         } catch let e as ImportError {
             return Report(format: r.format.rawValue, messages: 0, participants: [], unmatched: [], errors: [.init(line: e.line, reason: e.reason)])
         }
         var report = Report(
             format: r.format.rawValue, messages: summary.messages, first: summary.first?.description, last: summary.last?.description,
-            participants: summary.participants, unmatched: summary.participants.filter { matcher.match($0) == nil },
-            errors: summary.errors.map { .init(line: $0.line, reason: $0.reason) })
-        guard !r.dryRun, report.isClean, let importer else { return report }
+            participants: summary.participants, unmatched: summary.participants.filter { match($0) == nil },
+            errors: summary.errors.map { .init(line: $0.line, reason: $0.reason) } + problems)
+        guard building, report.isClean, let importerID else { return report }
 
-        // Write, a batch per transaction, skipping what an earlier import stored.
-        let settings = try await Organisation.find(file.organisationID, on: db)?.settings ?? .standard
-        let zone = TimeZone(identifier: settings.officeHours.timeZone) ?? .gmt
-        let importerID = try importer.requireID()
-        let personIDs = Set(people.compactMap(\.id))
-        let namesByPerson = Dictionary(uniqueKeysWithValues: people.map { ($0.id!, $0.name) })
-        // Each name is matched once, not once per message.
-        let matches = Dictionary(summary.participants.map { ($0, matcher.match($0)) }, uniquingKeysWith: { a, _ in a })
-        let chatPeople = summary.participants.compactMap { name -> UUID? in if case .person(let id) = matches[name] ?? nil { id } else { nil } }
+        // A message the worker sent in a chat with one of the case's people was to that person.
+        let chatPeople = summary.participants.compactMap { name -> UUID? in if case .person(let id) = match(name) { id } else { nil } }
+        if chatPeople.count == 1 {
+            for i in rows.indices where rows[i].direction == Direction.outgoing.rawValue {
+                rows[i].personID = chatPeople[0]
+                rows[i].counterpartName = namesByPerson[chatPeople[0]]
+            }
+        }
+        // Written a batch per transaction; an earlier import's rows are skipped. Before any import into
+        // this case there is nothing to look up.
         let context = AuditContext(organisationID: file.organisationID, actorID: importerID, source: "import", key: key)
-        let now = Date()
-        var problems: [Report.Problem] = []
-        var occurrences: (at: LocalDateTime?, counts: [String: Int]) = (nil, [:])
-        var pendingRows: [CommunicationRow] = []
-        try WhatsAppExport.read(r.reader) { m in
-            guard m.kind != .system, let sender = m.sender, let who = matches[sender] ?? nil else { return }
-            guard let at = m.at.instant(in: zone) else {
-                problems.append(.init(line: m.line, reason: "\(m.at) does not exist in \(zone.identifier)"))
-                return
-            }
-            let outgoing: Bool
-            var personID: UUID?
-            var staffID = importerID
-            switch who {
-            case .staff(let id):
-                outgoing = true
-                staffID = id
-                personID = chatPeople.count == 1 ? chatPeople[0] : nil
-            case .person(let id):
-                outgoing = false
-                personID = personIDs.contains(id) ? id : nil
-            }
-            let text = m.text.isEmpty ? "(an empty message)" : m.text
-            let draft = CommunicationDraft(
-                channel: .whatsapp, direction: outgoing ? .outgoing : .incoming, occurredAt: at,
-                counterpartName: personID.flatMap { namesByPerson[$0] } ?? (outgoing ? nil : sender), transcript: text)
-            let found = draft.problems(now: now)
-            guard found.isEmpty else {
-                problems.append(.init(line: m.line, reason: found.map(\.description).joined(separator: "; ")))
-                return
-            }
-            // Identical messages in the same minute are told apart by their order.
-            if occurrences.at != m.at { occurrences = (m.at, [:]) }
-            let base = "\(sender)\u{1F}\(m.at)\u{1F}\(text)"
-            let n = occurrences.counts[base, default: 0]
-            occurrences.counts[base] = n + 1
-            let digest = SHA256.hash(data: Data("\(r.format.rawValue)\u{1F}\(caseID)\u{1F}\(base)\u{1F}\(n)".utf8))
-            let key = "\(r.format.rawValue):" + hex(digest.prefix(16))
-            pendingRows.append(CommunicationRepository.makeRecord(
-                draft, organisationID: file.organisationID, caseID: caseID, staffID: staffID, deviceID: nil, personID: personID, settings: settings,
-                recordedAt: now, source: "import:\(r.format.rawValue)", naturalKey: key))
-        }
-        guard problems.isEmpty else {
-            report.errors = problems
-            return report
-        }
-        // The rows are held until every message has been checked, so that nothing is written unless all
-        // are good; then written a batch per transaction.
+        let earlier = try await CommunicationRecord.query(on: db).filter(\.$caseID == caseID).filter(\.$source == "import:\(r.format.rawValue)")
+            .first() != nil
         var imported = 0
-        for start in stride(from: 0, to: pendingRows.count, by: batchSize) {
-            imported += try await insertNew(Array(pendingRows[start..<min(start + batchSize, pendingRows.count)]), context: context, on: db)
+        for start in stride(from: 0, to: rows.count, by: batchSize) {
+            imported += try await insertNew(Array(rows[start..<min(start + batchSize, rows.count)]), lookUp: earlier, context: context, on: db)
         }
         report.imported = imported
-        report.alreadyImported = pendingRows.count - imported
+        report.alreadyImported = rows.count - imported
         return report
     }
 
     /// Inserts the rows whose natural keys are not stored yet, with their audit events, in one
     /// transaction; returns how many were new.
-    static func insertNew(_ rows: [CommunicationRow], context: AuditContext, on db: any Database) async throws -> Int {
+    static func insertNew(_ rows: [CommunicationRow], lookUp: Bool, context: AuditContext, on db: any Database) async throws -> Int {
         let keys = rows.compactMap(\.naturalKey)
         let organisationID = rows[0].organisationID
-        // Looked up inside the transaction, so two imports of one file at once cannot both add a row.
+        // Looked up inside the transaction. Two imports of one file at once are kept apart by the
+        // unique index on natural keys: the second's batch fails whole and is added by running it again.
         return try await AuditLog.transaction(on: db, context) { tx in
-            let existing = Set(try await CommunicationRecord.query(on: tx).filter(\.$organisationID == organisationID).filter(\.$naturalKey ~~ keys)
+            let existing = !lookUp ? [] : Set(try await CommunicationRecord.query(on: tx).filter(\.$organisationID == organisationID).filter(\.$naturalKey ~~ keys)
                 .field(\.$naturalKey).all().compactMap(\.naturalKey))
             let new = rows.filter { !existing.contains($0.naturalKey ?? "") }
             guard !new.isEmpty else { return (0, []) }
