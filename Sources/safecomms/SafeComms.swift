@@ -9,7 +9,7 @@ struct SafeComms: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "safecomms",
         abstract: "Runs children's-services communication policies: the case chronology, registers and audit trail.",
-        subcommands: [Serve.self, Migrate.self, Check.self, Analyse.self, Import.self, Users.self, Audit.self]
+        subcommands: [Serve.self, Migrate.self, Check.self, Analyse.self, Import.self, ReconcileCommand.self, Users.self, Audit.self]
     )
 
     /// Swift concurrency runs on NIO's event loops rather than its own thread pool, so an async route

@@ -1,0 +1,180 @@
+import Foundation
+import SafeCommsCore
+
+/// A carrier's itemised bill of calls and texts, as CSV (RFC 4180: quoted fields, doubled quotes, a
+/// quoted field may run over lines). Which column is which comes from a small YAML column map; without
+/// one, the header row's names are recognised (Date, Time, Number, Direction, Duration, Type and their
+/// usual variants). Read a row at a time: memory stays constant.
+public enum CarrierCallLog {
+    public enum Kind: String, Sendable { case call, text }
+
+    public struct Row: Sendable, Equatable {
+        public var line: Int
+        public var at: LocalDateTime
+        /// As written in the bill; E.164 when it reads as a phone number.
+        public var number: String
+        public var e164: String?
+        /// nil when the bill does not say.
+        public var outgoing: Bool?
+        public var durationSeconds: Int?
+        public var kind: Kind
+    }
+
+    /// Which header names the fields are in, and how dates are written.
+    public struct ColumnMap: Sendable, Equatable {
+        public var date: String
+        /// nil when the date column holds the time as well.
+        public var time: String?
+        public var number: String
+        public var direction: String?
+        public var duration: String?
+        public var type: String?
+        /// `day-first` (UK bills), `month-first` or `year-first`.
+        public var dateOrder: WhatsAppExport.DateOrder
+
+        public init(date: String, time: String? = nil, number: String, direction: String? = nil, duration: String? = nil, type: String? = nil,
+                    dateOrder: WhatsAppExport.DateOrder = .dayFirst) {
+            self.date = date
+            self.time = time
+            self.number = number
+            self.direction = direction
+            self.duration = duration
+            self.type = type
+            self.dateOrder = dateOrder
+        }
+
+        /// Header names as bills write them, for each field.
+        static let synonyms: [(field: String, names: [String])] = [
+            ("date", ["date", "call date", "date of call", "start date", "date/time", "date and time", "datetime"]),
+            ("time", ["time", "call time", "start time", "time of call"]),
+            ("number", ["number", "number called", "called number", "destination", "other party", "telephone number", "phone number", "to/from"]),
+            ("direction", ["direction", "in/out", "call direction"]),
+            ("duration", ["duration", "call duration", "length", "duration (secs)", "duration (seconds)"]),
+            ("type", ["type", "call type", "service", "description"]),
+        ]
+
+        /// Recognises the usual header names; nil when date or number is not found.
+        public static func detect(_ header: [String]) -> ColumnMap? {
+            var found: [String: String] = [:]
+            for name in header {
+                let key = name.trimmingCharacters(in: .whitespaces).lowercased()
+                for (field, names) in synonyms where names.contains(key) && found[field] == nil { found[field] = name }
+            }
+            guard let date = found["date"], let number = found["number"] else { return nil }
+            return ColumnMap(date: date, time: found["time"], number: number, direction: found["direction"], duration: found["duration"], type: found["type"])
+        }
+
+        /// The YAML column map:
+        /// ```yaml
+        /// date: Call Date        # required
+        /// time: Call Time        # when the date column has no time
+        /// number: Number Called  # required
+        /// direction: Direction
+        /// duration: Duration
+        /// type: Type
+        /// date_order: day-first  # month-first, year-first
+        /// ```
+        public static func parse(yaml: [String: String], file: String) throws -> ColumnMap {
+            let known: Set = ["date", "time", "number", "direction", "duration", "type", "date_order"]
+            if let unknown = yaml.keys.sorted().first(where: { !known.contains($0) }) {
+                throw ImportError(line: 0, reason: "\(file): '\(unknown)' is not a column map field (\(known.sorted().joined(separator: ", ")))")
+            }
+            guard let date = yaml["date"], let number = yaml["number"] else {
+                throw ImportError(line: 0, reason: "\(file): date and number are required: the header names of those columns")
+            }
+            var order = WhatsAppExport.DateOrder.dayFirst
+            if let o = yaml["date_order"] {
+                guard let parsed = WhatsAppExport.DateOrder(rawValue: o) else {
+                    throw ImportError(line: 0, reason: "\(file): date_order '\(o)' is not day-first, month-first or year-first")
+                }
+                order = parsed
+            }
+            return ColumnMap(
+                date: date, time: yaml["time"], number: number, direction: yaml["direction"], duration: yaml["duration"], type: yaml["type"], dateOrder: order)
+        }
+    }
+
+    /// Reads every row, calling `each`; problems are returned with their lines and the row is not passed
+    /// on (it is never silently dropped: it is in the errors).
+    public static func read(_ reader: LineReader, map given: ColumnMap?, _ each: (Row) throws -> Void) throws -> [ImportError] {
+        var errors: [ImportError] = []
+        var indices: (date: Int, time: Int?, number: Int, direction: Int?, duration: Int?, type: Int?)?
+        var map = given
+        try CSV.rows(reader) { fields, line in
+            guard let ix = indices else {
+                // The header row.
+                if map == nil { map = ColumnMap.detect(fields) }
+                guard let m = map else {
+                    throw ImportError(line: line, reason: "the header row has no date and number columns I recognise (\(fields.joined(separator: ", "))): give a column map")
+                }
+                func column(_ name: String?) throws -> Int? {
+                    guard let name else { return nil }
+                    guard let i = fields.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).caseInsensitiveCompare(name) == .orderedSame }) else {
+                        throw ImportError(line: line, reason: "there is no column '\(name)' in the header row (\(fields.joined(separator: ", ")))")
+                    }
+                    return i
+                }
+                indices = (try column(m.date)!, try column(m.time), try column(m.number)!, try column(m.direction), try column(m.duration), try column(m.type))
+                return
+            }
+            if fields.allSatisfy({ $0.isEmpty }) { return }
+            func field(_ i: Int?) -> String? { i.flatMap { $0 < fields.count ? fields[$0].trimmingCharacters(in: .whitespaces) : nil } }
+            let dateText = field(ix.date) ?? "", timeText = field(ix.time)
+            guard let at = parseDateTime(dateText, timeText, order: map!.dateOrder) else {
+                errors.append(ImportError(line: line, reason: "'\([dateText, timeText].compactMap { $0 }.joined(separator: " "))' is not a date and time (\(map!.dateOrder.rawValue))"))
+                return
+            }
+            guard let number = field(ix.number), !number.isEmpty else {
+                errors.append(ImportError(line: line, reason: "the number is empty"))
+                return
+            }
+            var duration: Int?
+            if let d = field(ix.duration), !d.isEmpty {
+                guard let seconds = parseDuration(d) else {
+                    errors.append(ImportError(line: line, reason: "'\(d)' is not a duration (seconds, m:ss or h:mm:ss)"))
+                    return
+                }
+                duration = seconds
+            }
+            let direction = field(ix.direction)?.lowercased()
+            let outgoing: Bool? = direction.flatMap { d in
+                d.hasPrefix("out") || d == "o" || d.contains("made") || d.contains("dialled") ? true
+                    : d.hasPrefix("in") || d == "i" || d.contains("received") ? false : nil
+            }
+            let type = field(ix.type)?.lowercased() ?? ""
+            let kind: Kind = ["sms", "text", "message", "mms"].contains(where: type.contains) ? .text : .call
+            let e164 = try? PhoneNumber(parsing: number, field: "number").e164
+            try each(Row(line: line, at: at, number: number, e164: e164, outgoing: outgoing, durationSeconds: duration, kind: kind))
+        }
+        if indices == nil { errors.append(ImportError(line: 0, reason: "the file is empty: expected a header row")) }
+        return errors
+    }
+
+    /// "12/03/2024" + "14:05[:09]", or both in one field ("12/03/2024 14:05", "2024-03-12T14:05:09").
+    static func parseDateTime(_ date: String, _ time: String?, order: WhatsAppExport.DateOrder) -> LocalDateTime? {
+        var text = date
+        if let time, !time.isEmpty { text += " " + time }
+        let parts = text.split(whereSeparator: { "/.-: T".contains($0) }).map(String.init)
+        guard parts.count >= 5, let a = Int(parts[0]), let b = Int(parts[1]), let c = Int(parts[2]), let h = Int(parts[3]), let m = Int(parts[4]) else {
+            return nil
+        }
+        let s = parts.count >= 6 ? Int(parts[5]) : nil
+        if parts.count >= 6, s == nil { return nil }
+        var (y, mo, d): (Int, Int, Int)
+        switch order {
+        case .yearFirst: (y, mo, d) = (a, b, c)
+        case .dayFirst: (y, mo, d) = (c, b, a)
+        case .monthFirst: (y, mo, d) = (c, a, b)
+        }
+        if y < 100 { y += 2000 }
+        return LocalDateTime.valid(year: y, month: mo, day: d, hour: h, minute: m, second: s)
+    }
+
+    /// Seconds: "75", "1:15", "0:01:15".
+    static func parseDuration(_ text: String) -> Int? {
+        let parts = text.split(separator: ":").map { Int($0) }
+        guard !parts.isEmpty, parts.count <= 3, parts.allSatisfy({ $0 != nil && $0! >= 0 }) else { return nil }
+        return parts.reduce(0) { $0 * 60 + $1! }
+    }
+}
+

@@ -1,0 +1,187 @@
+import FluentKit
+import Foundation
+import SQLKit
+import SafeCommsCore
+import SafeCommsImport
+
+/// The unrecorded-contact report (PD-1.1, PD-1.8, PD-1.2): every call and text in a carrier's itemised
+/// bill with a number that is one of the organisation's case contacts, and no communication record on
+/// that case of the same kind within `window` of it. Out-of-hours ones are marked; for the contact that
+/// was recorded, how long after it happened it was recorded.
+public enum Reconcile {
+    public struct Request: Sendable {
+        public var reader: LineReader
+        public var map: CarrierCallLog.ColumnMap?
+        public var organisationID: UUID
+        public var window: TimeInterval
+
+        public init(reader: LineReader, map: CarrierCallLog.ColumnMap?, organisationID: UUID, window: TimeInterval = 30 * 60) {
+            self.reader = reader
+            self.map = map
+            self.organisationID = organisationID
+            self.window = window
+        }
+    }
+
+    public struct Unrecorded: Sendable, Encodable, Equatable {
+        public var line: Int
+        public var caseReferences: [String]
+        public var number: String
+        /// As written in the bill, no zone.
+        public var at: String
+        public var kind: String
+        public var direction: String?
+        public var durationSeconds: Int?
+        /// PD-1.2.
+        public var outOfHours: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case line, number, at, kind, direction
+            case caseReferences = "case_references", durationSeconds = "duration_seconds", outOfHours = "out_of_hours"
+        }
+    }
+
+    public struct Lateness: Sendable, Encodable, Equatable {
+        public var recorded: Int
+        public var medianMinutes: Int
+        public var p90Minutes: Int
+        public var maxMinutes: Int
+        /// Recorded more than a working day (24 hours) after the contact.
+        public var overADay: Int
+
+        enum CodingKeys: String, CodingKey {
+            case recorded
+            case medianMinutes = "median_minutes", p90Minutes = "p90_minutes", maxMinutes = "max_minutes", overADay = "over_a_day"
+        }
+    }
+
+    public struct Report: Sendable, Encodable, Equatable {
+        public var rows: Int
+        /// Rows whose number is one of a case's contacts.
+        public var caseContacts: Int
+        public var recorded: Int
+        public var unrecorded: [Unrecorded]
+        public var lateness: Lateness?
+        public var errors: [ChatImport.Report.Problem]
+
+        enum CodingKeys: String, CodingKey {
+            case rows, recorded, unrecorded, lateness, errors
+            case caseContacts = "case_contacts"
+        }
+    }
+
+    /// One kind of contact on one case: when each record says it happened, and when it was recorded,
+    /// sorted by the first.
+    struct Timeline {
+        var occurred: [Double] = []
+        var recorded: [Double] = []
+
+        mutating func append(_ o: Double, _ r: Double) {
+            occurred.append(o)
+            recorded.append(r)
+        }
+
+        mutating func sort() {
+            let order = occurred.indices.sorted { occurred[$0] < occurred[$1] }
+            occurred = order.map { occurred[$0] }
+            recorded = order.map { recorded[$0] }
+        }
+
+        /// The index of the record nearest `t` within `window`, if any.
+        func nearest(_ t: Double, window: Double) -> Int? {
+            var lo = 0, hi = occurred.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if occurred[mid] < t { lo = mid + 1 } else { hi = mid }
+            }
+            let candidates = [lo - 1, lo].filter { occurred.indices.contains($0) && abs(occurred[$0] - t) <= window }
+            return candidates.min { abs(occurred[$0] - t) < abs(occurred[$1] - t) }
+        }
+    }
+
+    /// Collects rows handed over one at a time by the database driver.
+    final class Collector: @unchecked Sendable {
+        var timelines: [UUID: (call: Timeline, text: Timeline)] = [:]
+        var failure: (any Error)?
+    }
+
+    public static func run(_ r: Request, on db: any Database) async throws -> Report {
+        guard let sql = db as? any SQLDatabase else { throw ImportError(line: 0, reason: "the store is not an SQL database") }
+        let settings = try await Organisation.find(r.organisationID, on: db)?.settings ?? .standard
+        let zone = TimeZone(identifier: settings.officeHours.timeZone) ?? .gmt
+
+        // Case contacts: each number and the cases it belongs to.
+        let people = try await CasePerson.query(on: db).filter(\.$organisationID == r.organisationID).filter(\.$phone != nil).all()
+        let cases = try await CaseFile.query(on: db).filter(\.$organisationID == r.organisationID).all()
+        let references = Dictionary(uniqueKeysWithValues: cases.compactMap { c in c.id.map { ($0, c.reference) } })
+        var casesByNumber: [String: [UUID]] = [:]
+        for p in people {
+            guard let phone = p.phone, let e164 = try? PhoneNumber(parsing: phone, field: "phone").e164 else { continue }
+            if !(casesByNumber[e164]?.contains(p.caseID) ?? false) { casesByNumber[e164, default: []].append(p.caseID) }
+        }
+
+        // The records of calls and texts, streamed: four columns a row.
+        let calls = [Channel.phoneCall.rawValue, Channel.videoCall.rawValue, Channel.voicemail.rawValue]
+        let texts = [Channel.sms.rawValue]
+        let collector = Collector()
+        try await sql.select().column("case_id").column("channel").column("occurred_at").column("recorded_at")
+            .from(CommunicationRecord.schema)
+            .where("organisation_id", .equal, r.organisationID)
+            .where("channel", .in, calls + texts)
+            .run { row in
+                do {
+                    let caseID = try row.decode(column: "case_id", as: UUID.self)
+                    let isCall = calls.contains(try row.decode(column: "channel", as: String.self))
+                    let occurred = try row.decode(column: "occurred_at", as: Date.self).timeIntervalSince1970
+                    let recorded = try row.decode(column: "recorded_at", as: Date.self).timeIntervalSince1970
+                    // In place: taking the arrays out and putting them back would copy them each row.
+                    if isCall {
+                        collector.timelines[caseID, default: (Timeline(), Timeline())].call.append(occurred, recorded)
+                    } else {
+                        collector.timelines[caseID, default: (Timeline(), Timeline())].text.append(occurred, recorded)
+                    }
+                } catch {
+                    collector.failure = error
+                }
+            }
+        if let failure = collector.failure { throw failure }
+        var timelines = collector.timelines
+        for key in timelines.keys {
+            timelines[key]!.call.sort()
+            timelines[key]!.text.sort()
+        }
+
+        // Every row of the bill against them.
+        var report = Report(rows: 0, caseContacts: 0, recorded: 0, unrecorded: [], lateness: nil, errors: [])
+        var lateMinutes: [Int] = []
+        let errors = try CarrierCallLog.read(r.reader, map: r.map) { row in
+            report.rows += 1
+            guard let number = row.e164, let onCases = casesByNumber[number], let at = row.at.instant(in: zone) else { return }
+            report.caseContacts += 1
+            let t = at.timeIntervalSince1970
+            var found: (occurred: Double, recorded: Double)?
+            for c in onCases {
+                guard let line = row.kind == .call ? timelines[c]?.call : timelines[c]?.text, let i = line.nearest(t, window: r.window) else { continue }
+                found = (line.occurred[i], line.recorded[i])
+                break
+            }
+            if let found {
+                report.recorded += 1
+                lateMinutes.append(max(0, Int((found.recorded - found.occurred) / 60)))
+            } else {
+                report.unrecorded.append(Unrecorded(
+                    line: row.line, caseReferences: onCases.compactMap { references[$0] }.sorted(), number: number, at: row.at.description,
+                    kind: row.kind.rawValue, direction: row.outgoing.map { $0 ? "outgoing" : "incoming" }, durationSeconds: row.durationSeconds,
+                    outOfHours: settings.officeHours.isOutOfHours(at)))
+            }
+        }
+        report.errors = errors.map { .init(line: $0.line, reason: $0.reason) }
+        if !lateMinutes.isEmpty {
+            lateMinutes.sort()
+            report.lateness = Lateness(
+                recorded: lateMinutes.count, medianMinutes: lateMinutes[lateMinutes.count / 2], p90Minutes: lateMinutes[lateMinutes.count * 9 / 10],
+                maxMinutes: lateMinutes.last!, overADay: lateMinutes.filter { $0 > 24 * 60 }.count)
+        }
+        return report
+    }
+}

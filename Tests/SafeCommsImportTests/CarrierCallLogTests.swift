@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+@testable import SafeCommsImport
+
+/// Carrier itemised bills as CSV, with the header recognised or a YAML column map.
+@Suite struct CarrierCallLogTests {
+    static func read(_ name: String, map: CarrierCallLog.ColumnMap? = nil) throws -> ([CarrierCallLog.Row], [ImportError]) {
+        var rows: [CarrierCallLog.Row] = []
+        let errors = try CarrierCallLog.read(LineReader(path: fixtures.appendingPathComponent("calls/\(name)").path), map: map) { rows.append($0) }
+        return (rows, errors)
+    }
+
+    @Test func theUsualHeaderIsRecognised() throws {
+        let (rows, errors) = try Self.read("bill.csv")
+        #expect(rows.map(\.line) == [2, 3, 4, 5, 7])
+        #expect(errors == [ImportError(line: 6, reason: "'31/11/2026 10:00:00' is not a date and time (day-first)")], "31 November")
+        #expect(rows[0].at.description == "2026-11-02T10:10:00" && rows[0].e164 == "+447700900001" && rows[0].outgoing == true && rows[0].durationSeconds == 250)
+        #expect(rows[1].outgoing == false && rows[1].durationSeconds == 75 && rows[1].kind == .call)
+        #expect(rows[2].kind == .text && rows[2].durationSeconds == nil)
+        #expect(rows[4].kind == .call && rows[4].durationSeconds == 60, "quoted fields, a doubled quote and a comma inside quotes")
+    }
+
+    @Test func aColumnMapNamesTheColumns() throws {
+        let yaml = try String(contentsOf: fixtures.appendingPathComponent("calls/columns.yaml"), encoding: .utf8)
+        let fields = Dictionary(uniqueKeysWithValues: yaml.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
+            let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            return (parts[0], parts[1])
+        })
+        let map = try CarrierCallLog.ColumnMap.parse(yaml: fields, file: "columns.yaml")
+        let (rows, errors) = try Self.read("mapped.csv", map: map)
+        #expect(errors.isEmpty && rows.count == 1 && rows[0].at.description == "2026-11-02T10:10" && rows[0].outgoing == true)
+        #expect(throws: ImportError.self) { try CarrierCallLog.ColumnMap.parse(yaml: ["date": "D", "number": "N", "colour": "x"], file: "m.yaml") }
+        #expect(throws: ImportError(line: 0, reason: "m.yaml: date and number are required: the header names of those columns")) {
+            try CarrierCallLog.ColumnMap.parse(yaml: ["date": "D"], file: "m.yaml")
+        }
+        // A map naming a column the file does not have: named, with the header.
+        #expect(throws: ImportError.self) { try Self.read("bill.csv", map: map) }
+    }
+
+    @Test func csvEdgeCases() throws {
+        var records: [[String]] = []
+        try CSV.rows(LineReader("a,\"b,c\",\"d \"\"e\"\"\"\n\"multi\nline\",x\n,\n")) { fields, _ in records.append(fields) }
+        #expect(records == [["a", "b,c", "d \"e\""], ["multi\nline", "x"], ["", ""]])
+        #expect(throws: ImportError.self) { try CSV.rows(LineReader("\"never closed\n")) { _, _ in } }
+    }
+}

@@ -1,0 +1,44 @@
+import FluentKit
+import Foundation
+import SafeCommsCore
+import SafeCommsImport
+import SafeCommsStore
+import Testing
+import Vapor
+
+@testable import SafeCommsServer
+
+/// The unrecorded-contact report (PD-1.1, PD-1.8, PD-1.2) on SQLite and PostgreSQL.
+@Suite struct ReconcileTests {
+    static let bill = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/imports/calls/bill.csv")
+
+    @Test(arguments: Backend.available)
+    func callsAndTextsNobodyRecordedAreListed(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            // setup: one call to the case's child recorded at 10:00, half an hour later.
+            let world = try await World.make(app)
+            let call = #"{"channel":"phone_call","direction":"outgoing","occurred_at":"2026-11-02T10:00:00Z","summary":"Checked in before school","person_id":"\#(world.north.personA)"}"#
+            #expect(try await app.send(.POST, "/api/v1/cases/\(world.north.caseA)/communications", token: world.north.token("practitioner"), json: call).status == .created)
+
+            // MUT
+            let report = try await Reconcile.run(.init(reader: LineReader(path: Self.bill.path), map: nil, organisationID: world.north.id), on: app.db)
+            let south = try await Reconcile.run(.init(reader: LineReader(path: Self.bill.path), map: nil, organisationID: world.south.id), on: app.db)
+            let narrow = try await Reconcile.run(
+                .init(reader: LineReader(path: Self.bill.path), map: nil, organisationID: world.north.id, window: 5 * 60), on: app.db)
+
+            // validation
+            #expect(report.rows == 5 && report.caseContacts == 4 && report.recorded == 1, "\(report)")
+            #expect(report.unrecorded.map(\.line) == [3, 4, 7], "PD-1.1, PD-1.8: \(report.unrecorded)")
+            #expect(report.unrecorded.map(\.outOfHours) == [true, false, false], "PD-1.2: 19:30 is out of hours")
+            #expect(report.unrecorded[1].kind == "text" && report.unrecorded[0].caseReferences == ["North-A"] && report.unrecorded[0].direction == "incoming")
+            #expect(report.errors.map(\.line) == [6])
+            // The call of 2 November was recorded today, weeks later: lateness says so.
+            let weeks = Int(Date().timeIntervalSince(try Date("2026-11-02T10:00:00Z", strategy: .iso8601)) / 60)
+            #expect(report.lateness?.recorded == 1 && report.lateness?.overADay == 1 && abs((report.lateness?.maxMinutes ?? 0) - weeks) <= 2, "\(String(describing: report.lateness))")
+            // The other organisation has a child with the same number, and no records: North's record is
+            // not South's, and South's report names only South's case.
+            #expect(south.caseContacts == 4 && south.recorded == 0 && south.unrecorded.allSatisfy { $0.caseReferences == ["South-A"] })
+            #expect(narrow.recorded == 0 && narrow.unrecorded.count == 4, "10:10 is not within 5 minutes of 10:00")
+        }
+    }
+}
