@@ -41,4 +41,30 @@ import Vapor
             #expect(narrow.recorded == 0 && narrow.unrecorded.count == 4, "10:10 is not within 5 minutes of 10:00")
         }
     }
+
+    /// `safecomms reconcile --calls FILE --window 30m --json`, with and without a column map.
+    @Test func theCommand() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-reconcile-\(UUID().uuidString.prefix(8))").path
+        try await withTestApp(.sqlite, config: { $0.dataDirectory = data }) { app in
+            let world = try await World.make(app)
+            let cli = CLITests()
+            let manager = world.north.staff["manager"]!.email
+            let r = try cli.run(["reconcile", "--calls", Self.bill.path, "--window", "30m", "--as", manager, "--json"], data: data)
+            #expect(r.status == 1, "unrecorded contact: \(r.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stdout)")
+            #expect(json["rows"] as? Int == 5 && json["case_contacts"] as? Int == 4 && (json["unrecorded"] as? [Any])?.count == 4)
+            let first = try #require((json["unrecorded"] as? [[String: Any]])?.first)
+            #expect(first["at"] as? String == "2026-11-02T10:10:00" && first["out_of_hours"] as? Bool == false && first["case_references"] as? [String] == ["North-A"])
+            let practitioner = try cli.run(["reconcile", "--calls", Self.bill.path, "--as", world.north.staff["practitioner"]!.email], data: data)
+            #expect(practitioner.status == 2 && practitioner.stderr.contains("managers, the DSL and auditors"))
+            let nobody = try cli.run(["reconcile", "--calls", Self.bill.path], data: data)
+            #expect(nobody.status == 2 && nobody.stderr.contains("--as is needed"), "two organisations in the store")
+            let badWindow = try cli.run(["reconcile", "--calls", Self.bill.path, "--window", "soon", "--as", manager], data: data)
+            #expect(badWindow.status == 2 && badWindow.stderr.contains("--window"))
+            let mapped = try cli.run(
+                ["reconcile", "--calls", Self.bill.deletingLastPathComponent().appendingPathComponent("mapped.csv").path, "--columns",
+                 Self.bill.deletingLastPathComponent().appendingPathComponent("columns.yaml").path, "--as", manager], data: data)
+            #expect(mapped.status == 1 && mapped.stdout.contains("1 rows; 1 with case contacts; 0 recorded; 1 not recorded"), "\(mapped.stdout) \(mapped.stderr)")
+        }
+    }
 }
