@@ -100,6 +100,11 @@ public enum CarrierCallLog {
         var errors: [ImportError] = []
         var indices: (date: Int, time: Int?, number: Int, direction: Int?, duration: Int?, type: Int?)?
         var map = given
+        // A bill repeats a few thousand numbers and a handful of directions and types: each is read
+        // once (parsing a number or searching a string per row cost more than the rest of a row).
+        var numbers: [String: String?] = [:]
+        var directions: [String: Bool?] = [:]
+        var kinds: [String: Kind] = [:]
         try CSV.rows(reader) { fields, line in
             guard let ix = indices else {
                 // The header row.
@@ -118,13 +123,13 @@ public enum CarrierCallLog {
                 return
             }
             if fields.allSatisfy({ $0.isEmpty }) { return }
-            func field(_ i: Int?) -> String? { i.flatMap { $0 < fields.count ? fields[$0].trimmingCharacters(in: .whitespaces) : nil } }
+            func field(_ i: Int?) -> Substring? { i.flatMap { $0 < fields.count ? trimSpaces(fields[$0]) : nil } }
             let dateText = field(ix.date) ?? "", timeText = field(ix.time)
             guard let at = parseDateTime(dateText, timeText, order: map!.dateOrder) else {
                 errors.append(ImportError(line: line, reason: "'\([dateText, timeText].compactMap { $0 }.joined(separator: " "))' is not a date and time (\(map!.dateOrder.rawValue))"))
                 return
             }
-            guard let number = field(ix.number), !number.isEmpty else {
+            guard let number = field(ix.number).map(String.init), !number.isEmpty else {
                 errors.append(ImportError(line: line, reason: "the number is empty"))
                 return
             }
@@ -136,30 +141,69 @@ public enum CarrierCallLog {
                 }
                 duration = seconds
             }
-            let direction = field(ix.direction)?.lowercased()
-            let outgoing: Bool? = direction.flatMap { d in
-                d.hasPrefix("out") || d == "o" || d.contains("made") || d.contains("dialled") ? true
-                    : d.hasPrefix("in") || d == "i" || d.contains("received") ? false : nil
+            var outgoing: Bool?
+            if let raw = field(ix.direction).map(String.init) {
+                if let known = directions[raw] {
+                    outgoing = known
+                } else {
+                    let d = raw.lowercased()
+                    outgoing = d.hasPrefix("out") || d == "o" || d.contains("made") || d.contains("dialled") ? true
+                        : d.hasPrefix("in") || d == "i" || d.contains("received") ? false : nil
+                    directions[raw] = outgoing
+                }
             }
-            let type = field(ix.type)?.lowercased() ?? ""
-            let kind: Kind = ["sms", "text", "message", "mms"].contains(where: type.contains) ? .text : .call
-            let e164 = try? PhoneNumber(parsing: number, field: "number").e164
+            let rawType = field(ix.type).map(String.init) ?? ""
+            let kind = kinds[rawType] ?? {
+                let t = rawType.lowercased()
+                let k: Kind = ["sms", "text", "message", "mms"].contains(where: t.contains) ? .text : .call
+                kinds[rawType] = k
+                return k
+            }()
+            let e164: String?
+            if let known = numbers[number] {
+                e164 = known
+            } else {
+                e164 = try? PhoneNumber(parsing: number, field: "number").e164
+                numbers[number] = e164
+            }
             try each(Row(line: line, at: at, number: number, e164: e164, outgoing: outgoing, durationSeconds: duration, kind: kind))
         }
         if indices == nil { errors.append(ImportError(line: 0, reason: "the file is empty: expected a header row")) }
         return errors
     }
 
-    /// "12/03/2024" + "14:05[:09]", or both in one field ("12/03/2024 14:05", "2024-03-12T14:05:09").
-    static func parseDateTime(_ date: String, _ time: String?, order: WhatsAppExport.DateOrder) -> LocalDateTime? {
-        var text = date
-        if let time, !time.isEmpty { text += " " + time }
-        let parts = text.split(whereSeparator: { "/.-: T".contains($0) }).map(String.init)
-        guard parts.count >= 5, let a = Int(parts[0]), let b = Int(parts[1]), let c = Int(parts[2]), let h = Int(parts[3]), let m = Int(parts[4]) else {
-            return nil
+    /// Spaces and tabs off both ends.
+    static func trimSpaces(_ s: String) -> Substring {
+        let u = s.utf8
+        guard let first = u.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
+        let last = u.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })!
+        return s[first...last]
+    }
+
+    /// "12/03/2024" + "14:05[:09]", or both in one field ("12/03/2024 14:05", "2024-03-12T14:05:09"):
+    /// the numbers in order, read from the bytes.
+    static func parseDateTime(_ date: Substring, _ time: Substring?, order: WhatsAppExport.DateOrder) -> LocalDateTime? {
+        var numbers: [Int] = []
+        numbers.reserveCapacity(6)
+        for part in [date, time ?? ""] {
+            var value = -1
+            for b in part.utf8 {
+                if b &- 0x30 < 10 {
+                    value = (value < 0 ? 0 : value) * 10 + Int(b &- 0x30)
+                    if value > 9_999 { return nil }
+                } else if b == UInt8(ascii: "/") || b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: ":")
+                    || b == UInt8(ascii: " ") || b == UInt8(ascii: "T")
+                {
+                    if value >= 0 { numbers.append(value) }
+                    value = -1
+                } else {
+                    return nil
+                }
+            }
+            if value >= 0 { numbers.append(value) }
         }
-        let s = parts.count >= 6 ? Int(parts[5]) : nil
-        if parts.count >= 6, s == nil { return nil }
+        guard numbers.count == 5 || numbers.count == 6 else { return nil }
+        let (a, b, c) = (numbers[0], numbers[1], numbers[2])
         var (y, mo, d): (Int, Int, Int)
         switch order {
         case .yearFirst: (y, mo, d) = (a, b, c)
@@ -167,11 +211,11 @@ public enum CarrierCallLog {
         case .monthFirst: (y, mo, d) = (c, a, b)
         }
         if y < 100 { y += 2000 }
-        return LocalDateTime.valid(year: y, month: mo, day: d, hour: h, minute: m, second: s)
+        return LocalDateTime.valid(year: y, month: mo, day: d, hour: numbers[3], minute: numbers[4], second: numbers.count == 6 ? numbers[5] : nil)
     }
 
     /// Seconds: "75", "1:15", "0:01:15".
-    static func parseDuration(_ text: String) -> Int? {
+    static func parseDuration(_ text: Substring) -> Int? {
         let parts = text.split(separator: ":").map { Int($0) }
         guard !parts.isEmpty, parts.count <= 3, parts.allSatisfy({ $0 != nil && $0! >= 0 }) else { return nil }
         return parts.reduce(0) { $0 * 60 + $1! }

@@ -76,6 +76,22 @@ extension LocalDateTime {
     /// two; in the hour they skip, the time an hour on (as a phone would have shown it). By arithmetic
     /// on the zone's offset rather than a `Calendar`, which cost more than the rest of an import.
     public func instant(in zone: TimeZone) -> Date? {
+        let wall = wallSeconds
+        // The offsets half a day either side cover any change that day; a reading is right when the
+        // zone has that offset at the instant it gives.
+        let before = Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: wall - 43_200)))
+        let after = Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: wall + 43_200)))
+        return Self.instant(wall: wall, before: before, after: after, zone: zone)
+    }
+
+    static func instant(wall: Double, before: Double, after: Double, zone: TimeZone) -> Date {
+        if before == after { return Date(timeIntervalSince1970: wall - before) }
+        let readings = [wall - before, wall - after].filter { Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: $0))) == wall - $0 }
+        return Date(timeIntervalSince1970: readings.min() ?? wall - before)
+    }
+
+    /// Seconds from 1970-01-01 00:00 to this wall-clock time, as if it were UTC.
+    var wallSeconds: Double {
         // Days from 1970-01-01 to the date (Howard Hinnant's algorithm).
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
@@ -83,12 +99,33 @@ extension LocalDateTime {
         let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
         let days = era * 146_097 + doe - 719_468
-        let wall = Double(days * 86_400 + hour * 3_600 + minute * 60 + (second ?? 0))
-        // The offsets half a day either side cover any change that day; a reading is right when the
-        // zone has that offset at the instant it gives.
-        let before = Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: wall - 43_200)))
-        let after = Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: wall + 43_200)))
-        let readings = [wall - before, wall - after].filter { Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: $0))) == wall - $0 }
-        return Date(timeIntervalSince1970: readings.min() ?? wall - before)
+        return Double(days * 86_400 + hour * 3_600 + minute * 60 + (second ?? 0))
+    }
+}
+
+/// `LocalDateTime.instant(in:)` for many times in one zone: the zone's offsets are looked up once a
+/// day rather than for every time (each lookup goes through ICU, which was a tenth of a bill's
+/// reconciliation).
+public final class ZoneClock {
+    let zone: TimeZone
+    private var offsets: [Int: (before: Double, after: Double)] = [:]
+
+    public init(_ zone: TimeZone) { self.zone = zone }
+
+    public func instant(_ t: LocalDateTime) -> Date {
+        let wall = t.wallSeconds
+        let day = Int((wall / 86_400).rounded(.down))
+        let o: (before: Double, after: Double)
+        if let known = offsets[day] {
+            o = known
+        } else {
+            // The offsets at the start and end of the day (and half a day beyond) bound any change in it.
+            let start = Double(day) * 86_400
+            o = (Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: start - 43_200))),
+                 Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: start + 86_400 + 43_200))))
+            if offsets.count > 100_000 { offsets.removeAll() }
+            offsets[day] = o
+        }
+        return LocalDateTime.instant(wall: wall, before: o.before, after: o.after, zone: zone)
     }
 }

@@ -7,10 +7,13 @@ import SQLKit
 /// connection is set once at start. Memory-mapped reads let a chronology page that touches pages
 /// all over a large file read them without a system call each.
 public enum SQLiteTuning {
+    /// The memory map each connection may use for reads.
+    public static let mmapBytes = 1 << 30
+
     public static func apply(_ databases: Databases, on group: any EventLoopGroup, logger: Logger) async throws {
         for loop in group.makeIterator() {
             guard let db = databases.database(logger: logger, on: loop) as? any SQLDatabase, db.dialect.name == "sqlite" else { return }
-            try await db.raw("PRAGMA mmap_size = 1073741824").run()
+            try await db.raw("PRAGMA mmap_size = \(unsafeRaw: String(mmapBytes))").run()
             try await db.raw("PRAGMA cache_size = -32768").run()
         }
     }

@@ -118,3 +118,26 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         #expect(LocalDateTime(year: 2024, month: 10, day: 27, hour: 2, minute: 30).instant(in: Self.london) == (try at("2024-10-27T02:30:00Z")))
     }
 }
+
+@Suite struct ZoneClockTests {
+    /// The day-cached clock gives what the direct computation gives, across a year and both changes.
+    @Test func agreesWithTheDirectComputation() {
+        let zone = TimeZone(identifier: "Europe/London")!
+        let clock = ZoneClock(zone)
+        for hours in stride(from: 0, to: 366 * 24, by: 1) {
+            for minute in [0, 30] {
+                let day = hours / 24
+                var d = LocalDateTime(year: 2024, month: 1, day: 1, hour: hours % 24, minute: minute)
+                // Walk the calendar: 2024 is a leap year.
+                var remaining = day
+                while remaining >= LocalDateTime.daysIn(month: d.month, year: 2024) {
+                    remaining -= LocalDateTime.daysIn(month: d.month, year: 2024)
+                    d.month += 1
+                }
+                guard d.month <= 12 else { continue }
+                d.day = 1 + remaining
+                #expect(clock.instant(d) == d.instant(in: zone), "\(d)")
+            }
+        }
+    }
+}
