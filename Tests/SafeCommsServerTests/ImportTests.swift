@@ -127,10 +127,10 @@ import Vapor
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()
-            var seen = 0
-            for _ in 0..<2_000 where p.isRunning {
-                seen = try await CommunicationRecord.query(on: app.db).count()
-                if seen > 0 { break }
+            // Polled until the first batch is in (a slow machine may take a while to check the file).
+            let deadline = Date().addingTimeInterval(180)
+            while p.isRunning, Date() < deadline {
+                if try await CommunicationRecord.query(on: app.db).count() > 0 { break }
                 try await Task.sleep(for: .milliseconds(5))
             }
             kill(p.processIdentifier, SIGKILL)
