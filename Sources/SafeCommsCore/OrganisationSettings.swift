@@ -44,6 +44,9 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
 
     public static let standard = OrganisationSettings()
 
+    /// The organisation's time zone, for reading and showing wall-clock times.
+    public var timeZone: TimeZone { OfficeHours.zone(officeHours.timeZone) }
+
     public func validate() throws(ValidationError) {
         try officeHours.validate()
         if let n = emergencyDutyTeamNumber { _ = try PhoneNumber(parsing: n, field: "emergency_duty_team_number") }

@@ -101,7 +101,7 @@ public enum ChatImport {
         }
         let caseID = try file.requireID()
         if let importer {
-            let p = try await principal(of: importer, on: db)
+            let p = try await importer.principal(on: db)
             let allocation = CaseAllocation(organisationID: file.organisationID, teamID: file.teamID, keyWorkerID: file.keyWorkerID)
             guard AccessPolicy.canWrite(p, allocation) else {
                 throw Failure(description: "--as: \(importer.email) may not record on case \(r.caseReference)")
@@ -114,7 +114,7 @@ public enum ChatImport {
             staff: staff.map { .init(id: $0.id!, name: $0.name, email: $0.email, mobile: $0.workMobile) }, mappings: r.mappings)
 
         let settings = try await Organisation.find(file.organisationID, on: db)?.settings ?? .standard
-        let zone = TimeZone(identifier: settings.officeHours.timeZone) ?? .gmt
+        let zone = settings.timeZone
         let personIDs = Set(people.compactMap(\.id))
         let namesByPerson = Dictionary(uniqueKeysWithValues: people.map { ($0.id!, $0.name) })
         let now = Date()
@@ -230,11 +230,4 @@ public enum ChatImport {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func principal(of s: StaffMember, on db: any Database) async throws -> Principal {
-        let id = try s.requireID()
-        let managed = try await Team.query(on: db).filter(\.$organisationID == s.organisationID).filter(\.$managerID == id).all()
-        return Principal(
-            staffID: id, organisationID: s.organisationID, roles: s.roles, teamIDs: Set([s.teamID].compactMap { $0 }),
-            managedTeamIDs: Set(managed.compactMap(\.id)))
-    }
 }

@@ -127,7 +127,7 @@ public enum Reconcile {
     public static func run(_ r: Request, on db: any Database) async throws -> Report {
         guard let sql = db as? any SQLDatabase else { throw ImportError(line: 0, reason: "the store is not an SQL database") }
         let settings = try await Organisation.find(r.organisationID, on: db)?.settings ?? .standard
-        let zone = TimeZone(identifier: settings.officeHours.timeZone) ?? .gmt
+        let zone = settings.timeZone
 
         // Case contacts: each number and the cases it belongs to.
         let people = try await CasePerson.query(on: db).filter(\.$organisationID == r.organisationID).filter(\.$phone != nil).all()

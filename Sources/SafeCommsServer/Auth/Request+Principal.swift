@@ -17,12 +17,7 @@ extension Request {
     /// The signed-in member of staff as the access rules see them (loaded once per request).
     func principal() async throws -> Principal {
         if let p = storage[PrincipalKey.self] { return p }
-        let staff = try staff()
-        let id = try staff.requireID()
-        let managed = try await Team.query(on: db).filter(\.$organisationID == staff.organisationID).filter(\.$managerID == id).all()
-        let p = Principal(
-            staffID: id, organisationID: staff.organisationID, roles: staff.roles,
-            teamIDs: Set([staff.teamID].compactMap { $0 }), managedTeamIDs: Set(managed.compactMap(\.id)))
+        let p = try await staff().principal(on: db)
         storage[PrincipalKey.self] = p
         return p
     }

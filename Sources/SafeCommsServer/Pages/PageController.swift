@@ -268,7 +268,7 @@ struct PageController: RouteCollection {
 
     private func organisationTimeZone(_ p: Principal, _ req: Request) async throws -> TimeZone {
         let org = try await Organisation.find(p.organisationID, on: req.db)
-        return TimeZone(identifier: org?.settings.officeHours.timeZone ?? "Europe/London") ?? .gmt
+        return (org?.settings ?? .standard).timeZone
     }
 
     static func statusLabel(_ raw: String) -> String {

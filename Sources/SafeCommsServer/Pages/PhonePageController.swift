@@ -263,8 +263,3 @@ struct PhonePageController: RouteCollection {
         return req.redirect(to: "/phones?done=taken")
     }
 }
-
-extension OrganisationSettings {
-    /// The organisation's time zone, for showing and reading times on pages.
-    var timeZone: TimeZone { TimeZone(identifier: officeHours.timeZone) ?? .gmt }
-}

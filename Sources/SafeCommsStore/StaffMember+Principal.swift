@@ -1,0 +1,14 @@
+import FluentKit
+import SafeCommsCore
+
+extension StaffMember {
+    /// The member of staff as the access rules see them: their roles, team, and the teams they manage.
+    /// One query. Used by requests (once each) and by commands acting as someone (`import --as`).
+    public func principal(on db: any Database) async throws -> Principal {
+        let id = try requireID()
+        let managed = try await Team.query(on: db).filter(\.$organisationID == organisationID).filter(\.$managerID == id).all()
+        return Principal(
+            staffID: id, organisationID: organisationID, roles: roles, teamIDs: Set([teamID].compactMap { $0 }),
+            managedTeamIDs: Set(managed.compactMap(\.id)))
+    }
+}
