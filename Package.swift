@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // Decisions: pure Swift, no Vapor, Fluent or NIO.
@@ -57,10 +58,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Parsers for outside logs: pure Swift.
+        // Parsers for outside logs: pure Swift (ZIPFoundation reads WhatsApp's .zip exports).
         .target(
             name: "SafeCommsImport",
-            dependencies: ["SafeCommsCore"],
+            dependencies: ["SafeCommsCore", .product(name: "Yams", package: "Yams"), .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
         // Fluent models, migrations, repositories and the audit chain.

@@ -1,5 +1,6 @@
 import Foundation
 import SafeCommsCore
+import Yams
 
 /// A carrier's itemised bill of calls and texts, as CSV (RFC 4180: quoted fields, doubled quotes, a
 /// quoted field may run over lines). Which column is which comes from a small YAML column map; without
@@ -91,6 +92,20 @@ public enum CarrierCallLog {
             }
             return ColumnMap(
                 date: date, time: yaml["time"], number: number, direction: yaml["direction"], duration: yaml["duration"], type: yaml["type"], dateOrder: order)
+        }
+
+        /// A column map written as YAML (as above); `file` names it in errors.
+        public static func parse(yamlText: String, file: String) throws -> ColumnMap {
+            let loaded: Any?
+            do {
+                loaded = try Yams.load(yaml: yamlText)
+            } catch {
+                throw ImportError(line: 0, reason: "\(file): not YAML: \(error)")
+            }
+            guard let mapping = loaded as? [String: Any] else {
+                throw ImportError(line: 0, reason: "\(file): expected a YAML mapping of field names to column names")
+            }
+            return try parse(yaml: mapping.mapValues { "\($0)" }, file: file)
         }
     }
 

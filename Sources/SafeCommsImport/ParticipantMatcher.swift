@@ -3,7 +3,8 @@ import SafeCommsCore
 
 /// Who the names (or numbers) in an imported file are: one of the case's people, or a member of staff.
 /// A name matches a person's name or alias, or a member of staff's name, ignoring case, spacing and
-/// the invisible marks exports carry; a number matches a person's phone or a work mobile. A name that
+/// the invisible marks exports carry; a number matches a person's phone or a work mobile; an e-mail
+/// address matches a person's or a member of staff's. A name that
 /// matches more than one, or none, is unmatched: the user maps it (`mappings`: the name as written →
 /// a person's name or a member of staff's e-mail address) before anything is written.
 public struct ParticipantMatcher: Sendable {
@@ -13,12 +14,13 @@ public struct ParticipantMatcher: Sendable {
     }
 
     public struct Person: Sendable {
-        public var id: UUID, name: String, aliases: [String], phone: String?
-        public init(id: UUID, name: String, aliases: [String] = [], phone: String? = nil) {
+        public var id: UUID, name: String, aliases: [String], phone: String?, email: String?
+        public init(id: UUID, name: String, aliases: [String] = [], phone: String? = nil, email: String? = nil) {
             self.id = id
             self.name = name
             self.aliases = aliases
             self.phone = phone
+            self.email = email
         }
     }
 
@@ -51,13 +53,18 @@ public struct ParticipantMatcher: Sendable {
 
     public func match(_ written: String) -> Match? {
         let key = Self.normalised(written)
-        if let target = mappings[key] { return resolve(target, byNameOrEmail: true) }
-        return resolve(written, byNameOrEmail: false)
+        if let target = mappings[key] { return resolve(target) }
+        return resolve(written)
     }
 
-    private func resolve(_ text: String, byNameOrEmail: Bool) -> Match? {
+    private func resolve(_ text: String) -> Match? {
         let key = Self.normalised(text)
-        if byNameOrEmail, let s = staff.first(where: { $0.email.lowercased() == key }) { return .staff(s.id) }
+        if key.contains("@") {
+            // An e-mail address (as an e-mail import writes its people): a person's or a member of staff's.
+            let candidates = people.filter { $0.email?.lowercased() == key }.map { Match.person($0.id) }
+                + staff.filter { $0.email.lowercased() == key }.map { Match.staff($0.id) }
+            return candidates.count == 1 ? candidates[0] : nil
+        }
         if let number = try? PhoneNumber(parsing: text, field: "").e164, text.contains(where: \.isNumber) {
             let candidates = people.filter { $0.phone == number }.map { Match.person($0.id) } + staff.filter { $0.mobile == number }.map { Match.staff($0.id) }
             return candidates.count == 1 ? candidates[0] : nil

@@ -63,7 +63,7 @@ public enum Reconcile {
         public var recorded: Int
         public var unrecorded: [Unrecorded]
         public var lateness: Lateness?
-        public var errors: [ChatImport.Report.Problem]
+        public var errors: [CaseImport.Report.Problem]
 
         enum CodingKeys: String, CodingKey {
             case rows, recorded, unrecorded, lateness, errors

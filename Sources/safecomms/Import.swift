@@ -4,16 +4,17 @@ import SafeCommsImport
 import SafeCommsServer
 import SafeCommsStore
 
-/// `safecomms import whatsapp FILE --case REF`: a chat export into the case's chronology (issue 6).
+/// `safecomms import whatsapp|sms-backup|calls FILE --case REF`: a chat export, a phone's SMS backup or
+/// a carrier's bill into the case's chronology (issue 6).
 /// Exit status: 0 when everything was imported (or, with --dry-run, could be); 1 when the file has
 /// problems or names nobody is matched to (nothing is written then); 2 for a usage error.
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import a chat export into a case's chronology; every message timed, dated and matched to the case's people.")
+        abstract: "Import a chat export, SMS backup or carrier's bill into a case's chronology; every message timed, dated and matched to the case's people.")
 
-    @Argument(help: "The format: whatsapp.")
+    @Argument(help: "The format: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: String
-    @Argument(help: "The exported file.")
+    @Argument(help: "The exported file (a WhatsApp export may be the .zip shared with media: the media are named, never kept).")
     var file: String
     @Option(name: .customLong("case"), help: "The case's reference.")
     var caseReference: String
@@ -21,6 +22,8 @@ struct Import: AsyncParsableCommand {
     var asEmail: String?
     @Option(help: "A name in the file and who it is: a case person's name or a member of staff's e-mail ('Mum=Sam Parent'). Repeat for more.")
     var map: [String] = []
+    @Option(help: "For calls: a YAML column map (date, time, number, direction, duration, type, date_order); without one the header names are recognised.")
+    var columns: String?
     @Flag(help: "Read and match, but write nothing.")
     var dryRun = false
     @Flag(help: "Print the result as one JSON object.")
@@ -28,7 +31,9 @@ struct Import: AsyncParsableCommand {
 
     func run() async throws {
         try Runner.bootstrapLogging(serving: false)
-        guard let format = ChatImport.Format(rawValue: format) else { usage("'\(format)' is not a format this version imports: whatsapp") }
+        guard let format = ImportFormat(rawValue: format) else {
+            usage("'\(format)' is not a format this version imports: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         guard FileManager.default.isReadableFile(atPath: file) else { usage("cannot read \(file)") }
         var mappings: [String: String] = [:]
         for m in map {
@@ -36,25 +41,49 @@ struct Import: AsyncParsableCommand {
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { usage("--map '\(m)': write the name in the file, '=', then who it is") }
             mappings[parts[0]] = parts[1]
         }
-        let request = ChatImport.Request(
-            format: format, reader: LineReader(path: file), caseReference: caseReference, asEmail: asEmail, dryRun: dryRun, mappings: mappings)
-        let report: ChatImport.Report
+        var columnMap: CarrierCallLog.ColumnMap?
+        if let columns {
+            guard format == .calls else { usage("--columns is for a carrier's bill (calls)") }
+            do {
+                columnMap = try CarrierCallLog.ColumnMap.parse(yamlText: String(contentsOfFile: columns, encoding: .utf8), file: columns)
+            } catch let e as ImportError {
+                usage(e.reason)
+            } catch {
+                usage("cannot read \(columns): \(error)")
+            }
+        }
+        let opened: ImportFile
+        do {
+            opened = try ImportFile(path: file)
+        } catch let e as ImportError {
+            usage(e.reason)
+        }
+        defer { opened.close() }
+        let request = CaseImport.Request(
+            format: format, reader: opened.reader, columns: columnMap, media: opened.media, caseReference: caseReference, asEmail: asEmail,
+            dryRun: dryRun, mappings: mappings)
+        let report: CaseImport.Report
         do {
             report = try await Runner.withApplication(.fromEnvironment()) { app in
                 try await Runner.migrateIfNeeded(app)
-                return try await ChatImport.run(request, on: app.db, key: app.auditKey)
+                return try await CaseImport.run(request, on: app.db, key: app.auditKey)
             }
-        } catch let failure as ChatImport.Failure {
+        } catch let failure as CaseImport.Failure {
             usage(failure.description)
         }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.withoutEscapingSlashes]
-            FileHandle.standardOutput.write(try encoder.encode(report) + Data("\n".utf8))
+            // A dry run prints exactly the fields the issue names; a real import adds what it wrote.
+            var printed = report
+            if dryRun { (printed.leftOut, printed.notSent) = (nil, nil) }
+            FileHandle.standardOutput.write(try encoder.encode(printed) + Data("\n".utf8))
         } else {
             print("\(report.messages) messages\(report.first.map { " from \($0)" } ?? "")\(report.last.map { " to \($0)" } ?? ""); participants: \(report.participants.joined(separator: ", "))")
             for name in report.unmatched { print("unmatched: \(name) (map it with --map '\(name)=…')") }
             for e in report.errors { print(e.line > 0 ? "line \(e.line): \(e.reason)" : e.reason) }
+            if let n = report.leftOut, n > 0 { print("left out \(n) with contacts who are not this case's people") }
+            if let n = report.notSent, n > 0 { print("left out \(n) drafts and messages that were never sent") }
             if let n = report.imported { print("imported \(n), already there \(report.alreadyImported ?? 0)") }
         }
         if !report.isClean { throw ExitCode(1) }

@@ -5,7 +5,6 @@ import SafeCommsCore
 import SafeCommsImport
 import SafeCommsServer
 import SafeCommsStore
-import Yams
 
 /// `safecomms reconcile --calls FILE`: the calls and texts in a carrier's itemised bill with a case
 /// contact that nobody recorded (PD-1.1, PD-1.8), out-of-hours ones marked (PD-1.2). Exit status 0 when
@@ -32,14 +31,11 @@ struct ReconcileCommand: AsyncParsableCommand {
         var map: CarrierCallLog.ColumnMap?
         if let columns {
             do {
-                guard let yaml = try Yams.load(yaml: String(contentsOfFile: columns, encoding: .utf8)) as? [String: Any] else {
-                    usage("\(columns): expected a YAML mapping of field names to column names")
-                }
-                map = try CarrierCallLog.ColumnMap.parse(yaml: yaml.mapValues { "\($0)" }, file: columns)
+                map = try CarrierCallLog.ColumnMap.parse(yamlText: String(contentsOfFile: columns, encoding: .utf8), file: columns)
             } catch let e as ImportError {
                 usage(e.reason)
             } catch {
-                usage("\(columns): \(error)")
+                usage("cannot read \(columns): \(error)")
             }
         }
         let reader = LineReader(path: calls)

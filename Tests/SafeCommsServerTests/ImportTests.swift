@@ -13,8 +13,8 @@ import Vapor
 @Suite struct ImportTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/imports/whatsapp")
 
-    static func request(_ file: String, dryRun: Bool, as email: String?, map: [String: String] = [:], reference: String = "North-A") -> ChatImport.Request {
-        ChatImport.Request(
+    static func request(_ file: String, dryRun: Bool, as email: String?, map: [String: String] = [:], reference: String = "North-A") -> CaseImport.Request {
+        CaseImport.Request(
             format: .whatsapp, reader: LineReader(path: fixtures.appendingPathComponent(file).path), caseReference: reference, asEmail: email, dryRun: dryRun,
             mappings: map)
     }
@@ -28,11 +28,11 @@ import Vapor
             let map = ["Jo Bloggs": worker.email, "sam parent": "Child A Full"]
 
             // MUT
-            let dry = try await ChatImport.run(Self.request("android-uk-24h.txt", dryRun: true, as: nil), on: app.db, key: app.auditKey)
-            let unmatched = try await ChatImport.run(Self.request("android-uk-24h.txt", dryRun: false, as: worker.email), on: app.db, key: app.auditKey)
+            let dry = try await CaseImport.run(Self.request("android-uk-24h.txt", dryRun: true, as: nil), on: app.db, key: app.auditKey)
+            let unmatched = try await CaseImport.run(Self.request("android-uk-24h.txt", dryRun: false, as: worker.email), on: app.db, key: app.auditKey)
             let countAfterUnmatched = try await CommunicationRecord.query(on: app.db).count()
-            let first = try await ChatImport.run(Self.request("android-uk-24h.txt", dryRun: false, as: worker.email, map: map), on: app.db, key: app.auditKey)
-            let again = try await ChatImport.run(Self.request("android-uk-24h.txt", dryRun: false, as: worker.email, map: map), on: app.db, key: app.auditKey)
+            let first = try await CaseImport.run(Self.request("android-uk-24h.txt", dryRun: false, as: worker.email, map: map), on: app.db, key: app.auditKey)
+            let again = try await CaseImport.run(Self.request("android-uk-24h.txt", dryRun: false, as: worker.email, map: map), on: app.db, key: app.auditKey)
             let records = try await CommunicationRecord.query(on: app.db).sort(\.$occurredAt).all()
 
             // validation
@@ -51,8 +51,8 @@ import Vapor
             let audited = try await AuditEvent.query(on: app.db).filter(\.$action == "communication.import").count()
             #expect(audited == 5)
             // Another organisation's staff cannot import into this case.
-            await #expect(throws: ChatImport.Failure.self) {
-                try await ChatImport.run(Self.request("android-uk-24h.txt", dryRun: true, as: world.south.staff["practitioner"]!.email, map: map), on: app.db, key: app.auditKey)
+            await #expect(throws: CaseImport.Failure.self) {
+                try await CaseImport.run(Self.request("android-uk-24h.txt", dryRun: true, as: world.south.staff["practitioner"]!.email, map: map), on: app.db, key: app.auditKey)
             }
         }
     }
@@ -62,13 +62,13 @@ import Vapor
         try await withTestApp(backend) { app in
             let world = try await World.make(app)
             let worker = world.north.staff["practitioner"]!
-            let report = try await ChatImport.run(
+            let report = try await CaseImport.run(
                 Self.request("broken.txt", dryRun: false, as: worker.email, map: ["Jo Bloggs": worker.email]), on: app.db, key: app.auditKey)
             #expect(report.errors.map(\.line) == [1, 2] && report.imported == nil)
             #expect(try await CommunicationRecord.query(on: app.db).count() == 0)
             // A member of staff who may not write on the case is refused, naming --as.
-            await #expect(throws: ChatImport.Failure.self) {
-                try await ChatImport.run(Self.request("android-uk-24h.txt", dryRun: false, as: world.north.staff["admin"]!.email), on: app.db, key: app.auditKey)
+            await #expect(throws: CaseImport.Failure.self) {
+                try await CaseImport.run(Self.request("android-uk-24h.txt", dryRun: false, as: world.north.staff["admin"]!.email), on: app.db, key: app.auditKey)
             }
         }
     }
@@ -141,7 +141,7 @@ import Vapor
             let records = try await CommunicationRecord.query(on: app.db).all()
 
             #expect(p.terminationReason == .uncaughtSignal, "killed, not finished")
-            #expect(afterKill > 0 && afterKill < total && afterKill % ChatImport.batchSize == 0, "whole batches only: \(afterKill)")
+            #expect(afterKill > 0 && afterKill < total && afterKill % CaseImport.batchSize == 0, "whole batches only: \(afterKill)")
             #expect(second.status == 0, "\(second.stderr)")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any])
             #expect(json["imported"] as? Int == total - afterKill && json["already_imported"] as? Int == afterKill)

@@ -46,12 +46,12 @@ let benchmarks: @Sendable () -> Void = {
         let store = try StoreDatabase(.sqlite(path: dir + "/import.sqlite"))
         try await store.migrate()
         let email = try await ChatFile.world(on: store.db)
-        let request = ChatImport.Request(
+        let request = CaseImport.Request(
             format: .whatsapp, reader: LineReader(path: path), caseReference: "B-1", asEmail: email, dryRun: false,
             mappings: ["Jo Bloggs": email, "Sam Parent": "Sam Parent"])
         sync()
         benchmark.startMeasurement()
-        let report = try await ChatImport.run(request, on: store.db, key: ChatFile.key)
+        let report = try await CaseImport.run(request, on: store.db, key: ChatFile.key)
         benchmark.stopMeasurement()
         precondition(report.imported == 100_000, "\(report)")
         await store.shutdown()

@@ -4,28 +4,36 @@ import Foundation
 import SafeCommsCore
 import SafeCommsImport
 
-/// Imports a chat export into a case's chronology (PD-1.1, WA-11, WA-12): every message, timed and
-/// dated in the organisation's zone, matched to the case's people and staff. Nothing is written while
-/// the file has a problem or a name in it is unmatched. Each message has a natural key (case, sender,
-/// time, text and how many identical ones came before it), so importing the same file again adds
-/// nothing and an interrupted import can simply be run again.
-public enum ChatImport {
-    public enum Format: String, Sendable, CaseIterable {
-        case whatsapp
-    }
+/// Imports a WhatsApp export, an SMS backup, e-mail or a carrier's bill into a case's chronology
+/// (PD-1.1, PD-1.8, WA-11, WA-12): every communication, timed and dated in the organisation's zone,
+/// matched to the case's people and staff. Nothing is written while the file has a problem or a name
+/// in it is unmatched. Each item has a natural key (case, format, what the item is and how many
+/// identical ones came before it), so importing the same file again adds nothing and an interrupted
+/// import can simply be run again.
+public enum CaseImport {
+    public typealias Format = ImportFormat
 
     public struct Request: Sendable {
         public var format: Format
         public var reader: LineReader
+        /// For a carrier's bill whose header names are not the usual ones.
+        public var columns: CarrierCallLog.ColumnMap?
+        /// A WhatsApp .zip export's media, by name and size (`ImportFile.media`).
+        public var media: [String: UInt64]
         public var caseReference: String
         /// The member of staff whose conversation it is (and who is importing it).
         public var asEmail: String?
         public var dryRun: Bool
         public var mappings: [String: String]
 
-        public init(format: Format, reader: LineReader, caseReference: String, asEmail: String?, dryRun: Bool, mappings: [String: String] = [:]) {
+        public init(
+            format: Format, reader: LineReader, columns: CarrierCallLog.ColumnMap? = nil, media: [String: UInt64] = [:], caseReference: String,
+            asEmail: String?, dryRun: Bool, mappings: [String: String] = [:]
+        ) {
             self.format = format
             self.reader = reader
+            self.columns = columns
+            self.media = media
             self.caseReference = caseReference
             self.asEmail = asEmail
             self.dryRun = dryRun
@@ -51,10 +59,14 @@ public enum ChatImport {
         /// After a real import: records added, and ones already there from an earlier import.
         public var imported: Int?
         public var alreadyImported: Int?
+        /// A phone's backup or bill: items with contacts who are not the case's, so not imported.
+        public var leftOut: Int?
+        /// Drafts and messages that failed to send: not communications.
+        public var notSent: Int?
 
         enum CodingKeys: String, CodingKey {
             case format, messages, first, last, participants, unmatched, errors, imported
-            case alreadyImported = "already_imported"
+            case alreadyImported = "already_imported", leftOut = "left_out", notSent = "not_sent"
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -68,6 +80,8 @@ public enum ChatImport {
             try c.encode(errors, forKey: .errors)
             try c.encodeIfPresent(imported, forKey: .imported)
             try c.encodeIfPresent(alreadyImported, forKey: .alreadyImported)
+            try c.encodeIfPresent(leftOut, forKey: .leftOut)
+            try c.encodeIfPresent(notSent, forKey: .notSent)
         }
 
         public var isClean: Bool { errors.isEmpty && unmatched.isEmpty }
@@ -110,18 +124,19 @@ public enum ChatImport {
         let people = try await CasePerson.query(on: db).filter(\.$caseID == caseID).all()
         let staff = try await StaffMember.query(on: db).filter(\.$organisationID == file.organisationID).all()
         let matcher = ParticipantMatcher(
-            people: people.map { .init(id: $0.id!, name: $0.name, aliases: $0.aliases.split(separator: "\n").map(String.init), phone: $0.phone) },
+            people: people.map { .init(id: $0.id!, name: $0.name, aliases: $0.aliases.split(separator: "\n").map(String.init), phone: $0.phone, email: $0.email) },
             staff: staff.map { .init(id: $0.id!, name: $0.name, email: $0.email, mobile: $0.workMobile) }, mappings: r.mappings)
 
         let settings = try await Organisation.find(file.organisationID, on: db)?.settings ?? .standard
         let zone = settings.timeZone
+        let clock = ZoneClock(zone)
         let personIDs = Set(people.compactMap(\.id))
         let namesByPerson = Dictionary(uniqueKeysWithValues: people.map { ($0.id!, $0.name) })
         let now = Date()
 
-        // One pass over the file (after the one that decides the date order): the summary, every
-        // problem, and the rows to write, which are dropped as soon as a name turns out unmatched or
-        // a message bad, since then nothing is written.
+        // One pass over the file (WhatsApp first decides its date order in one of its own): the
+        // summary, every problem, and the rows to write, which are dropped as soon as a name turns out
+        // unmatched or an item bad, since then nothing is written.
         var matches: [String: ParticipantMatcher.Match?] = [:]
         func match(_ name: String) -> ParticipantMatcher.Match? {
             if let known = matches[name] { return known }
@@ -129,45 +144,86 @@ public enum ChatImport {
             matches[name] = m
             return m
         }
+        // Listed as first written; one number written two ways ("07700 900001", "+447700900001") once.
+        var participants: [String] = [], seen = Set<String>(), numbers: [String: String] = [:]
+        func note(_ name: String) {
+            let key: String
+            if let known = numbers[name] {
+                key = known
+            } else {
+                key = name.contains(where: \.isNumber) ? (try? PhoneNumber(parsing: name, field: "").e164) ?? name : name
+                numbers[name] = key
+            }
+            if seen.insert(key).inserted { participants.append(name) }
+        }
+        var messages = 0, leftOut = 0
+        var first: LocalDateTime?, last: LocalDateTime?
         var building = !r.dryRun && importer != nil
         var rows: [CommunicationRow] = []
         var problems: [Report.Problem] = []
-        var occurrences: (at: LocalDateTime?, counts: [String: Int]) = (nil, [:])
+        var occurrences: (at: ImportItem.When?, counts: [String: Int]) = (nil, [:])
         let importerID = try importer?.requireID()
-        let summary: WhatsAppExport.Summary
+        let outcome: ImportReader.Outcome
         do {
-            summary = try WhatsAppExport.read(r.reader) { m in
-                guard m.kind != .system, let sender = m.sender else { return }
-                guard let who = match(sender) else {
-                    building = false
-                    rows = []
-                    return
+            outcome = try ImportReader.read(r.format, r.reader, columns: r.columns, media: r.media) { item in
+                var personID: UUID?, staffID = importerID, outgoing: Bool
+                if let phoneSide = item.outgoing {
+                    // A phone's backup or bill: the other party is the case's, or the item is not.
+                    guard let m = item.other.lazy.compactMap({ match($0) }).first, case .person(let id) = m, personIDs.contains(id) else {
+                        leftOut += 1
+                        return
+                    }
+                    note(item.other[0])
+                    personID = id
+                    outgoing = phoneSide
+                } else {
+                    let from = item.from ?? ""
+                    note(from)
+                    item.to.forEach(note)
+                    let sender = match(from), recipients = item.to.map(match)
+                    if sender == nil || recipients.contains(where: { $0 == nil }) {
+                        building = false
+                        rows = []
+                    }
+                    switch sender {
+                    case .staff(let id)?:
+                        staffID = id
+                        outgoing = true
+                        personID = recipients.lazy.compactMap { m -> UUID? in if case .person(let p)? = m, personIDs.contains(p) { p } else { nil } }.first
+                    case .person(let id)?:
+                        personID = personIDs.contains(id) ? id : nil
+                        outgoing = false
+                    case nil:
+                        outgoing = false
+                    }
                 }
-                guard building, let importerID else { return }
-                guard let at = m.at.instant(in: zone) else {
-                    problems.append(.init(line: m.line, reason: "\(m.at) does not exist in \(zone.identifier)"))
-                    return
+                messages += 1
+                let local: LocalDateTime, at: Date
+                switch item.when {
+                case .local(let t):
+                    // In the hour the clocks skip, the time an hour on, as the phone would have shown it.
+                    local = t
+                    at = clock.instant(t)
+                case .instant(let d):
+                    local = LocalDateTime(d, in: zone)
+                    at = d
                 }
-                var personID: UUID?, staffID = importerID
-                switch who {
-                case .staff(let id): staffID = id
-                case .person(let id): personID = personIDs.contains(id) ? id : nil
-                }
-                let text = m.text.isEmpty ? "(an empty message)" : m.text
+                if first.map({ local < $0 }) ?? true { first = local }
+                if last.map({ local > $0 }) ?? true { last = local }
+                guard building, let staffID else { return }
                 let draft = CommunicationDraft(
-                    channel: .whatsapp, direction: personID == nil ? .outgoing : .incoming, occurredAt: at,
-                    counterpartName: personID.flatMap { namesByPerson[$0] }, transcript: text)
+                    channel: item.channel, direction: outgoing ? .outgoing : .incoming, occurredAt: at, durationSeconds: item.durationSeconds,
+                    counterpartName: personID.flatMap { namesByPerson[$0] }, transcript: item.text, summary: item.summary)
                 let found = draft.problems(now: now)
                 guard found.isEmpty else {
-                    problems.append(.init(line: m.line, reason: found.map(\.description).joined(separator: "; ")))
+                    problems.append(.init(line: item.line, reason: found.map(\.description).joined(separator: "; ")))
                     return
                 }
-                // Identical messages in the same minute are told apart by their order.
-                if occurrences.at != m.at { occurrences = (m.at, [:]) }
-                let base = "\(sender)\u{1F}\(m.at)\u{1F}\(text)"
-                let n = occurrences.counts[base, default: 0]
-                occurrences.counts[base] = n + 1
-                let digest = SHA256.hash(data: Data("\(r.format.rawValue)\u{1F}\(caseID)\u{1F}\(base)\u{1F}\(n)".utf8))
+                // Identical items at the same time are told apart by their order.
+                if occurrences.at != item.when { occurrences = (item.when, [:]) }
+                let n = occurrences.counts[item.identity, default: 0]
+                occurrences.counts[item.identity] = n + 1
+                let digest = SHA256.hash(data: Data("\(r.format.rawValue)\u{1F}\(caseID)\u{1F}\(item.identity)\u{1F}\(n)".utf8))
                 rows.append(CommunicationRepository.makeRecord(
                     draft, organisationID: file.organisationID, caseID: caseID, staffID: staffID, deviceID: nil, personID: personID,
                     settings: settings, recordedAt: now, source: "import:\(r.format.rawValue)", naturalKey: "\(r.format.rawValue):" + hex(digest.prefix(16))))
@@ -176,14 +232,15 @@ public enum ChatImport {
             return Report(format: r.format.rawValue, messages: 0, participants: [], unmatched: [], errors: [.init(line: e.line, reason: e.reason)])
         }
         var report = Report(
-            format: r.format.rawValue, messages: summary.messages, first: summary.first?.description, last: summary.last?.description,
-            participants: summary.participants, unmatched: summary.participants.filter { match($0) == nil },
-            errors: summary.errors.map { .init(line: $0.line, reason: $0.reason) } + problems)
+            format: r.format.rawValue, messages: messages, first: first?.description, last: last?.description, participants: participants,
+            unmatched: r.format.coversWholePhone ? [] : participants.filter { match($0) == nil },
+            errors: outcome.errors.map { .init(line: $0.line, reason: $0.reason) } + problems,
+            leftOut: r.format.coversWholePhone ? leftOut : nil, notSent: outcome.notSent > 0 ? outcome.notSent : nil)
         guard building, report.isClean, let importerID else { return report }
 
         // A message the worker sent in a chat with one of the case's people was to that person.
-        let chatPeople = summary.participants.compactMap { name -> UUID? in if case .person(let id) = match(name) { id } else { nil } }
-        if chatPeople.count == 1 {
+        let chatPeople = participants.compactMap { name -> UUID? in if case .person(let id) = match(name) { id } else { nil } }
+        if r.format == .whatsapp, chatPeople.count == 1 {
             for i in rows.indices where rows[i].direction == Direction.outgoing.rawValue {
                 rows[i].personID = chatPeople[0]
                 rows[i].counterpartName = namesByPerson[chatPeople[0]]

@@ -1,0 +1,86 @@
+import Foundation
+import ZIPFoundation
+
+/// A file given to import, opened for reading. A WhatsApp export shared "with media" is a .zip: its
+/// chat text is unpacked to a private temporary file (the text is read twice, and a zip entry can
+/// only be read from its start), and its media are listed by name and size but never unpacked or
+/// kept: a photo in a chat with a child may be one we must never store.
+public final class ImportFile: Sendable {
+    public let reader: LineReader
+    /// The export's media: file name → bytes (empty for anything but a .zip).
+    public let media: [String: UInt64]
+    private let temporary: URL?
+
+    /// The chat text inside a .zip may be no larger than this: a bigger one is an archive made to
+    /// fill the disk, not a chat (WhatsApp exports at most 40,000 messages).
+    public static let maxChatBytes: UInt64 = 1 << 30
+
+    public init(bytes: [UInt8]) {
+        reader = LineReader(bytes: bytes)
+        media = [:]
+        temporary = nil
+    }
+
+    /// Opens `path`, unpacking it first when it is a zip (told by its first bytes, not its name).
+    public init(path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw ImportError(line: 0, reason: "cannot open \(path)") }
+        let magic = try handle.read(upToCount: 4) ?? Data()
+        try? handle.close()
+        guard magic == Data([0x50, 0x4B, 0x03, 0x04]) else {
+            reader = LineReader(path: path)
+            media = [:]
+            temporary = nil
+            return
+        }
+        let archive: Archive
+        do {
+            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+        } catch {
+            throw ImportError(line: 0, reason: "\(URL(fileURLWithPath: path).lastPathComponent) is not a zip file that can be read: \(error)")
+        }
+        let files = archive.filter { $0.type == .file && !$0.path.hasPrefix("__MACOSX/") }
+        // The chat is the one text file: `_chat.txt` from an iPhone, `WhatsApp Chat with NAME.txt` from Android.
+        let texts = files.filter { $0.path.lowercased().hasSuffix(".txt") }
+        let chat = texts.first { ($0.path as NSString).lastPathComponent == "_chat.txt" } ?? (texts.count == 1 ? texts[0] : nil)
+        guard let chat else {
+            throw ImportError(line: 0, reason: texts.isEmpty
+                ? "the zip holds no chat text (_chat.txt or 'WhatsApp Chat with … .txt'): is it a WhatsApp export?"
+                : "the zip holds \(texts.count) text files (\(texts.map(\.path).joined(separator: ", "))) and none is _chat.txt: which is the chat?")
+        }
+        guard chat.uncompressedSize <= Self.maxChatBytes else {
+            throw ImportError(line: 0, reason: "the chat text in the zip is \(chat.uncompressedSize / (1 << 20)) MB, more than \(Self.maxChatBytes / (1 << 20)) MB")
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        let text = folder.appendingPathComponent("chat.txt")
+        do {
+            guard FileManager.default.createFile(atPath: text.path, contents: nil, attributes: [.posixPermissions: 0o600]),
+                let out = FileHandle(forWritingAtPath: text.path)
+            else { throw ImportError(line: 0, reason: "cannot write a temporary file in \(folder.path)") }
+            defer { try? out.close() }
+            var written: UInt64 = 0
+            // The size in the zip's directory can lie; the bytes unpacked are counted too.
+            _ = try archive.extract(chat) { data in
+                written += UInt64(data.count)
+                guard written <= Self.maxChatBytes else { throw ImportError(line: 0, reason: "the chat text in the zip is larger than its directory says") }
+                try out.write(contentsOf: data)
+            }
+        } catch let e as ImportError {
+            try? FileManager.default.removeItem(at: folder)
+            throw e
+        } catch {
+            try? FileManager.default.removeItem(at: folder)
+            throw ImportError(line: 0, reason: "the chat text in the zip cannot be unpacked: \(error)")
+        }
+        reader = LineReader(path: text.path)
+        temporary = folder
+        var listed: [String: UInt64] = [:]
+        for f in files where f.path != chat.path { listed[(f.path as NSString).lastPathComponent] = f.uncompressedSize }
+        media = listed
+    }
+
+    /// Removes the unpacked chat text; call it when the import is done.
+    public func close() {
+        if let temporary { try? FileManager.default.removeItem(at: temporary) }
+    }
+}
