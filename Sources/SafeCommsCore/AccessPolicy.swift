@@ -59,6 +59,10 @@ public enum Permission: String, Sendable, CaseIterable {
     case createCase
     /// Read the audit trail and verify its chain.
     case readAudit
+    /// Run the unrecorded-contact report over a carrier's bill (PD-1.1, PD-1.8): it finds what
+    /// practitioners did not record, so it is for those who oversee them. It lists only cases the
+    /// reader may see.
+    case reconcile
 }
 
 /// Least privilege, decided in one place. Every route asks here; nothing else grants access.
@@ -127,6 +131,7 @@ public enum AccessPolicy {
         case .createCase: p.roles.contains(.manager) || p.roles.contains(.dsl)
         // Information governance and the DSL; IT administrators run the system but do not audit it.
         case .readAudit: p.roles.contains(.auditor) || p.roles.contains(.dsl)
+        case .reconcile: !p.roles.isDisjoint(with: [.manager, .dsl, .auditor])
         }
     }
 

@@ -22,6 +22,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: MessageSlipController())
     try api.register(collection: FollowUpController())
     try api.register(collection: GreetingController())
+    try api.register(collection: ImportController())
 
     if app.safeCommsConfig.benchmarkEcho {
         app.post("bench", "echo") { req -> Response in
@@ -36,4 +37,5 @@ func routes(_ app: Application) throws {
     let pages = app.grouped(app.sessions.middleware, StaffMember.sessionAuthenticator(), ActiveStaffMiddleware(), CSRFMiddleware())
     try pages.register(collection: PageController())
     try pages.register(collection: PhonePageController())
+    try pages.register(collection: ImportPageController())
 }

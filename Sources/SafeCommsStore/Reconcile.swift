@@ -10,6 +10,14 @@ import SafeCommsImport
 /// that case of the same kind within `window` of it. Out-of-hours ones are marked; for the contact that
 /// was recorded, how long after it happened it was recorded.
 public enum Reconcile {
+    /// A window written as `30m`, `2h` or `90s` (minutes when no unit is given); nil when it is not one.
+    public static func window(parsing text: String) -> TimeInterval? {
+        let unit = text.last.map { "smh".contains($0) ? $0 : "m" } ?? "m"
+        let digits = "smh".contains(text.last ?? " ") ? String(text.dropLast()) : text
+        guard let n = Double(digits), n > 0, n.isFinite else { return nil }
+        return n * (unit == "s" ? 1 : unit == "m" ? 60 : 3600)
+    }
+
     public struct Request: Sendable {
         public var reader: LineReader
         public var map: CarrierCallLog.ColumnMap?

@@ -26,7 +26,7 @@ struct ReconcileCommand: AsyncParsableCommand {
 
     func run() async throws {
         try Runner.bootstrapLogging(serving: false)
-        guard let seconds = Self.duration(window) else { usage("--window '\(window)' is not a duration such as 30m, 2h or 90s") }
+        guard let seconds = Reconcile.window(parsing: window) else { usage("--window '\(window)' is not a duration such as 30m, 2h or 90s") }
         guard FileManager.default.isReadableFile(atPath: calls) else { usage("cannot read \(calls)") }
         var map: CarrierCallLog.ColumnMap?
         if let columns {
@@ -47,7 +47,7 @@ struct ReconcileCommand: AsyncParsableCommand {
                 guard let s = try await StaffMember.query(on: app.db).filter(\.$email == email.lowercased()).first(), s.active else {
                     return .failure(RunnerError("--as: no active member of staff has the e-mail address \(email)"))
                 }
-                guard !s.roles.isDisjoint(with: [.manager, .dsl, .auditor]) else {
+                guard AccessPolicy.can(try await s.principal(on: app.db), .reconcile) else {
                     return .failure(RunnerError("--as: the report is for managers, the DSL and auditors"))
                 }
                 organisationID = s.organisationID
@@ -83,13 +83,6 @@ struct ReconcileCommand: AsyncParsableCommand {
     }
 
     /// "30m", "2h", "90s", or minutes alone.
-    static func duration(_ text: String) -> TimeInterval? {
-        let unit = text.last.map { "smh".contains($0) ? $0 : "m" } ?? "m"
-        let digits = "smh".contains(text.last ?? " ") ? String(text.dropLast()) : text
-        guard let n = Double(digits), n > 0 else { return nil }
-        return n * (unit == "s" ? 1 : unit == "m" ? 60 : 3600)
-    }
-
     func usage(_ message: String) -> Never {
         FileHandle.standardError.write(Data("safecomms reconcile: \(message)\n".utf8))
         Foundation.exit(2)

@@ -33,6 +33,10 @@ import VaporTesting
         #"{"channel":"sms","direction":"outgoing","occurred_at":"2026-11-02T10:00:00Z","transcript":"See you at 4pm","person_id":"\#(o.personA)"}"#
     }
 
+    static let dryRunImport =
+        #"{"format":"sms-backup","dry_run":true,"file":{"filename":"sms.xml","data":"\#(Data(#"<smses count="1"><sms address="+447700900001" date="1710234900000" type="2" body="Thursday at 4pm?" /></smses>"#.utf8).base64EncodedString())"}}"#
+    static let bill = #"{"file":{"filename":"bill.csv","data":"\#(Data("Date,Time,Number\n02/11/2026,10:10:00,07700 900001\n".utf8).base64EncodedString())"}}"#
+
     static let outOfHoursCall = #"{"answered_at":"2026-11-20T21:15:00Z","expected":false,"summary":"Worried about Saturday's contact"}"#
 
     static let table: [RouteCase] = [
@@ -127,6 +131,13 @@ import VaporTesting
         .init(
             method: .PATCH, path: "/api/v1/devices/{deviceA}", body: { _ in #"{"voicemail_enabled":false}"# },
             expect: only(["practitioner": 200, "manager": 200, "business_support": 200, "admin": 200]), caseScoped: false),
+        // Issue 6: a dry-run import (JSON, the file in base64) and the unrecorded-contact report.
+        .init(
+            method: .POST, path: "/api/v1/cases/{caseA}/imports", body: { _ in Self.dryRunImport },
+            expect: only(["practitioner": 200, "manager": 200, "dsl": 200, "auditor": 403], otherwise: 404), caseScoped: true),
+        .init(
+            method: .POST, path: "/api/v1/reconciliation", body: { _ in Self.bill },
+            expect: only(["manager": 200, "dsl": 200, "auditor": 200]), caseScoped: false),
         .init(method: .GET, path: "/api/v1/audit/events", body: { _ in nil }, expect: only(["auditor": 200, "dsl": 200]), caseScoped: false),
         .init(method: .GET, path: "/api/v1/audit/verify", body: { _ in nil }, expect: only(["auditor": 200, "dsl": 200]), caseScoped: false),
     ]

@@ -41,6 +41,11 @@ final class PageSession: @unchecked Sendable {
         return res
     }
 
+    /// A form with a file, as `<form enctype="multipart/form-data">` sends it.
+    func post(_ path: String, multipart: Multipart) async throws -> TestingHTTPResponse {
+        try await app.testing().sendRequest(.POST, path, headers: multipart.headers(cookie: cookie), body: multipart.body)
+    }
+
     func csrf(from res: TestingHTTPResponse) -> String? {
         res.text.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/).map { String($0.1) }
     }
@@ -219,6 +224,18 @@ final class PageSession: @unchecked Sendable {
                         "GET /phones", "GET /phones/message", "POST /phones/status", "POST /phones/message", "POST /phones/messages/*/response",
                         "POST /phones/follow-ups/*/close",
                     ])
+                    // Imports (issue 6): those who may change the case; the report: managers, the DSL, auditors.
+                    #expect(try await browser.get("/cases/\(caseA)/import").status.code == writeStatus, "\(role) other=\(other)")
+                    let sms = Multipart(fields: [("csrf", csrf), ("format", "sms-backup"), ("dry_run", "on")], file: ("sms.xml", try Multipart.fixture("sms-backup/sms.xml")))
+                    let imported = try await browser.post("/cases/\(caseA)/import", multipart: sms)
+                    #expect(imported.status.code == writeStatus, "\(role) other=\(other): \(imported.text.prefix(300))")
+                    let reconciles = ["manager", "dsl", "auditor"].contains(role)
+                    #expect(try await browser.get("/reconciliation").status.code == (reconciles ? 200 : 403), "\(role) other=\(other)")
+                    let bill = Multipart(fields: [("csrf", csrf)], file: ("week.csv", try Multipart.fixture("calls/week.csv")))
+                    let report = try await browser.post("/reconciliation", multipart: bill)
+                    #expect(report.status.code == (reconciles ? 200 : 403), "\(role) other=\(other)")
+                    #expect(!other || !report.text.contains("North-A"), "never another organisation's cases")
+                    covered.formUnion(["GET /cases/*/import", "POST /cases/*/import", "GET /reconciliation", "POST /reconciliation"])
                     let out = try await browser.post("/logout", form: ["csrf": csrf])
                     #expect(out.status == .seeOther)
                     #expect(try await browser.get("/cases").status == .seeOther, "signed out")

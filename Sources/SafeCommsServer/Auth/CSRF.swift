@@ -17,8 +17,17 @@ enum CSRF {
 }
 
 struct CSRFMiddleware: AsyncMiddleware {
+    /// A form that sends a file sets this on its route (the most bytes it takes): its body arrives in
+    /// parts and is gathered, up to that, before the token in it can be read. Any other form's body is
+    /// gathered up to the application's default limit.
+    static let uploadLimitKey = AnySendableHashable("csrf.uploadLimit")
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if request.method == .POST {
+            if request.body.data == nil {
+                let limit = request.route?.userInfo[Self.uploadLimitKey] as? Int ?? request.application.routes.defaultMaxBodySize.value
+                _ = try await request.body.collect(max: limit).get()
+            }
             let sent = try? request.content.get(String.self, at: CSRF.field)
             guard let expected = request.session.data[CSRF.field], let sent, constantTimeEqual(sent, expected) else {
                 throw Abort(.forbidden, reason: "the form expired or did not come from SafeComms; reload the page and try again")

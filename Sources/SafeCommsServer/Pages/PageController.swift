@@ -93,6 +93,7 @@ struct PageController: RouteCollection {
         var csrf: String
         var user: String
         var roles: String
+        var canReconcile: Bool
         var cases: [CaseRow]
     }
 
@@ -108,7 +109,8 @@ struct PageController: RouteCollection {
         }
         let staff = try req.staff()
         return try await req.view.render(
-            "cases", CasesContext(csrf: CSRF.token(for: req), user: staff.name, roles: staff.rolesText.replacingOccurrences(of: ",", with: ", "), cases: rows))
+            "cases", CasesContext(csrf: CSRF.token(for: req), user: staff.name, roles: staff.rolesText.replacingOccurrences(of: ",", with: ", "),
+                canReconcile: AccessPolicy.can(p, .reconcile), cases: rows))
     }
 
     struct EntryRow: Encodable {

@@ -1,0 +1,159 @@
+import Fluent
+import Foundation
+import SafeCommsCore
+import SafeCommsImport
+import SafeCommsStore
+import Vapor
+
+/// An import or a reconciliation sent as a form (`multipart/form-data`), by the API and by the pages:
+/// the fields are checked, each problem naming its field, and the file is read from a private
+/// temporary copy that is removed as soon as it has been read.
+struct ImportForm: Content {
+    var format: String?
+    var file: File?
+    /// "true", "on" (a ticked box) or "1": read and match, write nothing.
+    var dry_run: String?
+    /// Lines of `name in the file=who` (a case person's name or a member of staff's e-mail).
+    var map: String?
+    /// A carrier's bill's column map, as YAML.
+    var columns: String?
+    /// Reconciliation: how far apart a bill row and a record may be and still be one contact.
+    var window: String?
+
+    init(format: String? = nil, file: File? = nil, dry_run: String? = nil, map: String? = nil, columns: String? = nil, window: String? = nil) {
+        (self.format, self.file, self.dry_run, self.map, self.columns, self.window) = (format, file, dry_run, map, columns, window)
+    }
+
+    /// A form sends `dry_run`; the API's JSON decoder turns snake case into `dryRun` first. Either is
+    /// read, and in JSON `dry_run` may be a boolean.
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ s: String) { stringValue = s }
+        init?(stringValue: String) { self.init(stringValue) }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        format = try c.decodeIfPresent(String.self, forKey: Key("format"))
+        file = try c.decodeIfPresent(File.self, forKey: Key("file"))
+        map = try c.decodeIfPresent(String.self, forKey: Key("map"))
+        columns = try c.decodeIfPresent(String.self, forKey: Key("columns"))
+        window = try c.decodeIfPresent(String.self, forKey: Key("window"))
+        for key in [Key("dry_run"), Key("dryRun")] where c.contains(key) {
+            if let flag = try? c.decode(Bool.self, forKey: key) { dry_run = flag ? "true" : "false" } else { dry_run = try c.decode(String.self, forKey: key) }
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encodeIfPresent(format, forKey: Key("format"))
+        try c.encodeIfPresent(file, forKey: Key("file"))
+        try c.encodeIfPresent(dry_run, forKey: Key("dry_run"))
+        try c.encodeIfPresent(map, forKey: Key("map"))
+        try c.encodeIfPresent(columns, forKey: Key("columns"))
+        try c.encodeIfPresent(window, forKey: Key("window"))
+    }
+}
+
+enum UploadedImport {
+    /// A WhatsApp export with years of media can be large; the chat text in it is what is read.
+    static let maxBytes: ByteCount = "200mb"
+
+    static func run(_ form: ImportForm, case file: CaseFile, importer: StaffMember, on req: Request) async throws -> CaseImport.Report {
+        var problems: [ValidationError] = []
+        let format = form.format.flatMap { ImportFormat(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
+        if format == nil {
+            problems.append(.init(field: "format", reason: "must be one of \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", "))"))
+        }
+        let upload = try? requireFile(form.file)
+        if upload == nil { problems.append(.init(field: "file", reason: "is required: the exported file")) }
+        var mappings: [String: String] = [:]
+        for (i, line) in (form.map ?? "").split(whereSeparator: \.isNewline).enumerated() where !line.allSatisfy(\.isWhitespace) {
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                problems.append(.init(field: "map", reason: "line \(i + 1) ('\(line)'): write the name in the file, '=', then who it is"))
+                continue
+            }
+            mappings[parts[0]] = parts[1]
+        }
+        let columns = try columnMap(form.columns, problems: &problems)
+        if columns != nil, format != .calls { problems.append(.init(field: "columns", reason: "is only for a carrier's bill (calls)")) }
+        guard problems.isEmpty, let format, let upload else { throw ValidationErrors(problems) }
+        let dryRun = ["true", "on", "1"].contains(form.dry_run?.lowercased() ?? "")
+        return try await withTemporaryCopy(upload) { path in
+            let opened: ImportFile
+            do {
+                opened = try ImportFile(path: path)
+            } catch let e as ImportError {
+                throw ValidationError(field: "file", reason: e.reason)
+            }
+            defer { opened.close() }
+            do {
+                return try await CaseImport.run(
+                    .init(
+                        format: format, reader: opened.reader, columns: columns, media: opened.media, caseReference: file.reference,
+                        asEmail: importer.email, dryRun: dryRun, mappings: mappings),
+                    on: req.db, key: req.application.auditKey)
+            } catch let failure as CaseImport.Failure {
+                throw Abort(.forbidden, reason: failure.description)
+            }
+        }
+    }
+
+    /// The report over the reader's organisation, listing only the cases they may see.
+    static func reconcile(_ form: ImportForm, for p: Principal, on req: Request) async throws -> Reconcile.Report {
+        var problems: [ValidationError] = []
+        let upload = try? requireFile(form.file)
+        if upload == nil { problems.append(.init(field: "file", reason: "is required: the carrier's itemised bill, as CSV")) }
+        let windowText = (form.window ?? "").trimmingCharacters(in: .whitespaces)
+        let window = windowText.isEmpty ? 30 * 60 : Reconcile.window(parsing: windowText)
+        if window == nil { problems.append(.init(field: "window", reason: "'\(windowText)' is not a duration such as 30m, 2h or 90s")) }
+        let columns = try columnMap(form.columns, problems: &problems)
+        guard problems.isEmpty, let upload, let window else { throw ValidationErrors(problems) }
+        var report = try await withTemporaryCopy(upload) { path in
+            try await Reconcile.run(.init(reader: LineReader(path: path), map: columns, organisationID: p.organisationID, window: window), on: req.db)
+        }
+        let readable = Set(try await CaseFile.query(on: req.db).filter(\.$organisationID == p.organisationID).all()
+            .filter { AccessPolicy.canRead(p, $0.allocation) }.map(\.reference))
+        report.unrecorded = report.unrecorded.compactMap { u in
+            var u = u
+            u.caseReferences = u.caseReferences.filter(readable.contains)
+            return u.caseReferences.isEmpty ? nil : u
+        }
+        return report
+    }
+
+    private static func requireFile(_ file: File?) throws -> File {
+        guard let file, file.data.readableBytes > 0 else { throw Abort(.badRequest) }
+        return file
+    }
+
+    private static func columnMap(_ yaml: String?, problems: inout [ValidationError]) throws -> CarrierCallLog.ColumnMap? {
+        guard let yaml, !yaml.allSatisfy(\.isWhitespace) else { return nil }
+        do {
+            return try CarrierCallLog.ColumnMap.parse(yamlText: yaml, file: "the column map")
+        } catch let e as ImportError {
+            problems.append(.init(field: "columns", reason: e.reason))
+            return nil
+        }
+    }
+
+    /// The upload in a file only this process can read, removed when `body` returns.
+    private static func withTemporaryCopy<T>(_ file: File, _ body: (String) async throws -> T) async throws -> T {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-upload-\(UUID().uuidString)").path
+        guard FileManager.default.createFile(atPath: path, contents: Data(buffer: file.data), attributes: [.posixPermissions: 0o600]) else {
+            throw Abort(.internalServerError, reason: "the upload could not be held for reading")
+        }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try await body(path)
+    }
+}
+
+extension Response {
+    /// A report as the API's JSON (the reports are written, never read back, so they are not `Content`).
+    static func json(_ value: some Encodable, status: HTTPResponseStatus = .ok) throws -> Response {
+        Response(status: status, headers: ["Content-Type": "application/json; charset=utf-8"], body: .init(data: try JSONCoding.encoder.encode(value)))
+    }
+}

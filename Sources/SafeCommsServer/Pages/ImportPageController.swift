@@ -1,0 +1,171 @@
+import Fluent
+import Foundation
+import SafeCommsCore
+import SafeCommsImport
+import SafeCommsStore
+import Vapor
+
+/// The plain pages of issue 6: importing a chat export, SMS backup or carrier's bill into a case, and
+/// the unrecorded-contact report. They call the same code as the API and the command.
+struct ImportPageController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let routes = routes.grouped(StaffMember.redirectMiddleware(path: "/login"))
+        routes.get("cases", ":caseID", "import", use: importForm)
+        routes.on(.POST, "cases", ":caseID", "import", body: .collect(maxSize: UploadedImport.maxBytes), use: importFile)
+            .userInfo[CSRFMiddleware.uploadLimitKey] = UploadedImport.maxBytes.value
+        routes.get("reconciliation", use: reconcileForm)
+        routes.on(.POST, "reconciliation", body: .collect(maxSize: UploadedImport.maxBytes), use: reconcile)
+            .userInfo[CSRFMiddleware.uploadLimitKey] = UploadedImport.maxBytes.value
+    }
+
+    typealias FieldError = PageController.FieldError
+    typealias Option = PageController.Option
+
+    struct Participant: Encodable {
+        var name: String
+        var unmatched: Bool
+    }
+
+    struct ImportResult: Encodable {
+        var heading: String
+        var stopped: Bool
+        var messages: Int
+        var first: String?
+        var last: String?
+        var participants: [Participant]
+        var unmatched: Int
+        var problems: [CaseImport.Report.Problem]
+        var imported: Int?
+        var alreadyImported: Int?
+        var leftOut: Int?
+        var notSent: Int?
+        var checkedOnly: Bool
+    }
+
+    struct ImportContext: Encodable {
+        var title: String
+        var csrf: String
+        var user: String
+        var caseID: String
+        var reference: String
+        var formats: [Option]
+        var map: String
+        var columns: String
+        var dryRun: Bool
+        var errors: [FieldError]
+        var result: ImportResult?
+    }
+
+    static let formatLabels: [(ImportFormat, String)] = [
+        (.whatsapp, "WhatsApp \"Export chat\" (.txt, or the .zip with media)"), (.smsBackup, "SMS Backup & Restore (.xml: messages or calls)"),
+        (.calls, "Carrier's itemised bill (.csv)"),
+    ]
+
+    func importForm(req: Request) async throws -> View {
+        let (file, _) = try await CaseAccess.load(req, .write)
+        return try await renderImport(req, file, form: ImportForm(format: ImportFormat.whatsapp.rawValue, dry_run: "on"), errors: [], result: nil)
+    }
+
+    func importFile(req: Request) async throws -> Response {
+        let (file, _) = try await CaseAccess.load(req, .write)
+        let form = try req.content.decode(ImportForm.self)
+        do {
+            let report = try await UploadedImport.run(form, case: file, importer: try req.staff(), on: req)
+            let unmatched = Set(report.unmatched)
+            let heading =
+                if let n = report.imported {
+                    "Imported \(n)" + ((report.alreadyImported ?? 0) > 0 ? " (\(report.alreadyImported!) were already there)" : "")
+                } else if !report.errors.isEmpty {
+                    "The file has problems: nothing was written"
+                } else if !unmatched.isEmpty {
+                    "Say who \(unmatched.count == 1 ? "one name is" : "\(unmatched.count) names are"): nothing was written"
+                } else {
+                    "Ready to import: nothing was written yet"
+                }
+            let result = ImportResult(
+                heading: heading, stopped: !report.isClean, messages: report.messages, first: report.first, last: report.last,
+                participants: report.participants.map { Participant(name: $0, unmatched: unmatched.contains($0)) }, unmatched: unmatched.count,
+                problems: report.errors, imported: report.imported, alreadyImported: report.alreadyImported, leftOut: report.leftOut,
+                notSent: report.notSent, checkedOnly: report.imported == nil)
+            return try await renderImport(req, file, form: form, errors: [], result: result)
+                .encodeResponse(status: report.isClean ? .ok : .unprocessableEntity, for: req)
+        } catch let e as ValidationErrors {
+            return try await renderImport(req, file, form: form, errors: e.errors.map { .init(field: $0.field, message: "\(Self.label($0.field)) \($0.reason)") }, result: nil)
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        } catch let e as ValidationError {
+            return try await renderImport(req, file, form: form, errors: [.init(field: e.field, message: "\(Self.label(e.field)) \(e.reason)")], result: nil)
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
+    }
+
+    static func label(_ field: String) -> String {
+        ["format": "Format", "file": "The file", "map": "Who is who", "columns": "The column map", "window": "The window"][field] ?? field
+    }
+
+    private func renderImport(_ req: Request, _ file: CaseFile, form: ImportForm, errors: [FieldError], result: ImportResult?) async throws -> View {
+        try await req.view.render(
+            "import",
+            ImportContext(
+                title: "Import into \(file.reference)", csrf: CSRF.token(for: req), user: try req.staff().name, caseID: file.id!.uuidString,
+                reference: file.reference,
+                formats: Self.formatLabels.map { Option(value: $0.0.rawValue, label: $0.1, selected: form.format == $0.0.rawValue) },
+                map: form.map ?? "", columns: form.columns ?? "", dryRun: ["true", "on", "1"].contains(form.dry_run?.lowercased() ?? ""),
+                errors: errors, result: result))
+    }
+
+    struct UnrecordedRow: Encodable {
+        var line: Int, at: String, kind: String, direction: String, number: String, cases: String, duration: String, outOfHours: Bool
+    }
+
+    struct ReconcileResult: Encodable {
+        var rows: Int
+        var caseContacts: Int
+        var recorded: Int
+        var unrecorded: [UnrecordedRow]
+        var lateness: Reconcile.Lateness?
+        var problems: [CaseImport.Report.Problem]
+    }
+
+    struct ReconcileContext: Encodable {
+        var title = "Unrecorded contact"
+        var csrf: String
+        var user: String
+        var window: String
+        var columns: String
+        var errors: [FieldError]
+        var result: ReconcileResult?
+    }
+
+    func reconcileForm(req: Request) async throws -> View {
+        guard AccessPolicy.can(try await req.principal(), .reconcile) else { throw Self.notForYou }
+        return try await renderReconcile(req, form: ImportForm(window: "30m"), errors: [], result: nil)
+    }
+
+    func reconcile(req: Request) async throws -> Response {
+        let p = try await req.principal()
+        guard AccessPolicy.can(p, .reconcile) else { throw Self.notForYou }
+        let form = try req.content.decode(ImportForm.self)
+        do {
+            let r = try await UploadedImport.reconcile(form, for: p, on: req)
+            let rows = r.unrecorded.map {
+                UnrecordedRow(
+                    line: $0.line, at: $0.at.replacingOccurrences(of: "T", with: " "), kind: $0.kind, direction: $0.direction ?? "",
+                    number: $0.number, cases: $0.caseReferences.joined(separator: ", "),
+                    duration: $0.durationSeconds.map { "\($0 / 60) min \($0 % 60) s" } ?? "", outOfHours: $0.outOfHours)
+            }
+            let result = ReconcileResult(rows: r.rows, caseContacts: r.caseContacts, recorded: r.recorded, unrecorded: rows, lateness: r.lateness, problems: r.errors)
+            return try await renderReconcile(req, form: form, errors: [], result: result).encodeResponse(for: req)
+        } catch let e as ValidationErrors {
+            return try await renderReconcile(req, form: form, errors: e.errors.map { .init(field: $0.field, message: "\(Self.label($0.field)) \($0.reason)") }, result: nil)
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
+    }
+
+    static let notForYou = Abort(.forbidden, reason: "the unrecorded-contact report is for managers, the DSL and auditors")
+
+    private func renderReconcile(_ req: Request, form: ImportForm, errors: [FieldError], result: ReconcileResult?) async throws -> View {
+        try await req.view.render(
+            "reconcile",
+            ReconcileContext(csrf: CSRF.token(for: req), user: try req.staff().name, window: form.window ?? "30m", columns: form.columns ?? "", errors: errors, result: result))
+    }
+}
