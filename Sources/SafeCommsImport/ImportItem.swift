@@ -5,6 +5,7 @@ import SafeCommsCore
 public enum ImportFormat: String, Sendable, CaseIterable {
     case whatsapp
     case smsBackup = "sms-backup"
+    case email
     case calls
 
     /// Written from the phone owner's side, covering every contact the phone had: only the items with
@@ -25,6 +26,9 @@ public struct ImportItem: Sendable {
 
     public var line: Int
     public var when: When
+    /// The time as the file wrote it, when that is not `when` in the organisation's zone (an e-mail's
+    /// Date header, in the sender's own offset).
+    public var written: LocalDateTime?
     public var channel: Channel
     /// The sender as written (WhatsApp, e-mail); nil for the phone-side formats.
     public var from: String?
@@ -74,6 +78,17 @@ extension ImportItem {
 
     static func sizeText(_ bytes: UInt64) -> String {
         bytes < 1024 ? "\(bytes) bytes" : bytes < 1 << 20 ? "\(bytes / 1024) KB" : "\(bytes / (1 << 20)) MB"
+    }
+
+    /// An e-mail: the sender and recipients by address (as the case's people and staff are matched),
+    /// the subject before the text, attachments named only. The Message-ID is the natural key when
+    /// there is one (a message saved twice, in an .eml and in an .mbox, is one message).
+    public init(email m: Email.Message) {
+        let body = Self.joined(m.subject.isEmpty ? nil : "Subject: \(m.subject)", m.text, m.attachments.isEmpty ? nil : Self.attachmentNote(m.attachments))
+        self.init(
+            line: m.line, when: .instant(m.at), written: m.written, channel: .email, from: m.from.email, to: m.to.map(\.email),
+            text: body ?? "(an empty e-mail)",
+            identity: m.messageID.map { "message-id\u{1F}\($0)" } ?? "\(m.from.email)\u{1F}\(m.at.timeIntervalSince1970)\u{1F}\(m.subject)")
     }
 
     /// An SMS, MMS or call from an SMS Backup & Restore file. Drafts and messages that never went

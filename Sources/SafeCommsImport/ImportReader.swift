@@ -22,6 +22,8 @@ public enum ImportReader {
             outcome.errors = try SMSBackup.read(reader) { i in
                 if let item = ImportItem(smsBackup: i) { try each(item) } else { outcome.notSent += 1 }
             }.errors
+        case .email:
+            outcome.errors = try Email.read(reader) { try each(ImportItem(email: $0)) }.errors
         case .calls:
             outcome.errors = try CarrierCallLog.read(reader, map: columns) { try each(ImportItem(carrier: $0)) }
         }

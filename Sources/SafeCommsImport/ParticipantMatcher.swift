@@ -6,11 +6,15 @@ import SafeCommsCore
 /// the invisible marks exports carry; a number matches a person's phone or a work mobile; an e-mail
 /// address matches a person's or a member of staff's. A name that
 /// matches more than one, or none, is unmatched: the user maps it (`mappings`: the name as written →
-/// a person's name or a member of staff's e-mail address) before anything is written.
+/// a person's name or a member of staff's e-mail address, or `-` for someone outside the case) before
+/// anything is written.
 public struct ParticipantMatcher: Sendable {
     public enum Match: Sendable, Equatable {
         case person(UUID)
         case staff(UUID)
+        /// Mapped to `-`: someone outside the case (a school's office copied into an e-mail), kept as
+        /// written and not a case person.
+        case outsider
     }
 
     public struct Person: Sendable {
@@ -53,7 +57,7 @@ public struct ParticipantMatcher: Sendable {
 
     public func match(_ written: String) -> Match? {
         let key = Self.normalised(written)
-        if let target = mappings[key] { return resolve(target) }
+        if let target = mappings[key] { return target == "-" ? .outsider : resolve(target) }
         return resolve(written)
     }
 

@@ -193,7 +193,7 @@ public enum CaseImport {
                     case .person(let id)?:
                         personID = personIDs.contains(id) ? id : nil
                         outgoing = false
-                    case nil:
+                    case .outsider?, nil:
                         outgoing = false
                     }
                 }
@@ -205,7 +205,7 @@ public enum CaseImport {
                     local = t
                     at = clock.instant(t)
                 case .instant(let d):
-                    local = LocalDateTime(d, in: zone)
+                    local = item.written ?? LocalDateTime(d, in: zone)
                     at = d
                 }
                 if first.map({ local < $0 }) ?? true { first = local }

@@ -4,13 +4,13 @@ import SafeCommsImport
 import SafeCommsServer
 import SafeCommsStore
 
-/// `safecomms import whatsapp|sms-backup|calls FILE --case REF`: a chat export, a phone's SMS backup or
-/// a carrier's bill into the case's chronology (issue 6).
+/// `safecomms import whatsapp|sms-backup|email|calls FILE --case REF`: a chat export, a phone's SMS
+/// backup, e-mail (.eml or .mbox) or a carrier's bill into the case's chronology (issue 6).
 /// Exit status: 0 when everything was imported (or, with --dry-run, could be); 1 when the file has
 /// problems or names nobody is matched to (nothing is written then); 2 for a usage error.
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import a chat export, SMS backup or carrier's bill into a case's chronology; every message timed, dated and matched to the case's people.")
+        abstract: "Import a chat export, SMS backup, e-mail or carrier's bill into a case's chronology; every message timed, dated and matched to the case's people.")
 
     @Argument(help: "The format: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: String
@@ -20,7 +20,7 @@ struct Import: AsyncParsableCommand {
     var caseReference: String
     @Option(name: .customLong("as"), help: "The e-mail address of the member of staff whose conversation it is (required to import).")
     var asEmail: String?
-    @Option(help: "A name in the file and who it is: a case person's name or a member of staff's e-mail ('Mum=Sam Parent'). Repeat for more.")
+    @Option(help: "A name (or e-mail address) in the file and who it is: a case person's name, a member of staff's e-mail, or - for someone outside the case ('Mum=Sam Parent'). Repeat for more.")
     var map: [String] = []
     @Option(help: "For calls: a YAML column map (date, time, number, direction, duration, type, date_order); without one the header names are recognised.")
     var columns: String?

@@ -99,6 +99,36 @@ import Vapor
         }
     }
 
+    @Test(arguments: Backend.available)
+    func eMailIsMatchedByAddress(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let world = try await World.make(app)
+            let worker = world.north.staff["practitioner"]!
+            let map = ["alex.worker@north.gov.uk": worker.email, "sam.parent@example.com": "Child A Full"]
+
+            let unmatched = try await Self.run(.email, "email/gmail-mixed-attachments.eml", app, as: worker.email)
+            let incoming = try await Self.run(.email, "email/gmail-mixed-attachments.eml", app, as: worker.email, map: map)
+            let copied = try await Self.run(.email, "email/outlook-alternative-windows-1252.eml", app, as: worker.email, map: map)
+            // The school's office, copied in, is outside the case: mapped to "-".
+            let outsider = map.merging(["office@school.example.org": "-"]) { a, _ in a }
+            let outgoing = try await Self.run(.email, "email/outlook-alternative-windows-1252.eml", app, as: worker.email, map: outsider)
+            let again = try await Self.run(.email, "email/gmail-mixed-attachments.eml", app, as: worker.email, map: map)
+            let broken = try await Self.run(.email, "email/case-notes.mbox", app, as: worker.email, map: outsider)
+            let records = try await CommunicationRecord.query(on: app.db).sort(\.$occurredAt).all()
+
+            #expect(unmatched.unmatched == ["sam.parent@example.com", "alex.worker@north.gov.uk"] && unmatched.imported == nil, "\(unmatched)")
+            #expect(copied.unmatched == ["office@school.example.org"] && copied.imported == nil, "a copied-in address is named: \(copied)")
+            #expect(incoming.imported == 1 && outgoing.imported == 1 && again.imported == 0 && again.alreadyImported == 1, "\(outgoing)")
+            #expect(incoming.first == "2024-03-13T16:42:07", "the Date header as written")
+            try #require(records.count == 2)
+            #expect(records.allSatisfy { $0.channel == "email" && $0.personID == world.north.personA })
+            #expect(records.map(\.direction) == ["outgoing", "incoming"])
+            #expect(records[1].transcript?.hasPrefix("Subject: Jamie’s plan and drawing\n") == true, "RFC 2047 subject: \(records[1].transcript ?? "")")
+            #expect(records[1].transcript?.contains("— the file itself is not kept]") == true, "attachments named, never kept")
+            #expect(broken.errors.count == 1 && broken.unmatched.isEmpty && broken.imported == nil, "the message with no Date stops the import: \(broken)")
+        }
+    }
+
     /// `safecomms import calls` with a column map, and the formats named in a usage error.
     @Test func theCommandTakesEveryFormat() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-import-\(UUID().uuidString.prefix(8))").path

@@ -58,6 +58,7 @@ struct ImportPageController: RouteCollection {
 
     static let formatLabels: [(ImportFormat, String)] = [
         (.whatsapp, "WhatsApp \"Export chat\" (.txt, or the .zip with media)"), (.smsBackup, "SMS Backup & Restore (.xml: messages or calls)"),
+        (.email, "E-mail (.eml, or an .mbox of many)"),
         (.calls, "Carrier's itemised bill (.csv)"),
     ]
 
