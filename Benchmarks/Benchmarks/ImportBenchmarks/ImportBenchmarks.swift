@@ -174,7 +174,8 @@ enum ReconcileData {
             try await CommunicationRepository.insert(rows, context, on: fresh.db)
         }
         try bill.write(toFile: Self.bill, atomically: true, encoding: .utf8)
-        precondition(try await CommunicationRecord.query(on: fresh.db).count() == total)
+        let written = try await CommunicationRecord.query(on: fresh.db).count()
+        precondition(written == total, "\(written) records")
         FileManager.default.createFile(atPath: ready, contents: Data())
         return (fresh, org.id!)
     }
