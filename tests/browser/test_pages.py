@@ -1,6 +1,7 @@
 """The plain pages as a person uses them: sign in, my cases, a chronology, record a contact, phones."""
 import datetime
 import json
+import pathlib
 import urllib.request
 import zoneinfo
 
@@ -8,6 +9,9 @@ import pytest
 from axe_selenium_python import Axe
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+
+FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "Tests" / "Fixtures" / "imports"
 
 
 def sign_in(browser, server, who):
@@ -129,6 +133,31 @@ def test_take_a_message_and_answer_it(browser, server):
     message.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     assert "Your response was recorded." in browser.find_element(By.CSS_SELECTOR, ".notification-success").text
     assert "No messages are waiting for you." in browser.page_source
+
+
+def test_import_a_chat_export_checks_it_first(browser, server):
+    sign_in(browser, server, server.sign_ins["practitioner"][0])
+    browser.find_element(By.CSS_SELECTOR, "table.table tbody td:first-child a").click()
+    browser.find_element(By.LINK_TEXT, "Import messages or calls").click()
+    Select(browser.find_element(By.ID, "format")).select_by_value("whatsapp")
+    browser.find_element(By.ID, "file").send_keys(str(FIXTURES / "whatsapp" / "android-uk-24h.txt"))
+    assert browser.find_element(By.ID, "dry_run").is_selected(), "checking first is the default"
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    result = browser.find_element(By.ID, "result")
+    # The demo case's people are not the chat's: both names are listed for the worker to map.
+    assert "nothing was written" in result.text
+    assert "Jo Bloggs" in result.text and "Sam Parent" in result.text and "Not matched" in result.text
+    assert serious_violations(browser) == []
+
+
+def test_unrecorded_contact_report_from_a_bill(browser, server):
+    sign_in(browser, server, server.sign_ins["manager"][0])
+    browser.find_element(By.PARTIAL_LINK_TEXT, "carrier's bill").click()
+    browser.find_element(By.ID, "file").send_keys(str(FIXTURES / "calls" / "week.csv"))
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    result = browser.find_element(By.ID, "result")
+    assert "6 rows on the bill" in result.text
+    assert serious_violations(browser) == []
 
 
 @pytest.mark.parametrize("page", ["login", "cases", "case", "record", "record-errors", "phones", "message-errors"])
