@@ -103,11 +103,13 @@ struct LocalTime {
         let days = Int(floor(Double(seconds) / 86_400))
         minuteOfDay = (seconds - days * 86_400) / 60
         isoWeekday = ((days % 7 + 7) % 7 + 3) % 7 + 1  // 1970-01-01 was a Thursday
-        day = Self.civil(days)
+        day = BankHolidays.Day(daysSince1970: days)
     }
+}
 
+extension BankHolidays.Day {
     /// The Gregorian date `days` after 1970-01-01 (Howard Hinnant's algorithm).
-    static func civil(_ days: Int) -> BankHolidays.Day {
+    public init(daysSince1970 days: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -116,6 +118,6 @@ struct LocalTime {
         let mp = (5 * doy + 2) / 153
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
-        return BankHolidays.Day(yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        self.init(yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }

@@ -94,6 +94,17 @@ public enum CarrierCallLog {
                 date: date, time: yaml["time"], number: number, direction: yaml["direction"], duration: yaml["duration"], type: yaml["type"], dateOrder: order)
         }
 
+        /// A column map in a YAML file, as `--columns FILE` names it.
+        public static func load(path: String) throws -> ColumnMap {
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw ImportError(line: 0, reason: "cannot read \(path): \(error.localizedDescription)")
+            }
+            return try parse(yamlText: text, file: path)
+        }
+
         /// A column map written as YAML (as above); `file` names it in errors.
         public static func parse(yamlText: String, file: String) throws -> ColumnMap {
             let loaded: Any?

@@ -90,10 +90,9 @@ public enum Reconcile {
             recorded.append(r)
         }
 
-        mutating func sort() {
+        func sorted() -> Timeline {
             let order = occurred.indices.sorted { occurred[$0] < occurred[$1] }
-            occurred = order.map { occurred[$0] }
-            recorded = order.map { recorded[$0] }
+            return Timeline(occurred: order.map { occurred[$0] }, recorded: order.map { recorded[$0] })
         }
 
         /// The index of the record nearest `t` within `window`, if any.
@@ -262,11 +261,15 @@ public enum Reconcile {
                 }
         }
         if let failure = collector.failure { throw failure }
-        var timelines = collector.timelines
-        for key in timelines.keys {
-            timelines[key]!.call.sort()
-            timelines[key]!.text.sort()
+        // Each case's timelines in an array, looked up by position rather than hashing a UUID a row.
+        var slots: [UUID: Int] = [:]
+        var callLines: [Timeline] = [], textLines: [Timeline] = []
+        for (caseID, lines) in collector.timelines {
+            slots[caseID] = callLines.count
+            callLines.append(lines.call.sorted())
+            textLines.append(lines.text.sorted())
         }
+        collector.timelines = [:]
 
         // Every row of the bill against them.
         let billed = try await bill.value
@@ -275,17 +278,17 @@ public enum Reconcile {
         lateMinutes.reserveCapacity(billed.contacts.count)
         let clock = ZoneClock(zone)
         let casesByIndex = billed.numbers.map { casesByNumber[$0] ?? [] }
+        let slotsByIndex = casesByIndex.map { $0.compactMap { slots[$0] } }
         for contact in billed.contacts {
             let row = contact.row, number = billed.numbers[Int(contact.number)], onCases = casesByIndex[Int(contact.number)]
             let at = clock.instant(row.at)
             let t = at.timeIntervalSince1970
             var found: (occurred: Double, recorded: Double)?
-            for c in onCases {
-                guard let lines = timelines[c] else { continue }
+            for slot in slotsByIndex[Int(contact.number)] {
                 if row.kind == .call {
-                    if let i = lines.call.nearest(t, window: r.window) { found = (lines.call.occurred[i], lines.call.recorded[i]) }
-                } else if let i = lines.text.nearest(t, window: r.window) {
-                    found = (lines.text.occurred[i], lines.text.recorded[i])
+                    if let i = callLines[slot].nearest(t, window: r.window) { found = (callLines[slot].occurred[i], callLines[slot].recorded[i]) }
+                } else if let i = textLines[slot].nearest(t, window: r.window) {
+                    found = (textLines[slot].occurred[i], textLines[slot].recorded[i])
                 }
                 if found != nil { break }
             }

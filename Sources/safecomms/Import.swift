@@ -45,11 +45,11 @@ struct Import: AsyncParsableCommand {
         if let columns {
             guard format == .calls else { usage("--columns is for a carrier's bill (calls)") }
             do {
-                columnMap = try CarrierCallLog.ColumnMap.parse(yamlText: String(contentsOfFile: columns, encoding: .utf8), file: columns)
+                columnMap = try CarrierCallLog.ColumnMap.load(path: columns)
             } catch let e as ImportError {
                 usage(e.reason)
             } catch {
-                usage("cannot read \(columns): \(error)")
+                usage("\(columns): \(error)")
             }
         }
         let opened: ImportFile

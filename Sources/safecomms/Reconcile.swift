@@ -31,11 +31,11 @@ struct ReconcileCommand: AsyncParsableCommand {
         var map: CarrierCallLog.ColumnMap?
         if let columns {
             do {
-                map = try CarrierCallLog.ColumnMap.parse(yamlText: String(contentsOfFile: columns, encoding: .utf8), file: columns)
+                map = try CarrierCallLog.ColumnMap.load(path: columns)
             } catch let e as ImportError {
                 usage(e.reason)
             } catch {
-                usage("cannot read \(columns): \(error)")
+                usage("\(columns): \(error)")
             }
         }
         let reader = LineReader(path: calls)

@@ -127,6 +127,8 @@ struct Multipart {
             let southCases = (south.json["unrecorded"] as? [[String: Any]] ?? []).flatMap { $0["case_references"] as? [String] ?? [] }
             #expect(south.status == .ok && !southCases.isEmpty && southCases.allSatisfy { $0 == "South-A" } && !south.text.contains("North"), "\(south.text)")
             #expect(badWindow.status == .unprocessableEntity && badWindow.json["field"] as? String == "window")
+            let audited = try await AuditEvent.query(on: app.db).filter(\.$action == "reconciliation.run").count()
+            #expect(audited == 2, "each report shown is in the audit trail (the manager's and the other organisation's DSL's)")
         }
     }
 }

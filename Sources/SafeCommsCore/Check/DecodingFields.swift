@@ -98,7 +98,7 @@ enum ISOInstant {
         let t = Int(floor(date.timeIntervalSince1970))
         let days = Int(floor(Double(t) / 86_400))
         let s = t - days * 86_400
-        let d = LocalTime.civil(days)
+        let d = BankHolidays.Day(daysSince1970: days)
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         let year = d.year < 1000 ? String(repeating: "0", count: 4 - String(d.year).count) + String(d.year) : String(d.year)
         return "\(year)-\(two(d.month))-\(two(d.day))T\(two(s / 3600)):\(two(s % 3600 / 60)):\(two(s % 60))Z"

@@ -1,3 +1,4 @@
+import SafeCommsStore
 import Vapor
 
 /// Synchroniser-token CSRF protection for every page form: the session holds a random token, each form
@@ -25,7 +26,10 @@ struct CSRFMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if request.method == .POST {
             if request.body.data == nil {
-                let limit = request.route?.userInfo[Self.uploadLimitKey] as? Int ?? request.application.routes.defaultMaxBodySize.value
+                // Only a signed-in member of staff may send a large body; anyone else's is refused at the
+                // default limit before it is held.
+                let upload = request.auth.has(StaffMember.self) ? request.route?.userInfo[Self.uploadLimitKey] as? Int : nil
+                let limit = upload ?? request.application.routes.defaultMaxBodySize.value
                 _ = try await request.body.collect(max: limit).get()
             }
             let sent = try? request.content.get(String.self, at: CSRF.field)

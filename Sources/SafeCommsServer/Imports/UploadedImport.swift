@@ -11,8 +11,8 @@ import Vapor
 struct ImportForm: Content {
     var format: String?
     var file: File?
-    /// "true", "on" (a ticked box) or "1": read and match, write nothing.
-    var dry_run: String?
+    /// Read and match, write nothing: a form sends "true", "on" (a ticked box) or "1"; JSON a boolean.
+    var dryRun = false
     /// Lines of `name in the file=who` (a case person's name or a member of staff's e-mail).
     var map: String?
     /// A carrier's bill's column map, as YAML.
@@ -20,8 +20,8 @@ struct ImportForm: Content {
     /// Reconciliation: how far apart a bill row and a record may be and still be one contact.
     var window: String?
 
-    init(format: String? = nil, file: File? = nil, dry_run: String? = nil, map: String? = nil, columns: String? = nil, window: String? = nil) {
-        (self.format, self.file, self.dry_run, self.map, self.columns, self.window) = (format, file, dry_run, map, columns, window)
+    init(format: String? = nil, file: File? = nil, dryRun: Bool = false, map: String? = nil, columns: String? = nil, window: String? = nil) {
+        (self.format, self.file, self.dryRun, self.map, self.columns, self.window) = (format, file, dryRun, map, columns, window)
     }
 
     /// A form sends `dry_run`; the API's JSON decoder turns snake case into `dryRun` first. Either is
@@ -42,7 +42,11 @@ struct ImportForm: Content {
         columns = try c.decodeIfPresent(String.self, forKey: Key("columns"))
         window = try c.decodeIfPresent(String.self, forKey: Key("window"))
         for key in [Key("dry_run"), Key("dryRun")] where c.contains(key) {
-            if let flag = try? c.decode(Bool.self, forKey: key) { dry_run = flag ? "true" : "false" } else { dry_run = try c.decode(String.self, forKey: key) }
+            if let flag = try? c.decode(Bool.self, forKey: key) {
+                dryRun = flag
+            } else {
+                dryRun = ["true", "on", "1"].contains(try c.decode(String.self, forKey: key).lowercased())
+            }
         }
     }
 
@@ -50,7 +54,7 @@ struct ImportForm: Content {
         var c = encoder.container(keyedBy: Key.self)
         try c.encodeIfPresent(format, forKey: Key("format"))
         try c.encodeIfPresent(file, forKey: Key("file"))
-        try c.encodeIfPresent(dry_run, forKey: Key("dry_run"))
+        try c.encode(dryRun, forKey: Key("dry_run"))
         try c.encodeIfPresent(map, forKey: Key("map"))
         try c.encodeIfPresent(columns, forKey: Key("columns"))
         try c.encodeIfPresent(window, forKey: Key("window"))
@@ -81,7 +85,6 @@ enum UploadedImport {
         let columns = try columnMap(form.columns, problems: &problems)
         if columns != nil, format != .calls { problems.append(.init(field: "columns", reason: "is only for a carrier's bill (calls)")) }
         guard problems.isEmpty, let format, let upload else { throw ValidationErrors(problems) }
-        let dryRun = ["true", "on", "1"].contains(form.dry_run?.lowercased() ?? "")
         return try await withTemporaryCopy(upload) { path in
             let opened: ImportFile
             do {
@@ -94,7 +97,7 @@ enum UploadedImport {
                 return try await CaseImport.run(
                     .init(
                         format: format, reader: opened.reader, columns: columns, media: opened.media, caseReference: file.reference,
-                        asEmail: importer.email, dryRun: dryRun, mappings: mappings),
+                        asEmail: importer.email, dryRun: form.dryRun, mappings: mappings),
                     on: req.db, key: req.application.auditKey)
             } catch let failure as CaseImport.Failure {
                 throw Abort(.forbidden, reason: failure.description)
@@ -122,6 +125,10 @@ enum UploadedImport {
             u.caseReferences = u.caseReferences.filter(readable.contains)
             return u.caseReferences.isEmpty ? nil : u
         }
+        // Who looked at which contact was not recorded, as for any view of case data (counts only).
+        try await AuditLog.record(
+            [AuditEntry(action: "reconciliation.run", entity: "organisation", detail: "\(report.rows) bill rows, \(report.unrecorded.count) unrecorded shown")],
+            try req.auditContext(), on: req.db)
         return report
     }
 

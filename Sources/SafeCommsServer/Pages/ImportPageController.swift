@@ -64,7 +64,7 @@ struct ImportPageController: RouteCollection {
 
     func importForm(req: Request) async throws -> View {
         let (file, _) = try await CaseAccess.load(req, .write)
-        return try await renderImport(req, file, form: ImportForm(format: ImportFormat.whatsapp.rawValue, dry_run: "on"), errors: [], result: nil)
+        return try await renderImport(req, file, form: ImportForm(format: ImportFormat.whatsapp.rawValue, dryRun: true), errors: [], result: nil)
     }
 
     func importFile(req: Request) async throws -> Response {
@@ -91,16 +91,16 @@ struct ImportPageController: RouteCollection {
             return try await renderImport(req, file, form: form, errors: [], result: result)
                 .encodeResponse(status: report.isClean ? .ok : .unprocessableEntity, for: req)
         } catch let e as ValidationErrors {
-            return try await renderImport(req, file, form: form, errors: e.errors.map { .init(field: $0.field, message: "\(Self.label($0.field)) \($0.reason)") }, result: nil)
-                .encodeResponse(status: .unprocessableEntity, for: req)
+            return try await renderImport(req, file, form: form, errors: Self.fieldErrors(e.errors), result: nil).encodeResponse(status: .unprocessableEntity, for: req)
         } catch let e as ValidationError {
-            return try await renderImport(req, file, form: form, errors: [.init(field: e.field, message: "\(Self.label(e.field)) \(e.reason)")], result: nil)
-                .encodeResponse(status: .unprocessableEntity, for: req)
+            return try await renderImport(req, file, form: form, errors: Self.fieldErrors([e]), result: nil).encodeResponse(status: .unprocessableEntity, for: req)
         }
     }
 
-    static func label(_ field: String) -> String {
-        ["format": "Format", "file": "The file", "map": "Who is who", "columns": "The column map", "window": "The window"][field] ?? field
+    /// Each problem as the error summary shows it: the field's label, then what is wrong.
+    static func fieldErrors(_ problems: [ValidationError]) -> [FieldError] {
+        let labels = ["format": "Format", "file": "The file", "map": "Who is who", "columns": "The column map", "window": "The window"]
+        return problems.map { FieldError(field: $0.field, message: "\(labels[$0.field] ?? $0.field) \($0.reason)") }
     }
 
     private func renderImport(_ req: Request, _ file: CaseFile, form: ImportForm, errors: [FieldError], result: ImportResult?) async throws -> View {
@@ -110,7 +110,7 @@ struct ImportPageController: RouteCollection {
                 title: "Import into \(file.reference)", csrf: CSRF.token(for: req), user: try req.staff().name, caseID: file.id!.uuidString,
                 reference: file.reference,
                 formats: Self.formatLabels.map { Option(value: $0.0.rawValue, label: $0.1, selected: form.format == $0.0.rawValue) },
-                map: form.map ?? "", columns: form.columns ?? "", dryRun: ["true", "on", "1"].contains(form.dry_run?.lowercased() ?? ""),
+                map: form.map ?? "", columns: form.columns ?? "", dryRun: form.dryRun,
                 errors: errors, result: result))
     }
 
@@ -157,8 +157,7 @@ struct ImportPageController: RouteCollection {
             let result = ReconcileResult(rows: r.rows, caseContacts: r.caseContacts, recorded: r.recorded, unrecorded: rows, lateness: r.lateness, problems: r.errors)
             return try await renderReconcile(req, form: form, errors: [], result: result).encodeResponse(for: req)
         } catch let e as ValidationErrors {
-            return try await renderReconcile(req, form: form, errors: e.errors.map { .init(field: $0.field, message: "\(Self.label($0.field)) \($0.reason)") }, result: nil)
-                .encodeResponse(status: .unprocessableEntity, for: req)
+            return try await renderReconcile(req, form: form, errors: Self.fieldErrors(e.errors), result: nil).encodeResponse(status: .unprocessableEntity, for: req)
         }
     }
 
