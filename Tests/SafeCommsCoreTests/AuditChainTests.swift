@@ -91,6 +91,23 @@ import Testing
         #expect(a.uuidString < b.uuidString)
         #expect(a.uuidString.hasPrefix("018BCFE5-6800"))
     }
+
+    /// Drawn from a pool refilled in bulk: across several refills, every id is new, and the random
+    /// bits are not stuck (each of the 74 random bit positions takes both values).
+    @Test func manyIdsAreDistinctAndRandom() {
+        let at = Date(timeIntervalSince1970: 1_700_000_000)
+        let ids = (0..<5_000).map { _ in UUID.timeOrdered(at: at) }
+        #expect(Set(ids).count == ids.count)
+        var ones = [Int](repeating: 0, count: 128)
+        for id in ids {
+            withUnsafeBytes(of: id.uuid) { bytes in
+                for bit in 0..<128 where bytes[bit / 8] & (0x80 >> UInt8(bit % 8)) != 0 { ones[bit] += 1 }
+            }
+        }
+        let random = Array(52..<64) + Array(66..<128)
+        #expect(random.allSatisfy { ones[$0] > 2_000 && ones[$0] < 3_000 }, "\(random.map { ones[$0] })")
+        #expect(ids.allSatisfy { $0.uuidString.hasPrefix("018BCFE5-6800-7") && "89AB".contains($0.uuidString.dropFirst(19).first!) })
+    }
 }
 
 @Suite struct AuditHashFormatTests {
