@@ -141,6 +141,18 @@ extension ImportItem {
     }
 }
 
+extension ImportItem.When {
+    /// Seconds since 1970 of the time as the file gives it (a local time read as if it were UTC):
+    /// for ordering natural keys, and independent of the organisation's zone setting, so a key never
+    /// changes when the setting does.
+    public var fileSeconds: Double {
+        switch self {
+        case .local(let t): t.wallSeconds
+        case .instant(let d): d.timeIntervalSince1970
+        }
+    }
+}
+
 extension LocalDateTime {
     /// The wall-clock time an instant was in `zone`, to the second.
     public init(_ instant: Date, in zone: TimeZone) {

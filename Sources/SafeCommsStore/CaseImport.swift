@@ -226,7 +226,7 @@ public enum CaseImport {
                 let digest = SHA256.hash(data: Data("\(r.format.rawValue)\u{1F}\(caseID)\u{1F}\(item.identity)\u{1F}\(n)".utf8))
                 rows.append(CommunicationRepository.makeRecord(
                     draft, organisationID: file.organisationID, caseID: caseID, staffID: staffID, deviceID: nil, personID: personID,
-                    settings: settings, recordedAt: now, source: "import:\(r.format.rawValue)", naturalKey: "\(r.format.rawValue):" + hex(digest.prefix(16))))
+                    settings: settings, recordedAt: now, source: "import:\(r.format.rawValue)", naturalKey: "\(r.format.rawValue):" + timePrefix(item.when.fileSeconds) + hex(digest.prefix(16))))
             }
         } catch let e as ImportError {
             return Report(format: r.format.rawValue, messages: 0, participants: [], unmatched: [], errors: [.init(line: e.line, reason: e.reason)])
@@ -275,6 +275,13 @@ public enum CaseImport {
             try await CommunicationRepository.createRows(new, on: tx)
             return (new.count, CommunicationRepository.auditEntries(for: new, action: "communication.import"))
         }
+    }
+
+    /// The item's time, in fixed-width hex, before its digest: a file is imported in time order, so its
+    /// keys arrive in order and the unique index grows at its end rather than at random places.
+    static func timePrefix(_ fileSeconds: Double) -> String {
+        let seconds = UInt64(max(0, fileSeconds))
+        return hex((0..<5).reversed().map { UInt8(truncatingIfNeeded: seconds >> (8 * UInt64($0))) })
     }
 
     static func hex(_ bytes: some Sequence<UInt8>) -> String {
