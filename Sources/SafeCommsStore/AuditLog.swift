@@ -58,6 +58,32 @@ public enum AuditLog {
         }
     }
 
+    /// Like `transaction(on:_:now:_:)`, for writes whose audit events are known before the write is
+    /// made (a batch of imported records): `decide` looks up what to write and names its events;
+    /// those are sealed into the chain on another thread while `write` runs, since sealing a link
+    /// (an HMAC) per record costs about as much as SQLite's insert of it.
+    public static func transaction<P: Sendable, T: Sendable>(
+        on db: any Database, _ context: AuditContext, now: @escaping @Sendable () -> Date = Date.init,
+        decide: @escaping @Sendable (any Database) async throws -> (P, [AuditEntry]),
+        write: @escaping @Sendable (any Database, P) async throws -> T
+    ) async throws -> T {
+        try await serialised(on: db) { tx in
+            let (plan, entries) = try await decide(tx)
+            let head = try await Self.head(on: tx)
+            let at = now()
+            let sealing = Task { seal(entries.map { ($0, context) }, at: at, after: head) }
+            let value: T
+            do {
+                value = try await write(tx, plan)
+            } catch {
+                sealing.cancel()
+                throw error
+            }
+            try await insert(await sealing.value.links, on: tx)
+            return value
+        }
+    }
+
     /// Creates one row and its audit event together.
     public static func create<M: Model & Sendable>(_ model: M, _ entry: AuditEntry, _ context: AuditContext, on db: any Database) async throws {
         try await transaction(on: db, context) { tx in
@@ -92,12 +118,20 @@ public enum AuditLog {
     /// Appends events that may come from different people and places (a group commit).
     @discardableResult
     static func append(_ items: [(AuditEntry, AuditContext)], at: Date, after known: Head? = nil, on db: any Database) async throws -> Head {
-        var head: Head
+        let head: Head
         if let known { head = known } else { head = try await Self.head(on: db) }
         guard !items.isEmpty else { return head }
+        let (links, after) = seal(items, at: at, after: head)
+        try await insert(links, on: db)
+        return after
+    }
+
+    /// The links that follow `head` for these events, and the chain's head after them.
+    static func seal(_ items: [(AuditEntry, AuditContext)], at: Date, after head: Head) -> (links: [AuditLink], head: Head) {
+        var head = head
         let millis = Int64((at.timeIntervalSince1970 * 1000).rounded())
-        var rows: [AuditLink] = []
-        rows.reserveCapacity(items.count)
+        var links: [AuditLink] = []
+        links.reserveCapacity(items.count)
         for (e, context) in items {
             head.sequence += 1
             let link = AuditLink(
@@ -106,10 +140,9 @@ public enum AuditLog {
                 detail: e.detail, previousHash: head.hash
             ).sealed(key: context.key)
             head.hash = link.hash
-            rows.append(link)
+            links.append(link)
         }
-        try await insert(rows, on: db)
-        return head
+        return (links, head)
     }
 
     /// The most events one batch appends: one INSERT statement, which SQLite applies whole or not at all.
@@ -160,14 +193,14 @@ public enum AuditLog {
     static func insert(_ links: [AuditLink], on db: any Database) async throws {
         if let sqlite = db as? any SQLiteDatabase {
             let S = SQLiteBulkInsert.self
-            let shared = SQLiteBulkInsert.UUIDTexts()
-            let rows = links.map { l -> [SQLiteData] in
-                [
+            let shared = SQLiteBulkInsert.UUIDTexts(links.first.map { [$0.organisationID, $0.actorID, $0.caseID] } ?? [])
+            try await SQLiteBulkInsert.run(table: AuditEvent.schema, columns: columns, count: links.count, rowsPerStatement: 2000, on: sqlite) { i, out in
+                let l = links[i]
+                out.append(contentsOf: [
                     .integer(Int(l.sequence)), .integer(Int(l.atMillis)), shared(l.organisationID), shared(l.actorID), shared(l.caseID),
                     .text(l.action), .text(l.entity), S.text(l.entityID), S.text(l.source), S.text(l.detail), .text(l.previousHash), .text(l.hash),
-                ]
+                ])
             }
-            try await SQLiteBulkInsert.run(table: AuditEvent.schema, columns: columns, rows: rows, rowsPerStatement: 2000, on: sqlite)
             return
         }
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }

@@ -163,6 +163,7 @@ public enum CaseImport {
         var problems: [Report.Problem] = []
         var occurrences: (at: ImportItem.When?, counts: [String: Int]) = (nil, [:])
         let importerID = try importer?.requireID()
+        let keyHead = "\(r.format.rawValue)\u{1F}\(caseID.uuidText)\u{1F}"
         let outcome: ImportReader.Outcome
         do {
             outcome = try ImportReader.read(r.format, r.reader, columns: r.columns, media: r.media) { item in
@@ -223,7 +224,7 @@ public enum CaseImport {
                 if occurrences.at != item.when { occurrences = (item.when, [:]) }
                 let n = occurrences.counts[item.identity, default: 0]
                 occurrences.counts[item.identity] = n + 1
-                let digest = SHA256.hash(data: Data("\(r.format.rawValue)\u{1F}\(caseID)\u{1F}\(item.identity)\u{1F}\(n)".utf8))
+                let digest = SHA256.hash(data: Data((keyHead + item.identity + "\u{1F}\(n)").utf8))
                 rows.append(CommunicationRepository.makeRecord(
                     draft, organisationID: file.organisationID, caseID: caseID, staffID: staffID, deviceID: nil, personID: personID,
                     settings: settings, recordedAt: now, source: "import:\(r.format.rawValue)", naturalKey: "\(r.format.rawValue):" + timePrefix(item.when.fileSeconds) + hex(digest.prefix(16))))
@@ -267,14 +268,15 @@ public enum CaseImport {
         let organisationID = rows[0].organisationID
         // Looked up inside the transaction. Two imports of one file at once are kept apart by the
         // unique index on natural keys: the second's batch fails whole and is added by running it again.
-        return try await AuditLog.transaction(on: db, context) { tx in
+        return try await AuditLog.transaction(on: db, context, decide: { tx in
             let existing = !lookUp ? [] : Set(try await CommunicationRecord.query(on: tx).filter(\.$organisationID == organisationID).filter(\.$naturalKey ~~ keys)
                 .field(\.$naturalKey).all().compactMap(\.naturalKey))
-            let new = rows.filter { !existing.contains($0.naturalKey ?? "") }
-            guard !new.isEmpty else { return (0, []) }
-            try await CommunicationRepository.createRows(new, on: tx)
-            return (new.count, CommunicationRepository.auditEntries(for: new, action: "communication.import"))
-        }
+            let new = existing.isEmpty ? rows : rows.filter { !existing.contains($0.naturalKey ?? "") }
+            return (new, CommunicationRepository.auditEntries(for: new, action: "communication.import"))
+        }, write: { tx, new in
+            if !new.isEmpty { try await CommunicationRepository.createRows(new, on: tx) }
+            return new.count
+        })
     }
 
     /// The item's time, in fixed-width hex, before its digest: a file is imported in time order, so its

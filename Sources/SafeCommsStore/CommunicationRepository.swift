@@ -61,8 +61,8 @@ public enum CommunicationRepository {
     /// The audit events for stored records: ids only, never content.
     public static func auditEntries(for records: [CommunicationRow], action: String) -> [AuditEntry] {
         records.map {
-            AuditEntry(action: action, entity: "communication", entityID: $0.id.uuidString, caseID: $0.caseID,
-                       detail: $0.correctsID.map { "corrects \($0.uuidString)" })
+            AuditEntry(action: action, entity: "communication", entityID: $0.id.uuidText, caseID: $0.caseID,
+                       detail: $0.correctsID.map { "corrects \($0.uuidText)" })
         }
     }
 

@@ -12,7 +12,7 @@ struct FastBinds {
 
     func uuid(_ value: UUID?) -> any SQLExpression {
         guard let value else { return SQLLiteral.null }
-        return sqlite ? SQLBind(value.uuidString) : SQLBind(value)
+        return sqlite ? SQLBind(value.uuidText) : SQLBind(value)
     }
 
     func text(_ value: String?) -> any SQLExpression {

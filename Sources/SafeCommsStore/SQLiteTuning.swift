@@ -15,6 +15,9 @@ public enum SQLiteTuning {
             guard let db = databases.database(logger: logger, on: loop) as? any SQLDatabase, db.dialect.name == "sqlite" else { return }
             try await db.raw("PRAGMA mmap_size = \(unsafeRaw: String(mmapBytes))").run()
             try await db.raw("PRAGMA cache_size = -32768").run()
+            // A multi-row INSERT inside a transaction keeps a statement journal, so that a refused row
+            // undoes its statement alone; in memory it costs no file writes (5 % of an import's time).
+            try await db.raw("PRAGMA temp_store = MEMORY").run()
         }
     }
 }

@@ -108,6 +108,17 @@ import Testing
         #expect(random.allSatisfy { ones[$0] > 2_000 && ones[$0] < 3_000 }, "\(random.map { ones[$0] })")
         #expect(ids.allSatisfy { $0.uuidString.hasPrefix("018BCFE5-6800-7") && "89AB".contains($0.uuidString.dropFirst(19).first!) })
     }
+
+    /// `uuidText` is exactly Foundation's `uuidString` (the form stored and hashed), for random ids
+    /// and for the all-zero and all-ones edges.
+    @Test func textIsFoundationsText() {
+        let edges = [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                     UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))]
+        for id in edges + (0..<1_000).map({ _ in UUID() }) {
+            #expect(id.uuidText == id.uuidString)
+        }
+        #expect(edges[1].uuidText == "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF")
+    }
 }
 
 @Suite struct AuditHashFormatTests {

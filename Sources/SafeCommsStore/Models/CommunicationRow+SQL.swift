@@ -29,16 +29,17 @@ extension CommunicationRow {
     static func insert(_ records: some Collection<CommunicationRow>, on db: any Database, rowsPerStatement: Int = 1000) async throws {
         if let sqlite = db as? any SQLiteDatabase {
             let S = SQLiteBulkInsert.self
-            let shared = SQLiteBulkInsert.UUIDTexts()
-            let rows = records.map { r -> [SQLiteData] in
-                [
-                    .text(r.id.uuidString), shared(r.organisationID), shared(r.caseID), shared(r.staffID), shared(r.deviceID), shared(r.personID),
+            let records = Array(records)
+            let shared = SQLiteBulkInsert.UUIDTexts(records.first.map { [$0.organisationID, $0.caseID, $0.staffID, $0.personID] } ?? [])
+            try await SQLiteBulkInsert.run(table: schema, columns: columns, count: records.count, rowsPerStatement: rowsPerStatement, on: sqlite) { i, out in
+                let r = records[i]
+                out.append(contentsOf: [
+                    .text(r.id.uuidText), shared(r.organisationID), shared(r.caseID), shared(r.staffID), S.uuid(r.deviceID), shared(r.personID),
                     S.uuid(r.correctsID), .text(r.channel), .text(r.direction), S.text(r.counterpartName), S.text(r.counterpartRole),
                     S.text(r.counterpartAddress), S.date(r.occurredAt), S.date(r.recordedAt), S.int(r.durationSeconds), S.text(r.transcript),
                     S.text(r.summary), S.bool(r.outOfHours), S.bool(r.significant), .text(r.source), S.text(r.naturalKey),
-                ]
+                ])
             }
-            try await SQLiteBulkInsert.run(table: schema, columns: columns, rows: rows, rowsPerStatement: rowsPerStatement, on: sqlite)
             return
         }
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
