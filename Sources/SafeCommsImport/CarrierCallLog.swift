@@ -15,6 +15,9 @@ public enum CarrierCallLog {
         /// As written in the bill; E.164 when it reads as a phone number.
         public var number: String
         public var e164: String?
+        /// The same for every row with this number as written: 0 for the bill's first number, 1 for
+        /// the next new one, and so on. A reader that needs something per number keeps it in an array.
+        public var numberID: Int
         /// nil when the bill does not say.
         public var outgoing: Bool?
         public var durationSeconds: Int?
@@ -127,13 +130,14 @@ public enum CarrierCallLog {
         var indices: (date: Int, time: Int?, number: Int, direction: Int?, duration: Int?, type: Int?)?
         var map = given
         // A bill repeats a few thousand numbers and a handful of directions and types: each is read
-        // once (parsing a number or searching a string per row cost more than the rest of a row).
-        var numbers: [String: String?] = [:]
-        var directions: [String: Bool?] = [:]
-        var kinds: [String: Kind] = [:]
-        try CSV.rows(reader) { fields, line in
+        // once, and found again from the row's bytes.
+        var numbers = ByteTable<(number: String, e164: String?)>()
+        var directions = ByteTable<Bool?>()
+        var kinds = ByteTable<Kind>()
+        try CSV.rows(reader) { record, line in
             guard let ix = indices else {
                 // The header row.
+                let fields = record.strings
                 if map == nil { map = ColumnMap.detect(fields) }
                 guard let m = map else {
                     throw ImportError(line: line, reason: "the header row has no date and number columns I recognise (\(fields.joined(separator: ", "))): give a column map")
@@ -148,88 +152,98 @@ public enum CarrierCallLog {
                 indices = (try column(m.date)!, try column(m.time), try column(m.number)!, try column(m.direction), try column(m.duration), try column(m.type))
                 return
             }
-            if fields.allSatisfy({ $0.isEmpty }) { return }
-            func field(_ i: Int?) -> Substring? { i.flatMap { $0 < fields.count ? trimSpaces(fields[$0]) : nil } }
-            let dateText = field(ix.date) ?? "", timeText = field(ix.time)
-            guard let at = parseDateTime(dateText, timeText, order: map!.dateOrder) else {
-                errors.append(ImportError(line: line, reason: "'\([dateText, timeText].compactMap { $0 }.joined(separator: " "))' is not a date and time (\(map!.dateOrder.rawValue))"))
+            if record.bytes.isEmpty { return }  // a blank row: every field empty
+            func field(_ i: Int?) -> ArraySlice<UInt8>? { i.flatMap { $0 < record.count ? trimSpaces(record[$0]) : nil } }
+            func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+            let dateBytes = field(ix.date) ?? [], timeBytes = field(ix.time)
+            guard let at = parseDateTime(dateBytes, timeBytes, order: map!.dateOrder) else {
+                errors.append(ImportError(line: line, reason: "'\([dateBytes, timeBytes].compactMap { $0.map(text) }.joined(separator: " "))' is not a date and time (\(map!.dateOrder.rawValue))"))
                 return
             }
-            guard let number = field(ix.number).map(String.init), !number.isEmpty else {
+            guard let numberBytes = field(ix.number), !numberBytes.isEmpty else {
                 errors.append(ImportError(line: line, reason: "the number is empty"))
                 return
             }
             var duration: Int?
             if let d = field(ix.duration), !d.isEmpty {
                 guard let seconds = parseDuration(d) else {
-                    errors.append(ImportError(line: line, reason: "'\(d)' is not a duration (seconds, m:ss or h:mm:ss)"))
+                    errors.append(ImportError(line: line, reason: "'\(text(d))' is not a duration (seconds, m:ss or h:mm:ss)"))
                     return
                 }
                 duration = seconds
             }
             var outgoing: Bool?
-            if let raw = field(ix.direction).map(String.init) {
-                if let known = directions[raw] {
-                    outgoing = known
-                } else {
-                    let d = raw.lowercased()
-                    outgoing = d.hasPrefix("out") || d == "o" || d.contains("made") || d.contains("dialled") ? true
+            if let raw = field(ix.direction) {
+                // Added first, then read: the table is not read from while it is being added to.
+                let entry = directions.index(of: raw) {
+                    let d = text(raw).lowercased()
+                    return d.hasPrefix("out") || d == "o" || d.contains("made") || d.contains("dialled") ? true
                         : d.hasPrefix("in") || d == "i" || d.contains("received") ? false : nil
-                    directions[raw] = outgoing
                 }
+                outgoing = directions[entry]
             }
-            let rawType = field(ix.type).map(String.init) ?? ""
-            let kind = kinds[rawType] ?? {
-                let t = rawType.lowercased()
-                let k: Kind = ["sms", "text", "message", "mms"].contains(where: t.contains) ? .text : .call
-                kinds[rawType] = k
-                return k
-            }()
-            let e164: String?
-            if let known = numbers[number] {
-                e164 = known
-            } else {
-                e164 = try? PhoneNumber(parsing: number, field: "number").e164
-                numbers[number] = e164
+            let typeBytes = field(ix.type) ?? []
+            let kindEntry = kinds.index(of: typeBytes) {
+                let t = text(typeBytes).lowercased()
+                return ["sms", "text", "message", "mms"].contains(where: t.contains) ? .text : .call
             }
-            try each(Row(line: line, at: at, number: number, e164: e164, outgoing: outgoing, durationSeconds: duration, kind: kind))
+            let kind = kinds[kindEntry]
+            let numberID = numbers.index(of: numberBytes) {
+                let number = text(numberBytes)
+                return (number, try? PhoneNumber(parsing: number, field: "number").e164)
+            }
+            let (number, e164) = numbers[numberID]
+            try each(Row(line: line, at: at, number: number, e164: e164, numberID: numberID, outgoing: outgoing, durationSeconds: duration, kind: kind))
         }
         if indices == nil { errors.append(ImportError(line: 0, reason: "the file is empty: expected a header row")) }
         return errors
     }
 
     /// Spaces and tabs off both ends.
-    static func trimSpaces(_ s: String) -> Substring {
-        let u = s.utf8
-        guard let first = u.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
-        let last = u.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })!
-        return s[first...last]
+    static func trimSpaces(_ s: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var lo = s.startIndex, hi = s.endIndex
+        while lo < hi, s[lo] == 0x20 || s[lo] == 0x09 { lo += 1 }
+        while hi > lo, s[hi - 1] == 0x20 || s[hi - 1] == 0x09 { hi -= 1 }
+        return s[lo..<hi]
     }
 
     /// "12/03/2024" + "14:05[:09]", or both in one field ("12/03/2024 14:05", "2024-03-12T14:05:09"):
     /// the numbers in order, read from the bytes.
-    static func parseDateTime(_ date: Substring, _ time: Substring?, order: WhatsAppExport.DateOrder) -> LocalDateTime? {
-        var numbers: [Int] = []
-        numbers.reserveCapacity(6)
-        for part in [date, time ?? ""] {
+    static func parseDateTime(_ date: ArraySlice<UInt8>, _ time: ArraySlice<UInt8>?, order: WhatsAppExport.DateOrder) -> LocalDateTime? {
+        // At most six numbers, kept in a fixed tuple rather than an array made per row.
+        var numbers = (0, 0, 0, 0, 0, 0), count = 0
+        func push(_ v: Int) -> Bool {
+            switch count {
+            case 0: numbers.0 = v
+            case 1: numbers.1 = v
+            case 2: numbers.2 = v
+            case 3: numbers.3 = v
+            case 4: numbers.4 = v
+            case 5: numbers.5 = v
+            default: return false
+            }
+            count += 1
+            return true
+        }
+        for part in [date, time ?? []] {
             var value = -1
-            for b in part.utf8 {
+            for b in part {
                 if b &- 0x30 < 10 {
                     value = (value < 0 ? 0 : value) * 10 + Int(b &- 0x30)
                     if value > 9_999 { return nil }
                 } else if b == UInt8(ascii: "/") || b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: ":")
                     || b == UInt8(ascii: " ") || b == UInt8(ascii: "T")
                 {
-                    if value >= 0 { numbers.append(value) }
+                    if value >= 0, !push(value) { return nil }
                     value = -1
                 } else {
                     return nil
                 }
             }
-            if value >= 0 { numbers.append(value) }
+            if value >= 0, !push(value) { return nil }
         }
-        guard numbers.count == 5 || numbers.count == 6 else { return nil }
-        let (a, b, c) = (numbers[0], numbers[1], numbers[2])
+        guard count == 5 || count == 6 else { return nil }
+        let (a, b, c) = (numbers.0, numbers.1, numbers.2)
         var (y, mo, d): (Int, Int, Int)
         switch order {
         case .yearFirst: (y, mo, d) = (a, b, c)
@@ -237,14 +251,25 @@ public enum CarrierCallLog {
         case .monthFirst: (y, mo, d) = (c, a, b)
         }
         if y < 100 { y += 2000 }
-        return LocalDateTime.valid(year: y, month: mo, day: d, hour: numbers[3], minute: numbers[4], second: numbers.count == 6 ? numbers[5] : nil)
+        return LocalDateTime.valid(year: y, month: mo, day: d, hour: numbers.3, minute: numbers.4, second: count == 6 ? numbers.5 : nil)
     }
 
     /// Seconds: "75", "1:15", "0:01:15".
-    static func parseDuration(_ text: Substring) -> Int? {
-        let parts = text.split(separator: ":").map { Int($0) }
-        guard !parts.isEmpty, parts.count <= 3, parts.allSatisfy({ $0 != nil && $0! >= 0 }) else { return nil }
-        return parts.reduce(0) { $0 * 60 + $1! }
+    static func parseDuration(_ text: ArraySlice<UInt8>) -> Int? {
+        var total = 0, part = -1, parts = 1
+        for b in text {
+            if b &- 0x30 < 10 {
+                part = (part < 0 ? 0 : part) * 10 + Int(b &- 0x30)
+                if part > 1_000_000_000 { return nil }
+            } else if b == UInt8(ascii: ":"), part >= 0, parts < 3 {
+                total = total * 60 + part
+                part = -1
+                parts += 1
+            } else {
+                return nil
+            }
+        }
+        guard part >= 0 else { return nil }
+        return total * 60 + part
     }
 }
-

@@ -14,10 +14,39 @@ public struct LocalDateTime: Sendable, Hashable, Comparable, CustomStringConvert
     }
 
     /// `YYYY-MM-DDTHH:MM`, with `:SS` when the file had seconds.
+    /// `YYYY-MM-DDTHH:MM[:SS]`, written byte by byte: a reconciliation writes one per unrecorded row,
+    /// and string interpolation cost more than finding the row.
     public var description: String {
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let base = "\(year)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute))"
-        return second.map { base + ":" + two($0) } ?? base
+        let twoDigits = 0...99
+        guard (1000...9999).contains(year), twoDigits.contains(month), twoDigits.contains(day), twoDigits.contains(hour), twoDigits.contains(minute),
+            second.map(twoDigits.contains) ?? true
+        else {
+            func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+            let base = "\(year)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute))"
+            return second.map { base + ":" + two($0) } ?? base
+        }
+        return String(unsafeUninitializedCapacity: 19) { out in
+            func put(_ n: Int, _ digits: Int, at i: Int) {
+                var n = n
+                for k in stride(from: digits - 1, through: 0, by: -1) {
+                    out[i + k] = UInt8(ascii: "0") + UInt8(n % 10)
+                    n /= 10
+                }
+            }
+            put(year, 4, at: 0)
+            out[4] = UInt8(ascii: "-")
+            put(month, 2, at: 5)
+            out[7] = UInt8(ascii: "-")
+            put(day, 2, at: 8)
+            out[10] = UInt8(ascii: "T")
+            put(hour, 2, at: 11)
+            out[13] = UInt8(ascii: ":")
+            put(minute, 2, at: 14)
+            guard let second else { return 16 }
+            out[16] = UInt8(ascii: ":")
+            put(second, 2, at: 17)
+            return 19
+        }
     }
 
     var sortKey: Int { ((((year * 13 + month) * 32 + day) * 24 + hour) * 60 + minute) * 60 + (second ?? 0) }

@@ -40,8 +40,34 @@ import Testing
 
     @Test func csvEdgeCases() throws {
         var records: [[String]] = []
-        try CSV.rows(LineReader("a,\"b,c\",\"d \"\"e\"\"\"\n\"multi\nline\",x\n,\n")) { fields, _ in records.append(fields) }
+        try CSV.rows(LineReader("a,\"b,c\",\"d \"\"e\"\"\"\n\"multi\nline\",x\n,\n")) { record, _ in records.append(record.strings) }
         #expect(records == [["a", "b,c", "d \"e\""], ["multi\nline", "x"], ["", ""]])
         #expect(throws: ImportError.self) { try CSV.rows(LineReader("\"never closed\n")) { _, _ in } }
+        // A quote inside an unquoted field is kept; an empty quoted field is empty.
+        records = []
+        try CSV.rows(LineReader("a\"b,\"\",\"x\"y\n")) { record, _ in records.append(record.strings) }
+        #expect(records == [["a\"b", "", "xy"]])
+    }
+
+    @Test(arguments: [
+        ("75", 75), ("1:15", 75), ("0:01:15", 75), ("12:00:00", 43_200), ("0", 0),
+        ("1::15", nil), (":15", nil), ("1:15:", nil), ("1:2:3:4", nil), ("1 min", nil), ("-5", nil), ("", nil),
+    ] as [(String, Int?)])
+    func durations(_ text: String, _ seconds: Int?) {
+        #expect(CarrierCallLog.parseDuration(Array(text.utf8)[...]) == seconds)
+    }
+
+    /// Ten thousand keys (the table grows several times), each found again by its bytes, in the order
+    /// first added; a key not added is not found.
+    @Test func byteTableFindsEveryKey() {
+        var table = ByteTable<String>()
+        let keys = (0..<10_000).map { "07700 9\($0)" }
+        for (i, k) in keys.enumerated() { #expect(table.index(of: Array(k.utf8)[...]) { k } == i) }
+        for (i, k) in keys.enumerated() {
+            #expect(table.index(of: Array(k.utf8)[...]) == i)
+            #expect(table.index(of: Array(k.utf8)[...]) { "never made" } == i)
+        }
+        #expect(table.count == keys.count && table[42] == keys[42])
+        #expect(table.index(of: Array("07700 9x".utf8)[...]) == nil && table.index(of: []) == nil)
     }
 }

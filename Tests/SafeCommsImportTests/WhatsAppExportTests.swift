@@ -109,6 +109,16 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         }
     }
 
+    /// `YYYY-MM-DDTHH:MM[:SS]`, zero-padded, with or without seconds; a year outside four digits is
+    /// written as it is.
+    @Test func description() {
+        #expect(LocalDateTime(year: 2026, month: 3, day: 9, hour: 7, minute: 5).description == "2026-03-09T07:05")
+        #expect(LocalDateTime(year: 2026, month: 12, day: 31, hour: 23, minute: 59, second: 0).description == "2026-12-31T23:59:00")
+        #expect(LocalDateTime(year: 1999, month: 1, day: 1, hour: 0, minute: 0, second: 9).description == "1999-01-01T00:00:09")
+        #expect(LocalDateTime(year: 999, month: 1, day: 1, hour: 0, minute: 0).description == "999-01-01T00:00")
+        #expect(LocalDateTime(year: 12026, month: 1, day: 1, hour: 0, minute: 0, second: 5).description == "12026-01-01T00:00:05")
+    }
+
     @Test func clockChanges() throws {
         func at(_ s: String) throws -> Date { try Date(s, strategy: .iso8601) }
         // 31 March 2024: 01:30 never happened in London; a phone showing it meant 02:30 BST.
