@@ -136,7 +136,7 @@ extension LocalDateTime {
 /// day rather than for every time (each lookup goes through ICU, which was a tenth of a bill's
 /// reconciliation).
 public final class ZoneClock {
-    let zone: TimeZone
+    public let zone: TimeZone
     private var offsets: [Int: (before: Double, after: Double)] = [:]
 
     public init(_ zone: TimeZone) { self.zone = zone }

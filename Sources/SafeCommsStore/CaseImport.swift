@@ -129,21 +129,13 @@ public enum CaseImport {
 
         let settings = try await Organisation.find(file.organisationID, on: db)?.settings ?? .standard
         let zone = settings.timeZone
-        let clock = ZoneClock(zone)
-        let personIDs = Set(people.compactMap(\.id))
-        let namesByPerson = Dictionary(uniqueKeysWithValues: people.map { ($0.id!, $0.name) })
+        let importerID = try importer?.requireID()
         let now = Date()
+        let namesByPerson = Dictionary(uniqueKeysWithValues: people.map { ($0.id!, $0.name) })
+        var sides = Sides(matcher: matcher, personIDs: Set(people.compactMap(\.id)), importerID: importerID)
 
-        // One pass over the file (WhatsApp first decides its date order in one of its own): the
-        // summary, every problem, and the rows to write, which are dropped as soon as a name turns out
-        // unmatched or an item bad, since then nothing is written.
-        var matches: [String: ParticipantMatcher.Match?] = [:]
-        func match(_ name: String) -> ParticipantMatcher.Match? {
-            if let known = matches[name] { return known }
-            let m = matcher.match(name)
-            matches[name] = m
-            return m
-        }
+        // The first pass checks: the summary, every problem, and whether every name is matched. It
+        // keeps nothing per item, so an import's memory does not grow with the file.
         // Listed as first written; one number written two ways ("07700 900001", "+447700900001") once.
         var participants: [String] = [], seen = Set<String>(), numbers: [String: String] = [:]
         func note(_ name: String) {
@@ -156,109 +148,221 @@ public enum CaseImport {
             }
             if seen.insert(key).inserted { participants.append(name) }
         }
-        var messages = 0, leftOut = 0
+        var messages = 0, leftOut = 0, toWrite = 0
         var first: LocalDateTime?, last: LocalDateTime?
         var building = !r.dryRun && importer != nil
-        var rows: [CommunicationRow] = []
         var problems: [Report.Problem] = []
-        var occurrences: (at: ImportItem.When?, counts: [String: Int]) = (nil, [:])
-        let importerID = try importer?.requireID()
-        let keyHead = "\(r.format.rawValue)\u{1F}\(caseID.uuidText)\u{1F}"
+        let clock = ZoneClock(zone)
         let outcome: ImportReader.Outcome
         do {
             outcome = try ImportReader.read(r.format, r.reader, columns: r.columns, media: r.media) { item in
-                var personID: UUID?, staffID = importerID, outgoing: Bool
-                if let phoneSide = item.outgoing {
-                    // A phone's backup or bill: the other party is the case's, or the item is not.
-                    guard let m = item.other.lazy.compactMap({ match($0) }).first, case .person(let id) = m, personIDs.contains(id) else {
-                        leftOut += 1
-                        return
-                    }
-                    note(item.other[0])
-                    personID = id
-                    outgoing = phoneSide
-                } else {
-                    let from = item.from ?? ""
-                    note(from)
-                    item.to.forEach(note)
-                    let sender = match(from), recipients = item.to.map(match)
-                    if sender == nil || recipients.contains(where: { $0 == nil }) {
-                        building = false
-                        rows = []
-                    }
-                    switch sender {
-                    case .staff(let id)?:
-                        staffID = id
-                        outgoing = true
-                        personID = recipients.lazy.compactMap { m -> UUID? in if case .person(let p)? = m, personIDs.contains(p) { p } else { nil } }.first
-                    case .person(let id)?:
-                        personID = personIDs.contains(id) ? id : nil
-                        outgoing = false
-                    case .outsider?, nil:
-                        outgoing = false
-                    }
-                }
-                messages += 1
-                let local: LocalDateTime, at: Date
-                switch item.when {
-                case .local(let t):
-                    // In the hour the clocks skip, the time an hour on, as the phone would have shown it.
-                    local = t
-                    at = clock.instant(t)
-                case .instant(let d):
-                    local = item.written ?? LocalDateTime(d, in: zone)
-                    at = d
-                }
-                if first.map({ local < $0 }) ?? true { first = local }
-                if last.map({ local > $0 }) ?? true { last = local }
-                guard building, let staffID else { return }
-                let draft = CommunicationDraft(
-                    channel: item.channel, direction: outgoing ? .outgoing : .incoming, occurredAt: at, durationSeconds: item.durationSeconds,
-                    counterpartName: personID.flatMap { namesByPerson[$0] }, transcript: item.text, summary: item.summary)
-                let found = draft.problems(now: now)
-                guard found.isEmpty else {
-                    problems.append(.init(line: item.line, reason: found.map(\.description).joined(separator: "; ")))
+                guard let who = sides.of(item) else {
+                    leftOut += 1
                     return
                 }
-                // Identical items at the same time are told apart by their order.
-                if occurrences.at != item.when { occurrences = (item.when, [:]) }
-                let n = occurrences.counts[item.identity, default: 0]
-                occurrences.counts[item.identity] = n + 1
-                let digest = SHA256.hash(data: Data((keyHead + item.identity + "\u{1F}\(n)").utf8))
-                rows.append(CommunicationRepository.makeRecord(
-                    draft, organisationID: file.organisationID, caseID: caseID, staffID: staffID, deviceID: nil, personID: personID,
-                    settings: settings, recordedAt: now, source: "import:\(r.format.rawValue)", naturalKey: "\(r.format.rawValue):" + timePrefix(item.when.fileSeconds) + hex(digest.prefix(16))))
+                if item.outgoing != nil {
+                    note(item.other[0])
+                } else {
+                    note(item.from ?? "")
+                    item.to.forEach(note)
+                }
+                if !who.allMatched { building = false }
+                messages += 1
+                let (local, at) = Self.times(item, clock: clock)
+                if first.map({ local < $0 }) ?? true { first = local }
+                if last.map({ local > $0 }) ?? true { last = local }
+                guard building, let staffID = who.staffID else { return }
+                let found = Self.draft(item, who, at: at, staffID: staffID, names: namesByPerson).problems(now: now)
+                if found.isEmpty {
+                    toWrite += 1
+                } else {
+                    problems.append(.init(line: item.line, reason: found.map(\.description).joined(separator: "; ")))
+                }
             }
         } catch let e as ImportError {
             return Report(format: r.format.rawValue, messages: 0, participants: [], unmatched: [], errors: [.init(line: e.line, reason: e.reason)])
         }
         var report = Report(
             format: r.format.rawValue, messages: messages, first: first?.description, last: last?.description, participants: participants,
-            unmatched: r.format.coversWholePhone ? [] : participants.filter { match($0) == nil },
+            unmatched: r.format.coversWholePhone ? [] : participants.filter { sides.match($0) == nil },
             errors: outcome.errors.map { .init(line: $0.line, reason: $0.reason) } + problems,
             leftOut: r.format.coversWholePhone ? leftOut : nil, notSent: outcome.notSent > 0 ? outcome.notSent : nil)
         guard building, report.isClean, let importerID else { return report }
 
+        // The second pass reads the file again and builds the records, a batch at a time, on its own
+        // thread, while this task writes the batch before: reading and building take about as long
+        // as SQLite's writing, and each has a core.
         // A message the worker sent in a chat with one of the case's people was to that person.
-        let chatPeople = participants.compactMap { name -> UUID? in if case .person(let id) = match(name) { id } else { nil } }
-        if r.format == .whatsapp, chatPeople.count == 1 {
-            for i in rows.indices where rows[i].direction == Direction.outgoing.rawValue {
-                rows[i].personID = chatPeople[0]
-                rows[i].counterpartName = namesByPerson[chatPeople[0]]
+        let chatPeople = participants.compactMap { name -> UUID? in if case .person(let id) = sides.match(name) { id } else { nil } }
+        let builder = RowBuilder(
+            format: r.format, sides: sides, organisationID: file.organisationID, caseID: caseID, settings: settings, now: now, names: namesByPerson,
+            chatPerson: r.format == .whatsapp && chatPeople.count == 1 ? chatPeople[0] : nil)
+        let (reader, columns, media, expected) = (r.reader, r.columns, r.media, toWrite)
+        let batches = Handoff<[CommunicationRow]>.start(capacity: 1) { handoff in
+            var builder = builder
+            let clock = ZoneClock(zone)
+            var batch: [CommunicationRow] = [], built = 0
+            batch.reserveCapacity(batchSize)
+            _ = try ImportReader.read(builder.format, reader, columns: columns, media: media) { item in
+                guard let row = try builder.row(item, clock: clock) else { return }
+                batch.append(row)
+                built += 1
+                if batch.count == batchSize {
+                    guard handoff.put(batch) else { throw CancellationError() }
+                    batch.removeAll(keepingCapacity: true)
+                }
             }
+            guard built == expected else { throw RowBuilder.Changed(line: 0) }
+            if !batch.isEmpty { _ = handoff.put(batch) }
         }
+
         // Written a batch per transaction; an earlier import's rows are skipped. Before any import into
         // this case there is nothing to look up.
         let context = AuditContext(organisationID: file.organisationID, actorID: importerID, source: "import", key: key)
         let earlier = try await CommunicationRecord.query(on: db).filter(\.$caseID == caseID).filter(\.$source == "import:\(r.format.rawValue)")
             .first() != nil
-        var imported = 0
-        for start in stride(from: 0, to: rows.count, by: batchSize) {
-            imported += try await insertNew(Array(rows[start..<min(start + batchSize, rows.count)]), lookUp: earlier, context: context, on: db)
+        var imported = 0, written = 0
+        do {
+            while let batch = try await batches.next() {
+                imported += try await insertNew(batch, lookUp: earlier, context: context, on: db)
+                written += batch.count
+            }
+        } catch {
+            await batches.cancel()
+            if let changed = error as? RowBuilder.Changed {
+                throw Failure(description: "\(changed.line > 0 ? "line \(changed.line): " : "")the file changed while it was being imported. "
+                    + "\(written) records were written in whole batches; import the file again to finish (nothing is written twice)")
+            }
+            throw error
         }
         report.imported = imported
-        report.alreadyImported = rows.count - imported
+        report.alreadyImported = written - imported
         return report
+    }
+
+    /// Who an item is between, from the case's side: its person, the member of staff, and which way it
+    /// went. Names are matched once each.
+    struct Sides: Sendable {
+        struct Found {
+            var personID: UUID?
+            var staffID: UUID?
+            var outgoing: Bool
+            /// Whether everyone named in a conversation is matched (or mapped).
+            var allMatched: Bool
+        }
+
+        let matcher: ParticipantMatcher
+        let personIDs: Set<UUID>
+        let importerID: UUID?
+        private var matches: [String: ParticipantMatcher.Match?] = [:]
+
+        init(matcher: ParticipantMatcher, personIDs: Set<UUID>, importerID: UUID?) {
+            self.matcher = matcher
+            self.personIDs = personIDs
+            self.importerID = importerID
+        }
+
+        mutating func match(_ name: String) -> ParticipantMatcher.Match? {
+            if let known = matches[name] { return known }
+            let m = matcher.match(name)
+            matches[name] = m
+            return m
+        }
+
+        /// nil for an item of a phone's backup or bill whose other party is not the case's.
+        mutating func of(_ item: ImportItem) -> Found? {
+            if let phoneSide = item.outgoing {
+                // The first of the other party's names or numbers that matches anyone.
+                var first: ParticipantMatcher.Match?
+                for name in item.other where first == nil { first = match(name) }
+                guard case .person(let id)? = first, personIDs.contains(id) else { return nil }
+                return Found(personID: id, staffID: importerID, outgoing: phoneSide, allMatched: true)
+            }
+            let sender = match(item.from ?? ""), recipients = item.to.map { match($0) }
+            var found = Found(personID: nil, staffID: importerID, outgoing: false, allMatched: sender != nil && !recipients.contains { $0 == nil })
+            switch sender {
+            case .staff(let id)?:
+                found.staffID = id
+                found.outgoing = true
+                let personIDs = personIDs
+                found.personID = recipients.lazy.compactMap { m -> UUID? in if case .person(let p)? = m, personIDs.contains(p) { p } else { nil } }.first
+            case .person(let id)?:
+                found.personID = personIDs.contains(id) ? id : nil
+            case .outsider?, nil:
+                break
+            }
+            return found
+        }
+    }
+
+    /// When an item happened: as the file writes it, and as an instant. In the hour the clocks skip, a
+    /// local time is read an hour on, as the phone would have shown it.
+    static func times(_ item: ImportItem, clock: ZoneClock) -> (LocalDateTime, Date) {
+        switch item.when {
+        case .local(let t): (t, clock.instant(t))
+        case .instant(let d): (item.written ?? LocalDateTime(d, in: clock.zone), d)
+        }
+    }
+
+    static func draft(_ item: ImportItem, _ who: Sides.Found, at: Date, staffID: UUID, names: [UUID: String]) -> CommunicationDraft {
+        CommunicationDraft(
+            channel: item.channel, direction: who.outgoing ? .outgoing : .incoming, occurredAt: at, durationSeconds: item.durationSeconds,
+            counterpartName: who.personID.flatMap { names[$0] }, transcript: item.text, summary: item.summary)
+    }
+
+    /// The second pass: each item that the first pass found good, as the record to write, with its
+    /// natural key (case, format, what the item is and how many identical ones came before it at the
+    /// same time).
+    struct RowBuilder: Sendable {
+        /// The file read differently the second time.
+        struct Changed: Error {
+            var line: Int
+        }
+
+        let format: Format
+        var sides: Sides
+        let organisationID: UUID, caseID: UUID
+        let settings: OrganisationSettings
+        let now: Date
+        let names: [UUID: String]
+        /// In a WhatsApp chat with one of the case's people, who the worker's messages went to.
+        let chatPerson: UUID?
+        let keyHead: String, source: String
+        private var occurrences: (at: ImportItem.When?, counts: [String: Int]) = (nil, [:])
+
+        init(format: Format, sides: Sides, organisationID: UUID, caseID: UUID, settings: OrganisationSettings, now: Date, names: [UUID: String], chatPerson: UUID?) {
+            self.format = format
+            self.sides = sides
+            self.organisationID = organisationID
+            self.caseID = caseID
+            self.settings = settings
+            self.now = now
+            self.names = names
+            self.chatPerson = chatPerson
+            keyHead = "\(format.rawValue)\u{1F}\(caseID.uuidText)\u{1F}"
+            source = "import:\(format.rawValue)"
+        }
+
+        mutating func row(_ item: ImportItem, clock: ZoneClock) throws -> CommunicationRow? {
+            guard let who = sides.of(item), let staffID = who.staffID else { return nil }
+            let (_, at) = CaseImport.times(item, clock: clock)
+            let draft = CaseImport.draft(item, who, at: at, staffID: staffID, names: names)
+            guard who.allMatched, draft.problems(now: now).isEmpty else { throw Changed(line: item.line) }
+            // Identical items at the same time are told apart by their order.
+            if occurrences.at != item.when { occurrences = (item.when, [:]) }
+            let n = occurrences.counts[item.identity, default: 0]
+            occurrences.counts[item.identity] = n + 1
+            let digest = SHA256.hash(data: Data((keyHead + item.identity + "\u{1F}\(n)").utf8))
+            var row = CommunicationRepository.makeRecord(
+                draft, organisationID: organisationID, caseID: caseID, staffID: staffID, deviceID: nil, personID: who.personID,
+                settings: settings, recordedAt: now, source: source,
+                naturalKey: "\(format.rawValue):" + timePrefix(item.when.fileSeconds) + hex(digest.prefix(16)))
+            if let chatPerson, who.outgoing {
+                row.personID = chatPerson
+                row.counterpartName = names[chatPerson]
+            }
+            return row
+        }
     }
 
     /// Inserts the rows whose natural keys are not stored yet, with their audit events, in one
