@@ -42,6 +42,28 @@ import Vapor
         }
     }
 
+    /// A large table is read in two halves at once, on two connections (SQLite): the report is the one
+    /// a single scan gives, with a case's records found in both halves.
+    @Test func aScanInTwoHalvesGivesTheSameReport() async throws {
+        try await withTestApp(.sqlite) { app in
+            // setup: three records on one case, in rowid order: two calls, then a text.
+            let world = try await World.make(app)
+            for (channel, at, words) in [("phone_call", "2026-11-02T10:00:00Z", "summary"), ("phone_call", "2026-11-02T19:25:00Z", "summary"), ("sms", "2026-11-02T10:01:00Z", "transcript")] {
+                let json = #"{"channel":"\#(channel)","direction":"outgoing","occurred_at":"\#(at)","\#(words)":"About school","person_id":"\#(world.north.personA)"}"#
+                #expect(try await app.send(.POST, "/api/v1/cases/\(world.north.caseA)/communications", token: world.north.token("practitioner"), json: json).status == .created)
+            }
+            let request = Reconcile.Request(reader: LineReader(path: Self.bill.path), map: nil, organisationID: world.north.id)
+
+            // MUT
+            let whole = try await Reconcile.run(request, on: app.db)
+            let halves = try await Reconcile.run(request, on: app.db, splitScanAt: 1)
+
+            // validation
+            #expect(halves == whole)
+            #expect(halves.recorded == 3 && halves.unrecorded.map(\.line) == [7], "\(halves)")
+        }
+    }
+
     /// `safecomms reconcile --calls FILE --window 30m --json`, with and without a column map.
     @Test func theCommand() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-reconcile-\(UUID().uuidString.prefix(8))").path
