@@ -91,6 +91,47 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         try LineReader(long).forEachLine { l, n in lines.append("\(n):\(l.count)"); return true }
         #expect(lines == ["1:\(LineReader.chunkBytes - 1)", "2:1"])
     }
+
+    /// Random text of short and long lines with every kind of line end, read from memory and from a
+    /// file (chunk boundaries anywhere, a CRLF split across two): the same lines as a plain reading.
+    @Test func lineEndsAtRandom() throws {
+        var random = SystemRandomNumberGenerator()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-lines-\(UUID().uuidString.prefix(8)).txt").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for _ in 0..<20 {
+            var bytes: [UInt8] = []
+            while bytes.count < 3 * LineReader.chunkBytes {
+                let length = Bool.random(using: &random) ? Int.random(in: 0..<40, using: &random) : Int.random(in: 0..<90_000, using: &random)
+                bytes += (0..<length).map { _ in UInt8.random(in: 0x20...0x7E, using: &random) }
+                bytes += [[0x0A], [0x0D], [0x0D, 0x0A]][Int.random(in: 0..<3, using: &random)]
+            }
+            if Bool.random(using: &random) { bytes += Array("no line end".utf8) }
+            // The plain reading: a line ends at LF, CR or CRLF.
+            var expected: [[UInt8]] = [], line: [UInt8] = [], i = 0
+            while i < bytes.count {
+                if bytes[i] == 0x0A || bytes[i] == 0x0D {
+                    expected.append(line)
+                    line = []
+                    if bytes[i] == 0x0D, i + 1 < bytes.count, bytes[i + 1] == 0x0A { i += 1 }
+                } else {
+                    line.append(bytes[i])
+                }
+                i += 1
+            }
+            if !line.isEmpty { expected.append(line) }
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            for reader in [LineReader(bytes: bytes), LineReader(path: path)] {
+                var lines: [[UInt8]] = [], numbers: [Int] = []
+                try reader.forEachLine { l, n in
+                    lines.append(Array(l))
+                    numbers.append(n)
+                    return true
+                }
+                #expect(lines == expected)
+                #expect(numbers == Array(1...max(1, expected.count)).prefix(expected.count).map { $0 })
+            }
+        }
+    }
 }
 
 @Suite struct LocalDateTimeTests {
