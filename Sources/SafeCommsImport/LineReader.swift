@@ -38,9 +38,11 @@ public struct LineReader: Sendable {
             var chunk = [UInt8](repeating: 0, count: Self.chunkBytes)
             while true {
                 let count = try chunk.withUnsafeMutableBytes { raw in
-                    let n = read(handle.fileDescriptor, raw.baseAddress, raw.count)
-                    guard n >= 0 else { throw ImportError(line: splitter.number + 1, reason: "cannot read \(path): \(String(cString: strerror(errno)))") }
-                    return n
+                    while true {
+                        let n = read(handle.fileDescriptor, raw.baseAddress, raw.count)
+                        if n >= 0 { return n }
+                        if errno != EINTR { throw ImportError(line: splitter.number + 1, reason: "cannot read \(path): \(String(cString: strerror(errno)))") }
+                    }
                 }
                 if count == 0 { break }
                 if try !splitter.deliver(chunk, 0..<count, body) { return }

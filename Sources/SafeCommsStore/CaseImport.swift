@@ -25,6 +25,8 @@ public enum CaseImport {
         public var asEmail: String?
         public var dryRun: Bool
         public var mappings: [String: String]
+        /// What the second pass reads: the same file, unless a test stands in a file that changed.
+        var secondReading: LineReader?
 
         public init(
             format: Format, reader: LineReader, columns: CarrierCallLog.ColumnMap? = nil, media: [String: UInt64] = [:], caseReference: String,
@@ -197,7 +199,7 @@ public enum CaseImport {
         let builder = RowBuilder(
             format: r.format, sides: sides, organisationID: file.organisationID, caseID: caseID, settings: settings, now: now, names: namesByPerson,
             chatPerson: r.format == .whatsapp && chatPeople.count == 1 ? chatPeople[0] : nil)
-        let (reader, columns, media, expected) = (r.reader, r.columns, r.media, toWrite)
+        let (reader, columns, media, expected) = (r.secondReading ?? r.reader, r.columns, r.media, toWrite)
         let batches = Handoff<[CommunicationRow]>.start(capacity: 1) { handoff in
             var builder = builder
             let clock = ZoneClock(zone)
@@ -229,11 +231,17 @@ public enum CaseImport {
             }
         } catch {
             await batches.cancel()
-            if let changed = error as? RowBuilder.Changed {
-                throw Failure(description: "\(changed.line > 0 ? "line \(changed.line): " : "")the file changed while it was being imported. "
-                    + "\(written) records were written in whole batches; import the file again to finish (nothing is written twice)")
-            }
-            throw error
+            // The second reading failed or differed from the first: what is written is whole batches.
+            let problem: String? =
+                if let changed = error as? RowBuilder.Changed {
+                    "\(changed.line > 0 ? "line \(changed.line): " : "")the file changed while it was being imported"
+                } else if let e = error as? ImportError {
+                    "line \(e.line): \(e.reason), reading the file a second time"
+                } else {
+                    nil
+                }
+            guard let problem else { throw error }
+            throw Failure(description: "\(problem). \(written) records were written in whole batches; import the file again to finish (nothing is written twice)")
         }
         report.imported = imported
         report.alreadyImported = written - imported

@@ -2,11 +2,11 @@ import FluentKit
 import Foundation
 import SafeCommsCore
 import SafeCommsImport
-import SafeCommsStore
 import Testing
 import Vapor
 
 @testable import SafeCommsServer
+@testable import SafeCommsStore
 
 /// Issue 6: a WhatsApp export into a case's chronology (PD-1.1, WA-11, WA-12), on SQLite and PostgreSQL,
 /// and through the `safecomms import` command.
@@ -54,6 +54,51 @@ import Vapor
             await #expect(throws: CaseImport.Failure.self) {
                 try await CaseImport.run(Self.request("android-uk-24h.txt", dryRun: true, as: world.south.staff["practitioner"]!.email, map: map), on: app.db, key: app.auditKey)
             }
+        }
+    }
+
+    /// A file that reads differently the second time (changed while it was imported) stops the import
+    /// after whole batches, saying so; the import run again finishes it, and nothing lands twice.
+    @Test func aFileThatChangesMidImportLeavesWholeBatches() async throws {
+        try await withTestApp(.sqlite) { app in
+            // setup: the file as first read, and as read the second time with one more message.
+            let world = try await World.make(app)
+            let worker = world.north.staff["practitioner"]!
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-changed-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            func chat(_ messages: Int) throws -> String {
+                let lines = (0..<messages).map { (i: Int) -> String in
+                    let stamp = String(format: "%02d/03/2024, %02d:%02d - ", 1 + i / 1440, i / 60 % 24, i % 60)
+                    let who = i % 2 == 0 ? "Jo Bloggs" : "Sam Parent"
+                    return "\(stamp)\(who): Message \(i)"
+                }
+                let path = dir.appendingPathComponent("chat-\(messages).txt").path
+                try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+                return path
+            }
+            let before = try chat(CaseImport.batchSize + 5), after = try chat(CaseImport.batchSize + 6)
+            let map = ["Jo Bloggs": worker.email, "Sam Parent": "Child A Full"]
+            var request = CaseImport.Request(format: .whatsapp, reader: LineReader(path: before), caseReference: "North-A", asEmail: worker.email, dryRun: false, mappings: map)
+            request.secondReading = LineReader(path: after)
+
+            // MUT
+            var failure: CaseImport.Failure?
+            do {
+                _ = try await CaseImport.run(request, on: app.db, key: app.auditKey)
+            } catch let f as CaseImport.Failure {
+                failure = f
+            }
+            let written = try await CommunicationRecord.query(on: app.db).count()
+            let again = try await CaseImport.run(
+                .init(format: .whatsapp, reader: LineReader(path: after), caseReference: "North-A", asEmail: worker.email, dryRun: false, mappings: map),
+                on: app.db, key: app.auditKey)
+
+            // validation
+            #expect(failure?.description == "the file changed while it was being imported. \(CaseImport.batchSize) records were written in whole batches; import the file again to finish (nothing is written twice)")
+            #expect(written == CaseImport.batchSize, "whole batches only")
+            #expect(again.imported == 6 && again.alreadyImported == CaseImport.batchSize)
+            #expect(try await CommunicationRecord.query(on: app.db).count() == CaseImport.batchSize + 6)
         }
     }
 
