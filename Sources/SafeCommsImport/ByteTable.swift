@@ -24,10 +24,11 @@ struct ByteTable<Value> {
     /// The index of the entry for `key`, adding `make()`'s value when there is none.
     mutating func index(of key: ArraySlice<UInt8>, orAdd make: () throws -> Value) rethrows -> Int {
         if let found = index(of: key) { return found }
+        let value = try make()  // first: a throwing `make` leaves the table as it was
         if (values.count + 1) * 2 > slots.count { grow() }
         let entry = values.count
         keys.append(Array(key))
-        values.append(try make())
+        values.append(value)
         var slot = Self.hash(key) & (slots.count - 1)
         while slots[slot] >= 0 { slot = (slot + 1) & (slots.count - 1) }
         slots[slot] = Int32(entry)

@@ -191,6 +191,12 @@ public enum CaseImport {
             leftOut: r.format.coversWholePhone ? leftOut : nil, notSent: outcome.notSent > 0 ? outcome.notSent : nil)
         guard building, report.isClean, let importerID else { return report }
 
+        // Written a batch per transaction; an earlier import's rows are skipped. Before any import into
+        // this case there is nothing to look up. Looked up before the second pass starts, so that
+        // nothing between its start and the loop below can fail and leave its thread waiting.
+        let context = AuditContext(organisationID: file.organisationID, actorID: importerID, source: "import", key: key)
+        let earlier = try await CommunicationRecord.query(on: db).filter(\.$caseID == caseID).filter(\.$source == "import:\(r.format.rawValue)")
+            .first() != nil
         // The second pass reads the file again and builds the records, a batch at a time, on its own
         // thread, while this task writes the batch before: reading and building take about as long
         // as SQLite's writing, and each has a core.
@@ -218,11 +224,6 @@ public enum CaseImport {
             if !batch.isEmpty { _ = handoff.put(batch) }
         }
 
-        // Written a batch per transaction; an earlier import's rows are skipped. Before any import into
-        // this case there is nothing to look up.
-        let context = AuditContext(organisationID: file.organisationID, actorID: importerID, source: "import", key: key)
-        let earlier = try await CommunicationRecord.query(on: db).filter(\.$caseID == caseID).filter(\.$source == "import:\(r.format.rawValue)")
-            .first() != nil
         var imported = 0, written = 0
         do {
             while let batch = try await batches.next() {
@@ -236,7 +237,7 @@ public enum CaseImport {
                 if let changed = error as? RowBuilder.Changed {
                     "\(changed.line > 0 ? "line \(changed.line): " : "")the file changed while it was being imported"
                 } else if let e = error as? ImportError {
-                    "line \(e.line): \(e.reason), reading the file a second time"
+                    "\(e), reading the file a second time"
                 } else {
                     nil
                 }

@@ -69,5 +69,11 @@ import Testing
         }
         #expect(table.count == keys.count && table[42] == keys[42])
         #expect(table.index(of: Array("07700 9x".utf8)[...]) == nil && table.index(of: []) == nil)
+        // A value that cannot be made adds nothing: the keys after it still find their own values.
+        struct Unmade: Error {}
+        #expect(throws: Unmade.self) { try table.index(of: Array("bad".utf8)[...]) { throw Unmade() } }
+        #expect(table.index(of: Array("bad".utf8)[...]) == nil)
+        let next = table.index(of: Array("07700 9next".utf8)[...]) { "07700 9next" }
+        #expect(next == keys.count && table[next] == "07700 9next")
     }
 }
