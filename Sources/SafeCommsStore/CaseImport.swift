@@ -173,8 +173,8 @@ public enum CaseImport {
                 let (local, at) = Self.times(item, clock: clock)
                 if first.map({ local < $0 }) ?? true { first = local }
                 if last.map({ local > $0 }) ?? true { last = local }
-                guard building, let staffID = who.staffID else { return }
-                let found = Self.draft(item, who, at: at, staffID: staffID, names: namesByPerson).problems(now: now)
+                guard building, who.staffID != nil else { return }
+                let found = Self.draft(item, who, at: at, names: namesByPerson).problems(now: now)
                 if found.isEmpty {
                     toWrite += 1
                 } else {
@@ -313,7 +313,7 @@ public enum CaseImport {
         }
     }
 
-    static func draft(_ item: ImportItem, _ who: Sides.Found, at: Date, staffID: UUID, names: [UUID: String]) -> CommunicationDraft {
+    static func draft(_ item: ImportItem, _ who: Sides.Found, at: Date, names: [UUID: String]) -> CommunicationDraft {
         CommunicationDraft(
             channel: item.channel, direction: who.outgoing ? .outgoing : .incoming, occurredAt: at, durationSeconds: item.durationSeconds,
             counterpartName: who.personID.flatMap { names[$0] }, transcript: item.text, summary: item.summary)
@@ -355,7 +355,7 @@ public enum CaseImport {
         mutating func row(_ item: ImportItem, clock: ZoneClock) throws -> CommunicationRow? {
             guard let who = sides.of(item), let staffID = who.staffID else { return nil }
             let (_, at) = CaseImport.times(item, clock: clock)
-            let draft = CaseImport.draft(item, who, at: at, staffID: staffID, names: names)
+            let draft = CaseImport.draft(item, who, at: at, names: names)
             guard who.allMatched, draft.problems(now: now).isEmpty else { throw Changed(line: item.line) }
             // Identical items at the same time are told apart by their order.
             if occurrences.at != item.when { occurrences = (item.when, [:]) }
