@@ -155,7 +155,7 @@ public enum Reconcile {
         /// parsed (Foundation parses one with sscanf) or hashed per row.
         private var slots: [String: Int] = [:]
         /// The same slots by id: one case written two ways (upper and lower case) is one slot.
-        private var byID: [UUID: Int] = [:]
+        private(set) var byID: [UUID: Int] = [:]
 
         func slot(_ text: String) -> Int? {
             if let known = slots[text] { return known }
@@ -324,7 +324,7 @@ public enum Reconcile {
         }
         if let failure = collector.failure { throw failure }
         // Each case's timelines in an array, looked up by position rather than hashing a UUID a row.
-        let slots = Dictionary(uniqueKeysWithValues: collector.caseIDs.enumerated().map { ($1, $0) })
+        let slots = collector.byID
         let callLines = collector.calls.map { $0.sorted() }, textLines = collector.texts.map { $0.sorted() }
         (collector.calls, collector.texts) = ([], [])
 
