@@ -8,8 +8,11 @@ public struct ServerConfig: Sendable {
     public var dataDirectory: String
     /// PostgreSQL instead of SQLite when set (`DATABASE_URL`, e.g. `postgres://user:pw@host:5432/db`).
     public var databaseURL: String?
-    /// A PostgreSQL schema to use instead of `public` (tests give each suite its own).
+    /// A PostgreSQL schema to use instead of `public` (`SAFECOMMS_PG_SCHEMA`; tests give each suite its own).
     public var postgresSchema: String?
+    /// Run every PostgreSQL transaction at SERIALIZABLE isolation (`SAFECOMMS_PG_ISOLATION=serializable`),
+    /// as the distributed engines that speak PostgreSQL's protocol do; default READ COMMITTED.
+    public var postgresSerializable = false
     /// Mark the session cookie Secure (`SAFECOMMS_SECURE_COOKIES=1`, or a `SAFECOMMS_PUBLIC_URL` starting https).
     public var secureCookies: Bool
     /// Failed sign-ins allowed per e-mail address and per client address within the lockout window.
@@ -48,7 +51,7 @@ public struct ServerConfig: Sendable {
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("safecomms.sqlite") }
 
     public var storeLocation: StoreLocation {
-        if let url = databaseURL { return .postgres(url: url, schema: postgresSchema) }
+        if let url = databaseURL { return .postgres(url: url, schema: postgresSchema, serializable: postgresSerializable) }
         return .sqlite(path: sqlitePath)
     }
 
@@ -56,6 +59,8 @@ public struct ServerConfig: Sendable {
         var c = ServerConfig()
         if let d = env["SAFECOMMS_DATA"], !d.isEmpty { c.dataDirectory = d }
         if let u = env["DATABASE_URL"], !u.isEmpty { c.databaseURL = u }
+        if let schema = env["SAFECOMMS_PG_SCHEMA"], !schema.isEmpty { c.postgresSchema = schema }
+        c.postgresSerializable = env["SAFECOMMS_PG_ISOLATION"]?.lowercased() == "serializable"
         c.secureCookies = env["SAFECOMMS_SECURE_COOKIES"] == "1" || (env["SAFECOMMS_PUBLIC_URL"] ?? "").hasPrefix("https://")
         if let n = env["SAFECOMMS_LOGIN_MAX_FAILURES"].flatMap(Int.init), n > 0 { c.loginMaxFailures = n }
         if let n = env["SAFECOMMS_LOGIN_LOCKOUT_SECONDS"].flatMap(Int.init), n > 0 { c.loginLockoutSeconds = n }

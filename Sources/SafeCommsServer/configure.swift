@@ -20,7 +20,7 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.storage[DummyPasswordHashKey.self] = try Bcrypt.hash("no account has this password", cost: config.bcryptCost)
-    app.sessions.use(.fluent)
+    app.sessions.use { _ in StoreSessions() }
     app.sessions.configuration = SessionsConfiguration(cookieName: "safecomms_session") { id in
         HTTPCookies.Value(
             string: id.string, maxAge: 8 * 3600, path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)

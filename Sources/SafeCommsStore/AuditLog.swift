@@ -40,20 +40,27 @@ public struct AuditEntry: Sendable {
 
 /// Appends to the hash chain in the same transaction as the change it records, so a change is never
 /// stored without its audit event or the other way round.
+///
+/// Audited writes take turns. On SQLite every write already runs alone (`WriteTransaction`). On
+/// PostgreSQL, where several server processes may share one database, the chain's head is a row
+/// (`audit_head`) that each audited transaction locks (`SELECT … FOR UPDATE`) as its first statement,
+/// so its body sees everything committed before it: a check such as "this message was not answered
+/// yet" made inside the body holds until it commits, as it does on SQLite. A plain row lock, not an
+/// advisory lock, because the distributed engines that speak PostgreSQL's protocol have row locks
+/// and serialization failures but not always advisory locks. Writes are few beside reads; audit
+/// events of reads and checks are appended in groups (`AuditBatcher`).
 public enum AuditLog {
-    /// One writer at a time in this process; PostgreSQL also takes an advisory lock so several
-    /// processes sharing one database still append in order.
-    static let lock = AsyncLock()
-    static let advisoryLockKey = 7_273_110_042
-
     /// Runs `body` in a transaction and appends the entries it returns to the chain.
     public static func transaction<T: Sendable>(
         on db: any Database, _ context: AuditContext, now: @escaping @Sendable () -> Date = Date.init,
         _ body: @escaping @Sendable (any Database) async throws -> (T, [AuditEntry])
     ) async throws -> T {
         try await serialised(on: db) { tx in
+            // The head first: on PostgreSQL this locks it, so the body runs after every earlier
+            // appender has committed and its reads see their writes (see `AuditLog`).
+            let head = try await Self.head(on: tx)
             let (value, entries) = try await body(tx)
-            try await append(entries, context: context, at: now(), on: tx)
+            try await append(entries.map { ($0, context) }, at: now(), after: head, on: tx)
             return value
         }
     }
@@ -68,8 +75,8 @@ public enum AuditLog {
         write: @escaping @Sendable (any Database, P) async throws -> T
     ) async throws -> T {
         try await serialised(on: db) { tx in
-            let (plan, entries) = try await decide(tx)
             let head = try await Self.head(on: tx)
+            let (plan, entries) = try await decide(tx)
             let at = now()
             let sealing = Task { seal(entries.map { ($0, context) }, at: at, after: head) }
             let value: T
@@ -85,9 +92,11 @@ public enum AuditLog {
     }
 
     /// Creates one row and its audit event together.
-    public static func create<M: Model & Sendable>(_ model: M, _ entry: AuditEntry, _ context: AuditContext, on db: any Database) async throws {
+    public static func create<M: Model & Sendable>(_ model: M, _ entry: AuditEntry, _ context: AuditContext, on db: any Database) async throws
+    where M.IDValue == UUID {
+        let row = try Rewritable(model)
         try await transaction(on: db, context) { tx in
-            try await model.create(on: tx)
+            try await row.save(on: tx)
             return ((), [entry])
         }
     }
@@ -109,9 +118,16 @@ public enum AuditLog {
     }
 
     /// The chain's head in plain SQL: Fluent's model query costs a reflection pass, on every append.
+    /// On PostgreSQL this locks the head row until the transaction ends: the next appender waits for it.
     static func head(on db: any Database) async throws -> Head {
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
-        guard let row = try await sql.raw("SELECT seq, hash FROM \(ident: AuditEvent.schema) ORDER BY seq DESC LIMIT 1").first() else { return .empty }
+        let row: (any SQLRow)?
+        if db.isPostgres {
+            row = try await sql.raw("SELECT seq, hash FROM \(ident: AuditHead.table) WHERE id = 1 FOR UPDATE").first()
+        } else {
+            row = try await sql.raw("SELECT seq, hash FROM \(ident: AuditEvent.schema) ORDER BY seq DESC LIMIT 1").first()
+        }
+        guard let row else { return .empty }
         return Head(sequence: try row.decode(column: "seq", as: Int64.self), hash: try row.decode(column: "hash", as: String.self))
     }
 
@@ -152,16 +168,16 @@ public enum AuditLog {
     ///
     /// On SQLite, with the head the caller last saw, this is a single INSERT: atomic on its own, so no
     /// transaction and no read of the head, one round trip instead of four. A head that is out of date
-    /// (another writer appended since) repeats a sequence number, which the primary key refuses;
-    /// then the head is read and the INSERT made again. PostgreSQL takes the usual transaction with the
-    /// advisory lock, since other processes may append too.
+    /// (another process appended since) repeats a sequence number, which the primary key refuses;
+    /// then the head is read and the INSERT made again in one transaction. PostgreSQL takes the usual
+    /// transaction, since other processes may append too.
     /// - Returns: the new head, for the next batch.
     static func appendBatch(_ items: [(AuditEntry, AuditContext)], after known: Head?, on db: any Database, now: Date = Date()) async throws -> Head {
         precondition(items.count <= maxBatch)
         guard db is any SQLiteDatabase else {
             return try await serialised(on: db) { tx in try await append(items, at: now, on: tx) }
         }
-        return try await lock.withLock {
+        return try await WriteTransaction.sqliteAlone {
             if let known {
                 do {
                     return try await append(items, at: now, after: known, on: db)
@@ -169,21 +185,13 @@ public enum AuditLog {
                     // Someone else appended since; fall through and read the head.
                 }
             }
-            return try await append(items, at: now, on: db)
+            return try await WriteTransaction.sqliteImmediate(db) { tx in try await append(items, at: now, on: tx) }
         }
     }
 
-    /// A transaction that holds the chain's head: one appender at a time in this process, and across
-    /// processes on PostgreSQL.
+    /// A write transaction (see `WriteTransaction`): its body may run more than once.
     private static func serialised<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        try await lock.withLock {
-            try await db.transaction { tx in
-                if tx.isPostgres, let sql = tx as? any SQLDatabase {
-                    try await sql.raw("SELECT pg_advisory_xact_lock(\(literal: advisoryLockKey))").run()
-                }
-                return try await body(tx)
-            }
-        }
+        try await WriteTransaction.run(on: db, body)
     }
 
     /// Multi-row INSERTs through SQLKit (12 columns × 2,000 rows stays under SQLite's bound-parameter
@@ -191,6 +199,13 @@ public enum AuditLog {
     static let columns = ["seq", "at_ms", "organisation_id", "actor_id", "case_id", "action", "entity", "entity_id", "source", "detail", "previous_hash", "hash"]
 
     static func insert(_ links: [AuditLink], on db: any Database) async throws {
+        try await insertRows(links, on: db)
+        if let last = links.last, db.isPostgres, let sql = db as? any SQLDatabase {
+            try await sql.raw("UPDATE \(ident: AuditHead.table) SET seq = \(bind: last.sequence), hash = \(bind: last.hash) WHERE id = 1").run()
+        }
+    }
+
+    private static func insertRows(_ links: [AuditLink], on db: any Database) async throws {
         if let sqlite = db as? any SQLiteDatabase {
             let S = SQLiteBulkInsert.self
             let shared = SQLiteBulkInsert.UUIDTexts(links.first.map { [$0.organisationID, $0.actorID, $0.caseID] } ?? [])

@@ -9,12 +9,14 @@ import NIOPosix
 /// Where the store lives: a SQLite file, or a PostgreSQL server (optionally one schema of it).
 public enum StoreLocation: Sendable, CustomStringConvertible {
     case sqlite(path: String)
-    case postgres(url: String, schema: String?)
+    /// `serializable`: every transaction runs at SERIALIZABLE isolation (PostgreSQL's default is READ
+    /// COMMITTED), as on the distributed engines; serialization failures are then run again.
+    case postgres(url: String, schema: String?, serializable: Bool = false)
 
     public var description: String {
         switch self {
         case .sqlite(let path): "sqlite \(path)"
-        case .postgres(_, let schema): "postgresql\(schema.map { " schema \($0)" } ?? "")"
+        case .postgres(_, let schema, _): "postgresql\(schema.map { " schema \($0)" } ?? "")"
         }
     }
 
@@ -24,9 +26,10 @@ public enum StoreLocation: Sendable, CustomStringConvertible {
         case .sqlite(let path):
             // sqlLogLevel nil: the drivers would otherwise log bound values (transcripts, names) at debug.
             return (.sqlite(.file(path), sqlLogLevel: nil), .sqlite)
-        case .postgres(let url, let schema):
+        case .postgres(let url, let schema, let serializable):
             var pg = try SQLPostgresConfiguration(url: url)
             if let schema { pg.searchPath = [schema] }
+            if serializable { pg.coreConfiguration.options.additionalStartupParameters.append(("default_transaction_isolation", "serializable")) }
             // The PostgreSQL driver takes no "never": trace is below anything a deployment runs at.
             return (.postgres(configuration: pg, sqlLogLevel: .trace), .psql)
         }
@@ -60,7 +63,7 @@ public final class StoreDatabase: @unchecked Sendable {
 
     /// Creates the schema when one was named, then runs every migration not yet run.
     public func migrate() async throws {
-        if case .postgres(_, let schema?) = location {
+        if case .postgres(_, let schema?, _) = location {
             try await (db as! any SQLDatabase).raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
         }
         let migrations = Migrations()
@@ -77,7 +80,7 @@ public final class StoreDatabase: @unchecked Sendable {
 
     /// Drops a test schema (PostgreSQL) with everything in it.
     public func dropSchema() async throws {
-        if case .postgres(_, let schema?) = location {
+        if case .postgres(_, let schema?, _) = location {
             try await (db as! any SQLDatabase).raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
         }
     }

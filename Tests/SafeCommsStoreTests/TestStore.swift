@@ -16,7 +16,7 @@ enum TestBackend: String, CaseIterable, CustomStringConvertible, Sendable {
     var description: String { rawValue }
 
     /// A fresh, empty, migrated store: a new SQLite file, or a new PostgreSQL schema, dropped afterwards.
-    func withStore<T>(_ body: (StoreDatabase) async throws -> T) async throws -> T {
+    func withStore<T>(serializable: Bool = false, _ body: (StoreDatabase) async throws -> T) async throws -> T {
         let tag = UUID().uuidString.prefix(8).lowercased()
         let location: StoreLocation
         var directory: String?
@@ -27,7 +27,7 @@ enum TestBackend: String, CaseIterable, CustomStringConvertible, Sendable {
             directory = dir
             location = .sqlite(path: dir + "/test.sqlite")
         case .postgres:
-            location = .postgres(url: ProcessInfo.processInfo.environment["DATABASE_URL"]!, schema: "store_\(tag)")
+            location = .postgres(url: ProcessInfo.processInfo.environment["DATABASE_URL"]!, schema: "store_\(tag)", serializable: serializable)
         }
         let store = try StoreDatabase(location)
         do {

@@ -23,8 +23,9 @@ public enum APITokens {
         let raw = (0..<32).map { _ in UInt8.random(in: 0...255, using: &bytes) }
         let token = "sc_" + raw.map { String(format: "%02x", $0) }.joined()
         let row = APIToken(staffID: try staff.requireID(), tokenHash: hash(token), label: label)
+        let rewritable = try Rewritable(row)
         try await AuditLog.transaction(on: db, context) { tx in
-            try await row.create(on: tx)
+            try await rewritable.save(on: tx)
             return ((), [AuditEntry(action: "token.issue", entity: "api_token", entityID: row.id?.uuidString, detail: "for staff \(try staff.requireID())")])
         }
         return token

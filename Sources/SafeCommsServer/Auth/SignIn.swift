@@ -25,16 +25,16 @@ enum SignIn {
         let hash = staff?.passwordHash ?? req.application.dummyPasswordHash
         let ok = (try? await req.password.async.verify(password, created: hash)) ?? false
         guard ok, let staff, staff.active else {
-            try await AuditLog.record(
-                [AuditEntry(action: "auth.failed", entity: "session")],
-                req.application.auditContext(organisationID: staff?.organisationID, source: req.clientAddress), on: req.db)
+            try await req.application.auditBatcher.record(
+                AuditEntry(action: "auth.failed", entity: "session"),
+                req.application.auditContext(organisationID: staff?.organisationID, source: req.clientAddress))
             throw Failure.wrongCredentials
         }
         // Signing in to one's own account must not reset the count of an address guessing at others.
         await throttle.succeed(account: emailKey, address: addressKey)
-        try await AuditLog.record(
-            [AuditEntry(action: "auth.signed_in", entity: "session")],
-            req.application.auditContext(organisationID: staff.organisationID, actorID: staff.id, source: req.clientAddress), on: req.db)
+        try await req.application.auditBatcher.record(
+            AuditEntry(action: "auth.signed_in", entity: "session"),
+            req.application.auditContext(organisationID: staff.organisationID, actorID: staff.id, source: req.clientAddress))
         return staff
     }
 }

@@ -17,7 +17,7 @@ struct CaseController: RouteCollection {
         let p = try await req.principal()
         let cases = try await Self.visibleCases(for: p, on: req.db)
         // The list names children, so reading it is audited like reading a case.
-        try await AuditLog.record([AuditEntry(action: "cases.list", entity: "case", detail: "\(cases.count) cases")], try req.auditContext(), on: req.db)
+        try await req.audit(AuditEntry(action: "cases.list", entity: "case", detail: "\(cases.count) cases"))
         return cases.map(CaseDTO.init)
     }
 
@@ -73,7 +73,7 @@ struct CaseController: RouteCollection {
 
     func show(req: Request) async throws -> CaseDTO {
         let (c, _) = try await CaseAccess.load(req, .read)
-        try await AuditLog.record([AuditEntry(action: "case.read", entity: "case", entityID: c.id?.uuidString, caseID: c.id)], try req.auditContext(), on: req.db)
+        try await req.audit(AuditEntry(action: "case.read", entity: "case", entityID: c.id?.uuidString, caseID: c.id))
         return CaseDTO(c)
     }
 

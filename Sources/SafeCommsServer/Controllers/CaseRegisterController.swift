@@ -107,6 +107,6 @@ struct CaseRegisterController: RouteCollection {
     }
 
     private func readAudit(_ req: Request, _ c: CaseFile, _ what: String) async throws {
-        try await AuditLog.record([AuditEntry(action: "case.read", entity: "case", entityID: c.id?.uuidString, caseID: c.id, detail: what)], try req.auditContext(), on: req.db)
+        try await req.audit(AuditEntry(action: "case.read", entity: "case", entityID: c.id?.uuidString, caseID: c.id, detail: what))
     }
 }

@@ -20,9 +20,7 @@ struct CommunicationController: RouteCollection {
         let per = try Self.intQuery(req, "per", max: CommunicationRepository.maxPageSize) ?? 50
         let result = try await CommunicationRepository.chronology(
             caseID: c.requireID(), organisationID: c.organisationID, filter: filter, page: page, per: per, on: req.db)
-        try await AuditLog.record(
-            [AuditEntry(action: "chronology.read", entity: "case", entityID: c.id?.uuidString, caseID: c.id, detail: "page \(result.page)")],
-            try req.auditContext(), on: req.db)
+        try await req.audit(AuditEntry(action: "chronology.read", entity: "case", entityID: c.id?.uuidString, caseID: c.id, detail: "page \(result.page)"))
         return ChronologyDTO(
             items: result.records.map { CommunicationDTO($0, superseded: result.superseded.contains($0.id)) }, page: result.page,
             per: result.per, hasMore: result.hasMore)

@@ -38,8 +38,9 @@ struct DirectoryController: RouteCollection {
         _ = try req.application.policyLibrary.evaluator(for: settings.packs, field: "packs")  // every pack id is one we have
         guard let org = try await Organisation.find(p.organisationID, on: req.db) else { throw Abort(.notFound) }
         org.settings = settings
+        let row = try Rewritable(org)
         try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            try await org.save(on: tx)
+            try await row.save(on: tx)
             return ((), [AuditEntry(action: "organisation.settings", entity: "organisation", entityID: org.id?.uuidString)])
         }
         req.application.organisationSettings.forget(p.organisationID)
@@ -160,8 +161,9 @@ struct DirectoryController: RouteCollection {
         set(input.onOutOfHours, \.onOutOfHours, "on_out_of_hours")
         guard !changed.isEmpty else { return DeviceDTO(d) }
         let detail = changed.joined(separator: ",")
+        let row = try Rewritable(d)
         try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            try await d.save(on: tx)
+            try await row.save(on: tx)
             return ((), [AuditEntry(action: "device.update", entity: "device", entityID: d.id?.uuidString, detail: detail)])
         }
         return DeviceDTO(d)

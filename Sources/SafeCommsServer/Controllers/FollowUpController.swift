@@ -51,8 +51,9 @@ struct FollowUpController: RouteCollection {
         let record = FollowUpRecord(
             organisationID: p.organisationID, staffID: try worker.requireID(), loggedByID: p.staffID, kind: o.kind.rawValue, occurredAt: o.occurredAt,
             callerName: o.callerName, callerNumber: o.callerNumber, summary: o.summary, dueAt: o.dueAt)
+        let row = try Rewritable(record)
         try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            try await record.create(on: tx)
+            try await row.save(on: tx)
             return ((), [AuditEntry(action: "follow_up.open", entity: "follow_up", entityID: record.id?.uuidString, detail: o.kind.rawValue)])
         }
         return try await FollowUpDTO(record, now: Date()).encodeResponse(status: .created, for: req)
@@ -85,17 +86,20 @@ struct FollowUpController: RouteCollection {
         let worker = try await PhoneController.staffMember(record.staffID, p, req)
         guard AccessPolicy.canAnswerMessages(p, for: worker.allocation) else { throw Abort(.forbidden, reason: "only the worker or their managers close it") }
         let closure = try FollowUp.close(outcome: input.outcome, note: input.note, divertedTo: input.divertedTo)
-        guard record.closedAt == nil else { throw Abort(.conflict, reason: "this follow-up was already closed") }
-        record.closedAt = Date()
-        record.closedByID = p.staffID
-        record.outcome = closure.outcome.rawValue
-        record.note = closure.note
-        record.divertedTo = closure.divertedTo
-        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+        let closer = p.staffID
+        // Read again inside the transaction: of two people closing it at once, the second is told.
+        return try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+            guard let record = try await FollowUpRecord.find(id, on: tx), record.closedAt == nil else {
+                throw Abort(.conflict, reason: "this follow-up was already closed")
+            }
+            record.closedAt = Date()
+            record.closedByID = closer
+            record.outcome = closure.outcome.rawValue
+            record.note = closure.note
+            record.divertedTo = closure.divertedTo
             try await record.save(on: tx)
-            return ((), [AuditEntry(action: "follow_up.close", entity: "follow_up", entityID: record.id?.uuidString, detail: closure.outcome.rawValue)])
+            return (record, [AuditEntry(action: "follow_up.close", entity: "follow_up", entityID: record.id?.uuidString, detail: closure.outcome.rawValue)])
         }
-        return record
     }
 
     /// Open follow-ups past due, for the manager of each worker's team (or the DSL, for all).

@@ -42,9 +42,10 @@ struct MessageSlipController: RouteCollection {
         let email = Notification(
             organisationID: p.organisationID, staffID: try officer.requireID(), recipient: officer.email, subject: notice.subject, body: notice.body,
             urgent: true, now: Date())
+        let slipRow = try Rewritable(record), notification = try Rewritable(email)
         try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            try await record.create(on: tx)
-            try await email.create(on: tx)
+            try await slipRow.save(on: tx)
+            try await notification.save(on: tx)
             return ((), [
                 AuditEntry(action: "message.taken", entity: "message", entityID: record.id?.uuidString),
                 AuditEntry(action: "notification.queued", entity: "notification", entityID: email.id?.uuidString, detail: "LIN-10"),
@@ -82,15 +83,18 @@ struct MessageSlipController: RouteCollection {
         }
         let response = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !response.isEmpty else { throw SafeCommsCore.ValidationError(field: "response", reason: "is required: what was done (LIN-7)") }
-        guard record.respondedAt == nil else { throw Abort(.conflict, reason: "this message was already answered") }
-        record.respondedAt = Date()
-        record.respondedByID = p.staffID
-        record.response = String(response.prefix(2_000))
-        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+        let responder = p.staffID
+        // Read again inside the transaction: of two people answering at once, the second is told.
+        return try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+            guard let record = try await MessageSlipRecord.find(id, on: tx), record.respondedAt == nil else {
+                throw Abort(.conflict, reason: "this message was already answered")
+            }
+            record.respondedAt = Date()
+            record.respondedByID = responder
+            record.response = String(response.prefix(2_000))
             try await record.save(on: tx)
-            return ((), [AuditEntry(action: "message.answered", entity: "message", entityID: record.id?.uuidString)])
+            return (record, [AuditEntry(action: "message.answered", entity: "message", entityID: record.id?.uuidString)])
         }
-        return record
     }
 
     /// LIN-7: unanswered messages past their promised call-back time, for the manager of each officer's

@@ -79,19 +79,20 @@ struct PhoneController: RouteCollection {
             }
         }
         let id = try s.requireID()
-        let status = try await PhoneStatus.find(id, on: req.db) ?? PhoneStatus(
-            staffID: id, organisationID: s.organisationID, deskNumber: nil, deskLoggedIn: false, deskPairedToMobile: false, divertTo: nil)
-        status.deskNumber = desk ?? status.deskNumber
-        status.deskLoggedIn = input.deskLoggedIn ?? status.deskLoggedIn
-        status.deskPairedToMobile = input.deskPairedToMobile ?? status.deskPairedToMobile
-        status.divertTo = removeDivert ? nil : divert ?? status.divertTo
-        // Keeping one's own details is confirming them (LIN-11).
-        if p.staffID == id { status.confirmedAt = Date() }
-        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+        let organisationID = s.organisationID, confirming = p.staffID == id
+        // Read and changed inside the transaction, so that two people changing it at once both count.
+        return try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+            let status = try await PhoneStatus.find(id, on: tx) ?? PhoneStatus(
+                staffID: id, organisationID: organisationID, deskNumber: nil, deskLoggedIn: false, deskPairedToMobile: false, divertTo: nil)
+            status.deskNumber = desk ?? status.deskNumber
+            status.deskLoggedIn = input.deskLoggedIn ?? status.deskLoggedIn
+            status.deskPairedToMobile = input.deskPairedToMobile ?? status.deskPairedToMobile
+            status.divertTo = removeDivert ? nil : divert ?? status.divertTo
+            // Keeping one's own details is confirming them (LIN-11).
+            if confirming { status.confirmedAt = Date() }
             try await status.save(on: tx)
-            return ((), [AuditEntry(action: "phone.status", entity: "staff", entityID: id.uuidString)])
+            return (status, [AuditEntry(action: "phone.status", entity: "staff", entityID: id.uuidString)])
         }
-        return status
     }
 
     /// Leave (`leave`: the person or their managers) or an unexpected absence (`unexpected`: their line
@@ -120,11 +121,12 @@ struct PhoneController: RouteCollection {
             ? try await Device.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$holderID == (try s.requireID()))
                 .filter(\.$voicemailEnabled == true).all()
             : []
+        let row = try Rewritable(absence)
+        let silencedIDs = try silenced.map { try $0.requireID() }
         try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            try await absence.create(on: tx)
-            for d in silenced {
-                d.voicemailEnabled = false
-                try await d.save(on: tx)
+            try await row.save(on: tx)
+            if !silencedIDs.isEmpty {
+                try await Device.query(on: tx).filter(\.$id ~~ silencedIDs).set(\.$voicemailEnabled, to: false).update()
             }
             return ((), [AuditEntry(action: "absence.\(kind.rawValue)", entity: "staff", entityID: s.id?.uuidString)]
                 + silenced.map { AuditEntry(action: "device.voicemail_off", entity: "device", entityID: $0.id?.uuidString, detail: "LIN-5") })
@@ -183,9 +185,10 @@ struct PhoneController: RouteCollection {
         }
         let note = try req.content.decode(ChecklistStepInput.self).note?.trimmingCharacters(in: .whitespacesAndNewlines)
         let record = AbsenceStep(organisationID: p.organisationID, absenceID: try absence.requireID(), doneByID: p.staffID, step: step.id, note: note.map { String($0.prefix(1_000)) })
+        let row = try Rewritable(record)
         do {
             try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-                try await record.create(on: tx)
+                try await row.save(on: tx)
                 return ((), [AuditEntry(action: "absence.step", entity: "absence", entityID: absence.id?.uuidString, detail: step.id)])
             }
         } catch where error.isUniqueViolation {
@@ -215,12 +218,13 @@ struct PhoneController: RouteCollection {
         let s = try await Self.staffMember(try Self.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"), p, req)
         let id = try s.requireID()
         guard id == p.staffID else { throw Abort(.forbidden, reason: "only they can confirm their own details (LIN-11)") }
-        let status = try await PhoneStatus.find(id, on: req.db) ?? PhoneStatus(
-            staffID: id, organisationID: s.organisationID, deskNumber: nil, deskLoggedIn: false, deskPairedToMobile: false, divertTo: nil)
-        status.confirmedAt = Date()
-        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+        let organisationID = s.organisationID
+        let status = try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+            let status = try await PhoneStatus.find(id, on: tx) ?? PhoneStatus(
+                staffID: id, organisationID: organisationID, deskNumber: nil, deskLoggedIn: false, deskPairedToMobile: false, divertTo: nil)
+            status.confirmedAt = Date()
             try await status.save(on: tx)
-            return ((), [AuditEntry(action: "directory.confirmed", entity: "staff", entityID: id.uuidString)])
+            return (status, [AuditEntry(action: "directory.confirmed", entity: "staff", entityID: id.uuidString)])
         }
         return PhoneStatusDTO(status)
     }

@@ -126,9 +126,7 @@ enum UploadedImport {
             return u.caseReferences.isEmpty ? nil : u
         }
         // Who looked at which contact was not recorded, as for any view of case data (counts only).
-        try await AuditLog.record(
-            [AuditEntry(action: "reconciliation.run", entity: "organisation", detail: "\(report.rows) bill rows, \(report.unrecorded.count) unrecorded shown")],
-            try req.auditContext(), on: req.db)
+        try await req.audit(AuditEntry(action: "reconciliation.run", entity: "organisation", detail: "\(report.rows) bill rows, \(report.unrecorded.count) unrecorded shown"))
         return report
     }
 

@@ -1,4 +1,6 @@
+import Fluent
 import SafeCommsCore
+import SafeCommsStore
 import Vapor
 
 /// The JSON body of every error: a status, a reason, and for bad input the field at fault.
@@ -43,6 +45,13 @@ struct APIErrorMiddleware: AsyncMiddleware {
         case let e as any AbortError:
             // Vapor wraps a failed JSON decode in an Abort whose reason mentions the path; keep it.
             return (e.status, .init(status: Int(e.status.code), reason: e.reason), e.headers)
+        case is StoreBusy, is ConnectionPoolTimeoutError:
+            // Nothing was written; the client may simply try again shortly.
+            request.logger.warning("store busy: answered 503")
+            return (
+                .serviceUnavailable, .init(status: 503, reason: "SafeComms is very busy just now and saved nothing; please try again in a moment"),
+                ["Retry-After": "1"]
+            )
         default:
             request.logger.report(error: error)
             return (.internalServerError, .init(status: 500, reason: "internal error"), [:])

@@ -49,7 +49,8 @@ final class NotificationOutbox: Sendable {
                 // The id only: the recipient's address is personal data and stays out of logs.
                 logger.warning("notification not sent; will retry", metadata: ["notification": "\(n.id?.uuidString ?? "")", "attempts": "\(n.attempts)"])
             }
-            try await n.save(on: db)
+            let row = try Rewritable(n)
+            try await WriteTransaction.run(on: db) { tx in try await row.save(on: tx) }
         }
         return (sent, failed)
     }

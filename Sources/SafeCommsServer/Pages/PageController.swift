@@ -100,7 +100,7 @@ struct PageController: RouteCollection {
     func cases(req: Request) async throws -> View {
         let p = try await req.principal()
         let visible = try await CaseController.visibleCases(for: p, on: req.db)
-        try await AuditLog.record([AuditEntry(action: "cases.list", entity: "case", detail: "\(visible.count) cases (web)")], try req.auditContext(), on: req.db)
+        try await req.audit(AuditEntry(action: "cases.list", entity: "case", detail: "\(visible.count) cases (web)"))
         let names = try await staffNames(p, req)
         let rows = visible.map {
             CaseRow(
@@ -148,9 +148,7 @@ struct PageController: RouteCollection {
         let page = ((try? CommunicationController.intQuery(req, "page", max: CommunicationRepository.maxPage)) ?? nil) ?? 1
         let result = try await CommunicationRepository.chronology(
             caseID: c.requireID(), organisationID: c.organisationID, filter: ChronologyFilter(), page: page, per: 50, on: req.db)
-        try await AuditLog.record(
-            [AuditEntry(action: "chronology.read", entity: "case", entityID: c.id?.uuidString, caseID: c.id, detail: "page \(result.page) (web)")],
-            try req.auditContext(), on: req.db)
+        try await req.audit(AuditEntry(action: "chronology.read", entity: "case", entityID: c.id?.uuidString, caseID: c.id, detail: "page \(result.page) (web)"))
         let names = try await staffNames(p, req)
         let tz = try await organisationTimeZone(p, req)
         let entries = result.records.map { r in

@@ -7,7 +7,7 @@ public enum StoreMigrations {
             M001_CreateOrganisations(), M002_CreateTeams(), M003_CreateStaff(), M004_CreateDevices(), M005_CreateCases(),
             M006_CreateCasePeople(), M007_CreateConsents(), M008_CreateNumberSharing(), M009_CreateCommunications(),
             M010_CreateAuditEvents(), M011_CreateAPITokens(), M012_CreatePhoneStatus(), M013_CreateMessageSlips(), M014_CreateAbsenceSteps(), M015_AddContactConfirmed(),
-            M016_CreateFollowUps(), M017_AddDeviceHours(), M018_CreateNotifications(),
+            M016_CreateFollowUps(), M017_AddDeviceHours(), M018_CreateNotifications(), M019_CreateAuditHead(),
         ]
     }
 }

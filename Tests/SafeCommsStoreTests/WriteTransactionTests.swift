@@ -1,0 +1,101 @@
+import FluentKit
+import Foundation
+import SQLKit
+import SafeCommsCore
+import Testing
+
+@testable import SafeCommsStore
+
+/// Writes at the same time: none fails with a lock error, none is lost or written twice.
+@Suite struct WriteTransactionTests {
+    /// Many audited writes and group-committed audit events at once, on one store: every one lands
+    /// once and the chain is whole. (On SQLite, writers that read before they write used to fail with
+    /// "database is locked".)
+    @Test(arguments: TestBackend.available)
+    func concurrentWritersAllLand(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let world = try await StoreWorld.make(on: store.db)
+            let batcher = AuditBatcher(db: store.db)
+            let writes = 120
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<writes {
+                    group.addTask {
+                        if i % 2 == 0 {
+                            try await CommunicationRepository.insert([world.record(at: iso("2026-03-02T10:00:00Z").addingTimeInterval(Double(i)))], world.context, on: store.db)
+                        } else {
+                            try await batcher.record(AuditEntry(action: "chronology.read", entity: "case", detail: "read \(i)"), world.context)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let sql = store.db as! any SQLDatabase
+            let records = try await sql.raw("SELECT COUNT(*) AS n FROM communications").first()!.decode(column: "n", as: Int.self)
+            let reads = try await sql.raw("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'chronology.read'").first()!.decode(column: "n", as: Int.self)
+            #expect(records == writes / 2 && reads == writes / 2)
+            let verified = try await AuditLog.verify(on: store.db, key: StoreWorld.key)
+            #expect(verified.links == writes)
+        }
+    }
+
+    /// At SERIALIZABLE isolation (as on CockroachDB or YugabyteDB), audited transactions that run at
+    /// once collide: PostgreSQL aborts all but one with SQLSTATE 40001. Each aborted one runs again and
+    /// its write lands exactly once.
+    @Test(.enabled(if: TestBackend.available.contains(.postgres)))
+    func serializationFailuresAreRunAgain() async throws {
+        try await TestBackend.postgres.withStore(serializable: true) { store in
+            let sql = store.db as! any SQLDatabase
+            let isolation = try await sql.raw("SHOW transaction_isolation").first()!.decode(column: "transaction_isolation", as: String.self)
+            #expect(isolation == "serializable")
+            let world = try await StoreWorld.make(on: store.db)
+            let before = WriteTransaction.retries.count
+            let writes = 40
+            let attempts = WriteTransaction.Counter()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<writes {
+                    group.addTask {
+                        let row = world.record(at: iso("2026-03-02T10:00:00Z").addingTimeInterval(Double(i)), naturalKey: "serializable-\(i)")
+                        try await AuditLog.transaction(on: store.db, world.context) { tx in
+                            attempts.add()
+                            try await CommunicationRepository.createRows([row], on: tx)
+                            return ((), CommunicationRepository.auditEntries(for: [row], action: "communication.create"))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            // Some bodies ran more than once: the failures were real and were retried.
+            #expect(WriteTransaction.retries.count > before)
+            #expect(attempts.count > writes)
+            let counts = try await sql.raw("SELECT natural_key, COUNT(*) AS n FROM communications GROUP BY natural_key").all()
+            #expect(counts.count == writes)
+            for row in counts { #expect(try row.decode(column: "n", as: Int.self) == 1) }
+            let verified = try await AuditLog.verify(on: store.db, key: StoreWorld.key)
+            #expect(verified.links == writes)
+        }
+    }
+
+    /// The row a retried transaction writes is the one the caller made, even though Fluent marked the
+    /// first attempt's values as written.
+    @Test(arguments: TestBackend.available)
+    func aRewritableModelIsWrittenWholeOnASecondAttempt(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let team = Team(organisationID: UUID(), name: "placeholder")
+            let org = Organisation(id: UUID(), name: "Retry Council")
+            try await org.create(on: store.db)
+            team.organisationID = org.id!
+            let row = try Rewritable(team)
+            struct Abort: Error {}
+            // The first attempt writes, then its transaction is rolled back; the second writes again.
+            await #expect(throws: Abort.self) {
+                try await WriteTransaction.run(on: store.db) { tx in
+                    try await row.save(on: tx)
+                    throw Abort()
+                }
+            }
+            try await WriteTransaction.run(on: store.db) { tx in try await row.save(on: tx) }
+            let stored = try await Team.query(on: store.db).all()
+            #expect(stored.count == 1 && stored.first?.id == team.id && stored.first?.name == "placeholder")
+        }
+    }
+}
