@@ -36,6 +36,7 @@ import Vapor
                 }
                 try await group.waitForAll()
             }
+            await app.server.shutdown()
             let result = outcome.snapshot
             #expect(result.serverErrors == [], "answers of 500 and above: \(result.serverErrors)")
             #expect(result.unexpected == [], "answers other than expected: \(result.unexpected)")
