@@ -156,6 +156,13 @@ final class HTTPSession: @unchecked Sendable {
         self.base = base
     }
 
+    /// The same signed-in person reaching another server (as behind a load balancer).
+    init(app: Application, base: String, sharing other: HTTPSession) {
+        self.app = app
+        self.base = base
+        cookie = other.cookie
+    }
+
     func get(_ path: String) async throws -> Answer { try await request(.GET, path, headers: [:], body: nil) }
 
     func post(_ path: String, form: [String: String]) async throws -> Answer {
