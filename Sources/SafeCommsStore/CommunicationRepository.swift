@@ -23,6 +23,8 @@ public struct ChronologyPage: Sendable {
     public var records: [CommunicationRow]
     /// Ids of records on this page that a later record corrects.
     public var superseded: Set<UUID>
+    /// The names of the staff who made the records on this page.
+    public var staffNames: [UUID: String]
     public var page: Int
     public var per: Int
     public var hasMore: Bool
@@ -76,24 +78,29 @@ public enum CommunicationRepository {
         let per = min(max(per, 1), maxPageSize)
         let page = min(max(page, 1), maxPage)
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
-        var q = sql.select().column("*").from(CommunicationRecord.schema)
-            .where("case_id", .equal, SQLBind(caseID))
-            .where("organisation_id", .equal, SQLBind(organisationID))
-        if let c = filter.channel { q = q.where("channel", .equal, SQLBind(c.rawValue)) }
-        if let d = filter.direction { q = q.where("direction", .equal, SQLBind(d.rawValue)) }
-        if let o = filter.outOfHours { q = q.where("out_of_hours", .equal, SQLBind(o)) }
-        if let s = filter.significant { q = q.where("significant", .equal, SQLBind(s)) }
+        let table = CommunicationRecord.schema
+        // Whether a later record corrects each one, in the same query (a second one cost a round trip).
+        // The name of who recorded each one, in the same query too.
+        var q = sql.select().column(SQLColumn(SQLLiteral.all, table: SQLIdentifier(table)))
+            .column(SQLRaw("EXISTS (SELECT 1 FROM \"\(table)\" AS later WHERE later.corrects_id = \"\(table)\".id) AS superseded"))
+            .column(SQLColumn("name", table: StaffMember.schema), as: "staff_name")
+            .from(table)
+            .join(StaffMember.schema, method: SQLJoinMethod.left, on: SQLColumn("staff_id", table: table), .equal, SQLColumn("id", table: StaffMember.schema))
+            .where(SQLColumn("case_id", table: table), .equal, SQLBind(caseID))
+            .where(SQLColumn("organisation_id", table: table), .equal, SQLBind(organisationID))
+        if let c = filter.channel { q = q.where(SQLColumn("channel", table: table), .equal, SQLBind(c.rawValue)) }
+        if let d = filter.direction { q = q.where(SQLColumn("direction", table: table), .equal, SQLBind(d.rawValue)) }
+        if let o = filter.outOfHours { q = q.where(SQLColumn("out_of_hours", table: table), .equal, SQLBind(o)) }
+        if let s = filter.significant { q = q.where(SQLColumn("significant", table: table), .equal, SQLBind(s)) }
         // One row more than the page says whether another page follows.
-        let rows = try await q.orderBy("occurred_at", .descending).orderBy("id", .descending)
+        let rows = try await q.orderBy(SQLColumn("occurred_at", table: table), SQLDirection.descending).orderBy(SQLColumn("id", table: table), SQLDirection.descending)
             .limit(per + 1).offset((page - 1) * per).all()
         let records = try rows.prefix(per).map(CommunicationRow.decode)
-        let ids = records.map(\.id)
-        var superseded: Set<UUID> = []
-        if !ids.isEmpty {
-            let corrections = try await sql.select().column("corrects_id").from(CommunicationRecord.schema)
-                .where("corrects_id", .in, SQLBind.group(ids)).all()
-            superseded = Set(try corrections.map { try $0.decode(column: "corrects_id", as: UUID.self) })
+        var superseded: Set<UUID> = [], names: [UUID: String] = [:]
+        for (row, record) in zip(rows, records) {
+            if try row.decode(column: "superseded", as: Bool.self) { superseded.insert(record.id) }
+            if names[record.staffID] == nil, let name = try row.decode(column: "staff_name", as: String?.self) { names[record.staffID] = name }
         }
-        return ChronologyPage(records: records, superseded: superseded, page: page, per: per, hasMore: rows.count > per)
+        return ChronologyPage(records: records, superseded: superseded, staffNames: names, page: page, per: per, hasMore: rows.count > per)
     }
 }

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -32,8 +33,7 @@ final class NotificationOutbox: Sendable {
     @discardableResult
     func deliverDue(now: Date = Date()) async throws -> (sent: Int, failed: Int) {
         guard let smtp else { return (0, 0) }
-        let due = try await Notification.query(on: db).filter(\.$sentAt == nil).filter(\.$nextAttemptAt <= now)
-            .sort(\.$nextAttemptAt).limit(50).all()
+        let due = try await claimDue(now: now)
         var sent = 0, failed = 0
         for n in due {
             do {
@@ -53,6 +53,31 @@ final class NotificationOutbox: Sendable {
             try await WriteTransaction.run(on: db) { tx in try await row.save(on: tx) }
         }
         return (sent, failed)
+    }
+
+    /// How long a claimed notification is left to the process that claimed it before another may try.
+    static let claim: TimeInterval = 300
+
+    /// What is due now, claimed for this process: its next attempt is put off by `claim`, in the same
+    /// transaction, so another server process sharing the database does not send it too. On
+    /// PostgreSQL rows another process is claiming are skipped (`FOR UPDATE SKIP LOCKED`); on SQLite
+    /// this process is the only writer.
+    private func claimDue(now: Date) async throws -> [SafeCommsStore.Notification] {
+        try await WriteTransaction.run(on: db) { tx in
+            let ids: [UUID]
+            if tx.isPostgres, let sql = tx as? any SQLDatabase {
+                ids = try await sql.raw("""
+                    SELECT id FROM \(ident: Notification.schema) WHERE sent_at IS NULL AND next_attempt_at <= \(bind: now)
+                    ORDER BY next_attempt_at LIMIT 50 FOR UPDATE SKIP LOCKED
+                    """).all().map { try $0.decode(column: "id", as: UUID.self) }
+            } else {
+                ids = try await Notification.query(on: tx).filter(\.$sentAt == nil).filter(\.$nextAttemptAt <= now)
+                    .sort(\.$nextAttemptAt).limit(50).all().compactMap(\.id)
+            }
+            guard !ids.isEmpty else { return [] }
+            try await Notification.query(on: tx).filter(\.$id ~~ ids).set(\.$nextAttemptAt, to: now.addingTimeInterval(Self.claim)).update()
+            return try await Notification.query(on: tx).filter(\.$id ~~ ids).sort(\.$createdAt).all()
+        }
     }
 
     /// The loop the server runs: deliver what is due, then wait.

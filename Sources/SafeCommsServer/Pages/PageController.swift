@@ -113,58 +113,17 @@ struct PageController: RouteCollection {
                 canReconcile: AccessPolicy.can(p, .reconcile), cases: rows))
     }
 
-    struct EntryRow: Encodable {
-        var occurredAt: String
-        var recordedAt: String
-        var channel: String
-        var direction: String
-        var counterpart: String
-        var text: String
-        var outOfHours: Bool
-        var significant: Bool
-        var superseded: Bool
-        var correction: Bool
-        var staff: String
-    }
-
-    struct ChronologyContext: Encodable {
-        var title: String
-        var csrf: String
-        var user: String
-        var caseID: String
-        var reference: String
-        var displayName: String
-        var status: String
-        var canWrite: Bool
-        var entries: [EntryRow]
-        var page: Int
-        var previousPage: Int?
-        var nextPage: Int?
-        var recorded: Bool
-    }
-
-    func chronology(req: Request) async throws -> View {
+    func chronology(req: Request) async throws -> Response {
         let (c, p) = try await CaseAccess.load(req, .read)
         let page = ((try? CommunicationController.intQuery(req, "page", max: CommunicationRepository.maxPage)) ?? nil) ?? 1
         let result = try await CommunicationRepository.chronology(
             caseID: c.requireID(), organisationID: c.organisationID, filter: ChronologyFilter(), page: page, per: 50, on: req.db)
         try await req.audit(AuditEntry(action: "chronology.read", entity: "case", entityID: c.id?.uuidString, caseID: c.id, detail: "page \(result.page) (web)"))
-        let names = try await staffNames(p, req)
-        let tz = try await organisationTimeZone(p, req)
-        let entries = result.records.map { r in
-            EntryRow(
-                occurredAt: Self.display(r.occurredAt, tz), recordedAt: Self.display(r.recordedAt, tz), channel: r.channel.replacingOccurrences(of: "_", with: " "),
-                direction: r.direction, counterpart: r.counterpartName ?? r.counterpartRole ?? "", text: r.transcript ?? r.summary ?? "",
-                outOfHours: r.outOfHours, significant: r.significant, superseded: result.superseded.contains(r.id), correction: r.correctsID != nil,
-                staff: names[r.staffID] ?? "")
-        }
-        return try await req.view.render(
-            "case",
-            ChronologyContext(
-                title: "Case \(c.reference)", csrf: CSRF.token(for: req), user: try req.staff().name, caseID: c.id!.uuidString, reference: c.reference,
-                displayName: c.displayName, status: Self.statusLabel(c.status), canWrite: AccessPolicy.canWrite(p, c.allocation), entries: entries,
-                page: result.page, previousPage: result.page > 1 ? result.page - 1 : nil, nextPage: result.hasMore ? result.page + 1 : nil,
-                recorded: req.query["recorded"] == "1"))
+        let view = ChronologyView(
+            reference: c.reference, displayName: c.displayName, status: Self.statusLabel(c.status), caseID: c.id!.uuidString,
+            canWrite: AccessPolicy.canWrite(p, c.allocation), recorded: req.query["recorded"] == "1", page: result,
+            zone: try await organisationTimeZone(p, req))
+        return PageLayout.page(title: "Case \(c.reference)", user: try req.staff().name, csrf: CSRF.token(for: req), body: view.write).response()
     }
 
     struct Option: Encodable {
@@ -267,8 +226,7 @@ struct PageController: RouteCollection {
     }
 
     private func organisationTimeZone(_ p: Principal, _ req: Request) async throws -> TimeZone {
-        let org = try await Organisation.find(p.organisationID, on: req.db)
-        return (org?.settings ?? .standard).timeZone
+        try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db).timeZone
     }
 
     static func statusLabel(_ raw: String) -> String {
@@ -287,12 +245,7 @@ struct PageController: RouteCollection {
         return name.prefix(1).uppercased() + name.dropFirst() + " " + e.reason
     }
 
-    static func display(_ date: Date, _ tz: TimeZone) -> String {
-        var style = Date.FormatStyle(date: .abbreviated, time: .shortened)
-        style.timeZone = tz
-        style.locale = Locale(identifier: "en_GB")
-        return date.formatted(style)
-    }
+    static func display(_ date: Date, _ tz: TimeZone) -> String { WallClockText.dateTime(date, zone: tz) }
 
     /// `2026-03-02T14:30` as an `<input type="datetime-local">` shows it, in the organisation's zone.
     static func localInput(_ date: Date, _ tz: TimeZone) -> String {

@@ -1,0 +1,84 @@
+import Foundation
+import SafeCommsCore
+import SafeCommsStore
+
+/// A case's chronology page: the case, what the reader may do on it, and one page of its records,
+/// newest first. Written directly (see `HTML`); the page staff open most.
+struct ChronologyView {
+    var reference: String
+    var displayName: String
+    var status: String
+    var caseID: String
+    var canWrite: Bool
+    var recorded: Bool
+    var page: ChronologyPage
+    var zone: TimeZone
+
+    func write(_ h: inout HTML) {
+        h.raw("<a href=\"/cases\" class=\"back-link\">All cases</a>\n")
+        if recorded {
+            h.raw("<div class=\"notification-success\" role=\"status\"><p>The contact was added to the chronology.</p></div>\n")
+        }
+        h.raw("<h1 class=\"heading-l\">")
+        h.text(reference)
+        h.raw(": ")
+        h.text(displayName)
+        h.raw("</h1>\n<p class=\"body\">")
+        h.text(status)
+        h.raw("</p>\n")
+        if canWrite {
+            h.raw("<p><a class=\"button\" href=\"/cases/")
+            h.text(caseID)
+            h.raw("/record\">Record a contact</a> <a class=\"button button-secondary\" href=\"/cases/")
+            h.text(caseID)
+            h.raw("/import\">Import messages or calls</a></p>\n")
+        }
+        h.raw("<h2 class=\"heading-m\">Chronology</h2>\n")
+        if page.records.isEmpty {
+            h.raw("<p class=\"body\">Nothing has been recorded on this case yet.</p>\n")
+        } else {
+            h.raw("<table class=\"table\">\n  <caption class=\"visually-hidden\">Communications on this case, newest first</caption>\n")
+            h.raw("  <thead><tr><th scope=\"col\">When</th><th scope=\"col\">How</th><th scope=\"col\">With</th>")
+            h.raw("<th scope=\"col\">What was said</th><th scope=\"col\">Recorded</th></tr></thead>\n  <tbody>\n")
+            for r in page.records { row(r, &h) }
+            h.raw("  </tbody>\n</table>\n")
+        }
+        h.raw("<nav class=\"pagination\" aria-label=\"Chronology pages\">\n")
+        if page.page > 1 { link(page.page - 1, "Newer", &h) }
+        if page.hasMore { link(page.page + 1, "Older", &h) }
+        h.raw("</nav>")
+    }
+
+    private func row(_ r: CommunicationRow, _ h: inout HTML) {
+        let superseded = page.superseded.contains(r.id)
+        h.raw(superseded ? "    <tr class=\"superseded\">\n      <td>" : "    <tr>\n      <td>")
+        h.text(WallClockText.dateTime(r.occurredAt, zone: zone))
+        if r.outOfHours { h.raw(" <strong class=\"tag\">Out of hours</strong>") }
+        h.raw("</td>\n      <td>")
+        h.text(r.channel.replacingOccurrences(of: "_", with: " "))
+        h.raw(", ")
+        h.text(r.direction)
+        if r.significant { h.raw(" <strong class=\"tag tag-red\">Significant</strong>") }
+        h.raw("</td>\n      <td>")
+        h.text(r.counterpartName ?? r.counterpartRole ?? "")
+        h.raw("</td>\n      <td>")
+        h.text(r.transcript ?? r.summary ?? "")
+        if superseded { h.raw(" <em>(corrected later)</em>") }
+        if r.correctsID != nil { h.raw(" <em>(correction)</em>") }
+        h.raw("</td>\n      <td>")
+        h.text(WallClockText.dateTime(r.recordedAt, zone: zone))
+        h.raw(" by ")
+        h.text(page.staffNames[r.staffID] ?? "")
+        h.raw("</td>\n    </tr>\n")
+    }
+
+    private func link(_ target: Int, _ label: StaticString, _ h: inout HTML) {
+        h.raw("<a href=\"/cases/")
+        h.text(caseID)
+        h.raw("?page=")
+        h.text(target)
+        h.raw("\">")
+        h.raw(label)
+        h.raw("</a>\n")
+    }
+}
