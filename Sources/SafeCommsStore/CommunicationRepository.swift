@@ -1,4 +1,5 @@
 import FluentKit
+import FluentSQLiteDriver
 import SQLKit
 import Foundation
 import SafeCommsCore
@@ -77,6 +78,9 @@ public enum CommunicationRepository {
     public static func chronology(caseID: UUID, organisationID: UUID, filter: ChronologyFilter, page: Int, per: Int, on db: any Database) async throws -> ChronologyPage {
         let per = min(max(per, 1), maxPageSize)
         let page = min(max(page, 1), maxPage)
+        if let sqlite = db as? any SQLiteDatabase {
+            return try await sqliteChronology(caseID: caseID, organisationID: organisationID, filter: filter, page: page, per: per, on: sqlite)
+        }
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
         let table = CommunicationRecord.schema
         // Whether a later record corrects each one, in the same query (a second one cost a round trip).
@@ -100,6 +104,34 @@ public enum CommunicationRepository {
         for (row, record) in zip(rows, records) {
             if try row.decode(column: "superseded", as: Bool.self) { superseded.insert(record.id) }
             if names[record.staffID] == nil, let name = try row.decode(column: "staff_name", as: String?.self) { names[record.staffID] = name }
+        }
+        return ChronologyPage(records: records, superseded: superseded, staffNames: names, page: page, per: per, hasMore: rows.count > per)
+    }
+
+    /// The same page read from SQLite's own rows (see `CommunicationRow.decode(sqlite:)`).
+    private static func sqliteChronology(
+        caseID: UUID, organisationID: UUID, filter: ChronologyFilter, page: Int, per: Int, on db: any SQLiteDatabase
+    ) async throws -> ChronologyPage {
+        var sql = """
+            SELECT c.*, EXISTS (SELECT 1 FROM communications AS later WHERE later.corrects_id = c.id) AS superseded, s.name AS staff_name
+            FROM communications AS c LEFT JOIN staff AS s ON s.id = c.staff_id WHERE c.case_id = ? AND c.organisation_id = ?
+            """
+        var binds: [SQLiteData] = [.text(caseID.uuidText), .text(organisationID.uuidText)]
+        if let c = filter.channel { sql += " AND c.channel = ?"; binds.append(.text(c.rawValue)) }
+        if let d = filter.direction { sql += " AND c.direction = ?"; binds.append(.text(d.rawValue)) }
+        if let o = filter.outOfHours { sql += " AND c.out_of_hours = ?"; binds.append(.integer(o ? 1 : 0)) }
+        if let s = filter.significant { sql += " AND c.significant = ?"; binds.append(.integer(s ? 1 : 0)) }
+        // One row more than the page says whether another page follows.
+        sql += " ORDER BY c.occurred_at DESC, c.id DESC LIMIT ? OFFSET ?"
+        binds += [.integer(per + 1), .integer((page - 1) * per)]
+        let rows = try await db.query(sql, binds)
+        var records: [CommunicationRow] = [], superseded: Set<UUID> = [], names: [UUID: String] = [:]
+        records.reserveCapacity(min(rows.count, per))
+        for row in rows.prefix(per) {
+            let record = try CommunicationRow.decode(sqlite: row)
+            records.append(record)
+            if row.column("superseded")?.bool == true { superseded.insert(record.id) }
+            if names[record.staffID] == nil, let name = row.column("staff_name")?.string { names[record.staffID] = name }
         }
         return ChronologyPage(records: records, superseded: superseded, staffNames: names, page: page, per: per, hasMore: rows.count > per)
     }

@@ -119,6 +119,17 @@ import Testing
         }
         #expect(edges[1].uuidText == "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF")
     }
+
+    /// `UUID(uuidText:)` reads what Foundation reads, and refuses what it refuses.
+    @Test func textIsReadAsFoundationReadsIt() {
+        for id in (0..<1_000).map({ _ in UUID() }) {
+            #expect(UUID(uuidText: id.uuidString) == id)
+            #expect(UUID(uuidText: id.uuidString.lowercased()) == id)
+        }
+        let bad = ["", "not a uuid", "018BCFE5-6800-7000-8000-00000000000", "018BCFE5-6800-7000-8000-0000000000000", "018BCFE5x6800-7000-8000-000000000000",
+                   "018BCFE5-6800-7000-8000-00000000000G", "018BCFE5-6800-7000-8000-00000000000é"]
+        for text in bad { #expect(UUID(uuidText: text) == nil && UUID(uuidString: text) == nil, "\(text)") }
+    }
 }
 
 @Suite struct AuditHashFormatTests {
