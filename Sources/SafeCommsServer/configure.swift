@@ -16,7 +16,6 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
     app.storage[AuditKeyKey.self] = try AuditKey.load(environment: config.auditKeyHex, directory: config.dataDirectory)
     try configureDatabase(app, config)
     app.migrations.add(StoreMigrations.all)
-    app.migrations.add(SessionRecord.migration)
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.storage[DummyPasswordHashKey.self] = try Bcrypt.hash("no account has this password", cost: config.bcryptCost)

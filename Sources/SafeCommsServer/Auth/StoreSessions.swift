@@ -1,6 +1,7 @@
 import Crypto
 import Fluent
 import Foundation
+import SafeCommsCore
 import SafeCommsStore
 import Vapor
 
@@ -16,6 +17,14 @@ struct StoreSessions: SessionDriver {
         typealias Value = SessionData
     }
 
+    /// The session as read with its member of staff (see `SessionStaffAuthenticator`).
+    struct SignedInKey: StorageKey {
+        typealias Value = SignedInSession
+    }
+
+    /// The session data's entry that names the member of staff signed in (`ModelSessionAuthenticatable`'s).
+    static let staffEntry = "_StaffMemberSession"
+
     func createSession(_ data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
         var bytes = SystemRandomNumberGenerator()
         let id = SessionID(string: Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &bytes) }).base64EncodedString())
@@ -23,15 +32,20 @@ struct StoreSessions: SessionDriver {
         return request.eventLoop.makeFutureWithTask {
             try await WriteTransaction.run(on: request.db) { tx in
                 try await SessionRecord(key: key, data: data).create(on: tx)
+                try await SignedInSession.setStaff(key: key.string, staffID: data[Self.staffEntry].flatMap(UUID.init(uuidString:)), on: tx)
             }
             return id
         }
     }
 
     func readSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<SessionData?> {
-        SessionRecord.query(on: request.db).filter(\.$key == Self.key(sessionID)).first().map { record in
-            if let data = record?.data { request.storage[ReadKey.self] = data }
-            return record?.data
+        let key = Self.key(sessionID).string
+        return request.eventLoop.makeFutureWithTask {
+            guard let session = try await SignedInSession.load(key: key, on: request.db) else { return nil }
+            let data = SessionData(initialData: session.data)
+            request.storage[ReadKey.self] = data
+            request.storage[SignedInKey.self] = session
+            return data
         }
     }
 
@@ -41,6 +55,7 @@ struct StoreSessions: SessionDriver {
         return request.eventLoop.makeFutureWithTask {
             try await WriteTransaction.run(on: request.db) { tx in
                 try await SessionRecord.query(on: tx).filter(\.$key == key).set(\.$data, to: data).update()
+                try await SignedInSession.setStaff(key: key.string, staffID: data[Self.staffEntry].flatMap(UUID.init(uuidString:)), on: tx)
             }
             return sessionID
         }
@@ -58,5 +73,24 @@ struct StoreSessions: SessionDriver {
     /// What the store keeps for a session id: its SHA-256, in hex.
     static func key(_ id: SessionID) -> SessionID {
         SessionID(string: SHA256.hash(data: Array(id.string.utf8)).map { String(format: "%02x", $0) }.joined())
+    }
+}
+
+/// Signs in the member of staff a page session names, from the row `StoreSessions` read with the
+/// session: no query of its own. Also sets the request's principal (roles, team, teams managed).
+struct SessionStaffAuthenticator: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let id = request.session.authenticated(StaffMember.self) {
+            if let signedIn = request.storage[StoreSessions.SignedInKey.self], let staff = signedIn.staff, staff.id == id {
+                request.auth.login(staff)
+                request.storage[PrincipalKey.self] = Principal(
+                    staffID: id, organisationID: staff.organisationID, roles: staff.roles, teamIDs: Set([staff.teamID].compactMap { $0 }),
+                    managedTeamIDs: signedIn.managedTeamIDs)
+            } else if let staff = try await StaffMember.find(id, on: request.db) {
+                // A session written before its row named its member of staff.
+                request.auth.login(staff)
+            }
+        }
+        return try await next.respond(to: request)
     }
 }

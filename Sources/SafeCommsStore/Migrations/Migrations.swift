@@ -1,13 +1,13 @@
 import FluentKit
 
-/// Every migration of the store, in order. The server adds its own (sessions) after these.
+/// Every migration of the store, in order (page sessions included).
 public enum StoreMigrations {
     public static var all: [any Migration] {
         [
             M001_CreateOrganisations(), M002_CreateTeams(), M003_CreateStaff(), M004_CreateDevices(), M005_CreateCases(),
             M006_CreateCasePeople(), M007_CreateConsents(), M008_CreateNumberSharing(), M009_CreateCommunications(),
             M010_CreateAuditEvents(), M011_CreateAPITokens(), M012_CreatePhoneStatus(), M013_CreateMessageSlips(), M014_CreateAbsenceSteps(), M015_AddContactConfirmed(),
-            M016_CreateFollowUps(), M017_AddDeviceHours(), M018_CreateNotifications(), M019_CreateAuditHead(),
+            M016_CreateFollowUps(), M017_AddDeviceHours(), M018_CreateNotifications(), M019_CreateAuditHead(), M020_AddSessionStaff(),
         ]
     }
 }
