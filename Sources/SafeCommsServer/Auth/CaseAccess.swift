@@ -19,7 +19,7 @@ enum CaseAccess {
     static func load(_ req: Request, _ need: Need, id: UUID) async throws -> (CaseFile, Principal) {
         let p = try await req.principal()
         let raw = id.uuidString
-        guard let c = try await CaseFile.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID).first(),
+        guard let c = try await CaseFile.find(id, organisationID: p.organisationID, on: req.db),
             AccessPolicy.canRead(p, c.allocation)
         else { throw Abort(.notFound, reason: "no case \(raw) that you can see") }
         if need == .write, !AccessPolicy.canWrite(p, c.allocation) {

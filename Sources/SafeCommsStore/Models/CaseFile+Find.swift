@@ -1,0 +1,30 @@
+import FluentKit
+import FluentSQLiteDriver
+import Foundation
+import SafeCommsCore
+
+extension CaseFile {
+    /// The case with this id in this organisation, or nil. Every case page and case route reads one;
+    /// on SQLite it is read from SQLite's own row rather than through Fluent's model decoding, which
+    /// cost more than the query (measured).
+    public static func find(_ id: UUID, organisationID: UUID, on db: any Database) async throws -> CaseFile? {
+        guard let sqlite = db as? any SQLiteDatabase else {
+            return try await CaseFile.query(on: db).filter(\.$id == id).filter(\.$organisationID == organisationID).first()
+        }
+        let rows = try await sqlite.query(
+            "SELECT * FROM cases WHERE id = ? AND organisation_id = ?", [.text(id.uuidText), .text(organisationID.uuidText)])
+        guard let row = rows.first else { return nil }
+        func text(_ column: String) throws -> String {
+            guard let value = row.column(column)?.string else { throw UnreadableColumn(column: column) }
+            return value
+        }
+        func optionalID(_ column: String) -> UUID? { row.column(column)?.string.flatMap(UUID.init(uuidText:)) }
+        let c = CaseFile(
+            id: id, organisationID: organisationID, teamID: optionalID("team_id"), keyWorkerID: optionalID("key_worker_id"),
+            reference: try text("reference"), displayName: try text("display_name"), status: try text("status"),
+            inCrisis: row.column("in_crisis")?.bool ?? false, openedOn: try text("opened_on"))
+        c.createdAt = row.column("created_at")?.double.map(Date.init(timeIntervalSince1970:))
+        c._$idExists = true
+        return c
+    }
+}
