@@ -55,7 +55,7 @@ struct ChronologyView {
         h.text(WallClockText.dateTime(r.occurredAt, zone: zone))
         if r.outOfHours { h.raw(" <strong class=\"tag\">Out of hours</strong>") }
         h.raw("</td>\n      <td>")
-        h.text(r.channel.replacingOccurrences(of: "_", with: " "))
+        h.text(Self.channelLabels[r.channel] ?? r.channel)
         h.raw(", ")
         h.text(r.direction)
         if r.significant { h.raw(" <strong class=\"tag tag-red\">Significant</strong>") }
@@ -71,6 +71,10 @@ struct ChronologyView {
         h.text(page.staffNames[r.staffID] ?? "")
         h.raw("</td>\n    </tr>\n")
     }
+
+    /// "phone call" for `phone_call`, made once: Foundation's string replacement on every row cost a
+    /// twentieth of the page (measured).
+    static let channelLabels = Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0.rawValue, $0.rawValue.replacingOccurrences(of: "_", with: " ")) })
 
     private func link(_ target: Int, _ label: StaticString, _ h: inout HTML) {
         h.raw("<a href=\"/cases/")
