@@ -16,7 +16,7 @@ import Testing
         try await backend.withStore { store in
             let world = try await StoreWorld.make(on: store.db)
             let batcher = AuditBatcher(db: store.db)
-            let writes = 120
+            let writes = 48
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for i in 0..<writes {
                     group.addTask {
