@@ -34,7 +34,7 @@ func routes(_ app: Application) throws {
         }
     }
 
-    let pages = app.grouped(app.sessions.middleware, SessionStaffAuthenticator(), ActiveStaffMiddleware(), CSRFMiddleware())
+    let pages = app.grouped(app.sessions.middleware, SessionStaffAuthenticator(), CSRFMiddleware())
     try pages.register(collection: PageController())
     try pages.register(collection: PhonePageController())
     try pages.register(collection: ImportPageController())

@@ -123,6 +123,7 @@ public enum AuditLog {
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
         let row: (any SQLRow)?
         if db.isPostgres {
+            try await AuditHead.lockTable(sql)
             row = try await sql.raw("SELECT seq, hash FROM \(ident: AuditHead.table) WHERE id = 1 FOR UPDATE").first()
         } else {
             row = try await sql.raw("SELECT seq, hash FROM \(ident: AuditEvent.schema) ORDER BY seq DESC LIMIT 1").first()

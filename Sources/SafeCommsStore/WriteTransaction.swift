@@ -79,6 +79,9 @@ public enum WriteTransaction {
         }
     }
 
+    /// Thrown by a body whose transaction must be run again from the start (nothing was kept).
+    struct RunAgain: Error {}
+
     /// Transactions run again after a serialization failure or deadlock, since the process started.
     public static let retries = Counter()
 
@@ -102,6 +105,7 @@ extension Error {
     /// A PostgreSQL serialization failure (40001) or deadlock (40P01): the transaction was rolled back
     /// and may be run again as it was.
     public var isRetryableConflict: Bool {
+        if self is WriteTransaction.RunAgain { return true }
         guard let code = (self as? PSQLError)?.serverInfo?[.sqlState] else { return false }
         return code == "40001" || code == "40P01"
     }

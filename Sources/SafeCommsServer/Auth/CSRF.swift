@@ -17,30 +17,37 @@ enum CSRF {
     }
 }
 
-struct CSRFMiddleware: AsyncMiddleware {
+struct CSRFMiddleware: Middleware {
     /// A form that sends a file sets this on its route (the most bytes it takes): its body arrives in
     /// parts and is gathered, up to that, before the token in it can be read. Any other form's body is
     /// gathered up to the application's default limit.
     static let uploadLimitKey = AnySendableHashable("csrf.uploadLimit")
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if request.method == .POST {
-            if request.body.data == nil {
-                // Only a signed-in member of staff may send a large body; anyone else's is refused at the
-                // default limit before it is held.
-                let upload = request.auth.has(StaffMember.self) ? request.route?.userInfo[Self.uploadLimitKey] as? Int : nil
-                let limit = upload ?? request.application.routes.defaultMaxBodySize.value
-                _ = try await request.body.collect(max: limit).get()
-            }
-            let sent = try? request.content.get(String.self, at: CSRF.field)
-            guard let expected = request.session.data[CSRF.field], let sent, constantTimeEqual(sent, expected) else {
-                throw Abort(.forbidden, reason: "the form expired or did not come from SafeComms; reload the page and try again")
-            }
+    static let refusal = Abort(.forbidden, reason: "the form expired or did not come from SafeComms; reload the page and try again")
+
+    /// Future-based, as every page passes through it; only a POST has anything to check.
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard request.method == .POST else { return next.respond(to: request) }
+        let gathered: EventLoopFuture<Void>
+        if request.body.data == nil {
+            // Only a signed-in member of staff may send a large body; anyone else's is refused at the
+            // default limit before it is held.
+            let upload = request.auth.has(StaffMember.self) ? request.route?.userInfo[Self.uploadLimitKey] as? Int : nil
+            let limit = upload ?? request.application.routes.defaultMaxBodySize.value
+            gathered = request.body.collect(max: limit).map { _ in }
+        } else {
+            gathered = request.eventLoop.makeSucceededVoidFuture()
         }
-        return try await next.respond(to: request)
+        return gathered.flatMap {
+            let sent = try? request.content.get(String.self, at: CSRF.field)
+            guard let expected = request.session.data[CSRF.field], let sent, Self.constantTimeEqual(sent, expected) else {
+                return request.eventLoop.makeFailedFuture(Self.refusal)
+            }
+            return next.respond(to: request)
+        }
     }
 
-    private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)
         guard x.count == y.count else { return false }
         return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0

@@ -21,18 +21,3 @@ struct BearerTokenMiddleware: Middleware {
         }
     }
 }
-
-/// Ends a page session whose member of staff was deactivated, or that is older than the session
-/// lifetime (the cookie's max-age alone would leave the server-side session valid).
-struct ActiveStaffMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if let staff = request.auth.get(StaffMember.self) {
-            let signedInAt = request.session.data[SignIn.signedInAtKey].flatMap(Double.init) ?? 0
-            if !staff.active || Date().timeIntervalSince1970 - signedInAt > SignIn.sessionLifetime {
-                request.auth.logout(StaffMember.self)
-                request.session.destroy()
-            }
-        }
-        return try await next.respond(to: request)
-    }
-}

@@ -78,19 +78,34 @@ struct StoreSessions: SessionDriver {
 
 /// Signs in the member of staff a page session names, from the row `StoreSessions` read with the
 /// session: no query of its own. Also sets the request's principal (roles, team, teams managed).
-struct SessionStaffAuthenticator: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if let id = request.session.authenticated(StaffMember.self) {
-            if let signedIn = request.storage[StoreSessions.SignedInKey.self], let staff = signedIn.staff, staff.id == id {
-                request.auth.login(staff)
-                request.storage[PrincipalKey.self] = Principal(
-                    staffID: id, organisationID: staff.organisationID, roles: staff.roles, teamIDs: Set([staff.teamID].compactMap { $0 }),
-                    managedTeamIDs: signedIn.managedTeamIDs)
-            } else if let staff = try await StaffMember.find(id, on: request.db) {
-                // A session written before its row named its member of staff.
-                request.auth.login(staff)
-            }
+/// A session whose member of staff was deactivated, or that is older than the session lifetime, is
+/// ended (the cookie's max-age alone would leave the server-side session valid). Future-based, as
+/// every page passes through it.
+struct SessionStaffAuthenticator: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard let id = request.session.authenticated(StaffMember.self) else { return next.respond(to: request) }
+        if let signedIn = request.storage[StoreSessions.SignedInKey.self], let staff = signedIn.staff, staff.id == id {
+            signIn(staff, managedTeamIDs: signedIn.managedTeamIDs, request)
+            return next.respond(to: request)
         }
-        return try await next.respond(to: request)
+        // A session written before its row named its member of staff.
+        return StaffMember.find(id, on: request.db).flatMap { staff in
+            if let staff { signIn(staff, managedTeamIDs: nil, request) }
+            return next.respond(to: request)
+        }
+    }
+
+    private func signIn(_ staff: StaffMember, managedTeamIDs: Set<UUID>?, _ request: Request) {
+        let signedInAt = request.session.data[SignIn.signedInAtKey].flatMap(Double.init) ?? 0
+        guard staff.active, Date().timeIntervalSince1970 - signedInAt <= SignIn.sessionLifetime else {
+            request.session.destroy()
+            return
+        }
+        request.auth.login(staff)
+        if let managedTeamIDs, let id = staff.id {
+            request.storage[PrincipalKey.self] = Principal(
+                staffID: id, organisationID: staff.organisationID, roles: staff.roles, teamIDs: Set([staff.teamID].compactMap { $0 }),
+                managedTeamIDs: managedTeamIDs)
+        }
     }
 }

@@ -17,15 +17,12 @@ struct APIErrorBody: Content {
 
 /// Turns every error into `APIErrorBody` JSON. Decoding errors name the JSON path of the bad value.
 /// Internal errors are logged without request data and answered with a generic reason.
-struct APIErrorMiddleware: AsyncMiddleware {
+/// Future-based: every request passes through it, and an async middleware costs each a task.
+struct APIErrorMiddleware: Middleware {
     let environment: Environment
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: request)
-        } catch {
-            return Self.response(for: error, request: request)
-        }
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).flatMapErrorThrowing { error in Self.response(for: error, request: request) }
     }
 
     static func body(for error: any Error, request: Request) -> (HTTPResponseStatus, APIErrorBody, HTTPHeaders) {

@@ -1,9 +1,13 @@
 import Vapor
 
-/// Headers that keep case data out of caches and pages out of frames.
-struct SecurityHeadersMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: request)
+/// Headers that keep case data out of caches and pages out of frames. Future-based, as every
+/// middleware every request passes through: an async middleware costs each request a task.
+struct SecurityHeadersMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).map(Self.secure)
+    }
+
+    private static func secure(_ response: Response) -> Response {
         let h = response.headers
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")

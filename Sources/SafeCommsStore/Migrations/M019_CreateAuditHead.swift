@@ -1,4 +1,6 @@
 import FluentKit
+import FluentPostgresDriver
+import NIOConcurrencyHelpers
 import SQLKit
 import SafeCommsCore
 
@@ -25,7 +27,27 @@ struct M019_CreateAuditHead: AsyncMigration {
     }
 }
 
-/// Where the audit chain's head row lives on PostgreSQL.
+/// Where the audit chain's head row lives on PostgreSQL, and how appenders take turns at it.
 enum AuditHead {
     static let table = "audit_head"
+
+    /// Whether this engine refused `LOCK TABLE` (CockroachDB does): then only the row lock is taken.
+    private static let tableLockRefused = NIOLockedValueBox(false)
+
+    /// Takes the head's table lock, as the transaction's first statement. At REPEATABLE READ or
+    /// SERIALIZABLE a transaction's snapshot is taken by its first query, and a row lock waited for
+    /// after that fails with a serialization error whenever another appender committed meanwhile: at
+    /// SERIALIZABLE nearly every audited write that met another would be run again, some many times.
+    /// `LOCK TABLE` is waited for before the snapshot is taken, so appenders simply queue. An engine
+    /// without it keeps the row lock alone, and its serialization failures are run again.
+    static func lockTable(_ sql: any SQLDatabase) async throws {
+        guard !tableLockRefused.withLockedValue({ $0 }) else { return }
+        do {
+            try await sql.raw("LOCK TABLE \(ident: table) IN EXCLUSIVE MODE").run()
+        } catch let e as PSQLError where ["0A000", "42601"].contains(e.serverInfo?[.sqlState] ?? "") {
+            // Refused: the transaction is void now; run it again without the table lock.
+            tableLockRefused.withLockedValue { $0 = true }
+            throw WriteTransaction.RunAgain()
+        }
+    }
 }
