@@ -111,13 +111,14 @@ public enum Runner {
             let org = try await Organisation.query(on: app.db).filter(\.$name == organisation).first() ?? Organisation(id: UUID(), name: organisation)
             let isNew = org.createdAt == nil
             let staff = StaffMember(id: UUID(), organisationID: org.id!, teamID: nil, name: name, email: email, passwordHash: hash, roles: parsed)
+            let newOrg = isNew ? try Rewritable(org) : nil, newStaff = try Rewritable(staff)
             try await AuditLog.transaction(on: app.db, app.auditContext(organisationID: org.id, source: "cli")) { tx in
                 var entries: [AuditEntry] = []
-                if isNew {
-                    try await org.create(on: tx)
+                if let newOrg {
+                    try await newOrg.save(on: tx)
                     entries.append(AuditEntry(action: "organisation.create", entity: "organisation", entityID: org.id?.uuidString))
                 }
-                try await staff.create(on: tx)
+                try await newStaff.save(on: tx)
                 entries.append(AuditEntry(action: "staff.create", entity: "staff", entityID: staff.id?.uuidString, detail: staff.rolesText))
                 return ((), entries)
             }

@@ -123,8 +123,13 @@ public enum AuditLog {
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
         let row: (any SQLRow)?
         if db.isPostgres {
-            try await AuditHead.lockTable(sql)
-            row = try await sql.raw("SELECT seq, hash FROM \(ident: AuditHead.table) WHERE id = 1 FOR UPDATE").first()
+            try await AuditHead.takeTurn(sql)
+            let locked = try await sql.raw("SELECT seq, hash FROM \(ident: AuditHead.table) WHERE id = 1 FOR UPDATE").first()
+            // The chain itself, in case it has gone further than the head row (appended by a server
+            // of a version from before the head row, still running during an upgrade).
+            let last = try await sql.raw("SELECT seq, hash FROM \(ident: AuditEvent.schema) ORDER BY seq DESC LIMIT 1").first()
+            let lockedSeq = try locked?.decode(column: "seq", as: Int64.self) ?? 0, lastSeq = try last?.decode(column: "seq", as: Int64.self) ?? 0
+            row = lastSeq > lockedSeq ? last : locked
         } else {
             row = try await sql.raw("SELECT seq, hash FROM \(ident: AuditEvent.schema) ORDER BY seq DESC LIMIT 1").first()
         }

@@ -53,12 +53,23 @@ public enum CommunicationRepository {
 
     /// Stores records and one audit event each, all in one transaction: either every record of the
     /// batch is kept with its audit event, or none is.
+    /// A correction whose record has been corrected already is refused, inside the transaction, so
+    /// that of two corrections made at once the second is told (`AlreadyCorrected`).
     public static func insert(_ records: [CommunicationRow], action: String = "communication.create", _ context: AuditContext, on db: any Database) async throws {
         let entries = auditEntries(for: records, action: action)
+        let corrected = records.compactMap(\.correctsID)
         try await AuditLog.transaction(on: db, context) { tx in
+            if !corrected.isEmpty, let later = try await CommunicationRecord.query(on: tx).filter(\.$correctsID ~~ corrected).first() {
+                throw AlreadyCorrected(by: try later.requireID())
+            }
             try await createRows(records, on: tx)
             return ((), entries)
         }
+    }
+
+    /// The record named was corrected already, by `by`: only the latest version may be corrected.
+    public struct AlreadyCorrected: Error {
+        public var by: UUID
     }
 
     /// The audit events for stored records: ids only, never content.

@@ -56,6 +56,32 @@ import Vapor
         }
     }
 
+    /// Eight people correcting the same record at once: corrections form a line, so exactly one is
+    /// kept and the other seven are told it was corrected already (409), never a server error.
+    @Test(arguments: Backend.available)
+    func oneCorrectionOfARecordAtOnce(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let world = try await World.make(app)
+            let path = "/api/v1/cases/\(world.north.caseA)/communications"
+            let json = #"{"channel":"sms","direction":"outgoing","occurred_at":"2026-11-20T10:15:00Z","transcript":"See you Thursday"}"#
+            let original = try await app.send(.POST, path, token: world.north.token("practitioner"), json: json)
+            let id = try #require(original.json["id"] as? String)
+            let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
+                for who in ["practitioner", "dsl", "practitioner", "dsl", "practitioner", "dsl", "practitioner", "dsl"] {
+                    group.addTask {
+                        try await app.send(.POST, "\(path)/\(id)/corrections", token: world.north.token(who), json: json).status.code
+                    }
+                }
+                return try await group.reduce(into: [UInt]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 201 }.count == 1, "\(statuses)")
+            #expect(statuses.filter { $0 == 409 }.count == 7, "\(statuses)")
+            let sql = app.db as! any SQLDatabase
+            let corrections = try await sql.raw("SELECT COUNT(*) AS n FROM communications WHERE corrects_id IS NOT NULL").first()
+            #expect(try corrections?.decode(column: "n", as: Int.self) == 1)
+        }
+    }
+
     /// One person's share: sign in through the form, then a fixed mix of pages and API calls.
     static func work(_ client: HTTPSession, org: World.Org, role: String, session: Int, outcome: Outcome) async throws {
         let me = org.staff[role]!

@@ -42,13 +42,14 @@ struct CommunicationController: RouteCollection {
         guard let original = try await CommunicationRecord.query(on: req.db).filter(\.$id == id).filter(\.$caseID == c.requireID()).first() else {
             throw Abort(.notFound, reason: "no record \(raw) on this case")
         }
-        // Corrections form a line, not a tree: only the latest version of a record can be corrected.
-        if let later = try await CommunicationRecord.query(on: req.db).filter(\.$correctsID == id).first() {
-            throw Abort(.conflict, reason: "record \(raw) was already corrected by \(later.id!.uuidString); correct that record instead")
-        }
         let input = try req.content.decode(CommunicationInput.self)
-        let record = try await Self.record(from: input, case: c, principal: p, source: "api", correctingID: original.requireID(), on: req)
-        return try await CommunicationDTO(record, superseded: false).encodeResponse(status: .created, for: req)
+        do {
+            let record = try await Self.record(from: input, case: c, principal: p, source: "api", correctingID: original.requireID(), on: req)
+            return try await CommunicationDTO(record, superseded: false).encodeResponse(status: .created, for: req)
+        } catch let e as CommunicationRepository.AlreadyCorrected {
+            // Corrections form a line, not a tree: only the latest version of a record can be corrected.
+            throw Abort(.conflict, reason: "record \(raw) was already corrected by \(e.by.uuidString); correct that record instead")
+        }
     }
 
     static func record(from input: CommunicationInput, case c: CaseFile, principal p: Principal, source: String, correctingID: UUID?, on req: Request) async throws -> CommunicationRow {

@@ -36,12 +36,11 @@ struct DirectoryController: RouteCollection {
         let settings = try req.content.decode(OrganisationSettings.self)
         try settings.validate()
         _ = try req.application.policyLibrary.evaluator(for: settings.packs, field: "packs")  // every pack id is one we have
-        guard let org = try await Organisation.find(p.organisationID, on: req.db) else { throw Abort(.notFound) }
-        org.settings = settings
-        let row = try Rewritable(org)
-        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            try await row.save(on: tx)
-            return ((), [AuditEntry(action: "organisation.settings", entity: "organisation", entityID: org.id?.uuidString)])
+        let org = try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+            guard let org = try await Organisation.find(p.organisationID, on: tx) else { throw Abort(.notFound) }
+            org.settings = settings
+            try await org.save(on: tx)
+            return (org, [AuditEntry(action: "organisation.settings", entity: "organisation", entityID: org.id?.uuidString)])
         }
         req.application.organisationSettings.forget(p.organisationID)
         return OrganisationDTO(id: org.id, name: org.name, settings: org.settings)
@@ -149,24 +148,27 @@ struct DirectoryController: RouteCollection {
             throw Abort(.forbidden, reason: "only its holder, their managers, administrators or business support change a device")
         }
         let input = try req.content.decode(DeviceSettingsInput.self)
-        var changed: [String] = []
-        func set(_ value: Bool?, _ key: ReferenceWritableKeyPath<Device, Bool>, _ name: String) {
-            guard let value, d[keyPath: key] != value else { return }
-            d[keyPath: key] = value
-            changed.append("\(name)=\(value)")
+        // Changed inside the transaction, on the row as it is then: only the settings asked for.
+        let organisationID = p.organisationID
+        let device = try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+            guard let d = try await Device.query(on: tx).filter(\.$id == id).filter(\.$organisationID == organisationID).first() else {
+                throw Abort(.notFound, reason: "no such device")
+            }
+            var changed: [String] = []
+            func set(_ value: Bool?, _ key: ReferenceWritableKeyPath<Device, Bool>, _ name: String) {
+                guard let value, d[keyPath: key] != value else { return }
+                d[keyPath: key] = value
+                changed.append("\(name)=\(value)")
+            }
+            set(input.callerIdWithheld, \.callerIDWithheld, "caller_id_withheld")
+            set(input.voicemailEnabled, \.voicemailEnabled, "voicemail_enabled")
+            set(input.whatsappEnabled, \.whatsappEnabled, "whatsapp_enabled")
+            set(input.onOutOfHours, \.onOutOfHours, "on_out_of_hours")
+            guard !changed.isEmpty else { return (d, []) }
+            try await d.save(on: tx)
+            return (d, [AuditEntry(action: "device.update", entity: "device", entityID: d.id?.uuidString, detail: changed.joined(separator: ","))])
         }
-        set(input.callerIdWithheld, \.callerIDWithheld, "caller_id_withheld")
-        set(input.voicemailEnabled, \.voicemailEnabled, "voicemail_enabled")
-        set(input.whatsappEnabled, \.whatsappEnabled, "whatsapp_enabled")
-        set(input.onOutOfHours, \.onOutOfHours, "on_out_of_hours")
-        guard !changed.isEmpty else { return DeviceDTO(d) }
-        let detail = changed.joined(separator: ",")
-        let row = try Rewritable(d)
-        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            try await row.save(on: tx)
-            return ((), [AuditEntry(action: "device.update", entity: "device", entityID: d.id?.uuidString, detail: detail)])
-        }
-        return DeviceDTO(d)
+        return DeviceDTO(device)
     }
 
     static func duplicateTeam(_ name: String) -> ValidationError {

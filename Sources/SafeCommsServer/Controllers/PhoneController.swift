@@ -117,18 +117,20 @@ struct PhoneController: RouteCollection {
         // LIN-5, LIN-6: away for longer than voicemail will be picked up, so their voicemail goes off (the
         // router already sends their calls to the hunt group), in the same transaction.
         let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
-        let silenced = DeviceCompliance.voicemailMustGoOff(.init(kind: kind, from: starts, until: ends), pickupHours: settings.voicemailPickupHours)
-            ? try await Device.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$holderID == (try s.requireID()))
-                .filter(\.$voicemailEnabled == true).all()
-            : []
+        let silence = DeviceCompliance.voicemailMustGoOff(.init(kind: kind, from: starts, until: ends), pickupHours: settings.voicemailPickupHours)
         let row = try Rewritable(absence)
-        let silencedIDs = try silenced.map { try $0.requireID() }
-        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
+        let organisationID = p.organisationID, holderID = try s.requireID()
+        // The devices are found inside the transaction: a voicemail switched on meanwhile goes off too.
+        let silenced = try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
             try await row.save(on: tx)
-            if !silencedIDs.isEmpty {
-                try await Device.query(on: tx).filter(\.$id ~~ silencedIDs).set(\.$voicemailEnabled, to: false).update()
+            let silenced = silence
+                ? try await Device.query(on: tx).filter(\.$organisationID == organisationID).filter(\.$holderID == holderID)
+                    .filter(\.$voicemailEnabled == true).all()
+                : []
+            if !silenced.isEmpty {
+                try await Device.query(on: tx).filter(\.$id ~~ silenced.compactMap(\.id)).set(\.$voicemailEnabled, to: false).update()
             }
-            return ((), [AuditEntry(action: "absence.\(kind.rawValue)", entity: "staff", entityID: s.id?.uuidString)]
+            return (silenced, [AuditEntry(action: "absence.\(kind.rawValue)", entity: "staff", entityID: holderID.uuidString)]
                 + silenced.map { AuditEntry(action: "device.voicemail_off", entity: "device", entityID: $0.id?.uuidString, detail: "LIN-5") })
         }
         var dto = AbsenceDTO(absence)

@@ -65,10 +65,13 @@ struct DemoSeeder {
         var rng = SystemRandomNumberGenerator()
         var out: [SignIn] = []
         for spec in Self.staffSpecs {
-            guard let s = try await StaffMember.query(on: app.db).filter(\.$email == "\(spec.email)@\(Self.domain)").first() else { continue }
+            let email = "\(spec.email)@\(Self.domain)"
+            guard try await StaffMember.query(on: app.db).filter(\.$email == email).first() != nil else { continue }
             let pw = password(&rng)
-            s.passwordHash = try await app.password.async.hash(pw)
+            let hash = try await app.password.async.hash(pw)
             try await AuditLog.transaction(on: app.db, app.auditContext(organisationID: org.id, source: "demo")) { tx in
+                guard let s = try await StaffMember.query(on: tx).filter(\.$email == email).first() else { return ((), []) }
+                s.passwordHash = hash
                 try await s.save(on: tx)
                 return ((), [AuditEntry(action: "staff.password_reset", entity: "staff", entityID: s.id?.uuidString)])
             }
@@ -131,14 +134,18 @@ struct DemoSeeder {
         let allStaff = staff, allDevices = devices
         let records = makeRecords(org: org, cases: cases, people: people, devices: devices, rng: &rng)
         // One transaction: a demo is either all there or not there at all.
+        // Each row kept for a second attempt (see `Rewritable`).
+        let orgRow = try Rewritable(org), teamRows = try teams.map(Rewritable.init), staffRows = try allStaff.map(Rewritable.init)
+        let deviceRows = try allDevices.map(Rewritable.init), caseRows = try cases.map(Rewritable.init)
+        let personRows = try people.map(Rewritable.init), consentRows = try consents.map(Rewritable.init)
         try await AuditLog.transaction(on: db, ctx) { tx in
-            try await org.create(on: tx)
-            for t in teams { try await t.create(on: tx) }
-            for s in allStaff { try await s.create(on: tx) }
-            try await allDevices.create(on: tx)
-            try await cases.create(on: tx)
-            try await people.create(on: tx)
-            try await consents.create(on: tx)
+            try await orgRow.save(on: tx)
+            for r in teamRows { try await r.save(on: tx) }
+            for r in staffRows { try await r.save(on: tx) }
+            for r in deviceRows { try await r.save(on: tx) }
+            for r in caseRows { try await r.save(on: tx) }
+            for r in personRows { try await r.save(on: tx) }
+            for r in consentRows { try await r.save(on: tx) }
             try await CommunicationRepository.createRows(records, on: tx)
             var entries = [AuditEntry(action: "demo.seed", entity: "organisation", entityID: orgID.uuidString)]
             entries += cases.map { AuditEntry(action: "case.create", entity: "case", entityID: $0.id?.uuidString, caseID: $0.id) }

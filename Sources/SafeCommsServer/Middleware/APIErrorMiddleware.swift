@@ -42,11 +42,19 @@ struct APIErrorMiddleware: Middleware {
         case let e as any AbortError:
             // Vapor wraps a failed JSON decode in an Abort whose reason mentions the path; keep it.
             return (e.status, .init(status: Int(e.status.code), reason: e.reason), e.headers)
-        case is StoreBusy, is ConnectionPoolTimeoutError:
-            // Nothing was written; the client may simply try again shortly.
+        case is StoreBusy:
+            // The write was rolled back; the client may simply try again shortly.
             request.logger.warning("store busy: answered 503")
             return (
                 .serviceUnavailable, .init(status: 503, reason: "SafeComms is very busy just now and saved nothing; please try again in a moment"),
+                ["Retry-After": "1"]
+            )
+        case is ConnectionPoolTimeoutError:
+            // No connection came free in time. A write made earlier in the same request may have been
+            // kept, so the answer does not say nothing was saved.
+            request.logger.warning("no database connection free: answered 503")
+            return (
+                .serviceUnavailable, .init(status: 503, reason: "SafeComms is very busy just now; please check whether your change was saved before trying again"),
                 ["Retry-After": "1"]
             )
         default:

@@ -49,14 +49,20 @@ final class NotificationOutbox: Sendable {
                 // The id only: the recipient's address is personal data and stays out of logs.
                 logger.warning("notification not sent; will retry", metadata: ["notification": "\(n.id?.uuidString ?? "")", "attempts": "\(n.attempts)"])
             }
-            let row = try Rewritable(n)
-            try await WriteTransaction.run(on: db) { tx in try await row.save(on: tx) }
+            let id = try n.requireID(), sentAt = n.sentAt, lastError = n.lastError, attempts = n.attempts, next = n.nextAttemptAt
+            try await WriteTransaction.run(on: db) { tx in
+                try await SafeCommsStore.Notification.query(on: tx).filter(\.$id == id).set(\.$sentAt, to: sentAt).set(\.$lastError, to: lastError)
+                    .set(\.$attempts, to: attempts).set(\.$nextAttemptAt, to: next).update()
+            }
         }
         return (sent, failed)
     }
 
     /// How long a claimed notification is left to the process that claimed it before another may try.
     static let claim: TimeInterval = 300
+    /// How many are claimed at once: sent one after another, each within the SMTP client's 20 s
+    /// limit, a batch is done well inside its claim.
+    static let batch = 10
 
     /// What is due now, claimed for this process: its next attempt is put off by `claim`, in the same
     /// transaction, so another server process sharing the database does not send it too. On
@@ -68,11 +74,11 @@ final class NotificationOutbox: Sendable {
             if tx.isPostgres, let sql = tx as? any SQLDatabase {
                 ids = try await sql.raw("""
                     SELECT id FROM \(ident: Notification.schema) WHERE sent_at IS NULL AND next_attempt_at <= \(bind: now)
-                    ORDER BY next_attempt_at LIMIT 50 FOR UPDATE SKIP LOCKED
+                    ORDER BY next_attempt_at LIMIT \(literal: Self.batch) FOR UPDATE SKIP LOCKED
                     """).all().map { try $0.decode(column: "id", as: UUID.self) }
             } else {
                 ids = try await Notification.query(on: tx).filter(\.$sentAt == nil).filter(\.$nextAttemptAt <= now)
-                    .sort(\.$nextAttemptAt).limit(50).all().compactMap(\.id)
+                    .sort(\.$nextAttemptAt).limit(Self.batch).all().compactMap(\.id)
             }
             guard !ids.isEmpty else { return [] }
             try await Notification.query(on: tx).filter(\.$id ~~ ids).set(\.$nextAttemptAt, to: now.addingTimeInterval(Self.claim)).update()

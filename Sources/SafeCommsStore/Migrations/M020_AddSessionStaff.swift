@@ -11,6 +11,9 @@ struct M020_AddSessionStaff: AsyncMigration {
         try await database.schema(SignedInSession.table).id().field("key", .string, .required).field("data", .json, .required)
             .unique(on: "key").ignoreExisting().create()
         try await sql.raw("ALTER TABLE \(ident: SignedInSession.table) ADD COLUMN staff_id \(unsafeRaw: database.isPostgres ? "UUID" : "TEXT")").run()
+        // Sessions stored before this kept their ids as they are; session ids are now stored hashed,
+        // so those rows can sign nobody in. Everyone signs in again.
+        try await sql.raw("DELETE FROM \(ident: SignedInSession.table)").run()
     }
 
     func revert(on database: any Database) async throws {
