@@ -21,17 +21,18 @@ public enum StoreLocation: Sendable, CustomStringConvertible {
     }
 
     /// The Fluent configuration for this location; the server and the store-only tools share it.
-    public func configuration() throws -> (DatabaseConfigurationFactory, DatabaseID) {
+    /// - Parameter poolTimeout: how long a query waits for a free connection before it fails.
+    public func configuration(poolTimeout: TimeAmount = .seconds(10)) throws -> (DatabaseConfigurationFactory, DatabaseID) {
         switch self {
         case .sqlite(let path):
             // sqlLogLevel nil: the drivers would otherwise log bound values (transcripts, names) at debug.
-            return (.sqlite(.file(path), sqlLogLevel: nil), .sqlite)
+            return (.sqlite(.file(path), connectionPoolTimeout: poolTimeout, sqlLogLevel: nil), .sqlite)
         case .postgres(let url, let schema, let serializable):
             var pg = try SQLPostgresConfiguration(url: url)
             if let schema { pg.searchPath = [schema] }
             if serializable { pg.coreConfiguration.options.additionalStartupParameters.append(("default_transaction_isolation", "serializable")) }
             // The PostgreSQL driver takes no "never": trace is below anything a deployment runs at.
-            return (.postgres(configuration: pg, sqlLogLevel: .trace), .psql)
+            return (.postgres(configuration: pg, connectionPoolTimeout: poolTimeout, sqlLogLevel: .trace), .psql)
         }
     }
 }
@@ -42,11 +43,12 @@ public final class StoreDatabase: @unchecked Sendable {
     public let logger: Logger
     let location: StoreLocation
 
-    public init(_ location: StoreLocation, logger: Logger = StoreDatabase.quietLogger) throws {
+    /// - Parameter poolTimeoutSeconds: how long a query waits for a free connection before it fails.
+    public init(_ location: StoreLocation, logger: Logger = StoreDatabase.quietLogger, poolTimeoutSeconds: Int64 = 10) throws {
         self.location = location
         self.logger = logger
         databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
-        let (factory, id) = try location.configuration()
+        let (factory, id) = try location.configuration(poolTimeout: .seconds(poolTimeoutSeconds))
         databases.use(factory, as: id, isDefault: true)
     }
 

@@ -25,7 +25,7 @@ public enum WriteTransaction {
     /// One writer at a time in this process, for SQLite.
     static let sqliteGate = AsyncLock()
     /// How often a transaction aborted by a serialization failure or deadlock is tried in all.
-    public static let maxAttempts = 8
+    public static let maxAttempts = 12
 
     /// Runs `body` in a write transaction and commits it.
     /// - Throws: whatever `body` throws (nothing is kept); `StoreBusy` when the store stayed too

@@ -29,7 +29,11 @@ enum TestBackend: String, CaseIterable, CustomStringConvertible, Sendable {
         case .postgres:
             location = .postgres(url: ProcessInfo.processInfo.environment["DATABASE_URL"]!, schema: "store_\(tag)", serializable: serializable)
         }
-        let store = try StoreDatabase(location)
+        // Forty writers on two connections wait their turn for one; in `swift test` every suite runs at
+        // once and CPU-bound ones (the analysers' hostile-input tests) starve the two threads that would
+        // run them, so a wait can pass the 10 s a server allows (seen in CI). The tests are about what is
+        // written, not how fast.
+        let store = try StoreDatabase(location, poolTimeoutSeconds: 120)
         do {
             try await store.migrate()
             let value = try await body(store)

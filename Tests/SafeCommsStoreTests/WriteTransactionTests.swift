@@ -50,7 +50,7 @@ import Testing
             try await sql.raw("CREATE TABLE retry_counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)").run()
             try await sql.raw("INSERT INTO retry_counter VALUES (1, 0)").run()
             let before = WriteTransaction.retries.count
-            let increments = 40
+            let increments = 16
             let attempts = WriteTransaction.Counter()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<increments {
