@@ -92,7 +92,7 @@ public enum AccessPolicy {
         return p.roles.contains(.practitioner) || p.roles.contains(.manager) || p.roles.contains(.dsl)
     }
 
-    /// Whose phone settings and leave someone may set (issue 5): their own, their line reports' and the
+    /// Whose phone settings and leave someone may set (LIN-6, LIN-8, LIN-13): their own, their line reports' and the
     /// members' of teams they manage; business support and administrators keep the directory.
     public static func canManagePhones(_ p: Principal, of s: StaffAllocation) -> Bool {
         guard p.organisationID == s.organisationID else { return false }

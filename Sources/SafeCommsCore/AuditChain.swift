@@ -75,7 +75,7 @@ public struct AuditLink: Sendable, Equatable {
     public func computedHash(key: AuditKey) -> String {
         // Each field as "<byte count>:<bytes>", a missing one as one NUL byte, all gathered into one
         // buffer and hashed in one call: imports seal a link per record, and feeding the hasher field
-        // by field cost more than SQLite's insert of the link (measured, issue 2).
+        // by field cost more than SQLite's insert of the link (measured).
         var message: [UInt8] = []
         message.reserveCapacity(512)
         func put(_ s: String?) {

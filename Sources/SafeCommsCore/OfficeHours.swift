@@ -91,7 +91,7 @@ public struct OfficeHours: Codable, Equatable, Sendable {
 }
 
 /// Wall-clock time in a zone, by arithmetic on the zone's offset at that instant: a `Calendar`
-/// breakdown cost more than the rest of a pre-send check (measured, issue 3).
+/// breakdown cost more than the rest of a pre-send check (measured).
 struct LocalTime {
     let day: BankHolidays.Day
     /// 1 = Monday … 7 = Sunday.

@@ -247,7 +247,7 @@ public enum Reconcile {
             // SQLite: the values straight from the driver (ids as text, dates as seconds), without a
             // Codable decode per value, which was a third of a million-row reconciliation.
             // A covering index for this scan made it a quarter faster but cost a third of the insert
-            // rate issue 2 measures (5.3 s for 100,000 records, was 3.2 s), so the scan reads the table.
+            // insert rate (5.3 s for 100,000 records, was 3.2 s), so the scan reads the table.
             let channels = (calls + texts).map { "'\($0)'" }.joined(separator: ", ")
             // Whether a record is a text comes back as a number: no string made and compared per row.
             let query = """

@@ -4,7 +4,7 @@ import SafeCommsCore
 import SafeCommsPolicies
 
 /// `safecomms check`: the pre-send check on Core alone (no database, no server), so it starts at once.
-/// The input and output are a contract external tools depend on (issue 3); see README.
+/// The input and output are a contract external tools depend on; see README.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check communications against the policy packs: JSON requests on stdin, one JSON decision per line on stdout.")
@@ -37,7 +37,7 @@ struct Check: ParsableCommand {
 }
 
 /// `safecomms analyse`: what every content analyser finds in a message, with the clauses each
-/// finding type serves and the text redacted (issue 4).
+/// finding type serves and the text redacted.
 struct Analyse: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Find personal data and other content in messages: JSON {id, text, people} on stdin, one JSON answer per line on stdout.")

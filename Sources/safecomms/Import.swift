@@ -5,7 +5,7 @@ import SafeCommsServer
 import SafeCommsStore
 
 /// `safecomms import whatsapp|sms-backup|email|calls FILE --case REF`: a chat export, a phone's SMS
-/// backup, e-mail (.eml or .mbox) or a carrier's bill into the case's chronology (issue 6).
+/// backup, e-mail (.eml or .mbox) or a carrier's bill into the case's chronology (PD-1.1, PD-1.8, WA-11, WA-12).
 /// Exit status: 0 when everything was imported (or, with --dry-run, could be); 1 when the file has
 /// problems or names nobody is matched to (nothing is written then); 2 for a usage error.
 struct Import: AsyncParsableCommand {

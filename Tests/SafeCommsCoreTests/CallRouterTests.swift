@@ -3,7 +3,7 @@ import Testing
 
 @testable import SafeCommsCore
 
-/// Issue 5: where a call goes (LIN-1 … LIN-6, LIN-12, LIN-13, COV-4, COV-5).
+/// Where a call goes (LIN-1 … LIN-6, LIN-12, LIN-13, COV-4, COV-5).
 @Suite struct CallRouterTests {
     static let team = PhoneDirectory.Team(id: UUID(), name: "North Team", huntGroupNumber: "+441632960100")
     static let businessSupportHunt = PhoneDirectory.Team(id: UUID(), name: "Business Support", huntGroupNumber: "+441632960200")
@@ -92,7 +92,7 @@ import Testing
         #expect(worker().voicemailAllowed(at: from, pickupHours: 24))
     }
 
-    /// Issue 5's simulated week: a team of eight, Monday 21 to Sunday 27 December 2026 (Christmas Day a
+    /// The simulated week: a team of eight, Monday 21 to Sunday 27 December 2026 (Christmas Day a
     /// bank holiday), one on leave, one unexpectedly absent from Tuesday, people moving between desk,
     /// paired mobile and neither, diverts good and bad, and calls round the clock. Every call goes
     /// somewhere allowed.

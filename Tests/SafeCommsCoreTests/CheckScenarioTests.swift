@@ -5,7 +5,7 @@ import Yams
 @testable import SafeCommsCore
 @testable import SafeCommsPolicies
 
-/// The scenario tests of issue 3, written as data: `Tests/Fixtures/checks/<pack-id>/*.json`, each a list
+/// The scenario tests, written as data: `Tests/Fixtures/checks/<pack-id>/*.json`, each a list
 /// of scenarios (a request, the organisation when it differs from the default, and what the decision
 /// must and must not say).
 struct CheckScenario: Decodable, Sendable, CustomTestStringConvertible {
@@ -129,7 +129,7 @@ indirect enum FixtureJSON: Decodable, Sendable {
         #expect(d.json == Array(try JSONTests.reference.encode(d)), "the written JSON is what JSONEncoder writes")
     }
 
-    /// Issue 3: every enforced clause has an allow and a warn/block scenario in its pack's folder.
+    /// Every enforced clause has an allow and a warn/block scenario in its pack's folder.
     @Test func everyEnforcedClauseHasBothKindsOfScenario() throws {
         for pack in Self.library.packs {
             let mine = Self.scenarios.filter { $0.pack == pack.id }

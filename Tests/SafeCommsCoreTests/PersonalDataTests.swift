@@ -3,7 +3,7 @@ import Testing
 
 @testable import SafeCommsCore
 
-/// The generic personal-data detectors (issue 4): what each finds, what it must not, and that hostile
+/// The generic personal-data detectors: what each finds, what it must not, and that hostile
 /// input neither crashes them nor costs more than linear time.
 @Suite struct PersonalDataTests {
     let analyser = PersonalDataAnalyser()
@@ -123,7 +123,7 @@ import Testing
         }
     }
 
-    /// Issue 4: ten times the input costs under fifteen times the time, for every analyser together,
+    /// Ten times the input costs under fifteen times the time, for every analyser together,
     /// on ordinary text and on inputs built to make a careless scanner backtrack.
     @Test(arguments: [
         "Hi Jayden, call 07700 900123 or email sam.jones@example.org. DOB 04/05/2012, 14 Oak Street, Poole BH15 2AB. ",

@@ -3,7 +3,7 @@ import Testing
 
 @testable import SafeCommsCore
 
-/// Issue 5: greetings (COV-4, LIN-5, LIN-8) and message slips (LIN-9, LIN-7).
+/// Greetings (COV-4, LIN-5, LIN-8) and message slips (LIN-9, LIN-7).
 @Suite struct VoicemailAndMessageTests {
     let facts = Voicemail.Facts(
         name: "Sam Jones", alternativeNumber: "024 7678 1234", email: "sam.jones@coventry.gov.uk", officeHours: .standard,

@@ -84,7 +84,7 @@ import VaporTesting
             method: .POST, path: "/api/v1/checks",
             body: { _ in #"{"channel":"sms","at":"2026-11-23T10:00:00Z","device":{"kind":"work_mobile"},"recipient":{"role":"parent_carer"},"text":"See you at 4pm"}"# },
             expect: everyone, caseScoped: false),
-        // Phones (issue 5): anyone may ask where a call goes; a member of staff's phone settings and leave
+        // Phones: anyone may ask where a call goes; a member of staff's phone settings and leave
         // are theirs, their managers' and business support's (PhoneAPITests has the rest).
         .init(method: .GET, path: "/api/v1/route?staff={practitionerID}&at=2026-11-23T10:00:00Z", body: { _ in nil }, expect: everyone, caseScoped: false),
         .init(
@@ -131,7 +131,7 @@ import VaporTesting
         .init(
             method: .PATCH, path: "/api/v1/devices/{deviceA}", body: { _ in #"{"voicemail_enabled":false}"# },
             expect: only(["practitioner": 200, "manager": 200, "business_support": 200, "admin": 200]), caseScoped: false),
-        // Issue 6: a dry-run import (JSON, the file in base64) and the unrecorded-contact report.
+        // Imports: a dry-run import (JSON, the file in base64) and the unrecorded-contact report.
         .init(
             method: .POST, path: "/api/v1/cases/{caseA}/imports", body: { _ in Self.dryRunImport },
             expect: only(["practitioner": 200, "manager": 200, "dsl": 200, "auditor": 403], otherwise: 404), caseScoped: true),

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Issue 5's "Done when": a scenario through the API, run on SQLite and PostgreSQL, for each clause it
+/// The phone clauses: a scenario through the API, run on SQLite and PostgreSQL, for each clause it
 /// lists. A scenario counts for a clause when a test taking `Backend.available` names the clause in its
 /// body (an assertion's message or the comment above it), so a clause cannot lose its last scenario
 /// unnoticed.

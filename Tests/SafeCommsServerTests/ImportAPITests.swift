@@ -41,7 +41,7 @@ struct Multipart {
     }
 }
 
-/// Issue 6 through the API: `POST /api/v1/cases/{id}/imports` and `POST /api/v1/reconciliation`.
+/// Imports through the API: `POST /api/v1/cases/{id}/imports` and `POST /api/v1/reconciliation`.
 @Suite struct ImportAPITests {
     func upload(_ app: Application, _ path: String, token: String, _ form: Multipart) async throws -> TestingHTTPResponse {
         try await app.testing().sendRequest(.POST, path, headers: form.headers(token: token), body: form.body)

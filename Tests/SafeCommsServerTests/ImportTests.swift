@@ -8,7 +8,7 @@ import Vapor
 @testable import SafeCommsServer
 @testable import SafeCommsStore
 
-/// Issue 6: a WhatsApp export into a case's chronology (PD-1.1, WA-11, WA-12), on SQLite and PostgreSQL,
+/// A WhatsApp export into a case's chronology (PD-1.1, WA-11, WA-12), on SQLite and PostgreSQL,
 /// and through the `safecomms import` command.
 @Suite struct ImportTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/imports/whatsapp")

@@ -197,7 +197,7 @@ final class PageSession: @unchecked Sendable {
                         "/cases/\(caseA)/record",
                         form: ["csrf": csrf, "channel": "sms", "direction": "outgoing", "occurred_at": "2026-11-02T10:00", "transcript": "Hello from \(role)"])
                     #expect(post.status.code == (writeStatus == 200 ? 303 : writeStatus), "\(role) other=\(other)")
-                    // Phones (issue 5): everyone has the page and their own phone; auditors take no messages;
+                    // Phones: everyone has the page and their own phone; auditors take no messages;
                     // only the officer or their managers answer a message or close a follow-up (LIN-7, COV-5).
                     let own = !other
                     let officer = world.north.id("practitioner")
@@ -224,7 +224,7 @@ final class PageSession: @unchecked Sendable {
                         "GET /phones", "GET /phones/message", "POST /phones/status", "POST /phones/message", "POST /phones/messages/*/response",
                         "POST /phones/follow-ups/*/close",
                     ])
-                    // Imports (issue 6): those who may change the case; the report: managers, the DSL, auditors.
+                    // Imports: those who may change the case; the report: managers, the DSL, auditors.
                     #expect(try await browser.get("/cases/\(caseA)/import").status.code == writeStatus, "\(role) other=\(other)")
                     let sms = Multipart(fields: [("csrf", csrf), ("format", "sms-backup"), ("dry_run", "on")], file: ("sms.xml", try Multipart.fixture("sms-backup/sms.xml")))
                     let imported = try await browser.post("/cases/\(caseA)/import", multipart: sms)

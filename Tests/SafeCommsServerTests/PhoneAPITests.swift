@@ -6,7 +6,7 @@ import VaporTesting
 
 @testable import SafeCommsServer
 
-/// Issue 5 through the API, on SQLite and PostgreSQL: where a call goes (LIN-1, LIN-3, LIN-4, LIN-6,
+/// The phones through the API, on SQLite and PostgreSQL: where a call goes (LIN-1, LIN-3, LIN-4, LIN-6,
 /// LIN-12, LIN-13, COV-4) and the settings and absences it depends on (LIN-8, LIN-13).
 @Suite struct PhoneAPITests {
     /// Monday 23 November 2026, 10:00 and 19:00 London.

@@ -8,7 +8,7 @@ import Vapor
 
 @testable import SafeCommsServer
 
-/// Issue 6: a phone's SMS backup, its call log, a carrier's bill and a WhatsApp .zip export into a
+/// A phone's SMS backup, its call log, a carrier's bill and a WhatsApp .zip export into a
 /// case's chronology (PD-1.1, PD-1.8, WA-11, WA-12), on SQLite and PostgreSQL.
 @Suite struct PhoneImportTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/imports")

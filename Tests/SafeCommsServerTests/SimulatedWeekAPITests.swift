@@ -6,7 +6,7 @@ import VaporTesting
 
 @testable import SafeCommsServer
 
-/// Issue 5's simulated week, through the API on SQLite and PostgreSQL: a team of eight, Monday 21 to
+/// The simulated week, through the API on SQLite and PostgreSQL: a team of eight, Monday 21 to
 /// Sunday 27 December 2026 (Christmas Day a bank holiday, Boxing Day a Saturday), two on leave, one
 /// unexpectedly absent from Tuesday morning, people changing desk, pairing and diverts through the
 /// day (and trying diverts LIN-12 forbids), and 2,000 calls round the clock asked of `GET /route`.

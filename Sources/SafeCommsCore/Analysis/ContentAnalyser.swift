@@ -58,7 +58,7 @@ public enum FindingType {
     public static let relay = "RELAY"
     public static let imageRequest = "IMAGE_REQUEST"
     public static let personalContact = "PERSONAL_CONTACT"
-    // Personal data of anyone, found without knowing the case (issue 4).
+    // Personal data of anyone, found without knowing the case.
     public static let person = "PERSON"
     public static let phoneNumber = "PHONE_NUMBER"
     public static let email = "EMAIL"

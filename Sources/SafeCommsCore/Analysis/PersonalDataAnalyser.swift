@@ -1,4 +1,4 @@
-/// Finds personal data of anyone, without knowing the case (issue 4): names, dates of birth,
+/// Finds personal data of anyone, without knowing the case: names, dates of birth,
 /// addresses, postcodes, phone numbers, e-mail addresses, NHS numbers and National Insurance
 /// numbers. `CasePersonAnalyser` is exact about the case's own people; this one has to judge from
 /// shape and context, so every finding carries its confidence. Linear in the message.

@@ -1,6 +1,6 @@
 /// Reports occurrences of lists of phrases, each list as its own finding type. The first versions of
 /// the language, relay, image-request, report-document and personal-contact detectors are phrase lists
-/// (`PhraseLists`); issue 4 measures and extends them. All lists share one matcher, so a message's
+/// (`PhraseLists`); `eval/` measures them. All lists share one matcher, so a message's
 /// words are looked up once whatever the number of lists.
 public struct PhraseAnalyser: ContentAnalyser {
     public struct List: Sendable {

@@ -1,6 +1,6 @@
 /// Word lookups without Swift's per-lookup SipHash: every token carries a 64-bit FNV-1a hash made
 /// while tokenising, and tables keyed by it use open addressing. At ~60 words a message and several
-/// lookups a word, hashing was the largest single cost of a check (measured, issue 3).
+/// lookups a word, hashing was the largest single cost of a check (measured).
 public enum WordHash {
     public static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
 

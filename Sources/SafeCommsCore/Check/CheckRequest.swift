@@ -1,7 +1,7 @@
 import Foundation
 
 /// "May I?": one communication a practitioner is about to send (or has just received), described as
-/// the CLI contract of issue 3 and `POST /api/v1/checks` describe it. Everything the evaluator
+/// the `safecomms check` contract and `POST /api/v1/checks` describe it. Everything the evaluator
 /// decides on is here; the organisation's settings and packs come separately.
 public struct CheckRequest: Sendable, Equatable {
     /// Echoed in the decision so a caller can match answers to questions.

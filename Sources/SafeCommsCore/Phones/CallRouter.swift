@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where a call goes now (issue 5): a pure function of the organisation's phones, its people's
+/// Where a call goes now: a pure function of the organisation's phones, its people's
 /// availability and the time, so that a telephony platform can ask it and a worker can see it.
 ///
 /// - Out of office hours (weekends and England and Wales bank holidays included, as the organisation

@@ -3,7 +3,7 @@ import SafeCommsCore
 import SafeCommsStore
 import Vapor
 
-/// Issue 6 through the API: importing a file into a case's chronology, and the unrecorded-contact
+/// Imports through the API: importing a file into a case's chronology, and the unrecorded-contact
 /// report from a carrier's bill. Both take `multipart/form-data` (the file and its fields).
 struct ImportController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {

@@ -4,7 +4,7 @@ import SafeCommsCore
 import SafeCommsStore
 import Vapor
 
-/// Phones by the rules (issue 5): where a call goes now, and the availability it depends on.
+/// Phones by the rules (LIN-1 … LIN-13, COV-4 … COV-7): where a call goes now, and the availability it depends on.
 /// `GET /route` lets a telephony platform ask, and a worker see "calls to you go to …"; a member of
 /// staff (or their manager) keeps their desk and divert settings; leave and unexpected absence move
 /// their calls to the team's hunt group at once. Every change is in the audit trail.

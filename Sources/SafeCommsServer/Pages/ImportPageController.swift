@@ -5,7 +5,7 @@ import SafeCommsImport
 import SafeCommsStore
 import Vapor
 
-/// The plain pages of issue 6: importing a chat export, SMS backup or carrier's bill into a case, and
+/// The plain pages for imports: importing a chat export, SMS backup or carrier's bill into a case, and
 /// the unrecorded-contact report. They call the same code as the API and the command.
 struct ImportPageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {

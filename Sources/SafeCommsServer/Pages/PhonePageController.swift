@@ -4,7 +4,7 @@ import SafeCommsCore
 import SafeCommsStore
 import Vapor
 
-/// The plain phones pages (issue 5): where calls to me go now, my desk and divert, the messages and
+/// The plain phones pages: where calls to me go now, my desk and divert, the messages and
 /// follow-ups I must answer, overdue ones for managers, and taking a message for a colleague. The
 /// handlers call the same functions as the API, so the rules and the audit are the same.
 struct PhonePageController: RouteCollection {

@@ -3,7 +3,7 @@ import Foundation
 /// A communication record as a plain value: what the store writes in bulk and reads for a
 /// chronology page. The Fluent model (`CommunicationRecord`) stays for ordinary queries, but every
 /// property read or write of a Fluent model goes through a generic property wrapper and a dynamic
-/// cast; at import volumes that cost more than SQLite's own insert (measured, issue 2).
+/// cast; at import volumes that cost more than SQLite's own insert (measured).
 public struct CommunicationRow: Sendable, Equatable {
     public var id: UUID
     public var organisationID: UUID

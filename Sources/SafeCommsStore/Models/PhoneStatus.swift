@@ -1,7 +1,7 @@
 import FluentKit
 import Foundation
 
-/// Where a member of staff can be reached now (issue 5): logged in at the desk (LIN-3), out with the
+/// Where a member of staff can be reached now: logged in at the desk (LIN-3), out with the
 /// desk phone paired to the mobile (LIN-4), and where their calls are diverted when they cannot answer
 /// (LIN-6, LIN-12). One row per member of staff; its id is theirs.
 public final class PhoneStatus: Model, @unchecked Sendable {
