@@ -106,10 +106,6 @@ public enum AuditLog {
         try await transaction(on: db, context) { _ in ((), entries) }
     }
 
-    static func append(_ entries: [AuditEntry], context: AuditContext, at: Date, on db: any Database) async throws {
-        try await append(entries.map { ($0, context) }, at: at, on: db)
-    }
-
     /// The last link of the chain: its sequence number and hash.
     public struct Head: Sendable, Equatable {
         var sequence: Int64

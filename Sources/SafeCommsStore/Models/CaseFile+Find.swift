@@ -14,15 +14,10 @@ extension CaseFile {
         let rows = try await sqlite.query(
             "SELECT * FROM cases WHERE id = ? AND organisation_id = ?", [.text(id.uuidText), .text(organisationID.uuidText)])
         guard let row = rows.first else { return nil }
-        func text(_ column: String) throws -> String {
-            guard let value = row.column(column)?.string else { throw UnreadableColumn(column: column) }
-            return value
-        }
-        func optionalID(_ column: String) -> UUID? { row.column(column)?.string.flatMap(UUID.init(uuidText:)) }
         let c = CaseFile(
-            id: id, organisationID: organisationID, teamID: optionalID("team_id"), keyWorkerID: optionalID("key_worker_id"),
-            reference: try text("reference"), displayName: try text("display_name"), status: try text("status"),
-            inCrisis: row.column("in_crisis")?.bool ?? false, openedOn: try text("opened_on"))
+            id: id, organisationID: organisationID, teamID: try row.optionalID("team_id"), keyWorkerID: try row.optionalID("key_worker_id"),
+            reference: try row.text("reference"), displayName: try row.text("display_name"), status: try row.text("status"),
+            inCrisis: row.column("in_crisis")?.bool ?? false, openedOn: try row.text("opened_on"))
         c.createdAt = row.column("created_at")?.double.map(Date.init(timeIntervalSince1970:))
         c._$idExists = true
         return c
