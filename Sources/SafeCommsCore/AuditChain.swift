@@ -32,7 +32,7 @@ public struct AuditKey: Sendable, Equatable {
         return AuditKey(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
     }
 
-    public var hex: String { bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() }
+    public var hex: String { Hex.lowercase(bytes) }
 
     public static func == (a: AuditKey, b: AuditKey) -> Bool { a.bytes == b.bytes }
 }
@@ -107,17 +107,7 @@ public struct AuditLink: Sendable, Equatable {
         out.append(UInt8(ascii: "0") + UInt8(n % 10))
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for b in digest {
-            out.append(hexDigits[Int(b >> 4)])
-            out.append(hexDigits[Int(b & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func hex(_ digest: some Sequence<UInt8>) -> String { Hex.lowercase(digest) }
 
     /// Seals a new link onto the chain.
     public func sealed(key: AuditKey) -> AuditLink {

@@ -399,14 +399,6 @@ public enum CaseImport {
         return hex((0..<5).reversed().map { UInt8(truncatingIfNeeded: seconds >> (8 * UInt64($0))) })
     }
 
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func hex(_ bytes: some Sequence<UInt8>) -> String { Hex.lowercase(bytes) }
 
 }

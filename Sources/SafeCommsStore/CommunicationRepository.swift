@@ -132,9 +132,10 @@ public enum CommunicationRepository {
         if let d = filter.direction { sql += " AND c.direction = ?"; binds.append(.text(d.rawValue)) }
         if let o = filter.outOfHours { sql += " AND c.out_of_hours = ?"; binds.append(.integer(o ? 1 : 0)) }
         if let s = filter.significant { sql += " AND c.significant = ?"; binds.append(.integer(s ? 1 : 0)) }
-        // One row more than the page says whether another page follows.
-        sql += " ORDER BY c.occurred_at DESC, c.id DESC LIMIT ? OFFSET ?"
-        binds += [.integer(per + 1), .integer((page - 1) * per)]
+        // One row more than the page says whether another page follows. The limit and offset are
+        // written into the statement (both are clamped numbers): SQLite plans LIMIT and OFFSET from a
+        // bound value, so binding them made it prepare the statement a second time on every page.
+        sql += " ORDER BY c.occurred_at DESC, c.id DESC LIMIT \(per + 1) OFFSET \((page - 1) * per)"
         let rows = try await db.query(sql, binds)
         var records: [CommunicationRow] = [], superseded: Set<UUID> = [], names: [UUID: String] = [:]
         records.reserveCapacity(min(rows.count, per))

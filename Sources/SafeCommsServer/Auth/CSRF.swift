@@ -1,3 +1,4 @@
+import SafeCommsCore
 import SafeCommsStore
 import Vapor
 
@@ -11,7 +12,7 @@ enum CSRF {
     static func token(for req: Request) -> String {
         if let t = req.session.data[field] { return t }
         var rng = SystemRandomNumberGenerator()
-        let t = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
+        let t = Hex.lowercase((0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
         req.session.data[field] = t
         return t
     }

@@ -72,7 +72,7 @@ struct StoreSessions: SessionDriver {
 
     /// What the store keeps for a session id: its SHA-256, in hex.
     static func key(_ id: SessionID) -> SessionID {
-        SessionID(string: SHA256.hash(data: Array(id.string.utf8)).map { String(format: "%02x", $0) }.joined())
+        SessionID(string: Hex.lowercase(SHA256.hash(data: Array(id.string.utf8))))
     }
 }
 
