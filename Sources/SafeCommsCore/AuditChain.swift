@@ -129,6 +129,11 @@ public struct AuditChainVerifier: Sendable {
         case brokenPointer(sequence: Int64, expected: String, found: String)
         /// Sequence numbers jump or go back: a link was removed or reordered.
         case sequenceGap(after: Int64, found: Int64)
+        /// The witness log outside the database names a later link than the chain holds: the newest
+        /// events were deleted.
+        case witnessAhead(witnessed: Int64, chainEnds: Int64, witness: String)
+        /// A link's hash is not the one the witness recorded for its sequence number.
+        case witnessDiffers(sequence: Int64, witness: String)
 
         public var description: String {
             switch self {
@@ -137,6 +142,12 @@ public struct AuditChainVerifier: Sendable {
             case .brokenPointer(let s, let e, let f):
                 "link \(s) points at \(f.prefix(12))… but the link before it hashes to \(e.prefix(12))…: a link was removed, inserted or reordered"
             case .sequenceGap(let a, let f): "after link \(a) comes link \(f): a link was removed or reordered"
+            case .witnessAhead(let w, let end, let name):
+                end == 0
+                    ? "the witness \(name) records link \(w) but the chain is empty: every event has been deleted (or the database was replaced)"
+                    : "the witness \(name) records link \(w) but the chain ends at link \(end): the newest \(w - end) events are missing (deleted, or the database restored from an older copy)"
+            case .witnessDiffers(let s, let name):
+                "link \(s) is not the link the witness \(name) recorded: the chain was cut back and written again from there"
             }
         }
     }
@@ -165,5 +176,61 @@ public struct AuditChainVerifier: Sendable {
         lastHash = link.hash
         lastSequence = link.sequence
         checked += 1
+    }
+
+    /// Like `check(_:)`, and the link must be the one each witness recorded for its sequence number.
+    public mutating func check(_ link: AuditLink, witnesses: [AuditWitnessLog]) throws(Break) {
+        try check(link)
+        for w in witnesses {
+            if let h = w.heads[link.sequence], h != link.hash { throw .witnessDiffers(sequence: link.sequence, witness: w.name) }
+        }
+    }
+
+    /// After the last link: the chain must reach every witness's newest head.
+    public func finish(witnesses: [AuditWitnessLog]) throws(Break) {
+        for w in witnesses {
+            if let newest = w.newest, newest > lastSequence {
+                throw .witnessAhead(witnessed: newest, chainEnds: lastSequence, witness: w.name)
+            }
+        }
+    }
+}
+
+/// The chain's heads as they were committed, kept outside the database (a file the server appends a
+/// line to after each commit: `<sequence> <hash> <time>`). Someone who can change the database can cut
+/// the newest links off the chain and leave what remains intact; the witness still names the head
+/// they removed. Kept on another machine, it also survives someone who can change the data directory.
+public struct AuditWitnessLog: Sendable {
+    /// Where the log came from, for messages.
+    public let name: String
+    /// Each witnessed head's hash, by sequence number.
+    public private(set) var heads: [Int64: String] = [:]
+    /// The latest sequence number witnessed.
+    public private(set) var newest: Int64?
+
+    public struct Unreadable: Error, CustomStringConvertible {
+        public let name: String, line: Int
+        public var description: String { "the witness \(name), line \(line), is not a sequence number and a hash" }
+    }
+
+    /// Reads the log's lines; blank lines are skipped.
+    public init(name: String, text: Substring) throws(Unreadable) {
+        self.name = name
+        var number = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            number += 1
+            if line.allSatisfy(\.isWhitespace) { continue }
+            let fields = line.split(separator: " ", maxSplits: 2)
+            guard fields.count >= 2, let seq = Int64(fields[0]), seq > 0, fields[1].utf8.count == 64,
+                fields[1].utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+            else { throw Unreadable(name: name, line: number) }
+            heads[seq] = String(fields[1])
+            newest = max(newest ?? seq, seq)
+        }
+    }
+
+    /// The line recorded for a head.
+    public static func line(sequence: Int64, hash: String, atMillis: Int64) -> String {
+        "\(sequence) \(hash) \(atMillis)\n"
     }
 }

@@ -42,6 +42,7 @@ public enum Runner {
         let app = try await makeApplication(config, arguments: ["safecomms", "serve", "--hostname", hostname, "--port", String(port)])
         do {
             try await migrateStore(app)
+            if let warning = config.auditKeyWarning { app.logger.warning("\(warning)") }
             if demo {
                 let signIns = try await DemoSeeder(app: app).run()
                 output(DemoSeeder.table(signIns, url: "http://\(hostname):\(port)"))
@@ -126,9 +127,15 @@ public enum Runner {
         }
     }
 
-    /// Checks the whole audit chain; throws naming the first broken link.
-    public static func verifyAudit(_ config: ServerConfig) async throws -> AuditLog.Verification {
-        try await withApplication(config) { app in try await AuditLog.verify(on: app.db, key: app.auditKey) }
+    /// Checks the whole audit chain against the witness logs given, or else the installation's own
+    /// (when it exists); throws naming the first broken link or the first head a witness names that
+    /// the chain lacks.
+    public static func verifyAudit(_ config: ServerConfig, witnesses paths: [String] = []) async throws -> (AuditLog.Verification, [AuditWitnessLog]) {
+        let own = config.auditWitnessPath
+        let chosen = !paths.isEmpty ? paths : FileManager.default.fileExists(atPath: own) ? [own] : []
+        let witnesses = try chosen.map(AuditWitness.read(path:))
+        let v = try await withApplication(config) { app in try await AuditLog.verify(on: app.db, key: app.auditKey, witnesses: witnesses) }
+        return (v, witnesses)
     }
 }
 

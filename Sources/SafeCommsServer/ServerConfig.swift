@@ -20,8 +20,14 @@ public struct ServerConfig: Sendable {
     public var loginLockoutSeconds: Int
     /// bcrypt cost for new passwords (`SAFECOMMS_BCRYPT_COST`, default 12).
     public var bcryptCost: Int
-    /// The audit-chain key as hex (`SAFECOMMS_AUDIT_KEY`); unset: `audit.key` in the data directory.
+    /// The audit-chain key as hex (`SAFECOMMS_AUDIT_KEY`); unset: `auditKeyFile`.
     public var auditKeyHex: String?
+    /// The file holding the audit-chain key (`SAFECOMMS_AUDIT_KEY_FILE`), best kept apart from the data;
+    /// unset: `audit.key` in the data directory, created on first use.
+    public var auditKeyFile: String?
+    /// The witness log each committed head of the audit chain is appended to
+    /// (`SAFECOMMS_AUDIT_WITNESS`); unset: `audit-witness.log` in the data directory.
+    public var auditWitnessFile: String?
     /// Serve `POST /bench/echo`, a trivial JSON echo that measures the framework's own ceiling beside
     /// the real routes (`SAFECOMMS_BENCH_ECHO=1`; benchmarks only, never in production).
     public var benchmarkEcho = false
@@ -47,6 +53,23 @@ public struct ServerConfig: Sendable {
         self.bcryptCost = bcryptCost
     }
 
+    /// Where the audit key is read from when it is not given as hex.
+    public var auditKeyPath: String { auditKeyFile ?? (dataDirectory as NSString).appendingPathComponent("audit.key") }
+
+    /// Where committed heads of the audit chain are witnessed.
+    public var auditWitnessPath: String { auditWitnessFile ?? (dataDirectory as NSString).appendingPathComponent("audit-witness.log") }
+
+    /// A warning for the log when the audit key is kept with the data it seals: whoever can change the
+    /// data directory can then rewrite the audit trail and seal it again.
+    public var auditKeyWarning: String? {
+        guard auditKeyHex?.isEmpty ?? true else { return nil }
+        let dir = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path + "/"
+        let key = URL(fileURLWithPath: auditKeyPath).standardizedFileURL.path
+        guard key.hasPrefix(dir) else { return nil }
+        return "The audit key \(key) is inside the data directory: anyone who can change the data can reseal the audit trail. "
+            + "Keep it elsewhere (SAFECOMMS_AUDIT_KEY_FILE or SAFECOMMS_AUDIT_KEY) and ship the witness log off this machine."
+    }
+
     /// The path of the SQLite database file.
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("safecomms.sqlite") }
 
@@ -66,6 +89,8 @@ public struct ServerConfig: Sendable {
         if let n = env["SAFECOMMS_LOGIN_LOCKOUT_SECONDS"].flatMap(Int.init), n > 0 { c.loginLockoutSeconds = n }
         if let n = env["SAFECOMMS_BCRYPT_COST"].flatMap(Int.init), (4...31).contains(n) { c.bcryptCost = n }
         c.auditKeyHex = env["SAFECOMMS_AUDIT_KEY"]
+        if let f = env["SAFECOMMS_AUDIT_KEY_FILE"], !f.isEmpty { c.auditKeyFile = f }
+        if let f = env["SAFECOMMS_AUDIT_WITNESS"], !f.isEmpty { c.auditWitnessFile = f }
         c.benchmarkEcho = env["SAFECOMMS_BENCH_ECHO"] == "1"
         if let host = env["SAFECOMMS_SMTP_HOST"], !host.isEmpty {
             c.smtp = SMTPSettings(

@@ -13,7 +13,8 @@ import Vapor
 /// middleware, views and routes.
 public func configure(_ app: Application, _ config: ServerConfig) async throws {
     app.storage[ServerConfigKey.self] = config
-    app.storage[AuditKeyKey.self] = try AuditKey.load(environment: config.auditKeyHex, directory: config.dataDirectory)
+    app.storage[AuditKeyKey.self] = try AuditKey.load(environment: config.auditKeyHex, path: config.auditKeyPath)
+    app.storage[AuditWitnessKey.self] = try AuditWitness(path: config.auditWitnessPath)
     try configureDatabase(app, config)
     app.migrations.add(StoreMigrations.all)
 
@@ -58,7 +59,7 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
 
 func configureDatabase(_ app: Application, _ config: ServerConfig) throws {
     if config.databaseURL == nil {
-        try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+        try PrivateFiles.prepare(directory: config.dataDirectory, database: config.sqlitePath)
     }
     let (factory, id) = try config.storeLocation.configuration()
     app.databases.use(factory, as: id)
@@ -82,13 +83,19 @@ struct AuditKeyKey: StorageKey {
     typealias Value = AuditKey
 }
 
+struct AuditWitnessKey: StorageKey {
+    typealias Value = AuditWitness
+}
+
 extension Application {
     /// The key that seals this installation's audit chain.
     public var auditKey: AuditKey { storage[AuditKeyKey.self]! }
+    /// Where each committed head of the audit chain is also written, outside the database.
+    public var auditWitness: AuditWitness { storage[AuditWitnessKey.self]! }
 
     /// An audit context for work done by the system or a local command rather than a request.
     public func auditContext(organisationID: UUID?, actorID: UUID? = nil, source: String) -> AuditContext {
-        AuditContext(organisationID: organisationID, actorID: actorID, source: source, key: auditKey)
+        AuditContext(organisationID: organisationID, actorID: actorID, source: source, key: auditKey, witness: auditWitness)
     }
 }
 

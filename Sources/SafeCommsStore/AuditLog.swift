@@ -12,12 +12,15 @@ public struct AuditContext: Sendable {
     public var source: String?
     /// Seals the events.
     public var key: AuditKey
+    /// Where each committed head is also written, outside the database (nil: nowhere).
+    public var witness: AuditWitness?
 
-    public init(organisationID: UUID?, actorID: UUID?, source: String?, key: AuditKey) {
+    public init(organisationID: UUID?, actorID: UUID?, source: String?, key: AuditKey, witness: AuditWitness? = nil) {
         self.organisationID = organisationID
         self.actorID = actorID
         self.source = source
         self.key = key
+        self.witness = witness
     }
 }
 
@@ -55,13 +58,24 @@ public enum AuditLog {
         on db: any Database, _ context: AuditContext, now: @escaping @Sendable () -> Date = Date.init,
         _ body: @escaping @Sendable (any Database) async throws -> (T, [AuditEntry])
     ) async throws -> T {
-        try await serialised(on: db) { tx in
+        let (value, committed) = try await serialised(on: db) { tx in
             // The head first: on PostgreSQL this locks it, so the body runs after every earlier
             // appender has committed and its reads see their writes (see `AuditLog`).
             let head = try await Self.head(on: tx)
             let (value, entries) = try await body(tx)
-            try await append(entries.map { ($0, context) }, at: now(), after: head, on: tx)
-            return value
+            let at = now()
+            let after = try await append(entries.map { ($0, context) }, at: at, after: head, on: tx)
+            return (value, entries.isEmpty ? nil : Witnessed(head: after, at: at))
+        }
+        committed?.record(to: context.witness)
+        return value
+    }
+
+    /// A head as committed, for the witness log once the transaction has ended.
+    private struct Witnessed: Sendable {
+        var head: Head, at: Date
+        func record(to witness: AuditWitness?) {
+            witness?.record(head, atMillis: Int64((at.timeIntervalSince1970 * 1000).rounded()))
         }
     }
 
@@ -74,7 +88,7 @@ public enum AuditLog {
         decide: @escaping @Sendable (any Database) async throws -> (P, [AuditEntry]),
         write: @escaping @Sendable (any Database, P) async throws -> T
     ) async throws -> T {
-        try await serialised(on: db) { tx in
+        let (value, committed) = try await serialised(on: db) { tx in
             let head = try await Self.head(on: tx)
             let (plan, entries) = try await decide(tx)
             let at = now()
@@ -86,9 +100,12 @@ public enum AuditLog {
                 sealing.cancel()
                 throw error
             }
-            try await insert(await sealing.value.links, on: tx)
-            return value
+            let sealed = await sealing.value
+            try await insert(sealed.links, on: tx)
+            return (value, entries.isEmpty ? nil : Witnessed(head: sealed.head, at: at))
         }
+        committed?.record(to: context.witness)
+        return value
     }
 
     /// Creates one row and its audit event together.
@@ -175,6 +192,12 @@ public enum AuditLog {
     /// transaction, since other processes may append too.
     /// - Returns: the new head, for the next batch.
     static func appendBatch(_ items: [(AuditEntry, AuditContext)], after known: Head?, on db: any Database, now: Date = Date()) async throws -> Head {
+        let head = try await appendBatchUnwitnessed(items, after: known, on: db, now: now)
+        if !items.isEmpty { Witnessed(head: head, at: now).record(to: items[0].1.witness) }
+        return head
+    }
+
+    private static func appendBatchUnwitnessed(_ items: [(AuditEntry, AuditContext)], after known: Head?, on db: any Database, now: Date) async throws -> Head {
         precondition(items.count <= maxBatch)
         guard db is any SQLiteDatabase else {
             return try await serialised(on: db) { tx in try await append(items, at: now, on: tx) }
@@ -240,15 +263,18 @@ public enum AuditLog {
 
     /// Walks the whole chain in sequence order, a page at a time.
     /// - Throws: `AuditChainVerifier.Break` naming the first broken link.
-    public static func verify(on db: any Database, key: AuditKey, pageSize: Int = 5000) async throws -> Verification {
+    /// With witness logs, each link they recorded must be in the chain as they recorded it, and the
+    /// chain must reach the newest (see `AuditWitnessLog`).
+    public static func verify(on db: any Database, key: AuditKey, witnesses: [AuditWitnessLog] = [], pageSize: Int = 5000) async throws -> Verification {
         var verifier = AuditChainVerifier(key: key)
         var after: Int64 = 0
         while true {
             let page = try await AuditEvent.query(on: db).filter(\.$id > after).sort(\.$id).limit(pageSize).all()
-            for row in page { try verifier.check(row.link) }
+            for row in page { try verifier.check(row.link, witnesses: witnesses) }
             guard let last = page.last?.id, page.count == pageSize else { break }
             after = last
         }
+        try verifier.finish(witnesses: witnesses)
         return Verification(links: verifier.checked, head: verifier.head)
     }
 }

@@ -98,7 +98,7 @@ public enum CaseImport {
     /// run writes.
     public static let batchSize = 10_000
 
-    public static func run(_ r: Request, on db: any Database, key: AuditKey) async throws -> Report {
+    public static func run(_ r: Request, on db: any Database, key: AuditKey, witness: AuditWitness? = nil) async throws -> Report {
         // Who and which case.
         var importer: StaffMember?
         if let email = r.asEmail {
@@ -194,7 +194,7 @@ public enum CaseImport {
         // Written a batch per transaction; an earlier import's rows are skipped. Before any import into
         // this case there is nothing to look up. Looked up before the second pass starts, so that
         // nothing between its start and the loop below can fail and leave its thread waiting.
-        let context = AuditContext(organisationID: file.organisationID, actorID: importerID, source: "import", key: key)
+        let context = AuditContext(organisationID: file.organisationID, actorID: importerID, source: "import", key: key, witness: witness)
         let earlier = try await CommunicationRecord.query(on: db).filter(\.$caseID == caseID).filter(\.$source == "import:\(r.format.rawValue)")
             .first() != nil
         // The second pass reads the file again and builds the records, a batch at a time, on its own

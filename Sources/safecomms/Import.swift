@@ -66,7 +66,7 @@ struct Import: AsyncParsableCommand {
         do {
             report = try await Runner.withApplication(.fromEnvironment()) { app in
                 try await Runner.migrateIfNeeded(app)
-                return try await CaseImport.run(request, on: app.db, key: app.auditKey)
+                return try await CaseImport.run(request, on: app.db, key: app.auditKey, witness: app.auditWitness)
             }
         } catch let failure as CaseImport.Failure {
             usage(failure.description)

@@ -18,6 +18,9 @@ struct SafeComms: AsyncParsableCommand {
     /// happen before any task starts, hence here. Nothing in SafeComms blocks on `EventLoopFuture.wait()`,
     /// which this would forbid.
     static func main() async {
+        // Every file the process makes (the store, the audit key and witness, uploads being read) is
+        // for this account alone.
+        umask(0o077)
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         await main(nil)
     }
@@ -99,13 +102,19 @@ struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Work with the audit trail.", subcommands: [Verify.self])
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check every link of the hash chain; name the first broken one.")
+        static let configuration = CommandConfiguration(
+            abstract: "Check every link of the hash chain, and that it reaches the newest head the witness log names; name the first fault.")
+
+        @Option(name: .customLong("witness"), help: "A copy of the witness log kept elsewhere (repeatable); default: the installation's own, if any.")
+        var witnesses: [String] = []
 
         func run() async throws {
             try Runner.bootstrapLogging(serving: false)
             do {
-                let v = try await Runner.verifyAudit(.fromEnvironment())
+                let (v, logs) = try await Runner.verifyAudit(.fromEnvironment(), witnesses: witnesses)
                 print("Audit chain intact: \(v.links) links, head \(v.head)")
+                for w in logs { print("Witness \(w.name): \(w.heads.count) heads, the newest link \(w.newest.map(String.init) ?? "none") is in the chain") }
+                if logs.isEmpty { print("No witness log: deleting the newest events would not be detected") }
             } catch {
                 FileHandle.standardError.write(Data("Audit chain BROKEN: \(error)\n".utf8))
                 throw ExitCode(2)

@@ -22,7 +22,7 @@ import Testing
         var stderr: String
     }
 
-    func run(_ args: [String], data: String, stdin: String? = nil) throws -> Result {
+    func run(_ args: [String], data: String, stdin: String? = nil, environment extra: [String: String] = [:]) throws -> Result {
         let p = Process()
         p.executableURL = Self.binary
         p.arguments = args
@@ -30,6 +30,7 @@ import Testing
         env["SAFECOMMS_DATA"] = data
         env["SAFECOMMS_BCRYPT_COST"] = "4"
         env.removeValue(forKey: "DATABASE_URL")
+        env.merge(extra) { _, new in new }
         p.environment = env
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
@@ -76,5 +77,62 @@ import Testing
         let broken = try run(["audit", "verify"], data: data)
         #expect(broken.status == 2)
         #expect(broken.stderr.contains("link 2 was altered"))
+    }
+
+    /// The key kept apart from the data, and the newest events deleted behind the server's back: the
+    /// chain that remains is whole, but the witness log names what was cut off, and so does a copy of
+    /// it kept elsewhere.
+    @Test func witnessLogNamesDeletedNewestEvents() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-witness-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let data = root + "/data", keyFile = root + "/secrets/audit.key"
+        let env = ["SAFECOMMS_AUDIT_KEY_FILE": keyFile]
+        #expect(try run(["migrate"], data: data, environment: env).status == 0)
+        for i in 1...3 {
+            let add = try run(["users", "add", "w\(i)@council.example.gov.uk", "--name", "Worker \(i)", "--roles", "practitioner", "--organisation", "Example Council"], data: data, environment: env)
+            #expect(add.status == 0, "\(add.stderr)")
+        }
+        #expect(FileManager.default.fileExists(atPath: keyFile), "the key is made where SAFECOMMS_AUDIT_KEY_FILE says")
+        #expect(!FileManager.default.fileExists(atPath: data + "/audit.key"), "and not in the data directory")
+        let witness = data + "/audit-witness.log"
+        func permissions(_ path: String) throws -> Int? { try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int }
+        #expect(try permissions(data) == 0o700, "the data directory is the server account's alone")
+        for file in [witness, keyFile, data + "/safecomms.sqlite", data + "/safecomms.sqlite-wal", data + "/safecomms.sqlite-shm"]
+        where FileManager.default.fileExists(atPath: file) {
+            #expect(try permissions(file) == 0o600, "\(file)")
+        }
+        #expect(FileManager.default.fileExists(atPath: data + "/safecomms.sqlite"))
+
+        let ok = try run(["audit", "verify"], data: data, environment: env)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("Audit chain intact: 4 links"), "\(ok.stdout)")
+        #expect(ok.stdout.contains("Witness \(witness): "))
+        let copy = root + "/elsewhere.log"
+        try FileManager.default.copyItem(atPath: witness, toPath: copy)
+
+        let store = try StoreDatabase(.sqlite(path: data + "/safecomms.sqlite"))
+        try await (store.db as! any SQLDatabase).raw("DELETE FROM audit_events WHERE seq > 2").run()
+        await store.shutdown()
+        let cut = try run(["audit", "verify"], data: data, environment: env)
+        #expect(cut.status == 2)
+        #expect(cut.stderr.contains("records link 4 but the chain ends at link 2: the newest 2 events are missing"), "\(cut.stderr)")
+
+        // The local witness deleted too: the copy kept elsewhere still names the cut.
+        try FileManager.default.removeItem(atPath: witness)
+        let noWitness = try run(["audit", "verify"], data: data, environment: env)
+        #expect(noWitness.status == 0 && noWitness.stdout.contains("No witness log"))
+        let elsewhere = try run(["audit", "verify", "--witness", copy], data: data, environment: env)
+        #expect(elsewhere.status == 2)
+        #expect(elsewhere.stderr.contains("the witness \(copy) records link 4"), "\(elsewhere.stderr)")
+    }
+
+    @Test func auditKeyInsideTheDataDirectoryIsWarnedOf() {
+        var c = ServerConfig(dataDirectory: "/srv/safecomms/data")
+        #expect(c.auditKeyWarning?.contains("/srv/safecomms/data/audit.key is inside the data directory") == true)
+        c.auditKeyFile = "/srv/safecomms/data/../secrets/audit.key"
+        #expect(c.auditKeyWarning == nil)
+        c.auditKeyFile = nil
+        c.auditKeyHex = String(repeating: "ab", count: 32)
+        #expect(c.auditKeyWarning == nil)
     }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -91,6 +92,20 @@ import VaporTesting
             #expect(events.allSatisfy { ($0["case_id"] as? String) != world.south.caseA.uuidString })
             let verify = try await app.send(.GET, "/api/v1/audit/verify", token: world.north.token("auditor"))
             #expect(verify.json["ok"] as? Bool == true)
+        }
+    }
+
+    /// The newest event deleted behind the server's back: the API's check reads the witness log too.
+    @Test(arguments: Backend.available)
+    func verifyNamesDeletedNewestEvents(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let world = try await World.make(app)
+            _ = try await app.send(.GET, "/api/v1/cases/\(world.north.caseA)", token: world.north.token("practitioner"))
+            let newest = try #require(try await AuditEvent.query(on: app.db).sort(\.$id, .descending).first()?.id)
+            try await (app.db as! any SQLDatabase).raw("DELETE FROM audit_events WHERE seq = \(literal: newest)").run()
+            let verify = try await app.send(.GET, "/api/v1/audit/verify", token: world.north.token("auditor"))
+            #expect(verify.json["ok"] as? Bool == false)
+            #expect((verify.json["broken"] as? String)?.contains("records link \(newest) but the chain ends at link \(newest - 1)") == true, "\(verify.json)")
         }
     }
 }

@@ -54,11 +54,18 @@ struct AuditController: RouteCollection {
 
     func verify(req: Request) async throws -> VerifyDTO {
         _ = try await req.require(.readAudit)
+        // The installation's own witness log too, so that deleting the newest events is seen here.
+        let path = req.application.auditWitness.path
         do {
-            let v = try await AuditLog.verify(on: req.db, key: req.application.auditKey)
+            let witnesses = try await req.application.threadPool.runIfActive {
+                FileManager.default.fileExists(atPath: path) ? [try AuditWitness.read(path: path)] : []
+            }
+            let v = try await AuditLog.verify(on: req.db, key: req.application.auditKey, witnesses: witnesses)
             return VerifyDTO(ok: true, links: v.links, head: v.head, broken: nil)
         } catch let b as AuditChainVerifier.Break {
             return VerifyDTO(ok: false, links: 0, head: nil, broken: b.description)
+        } catch let u as AuditWitnessLog.Unreadable {
+            return VerifyDTO(ok: false, links: 0, head: nil, broken: u.description)
         }
     }
 }

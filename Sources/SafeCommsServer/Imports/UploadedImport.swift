@@ -98,7 +98,7 @@ enum UploadedImport {
                     .init(
                         format: format, reader: opened.reader, columns: columns, media: opened.media, caseReference: file.reference,
                         asEmail: importer.email, dryRun: form.dryRun, mappings: mappings),
-                    on: req.db, key: req.application.auditKey)
+                    on: req.db, key: req.application.auditKey, witness: req.application.auditWitness)
             } catch let failure as CaseImport.Failure {
                 throw Abort(.forbidden, reason: failure.description)
             }
