@@ -109,17 +109,28 @@ public enum CarrierCallLog {
         }
 
         /// A column map written as YAML (as above); `file` names it in errors.
+        /// A column map is a handful of names: the text is capped and nothing but a flat mapping of
+        /// names is read (see `BoundedYAML`).
         public static func parse(yamlText: String, file: String) throws -> ColumnMap {
-            let loaded: Any?
+            let root: Node
             do {
-                loaded = try Yams.load(yaml: yamlText)
+                root = try BoundedYAML.compose(yamlText, maxBytes: 16 << 10, maxValues: 200)
+            } catch let refused as BoundedYAML.Refused {
+                throw ImportError(line: 0, reason: "\(file) \(refused.description)")
             } catch {
                 throw ImportError(line: 0, reason: "\(file): not YAML: \(error)")
             }
-            guard let mapping = loaded as? [String: Any] else {
+            guard case .mapping(let pairs) = root else {
                 throw ImportError(line: 0, reason: "\(file): expected a YAML mapping of field names to column names")
             }
-            return try parse(yaml: mapping.mapValues { "\($0)" }, file: file)
+            var names: [String: String] = [:]
+            for (key, value) in pairs {
+                guard let field = key.scalar?.string, let column = value.scalar?.string else {
+                    throw ImportError(line: 0, reason: "\(file): each field must name one column, as `date: Call Date`")
+                }
+                names[field] = column
+            }
+            return try parse(yaml: names, file: file)
         }
     }
 

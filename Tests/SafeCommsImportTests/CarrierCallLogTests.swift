@@ -38,6 +38,28 @@ import Testing
         #expect(throws: ImportError.self) { try Self.read("bill.csv", map: map) }
     }
 
+    /// A map of a few names, written to hurt: aliases that would expand a billion-fold, a long text, a
+    /// nested value. Each is refused by name, at once, without expanding anything.
+    @Test func hostileColumnMapsAreRefused() throws {
+        var laughs = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+        for level in 1...8 { laughs += "l\(level): &l\(level) [" + Array(repeating: level == 1 ? "*a" : "*l\(level - 1)", count: 9).joined(separator: ",") + "]\n" }
+        #expect(laughs.utf8.count < 600)
+        let refusedBomb = #expect(throws: ImportError.self) { try CarrierCallLog.ColumnMap.parse(yamlText: laughs, file: "columns") }
+        #expect(refusedBomb?.reason.contains("more than 200 values once its aliases are expanded") == true, "\(String(describing: refusedBomb))")
+
+        let long = "date: D\nnumber: N\n# " + String(repeating: "x", count: 20_000) + "\n"
+        let refusedLong = #expect(throws: ImportError.self) { try CarrierCallLog.ColumnMap.parse(yamlText: long, file: "columns") }
+        #expect(refusedLong?.reason == "columns is 20021 bytes long; at most 16384 are read")
+
+        let nested = #expect(throws: ImportError.self) { try CarrierCallLog.ColumnMap.parse(yamlText: "date: [D, E]\nnumber: N\n", file: "columns") }
+        #expect(nested?.reason.contains("each field must name one column") == true)
+        #expect(throws: ImportError.self) { try CarrierCallLog.ColumnMap.parse(yamlText: "", file: "columns") }
+
+        // An alias used sensibly still works.
+        let map = try CarrierCallLog.ColumnMap.parse(yamlText: "date: &d Call date\ntime: *d\nnumber: Other\n", file: "columns")
+        #expect(map.date == "Call date" && map.time == "Call date" && map.number == "Other")
+    }
+
     @Test func csvEdgeCases() throws {
         var records: [[String]] = []
         try CSV.rows(LineReader("a,\"b,c\",\"d \"\"e\"\"\"\n\"multi\nline\",x\n,\n")) { record, _ in records.append(record.strings) }

@@ -30,7 +30,9 @@ public struct CheckOrganisation: Sendable, Equatable {
 
     /// - Throws: `PolicyPackError` naming the file and the field.
     public static func load(yaml: String, file: String) throws -> CheckOrganisation {
-        try decodeYAML(file: file) { try YAMLDecoder().decode(CheckOrganisation.self, from: yaml) }
+        try decodeYAML(file: file) {
+            try YAMLDecoder().decode(CheckOrganisation.self, from: try BoundedYAML.compose(yaml, maxBytes: 256 << 10, maxValues: 10_000))
+        }
     }
 }
 

@@ -21,7 +21,7 @@ extension PolicyPack {
     /// - Throws: `PolicyPackError` naming the field (`clauses[4].rules[0].when.channels[1]`).
     public static func load(yaml: String, file: String) throws -> PolicyPack {
         try decodeYAML(file: file) {
-            let pack = try YAMLDecoder().decode(PolicyPack.self, from: yaml)
+            let pack = try YAMLDecoder().decode(PolicyPack.self, from: try BoundedYAML.compose(yaml, maxBytes: 1 << 20, maxValues: 200_000))
             try pack.validate()
             return pack
         }
@@ -57,6 +57,8 @@ extension PolicyPack {
 func decodeYAML<T>(file: String, _ body: () throws -> T) throws(PolicyPackError) -> T {
     do {
         return try body()
+    } catch let e as BoundedYAML.Refused {
+        throw PolicyPackError(file: file, field: "", reason: e.description)
     } catch {
         var e: any Error = error
         if case DecodingError.dataCorrupted(let c) = e, let inner = c.underlyingError { e = inner }
