@@ -75,6 +75,10 @@ public struct LineReader: Sendable {
                 let end = min(lf, nextCR)
                 if end == range.upperBound { break }
                 number += 1
+                // The same limit whether the line came in one chunk or several.
+                if end - start + carry.count > LineReader.maxLineBytes {
+                    throw ImportError(line: number, reason: "a line is longer than \(LineReader.maxLineBytes / 1024) KB")
+                }
                 let keep: Bool
                 if carry.isEmpty {
                     keep = try body(chunk[start..<end], number)
@@ -102,6 +106,7 @@ public struct LineReader: Sendable {
         mutating func finish(_ body: (ArraySlice<UInt8>, Int) throws -> Bool) throws {
             guard !carry.isEmpty else { return }
             number += 1
+            if carry.count > LineReader.maxLineBytes { throw ImportError(line: number, reason: "a line is longer than \(LineReader.maxLineBytes / 1024) KB") }
             _ = try body(carry[...], number)
         }
 

@@ -76,6 +76,29 @@ struct Multipart {
         }
     }
 
+    /// Forms built to break the server: an empty multipart body (only the closing boundary), and a
+    /// bill with a line over a megabyte. Each gets a 4xx naming what is wrong, and nothing is written.
+    @Test func hostileFormsAreRefusedByName() async throws {
+        try await withTestApp(.sqlite) { app in
+            let world = try await World.make(app)
+            let token = world.north.token("manager")
+            let empty = Multipart(fields: [])
+            for path in ["/api/v1/cases/\(world.north.caseA)/imports", "/api/v1/reconciliation"] {
+                let res = try await app.testing().sendRequest(.POST, path, headers: empty.headers(token: token), body: ByteBuffer(string: "--\(empty.boundary)--\r\n"))
+                #expect(res.status == .unprocessableEntity, "\(path): \(res.status) \(res.body.string.prefix(400))")
+                let fields = (res.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+                #expect(fields.contains("file"), "\(path): \(res.body.string)")
+            }
+            var bill = Array("Date,Time,Number,Direction,Duration\n02/11/2026,10:10,01632960001,Outgoing,00:01:00\n".utf8)
+            bill += Array("02/11/2026,10:11,".utf8) + Array(repeating: UInt8(ascii: "9"), count: 1_100_000) + Array(",Outgoing,00:01:00\n".utf8)
+            let long = try await upload(app, "/api/v1/reconciliation", token: token, Multipart(fields: [("format", "calls")], file: ("bill.csv", bill)))
+            #expect(long.status == .unprocessableEntity, "\(long.status) \(long.body.string.prefix(300))")
+            #expect(long.json["field"] as? String == "file" && (long.json["reason"] as? String) == "line 3: a line is longer than 1024 KB",
+                "the long line is named: \(long.body.string.prefix(300))")
+            #expect(try await CommunicationRecord.query(on: app.db).count() == 0)
+        }
+    }
+
     @Test func badFormsNameTheirFields() async throws {
         try await withTestApp(.sqlite) { app in
             let world = try await World.make(app)

@@ -34,6 +34,20 @@ struct ImportForm: Content {
         init?(intValue: Int) { nil }
     }
 
+    /// The form a request sends. A multipart body the parser cannot read (one with no parts at all,
+    /// only its closing boundary, or one cut short) is refused naming the file, not answered 500.
+    static func read(_ req: Request) throws -> ImportForm {
+        do {
+            return try req.content.decode(ImportForm.self)
+        } catch let e as any AbortError {
+            throw e
+        } catch let e as DecodingError {
+            throw e
+        } catch {
+            throw ValidationError(field: "file", reason: "the form could not be read: send it as multipart/form-data with a format and a file")
+        }
+    }
+
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         format = try c.decodeIfPresent(String.self, forKey: Key("format"))
@@ -101,6 +115,8 @@ enum UploadedImport {
                     on: req.db, key: req.application.auditKey, witness: req.application.auditWitness)
             } catch let failure as CaseImport.Failure {
                 throw Abort(.forbidden, reason: failure.description)
+            } catch let e as ImportError {
+                throw fileProblem(e)
             }
         }
     }
@@ -116,7 +132,11 @@ enum UploadedImport {
         let columns = try columnMap(form.columns, problems: &problems)
         guard problems.isEmpty, let upload, let window else { throw ValidationErrors(problems) }
         var report = try await withTemporaryCopy(upload) { path in
-            try await Reconcile.run(.init(reader: LineReader(path: path), map: columns, organisationID: p.organisationID, window: window), on: req.db)
+            do {
+                return try await Reconcile.run(.init(reader: LineReader(path: path), map: columns, organisationID: p.organisationID, window: window), on: req.db)
+            } catch let e as ImportError {
+                throw fileProblem(e)
+            }
         }
         let readable = Set(try await CaseFile.query(on: req.db).filter(\.$organisationID == p.organisationID).all()
             .filter { AccessPolicy.canRead(p, $0.allocation) }.map(\.reference))
@@ -128,6 +148,11 @@ enum UploadedImport {
         // Who looked at which contact was not recorded, as for any view of case data (counts only).
         try await req.audit(AuditEntry(action: "reconciliation.run", entity: "organisation", detail: "\(report.rows) bill rows, \(report.unrecorded.count) unrecorded shown"))
         return report
+    }
+
+    /// A file that cannot be read on at all (a line over the limit, a broken quote), named by its line.
+    private static func fileProblem(_ e: ImportError) -> ValidationError {
+        ValidationError(field: "file", reason: e.line > 0 ? "line \(e.line): \(e.reason)" : e.reason)
     }
 
     private static func requireFile(_ file: File?) throws -> File {
