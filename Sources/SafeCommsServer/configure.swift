@@ -29,7 +29,7 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
     // Only JSON and forms this size or smaller are read (a long e-mail transcript fits).
     app.routes.defaultMaxBodySize = "1mb"
     ContentConfiguration.global.use(encoder: JSONCoding.encoder, for: .json)
-    ContentConfiguration.global.use(decoder: JSONCoding.decoder, for: .json)
+    ContentConfiguration.global.use(decoder: StrictJSONContent(), for: .json)
 
     app.middleware = .init()
     app.middleware.use(SecurityHeadersMiddleware())

@@ -55,8 +55,10 @@ struct Analyse: ParsableCommand {
     }
 }
 
-/// Answers all of stdin as one request, or each line (`--jsonl`, blank lines skipped but counted),
-/// writing each answer as it is made; exit status 1 at the end when any request was refused.
+/// Answers all of stdin as one request, or each line (`--jsonl`), writing each answer as it is made;
+/// exit status 1 at the end when any request was refused. Lines are read as bytes, so text that is not
+/// UTF-8 is refused rather than repaired, and a blank line gets an error answer of its own: answer N
+/// is always input line N.
 func answerStdin(jsonl: Bool, _ answer: (Data, Int?) -> CheckRunner.Answer) throws {
     var failed = false
     func one(_ data: Data, _ line: Int?) {
@@ -67,11 +69,29 @@ func answerStdin(jsonl: Bool, _ answer: (Data, Int?) -> CheckRunner.Answer) thro
     }
     if jsonl {
         var number = 0
-        while let line = readLine(strippingNewline: true) {
+        var pending: [UInt8] = []
+        func finish(_ raw: ArraySlice<UInt8>) {
             number += 1
-            if line.allSatisfy(\.isWhitespace) { continue }
-            one(Data(line.utf8), number)
+            let line = raw.last == 0x0D ? raw.dropLast() : raw
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                failed = true
+                FileHandle.standardOutput.write(Data((String(decoding: Decision.errorJSON(id: nil, message: "line \(number): the line is empty; send one JSON request per line"), as: UTF8.self) + "\n").utf8))
+            } else {
+                one(Data(line), number)
+            }
         }
+        while true {
+            let chunk = FileHandle.standardInput.availableData
+            if chunk.isEmpty { break }
+            pending += chunk
+            var start = 0
+            while let nl = pending[start...].firstIndex(of: 0x0A) {
+                finish(pending[start..<nl])
+                start = nl + 1
+            }
+            pending.removeFirst(start)
+        }
+        if !pending.isEmpty { finish(pending[...]) }
     } else {
         one(FileHandle.standardInput.readDataToEndOfFile(), nil)
     }

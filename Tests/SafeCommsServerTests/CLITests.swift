@@ -22,7 +22,7 @@ import Testing
         var stderr: String
     }
 
-    func run(_ args: [String], data: String, stdin: String? = nil, environment extra: [String: String] = [:]) throws -> Result {
+    func run(_ args: [String], data: String, stdin: String? = nil, stdinBytes: [UInt8]? = nil, environment extra: [String: String] = [:]) throws -> Result {
         let p = Process()
         p.executableURL = Self.binary
         p.arguments = args
@@ -40,7 +40,7 @@ import Testing
         try p.run()
         // Written from another thread so a large input cannot dead-lock against a full output pipe.
         let writer = Thread {
-            input.fileHandleForWriting.write(Data((stdin ?? "").utf8))
+            input.fileHandleForWriting.write(Data(stdinBytes ?? Array((stdin ?? "").utf8)))
             try? input.fileHandleForWriting.close()
         }
         writer.start()

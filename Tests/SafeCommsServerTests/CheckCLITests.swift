@@ -26,15 +26,31 @@ import Testing
         // validation
         #expect(r.status == 1, "a bad line makes the exit status non-zero: \(r.stderr)")
         let out = try lines(r.stdout)
-        try #require(out.count == 4)
+        try #require(out.count == 5, "one answer per line, the blank one too")
         #expect(out[0]["id"] as? String == "ok-1" && out[0]["decision"] as? String == "allow")
         #expect(out[0]["findings"] as? [Any] != nil && out[0]["obligations"] as? [Any] != nil)
         #expect(out[1]["id"] as? Int == 2)
         #expect((out[1]["error"] as? String)?.hasPrefix("line 2: channel: unknown value 'carrier_pigeon'") == true)
-        #expect(out[2]["id"] as? String == "blocked" && out[2]["decision"] as? String == "block")
-        let clauses = (out[2]["findings"] as? [[String: Any]])?.compactMap { $0["clause"] as? String } ?? []
+        #expect(out[2]["error"] as? String == "line 3: the line is empty; send one JSON request per line" && out[2]["id"] is NSNull)
+        #expect(out[3]["id"] as? String == "blocked" && out[3]["decision"] as? String == "block")
+        let clauses = (out[3]["findings"] as? [[String: Any]])?.compactMap { $0["clause"] as? String } ?? []
         #expect(clauses == ["WA-6"], "only the pack the request asked for is used")
-        #expect(out[3]["error"] as? String == "line 5: request: not valid JSON at column 1: expected a value (object, list, string, number, true, false or null)" && out[3]["id"] is NSNull, "blank lines count")
+        #expect(out[4]["error"] as? String == "line 5: request: not valid JSON at column 1: expected a value (object, list, string, number, true, false or null)" && out[4]["id"] is NSNull)
+    }
+
+    /// Lines built to break the line-for-line contract: text that is not UTF-8, a day that does not
+    /// exist. Each gets its own error answer, in its place.
+    @Test func jsonlRefusesInvalidTextAndImpossibleDatesInPlace() throws {
+        var input = Array(#"{"id": "bad-utf8", "at": "2026-11-23T10:00:00Z", "channel": "sms", "text": "caf"#.utf8) + [0xC3, 0x28] + Array("\"}\n".utf8)
+        input += Array(#"{"id": "feb-30", "at": "2026-02-30T10:00:00Z", "channel": "sms", "text": "hi"}"#.utf8) + [0x0A]
+        input += Array(#"{"id": "fine", "at": "2026-11-23T10:00:00Z", "channel": "sms", "device": {"kind": "work_mobile"}, "recipient": {"role": "child"}, "text": "hi"}"#.utf8) + [0x0D, 0x0A]
+        let r = try cli.run(["check", "--jsonl"], data: data, stdinBytes: input)
+        #expect(r.status == 1)
+        let out = try lines(r.stdout)
+        try #require(out.count == 3)
+        #expect((out[0]["error"] as? String)?.hasPrefix("line 1: request: not valid JSON") == true && (out[0]["error"] as? String)?.contains("UTF-8") == true, "\(out[0])")
+        #expect(out[1]["id"] as? String == "feb-30" && (out[1]["error"] as? String)?.contains("month 2 of 2026 has 28 days") == true, "\(out[1])")
+        #expect(out[2]["id"] as? String == "fine" && out[2]["decision"] != nil, "a CRLF line end is read as one: \(out[2])")
     }
 
     @Test func oneRequestFromAllOfStdinWithAnOrganisationFile() throws {

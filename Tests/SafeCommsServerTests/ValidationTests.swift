@@ -34,6 +34,16 @@ import VaporTesting
         .init(name: "missing channel", path: "communications", json: #"{"occurred_at":"\#(now)","transcript":"x"}"#, status: 400, field: "channel", reasonContains: "required"),
         .init(name: "wrong type", path: "communications", json: #"{"channel":"sms","occurred_at":"\#(now)","transcript":"x","significant":"very"}"#, status: 400, field: "significant", reasonContains: "true or false"),
         .init(name: "not JSON", path: "communications", json: "channel=sms", status: 400, field: "body", reasonContains: "JSON"),
+        // Hostile or careless JSON: a misspelt field is not silently dropped, a repeated one does not
+        // silently win, a day that does not exist is not rolled over, a NUL is not stored.
+        .init(name: "misspelt field", path: "communications", json: #"{"channel":"sms","occurred_at":"\#(now)","transcript":"x","signficant":true}"#, status: 422, field: "signficant", reasonContains: "significant"),
+        .init(name: "field given twice", path: "communications", json: #"{"channel":"sms","channel":"whatsapp","occurred_at":"\#(now)","transcript":"x"}"#, status: 422, field: "channel", reasonContains: "more than once"),
+        .init(name: "30 February", path: "communications", json: #"{"channel":"sms","occurred_at":"2026-02-30T10:00:00Z","transcript":"x"}"#, status: 400, field: "occurred_at", reasonContains: "month 2 of 2026 has 28 days"),
+        .init(name: "hour 25", path: "communications", json: #"{"channel":"sms","occurred_at":"2026-02-03T25:00:00Z","transcript":"x"}"#, status: 400, field: "occurred_at", reasonContains: "out of range"),
+        .init(name: "NUL in a transcript", path: "communications", json: #"{"channel":"sms","occurred_at":"\#(now)","transcript":"see you\u0000 soon"}"#, status: 422, field: "transcript", reasonContains: "NUL"),
+        .init(name: "trailing comma", path: "communications", json: #"{"channel":"sms","occurred_at":"\#(now)","transcript":"x",}"#, status: 400, field: "body", reasonContains: "not valid JSON"),
+        .init(name: "misspelt field in a person", path: "people", json: #"{"role":"child","name":"A","date_of_brith":"2015-01-01"}"#, status: 422, field: "date_of_brith", reasonContains: "unknown field"),
+        .init(name: "misspelt consent field", path: "consents", json: #"{"kind":"texting_agreed","given_by":"x","reason":"y","given_on":"2026-01-01","extra":1}"#, status: 422, field: "extra", reasonContains: "unknown field"),
         .init(name: "bad counterpart e-mail", path: "communications", json: #"{"channel":"email","occurred_at":"\#(now)","transcript":"x","counterpart_address":"mum@"}"#, status: 422, field: "counterpart_address", reasonContains: "e-mail"),
         .init(name: "manager agreement from a practitioner", path: "number-sharing", json: #"{"shared":true,"number":"07700900123","reason":"r","decided_on":"2026-01-01","manager_agreed_by_id":"{practitionerB}"}"#, status: 422, field: "manager_agreed_by_id", reasonContains: "COV-3"),
         .init(name: "person of another case", path: "communications", json: #"{"channel":"sms","occurred_at":"\#(now)","transcript":"x","person_id":"{personB}"}"#, status: 422, field: "person_id", reasonContains: "no person"),

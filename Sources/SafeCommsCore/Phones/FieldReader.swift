@@ -21,11 +21,12 @@ struct FieldReader {
             fail(field, "is required: \(what) (\(clause))")
             return nil
         }
-        guard let d = try? Date(v, strategy: .iso8601) else {
-            fail(field, "'\(v)' is not an ISO 8601 date and time such as 2026-11-23T10:15:00Z")
+        do throws(ValidationError) {
+            return try ISOInstant.parse(v, field: field)
+        } catch {
+            fail(field, error.reason)
             return nil
         }
-        return d
     }
 
     /// A phone number in E.164, or nil when none was given.

@@ -282,10 +282,7 @@ struct PhoneController: RouteCollection {
     }
 
     static func instant(_ text: String, field: String) throws -> Date {
-        guard let d = try? Date(text, strategy: .iso8601) else {
-            throw SafeCommsCore.ValidationError(field: field, reason: "'\(text)' is not an ISO 8601 instant such as 2026-11-23T10:00:00Z")
-        }
-        return d
+        try ISOInstant.parse(text, field: field)
     }
 }
 
