@@ -15,8 +15,11 @@ public struct ServerConfig: Sendable {
     public var postgresSerializable = false
     /// Mark the session cookie Secure (`SAFECOMMS_SECURE_COOKIES=1`, or a `SAFECOMMS_PUBLIC_URL` starting https).
     public var secureCookies: Bool
-    /// Failed sign-ins allowed per e-mail address and per client address within the lockout window.
+    /// Failed sign-ins allowed per e-mail address within the lockout window
+    /// (`SAFECOMMS_LOGIN_MAX_FAILURES`), and per client address (`SAFECOMMS_LOGIN_MAX_FAILURES_PER_ADDRESS`,
+    /// default 100 times the first: a council's staff share one proxy's address).
     public var loginMaxFailures: Int
+    public var loginMaxAddressFailures: Int?
     public var loginLockoutSeconds: Int
     /// bcrypt cost for new passwords (`SAFECOMMS_BCRYPT_COST`, default 12).
     public var bcryptCost: Int
@@ -86,6 +89,7 @@ public struct ServerConfig: Sendable {
         c.postgresSerializable = env["SAFECOMMS_PG_ISOLATION"]?.lowercased() == "serializable"
         c.secureCookies = env["SAFECOMMS_SECURE_COOKIES"] == "1" || (env["SAFECOMMS_PUBLIC_URL"] ?? "").hasPrefix("https://")
         if let n = env["SAFECOMMS_LOGIN_MAX_FAILURES"].flatMap(Int.init), n > 0 { c.loginMaxFailures = n }
+        if let n = env["SAFECOMMS_LOGIN_MAX_FAILURES_PER_ADDRESS"].flatMap(Int.init), n > 0 { c.loginMaxAddressFailures = n }
         if let n = env["SAFECOMMS_LOGIN_LOCKOUT_SECONDS"].flatMap(Int.init), n > 0 { c.loginLockoutSeconds = n }
         if let n = env["SAFECOMMS_BCRYPT_COST"].flatMap(Int.init), (4...31).contains(n) { c.bcryptCost = n }
         c.auditKeyHex = env["SAFECOMMS_AUDIT_KEY"]

@@ -46,7 +46,7 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
     app.storage[AuditBatcherKey.self] = AuditBatcher(db: app.db)
     app.storage[TokenLookupKey.self] = TokenLookup(db: app.db)
     app.storage[OrganisationSettingsCacheKey.self] = OrganisationSettingsCache()
-    app.storage[LoginThrottleKey.self] = LoginThrottle(maxFailures: config.loginMaxFailures, window: TimeInterval(config.loginLockoutSeconds))
+    app.storage[LoginThrottleKey.self] = LoginThrottle(maxFailures: config.loginMaxFailures, maxAddressFailures: config.loginMaxAddressFailures, window: TimeInterval(config.loginLockoutSeconds))
 
     let outbox = NotificationOutbox(
         db: app.db, smtp: config.smtp.map { SMTPClient(settings: $0, group: app.eventLoopGroup) }, logger: app.logger,

@@ -164,7 +164,7 @@ enum LoopbackServer {
     }
 }
 
-/// A browser's share of HTTP over a real connection: keeps the session cookie, reads CSRF fields.
+/// A browser's share of HTTP over a real connection: keeps its cookies, reads CSRF fields.
 final class HTTPSession: @unchecked Sendable {
     struct Answer: Sendable {
         var status: HTTPStatus
@@ -175,7 +175,7 @@ final class HTTPSession: @unchecked Sendable {
 
     let app: Application
     let base: String
-    private var cookie: String?
+    private var jar = CookieJar()
 
     init(app: Application, base: String) {
         self.app = app
@@ -186,7 +186,7 @@ final class HTTPSession: @unchecked Sendable {
     init(app: Application, base: String, sharing other: HTTPSession) {
         self.app = app
         self.base = base
-        cookie = other.cookie
+        jar = other.jar
     }
 
     func get(_ path: String) async throws -> Answer { try await request(.GET, path, headers: [:], body: nil) }
@@ -210,14 +210,11 @@ final class HTTPSession: @unchecked Sendable {
 
     private func request(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: String?, withCookie: Bool = true) async throws -> Answer {
         var headers = headers
-        if withCookie, let cookie { headers.add(name: .cookie, value: "safecomms_session=\(cookie)") }
+        if withCookie, let cookies = jar.header { headers.add(name: .cookie, value: cookies) }
         let res = try await app.client.send(method, headers: headers, to: URI(string: base + path)) { req in
             if let body { req.body = ByteBuffer(string: body) }
         }
-        if withCookie, let set = res.headers.first(name: .setCookie) {
-            let value = set.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
-            cookie = value.count == 2 && !value[1].isEmpty ? String(value[1]) : nil
-        }
+        if withCookie { jar.take(res.headers) }
         return Answer(status: res.status, headers: res.headers, body: res.body.map { String(buffer: $0) } ?? "")
     }
 }

@@ -28,11 +28,12 @@ struct Multipart {
         return out
     }
 
-    func headers(token: String? = nil, cookie: String? = nil) -> HTTPHeaders {
+    /// - Parameter cookies: a `Cookie` header's value, as a browser would send it.
+    func headers(token: String? = nil, cookies: String? = nil) -> HTTPHeaders {
         var h = HTTPHeaders()
         h.add(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
         if let token { h.bearerAuthorization = BearerAuthorization(token: token) }
-        if let cookie { h.add(name: .cookie, value: "safecomms_session=\(cookie)") }
+        if let cookies { h.add(name: .cookie, value: cookies) }
         return h
     }
 

@@ -10,8 +10,11 @@ import VaporTesting
 /// A cookie-keeping client over the in-memory tester: what a browser does with the session cookie.
 final class PageSession: @unchecked Sendable {
     let app: Application
-    var cookie: String?
-    var lastSetCookie: String?
+    var jar = CookieJar()
+    /// The session cookie's value.
+    var cookie: String? { jar.session }
+    /// The `Set-Cookie` header that last set the session cookie.
+    var lastSetCookie: String? { jar.lastSessionHeader }
 
     init(_ app: Application) { self.app = app }
 
@@ -25,7 +28,7 @@ final class PageSession: @unchecked Sendable {
 
     private func send(_ method: HTTPMethod, _ path: String, form: [String: String]?) async throws -> TestingHTTPResponse {
         var headers = HTTPHeaders()
-        if let cookie { headers.add(name: .cookie, value: "safecomms_session=\(cookie)") }
+        if let cookies = jar.header { headers.add(name: .cookie, value: cookies) }
         var body: ByteBuffer?
         if let form {
             headers.contentType = .urlEncodedForm
@@ -33,17 +36,13 @@ final class PageSession: @unchecked Sendable {
             body = ByteBuffer(string: encoded)
         }
         let res = try await app.testing().sendRequest(method, path, headers: headers, body: body)
-        if let set = res.headers.first(name: .setCookie) {
-            lastSetCookie = set
-            let value = set.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
-            cookie = value.count == 2 && !value[1].isEmpty ? String(value[1]) : nil
-        }
+        jar.take(res.headers)
         return res
     }
 
     /// A form with a file, as `<form enctype="multipart/form-data">` sends it.
     func post(_ path: String, multipart: Multipart) async throws -> TestingHTTPResponse {
-        try await app.testing().sendRequest(.POST, path, headers: multipart.headers(cookie: cookie), body: multipart.body)
+        try await app.testing().sendRequest(.POST, path, headers: multipart.headers(cookies: jar.header), body: multipart.body)
     }
 
     func csrf(from res: TestingHTTPResponse) -> String? {
@@ -131,6 +130,32 @@ final class PageSession: @unchecked Sendable {
         }
     }
 
+    /// Looking at the sign-in page, or failing to sign in, leaves no session row: the signed-out
+    /// visitor's CSRF token is a cookie of its own. A token from another visitor's cookie is refused.
+    @Test(arguments: Backend.available)
+    func signedOutVisitorsLeaveNoSessionRows(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let world = try await World.make(app)
+            for _ in 0..<20 { _ = try await PageSession(app).get("/login") }
+            _ = try await PageSession(app).get("/cases")
+            let failing = PageSession(app)
+            #expect(try await failing.signIn(world.north.staff["dsl"]!.email, "wrong password").status == .unauthorized)
+            #expect(try await SessionRecord.query(on: app.db).count() == 0)
+
+            // Another visitor's token, without their cookie, is refused.
+            let other = PageSession(app)
+            let theirs = try #require(other.csrf(from: try await other.get("/login")))
+            let mine = PageSession(app)
+            _ = try await mine.get("/login")
+            let forged = try await mine.post("/login", form: ["email": world.north.staff["dsl"]!.email, "password": World.password, "csrf": theirs])
+            #expect(forged.status == .forbidden)
+
+            #expect(try await other.signIn(world.north.staff["dsl"]!.email).status == .seeOther)
+            #expect(try await SessionRecord.query(on: app.db).count() == 1, "signing in makes the one session")
+            #expect(try await other.get("/cases").status == .ok)
+        }
+    }
+
     @Test func signInIsThrottled() async throws {
         try await withTestApp(.sqlite, config: { $0.loginMaxFailures = 3 }) { app in
             let world = try await World.make(app)
@@ -144,6 +169,64 @@ final class PageSession: @unchecked Sendable {
             #expect(blocked.status == .tooManyRequests)
             #expect(Int(blocked.headers.first(name: .retryAfter) ?? "") ?? 0 > 0)
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "auth.failed").count() == 3)
+        }
+    }
+
+    /// A council office signs in from behind one address: one person locking their own account out
+    /// does not lock out their colleagues, and many guesses across many accounts from that address do.
+    @Test func oneAccountsFailuresDoNotLockOutTheOffice() async throws {
+        try await withTestApp(.sqlite, config: { $0.loginMaxFailures = 3; $0.loginMaxAddressFailures = 8 }) { app in
+            let world = try await World.make(app)
+            let browser = PageSession(app)
+            let careless = world.north.staff["auditor"]!.email
+            for _ in 0..<5 { _ = try await browser.signIn(careless, "wrong password") }
+            #expect(try await browser.signIn(careless, World.password).status == .tooManyRequests, "the account itself waits")
+            let colleague = PageSession(app)
+            #expect(try await colleague.signIn(world.north.staff["dsl"]!.email).status == .seeOther, "a colleague at the same address signs in")
+
+            // Spraying: two guesses at each of several accounts passes the address's limit of 8.
+            let sprayer = PageSession(app)
+            for role in ["practitioner", "manager", "practitionerB"] {
+                for _ in 0..<2 { _ = try await sprayer.signIn(world.north.staff[role]!.email, "Winter2026!") }
+            }
+            let afterSpray = PageSession(app)
+            #expect(try await afterSpray.signIn(world.north.staff["manager"]!.email).status == .tooManyRequests, "the address now waits")
+        }
+    }
+
+    /// With the default limits, sixty failed sign-ins from one office address (twelve people each
+    /// locking themselves out) leave everyone else in that office able to sign in.
+    @Test func aBusyOfficeIsNotLockedOutByDefault() async throws {
+        try await withTestApp(.sqlite) { app in
+            let world = try await World.make(app)
+            let office = PageSession(app)
+            for person in 0..<12 {
+                for _ in 0..<5 { _ = try await office.signIn("person\(person)@north.example.gov.uk", "wrong password") }
+            }
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "auth.failed").count() == 60)
+            #expect(try await PageSession(app).signIn(world.north.staff["dsl"]!.email).status == .seeOther)
+        }
+    }
+
+    /// bcrypt reads only a password's first 72 bytes: a longer one is refused when set and never signs in.
+    @Test func passwordsLongerThanBcryptReadsAreRefused() async throws {
+        try await withTestApp(.sqlite) { app in
+            let world = try await World.make(app)
+            let long = String(repeating: "correct horse battery staple ", count: 3)  // 87 bytes
+            let res = try await app.send(
+                .POST, "/api/v1/staff", token: world.north.token("admin"),
+                json: #"{"name":"New Worker","email":"new.worker@north.example.gov.uk","password":"\#(long)","roles":["practitioner"]}"#)
+            #expect(res.status == .unprocessableEntity && res.json["field"] as? String == "password", "\(res.text)")
+            #expect((res.json["reason"] as? String)?.contains("at most 72 bytes") == true, "\(res.text)")
+
+            // A stored password followed by anything: its first 72 bytes match, and it must still fail.
+            let exact = String(repeating: "x", count: 72)
+            let created = try await app.send(
+                .POST, "/api/v1/staff", token: world.north.token("admin"),
+                json: #"{"name":"Max Length","email":"max.length@north.example.gov.uk","password":"\#(exact)","roles":["practitioner"]}"#)
+            #expect(created.status == .created, "\(created.text)")
+            #expect(try await PageSession(app).signIn("max.length@north.example.gov.uk", exact + "and more").status == .unauthorized)
+            #expect(try await PageSession(app).signIn("max.length@north.example.gov.uk", exact).status == .seeOther)
         }
     }
 

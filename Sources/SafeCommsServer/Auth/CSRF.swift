@@ -2,19 +2,53 @@ import SafeCommsCore
 import SafeCommsStore
 import Vapor
 
-/// Synchroniser-token CSRF protection for every page form: the session holds a random token, each form
-/// carries it in a hidden `csrf` field, and a POST without the matching token is refused. (The API uses
-/// bearer tokens, which a browser never sends by itself, so it needs none.)
+/// CSRF protection for every page form: each form carries a random token in a hidden `csrf` field, and
+/// a POST without the matching token is refused. (The API uses bearer tokens, which a browser never
+/// sends by itself, so it needs none.)
+///
+/// Signed in, the session holds the token. Signed out (the sign-in form), the token is held in a
+/// cookie of its own (`safecomms_csrf`, HttpOnly, SameSite=Strict) and the form must repeat it: a
+/// visitor who only looks at the sign-in page, or a script requesting it in a loop, leaves no session
+/// row behind.
 enum CSRF {
     static let field = "csrf"
+    static let cookie = "safecomms_csrf"
 
-    /// The session's token, created on first use.
+    /// A token made for a signed-out visitor in this request, for `attachCookie`.
+    struct NewCookieToken: StorageKey {
+        typealias Value = String
+    }
+
+    /// The token the forms on this page must carry, created on first use.
     static func token(for req: Request) -> String {
-        if let t = req.session.data[field] { return t }
-        var rng = SystemRandomNumberGenerator()
-        let t = Hex.lowercase((0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
-        req.session.data[field] = t
+        if req.auth.has(StaffMember.self) {
+            if let t = req.session.data[field] { return t }
+            let t = fresh()
+            req.session.data[field] = t
+            return t
+        }
+        if let t = signedOutToken(req) { return t }
+        let t = req.storage[NewCookieToken.self] ?? fresh()
+        req.storage[NewCookieToken.self] = t
         return t
+    }
+
+    /// The signed-out visitor's token from their cookie, when it is one of ours.
+    static func signedOutToken(_ req: Request) -> String? {
+        guard let t = req.cookies[cookie]?.string, t.utf8.count == 64, t.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+        return t
+    }
+
+    /// Sets the cookie for a token made in this request (a signed-out page with a form calls this).
+    static func attachCookie(to response: Response, for req: Request) {
+        guard let t = req.storage[NewCookieToken.self] else { return }
+        response.cookies[cookie] = HTTPCookies.Value(
+            string: t, maxAge: 8 * 3600, path: "/", isSecure: req.application.safeCommsConfig.secureCookies, isHTTPOnly: true, sameSite: .strict)
+    }
+
+    private static func fresh() -> String {
+        var rng = SystemRandomNumberGenerator()
+        return Hex.lowercase((0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
     }
 }
 
@@ -41,7 +75,9 @@ struct CSRFMiddleware: Middleware {
         }
         return gathered.flatMap {
             let sent = try? request.content.get(String.self, at: CSRF.field)
-            guard let expected = request.session.data[CSRF.field], let sent, Self.constantTimeEqual(sent, expected) else {
+            // Signed out, the session is not touched: reading it would make a session row.
+            let expected = request.auth.has(StaffMember.self) ? request.session.data[CSRF.field] : CSRF.signedOutToken(request)
+            guard let expected, let sent, Self.constantTimeEqual(sent, expected) else {
                 return request.eventLoop.makeFailedFuture(Self.refusal)
             }
             return next.respond(to: request)

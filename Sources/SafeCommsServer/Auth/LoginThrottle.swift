@@ -1,17 +1,22 @@
 import Foundation
 import Vapor
 
-/// Slows password guessing: after `maxFailures` failed sign-ins for one e-mail address (or ten times
-/// that from one client address, since a council office signs in from behind one address) within
-/// `window` seconds, further attempts are refused until the window passes. Kept in memory: a restart
-/// forgives, which is acceptable for throttling.
+/// Slows password guessing: after `maxFailures` failed sign-ins for one e-mail address, or
+/// `maxAddressFailures` from one client address, within `window` seconds, further attempts are refused
+/// until the window passes. A whole council office signs in from behind one proxy's address, so the
+/// address limit is far higher (a hundred times the account's by default): it stops one address
+/// spraying guesses across many accounts, while one person's typing mistakes, or one account being
+/// guessed at, lock out only that account. Kept in memory: a restart forgives, which is acceptable for
+/// throttling.
 actor LoginThrottle {
     let maxFailures: Int
+    let maxAddressFailures: Int
     let window: TimeInterval
     private var failures: [String: [Date]] = [:]
 
-    init(maxFailures: Int, window: TimeInterval) {
+    init(maxFailures: Int, maxAddressFailures: Int? = nil, window: TimeInterval) {
         self.maxFailures = maxFailures
+        self.maxAddressFailures = maxAddressFailures ?? maxFailures * 100
         self.window = window
     }
 
@@ -21,7 +26,7 @@ actor LoginThrottle {
         for key in keys {
             let recent = (failures[key] ?? []).filter { now.timeIntervalSince($0) < window }
             failures[key] = recent.isEmpty ? nil : recent
-            let limit = key.hasPrefix("ip:") ? maxFailures * 10 : maxFailures
+            let limit = key.hasPrefix("ip:") ? maxAddressFailures : maxFailures
             if recent.count >= limit, let oldest = recent.first {
                 wait = max(wait, window - now.timeIntervalSince(oldest))
             }

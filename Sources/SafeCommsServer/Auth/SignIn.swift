@@ -1,4 +1,5 @@
 import Fluent
+import SafeCommsCore
 import SafeCommsStore
 import Vapor
 
@@ -21,9 +22,13 @@ enum SignIn {
         // Counted before the slow check, so a burst of parallel guesses cannot all slip under the limit.
         await throttle.fail(keys: [emailKey, addressKey])
         let staff = try await StaffMember.query(on: req.db).filter(\.$email == email.lowercased()).first()
-        // An unknown account is checked against a hash of the same cost, so timing does not reveal which e-mails exist.
-        let hash = staff?.passwordHash ?? req.application.dummyPasswordHash
-        let ok = (try? await req.password.async.verify(password, created: hash)) ?? false
+        // An unknown account is checked against a hash of the same cost, so timing does not reveal which
+        // e-mails exist. A password longer than bcrypt reads cannot be anyone's (`PasswordRules`): it is
+        // checked against that hash too, and fails, so its first 72 bytes alone never sign anyone in.
+        let tooLong = password.utf8.count > PasswordRules.maximumBytes
+        let hash = tooLong ? req.application.dummyPasswordHash : staff?.passwordHash ?? req.application.dummyPasswordHash
+        let matches = (try? await req.password.async.verify(password, created: hash)) ?? false
+        let ok = matches && !tooLong
         guard ok, let staff, staff.active else {
             try await req.application.auditBatcher.record(
                 AuditEntry(action: "auth.failed", entity: "session"),

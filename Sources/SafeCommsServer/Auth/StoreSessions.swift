@@ -83,7 +83,9 @@ struct StoreSessions: SessionDriver {
 /// every page passes through it.
 struct SessionStaffAuthenticator: Middleware {
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        guard let id = request.session.authenticated(StaffMember.self) else { return next.respond(to: request) }
+        // Without a session cookie there is nobody to sign in, and touching `request.session` would
+        // make an empty session that the sessions middleware then stores.
+        guard request.hasSession, let id = request.session.authenticated(StaffMember.self) else { return next.respond(to: request) }
         if let signedIn = request.storage[StoreSessions.SignedInKey.self], let staff = signedIn.staff, staff.id == id {
             signIn(staff, managedTeamIDs: signedIn.managedTeamIDs, request)
             return next.respond(to: request)

@@ -78,7 +78,7 @@ struct DirectoryController: RouteCollection {
         var problems: [ValidationError] = []
         do { try requireText(input.name, field: "name", max: 200) } catch { problems.append(error) }
         if !EmailAddress.isPlausible(input.email) { problems.append(.init(field: "email", reason: "'\(input.email)' is not an e-mail address")) }
-        if input.password.count < 12 { problems.append(.init(field: "password", reason: "must be at least 12 characters")) }
+        if let problem = PasswordRules.problem(input.password) { problems.append(problem) }
         if input.roles.isEmpty { problems.append(.init(field: "roles", reason: "at least one role is required")) }
         var roles: Set<Role> = []
         for (i, r) in input.roles.enumerated() {

@@ -31,8 +31,10 @@ struct PageController: RouteCollection {
         var errors: [FieldError]
     }
 
-    func loginForm(req: Request) async throws -> View {
-        try await req.view.render("login", LoginContext(csrf: CSRF.token(for: req), email: "", errors: []))
+    func loginForm(req: Request) async throws -> Response {
+        let response = try await req.view.render("login", LoginContext(csrf: CSRF.token(for: req), email: "", errors: [])).encodeResponse(for: req)
+        CSRF.attachCookie(to: response, for: req)
+        return response
     }
 
     struct LoginForm: Content {
@@ -69,6 +71,7 @@ struct PageController: RouteCollection {
         let view = try await req.view.render(
             "login", LoginContext(csrf: CSRF.token(for: req), email: form.email, errors: [.init(field: "email", message: message)]))
         let response = try await view.encodeResponse(status: status, for: req)
+        CSRF.attachCookie(to: response, for: req)
         if case .throttled(let s) = error { response.headers.replaceOrAdd(name: .retryAfter, value: String(s)) }
         return response
     }
