@@ -123,7 +123,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SafeCommsImportTests",
-            dependencies: ["SafeCommsImport", "SafeCommsCore"],
+            dependencies: ["SafeCommsImport", "SafeCommsCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -12,8 +12,11 @@ public final class ImportFile: Sendable {
     private let temporary: URL?
 
     /// The chat text inside a .zip may be no larger than this: a bigger one is an archive made to
-    /// fill the disk, not a chat (WhatsApp exports at most 40,000 messages).
-    public static let maxChatBytes: UInt64 = 1 << 30
+    /// fill the disk, not a chat (WhatsApp exports at most 40,000 messages, a few megabytes).
+    public static let maxChatBytes: UInt64 = 256 << 20
+    /// Chat text packs to about a fifth of its size, rarely a tenth; an entry that unpacks to more than
+    /// this many times its packed size is built to cost the server, not a chat.
+    public static let maxExpansion: UInt64 = 100
 
     public init(bytes: [UInt8]) {
         reader = LineReader(bytes: bytes)
@@ -50,6 +53,9 @@ public final class ImportFile: Sendable {
         guard chat.uncompressedSize <= Self.maxChatBytes else {
             throw ImportError(line: 0, reason: "the chat text in the zip is \(chat.uncompressedSize / (1 << 20)) MB, more than \(Self.maxChatBytes / (1 << 20)) MB")
         }
+        guard chat.uncompressedSize <= max(chat.compressedSize, 1) * Self.maxExpansion else {
+            throw ImportError(line: 0, reason: "the chat text in the zip unpacks to \(chat.uncompressedSize / max(chat.compressedSize, 1)) times its packed size, more than the \(Self.maxExpansion) a chat ever does: it is not a WhatsApp export")
+        }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-import-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         let text = folder.appendingPathComponent("chat.txt")
@@ -59,10 +65,14 @@ public final class ImportFile: Sendable {
             else { throw ImportError(line: 0, reason: "cannot write a temporary file in \(folder.path)") }
             defer { try? out.close() }
             var written: UInt64 = 0
-            // The size in the zip's directory can lie; the bytes unpacked are counted too.
-            _ = try archive.extract(chat) { data in
+            // The size in the zip's directory can lie; the bytes unpacked are counted, and unpacking
+            // stops at the first byte past the size declared.
+            let declared = chat.uncompressedSize
+            _ = try archive.extract(chat, skipCRC32: false) { data in
                 written += UInt64(data.count)
-                guard written <= Self.maxChatBytes else { throw ImportError(line: 0, reason: "the chat text in the zip is larger than its directory says") }
+                guard written <= declared else {
+                    throw ImportError(line: 0, reason: "the chat text in the zip holds more than the \(declared) bytes its directory declares: the zip has been tampered with")
+                }
                 try out.write(contentsOf: data)
             }
         } catch let e as ImportError {
