@@ -99,7 +99,8 @@ enum UploadedImport {
         let columns = try columnMap(form.columns, problems: &problems)
         if columns != nil, format != .calls { problems.append(.init(field: "columns", reason: "is only for a carrier's bill (calls)")) }
         guard problems.isEmpty, let format, let upload else { throw ValidationErrors(problems) }
-        return try await withTemporaryCopy(upload) { path in
+        // Unpacking, reading and matching a file is long work: off the event loops (`BackgroundExecutor`).
+        return try await withTaskExecutorPreference(BackgroundExecutor.shared) { try await withTemporaryCopy(upload) { path in
             let opened: ImportFile
             do {
                 opened = try ImportFile(path: path)
@@ -118,7 +119,7 @@ enum UploadedImport {
             } catch let e as ImportError {
                 throw fileProblem(e)
             }
-        }
+        } }
     }
 
     /// The report over the reader's organisation, listing only the cases they may see.
@@ -131,13 +132,13 @@ enum UploadedImport {
         if window == nil { problems.append(.init(field: "window", reason: "'\(windowText)' is not a duration such as 30m, 2h or 90s")) }
         let columns = try columnMap(form.columns, problems: &problems)
         guard problems.isEmpty, let upload, let window else { throw ValidationErrors(problems) }
-        var report = try await withTemporaryCopy(upload) { path in
+        var report = try await withTaskExecutorPreference(BackgroundExecutor.shared) { try await withTemporaryCopy(upload) { path in
             do {
                 return try await Reconcile.run(.init(reader: LineReader(path: path), map: columns, organisationID: p.organisationID, window: window), on: req.db)
             } catch let e as ImportError {
                 throw fileProblem(e)
             }
-        }
+        } }
         let readable = Set(try await CaseFile.query(on: req.db).filter(\.$organisationID == p.organisationID).all()
             .filter { AccessPolicy.canRead(p, $0.allocation) }.map(\.reference))
         report.unrecorded = report.unrecorded.compactMap { u in
