@@ -15,7 +15,7 @@ struct ImportController: RouteCollection {
     /// report when it has problems or unmatched names, and then nothing is written.
     func importFile(req: Request) async throws -> Response {
         let (file, _) = try await CaseAccess.load(req, .write)
-        let form = try ImportForm.read(req)
+        let form = try await ImportForm.read(req)
         let report = try await UploadedImport.run(form, case: file, importer: try req.staff(), on: req)
         return try .json(report, status: report.isClean ? .ok : .unprocessableEntity)
     }
@@ -24,7 +24,7 @@ struct ImportController: RouteCollection {
     func reconcile(req: Request) async throws -> Response {
         let p = try await req.principal()
         guard AccessPolicy.can(p, .reconcile) else { throw Abort(.forbidden, reason: "the unrecorded-contact report is for managers, the DSL and auditors") }
-        let form = try ImportForm.read(req)
+        let form = try await ImportForm.read(req)
         return try .json(try await UploadedImport.reconcile(form, for: p, on: req))
     }
 }

@@ -36,9 +36,10 @@ struct ImportForm: Content {
 
     /// The form a request sends. A multipart body the parser cannot read (one with no parts at all,
     /// only its closing boundary, or one cut short) is refused naming the file, not answered 500.
-    static func read(_ req: Request) throws -> ImportForm {
+    /// Parsing a form of a hundred megabytes is long work, so it is done off the event loops too.
+    static func read(_ req: Request) async throws -> ImportForm {
         do {
-            return try req.content.decode(ImportForm.self)
+            return try await withTaskExecutorPreference(BackgroundExecutor.shared) { try req.content.decode(ImportForm.self) }
         } catch let e as any AbortError {
             throw e
         } catch let e as DecodingError {

@@ -69,7 +69,7 @@ struct ImportPageController: RouteCollection {
 
     func importFile(req: Request) async throws -> Response {
         let (file, _) = try await CaseAccess.load(req, .write)
-        let form = try ImportForm.read(req)
+        let form = try await ImportForm.read(req)
         do {
             let report = try await UploadedImport.run(form, case: file, importer: try req.staff(), on: req)
             let unmatched = Set(report.unmatched)
@@ -145,7 +145,7 @@ struct ImportPageController: RouteCollection {
     func reconcile(req: Request) async throws -> Response {
         let p = try await req.principal()
         guard AccessPolicy.can(p, .reconcile) else { throw Self.notForYou }
-        let form = try ImportForm.read(req)
+        let form = try await ImportForm.read(req)
         do {
             let r = try await UploadedImport.reconcile(form, for: p, on: req)
             let rows = r.unrecorded.map {
