@@ -175,6 +175,17 @@ struct Multipart {
                 file: ("chat.txt", chat)))
             let noFile = try await browser.post("/cases/\(world.north.caseA)/import", multipart: Multipart(fields: [("csrf", csrf), ("format", "whatsapp")]))
             let forged = try await browser.post("/cases/\(world.north.caseA)/import", multipart: Multipart(fields: [("format", "whatsapp")], file: ("chat.txt", chat)))
+            let wrongToken = try await browser.post(
+                "/cases/\(world.north.caseA)/import", multipart: Multipart(fields: [("csrf", String(repeating: "0", count: 64)), ("format", "whatsapp")], file: ("chat.txt", chat)))
+            // The token after the file: the file would have been kept before the form was known to be
+            // genuine, so the form is refused.
+            let late = Multipart(fields: [])
+            var lateBody = ByteBuffer()
+            lateBody.writeString("--\(late.boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"chat.txt\"\r\n\r\n")
+            lateBody.writeBytes(chat)
+            lateBody.writeString("\r\n--\(late.boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(csrf)\r\n--\(late.boundary)--\r\n")
+            let tokenAfterFile = try await app.testing().sendRequest(
+                .POST, "/cases/\(world.north.caseA)/import", headers: late.headers(cookies: browser.jar.header), body: lateBody)
             let chronology = try await browser.get("/cases/\(world.north.caseA)")
 
             #expect(page.status == .ok && page.text.contains("enctype=\"multipart/form-data\""))
@@ -182,6 +193,7 @@ struct Multipart {
             #expect(mapped.status == .ok && mapped.text.contains("Imported 5"), "\(mapped.text)")
             #expect(noFile.status == .unprocessableEntity && noFile.text.contains("href=\"#file\"") && noFile.text.contains("The file is required"))
             #expect(forged.status == .forbidden, "a form without the CSRF token is refused, file or not")
+            #expect(wrongToken.status == .forbidden && tokenAfterFile.status == .forbidden, "\(wrongToken.status) \(tokenAfterFile.status)")
             #expect(chronology.text.contains("see you then"), "the messages are in the chronology")
         }
     }

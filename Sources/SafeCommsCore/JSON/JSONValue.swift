@@ -42,6 +42,11 @@ public enum JSONValue: Sendable, Equatable {
 public struct JSONMember: Sendable, Equatable {
     public var key: String
     public var value: JSONValue
+
+    public init(key: String, value: JSONValue) {
+        self.key = key
+        self.value = value
+    }
 }
 
 /// Where a document stops being JSON, and why. Lines and columns count from 1; columns count

@@ -33,6 +33,12 @@ enum CSRF {
         return t
     }
 
+    /// The token a form posted in this request must carry, or nil when there is none. Signed out, the
+    /// session is not touched: reading it would make a session row.
+    static func expected(_ req: Request) -> String? {
+        req.auth.has(StaffMember.self) ? req.session.data[field] : signedOutToken(req)
+    }
+
     /// The signed-out visitor's token from their cookie, when it is one of ours.
     static func signedOutToken(_ req: Request) -> String? {
         guard let t = req.cookies[cookie]?.string, t.utf8.count == 64, t.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
@@ -53,31 +59,25 @@ enum CSRF {
 }
 
 struct CSRFMiddleware: Middleware {
-    /// A form that sends a file sets this on its route (the most bytes it takes): its body arrives in
-    /// parts and is gathered, up to that, before the token in it can be read. Any other form's body is
-    /// gathered up to the application's default limit.
-    static let uploadLimitKey = AnySendableHashable("csrf.uploadLimit")
+    /// A form that sends a file sets this on its route: its body is streamed, and its handler checks
+    /// the token as the form is read (`ImportForm.read`), before any of the file is kept. Any other
+    /// form's body is gathered up to the application's default limit and checked here.
+    static let checkedByHandlerKey = AnySendableHashable("csrf.checkedByHandler")
 
     static let refusal = Abort(.forbidden, reason: "the form expired or did not come from SafeComms; reload the page and try again")
 
     /// Future-based, as every page passes through it; only a POST has anything to check.
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        guard request.method == .POST else { return next.respond(to: request) }
+        guard request.method == .POST, request.route?.userInfo[Self.checkedByHandlerKey] == nil else { return next.respond(to: request) }
         let gathered: EventLoopFuture<Void>
         if request.body.data == nil {
-            // Only a signed-in member of staff may send a large body; anyone else's is refused at the
-            // default limit before it is held.
-            let upload = request.auth.has(StaffMember.self) ? request.route?.userInfo[Self.uploadLimitKey] as? Int : nil
-            let limit = upload ?? request.application.routes.defaultMaxBodySize.value
-            gathered = request.body.collect(max: limit).map { _ in }
+            gathered = request.body.collect(max: request.application.routes.defaultMaxBodySize.value).map { _ in }
         } else {
             gathered = request.eventLoop.makeSucceededVoidFuture()
         }
         return gathered.flatMap {
             let sent = try? request.content.get(String.self, at: CSRF.field)
-            // Signed out, the session is not touched: reading it would make a session row.
-            let expected = request.auth.has(StaffMember.self) ? request.session.data[CSRF.field] : CSRF.signedOutToken(request)
-            guard let expected, let sent, Self.constantTimeEqual(sent, expected) else {
+            guard let expected = CSRF.expected(request), let sent, Self.constantTimeEqual(sent, expected) else {
                 return request.eventLoop.makeFailedFuture(Self.refusal)
             }
             return next.respond(to: request)

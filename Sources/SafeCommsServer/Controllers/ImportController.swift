@@ -7,8 +7,9 @@ import Vapor
 /// report from a carrier's bill. Both take `multipart/form-data` (the file and its fields).
 struct ImportController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.on(.POST, "cases", ":caseID", "imports", body: .collect(maxSize: UploadedImport.maxBytes), use: importFile)
-        routes.on(.POST, "reconciliation", body: .collect(maxSize: UploadedImport.maxBytes), use: reconcile)
+        // Streamed: a form's file goes to a temporary file as it arrives (`ImportForm.read`).
+        routes.on(.POST, "cases", ":caseID", "imports", body: .stream, use: importFile)
+        routes.on(.POST, "reconciliation", body: .stream, use: reconcile)
     }
 
     /// 200 with the report when the file was imported (or, with `dry_run`, could be); 422 with the

@@ -7,10 +7,13 @@ import Vapor
 
 /// An import or a reconciliation sent as a form (`multipart/form-data`), by the API and by the pages:
 /// the fields are checked, each problem naming its field, and the file is read from a private
-/// temporary copy that is removed as soon as it has been read.
+/// temporary file that is removed as soon as it has been read.
 struct ImportForm: Content {
     var format: String?
+    /// The file as JSON sends it (base64 `data`); a form's file is streamed to `upload` instead.
     var file: File?
+    /// The file, received into a private temporary file.
+    var upload: ReceivedFile?
     /// Read and match, write nothing: a form sends "true", "on" (a ticked box) or "1"; JSON a boolean.
     var dryRun = false
     /// Lines of `name in the file=who` (a case person's name or a member of staff's e-mail).
@@ -34,12 +37,34 @@ struct ImportForm: Content {
         init?(intValue: Int) { nil }
     }
 
-    /// The form a request sends. A multipart body the parser cannot read (one with no parts at all,
-    /// only its closing boundary, or one cut short) is refused naming the file, not answered 500.
-    /// Parsing a form of a hundred megabytes is long work, so it is done off the event loops too.
-    static func read(_ req: Request) async throws -> ImportForm {
+    /// The form a request sends, its file in a private temporary file (`close()` removes it). A
+    /// multipart form is read as it arrives (`StreamedForm`), off the event loops; JSON, which is
+    /// small, is gathered and decoded. A body the parser cannot read (one with no parts at all, only
+    /// its closing boundary, or one cut short) is refused naming the file, not answered 500.
+    /// - Parameter csrf: for a page form, the token its `csrf` field must carry.
+    static func read(_ req: Request, csrf: String? = nil) async throws -> ImportForm {
+        // Only a signed-in member of staff may send a large body.
+        let limit = req.auth.has(StaffMember.self) ? UploadedImport.maxBytes.value : req.application.routes.defaultMaxBodySize.value
         do {
-            return try await withTaskExecutorPreference(BackgroundExecutor.shared) { try req.content.decode(ImportForm.self) }
+            return try await withTaskExecutorPreference(BackgroundExecutor.shared) {
+                if let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data", let boundary = type.parameters["boundary"], !boundary.isEmpty {
+                    let streamed = try await StreamedForm.receive(req, boundary: boundary, maxBytes: limit, csrf: csrf)
+                    var form = try StrictJSONDecoder().decode(ImportForm.self, from: .object(streamed.fields.map { JSONMember(key: $0.key, value: .string($0.value)) }.filter { $0.key != CSRF.field }))
+                    form.upload = streamed.upload
+                    return form
+                }
+                if csrf != nil { throw CSRFMiddleware.refusal }
+                _ = try await req.body.collect(max: limit).get()
+                var form = try req.content.decode(ImportForm.self)
+                if let file = form.file, file.data.readableBytes > 0 {
+                    let (path, handle) = try ReceivedFile.create()
+                    try handle.write(contentsOf: file.data.readableBytesView)
+                    try handle.close()
+                    form.upload = ReceivedFile(path: path, name: file.filename, bytes: file.data.readableBytes)
+                    form.file = nil
+                }
+                return form
+            }
         } catch let e as any AbortError {
             throw e
         } catch let e as DecodingError {
@@ -81,12 +106,14 @@ enum UploadedImport {
     static let maxBytes: ByteCount = "200mb"
 
     static func run(_ form: ImportForm, case file: CaseFile, importer: StaffMember, on req: Request) async throws -> CaseImport.Report {
+        // The uploaded file is removed however this ends, a refused form included.
+        defer { form.upload?.remove() }
         var problems: [ValidationError] = []
         let format = form.format.flatMap { ImportFormat(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
         if format == nil {
             problems.append(.init(field: "format", reason: "must be one of \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", "))"))
         }
-        let upload = try? requireFile(form.file)
+        let upload = form.upload
         if upload == nil { problems.append(.init(field: "file", reason: "is required: the exported file")) }
         var mappings: [String: String] = [:]
         for (i, line) in (form.map ?? "").split(whereSeparator: \.isNewline).enumerated() where !line.allSatisfy(\.isWhitespace) {
@@ -101,7 +128,7 @@ enum UploadedImport {
         if columns != nil, format != .calls { problems.append(.init(field: "columns", reason: "is only for a carrier's bill (calls)")) }
         guard problems.isEmpty, let format, let upload else { throw ValidationErrors(problems) }
         // Unpacking, reading and matching a file is long work: off the event loops (`BackgroundExecutor`).
-        return try await withTaskExecutorPreference(BackgroundExecutor.shared) { try await withTemporaryCopy(upload) { path in
+        return try await withTaskExecutorPreference(BackgroundExecutor.shared) { try await withUpload(upload) { path in
             let opened: ImportFile
             do {
                 opened = try ImportFile(path: path)
@@ -125,15 +152,16 @@ enum UploadedImport {
 
     /// The report over the reader's organisation, listing only the cases they may see.
     static func reconcile(_ form: ImportForm, for p: Principal, on req: Request) async throws -> Reconcile.Report {
+        defer { form.upload?.remove() }
         var problems: [ValidationError] = []
-        let upload = try? requireFile(form.file)
+        let upload = form.upload
         if upload == nil { problems.append(.init(field: "file", reason: "is required: the carrier's itemised bill, as CSV")) }
         let windowText = (form.window ?? "").trimmingCharacters(in: .whitespaces)
         let window = windowText.isEmpty ? 30 * 60 : Reconcile.window(parsing: windowText)
         if window == nil { problems.append(.init(field: "window", reason: "'\(windowText)' is not a duration such as 30m, 2h or 90s")) }
         let columns = try columnMap(form.columns, problems: &problems)
         guard problems.isEmpty, let upload, let window else { throw ValidationErrors(problems) }
-        var report = try await withTaskExecutorPreference(BackgroundExecutor.shared) { try await withTemporaryCopy(upload) { path in
+        var report = try await withTaskExecutorPreference(BackgroundExecutor.shared) { try await withUpload(upload) { path in
             do {
                 return try await Reconcile.run(.init(reader: LineReader(path: path), map: columns, organisationID: p.organisationID, window: window), on: req.db)
             } catch let e as ImportError {
@@ -157,11 +185,6 @@ enum UploadedImport {
         ValidationError(field: "file", reason: e.line > 0 ? "line \(e.line): \(e.reason)" : e.reason)
     }
 
-    private static func requireFile(_ file: File?) throws -> File {
-        guard let file, file.data.readableBytes > 0 else { throw Abort(.badRequest) }
-        return file
-    }
-
     private static func columnMap(_ yaml: String?, problems: inout [ValidationError]) throws -> CarrierCallLog.ColumnMap? {
         guard let yaml, !yaml.allSatisfy(\.isWhitespace) else { return nil }
         do {
@@ -172,14 +195,10 @@ enum UploadedImport {
         }
     }
 
-    /// The upload in a file only this process can read, removed when `body` returns.
-    private static func withTemporaryCopy<T>(_ file: File, _ body: (String) async throws -> T) async throws -> T {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-upload-\(UUID().uuidString)").path
-        guard FileManager.default.createFile(atPath: path, contents: Data(buffer: file.data), attributes: [.posixPermissions: 0o600]) else {
-            throw Abort(.internalServerError, reason: "the upload could not be held for reading")
-        }
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        return try await body(path)
+    /// The upload's path, removed when `body` returns.
+    private static func withUpload<T>(_ file: ReceivedFile, _ body: (String) async throws -> T) async throws -> T {
+        defer { file.remove() }
+        return try await body(file.path)
     }
 }
 

@@ -11,11 +11,12 @@ struct ImportPageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let routes = routes.grouped(StaffMember.redirectMiddleware(path: "/login"))
         routes.get("cases", ":caseID", "import", use: importForm)
-        routes.on(.POST, "cases", ":caseID", "import", body: .collect(maxSize: UploadedImport.maxBytes), use: importFile)
-            .userInfo[CSRFMiddleware.uploadLimitKey] = UploadedImport.maxBytes.value
+        // Streamed, and the form's token checked as the form is read (`ImportForm.read`), before its file.
+        routes.on(.POST, "cases", ":caseID", "import", body: .stream, use: importFile)
+            .userInfo[CSRFMiddleware.checkedByHandlerKey] = true
         routes.get("reconciliation", use: reconcileForm)
-        routes.on(.POST, "reconciliation", body: .collect(maxSize: UploadedImport.maxBytes), use: reconcile)
-            .userInfo[CSRFMiddleware.uploadLimitKey] = UploadedImport.maxBytes.value
+        routes.on(.POST, "reconciliation", body: .stream, use: reconcile)
+            .userInfo[CSRFMiddleware.checkedByHandlerKey] = true
     }
 
     typealias FieldError = PageController.FieldError
@@ -69,7 +70,7 @@ struct ImportPageController: RouteCollection {
 
     func importFile(req: Request) async throws -> Response {
         let (file, _) = try await CaseAccess.load(req, .write)
-        let form = try await ImportForm.read(req)
+        let form = try await ImportForm.read(req, csrf: CSRF.expected(req) ?? "")
         do {
             let report = try await UploadedImport.run(form, case: file, importer: try req.staff(), on: req)
             let unmatched = Set(report.unmatched)
@@ -145,7 +146,7 @@ struct ImportPageController: RouteCollection {
     func reconcile(req: Request) async throws -> Response {
         let p = try await req.principal()
         guard AccessPolicy.can(p, .reconcile) else { throw Self.notForYou }
-        let form = try await ImportForm.read(req)
+        let form = try await ImportForm.read(req, csrf: CSRF.expected(req) ?? "")
         do {
             let r = try await UploadedImport.reconcile(form, for: p, on: req)
             let rows = r.unrecorded.map {
