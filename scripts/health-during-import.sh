@@ -1,6 +1,7 @@
 #!/bin/bash
-# /healthz latency while a 150 MB WhatsApp chat is imported (a dry run) on the release build: long
-# work must not hold the event loops. Makes the chat, starts a demo server, uploads the chat and asks
+# /healthz latency, and the server's resident memory, while a 150 MB WhatsApp chat is uploaded and
+# imported (a dry run) on the release build: long work must not hold the event loops, and an upload
+# goes to a file, not to memory. Makes the chat, starts a demo server, uploads the chat and asks
 # /healthz every 20 ms on a new connection until the import answers.
 set -e
 cd "$(dirname "$0")/.."
@@ -22,9 +23,15 @@ for i in $(seq 300); do curl -sf localhost:8095/readyz >/dev/null && break; slee
 TOKEN=$($BIN users token priya.shah@northbridge.example.gov.uk | tail -1)
 CASE=$(curl -s -H "Authorization: Bearer $TOKEN" localhost:8095/api/v1/cases | python3 -c "import json,sys; print(json.load(sys.stdin)[0]['id'])")
 ( /usr/bin/time -f "import took %e s" curl -s -o $D/import.json -w "import status %{http_code}\n" -H "Authorization: Bearer $TOKEN" -F format=whatsapp -F dry_run=true -F "file=@$CHAT" localhost:8095/api/v1/cases/$CASE/imports; touch $D/done ) &
+BEFORE=$(awk '/VmRSS/ {print $2}' /proc/$SPID/status)
 sleep 0.5
-: > $D/lat
-while [ ! -f $D/done ]; do curl -s -o /dev/null -H "Connection: close" -w "%{time_total}\n" localhost:8095/healthz >> $D/lat; sleep 0.02; done
+: > $D/lat; : > $D/rss
+while [ ! -f $D/done ]; do
+  curl -s -o /dev/null -H "Connection: close" -w "%{time_total}\n" localhost:8095/healthz >> $D/lat
+  awk '/VmRSS/ {print $2}' /proc/$SPID/status >> $D/rss
+  sleep 0.02
+done
+echo "server resident memory: $((BEFORE / 1024)) MB before, at most $(( $(sort -n $D/rss | tail -1) / 1024 )) MB during the upload and import"
 wait %2 2>/dev/null || true
 python3 - "$D/lat" <<'PY'
 import sys
