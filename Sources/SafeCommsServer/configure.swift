@@ -30,6 +30,7 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
     app.routes.defaultMaxBodySize = "1mb"
     ContentConfiguration.global.use(encoder: JSONCoding.encoder, for: .json)
     ContentConfiguration.global.use(decoder: StrictJSONContent(), for: .json)
+    ContentConfiguration.global.use(decoder: StrictFormContent(), for: .urlEncodedForm)
 
     app.middleware = .init()
     app.middleware.use(SecurityHeadersMiddleware())

@@ -64,7 +64,7 @@ final class PageSession: @unchecked Sendable {
             let world = try await World.make(app)
             let browser = PageSession(app)
             let res = try await browser.signIn(world.north.staff["practitioner"]!.email)
-            #expect(res.status == .seeOther && res.headers.first(name: .location) == "/cases")
+            #expect(res.status == .seeOther && res.headers.first(name: .location) == "/cases", "\(res.status) \(res.body.string.prefix(600))")
             let cookie = try #require(browser.lastSetCookie)
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"))
             let cases = try await browser.get("/cases")
@@ -153,6 +153,28 @@ final class PageSession: @unchecked Sendable {
             #expect(try await other.signIn(world.north.staff["dsl"]!.email).status == .seeOther)
             #expect(try await SessionRecord.query(on: app.db).count() == 1, "signing in makes the one session")
             #expect(try await other.get("/cases").status == .ok)
+        }
+    }
+
+    /// A page form's text with a NUL character, or bytes that are not UTF-8, is refused naming the
+    /// field, and nothing is written.
+    @Test func pageFormsRefuseNULAndBrokenText() async throws {
+        try await withTestApp(.sqlite) { app in
+            let world = try await World.make(app)
+            let browser = PageSession(app)
+            try await browser.signIn(world.north.staff["practitioner"]!.email)
+            let csrf = try #require(browser.csrf(from: try await browser.get("/cases/\(world.north.caseA)/record")))
+            for (body, field) in [("transcript=see%00you", "transcript"), ("transcript=caf%C3%28", "transcript")] {
+                var headers = HTTPHeaders()
+                headers.contentType = .urlEncodedForm
+                if let cookies = browser.jar.header { headers.add(name: .cookie, value: cookies) }
+                let res = try await app.testing().sendRequest(
+                    .POST, "/cases/\(world.north.caseA)/record", headers: headers,
+                    body: ByteBuffer(string: "csrf=\(csrf)&channel=sms&direction=outgoing&occurred_at=2026-11-02T10%3A00&\(body)"))
+                #expect(res.status == .unprocessableEntity, "\(body): \(res.status)")
+                #expect(res.body.string.contains(field), "the field is named")
+            }
+            #expect(try await CommunicationRecord.query(on: app.db).count() == 0)
         }
     }
 

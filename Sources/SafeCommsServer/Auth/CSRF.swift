@@ -76,7 +76,9 @@ struct CSRFMiddleware: Middleware {
             gathered = request.eventLoop.makeSucceededVoidFuture()
         }
         return gathered.flatMap {
-            let sent = try? request.content.get(String.self, at: CSRF.field)
+            let sent = request.headers.contentType == .urlEncodedForm
+                ? request.body.data.flatMap { StrictFormContent.field(CSRF.field, in: $0) }
+                : try? request.content.get(String.self, at: CSRF.field)
             guard let expected = CSRF.expected(request), let sent, Self.constantTimeEqual(sent, expected) else {
                 return request.eventLoop.makeFailedFuture(Self.refusal)
             }

@@ -66,7 +66,9 @@ struct APIErrorMiddleware: Middleware {
     static func response(for error: any Error, request: Request) -> Response {
         let (status, body, headers) = body(for: error, request: request)
         if !request.url.path.hasPrefix("/api/") && request.url.path != "/metrics" {
-            return htmlPage(status: status, reason: body.reason, headers: headers)
+            // A page names the field in words ("transcript: contains a NUL character …").
+            let reason = body.field.map { "\($0.replacingOccurrences(of: "_", with: " ")): \(body.reason)" } ?? body.reason
+            return htmlPage(status: status, reason: reason, headers: headers)
         }
         let response = Response(status: status, headers: headers)
         do {
