@@ -52,10 +52,13 @@ public struct AuditLink: Sendable, Equatable {
     public var detail: String?
     public var previousHash: String
     public var hash: String
+    /// The digest of the row the event wrote, as written (`RowDigest`), for the records that are
+    /// sealed into the chain; nil for other events and for events from before rows were sealed.
+    public var rowDigest: String?
 
     public init(
         sequence: Int64, atMillis: Int64, organisationID: UUID?, actorID: UUID?, action: String, entity: String,
-        entityID: String?, caseID: UUID?, source: String?, detail: String?, previousHash: String, hash: String = ""
+        entityID: String?, caseID: UUID?, source: String?, detail: String?, previousHash: String, hash: String = "", rowDigest: String? = nil
     ) {
         self.sequence = sequence
         self.atMillis = atMillis
@@ -69,6 +72,7 @@ public struct AuditLink: Sendable, Equatable {
         self.detail = detail
         self.previousHash = previousHash
         self.hash = hash
+        self.rowDigest = rowDigest
     }
 
     /// The hash this link must carry. Fields are length-prefixed so no two different links share an input.
@@ -97,6 +101,8 @@ public struct AuditLink: Sendable, Equatable {
         put(source)
         put(detail)
         put(previousHash)
+        // Only when present, so that links sealed before rows were digested keep their hashes.
+        if let rowDigest { put(rowDigest) }
         var hasher = key.keyed
         hasher.update(data: message)
         return Self.hex(hasher.finalize())

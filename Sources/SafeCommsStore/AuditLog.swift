@@ -31,13 +31,16 @@ public struct AuditEntry: Sendable {
     public var entityID: String?
     public var caseID: UUID?
     public var detail: String?
+    /// The digest of the row written, for records sealed into the chain (`RowDigest`).
+    public var rowDigest: String?
 
-    public init(action: String, entity: String, entityID: String? = nil, caseID: UUID? = nil, detail: String? = nil) {
+    public init(action: String, entity: String, entityID: String? = nil, caseID: UUID? = nil, detail: String? = nil, rowDigest: String? = nil) {
         self.action = action
         self.entity = entity
         self.entityID = entityID
         self.caseID = caseID
         self.detail = detail
+        self.rowDigest = rowDigest
     }
 }
 
@@ -172,7 +175,7 @@ public enum AuditLog {
             let link = AuditLink(
                 sequence: head.sequence, atMillis: millis, organisationID: context.organisationID, actorID: context.actorID,
                 action: e.action, entity: e.entity, entityID: e.entityID, caseID: e.caseID, source: context.source,
-                detail: e.detail, previousHash: head.hash
+                detail: e.detail, previousHash: head.hash, rowDigest: e.rowDigest
             ).sealed(key: context.key)
             head.hash = link.hash
             links.append(link)
@@ -221,7 +224,7 @@ public enum AuditLog {
 
     /// Multi-row INSERTs through SQLKit (12 columns × 2,000 rows stays under SQLite's bound-parameter
     /// limit); Fluent's per-model encoding costs more than the insert itself at import volumes.
-    static let columns = ["seq", "at_ms", "organisation_id", "actor_id", "case_id", "action", "entity", "entity_id", "source", "detail", "previous_hash", "hash"]
+    static let columns = ["seq", "at_ms", "organisation_id", "actor_id", "case_id", "action", "entity", "entity_id", "source", "detail", "previous_hash", "hash", "row_digest"]
 
     static func insert(_ links: [AuditLink], on db: any Database) async throws {
         try await insertRows(links, on: db)
@@ -239,6 +242,7 @@ public enum AuditLog {
                 out.append(contentsOf: [
                     .integer(Int(l.sequence)), .integer(Int(l.atMillis)), shared(l.organisationID), shared(l.actorID), shared(l.caseID),
                     .text(l.action), .text(l.entity), S.text(l.entityID), S.text(l.source), S.text(l.detail), .text(l.previousHash), .text(l.hash),
+                    S.text(l.rowDigest),
                 ])
             }
             return
@@ -250,7 +254,8 @@ public enum AuditLog {
             for l in links[start..<min(start + 2000, links.count)] {
                 insert = insert.values(
                     SQLBind(l.sequence), SQLBind(l.atMillis), b.uuid(l.organisationID), b.uuid(l.actorID), b.uuid(l.caseID), SQLBind(l.action),
-                    SQLBind(l.entity), b.text(l.entityID), b.text(l.source), b.text(l.detail), SQLBind(l.previousHash), SQLBind(l.hash))
+                    SQLBind(l.entity), b.text(l.entityID), b.text(l.source), b.text(l.detail), SQLBind(l.previousHash), SQLBind(l.hash),
+                    b.text(l.rowDigest))
             }
             try await insert.run()
         }
@@ -265,16 +270,66 @@ public enum AuditLog {
     /// - Throws: `AuditChainVerifier.Break` naming the first broken link.
     /// With witness logs, each link they recorded must be in the chain as they recorded it, and the
     /// chain must reach the newest (see `AuditWitnessLog`).
+    /// Then every communication record sealed into the chain must be stored as its latest event
+    /// sealed it (`RecordsChanged` names those that are not).
     public static func verify(on db: any Database, key: AuditKey, witnesses: [AuditWitnessLog] = [], pageSize: Int = 5000) async throws -> Verification {
         var verifier = AuditChainVerifier(key: key)
         var after: Int64 = 0
+        var sealed: [UUID: String] = [:]
         while true {
             let page = try await AuditEvent.query(on: db).filter(\.$id > after).sort(\.$id).limit(pageSize).all()
-            for row in page { try verifier.check(row.link, witnesses: witnesses) }
+            for row in page {
+                try verifier.check(row.link, witnesses: witnesses)
+                if row.entity == "communication", let digest = row.rowDigest, let id = row.entityID.flatMap(UUID.init(uuidString:)) { sealed[id] = digest }
+            }
             guard let last = page.last?.id, page.count == pageSize else { break }
             after = last
         }
         try verifier.finish(witnesses: witnesses)
+        try await checkRecords(sealed, on: db, pageSize: pageSize)
         return Verification(links: verifier.checked, head: verifier.head)
+    }
+
+    /// A sealed record that is not stored as it was sealed.
+    public struct RecordFault: Sendable, Equatable, CustomStringConvertible {
+        public var table: String
+        public var id: UUID
+        public var deleted: Bool
+        public var description: String { "\(table) \(id.uuidText) was \(deleted ? "deleted" : "changed")" }
+    }
+
+    /// Records changed or deleted behind the application's back: each named by table and id.
+    public struct RecordsChanged: Error, Sendable, CustomStringConvertible {
+        public var faults: [RecordFault]
+        public var description: String {
+            let shown = faults.prefix(20).map(\.description).joined(separator: "; ")
+            return "\(faults.count) record\(faults.count == 1 ? "" : "s") no longer as the audit trail sealed \(faults.count == 1 ? "it" : "them"): \(shown)"
+                + (faults.count > 20 ? "; and \(faults.count - 20) more" : "")
+        }
+    }
+
+    /// Reads every communication record once, in id order, and compares it with its seal. Records
+    /// written before rows were sealed have none and are not judged.
+    static func checkRecords(_ sealed: [UUID: String], on db: any Database, pageSize: Int) async throws {
+        guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
+        var faults: [RecordFault] = [], seen = Set<UUID>(), after: UUID?
+        while true {
+            let page: [CommunicationRow]
+            if let after {
+                let bound: any SQLExpression = db.isPostgres ? SQLBind(after) : SQLBind(after.uuidText)
+                page = try await sql.raw("SELECT * FROM \(ident: CommunicationRow.table) WHERE id > \(bound) ORDER BY id LIMIT \(unsafeRaw: String(pageSize))").all()
+                    .map(CommunicationRow.decode)
+            } else {
+                page = try await sql.raw("SELECT * FROM \(ident: CommunicationRow.table) ORDER BY id LIMIT \(unsafeRaw: String(pageSize))").all().map(CommunicationRow.decode)
+            }
+            for row in page {
+                seen.insert(row.id)
+                if let digest = sealed[row.id], digest != row.digest { faults.append(RecordFault(table: CommunicationRow.table, id: row.id, deleted: false)) }
+            }
+            guard let last = page.last?.id, page.count == pageSize else { break }
+            after = last
+        }
+        for id in sealed.keys where !seen.contains(id) { faults.append(RecordFault(table: CommunicationRow.table, id: id, deleted: true)) }
+        guard faults.isEmpty else { throw RecordsChanged(faults: faults.sorted { ($0.table, $0.id.uuidText) < ($1.table, $1.id.uuidText) }) }
     }
 }

@@ -76,7 +76,7 @@ public enum CommunicationRepository {
     public static func auditEntries(for records: [CommunicationRow], action: String) -> [AuditEntry] {
         records.map {
             AuditEntry(action: action, entity: "communication", entityID: $0.id.uuidText, caseID: $0.caseID,
-                       detail: $0.correctsID.map { "corrects \($0.uuidText)" })
+                       detail: $0.correctsID.map { "corrects \($0.uuidText)" }, rowDigest: $0.digest)
         }
     }
 

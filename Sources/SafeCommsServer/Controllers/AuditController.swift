@@ -66,6 +66,8 @@ struct AuditController: RouteCollection {
             return VerifyDTO(ok: false, links: 0, head: nil, broken: b.description)
         } catch let u as AuditWitnessLog.Unreadable {
             return VerifyDTO(ok: false, links: 0, head: nil, broken: u.description)
+        } catch let r as AuditLog.RecordsChanged {
+            return VerifyDTO(ok: false, links: 0, head: nil, broken: r.description)
         }
     }
 }

@@ -23,6 +23,7 @@ public final class AuditEvent: Model, @unchecked Sendable {
     @OptionalField(key: "detail") public var detail: String?
     @Field(key: "previous_hash") public var previousHash: String
     @Field(key: "hash") public var hash: String
+    @OptionalField(key: "row_digest") public var rowDigest: String?
 
     public init() {}
 
@@ -39,12 +40,13 @@ public final class AuditEvent: Model, @unchecked Sendable {
         detail = link.detail
         previousHash = link.previousHash
         hash = link.hash
+        rowDigest = link.rowDigest
     }
 
     public var link: AuditLink {
         AuditLink(
             sequence: id ?? 0, atMillis: atMillis, organisationID: organisationID, actorID: actorID, action: action,
             entity: entity, entityID: entityID, caseID: caseID, source: source, detail: detail, previousHash: previousHash,
-            hash: hash)
+            hash: hash, rowDigest: rowDigest)
     }
 }

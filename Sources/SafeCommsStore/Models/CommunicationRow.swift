@@ -1,4 +1,5 @@
 import Foundation
+import SafeCommsCore
 
 /// A communication record as a plain value: what the store writes in bulk and reads for a
 /// chronology page. The Fluent model (`CommunicationRecord`) stays for ordinary queries, but every
@@ -48,8 +49,9 @@ public struct CommunicationRow: Sendable, Equatable {
         self.counterpartName = counterpartName
         self.counterpartRole = counterpartRole
         self.counterpartAddress = counterpartAddress
-        self.occurredAt = occurredAt
-        self.recordedAt = recordedAt
+        // Whole milliseconds, so the row reads back as it was sealed (`RowDigest.storable`).
+        self.occurredAt = RowDigest.storable(occurredAt)
+        self.recordedAt = RowDigest.storable(recordedAt)
         self.durationSeconds = durationSeconds
         self.transcript = transcript
         self.summary = summary
@@ -57,5 +59,37 @@ public struct CommunicationRow: Sendable, Equatable {
         self.significant = significant
         self.source = source
         self.naturalKey = naturalKey
+    }
+}
+
+extension CommunicationRow {
+    /// The table a communication's digest names.
+    public static let table = "communications"
+
+    /// Every stored value of the record, in a fixed order (see `RowDigest`).
+    public var digest: String {
+        var d = RowDigest(table: Self.table)
+        d.add(id)
+        d.add(organisationID)
+        d.add(caseID)
+        d.add(staffID)
+        d.add(deviceID)
+        d.add(personID)
+        d.add(correctsID)
+        d.add(channel)
+        d.add(direction)
+        d.add(counterpartName)
+        d.add(counterpartRole)
+        d.add(counterpartAddress)
+        d.add(occurredAt)
+        d.add(recordedAt)
+        d.add(durationSeconds)
+        d.add(transcript)
+        d.add(summary)
+        d.add(outOfHours)
+        d.add(significant)
+        d.add(source)
+        d.add(naturalKey)
+        return d.hex
     }
 }

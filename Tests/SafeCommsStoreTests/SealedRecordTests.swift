@@ -1,0 +1,69 @@
+import FluentKit
+import Foundation
+import SQLKit
+import Testing
+
+@testable import SafeCommsCore
+@testable import SafeCommsStore
+
+/// A communication record changed or deleted straight in the database, behind the application's back,
+/// is named by `audit verify`: each record's digest is sealed into the event that wrote it.
+@Suite struct SealedRecordTests {
+    /// Twelve records, written many at once, and a correction of the first.
+    func seeded(_ store: StoreDatabase) async throws -> [CommunicationRow] {
+        let w = try await StoreWorld.make(on: store.db)
+        let rows = (0..<12).map { i in w.record(at: iso("2026-11-02T10:00:00Z").addingTimeInterval(Double(i) * 61.123)) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for row in rows { group.addTask { try await CommunicationRepository.insert([row], w.context, on: store.db) } }
+            try await group.waitForAll()
+        }
+        var correction = w.record(at: iso("2026-11-02T10:00:00Z"))
+        correction.correctsID = rows[0].id
+        try await CommunicationRepository.insert([correction], action: "communication.correct", w.context, on: store.db)
+        #expect(try await AuditLog.verify(on: store.db, key: StoreWorld.key).links == 13, "an intact store verifies")
+        return rows
+    }
+
+    func faults(_ store: StoreDatabase) async throws -> [AuditLog.RecordFault] {
+        do {
+            _ = try await AuditLog.verify(on: store.db, key: StoreWorld.key, pageSize: 5)
+            return []
+        } catch let r as AuditLog.RecordsChanged {
+            return r.faults
+        }
+    }
+
+    func idText(_ id: UUID, _ backend: TestBackend) -> String { backend == .postgres ? "'\(id.uuidString)'" : "'\(id.uuidText)'" }
+
+    @Test(arguments: TestBackend.available)
+    func changedTranscriptIsNamed(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let rows = try await seeded(store)
+            try await (store.db as! any SQLDatabase).raw("UPDATE communications SET transcript = 'Nothing happened' WHERE id = \(unsafeRaw: idText(rows[3].id, backend))").run()
+            let found = try await faults(store)
+            #expect(found == [AuditLog.RecordFault(table: "communications", id: rows[3].id, deleted: false)])
+            #expect(found.first?.description == "communications \(rows[3].id.uuidText) was changed")
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func changedTimeOrFlagIsNamed(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let rows = try await seeded(store)
+            let sql = store.db as! any SQLDatabase
+            try await sql.raw("UPDATE communications SET significant = \(unsafeRaw: backend == .postgres ? "TRUE" : "1") WHERE id = \(unsafeRaw: idText(rows[5].id, backend))").run()
+            let moved = backend == .postgres ? "occurred_at + INTERVAL '1 minute'" : "occurred_at + 60"
+            try await sql.raw("UPDATE communications SET occurred_at = \(unsafeRaw: moved) WHERE id = \(unsafeRaw: idText(rows[7].id, backend))").run()
+            #expect(Set(try await faults(store).map(\.id)) == [rows[5].id, rows[7].id])
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func deletedRecordIsNamed(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let rows = try await seeded(store)
+            try await (store.db as! any SQLDatabase).raw("DELETE FROM communications WHERE id = \(unsafeRaw: idText(rows[11].id, backend))").run()
+            #expect(try await faults(store) == [AuditLog.RecordFault(table: "communications", id: rows[11].id, deleted: true)])
+        }
+    }
+}
