@@ -6,8 +6,9 @@ import Testing
 @testable import SafeCommsCore
 @testable import SafeCommsStore
 
-/// A communication record changed or deleted straight in the database, behind the application's back,
-/// is named by `audit verify`: each record's digest is sealed into the event that wrote it.
+/// A communication record or a person on a case changed or deleted straight in the database, behind
+/// the application's back, is named by `audit verify`: each row's digest is sealed into the event that
+/// wrote it.
 @Suite struct SealedRecordTests {
     /// Twelve records, written many at once, and a correction of the first.
     func seeded(_ store: StoreDatabase) async throws -> [CommunicationRow] {
@@ -55,6 +56,31 @@ import Testing
             let moved = backend == .postgres ? "occurred_at + INTERVAL '1 minute'" : "occurred_at + 60"
             try await sql.raw("UPDATE communications SET occurred_at = \(unsafeRaw: moved) WHERE id = \(unsafeRaw: idText(rows[7].id, backend))").run()
             #expect(Set(try await faults(store).map(\.id)) == [rows[5].id, rows[7].id])
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func changedOrDeletedPersonIsNamed(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let w = try await StoreWorld.make(on: store.db)
+            var people: [CasePerson] = []
+            for (role, name) in [("child", "Aisha Brennan"), ("parent_carer", "Sam Brennan"), ("professional", "Jo Teacher")] {
+                let person = CasePerson(
+                    id: UUID(), organisationID: w.org.id!, caseID: w.caseFile.id!, role: role, name: name, aliases: ["Ash"],
+                    dateOfBirth: role == "child" ? "2015-04-01" : nil, address: "1 High Street", postcode: "NB1 1AB")
+                try await AuditLog.create(
+                    person, AuditEntry(action: "person.create", entity: "case_person", entityID: person.id?.uuidString, caseID: w.caseFile.id, rowDigest: person.digest),
+                    w.context, on: store.db)
+                people.append(person)
+            }
+            #expect(try await AuditLog.verify(on: store.db, key: StoreWorld.key).links == 3, "an intact store verifies")
+            let sql = store.db as! any SQLDatabase
+            try await sql.raw("UPDATE case_people SET date_of_birth = '2012-04-01' WHERE id = \(unsafeRaw: idText(people[0].id!, backend))").run()
+            try await sql.raw("DELETE FROM case_people WHERE id = \(unsafeRaw: idText(people[2].id!, backend))").run()
+            let found = try await faults(store)
+            #expect(found.count == 2)
+            #expect(found.contains(AuditLog.RecordFault(table: "case_people", id: people[0].id!, deleted: false)))
+            #expect(found.contains(AuditLog.RecordFault(table: "case_people", id: people[2].id!, deleted: true)))
         }
     }
 

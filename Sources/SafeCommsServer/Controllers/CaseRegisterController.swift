@@ -37,7 +37,8 @@ struct CaseRegisterController: RouteCollection {
             organisationID: p.organisationID, caseID: try c.requireID(), role: input.role, name: input.name, aliases: input.aliases ?? [],
             dateOfBirth: input.dateOfBirth, address: input.address, postcode: input.postcode, phone: phone, email: input.email?.lowercased())
         person.id = UUID()
-        try await req.createAudited(person, AuditEntry(action: "person.create", entity: "case_person", entityID: person.id?.uuidString, caseID: c.id))
+        try await req.createAudited(
+            person, AuditEntry(action: "person.create", entity: "case_person", entityID: person.id?.uuidString, caseID: c.id, rowDigest: person.digest))
         return try await PersonDTO(person).encodeResponse(status: .created, for: req)
     }
 
