@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 3's server figures: POST /api/v1/checks against a trivial JSON echo route on the same server in
+# The check's server figures: POST /api/v1/checks against a trivial JSON echo route on the same server in
 # the same run (the framework's ceiling), and checks held at 2,000 requests/s (target p99 < 5 ms).
 # wrk is held to CPU 1 (the server may use both cores, as it would in service); echo and checks are
 # measured in alternating rounds and the medians compared, because single runs here move ±20 %.
