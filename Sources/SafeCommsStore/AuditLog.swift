@@ -270,8 +270,9 @@ public enum AuditLog {
     /// - Throws: `AuditChainVerifier.Break` naming the first broken link.
     /// With witness logs, each link they recorded must be in the chain as they recorded it, and the
     /// chain must reach the newest (see `AuditWitnessLog`).
-    /// Then every record sealed into the chain (communications, people on cases) must be stored as
-    /// its latest event sealed it (`RecordsChanged` names those that are not).
+    /// Then every record sealed into the chain (communications, and the case registers: people,
+    /// consents, number sharing) must be stored as its latest event sealed it (`RecordsChanged` names
+    /// those that are not).
     public static func verify(on db: any Database, key: AuditKey, witnesses: [AuditWitnessLog] = [], pageSize: Int = 5000) async throws -> Verification {
         var verifier = AuditChainVerifier(key: key)
         var after: Int64 = 0
@@ -291,7 +292,7 @@ public enum AuditLog {
     }
 
     /// A sealed record that is not stored as it was sealed.
-    public struct RecordFault: Sendable, Equatable, CustomStringConvertible {
+    public struct RecordFault: Sendable, Hashable, CustomStringConvertible {
         public var table: String
         public var id: UUID
         public var deleted: Bool
@@ -312,22 +313,30 @@ public enum AuditLog {
     /// before rows were sealed have none and are not judged.
     static func checkRecords(_ sealed: [String: [UUID: String]], on db: any Database, pageSize: Int) async throws {
         var faults = try await checkCommunications(sealed["communication"] ?? [:], on: db, pageSize: pageSize)
-        let people = sealed["case_person"] ?? [:]
-        var seen = Set<UUID>(), after: UUID?
+        faults += try await checkTable(CasePerson.self, sealed, on: db, pageSize: pageSize)
+        faults += try await checkTable(Consent.self, sealed, on: db, pageSize: pageSize)
+        faults += try await checkTable(NumberSharing.self, sealed, on: db, pageSize: pageSize)
+        guard faults.isEmpty else { throw RecordsChanged(faults: faults.sorted { ($0.table, $0.id.uuidText) < ($1.table, $1.id.uuidText) }) }
+    }
+
+    /// One case register's table, through its model, in id order.
+    private static func checkTable<Row: SealedRow>(_ type: Row.Type, _ sealed: [String: [UUID: String]], on db: any Database, pageSize: Int) async throws -> [RecordFault] {
+        let digests = sealed[Row.auditEntity] ?? [:]
+        var faults: [RecordFault] = [], seen = Set<UUID>(), after: UUID?
         while true {
-            var q = CasePerson.query(on: db).sort(\.$id).limit(pageSize)
-            if let after { q = q.filter(\.$id > after) }
+            var q = Row.query(on: db).sort(\._$id).limit(pageSize)
+            if let after { q = q.filter(\._$id > after) }
             let page = try await q.all()
-            for person in page {
-                guard let id = person.id else { continue }
+            for row in page {
+                guard let id = row.id else { continue }
                 seen.insert(id)
-                if let digest = people[id], digest != person.digest { faults.append(RecordFault(table: CasePerson.schema, id: id, deleted: false)) }
+                if let digest = digests[id], digest != row.digest { faults.append(RecordFault(table: Row.schema, id: id, deleted: false)) }
             }
             guard let last = page.last?.id, page.count == pageSize else { break }
             after = last
         }
-        for id in people.keys where !seen.contains(id) { faults.append(RecordFault(table: CasePerson.schema, id: id, deleted: true)) }
-        guard faults.isEmpty else { throw RecordsChanged(faults: faults.sorted { ($0.table, $0.id.uuidText) < ($1.table, $1.id.uuidText) }) }
+        for id in digests.keys where !seen.contains(id) { faults.append(RecordFault(table: Row.schema, id: id, deleted: true)) }
+        return faults
     }
 
     /// The communications table, read as plain rows (a million Fluent models cost too much).

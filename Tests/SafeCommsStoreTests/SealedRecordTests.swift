@@ -6,9 +6,9 @@ import Testing
 @testable import SafeCommsCore
 @testable import SafeCommsStore
 
-/// A communication record or a person on a case changed or deleted straight in the database, behind
-/// the application's back, is named by `audit verify`: each row's digest is sealed into the event that
-/// wrote it.
+/// A communication record, or a row of a case's registers (people, consents, number sharing), changed
+/// or deleted straight in the database, behind the application's back, is named by `audit verify`:
+/// each row's digest is sealed into the event that wrote it.
 @Suite struct SealedRecordTests {
     /// Twelve records, written many at once, and a correction of the first.
     func seeded(_ store: StoreDatabase) async throws -> [CommunicationRow] {
@@ -81,6 +81,34 @@ import Testing
             #expect(found.count == 2)
             #expect(found.contains(AuditLog.RecordFault(table: "case_people", id: people[0].id!, deleted: false)))
             #expect(found.contains(AuditLog.RecordFault(table: "case_people", id: people[2].id!, deleted: true)))
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func changedConsentAndNumberSharingAreNamed(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let w = try await StoreWorld.make(on: store.db)
+            let consent = Consent(
+                id: UUID(), organisationID: w.org.id!, caseID: w.caseFile.id!, personID: nil, recordedByID: w.staff.id!, kind: "texting_agreed",
+                channel: "sms", givenBy: "Aisha", reason: "Prefers texts", givenOn: "2026-01-05")
+            try await AuditLog.create(
+                consent, AuditEntry(action: "consent.create", entity: Consent.auditEntity, entityID: consent.id?.uuidString, rowDigest: consent.digest),
+                w.context, on: store.db)
+            let sharing = NumberSharing(
+                id: UUID(), organisationID: w.org.id!, caseID: w.caseFile.id!, staffID: w.staff.id!, personID: nil, managerAgreedByID: nil,
+                shared: false, number: "+447700900123", reason: "Work mobile only", decidedOn: "2026-01-05")
+            try await AuditLog.create(
+                sharing, AuditEntry(action: "number.not_shared", entity: NumberSharing.auditEntity, entityID: sharing.id?.uuidString, rowDigest: sharing.digest),
+                w.context, on: store.db)
+            #expect(try await faults(store) == [], "an intact store verifies")
+            let sql = store.db as! any SQLDatabase
+            // Consent withdrawn, and a personal number marked shared, without the application.
+            try await sql.raw("UPDATE consents SET withdrawn_on = '2026-02-01' WHERE id = \(unsafeRaw: idText(consent.id!, backend))").run()
+            try await sql.raw("UPDATE number_sharing SET shared = \(unsafeRaw: backend == .postgres ? "TRUE" : "1") WHERE id = \(unsafeRaw: idText(sharing.id!, backend))").run()
+            #expect(Set(try await faults(store)) == [
+                AuditLog.RecordFault(table: "consents", id: consent.id!, deleted: false),
+                AuditLog.RecordFault(table: "number_sharing", id: sharing.id!, deleted: false),
+            ])
         }
     }
 

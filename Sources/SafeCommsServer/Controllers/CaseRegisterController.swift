@@ -38,7 +38,7 @@ struct CaseRegisterController: RouteCollection {
             dateOfBirth: input.dateOfBirth, address: input.address, postcode: input.postcode, phone: phone, email: input.email?.lowercased())
         person.id = UUID()
         try await req.createAudited(
-            person, AuditEntry(action: "person.create", entity: "case_person", entityID: person.id?.uuidString, caseID: c.id, rowDigest: person.digest))
+            person, AuditEntry(action: "person.create", entity: CasePerson.auditEntity, entityID: person.id?.uuidString, caseID: c.id, rowDigest: person.digest))
         return try await PersonDTO(person).encodeResponse(status: .created, for: req)
     }
 
@@ -63,7 +63,8 @@ struct CaseRegisterController: RouteCollection {
             organisationID: p.organisationID, caseID: try c.requireID(), personID: input.personId, recordedByID: p.staffID, kind: input.kind,
             channel: input.channel, givenBy: input.givenBy, reason: input.reason, givenOn: input.givenOn)
         consent.id = UUID()
-        try await req.createAudited(consent, AuditEntry(action: "consent.create", entity: "consent", entityID: consent.id?.uuidString, caseID: c.id, detail: input.kind))
+        try await req.createAudited(
+            consent, AuditEntry(action: "consent.create", entity: Consent.auditEntity, entityID: consent.id?.uuidString, caseID: c.id, detail: input.kind, rowDigest: consent.digest))
         return try await ConsentDTO(consent).encodeResponse(status: .created, for: req)
     }
 
@@ -96,7 +97,10 @@ struct CaseRegisterController: RouteCollection {
             organisationID: p.organisationID, caseID: try c.requireID(), staffID: p.staffID, personID: input.personId,
             managerAgreedByID: input.managerAgreedById, shared: input.shared, number: number, reason: input.reason, decidedOn: input.decidedOn)
         row.id = UUID()
-        try await req.createAudited(row, AuditEntry(action: input.shared ? "number.shared" : "number.not_shared", entity: "number_sharing", entityID: row.id?.uuidString, caseID: c.id))
+        try await req.createAudited(
+            row, AuditEntry(
+                action: input.shared ? "number.shared" : "number.not_shared", entity: NumberSharing.auditEntity, entityID: row.id?.uuidString, caseID: c.id,
+                rowDigest: row.digest))
         return try await NumberSharingDTO(row).encodeResponse(status: .created, for: req)
     }
 

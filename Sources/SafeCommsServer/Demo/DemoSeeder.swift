@@ -149,7 +149,8 @@ struct DemoSeeder {
             try await CommunicationRepository.createRows(records, on: tx)
             var entries = [AuditEntry(action: "demo.seed", entity: "organisation", entityID: orgID.uuidString)]
             entries += cases.map { AuditEntry(action: "case.create", entity: "case", entityID: $0.id?.uuidString, caseID: $0.id) }
-            entries += people.map { AuditEntry(action: "person.create", entity: "case_person", entityID: $0.id?.uuidString, caseID: $0.caseID, rowDigest: $0.digest) }
+            entries += people.map { AuditEntry(action: "person.create", entity: CasePerson.auditEntity, entityID: $0.id?.uuidString, caseID: $0.caseID, rowDigest: $0.digest) }
+            entries += consents.map { AuditEntry(action: "consent.create", entity: Consent.auditEntity, entityID: $0.id?.uuidString, caseID: $0.caseID, detail: $0.kind, rowDigest: $0.digest) }
             entries += CommunicationRepository.auditEntries(for: records, action: "communication.create")
             return ((), entries)
         }

@@ -1,0 +1,70 @@
+import FluentKit
+import Foundation
+import SafeCommsCore
+
+/// A case register's row, sealed into the audit event that writes it (`RowDigest`): every stored value
+/// but when the row was made, in a fixed order.
+public protocol SealedRow: Model where IDValue == UUID {
+    /// The entity its audit events name.
+    static var auditEntity: String { get }
+    var digest: String { get }
+}
+
+extension CasePerson: SealedRow {
+    public static let auditEntity = "case_person"
+
+    public var digest: String {
+        var d = RowDigest(table: Self.schema)
+        d.add(id)
+        d.add(organisationID)
+        d.add(caseID)
+        d.add(role)
+        d.add(name)
+        d.add(aliases)
+        d.add(dateOfBirth)
+        d.add(address)
+        d.add(postcode)
+        d.add(phone)
+        d.add(email)
+        return d.hex
+    }
+}
+
+extension Consent: SealedRow {
+    public static let auditEntity = "consent"
+
+    public var digest: String {
+        var d = RowDigest(table: Self.schema)
+        d.add(id)
+        d.add(organisationID)
+        d.add(caseID)
+        d.add(personID)
+        d.add(recordedByID)
+        d.add(kind)
+        d.add(channel)
+        d.add(givenBy)
+        d.add(reason)
+        d.add(givenOn)
+        d.add(withdrawnOn)
+        return d.hex
+    }
+}
+
+extension NumberSharing: SealedRow {
+    public static let auditEntity = "number_sharing"
+
+    public var digest: String {
+        var d = RowDigest(table: Self.schema)
+        d.add(id)
+        d.add(organisationID)
+        d.add(caseID)
+        d.add(staffID)
+        d.add(personID)
+        d.add(managerAgreedByID)
+        d.add(shared)
+        d.add(number)
+        d.add(reason)
+        d.add(decidedOn)
+        return d.hex
+    }
+}
