@@ -27,14 +27,21 @@ import Vapor
             }
             #expect(people.count == Self.sessions)
             let outcome = Outcome()
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for (n, (org, role)) in people.enumerated() {
-                    group.addTask {
-                        let client = HTTPSession(app: app, base: base)
-                        try await Self.work(client, org: org, role: role, session: n, outcome: outcome)
+            do {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (n, (org, role)) in people.enumerated() {
+                        group.addTask {
+                            let client = HTTPSession(app: app, base: base)
+                            try await Self.work(client, org: org, role: role, session: n, outcome: outcome)
+                        }
                     }
+                    try await group.waitForAll()
                 }
-                try await group.waitForAll()
+            } catch {
+                // The server is stopped whatever happened, so that the failure is reported rather than
+                // ending the test process (Vapor asserts that a server is shut down before it is freed).
+                await app.server.shutdown()
+                throw error
             }
             await app.server.shutdown()
             let result = outcome.snapshot

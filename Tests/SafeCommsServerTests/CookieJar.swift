@@ -16,7 +16,9 @@ struct CookieJar: Sendable {
             let pair = set.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
             guard let name = pair.first.map(String.init) else { continue }
             if name == "safecomms_session" { lastSessionHeader = set }
-            let expired = set.lowercased().contains("max-age=0") || set.contains("1970")
+            // Only the attributes say whether it expired: the value itself may hold any text ("1970" too).
+            let attributes = set.split(separator: ";").dropFirst().map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let expired = attributes.contains { $0 == "max-age=0" || ($0.hasPrefix("expires=") && $0.contains("1970")) }
             if pair.count == 2, !pair[1].isEmpty, !expired { values[name] = String(pair[1]) } else { values[name] = nil }
         }
     }
