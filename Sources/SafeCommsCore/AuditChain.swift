@@ -17,14 +17,8 @@ public struct AuditKey: Sendable, Equatable {
 
     /// From 64 hexadecimal characters.
     public init?(hex: String) {
-        let chars = Array(hex.utf8)
-        guard chars.count == 64 else { return nil }
-        var out: [UInt8] = []
-        for i in stride(from: 0, to: 64, by: 2) {
-            guard let b = UInt8(String(decoding: chars[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
-            out.append(b)
-        }
-        self.init(bytes: out)
+        guard let bytes = Hex.bytes(hex), bytes.count == 32 else { return nil }
+        self.init(bytes: bytes)
     }
 
     public static func random() -> AuditKey {

@@ -42,7 +42,7 @@ public enum Runner {
         let app = try await makeApplication(config, arguments: ["safecomms", "serve", "--hostname", hostname, "--port", String(port)])
         do {
             try await migrateStore(app)
-            if let warning = config.auditKeyWarning { app.logger.warning("\(warning)") }
+            for warning in [config.auditKeyWarning, config.dataKeyWarning].compactMap({ $0 }) { app.logger.warning("\(warning)") }
             if demo {
                 let signIns = try await DemoSeeder(app: app).run()
                 output(DemoSeeder.table(signIns, url: "http://\(hostname):\(port)"))
@@ -125,6 +125,19 @@ public enum Runner {
             }
             return password
         }
+    }
+
+    /// Seals every personal field under the first key of the data key file, after putting a new key
+    /// there first unless `resume` (carrying on after a rotation was stopped).
+    public static func rotateDataKeys(
+        _ config: ServerConfig, resume: Bool, progress: @escaping @Sendable (String, Int) -> Void
+    ) async throws -> (DataKey, DataResealing.Report) {
+        let key = resume ? try DataKeyFile.load(path: config.dataKeyPath)[0] : try DataKeyFile.addKey(path: config.dataKeyPath)
+        let report = try await withApplication(config) { app in
+            try await migrateIfNeeded(app)
+            return try await DataResealing.run(on: app.db, to: key, progress: progress)
+        }
+        return (key, report)
     }
 
     /// Checks the whole audit chain against the witness logs given, or else the installation's own

@@ -28,6 +28,9 @@ public struct ServerConfig: Sendable {
     /// The file holding the audit-chain key (`SAFECOMMS_AUDIT_KEY_FILE`), best kept apart from the data;
     /// unset: `audit.key` in the data directory, created on first use.
     public var auditKeyFile: String?
+    /// The file of data keys that seal personal data at rest (`SAFECOMMS_DATA_KEY_FILE`, `DataKeyFile`),
+    /// best kept apart from the data; unset: `data.key` in the data directory, created on first use.
+    public var dataKeyFile: String?
     /// The witness log each committed head of the audit chain is appended to
     /// (`SAFECOMMS_AUDIT_WITNESS`); unset: `audit-witness.log` in the data directory.
     public var auditWitnessFile: String?
@@ -59,18 +62,32 @@ public struct ServerConfig: Sendable {
     /// Where the audit key is read from when it is not given as hex.
     public var auditKeyPath: String { auditKeyFile ?? (dataDirectory as NSString).appendingPathComponent("audit.key") }
 
+    /// Where the data keys are read from.
+    public var dataKeyPath: String { dataKeyFile ?? (dataDirectory as NSString).appendingPathComponent("data.key") }
+
     /// Where committed heads of the audit chain are witnessed.
     public var auditWitnessPath: String { auditWitnessFile ?? (dataDirectory as NSString).appendingPathComponent("audit-witness.log") }
 
     /// A warning for the log when the audit key is kept with the data it seals: whoever can change the
     /// data directory can then rewrite the audit trail and seal it again.
     public var auditKeyWarning: String? {
-        guard auditKeyHex?.isEmpty ?? true else { return nil }
-        let dir = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path + "/"
-        let key = URL(fileURLWithPath: auditKeyPath).standardizedFileURL.path
-        guard key.hasPrefix(dir) else { return nil }
+        guard auditKeyHex?.isEmpty ?? true, let key = insideDataDirectory(auditKeyPath) else { return nil }
         return "The audit key \(key) is inside the data directory: anyone who can change the data can reseal the audit trail. "
             + "Keep it elsewhere (SAFECOMMS_AUDIT_KEY_FILE or SAFECOMMS_AUDIT_KEY) and ship the witness log off this machine."
+    }
+
+    /// A warning for the log when the data keys are kept with the data they seal: a copy of the data
+    /// directory (a backup, a stolen disk) is then readable.
+    public var dataKeyWarning: String? {
+        guard let key = insideDataDirectory(dataKeyPath) else { return nil }
+        return "The data key file \(key) is inside the data directory: a copy of the directory can be read. "
+            + "Keep it elsewhere (SAFECOMMS_DATA_KEY_FILE) and back it up apart from the data."
+    }
+
+    private func insideDataDirectory(_ path: String) -> String? {
+        let dir = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path + "/"
+        let file = URL(fileURLWithPath: path).standardizedFileURL.path
+        return file.hasPrefix(dir) ? file : nil
     }
 
     /// The path of the SQLite database file.
@@ -94,6 +111,7 @@ public struct ServerConfig: Sendable {
         if let n = env["SAFECOMMS_BCRYPT_COST"].flatMap(Int.init), (4...31).contains(n) { c.bcryptCost = n }
         c.auditKeyHex = env["SAFECOMMS_AUDIT_KEY"]
         if let f = env["SAFECOMMS_AUDIT_KEY_FILE"], !f.isEmpty { c.auditKeyFile = f }
+        if let f = env["SAFECOMMS_DATA_KEY_FILE"], !f.isEmpty { c.dataKeyFile = f }
         if let f = env["SAFECOMMS_AUDIT_WITNESS"], !f.isEmpty { c.auditWitnessFile = f }
         c.benchmarkEcho = env["SAFECOMMS_BENCH_ECHO"] == "1"
         if let host = env["SAFECOMMS_SMTP_HOST"], !host.isEmpty {

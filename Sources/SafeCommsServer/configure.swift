@@ -15,6 +15,9 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
     app.storage[ServerConfigKey.self] = config
     app.storage[AuditKeyKey.self] = try AuditKey.load(environment: config.auditKeyHex, path: config.auditKeyPath)
     app.storage[AuditWitnessKey.self] = try AuditWitness(path: config.auditWitnessPath)
+    // Before the migrations: they seal any personal data still stored in clear.
+    let dataKeyPath = config.dataKeyPath
+    DataKeys.install(try DataKeyFile.load(path: dataKeyPath), reload: { DataKeyFile.read(path: dataKeyPath) })
     try configureDatabase(app, config)
     app.migrations.add(StoreMigrations.all)
 

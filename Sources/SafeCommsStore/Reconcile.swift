@@ -199,7 +199,7 @@ public enum Reconcile {
         let zone = settings.timeZone
 
         // Case contacts: each number and the cases it belongs to.
-        let people = try await CasePerson.query(on: db).filter(\.$organisationID == r.organisationID).filter(\.$phone != nil).all()
+        let people = try await CasePerson.query(on: db).filter(\.$organisationID == r.organisationID).filter(\.$sealedPhone != nil).all()
         let cases = try await CaseFile.query(on: db).filter(\.$organisationID == r.organisationID).all()
         let references = Dictionary(uniqueKeysWithValues: cases.compactMap { c in c.id.map { ($0, c.reference) } })
         var casesByNumber: [String: [UUID]] = [:]

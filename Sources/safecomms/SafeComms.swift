@@ -9,7 +9,7 @@ struct SafeComms: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "safecomms",
         abstract: "Runs children's-services communication policies: the case chronology, registers and audit trail.",
-        subcommands: [Serve.self, Migrate.self, Check.self, Analyse.self, Import.self, ReconcileCommand.self, Users.self, Audit.self]
+        subcommands: [Serve.self, Migrate.self, Check.self, Analyse.self, Import.self, ReconcileCommand.self, Users.self, Audit.self, Keys.self]
     )
 
     /// Swift concurrency runs on NIO's event loops rather than its own thread pool, so an async route
@@ -117,6 +117,34 @@ struct Audit: AsyncParsableCommand {
                 if logs.isEmpty { print("No witness log: deleting the newest events would not be detected") }
             } catch {
                 FileHandle.standardError.write(Data("Audit chain BROKEN: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+    }
+}
+
+struct Keys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Work with the data keys that seal personal data at rest.", subcommands: [Rotate.self])
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put a new data key first in SAFECOMMS_DATA_KEY_FILE and seal every personal field under it, in batches.",
+            discussion: """
+                The older keys stay in the file so values not yet moved still open; remove them once a rotation \
+                has finished. Safe while the server runs. If it is stopped, run it again with --resume.
+                """)
+
+        @Flag(help: "Carry on with the current key instead of making a new one (after a rotation was stopped).")
+        var resume = false
+
+        func run() async throws {
+            try Runner.bootstrapLogging(serving: false)
+            let (key, report) = try await Runner.rotateDataKeys(.fromEnvironment(), resume: resume) { table, n in
+                print("\(table): \(n) \(n == 1 ? "value" : "values") sealed")
+            }
+            print("Data key \(key.id): \(report.resealed) values sealed under it; every other value already was")
+            if !report.unreadable.isEmpty {
+                for line in report.unreadable { FileHandle.standardError.write(Data("Left as it is: \(line)\n".utf8)) }
                 throw ExitCode(2)
             }
         }

@@ -30,6 +30,8 @@ import Testing
         env["SAFECOMMS_DATA"] = data
         env["SAFECOMMS_BCRYPT_COST"] = "4"
         env.removeValue(forKey: "DATABASE_URL")
+        // The data key the test process seals with, so the command opens what the tests wrote.
+        env["SAFECOMMS_DATA_KEY_FILE"] = sharedDataKeyFile
         env.merge(extra) { _, new in new }
         p.environment = env
         let out = Pipe(), err = Pipe()

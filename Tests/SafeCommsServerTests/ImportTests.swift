@@ -167,6 +167,7 @@ import Vapor
             p.arguments = args
             var env = ProcessInfo.processInfo.environment
             env["SAFECOMMS_DATA"] = data
+            env["SAFECOMMS_DATA_KEY_FILE"] = sharedDataKeyFile
             env.removeValue(forKey: "DATABASE_URL")
             p.environment = env
             p.standardOutput = FileHandle.nullDevice

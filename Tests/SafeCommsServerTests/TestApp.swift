@@ -26,6 +26,9 @@ func withTestApp<T>(_ backend: Backend, config adjust: (inout ServerConfig) -> V
     let tag = UUID().uuidString.prefix(8).lowercased()
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-api-\(tag)").path
     var config = ServerConfig(dataDirectory: dir, bcryptCost: 4)
+    // One data key for every application in the test process: the key that seals is the process's,
+    // and servers started as their own processes must open what the tests wrote.
+    config.dataKeyFile = sharedDataKeyFile
     if backend == .postgres {
         config.databaseURL = ProcessInfo.processInfo.environment["DATABASE_URL"]
         config.postgresSchema = "api_\(tag)"
@@ -46,6 +49,8 @@ func withTestApp<T>(_ backend: Backend, config adjust: (inout ServerConfig) -> V
         throw error
     }
 }
+
+let sharedDataKeyFile = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-tests-\(UUID().uuidString.prefix(8)).key").path
 
 private func cleanUp(_ app: Application, _ config: ServerConfig, _ dir: String) async throws {
     if let schema = config.postgresSchema {

@@ -19,7 +19,9 @@ struct CaseRegisterController: RouteCollection {
     func listPeople(req: Request) async throws -> [PersonDTO] {
         let (c, _) = try await CaseAccess.load(req, .read)
         try await readAudit(req, c, "people")
-        return try await CasePerson.query(on: req.db).filter(\.$caseID == c.requireID()).sort(\.$name).all().map(PersonDTO.init)
+        return try await CasePerson.query(on: req.db).filter(\.$caseID == c.requireID()).all()
+            // Names are sealed at rest, so they are put in order once opened.
+            .sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }.map(PersonDTO.init)
     }
 
     func addPerson(req: Request) async throws -> Response {

@@ -16,7 +16,7 @@ extension CaseFile {
         guard let row = rows.first else { return nil }
         let c = CaseFile(
             id: id, organisationID: organisationID, teamID: try row.optionalID("team_id"), keyWorkerID: try row.optionalID("key_worker_id"),
-            reference: try row.text("reference"), displayName: try row.text("display_name"), status: try row.text("status"),
+            reference: try row.text("reference"), displayName: DataKeys.open(try row.text("display_name")), status: try row.text("status"),
             inCrisis: row.column("in_crisis")?.bool ?? false, openedOn: try row.text("opened_on"))
         c.createdAt = row.column("created_at")?.double.map(Date.init(timeIntervalSince1970:))
         c._$idExists = true

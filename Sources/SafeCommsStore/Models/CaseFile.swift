@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SafeCommsCore
 
 /// A child's case. Called CaseFile because `case` is a Swift keyword.
 public final class CaseFile: Model, @unchecked Sendable {
@@ -18,7 +19,7 @@ public final class CaseFile: Model, @unchecked Sendable {
     /// The organisation's own case reference, unique within it.
     @Field(key: "reference") public var reference: String
     /// How the child is named on screen (initials or a first name; the full record is a CasePerson).
-    @Field(key: "display_name") public var displayName: String
+    @Field(key: "display_name") var sealedDisplayName: String
     @Field(key: "status") public var status: String
     @Field(key: "in_crisis") public var inCrisis: Bool
     @Field(key: "opened_on") public var openedOn: String
@@ -38,5 +39,16 @@ public final class CaseFile: Model, @unchecked Sendable {
         self.status = status
         self.inCrisis = inCrisis
         self.openedOn = openedOn
+    }
+}
+
+/// Personal fields are stored sealed under the data key (`DataKeys`) and read in clear.
+extension CaseFile {
+    /// The columns stored sealed, for `keys rotate`.
+    static let sealedColumns = ["display_name"]
+
+    public var displayName: String {
+        get { DataKeys.open(sealedDisplayName) }
+        set { sealedDisplayName = DataKeys.seal(newValue) }
     }
 }

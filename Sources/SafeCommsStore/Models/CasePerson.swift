@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SafeCommsCore
 
 /// The child, a parent or carer, or a professional on a case, with what the content analysers need to
 /// recognise them (names, aliases, date of birth, address).
@@ -16,14 +17,14 @@ public final class CasePerson: Model, @unchecked Sendable {
 
     // data fields
     @Field(key: "role") public var role: String
-    @Field(key: "name") public var name: String
+    @Field(key: "name") var sealedName: String
     /// Aliases and nicknames, one per line.
-    @Field(key: "aliases") public var aliases: String
-    @OptionalField(key: "date_of_birth") public var dateOfBirth: String?
-    @OptionalField(key: "address") public var address: String?
-    @OptionalField(key: "postcode") public var postcode: String?
-    @OptionalField(key: "phone") public var phone: String?
-    @OptionalField(key: "email") public var email: String?
+    @Field(key: "aliases") var sealedAliases: String
+    @OptionalField(key: "date_of_birth") var sealedDateOfBirth: String?
+    @OptionalField(key: "address") var sealedAddress: String?
+    @OptionalField(key: "postcode") var sealedPostcode: String?
+    @OptionalField(key: "phone") var sealedPhone: String?
+    @OptionalField(key: "email") var sealedEmail: String?
 
     public init() {}
 
@@ -42,5 +43,46 @@ public final class CasePerson: Model, @unchecked Sendable {
         self.postcode = postcode
         self.phone = phone
         self.email = email
+    }
+}
+
+/// Personal fields are stored sealed under the data key (`DataKeys`) and read in clear.
+extension CasePerson {
+    /// The columns stored sealed, for `keys rotate`.
+    static let sealedColumns = ["name", "aliases", "date_of_birth", "address", "postcode", "phone", "email"]
+
+    public var name: String {
+        get { DataKeys.open(sealedName) }
+        set { sealedName = DataKeys.seal(newValue) }
+    }
+
+    public var aliases: String {
+        get { DataKeys.open(sealedAliases) }
+        set { sealedAliases = DataKeys.seal(newValue) }
+    }
+
+    public var dateOfBirth: String? {
+        get { DataKeys.open(sealedDateOfBirth) }
+        set { sealedDateOfBirth = DataKeys.seal(newValue) }
+    }
+
+    public var address: String? {
+        get { DataKeys.open(sealedAddress) }
+        set { sealedAddress = DataKeys.seal(newValue) }
+    }
+
+    public var postcode: String? {
+        get { DataKeys.open(sealedPostcode) }
+        set { sealedPostcode = DataKeys.seal(newValue) }
+    }
+
+    public var phone: String? {
+        get { DataKeys.open(sealedPhone) }
+        set { sealedPhone = DataKeys.seal(newValue) }
+    }
+
+    public var email: String? {
+        get { DataKeys.open(sealedEmail) }
+        set { sealedEmail = DataKeys.seal(newValue) }
     }
 }

@@ -2,9 +2,11 @@ import FluentKit
 import FluentSQLiteDriver
 import Foundation
 import SQLKit
+import SafeCommsCore
 
 /// The chronology's hot paths go through SQLKit with plain `CommunicationRow` values rather than
-/// Fluent's model machinery: bulk inserts (imports, the demo) and page reads. Measured on this
+/// Fluent's model machinery: bulk inserts (imports, the demo) and page reads. The personal fields are
+/// sealed on the way in and opened on the way out, as `CommunicationRecord` does (`DataKeys`). Measured on this
 /// machine, Fluent's per-row encoding and decoding cost five to ten times what SQLite itself does.
 extension CommunicationRow {
     static let schema = CommunicationRecord.schema
@@ -18,8 +20,8 @@ extension CommunicationRow {
     func sqlBinds(_ b: FastBinds) -> [any SQLExpression] {
         [
             b.uuid(id), b.uuid(organisationID), b.uuid(caseID), b.uuid(staffID), b.uuid(deviceID), b.uuid(personID), b.uuid(correctsID),
-            SQLBind(channel), SQLBind(direction), b.text(counterpartName), b.text(counterpartRole), b.text(counterpartAddress),
-            SQLBind(occurredAt), SQLBind(recordedAt), b.int(durationSeconds), b.text(transcript), b.text(summary), SQLBind(outOfHours),
+            SQLBind(channel), SQLBind(direction), b.text(DataKeys.seal(counterpartName)), b.text(counterpartRole), b.text(DataKeys.seal(counterpartAddress)),
+            SQLBind(occurredAt), SQLBind(recordedAt), b.int(durationSeconds), b.text(DataKeys.seal(transcript)), b.text(DataKeys.seal(summary)), SQLBind(outOfHours),
             SQLBind(significant), SQLBind(source), b.text(naturalKey),
         ]
     }
@@ -35,9 +37,9 @@ extension CommunicationRow {
                 let r = records[i]
                 out.append(contentsOf: [
                     .text(r.id.uuidText), shared(r.organisationID), shared(r.caseID), shared(r.staffID), S.uuid(r.deviceID), shared(r.personID),
-                    S.uuid(r.correctsID), .text(r.channel), .text(r.direction), S.text(r.counterpartName), S.text(r.counterpartRole),
-                    S.text(r.counterpartAddress), S.date(r.occurredAt), S.date(r.recordedAt), S.int(r.durationSeconds), S.text(r.transcript),
-                    S.text(r.summary), S.bool(r.outOfHours), S.bool(r.significant), .text(r.source), S.text(r.naturalKey),
+                    S.uuid(r.correctsID), .text(r.channel), .text(r.direction), S.text(DataKeys.seal(r.counterpartName)), S.text(r.counterpartRole),
+                    S.text(DataKeys.seal(r.counterpartAddress)), S.date(r.occurredAt), S.date(r.recordedAt), S.int(r.durationSeconds), S.text(DataKeys.seal(r.transcript)),
+                    S.text(DataKeys.seal(r.summary)), S.bool(r.outOfHours), S.bool(r.significant), .text(r.source), S.text(r.naturalKey),
                 ])
             }
             return
@@ -66,14 +68,14 @@ extension CommunicationRow {
             correctsID: try row.decode(column: "corrects_id", as: UUID?.self),
             channel: try row.decode(column: "channel", as: String.self),
             direction: try row.decode(column: "direction", as: String.self),
-            counterpartName: try row.decode(column: "counterpart_name", as: String?.self),
+            counterpartName: DataKeys.open(try row.decode(column: "counterpart_name", as: String?.self)),
             counterpartRole: try row.decode(column: "counterpart_role", as: String?.self),
-            counterpartAddress: try row.decode(column: "counterpart_address", as: String?.self),
+            counterpartAddress: DataKeys.open(try row.decode(column: "counterpart_address", as: String?.self)),
             occurredAt: try row.decode(column: "occurred_at", as: Date.self),
             recordedAt: try row.decode(column: "recorded_at", as: Date.self),
             durationSeconds: try row.decode(column: "duration_seconds", as: Int?.self),
-            transcript: try row.decode(column: "transcript", as: String?.self),
-            summary: try row.decode(column: "summary", as: String?.self),
+            transcript: DataKeys.open(try row.decode(column: "transcript", as: String?.self)),
+            summary: DataKeys.open(try row.decode(column: "summary", as: String?.self)),
             outOfHours: try row.decode(column: "out_of_hours", as: Bool.self),
             significant: try row.decode(column: "significant", as: Bool.self),
             source: try row.decode(column: "source", as: String.self),

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SafeCommsCore
 
 /// A consent or agreement on file (COV-3, PD-1.3, PD-12.b–d, WNL-6.3.x). Withdrawal is a date, not a deletion.
 public final class Consent: Model, @unchecked Sendable {
@@ -19,8 +20,8 @@ public final class Consent: Model, @unchecked Sendable {
     @Field(key: "kind") public var kind: String
     /// The channel the consent covers; nil covers every channel.
     @OptionalField(key: "channel") public var channel: String?
-    @Field(key: "given_by") public var givenBy: String
-    @Field(key: "reason") public var reason: String
+    @Field(key: "given_by") var sealedGivenBy: String
+    @Field(key: "reason") var sealedReason: String
     @Field(key: "given_on") public var givenOn: String
     @OptionalField(key: "withdrawn_on") public var withdrawnOn: String?
 
@@ -40,5 +41,21 @@ public final class Consent: Model, @unchecked Sendable {
         self.givenBy = givenBy
         self.reason = reason
         self.givenOn = givenOn
+    }
+}
+
+/// Personal fields are stored sealed under the data key (`DataKeys`) and read in clear.
+extension Consent {
+    /// The columns stored sealed, for `keys rotate`.
+    static let sealedColumns = ["given_by", "reason"]
+
+    public var givenBy: String {
+        get { DataKeys.open(sealedGivenBy) }
+        set { sealedGivenBy = DataKeys.seal(newValue) }
+    }
+
+    public var reason: String {
+        get { DataKeys.open(sealedReason) }
+        set { sealedReason = DataKeys.seal(newValue) }
     }
 }

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SafeCommsCore
 
 /// A voicemail message (COV-7, LIN-5) or an unexpected out-of-hours call (COV-5) its worker must close.
 public final class FollowUpRecord: Model, @unchecked Sendable {
@@ -18,14 +19,14 @@ public final class FollowUpRecord: Model, @unchecked Sendable {
     // data fields
     @Field(key: "kind") public var kind: String
     @Field(key: "occurred_at") public var occurredAt: Date
-    @OptionalField(key: "caller_name") public var callerName: String?
-    @OptionalField(key: "caller_number") public var callerNumber: String?
-    @OptionalField(key: "summary") public var summary: String?
+    @OptionalField(key: "caller_name") var sealedCallerName: String?
+    @OptionalField(key: "caller_number") var sealedCallerNumber: String?
+    @OptionalField(key: "summary") var sealedSummary: String?
     @Field(key: "due_at") public var dueAt: Date
     @OptionalField(key: "closed_at") public var closedAt: Date?
     @OptionalField(key: "outcome") public var outcome: String?
-    @OptionalField(key: "note") public var note: String?
-    @OptionalField(key: "diverted_to") public var divertedTo: String?
+    @OptionalField(key: "note") var sealedNote: String?
+    @OptionalField(key: "diverted_to") var sealedDivertedTo: String?
 
     public init() {}
 
@@ -42,5 +43,36 @@ public final class FollowUpRecord: Model, @unchecked Sendable {
         self.callerNumber = callerNumber
         self.summary = summary
         self.dueAt = dueAt
+    }
+}
+
+/// Personal fields are stored sealed under the data key (`DataKeys`) and read in clear.
+extension FollowUpRecord {
+    /// The columns stored sealed, for `keys rotate`.
+    static let sealedColumns = ["caller_name", "caller_number", "summary", "note", "diverted_to"]
+
+    public var callerName: String? {
+        get { DataKeys.open(sealedCallerName) }
+        set { sealedCallerName = DataKeys.seal(newValue) }
+    }
+
+    public var callerNumber: String? {
+        get { DataKeys.open(sealedCallerNumber) }
+        set { sealedCallerNumber = DataKeys.seal(newValue) }
+    }
+
+    public var summary: String? {
+        get { DataKeys.open(sealedSummary) }
+        set { sealedSummary = DataKeys.seal(newValue) }
+    }
+
+    public var note: String? {
+        get { DataKeys.open(sealedNote) }
+        set { sealedNote = DataKeys.seal(newValue) }
+    }
+
+    public var divertedTo: String? {
+        get { DataKeys.open(sealedDivertedTo) }
+        set { sealedDivertedTo = DataKeys.seal(newValue) }
     }
 }

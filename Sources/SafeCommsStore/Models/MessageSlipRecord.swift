@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SafeCommsCore
 
 /// A message taken for a colleague (LIN-9), tracked until they respond (LIN-7, LIN-10).
 public final class MessageSlipRecord: Model, @unchecked Sendable {
@@ -17,13 +18,13 @@ public final class MessageSlipRecord: Model, @unchecked Sendable {
 
     // data fields
     @Field(key: "taken_at") public var takenAt: Date
-    @Field(key: "caller_name") public var callerName: String
-    @Field(key: "caller_from") public var callerFrom: String
-    @Field(key: "return_number") public var returnNumber: String
-    @Field(key: "reason") public var reason: String
+    @Field(key: "caller_name") var sealedCallerName: String
+    @Field(key: "caller_from") var sealedCallerFrom: String
+    @Field(key: "return_number") var sealedReturnNumber: String
+    @Field(key: "reason") var sealedReason: String
     @Field(key: "call_back_by") public var callBackBy: Date
     @OptionalField(key: "responded_at") public var respondedAt: Date?
-    @OptionalField(key: "response") public var response: String?
+    @OptionalField(key: "response") var sealedResponse: String?
 
     public init() {}
 
@@ -39,5 +40,36 @@ public final class MessageSlipRecord: Model, @unchecked Sendable {
         self.returnNumber = returnNumber
         self.reason = reason
         self.callBackBy = callBackBy
+    }
+}
+
+/// Personal fields are stored sealed under the data key (`DataKeys`) and read in clear.
+extension MessageSlipRecord {
+    /// The columns stored sealed, for `keys rotate`.
+    static let sealedColumns = ["caller_name", "caller_from", "return_number", "reason", "response"]
+
+    public var callerName: String {
+        get { DataKeys.open(sealedCallerName) }
+        set { sealedCallerName = DataKeys.seal(newValue) }
+    }
+
+    public var callerFrom: String {
+        get { DataKeys.open(sealedCallerFrom) }
+        set { sealedCallerFrom = DataKeys.seal(newValue) }
+    }
+
+    public var returnNumber: String {
+        get { DataKeys.open(sealedReturnNumber) }
+        set { sealedReturnNumber = DataKeys.seal(newValue) }
+    }
+
+    public var reason: String {
+        get { DataKeys.open(sealedReason) }
+        set { sealedReason = DataKeys.seal(newValue) }
+    }
+
+    public var response: String? {
+        get { DataKeys.open(sealedResponse) }
+        set { sealedResponse = DataKeys.seal(newValue) }
     }
 }

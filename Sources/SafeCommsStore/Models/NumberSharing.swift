@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SafeCommsCore
 
 /// A work number shared with someone on a case, or a recorded decision not to share it (COV-3, COV-6).
 public final class NumberSharing: Model, @unchecked Sendable {
@@ -18,8 +19,8 @@ public final class NumberSharing: Model, @unchecked Sendable {
 
     // data fields
     @Field(key: "shared") public var shared: Bool
-    @Field(key: "number") public var number: String
-    @Field(key: "reason") public var reason: String
+    @Field(key: "number") var sealedNumber: String
+    @Field(key: "reason") var sealedReason: String
     @Field(key: "decided_on") public var decidedOn: String
 
     public init() {}
@@ -38,5 +39,21 @@ public final class NumberSharing: Model, @unchecked Sendable {
         self.number = number
         self.reason = reason
         self.decidedOn = decidedOn
+    }
+}
+
+/// Personal fields are stored sealed under the data key (`DataKeys`) and read in clear.
+extension NumberSharing {
+    /// The columns stored sealed, for `keys rotate`.
+    static let sealedColumns = ["number", "reason"]
+
+    public var number: String {
+        get { DataKeys.open(sealedNumber) }
+        set { sealedNumber = DataKeys.seal(newValue) }
+    }
+
+    public var reason: String {
+        get { DataKeys.open(sealedReason) }
+        set { sealedReason = DataKeys.seal(newValue) }
     }
 }
