@@ -55,4 +55,16 @@ import Testing
         #expect(DataKeys.open(unknown).hasPrefix("[sealed under data key "))
         #expect(DataKeys.open(Optional<String>.none) == nil)
     }
+
+    @Test func base64DecodesAsFoundationDoes() {
+        var rng = SeededRandom(seed: 7)
+        for length in 0..<70 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let text = Array(Data(bytes).base64EncodedString().utf8)
+            #expect(text.withUnsafeBufferPointer { Base64.decode($0) } == bytes, "\(length) bytes")
+        }
+        for bad in ["abc", "ab=c", "a!cd", "===="] {
+            #expect(Array(bad.utf8).withUnsafeBufferPointer { Base64.decode($0) } == nil, "\(bad)")
+        }
+    }
 }
