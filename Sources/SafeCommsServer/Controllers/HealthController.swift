@@ -11,14 +11,16 @@ struct HealthController: RouteCollection {
         routes.get("openapi.yaml", use: openAPI)
     }
 
+    static let text: HTTPHeaders = ["Content-Type": "text/plain; charset=utf-8"]
+
     /// Ready when the database answers.
     func ready(req: Request) async throws -> Response {
         do {
             _ = try await (req.db as! any SQLDatabase).raw("SELECT 1").all()
-            return Response(status: .ok, body: "ready")
+            return Response(status: .ok, headers: Self.text, body: "ready")
         } catch {
             req.logger.warning("readiness check failed: database unavailable")
-            return Response(status: .serviceUnavailable, body: "database unavailable")
+            return Response(status: .serviceUnavailable, headers: Self.text, body: "database unavailable")
         }
     }
 
