@@ -270,8 +270,9 @@ public enum AuditLog {
     /// - Throws: `AuditChainVerifier.Break` naming the first broken link.
     /// With witness logs, each link they recorded must be in the chain as they recorded it, and the
     /// chain must reach the newest (see `AuditWitnessLog`).
-    /// Then every record sealed into the chain (communications, and the case registers: people,
-    /// consents, number sharing) must be stored as its latest event sealed it (`RecordsChanged` names
+    /// Then every record sealed into the chain (communications, the case registers: people, consents,
+    /// number sharing, and the phones' message slips and follow-ups) must be stored as its latest
+    /// event sealed it (`RecordsChanged` names
     /// those that are not).
     public static func verify(on db: any Database, key: AuditKey, witnesses: [AuditWitnessLog] = [], pageSize: Int = 5000) async throws -> Verification {
         var verifier = AuditChainVerifier(key: key)
@@ -316,6 +317,8 @@ public enum AuditLog {
         faults += try await checkTable(CasePerson.self, sealed, on: db, pageSize: pageSize)
         faults += try await checkTable(Consent.self, sealed, on: db, pageSize: pageSize)
         faults += try await checkTable(NumberSharing.self, sealed, on: db, pageSize: pageSize)
+        faults += try await checkTable(MessageSlipRecord.self, sealed, on: db, pageSize: pageSize)
+        faults += try await checkTable(FollowUpRecord.self, sealed, on: db, pageSize: pageSize)
         guard faults.isEmpty else { throw RecordsChanged(faults: faults.sorted { ($0.table, $0.id.uuidText) < ($1.table, $1.id.uuidText) }) }
     }
 

@@ -167,6 +167,9 @@ enum LoopbackServer {
         app.http.server.configuration.port = 0
         // Answers are read as they come: a redirect after a form is what is being tested.
         app.http.client.configuration.redirectConfiguration = .disallow
+        // Each person on a connection of their own, as each has a browser: the client's default of
+        // eight per host made the others queue for one, and on a loaded machine give up after ten seconds.
+        app.http.client.configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         try await app.server.start(address: .hostname("127.0.0.1", port: 0))
         let port = try #require(app.http.server.shared.localAddress?.port)
         return "http://127.0.0.1:\(port)"

@@ -51,10 +51,10 @@ struct FollowUpController: RouteCollection {
         let record = FollowUpRecord(
             organisationID: p.organisationID, staffID: try worker.requireID(), loggedByID: p.staffID, kind: o.kind.rawValue, occurredAt: o.occurredAt,
             callerName: o.callerName, callerNumber: o.callerNumber, summary: o.summary, dueAt: o.dueAt)
-        let row = try Rewritable(record)
+        let row = try Rewritable(record), digest = record.digest
         try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
             try await row.save(on: tx)
-            return ((), [AuditEntry(action: "follow_up.open", entity: "follow_up", entityID: record.id?.uuidString, detail: o.kind.rawValue)])
+            return ((), [AuditEntry(action: "follow_up.open", entity: FollowUpRecord.auditEntity, entityID: record.id?.uuidString, detail: o.kind.rawValue, rowDigest: digest)])
         }
         return try await FollowUpDTO(record, now: Date()).encodeResponse(status: .created, for: req)
     }
@@ -92,13 +92,15 @@ struct FollowUpController: RouteCollection {
             guard let record = try await FollowUpRecord.find(id, on: tx), record.closedAt == nil else {
                 throw Abort(.conflict, reason: "this follow-up was already closed")
             }
-            record.closedAt = Date()
+            record.closedAt = RowDigest.storable(Date())
             record.closedByID = closer
             record.outcome = closure.outcome.rawValue
             record.note = closure.note
             record.divertedTo = closure.divertedTo
             try await record.save(on: tx)
-            return (record, [AuditEntry(action: "follow_up.close", entity: "follow_up", entityID: record.id?.uuidString, detail: closure.outcome.rawValue)])
+            return (record, [AuditEntry(
+                action: "follow_up.close", entity: FollowUpRecord.auditEntity, entityID: record.id?.uuidString, detail: closure.outcome.rawValue,
+                rowDigest: record.digest)])
         }
     }
 

@@ -42,12 +42,12 @@ struct MessageSlipController: RouteCollection {
         let email = Notification(
             organisationID: p.organisationID, staffID: try officer.requireID(), recipient: officer.email, subject: notice.subject, body: notice.body,
             urgent: true, now: Date())
-        let slipRow = try Rewritable(record), notification = try Rewritable(email)
+        let slipRow = try Rewritable(record), notification = try Rewritable(email), digest = record.digest
         try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
             try await slipRow.save(on: tx)
             try await notification.save(on: tx)
             return ((), [
-                AuditEntry(action: "message.taken", entity: "message", entityID: record.id?.uuidString),
+                AuditEntry(action: "message.taken", entity: MessageSlipRecord.auditEntity, entityID: record.id?.uuidString, rowDigest: digest),
                 AuditEntry(action: "notification.queued", entity: "notification", entityID: email.id?.uuidString, detail: "LIN-10"),
             ])
         }
@@ -89,11 +89,11 @@ struct MessageSlipController: RouteCollection {
             guard let record = try await MessageSlipRecord.find(id, on: tx), record.respondedAt == nil else {
                 throw Abort(.conflict, reason: "this message was already answered")
             }
-            record.respondedAt = Date()
+            record.respondedAt = RowDigest.storable(Date())
             record.respondedByID = responder
             record.response = String(response.prefix(2_000))
             try await record.save(on: tx)
-            return (record, [AuditEntry(action: "message.answered", entity: "message", entityID: record.id?.uuidString)])
+            return (record, [AuditEntry(action: "message.answered", entity: MessageSlipRecord.auditEntity, entityID: record.id?.uuidString, rowDigest: record.digest)])
         }
     }
 

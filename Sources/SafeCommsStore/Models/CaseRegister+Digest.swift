@@ -2,8 +2,9 @@ import FluentKit
 import Foundation
 import SafeCommsCore
 
-/// A case register's row, sealed into the audit event that writes it (`RowDigest`): every stored value
-/// but when the row was made, in a fixed order.
+/// A case register's or the phones' row, sealed into the audit event that writes it (`RowDigest`):
+/// every stored value but when the row was made, in a fixed order. A row changed by the application
+/// (a message answered, a follow-up closed) is sealed again by the event that changes it.
 public protocol SealedRow: Model where IDValue == UUID {
     /// The entity its audit events name.
     static var auditEntity: String { get }
@@ -65,6 +66,52 @@ extension NumberSharing: SealedRow {
         d.add(number)
         d.add(reason)
         d.add(decidedOn)
+        return d.hex
+    }
+}
+
+extension MessageSlipRecord: SealedRow {
+    public static let auditEntity = "message"
+
+    public var digest: String {
+        var d = RowDigest(table: Self.schema)
+        d.add(id)
+        d.add(organisationID)
+        d.add(forStaffID)
+        d.add(takenByID)
+        d.add(respondedByID)
+        d.add(takenAt)
+        d.add(callerName)
+        d.add(callerFrom)
+        d.add(returnNumber)
+        d.add(reason)
+        d.add(callBackBy)
+        d.add(respondedAt)
+        d.add(response)
+        return d.hex
+    }
+}
+
+extension FollowUpRecord: SealedRow {
+    public static let auditEntity = "follow_up"
+
+    public var digest: String {
+        var d = RowDigest(table: Self.schema)
+        d.add(id)
+        d.add(organisationID)
+        d.add(staffID)
+        d.add(loggedByID)
+        d.add(closedByID)
+        d.add(kind)
+        d.add(occurredAt)
+        d.add(callerName)
+        d.add(callerNumber)
+        d.add(summary)
+        d.add(dueAt)
+        d.add(closedAt)
+        d.add(outcome)
+        d.add(note)
+        d.add(divertedTo)
         return d.hex
     }
 }

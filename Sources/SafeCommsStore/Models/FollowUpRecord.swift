@@ -38,11 +38,12 @@ public final class FollowUpRecord: Model, @unchecked Sendable {
         self.staffID = staffID
         self.loggedByID = loggedByID
         self.kind = kind
-        self.occurredAt = occurredAt
+        // Whole milliseconds, so the row reads back as it was sealed (`RowDigest.storable`).
+        self.occurredAt = RowDigest.storable(occurredAt)
         self.callerName = callerName
         self.callerNumber = callerNumber
         self.summary = summary
-        self.dueAt = dueAt
+        self.dueAt = RowDigest.storable(dueAt)
     }
 }
 

@@ -34,12 +34,13 @@ public final class MessageSlipRecord: Model, @unchecked Sendable {
         self.organisationID = organisationID
         self.forStaffID = forStaffID
         self.takenByID = takenByID
-        self.takenAt = takenAt
+        // Whole milliseconds, so the row reads back as it was sealed (`RowDigest.storable`).
+        self.takenAt = RowDigest.storable(takenAt)
         self.callerName = callerName
         self.callerFrom = callerFrom
         self.returnNumber = returnNumber
         self.reason = reason
-        self.callBackBy = callBackBy
+        self.callBackBy = RowDigest.storable(callBackBy)
     }
 }
 
