@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
@@ -61,7 +62,10 @@ let package = Package(
         // Parsers for outside logs: pure Swift (ZIPFoundation reads WhatsApp's .zip exports).
         .target(
             name: "SafeCommsImport",
-            dependencies: ["SafeCommsCore", .product(name: "Yams", package: "Yams"), .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: [
+                "SafeCommsCore", .product(name: "Yams", package: "Yams"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Fluent models, migrations, repositories and the audit chain.
@@ -77,6 +81,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -87,15 +92,24 @@ let package = Package(
             dependencies: [
                 "SafeCommsCore",
                 "SafeCommsPolicies",
+                "SafeCommsImport",
                 "SafeCommsStore",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "LeafKit", package: "leaf-kit"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             resources: [.copy("Resources")],
@@ -110,6 +124,7 @@ let package = Package(
                 "SafeCommsStore",
                 "SafeCommsServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
@@ -118,17 +133,25 @@ let package = Package(
         ),
         .testTarget(
             name: "SafeCommsCoreTests",
-            dependencies: ["SafeCommsCore", "SafeCommsPolicies", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "SafeCommsCore", "SafeCommsPolicies", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SafeCommsImportTests",
-            dependencies: ["SafeCommsImport", "SafeCommsCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: [
+                "SafeCommsImport", "SafeCommsCore", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SafeCommsStoreTests",
-            dependencies: ["SafeCommsStore", "SafeCommsCore"],
+            dependencies: [
+                "SafeCommsStore", "SafeCommsCore", .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -136,8 +159,18 @@ let package = Package(
             dependencies: [
                 "SafeCommsServer",
                 "SafeCommsStore",
+                "SafeCommsImport",
                 "SafeCommsCore",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Leaf", package: "leaf"),
+                .product(name: "LeafKit", package: "leaf-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings

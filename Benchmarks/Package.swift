@@ -8,7 +8,11 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [
         .package(name: "SafeComms", path: ".."),
-        .package(url: "https://github.com/ordo-one/package-benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(
+            url: "https://github.com/ordo-one/package-benchmark.git",
+            from: "1.38.1",
+            traits: ["MallocInterposer"]
+        ),
     ],
     targets: [
         .executableTarget(

@@ -4,7 +4,9 @@ import SafeCommsCore
 /// The five packs SafeComms ships, one per annotated document in `Policies/sources/`, bundled as
 /// package resources so the CLI and the server carry them wherever they are installed.
 public enum BundledPolicies {
-    public static let ids = ["coventry-mobile-2017", "whatsapp-2020", "pan-dorset-4.4", "worknlearn-mobile", "lincolnshire-telephone-2024"]
+    public static let ids = [
+        "coventry-mobile-2017", "whatsapp-2020", "pan-dorset-4.4", "worknlearn-mobile", "lincolnshire-telephone-2024",
+    ]
 
     /// Parses and checks every bundled pack.
     /// - Throws: `PolicyPackError` naming the file and field at fault.

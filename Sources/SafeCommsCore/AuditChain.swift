@@ -51,8 +51,19 @@ public struct AuditLink: Sendable, Equatable {
     public var rowDigest: String?
 
     public init(
-        sequence: Int64, atMillis: Int64, organisationID: UUID?, actorID: UUID?, action: String, entity: String,
-        entityID: String?, caseID: UUID?, source: String?, detail: String?, previousHash: String, hash: String = "", rowDigest: String? = nil
+        sequence: Int64,
+        atMillis: Int64,
+        organisationID: UUID?,
+        actorID: UUID?,
+        action: String,
+        entity: String,
+        entityID: String?,
+        caseID: UUID?,
+        source: String?,
+        detail: String?,
+        previousHash: String,
+        hash: String = "",
+        rowDigest: String? = nil
     ) {
         self.sequence = sequence
         self.atMillis = atMillis
@@ -182,7 +193,9 @@ public struct AuditChainVerifier: Sendable {
     public mutating func check(_ link: AuditLink, witnesses: [AuditWitnessLog]) throws(Break) {
         try check(link)
         for w in witnesses {
-            if let h = w.heads[link.sequence], h != link.hash { throw .witnessDiffers(sequence: link.sequence, witness: w.name) }
+            if let h = w.heads[link.sequence], h != link.hash {
+                throw .witnessDiffers(sequence: link.sequence, witness: w.name)
+            }
         }
     }
 

@@ -29,7 +29,8 @@ public enum BankHolidays {
         /// Parses `YYYY-MM-DD`, refusing dates that do not exist (2015-02-30).
         public init?(parsing text: String) {
             let p = text.split(separator: "-", omittingEmptySubsequences: false)
-            guard p.count == 3, p[0].count == 4, p[1].count == 2, p[2].count == 2, let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]),
+            guard p.count == 3, p[0].count == 4, p[1].count == 2, p[2].count == 2, let y = Int(p[0]), let m = Int(p[1]),
+                let d = Int(p[2]),
                 (1...12).contains(m), d >= 1, d <= Day(y, m, 1).daysInMonth
             else { return nil }
             self.init(y, m, d)

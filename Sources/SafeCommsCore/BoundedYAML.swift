@@ -24,7 +24,10 @@ public enum BoundedYAML {
         guard let node = try Yams.compose(yaml: text) else { throw Refused(description: "is empty") }
         var budget = maxValues
         guard fits(node, &budget) else {
-            throw Refused(description: "holds more than \(maxValues) values once its aliases are expanded (an anchor repeated through aliases)")
+            throw Refused(
+                description:
+                    "holds more than \(maxValues) values once its aliases are expanded (an anchor repeated through aliases)"
+            )
         }
         return node
     }

@@ -15,9 +15,16 @@ public struct CommunicationDraft: Sendable, Equatable {
     public var significant: Bool
 
     public init(
-        channel: Channel, direction: Direction, occurredAt: Date, durationSeconds: Int? = nil,
-        counterpartName: String? = nil, counterpartRole: PersonRole? = nil, counterpartAddress: String? = nil,
-        transcript: String? = nil, summary: String? = nil, significant: Bool = false
+        channel: Channel,
+        direction: Direction,
+        occurredAt: Date,
+        durationSeconds: Int? = nil,
+        counterpartName: String? = nil,
+        counterpartRole: PersonRole? = nil,
+        counterpartAddress: String? = nil,
+        transcript: String? = nil,
+        summary: String? = nil,
+        significant: Bool = false
     ) {
         self.channel = channel
         self.direction = direction
@@ -41,21 +48,31 @@ public struct CommunicationDraft: Sendable, Equatable {
     public func problems(now: Date) -> [ValidationError] {
         var found: [ValidationError] = []
         if occurredAt.timeIntervalSince(now) > Self.clockSkewAllowance {
-            found.append(.init(field: "occurred_at", reason: "is in the future; a record describes contact that has happened"))
+            found.append(
+                .init(field: "occurred_at", reason: "is in the future; a record describes contact that has happened")
+            )
         }
         if occurredAt < Date(timeIntervalSince1970: 946_684_800) {  // 2000-01-01
             found.append(.init(field: "occurred_at", reason: "is before 2000; check the date"))
         }
         // Blank means only white space; checked from the front, so a real message costs a character
         // or two rather than a copy (an import checks every message).
-        func blank(_ s: String?) -> Bool { s?.unicodeScalars.allSatisfy { CharacterSet.whitespacesAndNewlines.contains($0) } ?? true }
+        func blank(_ s: String?) -> Bool {
+            s?.unicodeScalars.allSatisfy { CharacterSet.whitespacesAndNewlines.contains($0) } ?? true
+        }
         let noText = blank(transcript)
         if channel.isWritten, noText {
             found.append(
-                .init(field: "transcript", reason: "is required for \(channel.rawValue): record the words sent or received (PD-1.1, WA-11)"))
+                .init(
+                    field: "transcript",
+                    reason: "is required for \(channel.rawValue): record the words sent or received (PD-1.1, WA-11)"
+                )
+            )
         }
         if !channel.isWritten, noText, blank(summary) {
-            found.append(.init(field: "summary", reason: "is required for \(channel.rawValue): summarise what was said (PD-1.1)"))
+            found.append(
+                .init(field: "summary", reason: "is required for \(channel.rawValue): summarise what was said (PD-1.1)")
+            )
         }
         // Counting characters walks the whole text; the byte count bounds it from above first.
         if let t = transcript, t.utf8.count > Self.maxTranscriptLength, t.count > Self.maxTranscriptLength {
@@ -63,7 +80,9 @@ public struct CommunicationDraft: Sendable, Equatable {
         }
         if let d = durationSeconds {
             if d < 0 { found.append(.init(field: "duration_seconds", reason: "cannot be negative")) }
-            if !channel.isSpoken { found.append(.init(field: "duration_seconds", reason: "only calls and recordings have a duration")) }
+            if !channel.isSpoken {
+                found.append(.init(field: "duration_seconds", reason: "only calls and recordings have a duration"))
+            }
             if d > 86_400 { found.append(.init(field: "duration_seconds", reason: "is longer than a day")) }
         }
         if (counterpartName ?? "").count > 200 {

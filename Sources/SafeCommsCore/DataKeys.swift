@@ -52,7 +52,8 @@ public enum SealedText {
 
     /// `sc1.` and eight characters of key id, then a dot and at least the base64 of a nonce and tag.
     private static func isSealed(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
-        u.count > 13 && u[0] == UInt8(ascii: "s") && u[1] == UInt8(ascii: "c") && u[2] == UInt8(ascii: "1") && u[3] == UInt8(ascii: ".")
+        u.count > 13 && u[0] == UInt8(ascii: "s") && u[1] == UInt8(ascii: "c") && u[2] == UInt8(ascii: "1")
+            && u[3] == UInt8(ascii: ".")
             && u[12] == UInt8(ascii: ".")
     }
 
@@ -69,11 +70,15 @@ public enum SealedText {
         var stored = stored
         let parsed: (id: Substring, box: [UInt8]?)? = stored.withUTF8 { u in
             guard isSealed(u) else { return nil }
-            return (Substring(decoding: UnsafeBufferPointer(rebasing: u[4..<12]), as: UTF8.self), Base64.decode(UnsafeBufferPointer(rebasing: u[13...])))
+            return (
+                Substring(decoding: UnsafeBufferPointer(rebasing: u[4..<12]), as: UTF8.self),
+                Base64.decode(UnsafeBufferPointer(rebasing: u[13...]))
+            )
         }
         guard let parsed else { return stored }
         guard let k = key(parsed.id) else { throw .unknownKey(String(parsed.id)) }
-        guard let bytes = parsed.box, let box = try? AES.GCM.SealedBox(combined: bytes), let clear = try? AES.GCM.open(box, using: k.key)
+        guard let bytes = parsed.box, let box = try? AES.GCM.SealedBox(combined: bytes),
+            let clear = try? AES.GCM.open(box, using: k.key)
         else { throw .damaged }
         return String(decoding: clear, as: UTF8.self)
     }
@@ -83,7 +88,9 @@ public enum SealedText {
 enum Base64 {
     private static let table: [UInt8] = {
         var t = [UInt8](repeating: 0xFF, count: 256)
-        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() { t[Int(c)] = UInt8(i) }
+        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            t[Int(c)] = UInt8(i)
+        }
         return t
     }()
 

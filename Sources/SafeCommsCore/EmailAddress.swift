@@ -5,6 +5,7 @@ public enum EmailAddress {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, text.count <= 254 else { return false }
         let domain = parts[1]
-        return domain.contains(".") && !domain.hasPrefix(".") && !domain.hasSuffix(".") && !text.contains(where: { $0.isWhitespace })
+        return domain.contains(".") && !domain.hasPrefix(".") && !domain.hasSuffix(".")
+            && !text.contains(where: { $0.isWhitespace })
     }
 }

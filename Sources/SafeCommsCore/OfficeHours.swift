@@ -13,10 +13,20 @@ public struct OfficeHours: Codable, Equatable, Sendable {
     public var excludeBankHolidays: Bool
 
     public static let standard = OfficeHours(
-        opensAtMinute: 8 * 60 + 30, closesAtMinute: 17 * 60, workingDays: [1, 2, 3, 4, 5],
-        timeZone: "Europe/London", excludeBankHolidays: true)
+        opensAtMinute: 8 * 60 + 30,
+        closesAtMinute: 17 * 60,
+        workingDays: [1, 2, 3, 4, 5],
+        timeZone: "Europe/London",
+        excludeBankHolidays: true
+    )
 
-    public init(opensAtMinute: Int, closesAtMinute: Int, workingDays: Set<Int>, timeZone: String, excludeBankHolidays: Bool) {
+    public init(
+        opensAtMinute: Int,
+        closesAtMinute: Int,
+        workingDays: Set<Int>,
+        timeZone: String,
+        excludeBankHolidays: Bool
+    ) {
         self.opensAtMinute = opensAtMinute
         self.closesAtMinute = closesAtMinute
         self.workingDays = workingDays
@@ -27,13 +37,23 @@ public struct OfficeHours: Codable, Equatable, Sendable {
     /// Checks the settings, naming the field at fault.
     public func validate() throws(ValidationError) {
         guard TimeZone(identifier: timeZone) != nil else {
-            throw ValidationError(field: "office_hours.time_zone", reason: "'\(timeZone)' is not an IANA time zone such as Europe/London")
+            throw ValidationError(
+                field: "office_hours.time_zone",
+                reason: "'\(timeZone)' is not an IANA time zone such as Europe/London"
+            )
         }
-        guard (0...1440).contains(opensAtMinute), (0...1440).contains(closesAtMinute), opensAtMinute < closesAtMinute else {
-            throw ValidationError(field: "office_hours.opens_at_minute", reason: "office hours must open before they close, within one day (0 to 1440)")
+        guard (0...1440).contains(opensAtMinute), (0...1440).contains(closesAtMinute), opensAtMinute < closesAtMinute
+        else {
+            throw ValidationError(
+                field: "office_hours.opens_at_minute",
+                reason: "office hours must open before they close, within one day (0 to 1440)"
+            )
         }
         guard !workingDays.isEmpty, workingDays.allSatisfy({ (1...7).contains($0) }) else {
-            throw ValidationError(field: "office_hours.working_days", reason: "working days are 1 (Monday) to 7 (Sunday), at least one")
+            throw ValidationError(
+                field: "office_hours.working_days",
+                reason: "working days are 1 (Monday) to 7 (Sunday), at least one"
+            )
         }
     }
 
@@ -56,7 +76,9 @@ public struct OfficeHours: Codable, Equatable, Sendable {
         for _ in 0..<40 {
             if !isOutOfHours(t) { return t }
             let local = LocalTime(t, zone: zone)
-            let minutes = local.minuteOfDay < opensAtMinute ? opensAtMinute - local.minuteOfDay : 1440 - local.minuteOfDay + opensAtMinute
+            let minutes =
+                local.minuteOfDay < opensAtMinute
+                ? opensAtMinute - local.minuteOfDay : 1440 - local.minuteOfDay + opensAtMinute
             t.addTimeInterval(Double(minutes) * 60)
         }
         return instant.addingTimeInterval(14 * 86_400)
@@ -83,7 +105,8 @@ public struct OfficeHours: Codable, Equatable, Sendable {
     /// Parses "08:30" into minutes after midnight.
     public static func parseClock(_ text: String, field: String) throws(ValidationError) -> Int {
         let parts = text.split(separator: ":")
-        guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0...24).contains(h), (0..<60).contains(m),
+        guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0...24).contains(h),
+            (0..<60).contains(m),
             h * 60 + m <= 1440
         else { throw ValidationError(field: field, reason: "'\(text)' is not a time of day written HH:MM") }
         return h * 60 + m

@@ -28,9 +28,14 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
     public var workMobilesOnOutOfHours: Bool?
 
     public init(
-        officeHours: OfficeHours = .standard, emergencyDutyTeamNumber: String? = nil, workEmailDomains: [String] = [],
-        voicemailPickupHours: Int = 24, whatsappReviewDate: String? = nil, packs: [String]? = nil,
-        organisationNumbers: [String]? = nil, receptionNumbers: [String]? = nil
+        officeHours: OfficeHours = .standard,
+        emergencyDutyTeamNumber: String? = nil,
+        workEmailDomains: [String] = [],
+        voicemailPickupHours: Int = 24,
+        whatsappReviewDate: String? = nil,
+        packs: [String]? = nil,
+        organisationNumbers: [String]? = nil,
+        receptionNumbers: [String]? = nil
     ) {
         self.officeHours = officeHours
         self.emergencyDutyTeamNumber = emergencyDutyTeamNumber
@@ -56,25 +61,38 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
         if let date = whatsappReviewDate, BankHolidays.Day(parsing: date) == nil {
             throw ValidationError(field: "whatsapp_review_date", reason: "'\(date)' is not a date written YYYY-MM-DD")
         }
-        if let packs, packs.isEmpty { throw ValidationError(field: "packs", reason: "name at least one pack, or leave it out for all of them") }
+        if let packs, packs.isEmpty {
+            throw ValidationError(field: "packs", reason: "name at least one pack, or leave it out for all of them")
+        }
         for (i, n) in (organisationNumbers ?? []).enumerated() {
             let field = "organisation_numbers[\(i)]"
             if n.hasSuffix("*") {
                 let stem = n.prefix { $0 != "*" }
                 guard n.drop(while: { $0 != "*" }).allSatisfy({ $0 == "*" }),
-                    let digits = OrganisationContacts.nationalDigits(stem.unicodeScalars.map(\.value)), digits.count >= 4,
+                    let digits = OrganisationContacts.nationalDigits(stem.unicodeScalars.map(\.value)),
+                    digits.count >= 4,
                     stem.allSatisfy({ $0.isNumber || " +()-".contains($0) })
                 else {
-                    throw ValidationError(field: field, reason: "'\(n)' is not a number range: write the fixed digits then stars, such as 01202 45****")
+                    throw ValidationError(
+                        field: field,
+                        reason: "'\(n)' is not a number range: write the fixed digits then stars, such as 01202 45****"
+                    )
                 }
             } else {
                 _ = try PhoneNumber(parsing: n, field: field)
             }
         }
-        if let n = customerServiceCentreNumber { _ = try PhoneNumber(parsing: n, field: "customer_service_centre_number") }
-        for (i, n) in (receptionNumbers ?? []).enumerated() { _ = try PhoneNumber(parsing: n, field: "reception_numbers[\(i)]") }
+        if let n = customerServiceCentreNumber {
+            _ = try PhoneNumber(parsing: n, field: "customer_service_centre_number")
+        }
+        for (i, n) in (receptionNumbers ?? []).enumerated() {
+            _ = try PhoneNumber(parsing: n, field: "reception_numbers[\(i)]")
+        }
         for (i, d) in workEmailDomains.enumerated() where !d.contains(".") || d.contains("@") || d.contains(" ") {
-            throw ValidationError(field: "work_email_domains[\(i)]", reason: "'\(d)' is not a domain such as coventry.gov.uk")
+            throw ValidationError(
+                field: "work_email_domains[\(i)]",
+                reason: "'\(d)' is not a domain such as coventry.gov.uk"
+            )
         }
     }
 }

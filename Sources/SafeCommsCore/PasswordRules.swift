@@ -13,7 +13,9 @@ public enum PasswordRules {
         if password.utf8.count > maximumBytes {
             return ValidationError(
                 field: "password",
-                reason: "is \(password.utf8.count) bytes long; at most \(maximumBytes) bytes are used (about 72 letters, fewer with accents or symbols), so use a shorter one")
+                reason:
+                    "is \(password.utf8.count) bytes long; at most \(maximumBytes) bytes are used (about 72 letters, fewer with accents or symbols), so use a shorter one"
+            )
         }
         return nil
     }

@@ -28,21 +28,33 @@ public struct PhoneNumber: Hashable, Codable, Sendable, CustomStringConvertible 
                 if national.hasPrefix("0") { national.removeFirst() }
             } else {
                 guard (8...15).contains(digits.count), digits.first != "0" else {
-                    throw ValidationError(field: field, reason: "'\(text)' is not an international number (8 to 15 digits after +)")
+                    throw ValidationError(
+                        field: field,
+                        reason: "'\(text)' is not an international number (8 to 15 digits after +)"
+                    )
                 }
                 self.e164 = "+" + digits
                 return
             }
         } else {
             guard digits.hasPrefix("0") else {
-                throw ValidationError(field: field, reason: "'\(text)' has no area code: UK numbers start with 0 or +44")
+                throw ValidationError(
+                    field: field,
+                    reason: "'\(text)' has no area code: UK numbers start with 0 or +44"
+                )
             }
             national = String(digits.dropFirst())
         }
         // UK national significant numbers are 10 digits; only some 01 areas and 0800 numbers have 9.
         let nineAllowed = national.hasPrefix("1") || national.hasPrefix("800")
-        guard national.count == 10 || (nineAllowed && national.count == 9), let first = national.first, "123578".contains(first) else {
-            throw ValidationError(field: field, reason: "'\(text)' is not a UK phone number (expected 10 or 11 digits starting 01, 02, 03, 05, 07 or 08)")
+        guard national.count == 10 || (nineAllowed && national.count == 9), let first = national.first,
+            "123578".contains(first)
+        else {
+            throw ValidationError(
+                field: field,
+                reason:
+                    "'\(text)' is not a UK phone number (expected 10 or 11 digits starting 01, 02, 03, 05, 07 or 08)"
+            )
         }
         self.e164 = "+44" + national
     }

@@ -29,7 +29,9 @@ public struct RowDigest {
     public mutating func add(_ n: Int?) { add(n.map(String.init)) }
     public mutating func add(_ b: Bool) { add(b ? "1" : "0") }
     public mutating func add(_ date: Date) { add(String(Int64((date.timeIntervalSince1970 * 1000).rounded()))) }
-    public mutating func add(_ date: Date?) { add(date.map { String(Int64(($0.timeIntervalSince1970 * 1000).rounded())) }) }
+    public mutating func add(_ date: Date?) {
+        add(date.map { String(Int64(($0.timeIntervalSince1970 * 1000).rounded())) })
+    }
 
     public var hex: String { Hex.lowercase(SHA256.hash(data: message)) }
 

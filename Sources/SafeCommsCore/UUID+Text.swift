@@ -31,23 +31,28 @@ extension UUID {
     /// `UUID(uuidString:)` with `sscanf`; a chronology page reads five ids a record.
     public init?(uuidText text: String) {
         var text = text
-        guard let bytes = text.withUTF8({ utf8 -> uuid_t? in
-            guard utf8.count == 36 else { return nil }
-            var out = [UInt8](repeating: 0, count: 16)
-            var o = 0, i = 0
-            while i < 36 {
-                if i == 8 || i == 13 || i == 18 || i == 23 {
-                    guard utf8[i] == UInt8(ascii: "-") else { return nil }
-                    i += 1
-                    continue
+        guard
+            let bytes = text.withUTF8({ utf8 -> uuid_t? in
+                guard utf8.count == 36 else { return nil }
+                var out = [UInt8](repeating: 0, count: 16)
+                var o = 0, i = 0
+                while i < 36 {
+                    if i == 8 || i == 13 || i == 18 || i == 23 {
+                        guard utf8[i] == UInt8(ascii: "-") else { return nil }
+                        i += 1
+                        continue
+                    }
+                    guard let hi = Self.hexValue(utf8[i]), let lo = Self.hexValue(utf8[i + 1]) else { return nil }
+                    out[o] = hi << 4 | lo
+                    o += 1
+                    i += 2
                 }
-                guard let hi = Self.hexValue(utf8[i]), let lo = Self.hexValue(utf8[i + 1]) else { return nil }
-                out[o] = hi << 4 | lo
-                o += 1
-                i += 2
-            }
-            return (out[0], out[1], out[2], out[3], out[4], out[5], out[6], out[7], out[8], out[9], out[10], out[11], out[12], out[13], out[14], out[15])
-        }) else { return nil }
+                return (
+                    out[0], out[1], out[2], out[3], out[4], out[5], out[6], out[7], out[8], out[9], out[10], out[11],
+                    out[12], out[13], out[14], out[15]
+                )
+            })
+        else { return nil }
         self.init(uuid: bytes)
     }
 

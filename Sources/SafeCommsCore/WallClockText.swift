@@ -11,6 +11,7 @@ public enum WallClockText {
     public static func dateTime(_ instant: Date, zone: TimeZone) -> String {
         let local = LocalTime(instant, zone: zone)
         let hour = local.minuteOfDay / 60, minute = local.minuteOfDay % 60
-        return "\(local.day.day) \(months[local.day.month - 1]) \(local.day.year) at \(hour):\(minute < 10 ? "0" : "")\(minute)"
+        return
+            "\(local.day.day) \(months[local.day.month - 1]) \(local.day.year) at \(hour):\(minute < 10 ? "0" : "")\(minute)"
     }
 }

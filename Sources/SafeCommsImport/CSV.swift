@@ -91,6 +91,8 @@ enum CSV {
             try each(record, startLine)
             return true
         }
-        if quoted { throw ImportError(line: startLine, reason: "a quoted field is not closed before the end of the file") }
+        if quoted {
+            throw ImportError(line: startLine, reason: "a quoted field is not closed before the end of the file")
+        }
     }
 }

@@ -36,8 +36,15 @@ public enum CarrierCallLog {
         /// `day-first` (UK bills), `month-first` or `year-first`.
         public var dateOrder: WhatsAppExport.DateOrder
 
-        public init(date: String, time: String? = nil, number: String, direction: String? = nil, duration: String? = nil, type: String? = nil,
-                    dateOrder: WhatsAppExport.DateOrder = .dayFirst) {
+        public init(
+            date: String,
+            time: String? = nil,
+            number: String,
+            direction: String? = nil,
+            duration: String? = nil,
+            type: String? = nil,
+            dateOrder: WhatsAppExport.DateOrder = .dayFirst
+        ) {
             self.date = date
             self.time = time
             self.number = number
@@ -51,7 +58,13 @@ public enum CarrierCallLog {
         static let synonyms: [(field: String, names: [String])] = [
             ("date", ["date", "call date", "date of call", "start date", "date/time", "date and time", "datetime"]),
             ("time", ["time", "call time", "start time", "time of call"]),
-            ("number", ["number", "number called", "called number", "destination", "other party", "telephone number", "phone number", "to/from"]),
+            (
+                "number",
+                [
+                    "number", "number called", "called number", "destination", "other party", "telephone number",
+                    "phone number", "to/from",
+                ]
+            ),
             ("direction", ["direction", "in/out", "call direction"]),
             ("duration", ["duration", "call duration", "length", "duration (secs)", "duration (seconds)"]),
             ("type", ["type", "call type", "service", "description"]),
@@ -65,7 +78,14 @@ public enum CarrierCallLog {
                 for (field, names) in synonyms where names.contains(key) && found[field] == nil { found[field] = name }
             }
             guard let date = found["date"], let number = found["number"] else { return nil }
-            return ColumnMap(date: date, time: found["time"], number: number, direction: found["direction"], duration: found["duration"], type: found["type"])
+            return ColumnMap(
+                date: date,
+                time: found["time"],
+                number: number,
+                direction: found["direction"],
+                duration: found["duration"],
+                type: found["type"]
+            )
         }
 
         /// The YAML column map:
@@ -81,20 +101,37 @@ public enum CarrierCallLog {
         public static func parse(yaml: [String: String], file: String) throws -> ColumnMap {
             let known: Set = ["date", "time", "number", "direction", "duration", "type", "date_order"]
             if let unknown = yaml.keys.sorted().first(where: { !known.contains($0) }) {
-                throw ImportError(line: 0, reason: "\(file): '\(unknown)' is not a column map field (\(known.sorted().joined(separator: ", ")))")
+                throw ImportError(
+                    line: 0,
+                    reason:
+                        "\(file): '\(unknown)' is not a column map field (\(known.sorted().joined(separator: ", ")))"
+                )
             }
             guard let date = yaml["date"], let number = yaml["number"] else {
-                throw ImportError(line: 0, reason: "\(file): date and number are required: the header names of those columns")
+                throw ImportError(
+                    line: 0,
+                    reason: "\(file): date and number are required: the header names of those columns"
+                )
             }
             var order = WhatsAppExport.DateOrder.dayFirst
             if let o = yaml["date_order"] {
                 guard let parsed = WhatsAppExport.DateOrder(rawValue: o) else {
-                    throw ImportError(line: 0, reason: "\(file): date_order '\(o)' is not day-first, month-first or year-first")
+                    throw ImportError(
+                        line: 0,
+                        reason: "\(file): date_order '\(o)' is not day-first, month-first or year-first"
+                    )
                 }
                 order = parsed
             }
             return ColumnMap(
-                date: date, time: yaml["time"], number: number, direction: yaml["direction"], duration: yaml["duration"], type: yaml["type"], dateOrder: order)
+                date: date,
+                time: yaml["time"],
+                number: number,
+                direction: yaml["direction"],
+                duration: yaml["duration"],
+                type: yaml["type"],
+                dateOrder: order
+            )
         }
 
         /// A column map in a YAML file, as `--columns FILE` names it.
@@ -136,7 +173,11 @@ public enum CarrierCallLog {
 
     /// Reads every row, calling `each`; problems are returned with their lines and the row is not passed
     /// on (it is never silently dropped: it is in the errors).
-    public static func read(_ reader: LineReader, map given: ColumnMap?, _ each: (Row) throws -> Void) throws -> [ImportError] {
+    public static func read(
+        _ reader: LineReader,
+        map given: ColumnMap?,
+        _ each: (Row) throws -> Void
+    ) throws -> [ImportError] {
         var errors: [ImportError] = []
         var indices: (date: Int, time: Int?, number: Int, direction: Int?, duration: Int?, type: Int?)?
         var map = given
@@ -151,24 +192,46 @@ public enum CarrierCallLog {
                 let fields = record.strings
                 if map == nil { map = ColumnMap.detect(fields) }
                 guard let m = map else {
-                    throw ImportError(line: line, reason: "the header row has no date and number columns I recognise (\(fields.joined(separator: ", "))): give a column map")
+                    throw ImportError(
+                        line: line,
+                        reason:
+                            "the header row has no date and number columns I recognise (\(fields.joined(separator: ", "))): give a column map"
+                    )
                 }
                 func column(_ name: String?) throws -> Int? {
                     guard let name else { return nil }
-                    guard let i = fields.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).caseInsensitiveCompare(name) == .orderedSame }) else {
-                        throw ImportError(line: line, reason: "there is no column '\(name)' in the header row (\(fields.joined(separator: ", ")))")
+                    guard
+                        let i = fields.firstIndex(where: {
+                            $0.trimmingCharacters(in: .whitespaces).caseInsensitiveCompare(name) == .orderedSame
+                        })
+                    else {
+                        throw ImportError(
+                            line: line,
+                            reason: "there is no column '\(name)' in the header row (\(fields.joined(separator: ", ")))"
+                        )
                     }
                     return i
                 }
-                indices = (try column(m.date)!, try column(m.time), try column(m.number)!, try column(m.direction), try column(m.duration), try column(m.type))
+                indices = (
+                    try column(m.date)!, try column(m.time), try column(m.number)!, try column(m.direction),
+                    try column(m.duration), try column(m.type)
+                )
                 return
             }
             if record.bytes.isEmpty { return }  // a blank row: every field empty
-            func field(_ i: Int?) -> ArraySlice<UInt8>? { i.flatMap { $0 < record.count ? trimSpaces(record[$0]) : nil } }
+            func field(_ i: Int?) -> ArraySlice<UInt8>? {
+                i.flatMap { $0 < record.count ? trimSpaces(record[$0]) : nil }
+            }
             func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
             let dateBytes = field(ix.date) ?? [], timeBytes = field(ix.time)
             guard let at = parseDateTime(dateBytes, timeBytes, order: map!.dateOrder) else {
-                errors.append(ImportError(line: line, reason: "'\([dateBytes, timeBytes].compactMap { $0.map(text) }.joined(separator: " "))' is not a date and time (\(map!.dateOrder.rawValue))"))
+                errors.append(
+                    ImportError(
+                        line: line,
+                        reason:
+                            "'\([dateBytes, timeBytes].compactMap { $0.map(text) }.joined(separator: " "))' is not a date and time (\(map!.dateOrder.rawValue))"
+                    )
+                )
                 return
             }
             guard let numberBytes = field(ix.number), !numberBytes.isEmpty else {
@@ -178,7 +241,9 @@ public enum CarrierCallLog {
             var duration: Int?
             if let d = field(ix.duration), !d.isEmpty {
                 guard let seconds = parseDuration(d) else {
-                    errors.append(ImportError(line: line, reason: "'\(text(d))' is not a duration (seconds, m:ss or h:mm:ss)"))
+                    errors.append(
+                        ImportError(line: line, reason: "'\(text(d))' is not a duration (seconds, m:ss or h:mm:ss)")
+                    )
                     return
                 }
                 duration = seconds
@@ -188,7 +253,8 @@ public enum CarrierCallLog {
                 // Added first, then read: the table is not read from while it is being added to.
                 let entry = directions.index(of: raw) {
                     let d = text(raw).lowercased()
-                    return d.hasPrefix("out") || d == "o" || d.contains("made") || d.contains("dialled") ? true
+                    return d.hasPrefix("out") || d == "o" || d.contains("made") || d.contains("dialled")
+                        ? true
                         : d.hasPrefix("in") || d == "i" || d.contains("received") ? false : nil
                 }
                 outgoing = directions[entry]
@@ -204,7 +270,18 @@ public enum CarrierCallLog {
                 return (number, try? PhoneNumber(parsing: number, field: "number").e164)
             }
             let (number, e164) = numbers[numberID]
-            try each(Row(line: line, at: at, number: number, e164: e164, numberID: numberID, outgoing: outgoing, durationSeconds: duration, kind: kind))
+            try each(
+                Row(
+                    line: line,
+                    at: at,
+                    number: number,
+                    e164: e164,
+                    numberID: numberID,
+                    outgoing: outgoing,
+                    durationSeconds: duration,
+                    kind: kind
+                )
+            )
         }
         if indices == nil { errors.append(ImportError(line: 0, reason: "the file is empty: expected a header row")) }
         return errors
@@ -220,7 +297,11 @@ public enum CarrierCallLog {
 
     /// "12/03/2024" + "14:05[:09]", or both in one field ("12/03/2024 14:05", "2024-03-12T14:05:09"):
     /// the numbers in order, read from the bytes.
-    static func parseDateTime(_ date: ArraySlice<UInt8>, _ time: ArraySlice<UInt8>?, order: WhatsAppExport.DateOrder) -> LocalDateTime? {
+    static func parseDateTime(
+        _ date: ArraySlice<UInt8>,
+        _ time: ArraySlice<UInt8>?,
+        order: WhatsAppExport.DateOrder
+    ) -> LocalDateTime? {
         // At most six numbers, kept in a fixed tuple rather than an array made per row.
         var numbers = (0, 0, 0, 0, 0, 0), count = 0
         func push(_ v: Int) -> Bool {
@@ -242,7 +323,8 @@ public enum CarrierCallLog {
                 if b &- 0x30 < 10 {
                     value = (value < 0 ? 0 : value) * 10 + Int(b &- 0x30)
                     if value > 9_999 { return nil }
-                } else if b == UInt8(ascii: "/") || b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: ":")
+                } else if b == UInt8(ascii: "/") || b == UInt8(ascii: ".") || b == UInt8(ascii: "-")
+                    || b == UInt8(ascii: ":")
                     || b == UInt8(ascii: " ") || b == UInt8(ascii: "T")
                 {
                     if value >= 0, !push(value) { return nil }
@@ -262,7 +344,14 @@ public enum CarrierCallLog {
         case .monthFirst: (y, mo, d) = (c, a, b)
         }
         if y < 100 { y += 2000 }
-        return LocalDateTime.valid(year: y, month: mo, day: d, hour: numbers.3, minute: numbers.4, second: count == 6 ? numbers.5 : nil)
+        return LocalDateTime.valid(
+            year: y,
+            month: mo,
+            day: d,
+            hour: numbers.3,
+            minute: numbers.4,
+            second: count == 6 ? numbers.5 : nil
+        )
     }
 
     /// Seconds: "75", "1:15", "0:01:15".

@@ -78,7 +78,8 @@ public enum Email {
             defer { lastLine = number }
             var line = whole
             if isMbox == nil {
-                if number == 1, MIME.hasPrefix(line, [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }  // a byte-order mark, as Windows tools write
+                // a byte-order mark, as Windows tools write
+                if number == 1, MIME.hasPrefix(line, [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
                 if line.allSatisfy(MIME.isWhitespace) { return true }
                 let mbox = isFromLine(line)
                 isMbox = mbox

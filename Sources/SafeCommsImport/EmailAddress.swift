@@ -22,7 +22,9 @@ extension Email {
             var i = 0
             func endEntry() throws(ImportError) {
                 let written = { MIME.trimmed(String(decoding: s[entryStart..<min(i, s.count)], as: UTF8.self)) }
-                if let address = try mailbox(items, written: written, header: header, line: line) { result.append(address) }
+                if let address = try mailbox(items, written: written, header: header, line: line) {
+                    result.append(address)
+                }
                 items = []
                 entryStart = i + 1
             }
@@ -76,21 +78,35 @@ extension Email {
         /// Bytes that end an atom: white space and RFC 5322's specials.
         static func ends(_ c: UInt8) -> Bool {
             switch c {
-            case 0x20, 0x09, 0x0D, 0x0A, UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "["), UInt8(ascii: "]"),
-                UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "@"), UInt8(ascii: "\\"), UInt8(ascii: ","), UInt8(ascii: "."), UInt8(ascii: "\""):
+            case 0x20, 0x09, 0x0D, 0x0A, UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"),
+                UInt8(ascii: "["), UInt8(ascii: "]"),
+                UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "@"), UInt8(ascii: "\\"), UInt8(ascii: ","),
+                UInt8(ascii: "."), UInt8(ascii: "\""):
                 true
             default: false
             }
         }
 
         /// The entry's mailbox; nil for an empty entry. `written` (the entry as written) is for the error.
-        static func mailbox(_ items: [Item], written: () -> String, header: String, line: Int) throws(ImportError) -> Address? {
+        static func mailbox(
+            _ items: [Item],
+            written: () -> String,
+            header: String,
+            line: Int
+        ) throws(ImportError) -> Address? {
             let words = items.filter { $0.kind != .comment }
             guard !words.isEmpty else { return nil }  // an empty entry, or only a comment
             func noAddress() -> ImportError {
-                ImportError(line: line, reason: "the \(header) header has an entry '\(written())' that is not an e-mail address")
+                ImportError(
+                    line: line,
+                    reason: "the \(header) header has an entry '\(written())' that is not an e-mail address"
+                )
             }
-            let comments = Item(kind: .word, text: items.filter { $0.kind == .comment }.map(\.text).joined(separator: " "), spaced: false)
+            let comments = Item(
+                kind: .word,
+                text: items.filter { $0.kind == .comment }.map(\.text).joined(separator: " "),
+                spaced: false
+            )
             if let a = words.firstIndex(where: { $0.kind == .angle }) {
                 guard !words[a].text.isEmpty else { throw noAddress() }
                 var name = try phrase(words[..<a], line: line)
@@ -101,7 +117,9 @@ extension Email {
             var expectWord = true, at = false
             for item in words {
                 let isWord = item.kind == .word || item.kind == .quoted
-                guard isWord == expectWord, isWord || item.text == "." || (item.text == "@" && !at) else { throw noAddress() }
+                guard isWord == expectWord, isWord || item.text == "." || (item.text == "@" && !at) else {
+                    throw noAddress()
+                }
                 if !isWord, item.text == "@" { at = true }
                 expectWord.toggle()
             }
@@ -180,7 +198,9 @@ extension Email {
                     i += 1
                 }
             }
-            if out.first == UInt8(ascii: "@"), let colon = out.firstIndex(of: UInt8(ascii: ":")) { out.removeSubrange(...colon) }
+            if out.first == UInt8(ascii: "@"), let colon = out.firstIndex(of: UInt8(ascii: ":")) {
+                out.removeSubrange(...colon)
+            }
             return (String(decoding: out, as: UTF8.self), i + 1)
         }
     }

@@ -31,12 +31,17 @@ extension Email {
         init?(named raw: String) {
             var name = MIME.trimmed(raw, also: [UInt8(ascii: "\""), UInt8(ascii: "'")]).lowercased()
             if name.hasPrefix("x-") { name.removeFirst(2) }
-            let key = String(decoding: name.utf8.filter { $0 != UInt8(ascii: "-") && $0 != UInt8(ascii: "_") && $0 != 0x20 }, as: UTF8.self)
+            let key = String(
+                decoding: name.utf8.filter { $0 != UInt8(ascii: "-") && $0 != UInt8(ascii: "_") && $0 != 0x20 },
+                as: UTF8.self
+            )
             if let known = Self.aliases[key] {
                 self = known
             } else if let n = Self.number(key, after: "iso8859"), let c = Self.iso8859(n) {
                 self = c
-            } else if let n = Self.number(key, after: "windows") ?? Self.number(key, after: "cp"), let c = Self.windows(n) {
+            } else if let n = Self.number(key, after: "windows") ?? Self.number(key, after: "cp"),
+                let c = Self.windows(n)
+            {
                 self = c
             } else {
                 return nil
@@ -58,7 +63,9 @@ extension Email {
         }
 
         /// CoreFoundation numbers ISO-8859-n as 0x200 + n.
-        static func iso8859Foundation(_ n: Int) -> Charset { .foundation(String.Encoding(rawValue: 0x8000_0200 + UInt(n))) }
+        static func iso8859Foundation(_ n: Int) -> Charset {
+            .foundation(String.Encoding(rawValue: 0x8000_0200 + UInt(n)))
+        }
 
         static func windows(_ n: Int) -> Charset? {
             switch n {
@@ -75,7 +82,19 @@ extension Email {
             func add(_ c: Charset, _ names: String...) {
                 for n in names { table[n] = c }
             }
-            add(.ascii, "usascii", "ascii", "us", "ansix3.41968", "ansix3.41986", "iso646us", "isoir6", "cp367", "ibm367", "csascii")
+            add(
+                .ascii,
+                "usascii",
+                "ascii",
+                "us",
+                "ansix3.41968",
+                "ansix3.41986",
+                "iso646us",
+                "isoir6",
+                "cp367",
+                "ibm367",
+                "csascii"
+            )
             add(.utf8, "utf8", "unicode11utf8", "unicode20utf8")
             add(.windows1252, "latin1", "l1", "cp819", "ibm819", "isoir100", "csisolatin1", "msansi")
             add(.iso8859_15, "latin9", "l9", "latin0", "csisolatin9")
@@ -100,10 +119,27 @@ extension Email {
             add(.foundation(.iso2022JP), "iso2022jp", "csiso2022jp")
             add(.eucJP, "eucjp", "cseucpkdfmtjapanese")
             // GB18030 is a superset of GBK and GB2312, and mail labelled GB2312 often uses GBK's extra characters.
-            add(.foundation(String.Encoding(rawValue: 0x8000_0632)), "gb18030", "gbk", "gb2312", "cp936", "euccn", "csgb2312", "chinese")
+            add(
+                .foundation(String.Encoding(rawValue: 0x8000_0632)),
+                "gb18030",
+                "gbk",
+                "gb2312",
+                "cp936",
+                "euccn",
+                "csgb2312",
+                "chinese"
+            )
             add(.foundation(String.Encoding(rawValue: 0x8000_0A03), strict: true), "big5", "csbig5", "cnbig5")
             // Windows' code page 949 is a superset of EUC-KR; Outlook labels Korean as ks_c_5601-1987.
-            add(.foundation(String.Encoding(rawValue: 0x8000_0422), strict: true), "euckr", "cseuckr", "cp949", "ksc56011987", "ksc5601", "windows949")
+            add(
+                .foundation(String.Encoding(rawValue: 0x8000_0422), strict: true),
+                "euckr",
+                "cseuckr",
+                "cp949",
+                "ksc56011987",
+                "ksc5601",
+                "windows949"
+            )
             return table
         }()
 
@@ -115,7 +151,9 @@ extension Email {
             case .utf8:
                 return Self.firstInvalidUTF8(bytes) == nil ? String(decoding: bytes, as: UTF8.self) : nil
             case .windows1252:
-                return Self.singleByte(bytes) { b in b >= 0x80 && b < 0xA0 ? Self.windows1252High[Int(b - 0x80)] : UInt32(b) }
+                return Self.singleByte(bytes) { b in
+                    b >= 0x80 && b < 0xA0 ? Self.windows1252High[Int(b - 0x80)] : UInt32(b)
+                }
             case .iso8859_15:
                 return Self.singleByte(bytes) { b in Self.iso8859_15Changes[b] ?? UInt32(b) }
             case .utf16(let bigEndian):
@@ -150,11 +188,19 @@ extension Email {
                     var second: ClosedRange<UInt8> = 0x80...0xBF
                     switch c {
                     case 0xC2...0xDF: more = 1
-                    case 0xE0: more = 2; second = 0xA0...0xBF
-                    case 0xED: more = 2; second = 0x80...0x9F
+                    case 0xE0:
+                        more = 2
+                        second = 0xA0...0xBF
+                    case 0xED:
+                        more = 2
+                        second = 0x80...0x9F
                     case 0xE1...0xEF: more = 2
-                    case 0xF0: more = 3; second = 0x90...0xBF
-                    case 0xF4: more = 3; second = 0x80...0x8F
+                    case 0xF0:
+                        more = 3
+                        second = 0x90...0xBF
+                    case 0xF4:
+                        more = 3
+                        second = 0x80...0x8F
                     case 0xF1...0xF3: more = 3
                     default: return i
                     }
@@ -181,13 +227,16 @@ extension Email {
 
         /// 0x80–0x9F; the five bytes Windows leaves undefined stay C1 controls, as Windows itself reads them.
         static let windows1252High: [UInt32] = [
-            0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
-            0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+            0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D,
+            0x017D, 0x8F,
+            0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D,
+            0x017E, 0x0178,
         ]
 
         /// Where ISO-8859-15 differs from ISO-8859-1 (the euro sign and letters for French and Finnish).
         static let iso8859_15Changes: [UInt8: UInt32] = [
-            0xA4: 0x20AC, 0xA6: 0x0160, 0xA8: 0x0161, 0xB4: 0x017D, 0xB8: 0x017E, 0xBC: 0x0152, 0xBD: 0x0153, 0xBE: 0x0178,
+            0xA4: 0x20AC, 0xA6: 0x0160, 0xA8: 0x0161, 0xB4: 0x017D, 0xB8: 0x017E, 0xBC: 0x0152, 0xBD: 0x0153,
+            0xBE: 0x0178,
         ]
 
         static func utf16(_ bytes: [UInt8], bigEndian declared: Bool?) -> String? {
@@ -195,11 +244,16 @@ extension Email {
             var start = 0
             if declared == nil, bytes.count >= 2 {
                 if bytes[0] == 0xFE, bytes[1] == 0xFF { start = 2 }
-                if bytes[0] == 0xFF, bytes[1] == 0xFE { start = 2; bigEndian = false }
+                if bytes[0] == 0xFF, bytes[1] == 0xFE {
+                    start = 2
+                    bigEndian = false
+                }
             }
             guard (bytes.count - start) % 2 == 0 else { return nil }
             let (high, low) = bigEndian ? (0, 1) : (1, 0)
-            let units = stride(from: start, to: bytes.count, by: 2).lazy.map { i -> UInt16 in UInt16(bytes[i + high]) << 8 | UInt16(bytes[i + low]) }
+            let units = stride(from: start, to: bytes.count, by: 2).lazy.map { i -> UInt16 in
+                UInt16(bytes[i + high]) << 8 | UInt16(bytes[i + low])
+            }
             var iterator = units.makeIterator()
             var decoder = UTF16()
             var out = String.UnicodeScalarView()
@@ -216,7 +270,8 @@ extension Email {
         /// katakana are JIS X 0201: the same characters ISO-2022-JP selects with escapes. Nil for bytes
         /// EUC-JP does not use (and for JIS X 0212, which ISO-2022-JP cannot carry).
         static func iso2022JP(fromEUCJP bytes: [UInt8]) -> [UInt8]? {
-            let ascii: [UInt8] = [0x1B, 0x28, 0x42], jis0208: [UInt8] = [0x1B, 0x24, 0x42], katakana: [UInt8] = [0x1B, 0x28, 0x49]
+            let ascii: [UInt8] = [0x1B, 0x28, 0x42], jis0208: [UInt8] = [0x1B, 0x24, 0x42],
+                katakana: [UInt8] = [0x1B, 0x28, 0x49]
             var out: [UInt8] = []
             var mode = ascii
             func select(_ m: [UInt8]) {

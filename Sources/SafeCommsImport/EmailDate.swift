@@ -46,7 +46,14 @@ extension Email {
                 second = s
             }
             guard let offset = zone(t.first), t.count == 1,
-                let written = LocalDateTime.valid(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+                let written = LocalDateTime.valid(
+                    year: year,
+                    month: month,
+                    day: day,
+                    hour: hour,
+                    minute: minute,
+                    second: second
+                )
             else { return nil }
             return (written, Date(timeIntervalSince1970: written.wallSeconds - Double(offset)))
         }
@@ -67,13 +74,18 @@ extension Email {
                 let c = s[i]
                 switch c {
                 case 0x20, 0x09, 0x0D, 0x0A: i += 1
-                case UInt8(ascii: ","): out.append(.comma); i += 1
-                case UInt8(ascii: ":"): out.append(.colon); i += 1
+                case UInt8(ascii: ","):
+                    out.append(.comma)
+                    i += 1
+                case UInt8(ascii: ":"):
+                    out.append(.colon)
+                    i += 1
                 case UInt8(ascii: "0")...UInt8(ascii: "9"): out.append(.number(run(from: i, isDigit), sign: nil))
                 case UInt8(ascii: "+"), UInt8(ascii: "-"):
                     guard i + 1 < s.count, isDigit(s[i + 1]) else { return nil }
                     out.append(.number(run(from: i + 1, isDigit), sign: c == UInt8(ascii: "-") ? -1 : 1))
-                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): out.append(.word(run(from: i, isLetter).lowercased()))
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                    out.append(.word(run(from: i, isLetter).lowercased()))
                 default: return nil
                 }
             }
@@ -83,9 +95,15 @@ extension Email {
         static func isDigit(_ c: UInt8) -> Bool { (0x30...0x39).contains(c) }
         static func isLetter(_ c: UInt8) -> Bool { (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) }
 
-        static let weekdays: Set = ["mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        static let weekdays: Set = [
+            "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday", "wednesday", "thursday", "friday",
+            "saturday", "sunday",
+        ]
         static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-        static let monthNames = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+        static let monthNames = [
+            "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+            "november", "december",
+        ]
 
         static func weekday(_ word: String) -> Bool { weekdays.contains(word) }
 
@@ -97,7 +115,8 @@ extension Email {
         /// RFC 5322's named zones (4.3) and UTC; BST too, because in mail read by UK services it means
         /// British Summer Time.
         static let zones: [String: Int] = [
-            "ut": 0, "utc": 0, "gmt": 0, "z": 0, "bst": 1, "edt": -4, "est": -5, "cdt": -5, "cst": -6, "mdt": -6, "mst": -7, "pdt": -7, "pst": -8,
+            "ut": 0, "utc": 0, "gmt": 0, "z": 0, "bst": 1, "edt": -4, "est": -5, "cdt": -5, "cst": -6, "mdt": -6,
+            "mst": -7, "pdt": -7, "pst": -8,
         ]
 
         /// Seconds east of UTC.

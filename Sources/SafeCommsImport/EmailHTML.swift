@@ -30,11 +30,13 @@ extension Email {
                     i = tag.end
                     switch tag.name {
                     case "br": breaks += 1
-                    case "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "ul", "ol", "hr": breaks = max(breaks, 2)
+                    case "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "ul", "ol", "hr":
+                        breaks = max(breaks, 2)
                     case "pre":
                         breaks = max(breaks, 2)
                         pre = max(0, pre + (tag.closing ? -1 : 1))
-                    case "div", "tr", "li", "dt", "dd", "section", "article", "header", "footer", "address": breaks = max(breaks, 1)
+                    case "div", "tr", "li", "dt", "dd", "section", "article", "header", "footer", "address":
+                        breaks = max(breaks, 1)
                     case "td", "th": space = true
                     case "script", "style", "title":
                         if !tag.closing { i = skip(s, from: i, toClosing: tag.name) }
@@ -71,15 +73,20 @@ extension Email {
             return String(decoding: Array(lines.joined(separator: [0x0A])), as: UTF8.self)
         }
 
-        static func isAlphanumeric(_ c: UInt8) -> Bool { (0x30...0x39).contains(c) || (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c) }
+        static func isAlphanumeric(_ c: UInt8) -> Bool {
+            (0x30...0x39).contains(c) || (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c)
+        }
 
         /// The lower-cased name of the tag (or comment, doctype) at `start` and where it ends; nil when
         /// the `<` does not open one (as in `a < b`).
         static func tag(_ s: [UInt8], at start: Int) -> (name: String, closing: Bool, end: Int)? {
             var i = start + 1
-            if i + 2 < s.count, s[i] == UInt8(ascii: "!"), s[i + 1] == UInt8(ascii: "-"), s[i + 2] == UInt8(ascii: "-") {
+            if i + 2 < s.count, s[i] == UInt8(ascii: "!"), s[i + 1] == UInt8(ascii: "-"), s[i + 2] == UInt8(ascii: "-")
+            {
                 i += 3
-                while i + 2 < s.count, !(s[i] == UInt8(ascii: "-") && s[i + 1] == UInt8(ascii: "-") && s[i + 2] == UInt8(ascii: ">")) { i += 1 }
+                while i + 2 < s.count,
+                    !(s[i] == UInt8(ascii: "-") && s[i + 1] == UInt8(ascii: "-") && s[i + 2] == UInt8(ascii: ">"))
+                { i += 1 }
                 return ("!--", false, min(i + 3, s.count))
             }
             let closing = i < s.count && s[i] == UInt8(ascii: "/")
@@ -149,13 +156,20 @@ extension Email {
                 egrave eacute ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash \
                 ugrave uacute ucirc uuml yacute thorn yuml
                 """
-            for (n, name) in latin1.split(separator: " ").enumerated() { table[String(name)] = Unicode.Scalar(0xA0 + UInt32(n)) }
+            for (n, name) in latin1.split(separator: " ").enumerated() {
+                table[String(name)] = Unicode.Scalar(0xA0 + UInt32(n))
+            }
             let others: [String: UInt32] = [
-                "OElig": 0x152, "oelig": 0x153, "Scaron": 0x160, "scaron": 0x161, "Yuml": 0x178, "fnof": 0x192, "circ": 0x2C6, "tilde": 0x2DC,
-                "ensp": 0x2002, "emsp": 0x2003, "thinsp": 0x2009, "zwnj": 0x200C, "zwj": 0x200D, "lrm": 0x200E, "rlm": 0x200F,
-                "ndash": 0x2013, "mdash": 0x2014, "lsquo": 0x2018, "rsquo": 0x2019, "sbquo": 0x201A, "ldquo": 0x201C, "rdquo": 0x201D,
-                "bdquo": 0x201E, "dagger": 0x2020, "Dagger": 0x2021, "bull": 0x2022, "hellip": 0x2026, "permil": 0x2030, "prime": 0x2032,
-                "Prime": 0x2033, "lsaquo": 0x2039, "rsaquo": 0x203A, "euro": 0x20AC, "trade": 0x2122, "larr": 0x2190, "uarr": 0x2191,
+                "OElig": 0x152, "oelig": 0x153, "Scaron": 0x160, "scaron": 0x161, "Yuml": 0x178, "fnof": 0x192,
+                "circ": 0x2C6, "tilde": 0x2DC,
+                "ensp": 0x2002, "emsp": 0x2003, "thinsp": 0x2009, "zwnj": 0x200C, "zwj": 0x200D, "lrm": 0x200E,
+                "rlm": 0x200F,
+                "ndash": 0x2013, "mdash": 0x2014, "lsquo": 0x2018, "rsquo": 0x2019, "sbquo": 0x201A, "ldquo": 0x201C,
+                "rdquo": 0x201D,
+                "bdquo": 0x201E, "dagger": 0x2020, "Dagger": 0x2021, "bull": 0x2022, "hellip": 0x2026, "permil": 0x2030,
+                "prime": 0x2032,
+                "Prime": 0x2033, "lsaquo": 0x2039, "rsaquo": 0x203A, "euro": 0x20AC, "trade": 0x2122, "larr": 0x2190,
+                "uarr": 0x2191,
                 "rarr": 0x2192, "darr": 0x2193, "harr": 0x2194,
             ]
             for (name, value) in others { table[name] = Unicode.Scalar(value) }

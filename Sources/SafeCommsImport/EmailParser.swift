@@ -36,7 +36,8 @@ extension Email {
                             line: unclosed.line,
                             reason: unclosed.seen
                                 ? "the multipart boundary '\(unclosed.boundary)' is never closed (the message ends at line \(lastLine))"
-                                : "the multipart boundary '\(unclosed.boundary)' never appears in the message")
+                                : "the multipart boundary '\(unclosed.boundary)' never appears in the message"
+                        )
                     }
                 } catch {
                     self.error = error
@@ -45,15 +46,28 @@ extension Email {
             if let error { return .failure(error) }
             // Set when the root headers ended, which the lines above made sure of.
             let e = envelope!
-            return .success(Message(
-                line: start, at: e.at, written: e.written, from: e.from, to: e.to, subject: e.subject, text: body?.text ?? "",
-                attachments: attachments, messageID: e.messageID))
+            return .success(
+                Message(
+                    line: start,
+                    at: e.at,
+                    written: e.written,
+                    from: e.from,
+                    to: e.to,
+                    subject: e.subject,
+                    text: body?.text ?? "",
+                    attachments: attachments,
+                    messageID: e.messageID
+                )
+            )
         }
 
         private mutating func step(_ line: ArraySlice<UInt8>, _ number: Int) throws(ImportError) {
-            if !open.isEmpty, line.count >= 2, line[line.startIndex] == 0x2D, line[line.startIndex + 1] == 0x2D, let (index, closing) = delimiter(line) {
+            if !open.isEmpty, line.count >= 2, line[line.startIndex] == 0x2D, line[line.startIndex + 1] == 0x2D,
+                let (index, closing) = delimiter(line)
+            {
                 try endPart(number)
-                while open.count > index + 1 { closeInnermost() }  // an inner multipart left open ends with its parent's part
+                // an inner multipart left open ends with its parent's part
+                while open.count > index + 1 { closeInnermost() }
                 if closing {
                     closeInnermost()
                     phase = .body  // the epilogue, passed over
@@ -77,7 +91,9 @@ extension Email {
             for index in open.indices.reversed() where MIME.hasPrefix(line, open[index].delimiter) {
                 let rest = line.dropFirst(open[index].delimiter.count)
                 if rest.allSatisfy(MIME.isWhitespace) { return (index, false) }
-                if MIME.hasPrefix(rest, [0x2D, 0x2D]), rest.dropFirst(2).allSatisfy(MIME.isWhitespace) { return (index, true) }
+                if MIME.hasPrefix(rest, [0x2D, 0x2D]), rest.dropFirst(2).allSatisfy(MIME.isWhitespace) {
+                    return (index, true)
+                }
             }
             return nil
         }
@@ -128,33 +144,52 @@ extension Email {
                 guard let boundary = type.parameters["boundary"], !boundary.isEmpty else {
                     throw ImportError(line: typeLine, reason: "the \(type.value) part has no boundary")
                 }
-                open.append(Multipart(
-                    boundary: boundary, delimiter: Array("--\(boundary)".utf8), line: typeLine, alternative: type.value == "multipart/alternative",
-                    digest: type.value == "multipart/digest"))
+                open.append(
+                    Multipart(
+                        boundary: boundary,
+                        delimiter: Array("--\(boundary)".utf8),
+                        line: typeLine,
+                        alternative: type.value == "multipart/alternative",
+                        digest: type.value == "multipart/digest"
+                    )
+                )
                 return
             }
             var disposition: MIME.Field?
             if let header = block[.disposition] { disposition = try MIME.Field(header.text, line: header.line) }
             if type.value == "text/plain" || type.value == "text/html", disposition?.value != "attachment" {
                 let charsetName = type.parameters["charset"].flatMap { $0.isEmpty ? nil : $0 } ?? "us-ascii"
-                guard let charset = Charset(named: charsetName) else { throw Charset.unknown(charsetName, line: typeLine) }
+                guard let charset = Charset(named: charsetName) else {
+                    throw Charset.unknown(charsetName, line: typeLine)
+                }
                 var encoding = MIME.TransferEncoding.identity
                 if let header = block[.transferEncoding] {
                     guard let e = MIME.TransferEncoding(header.text) else {
-                        throw ImportError(line: header.line, reason: "the Content-Transfer-Encoding '\(header.text)' is not one this version can read")
+                        throw ImportError(
+                            line: header.line,
+                            reason: "the Content-Transfer-Encoding '\(header.text)' is not one this version can read"
+                        )
                     }
                     encoding = e
                 }
                 text = TextPart(
-                    html: type.value == "text/html", encoding: encoding, charset: charset, charsetName: charsetName, firstLine: bodyLine,
-                    flowed: type.parameters["format"]?.lowercased() == "flowed", delSp: type.parameters["delsp"]?.lowercased() == "yes")
+                    html: type.value == "text/html",
+                    encoding: encoding,
+                    charset: charset,
+                    charsetName: charsetName,
+                    firstLine: bodyLine,
+                    flowed: type.parameters["format"]?.lowercased() == "flowed",
+                    delSp: type.parameters["delsp"]?.lowercased() == "yes"
+                )
                 return
             }
             var name: String?
             if let filename = disposition?.parameters["filename"], let header = block[.disposition] {
                 name = try Self.fileName(filename, line: header.line)
             }
-            if name == nil, let filename = type.parameters["name"] { name = try Self.fileName(filename, line: typeLine) }
+            if name == nil, let filename = type.parameters["name"] {
+                name = try Self.fileName(filename, line: typeLine)
+            }
             attachments.append(name ?? "(unnamed \(type.value))")
         }
 
@@ -213,7 +248,15 @@ extension Email {
         private var lineStarts: [(offset: Int, line: Int)] = []
         private var base64 = MIME.Base64()
 
-        init(html: Bool, encoding: MIME.TransferEncoding, charset: Charset, charsetName: String, firstLine: Int, flowed: Bool, delSp: Bool) {
+        init(
+            html: Bool,
+            encoding: MIME.TransferEncoding,
+            charset: Charset,
+            charsetName: String,
+            firstLine: Int,
+            flowed: Bool,
+            delSp: Bool
+        ) {
             self.html = html
             self.encoding = encoding
             self.charset = charset
@@ -232,9 +275,13 @@ extension Email {
             case .quotedPrintable:
                 MIME.appendQuotedPrintable(line, to: &bytes)
             case .base64:
-                guard base64.append(line, to: &bytes) else { throw ImportError(line: number, reason: "invalid base64 in the text part") }
+                guard base64.append(line, to: &bytes) else {
+                    throw ImportError(line: number, reason: "invalid base64 in the text part")
+                }
             }
-            guard bytes.count <= Self.maxBytes else { throw ImportError(line: number, reason: "the text part is longer than \(Self.maxBytes >> 20) MB") }
+            guard bytes.count <= Self.maxBytes else {
+                throw ImportError(line: number, reason: "the text part is longer than \(Self.maxBytes >> 20) MB")
+            }
         }
 
         /// The part's text: charset decoded, line ends made `\n`, a byte-order mark dropped, HTML made
@@ -242,7 +289,10 @@ extension Email {
         consuming func decoded() throws(ImportError) -> Piece {
             if encoding == .base64 {
                 guard let rest = base64.finish() else {
-                    throw ImportError(line: lineStarts.last?.line ?? firstLine, reason: "invalid base64 in the text part (it ends partway through a byte)")
+                    throw ImportError(
+                        line: lineStarts.last?.line ?? firstLine,
+                        reason: "invalid base64 in the text part (it ends partway through a byte)"
+                    )
                 }
                 bytes += rest
             }
@@ -268,10 +318,13 @@ extension Email {
 
     /// The header fields a chronology needs, as read; the rest are passed over.
     struct HeaderBlock {
-        enum Field: Int, CaseIterable { case date, from, to, cc, subject, messageID, contentType, transferEncoding, disposition }
+        enum Field: Int, CaseIterable {
+            case date, from, to, cc, subject, messageID, contentType, transferEncoding, disposition
+        }
 
         static let names: [[UInt8]] = [
-            "date", "from", "to", "cc", "subject", "message-id", "content-type", "content-transfer-encoding", "content-disposition",
+            "date", "from", "to", "cc", "subject", "message-id", "content-type", "content-transfer-encoding",
+            "content-disposition",
         ].map { Array($0.utf8) }
         /// Headers longer than this are taken for a fault, not held.
         static let maxBytes = 1 << 20
@@ -290,7 +343,9 @@ extension Email {
         /// Adds a non-empty header line.
         mutating func add(_ line: ArraySlice<UInt8>, _ number: Int) throws(ImportError) {
             size += line.count
-            guard size <= Self.maxBytes else { throw ImportError(line: number, reason: "the headers are longer than \(Self.maxBytes >> 20) MB") }
+            guard size <= Self.maxBytes else {
+                throw ImportError(line: number, reason: "the headers are longer than \(Self.maxBytes >> 20) MB")
+            }
             // RFC 5322 2.2.3: a line starting with white space continues the header above.
             if MIME.isWhitespace(line[line.startIndex]), started {
                 if let f = folding { values[f.rawValue]?.bytes.append(contentsOf: line) }
@@ -298,9 +353,12 @@ extension Email {
             }
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { throw Self.notAHeader(line, number) }
             var nameEnd = colon
-            while nameEnd > line.startIndex, MIME.isWhitespace(line[nameEnd - 1]) { nameEnd -= 1 }  // obsolete `Subject : …`
+            // obsolete `Subject : …`
+            while nameEnd > line.startIndex, MIME.isWhitespace(line[nameEnd - 1]) { nameEnd -= 1 }
             let name = line[line.startIndex..<nameEnd]
-            guard !name.isEmpty, name.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw Self.notAHeader(line, number) }
+            guard !name.isEmpty, name.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+                throw Self.notAHeader(line, number)
+            }
             started = true
             folding = Self.field(name)
             guard let f = folding else { return }
@@ -316,7 +374,9 @@ extension Email {
 
         static func field(_ name: ArraySlice<UInt8>) -> Field? {
             for (i, n) in names.enumerated() where n.count == name.count {
-                if zip(n, name).allSatisfy({ $0 == ((0x41...0x5A).contains($1) ? $1 | 0x20 : $1) }) { return Field(rawValue: i) }
+                if zip(n, name).allSatisfy({ $0 == ((0x41...0x5A).contains($1) ? $1 | 0x20 : $1) }) {
+                    return Field(rawValue: i)
+                }
             }
             return nil
         }
@@ -324,7 +384,10 @@ extension Email {
         static func notAHeader(_ line: ArraySlice<UInt8>, _ number: Int) -> ImportError {
             var shown = MIME.headerText(Array(line.prefix(60)))
             if line.count > 60 { shown += "…" }
-            return ImportError(line: number, reason: "expected a header ('Name: value') or the blank line before the body, found '\(shown)'")
+            return ImportError(
+                line: number,
+                reason: "expected a header ('Name: value') or the blank line before the body, found '\(shown)'"
+            )
         }
     }
 
@@ -342,9 +405,14 @@ extension Email {
             guard let when = DateParser.parse(date.text) else {
                 throw ImportError(line: date.line, reason: "the Date header '\(date.text)' is not an RFC 5322 date")
             }
-            guard let fromHeader = h[.from] else { throw ImportError(line: start, reason: "the message has no From header") }
+            guard let fromHeader = h[.from] else {
+                throw ImportError(line: start, reason: "the message has no From header")
+            }
             guard let from = try AddressList.parse(fromHeader.text, header: "From", line: fromHeader.line).first else {
-                throw ImportError(line: fromHeader.line, reason: "the From header '\(fromHeader.text)' has no e-mail address")
+                throw ImportError(
+                    line: fromHeader.line,
+                    reason: "the From header '\(fromHeader.text)' has no e-mail address"
+                )
             }
             var to: [Address] = []
             for (field, name) in [(HeaderBlock.Field.to, "To"), (.cc, "Cc")] {
@@ -364,7 +432,9 @@ extension Email {
         /// taken out.
         static func messageID(_ text: String) -> String? {
             var id = Substring(text)
-            if let open = id.firstIndex(of: "<"), let close = id[open...].firstIndex(of: ">") { id = id[id.index(after: open)..<close] }
+            if let open = id.firstIndex(of: "<"), let close = id[open...].firstIndex(of: ">") {
+                id = id[id.index(after: open)..<close]
+            }
             let cleaned = MIME.withoutComments(String(id)).filter { !$0.isWhitespace }
             return cleaned.isEmpty ? nil : cleaned
         }

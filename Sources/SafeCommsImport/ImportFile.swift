@@ -26,7 +26,9 @@ public final class ImportFile: Sendable {
 
     /// Opens `path`, unpacking it first when it is a zip (told by its first bytes, not its name).
     public init(path: String) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw ImportError(line: 0, reason: "cannot open \(path)") }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ImportError(line: 0, reason: "cannot open \(path)")
+        }
         let magic = try handle.read(upToCount: 4) ?? Data()
         try? handle.close()
         guard magic == Data([0x50, 0x4B, 0x03, 0x04]) else {
@@ -39,28 +41,55 @@ public final class ImportFile: Sendable {
         do {
             archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
         } catch {
-            throw ImportError(line: 0, reason: "\(URL(fileURLWithPath: path).lastPathComponent) is not a zip file that can be read: \(error)")
+            throw ImportError(
+                line: 0,
+                reason: "\(URL(fileURLWithPath: path).lastPathComponent) is not a zip file that can be read: \(error)"
+            )
         }
         let files = archive.filter { $0.type == .file && !$0.path.hasPrefix("__MACOSX/") }
         // The chat is the one text file: `_chat.txt` from an iPhone, `WhatsApp Chat with NAME.txt` from Android.
         let texts = files.filter { $0.path.lowercased().hasSuffix(".txt") }
-        let chat = texts.first { ($0.path as NSString).lastPathComponent == "_chat.txt" } ?? (texts.count == 1 ? texts[0] : nil)
+        let chat =
+            texts.first { ($0.path as NSString).lastPathComponent == "_chat.txt" }
+            ?? (texts.count == 1 ? texts[0] : nil)
         guard let chat else {
-            throw ImportError(line: 0, reason: texts.isEmpty
-                ? "the zip holds no chat text (_chat.txt or 'WhatsApp Chat with … .txt'): is it a WhatsApp export?"
-                : "the zip holds \(texts.count) text files (\(texts.map(\.path).joined(separator: ", "))) and none is _chat.txt: which is the chat?")
+            throw ImportError(
+                line: 0,
+                reason: texts.isEmpty
+                    ? "the zip holds no chat text (_chat.txt or 'WhatsApp Chat with … .txt'): is it a WhatsApp export?"
+                    : "the zip holds \(texts.count) text files (\(texts.map(\.path).joined(separator: ", "))) and none is _chat.txt: which is the chat?"
+            )
         }
         guard chat.uncompressedSize <= Self.maxChatBytes else {
-            throw ImportError(line: 0, reason: "the chat text in the zip is \(chat.uncompressedSize / (1 << 20)) MB, more than \(Self.maxChatBytes / (1 << 20)) MB")
+            throw ImportError(
+                line: 0,
+                reason:
+                    "the chat text in the zip is \(chat.uncompressedSize / (1 << 20)) MB, more than \(Self.maxChatBytes / (1 << 20)) MB"
+            )
         }
         guard chat.uncompressedSize <= max(chat.compressedSize, 1) * Self.maxExpansion else {
-            throw ImportError(line: 0, reason: "the chat text in the zip unpacks to \(chat.uncompressedSize / max(chat.compressedSize, 1)) times its packed size, more than the \(Self.maxExpansion) a chat ever does: it is not a WhatsApp export")
+            throw ImportError(
+                line: 0,
+                reason:
+                    "the chat text in the zip unpacks to \(chat.uncompressedSize / max(chat.compressedSize, 1)) times its packed size, more than the \(Self.maxExpansion) a chat ever does: it is not a WhatsApp export"
+            )
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-import-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "safecomms-import-\(UUID().uuidString)"
+        )
+        try FileManager.default.createDirectory(
+            at: folder,
+            withIntermediateDirectories: false,
+            attributes: [.posixPermissions: 0o700]
+        )
         let text = folder.appendingPathComponent("chat.txt")
         do {
-            guard FileManager.default.createFile(atPath: text.path, contents: nil, attributes: [.posixPermissions: 0o600]),
+            guard
+                FileManager.default.createFile(
+                    atPath: text.path,
+                    contents: nil,
+                    attributes: [.posixPermissions: 0o600]
+                ),
                 let out = FileHandle(forWritingAtPath: text.path)
             else { throw ImportError(line: 0, reason: "cannot write a temporary file in \(folder.path)") }
             defer { try? out.close() }
@@ -71,7 +100,11 @@ public final class ImportFile: Sendable {
             _ = try archive.extract(chat, skipCRC32: false) { data in
                 written += UInt64(data.count)
                 guard written <= declared else {
-                    throw ImportError(line: 0, reason: "the chat text in the zip holds more than the \(declared) bytes its directory declares: the zip has been tampered with")
+                    throw ImportError(
+                        line: 0,
+                        reason:
+                            "the chat text in the zip holds more than the \(declared) bytes its directory declares: the zip has been tampered with"
+                    )
                 }
                 try out.write(contentsOf: data)
             }

@@ -60,7 +60,8 @@ extension ImportItem {
     }
 
     static func durationText(_ seconds: Int) -> String {
-        seconds < 60 ? "\(seconds) s" : seconds % 60 == 0 ? "\(seconds / 60) min" : "\(seconds / 60) min \(seconds % 60) s"
+        seconds < 60
+            ? "\(seconds) s" : seconds % 60 == 0 ? "\(seconds / 60) min" : "\(seconds / 60) min \(seconds % 60) s"
     }
 
     /// A WhatsApp message (system messages are not communications and give nil). `media` lists a .zip
@@ -73,7 +74,14 @@ extension ImportItem {
         if let name = m.attachment, let bytes = media[name] {
             transcript += "\n[attachment: \(name), \(Self.sizeText(bytes)) in the export — the file itself is not kept]"
         }
-        self.init(line: m.line, when: .local(m.at), channel: .whatsapp, from: sender, text: transcript, identity: "\(sender)\u{1F}\(m.at)\u{1F}\(text)")
+        self.init(
+            line: m.line,
+            when: .local(m.at),
+            channel: .whatsapp,
+            from: sender,
+            text: transcript,
+            identity: "\(sender)\u{1F}\(m.at)\u{1F}\(text)"
+        )
     }
 
     static func sizeText(_ bytes: UInt64) -> String {
@@ -84,11 +92,22 @@ extension ImportItem {
     /// the subject before the text, attachments named only. The Message-ID is the natural key when
     /// there is one (a message saved twice, in an .eml and in an .mbox, is one message).
     public init(email m: Email.Message) {
-        let body = Self.joined(m.subject.isEmpty ? nil : "Subject: \(m.subject)", m.text, m.attachments.isEmpty ? nil : Self.attachmentNote(m.attachments))
+        let body = Self.joined(
+            m.subject.isEmpty ? nil : "Subject: \(m.subject)",
+            m.text,
+            m.attachments.isEmpty ? nil : Self.attachmentNote(m.attachments)
+        )
         self.init(
-            line: m.line, when: .instant(m.at), written: m.written, channel: .email, from: m.from.email, to: m.to.map(\.email),
+            line: m.line,
+            when: .instant(m.at),
+            written: m.written,
+            channel: .email,
+            from: m.from.email,
+            to: m.to.map(\.email),
             text: body ?? "(an empty e-mail)",
-            identity: m.messageID.map { "message-id\u{1F}\($0)" } ?? "\(m.from.email)\u{1F}\(m.at.timeIntervalSince1970)\u{1F}\(m.subject)")
+            identity: m.messageID.map { "message-id\u{1F}\($0)" }
+                ?? "\(m.from.email)\u{1F}\(m.at.timeIntervalSince1970)\u{1F}\(m.subject)"
+        )
     }
 
     /// An SMS, MMS or call from an SMS Backup & Restore file. Drafts and messages that never went
@@ -96,28 +115,46 @@ extension ImportItem {
     /// missed and rejected ones included, since a missed call from a parent is contact to answer.
     public init?(smsBackup i: SMSBackup.Item) {
         let other = [i.address] + (i.contactName.map { [$0] } ?? [])
-        let identity = "\(i.kind.rawValue)\u{1F}\(i.address)\u{1F}\(Int64((i.at.timeIntervalSince1970 * 1000).rounded()))\u{1F}\(i.box)"
+        let identity =
+            "\(i.kind.rawValue)\u{1F}\(i.address)\u{1F}\(Int64((i.at.timeIntervalSince1970 * 1000).rounded()))\u{1F}\(i.box)"
         switch i.kind {
         case .sms, .mms:
             guard let outgoing = i.outgoing else { return nil }
-            let text = Self.joined(i.body, i.attachments.isEmpty ? nil : Self.attachmentNote(i.attachments)) ?? "(an empty message)"
-            self.init(line: i.line, when: .instant(i.at), channel: .sms, other: other, outgoing: outgoing, text: text, identity: identity + "\u{1F}\(text)")
+            let text =
+                Self.joined(i.body, i.attachments.isEmpty ? nil : Self.attachmentNote(i.attachments))
+                ?? "(an empty message)"
+            self.init(
+                line: i.line,
+                when: .instant(i.at),
+                channel: .sms,
+                other: other,
+                outgoing: outgoing,
+                text: text,
+                identity: identity + "\u{1F}\(text)"
+            )
         case .call:
             let duration = i.durationSeconds ?? 0
             let outgoing = i.box == "outgoing"
-            let what = switch i.box {
-            case "outgoing": "Outgoing call"
-            case "incoming": "Incoming call"
-            case "missed": "Missed call"
-            case "voicemail": "Call to voicemail"
-            case "rejected": "Rejected call"
-            case "blocked": "Blocked call"
-            default: "Call"
-            }
+            let what =
+                switch i.box {
+                case "outgoing": "Outgoing call"
+                case "incoming": "Incoming call"
+                case "missed": "Missed call"
+                case "voicemail": "Call to voicemail"
+                case "rejected": "Rejected call"
+                case "blocked": "Blocked call"
+                default: "Call"
+                }
             self.init(
-                line: i.line, when: .instant(i.at), channel: .phoneCall, other: other, outgoing: outgoing,
+                line: i.line,
+                when: .instant(i.at),
+                channel: .phoneCall,
+                other: other,
+                outgoing: outgoing,
                 summary: "\(what)\(duration > 0 ? ", \(Self.durationText(duration))" : "") (from the phone's call log)",
-                durationSeconds: duration, identity: identity + "\u{1F}\(duration)")
+                durationSeconds: duration,
+                identity: identity + "\u{1F}\(duration)"
+            )
         }
     }
 
@@ -125,18 +162,32 @@ extension ImportItem {
     /// made by the phone's owner, as bills list outgoing calls unless marked.
     public init(carrier r: CarrierCallLog.Row) {
         let outgoing = r.outgoing ?? true
-        let identity = "\(r.number)\u{1F}\(r.at)\u{1F}\(outgoing)\u{1F}\(r.kind.rawValue)\u{1F}\(r.durationSeconds ?? -1)"
+        let identity =
+            "\(r.number)\u{1F}\(r.at)\u{1F}\(outgoing)\u{1F}\(r.kind.rawValue)\u{1F}\(r.durationSeconds ?? -1)"
         switch r.kind {
         case .call:
             let d = r.durationSeconds ?? 0
             self.init(
-                line: r.line, when: .local(r.at), channel: .phoneCall, other: [r.number], outgoing: outgoing,
-                summary: "\(outgoing ? "Outgoing" : "Incoming") call\(d > 0 ? ", \(Self.durationText(d))" : "") (from the carrier's bill; what was said is not known)",
-                durationSeconds: d, identity: identity)
+                line: r.line,
+                when: .local(r.at),
+                channel: .phoneCall,
+                other: [r.number],
+                outgoing: outgoing,
+                summary:
+                    "\(outgoing ? "Outgoing" : "Incoming") call\(d > 0 ? ", \(Self.durationText(d))" : "") (from the carrier's bill; what was said is not known)",
+                durationSeconds: d,
+                identity: identity
+            )
         case .text:
             self.init(
-                line: r.line, when: .local(r.at), channel: .sms, other: [r.number], outgoing: outgoing,
-                text: "(a text message listed on the carrier's bill; its words are not known)", identity: identity)
+                line: r.line,
+                when: .local(r.at),
+                channel: .sms,
+                other: [r.number],
+                outgoing: outgoing,
+                text: "(a text message listed on the carrier's bill; its words are not known)",
+                identity: identity
+            )
         }
     }
 }
@@ -160,6 +211,13 @@ extension LocalDateTime {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let rest = seconds - days * 86_400
         let date = BankHolidays.Day(daysSince1970: days)
-        self.init(year: date.year, month: date.month, day: date.day, hour: rest / 3_600, minute: rest % 3_600 / 60, second: rest % 60)
+        self.init(
+            year: date.year,
+            month: date.month,
+            day: date.day,
+            hour: rest / 3_600,
+            minute: rest % 3_600 / 60,
+            second: rest % 60
+        )
     }
 }

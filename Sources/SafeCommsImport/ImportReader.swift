@@ -9,7 +9,10 @@ public enum ImportReader {
     }
 
     public static func read(
-        _ format: ImportFormat, _ reader: LineReader, columns: CarrierCallLog.ColumnMap? = nil, media: [String: UInt64] = [:],
+        _ format: ImportFormat,
+        _ reader: LineReader,
+        columns: CarrierCallLog.ColumnMap? = nil,
+        media: [String: UInt64] = [:],
         _ each: (ImportItem) throws -> Void
     ) throws -> Outcome {
         var outcome = Outcome()

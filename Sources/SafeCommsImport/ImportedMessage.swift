@@ -1,3 +1,5 @@
+import Foundation
+
 /// A date and time as written in an imported file, with no time zone: the organisation's zone is
 /// applied when it is stored. `second` is nil when the file gave none.
 public struct LocalDateTime: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -18,7 +20,8 @@ public struct LocalDateTime: Sendable, Hashable, Comparable, CustomStringConvert
     /// and string interpolation cost more than finding the row.
     public var description: String {
         let twoDigits = 0...99
-        guard (1000...9999).contains(year), twoDigits.contains(month), twoDigits.contains(day), twoDigits.contains(hour), twoDigits.contains(minute),
+        guard (1000...9999).contains(year), twoDigits.contains(month), twoDigits.contains(day),
+            twoDigits.contains(hour), twoDigits.contains(minute),
             second.map(twoDigits.contains) ?? true
         else {
             func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
@@ -63,7 +66,8 @@ public struct LocalDateTime: Sendable, Hashable, Comparable, CustomStringConvert
 
     /// Nil when the parts are not a real date and time (31 April, 25:00).
     static func valid(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int?) -> LocalDateTime? {
-        guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day), (0...23).contains(hour), (0...59).contains(minute),
+        guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day), (0...23).contains(hour),
+            (0...59).contains(minute),
             second.map({ (0...59).contains($0) }) ?? true
         else { return nil }
         return LocalDateTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
@@ -98,8 +102,6 @@ public struct ImportedMessage: Sendable, Equatable {
     }
 }
 
-import Foundation
-
 extension LocalDateTime {
     /// The instant this wall-clock time was in `zone`. In the hour the clocks go back, the first of the
     /// two; in the hour they skip, the time an hour on (as a phone would have shown it). By arithmetic
@@ -115,7 +117,9 @@ extension LocalDateTime {
 
     static func instant(wall: Double, before: Double, after: Double, zone: TimeZone) -> Date {
         if before == after { return Date(timeIntervalSince1970: wall - before) }
-        let readings = [wall - before, wall - after].filter { Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: $0))) == wall - $0 }
+        let readings = [wall - before, wall - after].filter {
+            Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: $0))) == wall - $0
+        }
         return Date(timeIntervalSince1970: readings.min() ?? wall - before)
     }
 
@@ -150,8 +154,10 @@ public final class ZoneClock {
         } else {
             // The offsets at the start and end of the day (and half a day beyond) bound any change in it.
             let start = Double(day) * 86_400
-            o = (Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: start - 43_200))),
-                 Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: start + 86_400 + 43_200))))
+            o = (
+                Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: start - 43_200))),
+                Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: start + 86_400 + 43_200)))
+            )
             if offsets.count > 100_000 { offsets.removeAll() }
             offsets[day] = o
         }

@@ -31,7 +31,9 @@ public struct LineReader: Sendable {
                 offset = end
             }
         case .file(let path):
-            guard let handle = FileHandle(forReadingAtPath: path) else { throw ImportError(line: 0, reason: "cannot open \(path)") }
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw ImportError(line: 0, reason: "cannot open \(path)")
+            }
             defer { try? handle.close() }
             // One buffer, refilled: a line handed over is a slice of it, and a caller that keeps one
             // keeps a copy (arrays copy on write).
@@ -41,7 +43,12 @@ public struct LineReader: Sendable {
                     while true {
                         let n = read(handle.fileDescriptor, raw.baseAddress, raw.count)
                         if n >= 0 { return n }
-                        if errno != EINTR { throw ImportError(line: splitter.number + 1, reason: "cannot read \(path): \(String(cString: strerror(errno)))") }
+                        if errno != EINTR {
+                            throw ImportError(
+                                line: splitter.number + 1,
+                                reason: "cannot read \(path): \(String(cString: strerror(errno)))"
+                            )
+                        }
                     }
                 }
                 if count == 0 { break }
@@ -59,7 +66,11 @@ public struct LineReader: Sendable {
         /// The chunk before ended in a CR whose LF, if any, starts this one.
         var pendingCR = false
 
-        mutating func deliver(_ chunk: [UInt8], _ range: Range<Int>, _ body: (ArraySlice<UInt8>, Int) throws -> Bool) throws -> Bool {
+        mutating func deliver(
+            _ chunk: [UInt8],
+            _ range: Range<Int>,
+            _ body: (ArraySlice<UInt8>, Int) throws -> Bool
+        ) throws -> Bool {
             var i = range.lowerBound
             if pendingCR {
                 pendingCR = false
@@ -77,7 +88,10 @@ public struct LineReader: Sendable {
                 number += 1
                 // The same limit whether the line came in one chunk or several.
                 if end - start + carry.count > LineReader.maxLineBytes {
-                    throw ImportError(line: number, reason: "a line is longer than \(LineReader.maxLineBytes / 1024) KB")
+                    throw ImportError(
+                        line: number,
+                        reason: "a line is longer than \(LineReader.maxLineBytes / 1024) KB"
+                    )
                 }
                 let keep: Bool
                 if carry.isEmpty {
@@ -99,14 +113,21 @@ public struct LineReader: Sendable {
                 start = i
             }
             carry.append(contentsOf: chunk[start..<range.upperBound])
-            if carry.count > LineReader.maxLineBytes { throw ImportError(line: number + 1, reason: "a line is longer than \(LineReader.maxLineBytes / 1024) KB") }
+            if carry.count > LineReader.maxLineBytes {
+                throw ImportError(
+                    line: number + 1,
+                    reason: "a line is longer than \(LineReader.maxLineBytes / 1024) KB"
+                )
+            }
             return true
         }
 
         mutating func finish(_ body: (ArraySlice<UInt8>, Int) throws -> Bool) throws {
             guard !carry.isEmpty else { return }
             number += 1
-            if carry.count > LineReader.maxLineBytes { throw ImportError(line: number, reason: "a line is longer than \(LineReader.maxLineBytes / 1024) KB") }
+            if carry.count > LineReader.maxLineBytes {
+                throw ImportError(line: number, reason: "a line is longer than \(LineReader.maxLineBytes / 1024) KB")
+            }
             _ = try body(carry[...], number)
         }
 

@@ -22,7 +22,9 @@ extension Email {
             let text = Substring(text)
             let u = text.utf8
             func trim(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A || also.contains(b) }
-            guard let first = u.firstIndex(where: { !trim($0) }), let last = u.lastIndex(where: { !trim($0) }) else { return "" }
+            guard let first = u.firstIndex(where: { !trim($0) }), let last = u.lastIndex(where: { !trim($0) }) else {
+                return ""
+            }
             return String(text[first...last])
         }
 
@@ -89,7 +91,9 @@ extension Email {
 
             static let values: [UInt8] = {
                 var t = [UInt8](repeating: invalid, count: 256)
-                for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() { t[Int(c)] = UInt8(i) }
+                for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+                    t[Int(c)] = UInt8(i)
+                }
                 t[Int(UInt8(ascii: "="))] = pad
                 for c in [0x20, 0x09, 0x0D, 0x0A] { t[c] = space }
                 return t
@@ -113,7 +117,8 @@ extension Email {
                             count = 0
                         }
                     } else if v == Self.pad {
-                        guard count >= 2 || (count == 0 && padded) else { return false }  // `padded`: the second `=` of `==`
+                        // `padded`: the second `=` of `==`
+                        guard count >= 2 || (count == 0 && padded) else { return false }
                         flushPartial(to: &out)
                         padded = true
                     } else if v != Self.space {
@@ -282,7 +287,8 @@ extension Email {
 
             /// RFC 2231 pieces in order from 0 (a gap ends the value): encoded ones are `%XX`-escaped
             /// bytes, the first of them led by `charset'language'`.
-            static func joined(_ pieces: [Int: (text: String, encoded: Bool)], line: Int) throws(ImportError) -> String {
+            static func joined(_ pieces: [Int: (text: String, encoded: Bool)], line: Int) throws(ImportError) -> String
+            {
                 var bytes: [UInt8] = []
                 var charsetName: String?
                 var n = 0
@@ -336,7 +342,8 @@ extension Email {
         /// 6.3); an unknown charset is an error.
         static func decodeWords(_ text: String, line: Int) throws(ImportError) -> String {
             let b = Array(text.utf8)
-            guard b.indices.dropLast().contains(where: { b[$0] == UInt8(ascii: "=") && b[$0 + 1] == UInt8(ascii: "?") }) else { return text }
+            guard b.indices.dropLast().contains(where: { b[$0] == UInt8(ascii: "=") && b[$0 + 1] == UInt8(ascii: "?") })
+            else { return text }
             var out = ""
             var pending: EncodedWord?
             func flush() throws(ImportError) {
@@ -350,7 +357,9 @@ extension Email {
             var literalStart = 0
             var i = 0
             while i + 1 < b.count {
-                guard b[i] == UInt8(ascii: "="), b[i + 1] == UInt8(ascii: "?"), let word = try encodedWord(b, at: i, line: line) else {
+                guard b[i] == UInt8(ascii: "="), b[i + 1] == UInt8(ascii: "?"),
+                    let word = try encodedWord(b, at: i, line: line)
+                else {
                     i += 1
                     continue
                 }
@@ -388,7 +397,9 @@ extension Email {
             var i = start + 2
             let charsetStart = i
             while i < b.count, b[i] != UInt8(ascii: "?"), b[i] > 0x20, b[i] < 0x7F { i += 1 }
-            guard i > charsetStart, i + 2 < b.count, b[i] == UInt8(ascii: "?"), b[i + 2] == UInt8(ascii: "?") else { return nil }
+            guard i > charsetStart, i + 2 < b.count, b[i] == UInt8(ascii: "?"), b[i + 2] == UInt8(ascii: "?") else {
+                return nil
+            }
             var name = String(decoding: b[charsetStart..<i], as: UTF8.self)
             if let star = name.firstIndex(of: "*") { name = String(name[..<star]) }  // RFC 2231 adds `*language`
             let encoding = b[i + 1] | 0x20
@@ -410,7 +421,8 @@ extension Email {
                 var k = text.startIndex
                 while k < text.endIndex {
                     let c = text[k]
-                    if c == UInt8(ascii: "="), k + 2 < text.endIndex, let h = hex(text[k + 1]), let l = hex(text[k + 2]) {
+                    if c == UInt8(ascii: "="), k + 2 < text.endIndex, let h = hex(text[k + 1]), let l = hex(text[k + 2])
+                    {
                         bytes.append(h << 4 | l)
                         k += 3
                         continue

@@ -45,7 +45,10 @@ public struct ParticipantMatcher: Sendable {
     public init(people: [Person], staff: [Staff], mappings: [String: String] = [:]) {
         self.people = people
         self.staff = staff
-        self.mappings = Dictionary(mappings.map { (Self.normalised($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
+        self.mappings = Dictionary(
+            mappings.map { (Self.normalised($0.key), $0.value) },
+            uniquingKeysWith: { a, _ in a }
+        )
     }
 
     /// Lower case, single spaces, no marks: "  Jo\u{200E}  BLOGGS " → "jo bloggs".
@@ -65,15 +68,20 @@ public struct ParticipantMatcher: Sendable {
         let key = Self.normalised(text)
         if key.contains("@") {
             // An e-mail address (as an e-mail import writes its people): a person's or a member of staff's.
-            let candidates = people.filter { $0.email?.lowercased() == key }.map { Match.person($0.id) }
+            let candidates =
+                people.filter { $0.email?.lowercased() == key }.map { Match.person($0.id) }
                 + staff.filter { $0.email.lowercased() == key }.map { Match.staff($0.id) }
             return candidates.count == 1 ? candidates[0] : nil
         }
         if let number = try? PhoneNumber(parsing: text, field: "").e164, text.contains(where: \.isNumber) {
-            let candidates = people.filter { $0.phone == number }.map { Match.person($0.id) } + staff.filter { $0.mobile == number }.map { Match.staff($0.id) }
+            let candidates =
+                people.filter { $0.phone == number }.map { Match.person($0.id) }
+                + staff.filter { $0.mobile == number }.map { Match.staff($0.id) }
             return candidates.count == 1 ? candidates[0] : nil
         }
-        let candidates = people.filter { p in Self.normalised(p.name) == key || p.aliases.contains { Self.normalised($0) == key } }.map { Match.person($0.id) }
+        let candidates =
+            people.filter { p in Self.normalised(p.name) == key || p.aliases.contains { Self.normalised($0) == key } }
+            .map { Match.person($0.id) }
             + staff.filter { Self.normalised($0.name) == key }.map { Match.staff($0.id) }
         return candidates.count == 1 ? candidates[0] : nil
     }

@@ -43,7 +43,9 @@ public enum SMSBackup {
     }
 
     static let messageBoxes = ["1": "received", "2": "sent", "3": "draft", "4": "outbox", "5": "failed", "6": "queued"]
-    static let callTypes = ["1": "incoming", "2": "outgoing", "3": "missed", "4": "voicemail", "5": "rejected", "6": "blocked"]
+    static let callTypes = [
+        "1": "incoming", "2": "outgoing", "3": "missed", "4": "voicemail", "5": "rejected", "6": "blocked",
+    ]
 
     /// Reads every item in file order. The root's `count` is checked against what was found, so a
     /// backup cut short is reported rather than imported in part unnoticed.
@@ -77,10 +79,20 @@ public enum SMSBackup {
                     guard let at = instant(a, line) else { return }
                     let address = a["address"] ?? ""
                     summary.items += 1
-                    try each(Item(
-                        line: line, kind: .sms, at: at, address: address, e164: e164(address), contactName: contact(a),
-                        box: messageBoxes[a["type"] ?? ""] ?? "unknown", body: a["body"].flatMap { $0 == "null" ? nil : $0 }, attachments: [],
-                        durationSeconds: nil))
+                    try each(
+                        Item(
+                            line: line,
+                            kind: .sms,
+                            at: at,
+                            address: address,
+                            e164: e164(address),
+                            contactName: contact(a),
+                            box: messageBoxes[a["type"] ?? ""] ?? "unknown",
+                            body: a["body"].flatMap { $0 == "null" ? nil : $0 },
+                            attachments: [],
+                            durationSeconds: nil
+                        )
+                    )
                 case "call":
                     guard let at = instant(a, line) else { return }
                     let number = a["number"] ?? ""
@@ -89,9 +101,20 @@ public enum SMSBackup {
                         return
                     }
                     summary.items += 1
-                    try each(Item(
-                        line: line, kind: .call, at: at, address: number, e164: e164(number), contactName: contact(a),
-                        box: callTypes[a["type"] ?? ""] ?? "unknown", body: nil, attachments: [], durationSeconds: duration))
+                    try each(
+                        Item(
+                            line: line,
+                            kind: .call,
+                            at: at,
+                            address: number,
+                            e164: e164(number),
+                            contactName: contact(a),
+                            box: callTypes[a["type"] ?? ""] ?? "unknown",
+                            body: nil,
+                            attachments: [],
+                            durationSeconds: duration
+                        )
+                    )
                 case "mms" where !selfClosing:
                     mms = (a, line, [], [])
                 case "part":
@@ -111,15 +134,28 @@ public enum SMSBackup {
                 guard let at = instant(m.attributes, m.line) else { return }
                 let address = m.attributes["address"] ?? ""
                 summary.items += 1
-                try each(Item(
-                    line: m.line, kind: .mms, at: at, address: address, e164: e164(address.split(separator: "~").first.map(String.init) ?? address),
-                    contactName: contact(m.attributes), box: messageBoxes[m.attributes["msg_box"] ?? ""] ?? "unknown",
-                    body: m.texts.isEmpty ? nil : m.texts.joined(separator: "\n"), attachments: m.attachments, durationSeconds: nil))
+                try each(
+                    Item(
+                        line: m.line,
+                        kind: .mms,
+                        at: at,
+                        address: address,
+                        e164: e164(address.split(separator: "~").first.map(String.init) ?? address),
+                        contactName: contact(m.attributes),
+                        box: messageBoxes[m.attributes["msg_box"] ?? ""] ?? "unknown",
+                        body: m.texts.isEmpty ? nil : m.texts.joined(separator: "\n"),
+                        attachments: m.attachments,
+                        durationSeconds: nil
+                    )
+                )
             }
         }
         if let root {
             if let count = root.count, count != summary.items + summary.errors.count {
-                fail(root.line, "the backup says it holds \(count) \(root.name == "calls" ? "calls" : "messages") but \(summary.items + summary.errors.count) were found: it may be cut short")
+                fail(
+                    root.line,
+                    "the backup says it holds \(count) \(root.name == "calls" ? "calls" : "messages") but \(summary.items + summary.errors.count) were found: it may be cut short"
+                )
             }
         } else if summary.errors.isEmpty {
             fail(0, "this is not an SMS Backup & Restore file: there is no <smses> or <calls> element")
@@ -176,10 +212,14 @@ enum Tags {
                 }
                 i += 1
             }
-            if buffer.count > LineReader.maxLineBytes * 16 { throw ImportError(line: start, reason: "an element runs on for more than 16 MB") }
+            if buffer.count > LineReader.maxLineBytes * 16 {
+                throw ImportError(line: start, reason: "an element runs on for more than 16 MB")
+            }
             return true
         }
-        if inTag || inComment { throw ImportError(line: start, reason: "an element is not closed before the end of the file") }
+        if inTag || inComment {
+            throw ImportError(line: start, reason: "an element is not closed before the end of the file")
+        }
     }
 
     /// `<name a="1" b='2'/>`, `</name>`; nil for `<?…?>` and `<!…>`.
@@ -211,7 +251,11 @@ enum Tags {
             attributes[key] = try decode(t[valueStart..<i], line: line)
             i += 1
         }
-        return .open(name: name, attributes: attributes, selfClosing: t.count >= 2 && t[t.count - 2] == UInt8(ascii: "/"))
+        return .open(
+            name: name,
+            attributes: attributes,
+            selfClosing: t.count >= 2 && t[t.count - 2] == UInt8(ascii: "/")
+        )
     }
 
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
@@ -252,7 +296,9 @@ enum Tags {
                     scalar = UInt32(name.dropFirst())
                 }
             }
-            guard let code = scalar else { throw ImportError(line: line, reason: "'&\(name);' is not an XML character reference") }
+            guard let code = scalar else {
+                throw ImportError(line: line, reason: "'&\(name);' is not an XML character reference")
+            }
             if (0xD800...0xDBFF).contains(code) {
                 if pendingHigh != nil { append(0xFFFD) }
                 pendingHigh = code

@@ -15,7 +15,9 @@ import Foundation
 ///
 /// The file is read twice, a line at a time: memory stays constant and time linear.
 public enum WhatsAppExport {
-    public enum DateOrder: String, Sendable { case dayFirst = "day-first", monthFirst = "month-first", yearFirst = "year-first" }
+    public enum DateOrder: String, Sendable {
+        case dayFirst = "day-first", monthFirst = "month-first", yearFirst = "year-first"
+    }
 
     public struct Summary: Sendable, Equatable {
         public var dateOrder: DateOrder
@@ -37,7 +39,8 @@ public enum WhatsAppExport {
     /// Reads every message, calling `each` in file order (system messages included, marked `.system`).
     /// Problems are collected in the summary, each with its line; a message is never silently dropped.
     @discardableResult
-    public static func read(_ reader: LineReader, _ each: (ImportedMessage) throws -> Void = { _ in }) throws -> Summary {
+    public static func read(_ reader: LineReader, _ each: (ImportedMessage) throws -> Void = { _ in }) throws -> Summary
+    {
         let order = try decideDateOrder(reader)
         var summary = Summary(dateOrder: order)
         var seen = Set<String>()
@@ -45,7 +48,11 @@ public enum WhatsAppExport {
         var overflow = 0
 
         func fail(_ line: Int, _ reason: String) {
-            if summary.errors.count < maxErrors { summary.errors.append(ImportError(line: line, reason: reason)) } else { overflow += 1 }
+            if summary.errors.count < maxErrors {
+                summary.errors.append(ImportError(line: line, reason: reason))
+            } else {
+                overflow += 1
+            }
         }
         func flush() throws {
             guard let p = pending else { return }
@@ -67,7 +74,10 @@ public enum WhatsAppExport {
                 h.line = number
                 try flush()
                 guard let at = h.date(order) else {
-                    fail(number, "'\(String(decoding: line.prefix(40), as: UTF8.self))' does not have a real date and time (read \(order.rawValue))")
+                    fail(
+                        number,
+                        "'\(String(decoding: line.prefix(40), as: UTF8.self))' does not have a real date and time (read \(order.rawValue))"
+                    )
                     return true
                 }
                 pending = (h, at, Array(line[h.bodyStart...]))
@@ -79,7 +89,10 @@ public enum WhatsAppExport {
                     return false
                 }
             } else if !isBlank(line) {
-                fail(number, "expected a WhatsApp message starting with its date and time, such as '12/03/2024, 14:05 - Name: text' or '[12/03/2024, 14:05:33] Name: text'")
+                fail(
+                    number,
+                    "expected a WhatsApp message starting with its date and time, such as '12/03/2024, 14:05 - Name: text' or '[12/03/2024, 14:05:33] Name: text'"
+                )
             }
             return true
         }
@@ -121,7 +134,11 @@ public enum WhatsAppExport {
         }
         if yearFirst > 0 && others == 0 { return .yearFirst }
         if dayLine > 0 && monthLine > 0 {
-            throw ImportError(line: monthLine, reason: "the dates mix day-first (line \(dayLine)) and month-first (line \(monthLine)) writing: this is not one export")
+            throw ImportError(
+                line: monthLine,
+                reason:
+                    "the dates mix day-first (line \(dayLine)) and month-first (line \(monthLine)) writing: this is not one export"
+            )
         }
         if dayLine > 0 { return .dayFirst }
         if monthLine > 0 { return .monthFirst }
@@ -129,11 +146,16 @@ public enum WhatsAppExport {
     }
 
     static let systemPhrases = [
-        "Messages and calls are end-to-end encrypted", "Messages to this group are now secured with end-to-end encryption",
-        "joined using this group's invite link", " created group ", " created this group", " added ", " removed ", " left", " joined",
-        "changed the subject", "changed this group's icon", "changed the group description", "deleted this group's icon",
-        "Your security code with", "security code changed", "changed their phone number", "changed to ", "You're now an admin",
-        "is now an admin", "This chat is with a business account", "disappearing messages", "pinned a message", "Waiting for this message",
+        "Messages and calls are end-to-end encrypted",
+        "Messages to this group are now secured with end-to-end encryption",
+        "joined using this group's invite link", " created group ", " created this group", " added ", " removed ",
+        " left", " joined",
+        "changed the subject", "changed this group's icon", "changed the group description",
+        "deleted this group's icon",
+        "Your security code with", "security code changed", "changed their phone number", "changed to ",
+        "You're now an admin",
+        "is now an admin", "This chat is with a business account", "disappearing messages", "pinned a message",
+        "Waiting for this message",
     ]
 
     /// What kind of message a header and its text make. On bytes: Foundation's string search cost
@@ -144,7 +166,10 @@ public enum WhatsAppExport {
         if let colon = firstColonSpace(raw) {
             let name = trimmedBytes(raw[..<colon])
             // An Android system line has no sender, but may hold ": " in a quoted subject.
-            if !name.isEmpty, !name.contains(0x0A), !(name.contains(0x22) || name.count > 60) || !containsSystemPhrase(String(decoding: name, as: UTF8.self)) {
+            if !name.isEmpty, !name.contains(0x0A),
+                !(name.contains(0x22) || name.count > 60)
+                    || !containsSystemPhrase(String(decoding: name, as: UTF8.self))
+            {
                 nameBytes = name
                 body = raw[(colon + 2)...]
             }
@@ -156,11 +181,15 @@ public enum WhatsAppExport {
         let markedBySystem = body.starts(with: lrm)
         let textBytes = trimmedBytes(body)
         let text = String(decoding: textBytes, as: UTF8.self)
-        guard let nameBytes else { return ImportedMessage(line: h.line, at: at, sender: nil, text: text, kind: .system) }
+        guard let nameBytes else {
+            return ImportedMessage(line: h.line, at: at, sender: nil, text: text, kind: .system)
+        }
         let who = String(decoding: nameBytes, as: UTF8.self)
         let firstLine = textBytes.prefix { $0 != 0x0A }
         // iPhone: the chat's name as sender, the text marked with U+200E.
-        if markedBySystem, !firstLine.ends(with: omitted), !firstLine.starts(with: attachedOpen), containsSystemPhrase(text) {
+        if markedBySystem, !firstLine.ends(with: omitted), !firstLine.starts(with: attachedOpen),
+            containsSystemPhrase(text)
+        {
             return ImportedMessage(line: h.line, at: at, sender: nil, text: text, kind: .system)
         }
         if deleted.contains(where: { firstLine.elementsEqual($0) }) {
@@ -171,11 +200,25 @@ public enum WhatsAppExport {
         }
         if firstLine.starts(with: attachedOpen), firstLine.last == UInt8(ascii: ">") {
             let name = firstLine.dropFirst(attachedOpen.count).dropLast()
-            return ImportedMessage(line: h.line, at: at, sender: who, text: text, kind: .media, attachment: String(decoding: name, as: UTF8.self))
+            return ImportedMessage(
+                line: h.line,
+                at: at,
+                sender: who,
+                text: text,
+                kind: .media,
+                attachment: String(decoding: name, as: UTF8.self)
+            )
         }
         if firstLine.ends(with: fileAttached) {
             let name = trimmedBytes(firstLine.dropLast(fileAttached.count))
-            return ImportedMessage(line: h.line, at: at, sender: who, text: text, kind: .media, attachment: String(decoding: name, as: UTF8.self))
+            return ImportedMessage(
+                line: h.line,
+                at: at,
+                sender: who,
+                text: text,
+                kind: .media,
+                attachment: String(decoding: name, as: UTF8.self)
+            )
         }
         if calls.contains(where: { firstLine.starts(with: $0) }) {
             return ImportedMessage(line: h.line, at: at, sender: who, text: text, kind: .call)
@@ -186,9 +229,13 @@ public enum WhatsAppExport {
     static func containsSystemPhrase(_ text: String) -> Bool { systemPhrases.contains { text.contains($0) } }
 
     static let lrm: [UInt8] = [0xE2, 0x80, 0x8E]
-    static let omitted = Array(" omitted".utf8), mediaOmitted = Array("<Media omitted>".utf8), attachedOpen = Array("<attached: ".utf8)
+    static let omitted = Array(" omitted".utf8), mediaOmitted = Array("<Media omitted>".utf8),
+        attachedOpen = Array("<attached: ".utf8)
     static let fileAttached = Array(" (file attached)".utf8)
-    static let deleted = ["This message was deleted", "This message was deleted.", "You deleted this message", "You deleted this message."].map { Array($0.utf8) }
+    static let deleted = [
+        "This message was deleted", "This message was deleted.", "You deleted this message",
+        "You deleted this message.",
+    ].map { Array($0.utf8) }
     static let calls = ["Missed voice call", "Missed video call", "Voice call", "Video call"].map { Array($0.utf8) }
 
     static func firstColonSpace(_ b: [UInt8]) -> Int? {
@@ -207,7 +254,8 @@ public enum WhatsAppExport {
             switch b[i] {
             case 0x20, 0x09: return 1
             case 0xC2 where i + 1 < hi && b[i + 1] == 0xA0: return 2
-            case 0xE2 where i + 2 < hi && b[i + 1] == 0x80 && (b[i + 2] == 0x8E || b[i + 2] == 0x8F || b[i + 2] == 0xAF): return 3
+            case 0xE2
+            where i + 2 < hi && b[i + 1] == 0x80 && (b[i + 2] == 0x8E || b[i + 2] == 0x8F || b[i + 2] == 0xAF): return 3
             case 0xEF where i + 2 < hi && b[i + 1] == 0xBB && b[i + 2] == 0xBF: return 3
             default: return 0
             }
@@ -261,8 +309,14 @@ public enum WhatsAppExport {
         static func skipMarks(_ s: ArraySlice<UInt8>, from start: Int) -> Int {
             var i = start
             while i + 2 < s.endIndex {
-                if s[i] == 0xEF, s[i + 1] == 0xBB, s[i + 2] == 0xBF { i += 3; continue }
-                if s[i] == 0xE2, s[i + 1] == 0x80, s[i + 2] == 0x8E || s[i + 2] == 0x8F { i += 3; continue }
+                if s[i] == 0xEF, s[i + 1] == 0xBB, s[i + 2] == 0xBF {
+                    i += 3
+                    continue
+                }
+                if s[i] == 0xE2, s[i + 1] == 0x80, s[i + 2] == 0x8E || s[i + 2] == 0x8F {
+                    i += 3
+                    continue
+                }
                 break
             }
             return i
@@ -298,7 +352,9 @@ public enum WhatsAppExport {
             i += 1
             guard let b = digits(s, &i, max: 2), i < s.endIndex, s[i] == sep else { return nil }
             i += 1
-            guard let c = digits(s, &i, max: 4), a.count == 4 ? c.count <= 2 : (c.count == 2 || c.count == 4) else { return nil }
+            guard let c = digits(s, &i, max: 4), a.count == 4 ? c.count <= 2 : (c.count == 2 || c.count == 4) else {
+                return nil
+            }
             if i < s.endIndex, s[i] == sep { i += 1 }  // "12.03.24." in some languages
             if i < s.endIndex, s[i] == UInt8(ascii: ",") { i += 1 }
             var gap = space(s, i)
@@ -349,7 +405,17 @@ public enum WhatsAppExport {
                 guard space(s, i) > 0 else { return nil }
                 i += space(s, i)
             }
-            return Header(a: a.value, b: b.value, c: c.value, yearDigits: c.count, hour: hour.value, minute: minute.value, second: second, pm: pm, bodyStart: i)
+            return Header(
+                a: a.value,
+                b: b.value,
+                c: c.value,
+                yearDigits: c.count,
+                hour: hour.value,
+                minute: minute.value,
+                second: second,
+                pm: pm,
+                bodyStart: i
+            )
         }
     }
 }

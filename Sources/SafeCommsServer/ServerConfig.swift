@@ -47,8 +47,13 @@ public struct ServerConfig: Sendable {
     public var outboxRetrySeconds: TimeInterval = 30
 
     public init(
-        dataDirectory: String = "./data", databaseURL: String? = nil, postgresSchema: String? = nil, secureCookies: Bool = false,
-        loginMaxFailures: Int = 5, loginLockoutSeconds: Int = 900, bcryptCost: Int = 12
+        dataDirectory: String = "./data",
+        databaseURL: String? = nil,
+        postgresSchema: String? = nil,
+        secureCookies: Bool = false,
+        loginMaxFailures: Int = 5,
+        loginLockoutSeconds: Int = 900,
+        bcryptCost: Int = 12
     ) {
         self.dataDirectory = dataDirectory
         self.databaseURL = databaseURL
@@ -66,13 +71,16 @@ public struct ServerConfig: Sendable {
     public var dataKeyPath: String { dataKeyFile ?? (dataDirectory as NSString).appendingPathComponent("data.key") }
 
     /// Where committed heads of the audit chain are witnessed.
-    public var auditWitnessPath: String { auditWitnessFile ?? (dataDirectory as NSString).appendingPathComponent("audit-witness.log") }
+    public var auditWitnessPath: String {
+        auditWitnessFile ?? (dataDirectory as NSString).appendingPathComponent("audit-witness.log")
+    }
 
     /// A warning for the log when the audit key is kept with the data it seals: whoever can change the
     /// data directory can then rewrite the audit trail and seal it again.
     public var auditKeyWarning: String? {
         guard auditKeyHex?.isEmpty ?? true, let key = insideDataDirectory(auditKeyPath) else { return nil }
-        return "The audit key \(key) is inside the data directory: anyone who can change the data can reseal the audit trail. "
+        return
+            "The audit key \(key) is inside the data directory: anyone who can change the data can reseal the audit trail. "
             + "Keep it elsewhere (SAFECOMMS_AUDIT_KEY_FILE or SAFECOMMS_AUDIT_KEY) and ship the witness log off this machine."
     }
 
@@ -94,7 +102,9 @@ public struct ServerConfig: Sendable {
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("safecomms.sqlite") }
 
     public var storeLocation: StoreLocation {
-        if let url = databaseURL { return .postgres(url: url, schema: postgresSchema, serializable: postgresSerializable) }
+        if let url = databaseURL {
+            return .postgres(url: url, schema: postgresSchema, serializable: postgresSerializable)
+        }
         return .sqlite(path: sqlitePath)
     }
 
@@ -104,9 +114,12 @@ public struct ServerConfig: Sendable {
         if let u = env["DATABASE_URL"], !u.isEmpty { c.databaseURL = u }
         if let schema = env["SAFECOMMS_PG_SCHEMA"], !schema.isEmpty { c.postgresSchema = schema }
         c.postgresSerializable = env["SAFECOMMS_PG_ISOLATION"]?.lowercased() == "serializable"
-        c.secureCookies = env["SAFECOMMS_SECURE_COOKIES"] == "1" || (env["SAFECOMMS_PUBLIC_URL"] ?? "").hasPrefix("https://")
+        c.secureCookies =
+            env["SAFECOMMS_SECURE_COOKIES"] == "1" || (env["SAFECOMMS_PUBLIC_URL"] ?? "").hasPrefix("https://")
         if let n = env["SAFECOMMS_LOGIN_MAX_FAILURES"].flatMap(Int.init), n > 0 { c.loginMaxFailures = n }
-        if let n = env["SAFECOMMS_LOGIN_MAX_FAILURES_PER_ADDRESS"].flatMap(Int.init), n > 0 { c.loginMaxAddressFailures = n }
+        if let n = env["SAFECOMMS_LOGIN_MAX_FAILURES_PER_ADDRESS"].flatMap(Int.init), n > 0 {
+            c.loginMaxAddressFailures = n
+        }
         if let n = env["SAFECOMMS_LOGIN_LOCKOUT_SECONDS"].flatMap(Int.init), n > 0 { c.loginLockoutSeconds = n }
         if let n = env["SAFECOMMS_BCRYPT_COST"].flatMap(Int.init), (4...31).contains(n) { c.bcryptCost = n }
         c.auditKeyHex = env["SAFECOMMS_AUDIT_KEY"]
@@ -116,9 +129,14 @@ public struct ServerConfig: Sendable {
         c.benchmarkEcho = env["SAFECOMMS_BENCH_ECHO"] == "1"
         if let host = env["SAFECOMMS_SMTP_HOST"], !host.isEmpty {
             c.smtp = SMTPSettings(
-                host: host, port: env["SAFECOMMS_SMTP_PORT"].flatMap(Int.init) ?? 25, from: env["SAFECOMMS_SMTP_FROM"] ?? "safecomms@localhost")
+                host: host,
+                port: env["SAFECOMMS_SMTP_PORT"].flatMap(Int.init) ?? 25,
+                from: env["SAFECOMMS_SMTP_FROM"] ?? "safecomms@localhost"
+            )
         }
-        if let url = env["SAFECOMMS_PUBLIC_URL"], !url.isEmpty { c.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url }
+        if let url = env["SAFECOMMS_PUBLIC_URL"], !url.isEmpty {
+            c.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
         return c
     }
 }

@@ -9,7 +9,12 @@ struct StrictJSONContent: ContentDecoder {
         try StrictJSONDecoder().decode(D.self, from: body.readableBytesView)
     }
 
-    func decode<D: Decodable>(_ decodable: D.Type, from body: ByteBuffer, headers: HTTPHeaders, userInfo: [CodingUserInfoKey: any Sendable]) throws -> D {
+    func decode<D: Decodable>(
+        _ decodable: D.Type,
+        from body: ByteBuffer,
+        headers: HTTPHeaders,
+        userInfo: [CodingUserInfoKey: any Sendable]
+    ) throws -> D {
         try decode(D.self, from: body, headers: headers)
     }
 }
@@ -25,7 +30,12 @@ struct StrictFormContent: ContentDecoder {
     }
 
     /// `userInfo` is passed on: Vapor's `content.get(_:at:)` (the CSRF check) finds its path there.
-    func decode<D: Decodable>(_ decodable: D.Type, from body: ByteBuffer, headers: HTTPHeaders, userInfo: [CodingUserInfoKey: any Sendable]) throws -> D {
+    func decode<D: Decodable>(
+        _ decodable: D.Type,
+        from body: ByteBuffer,
+        headers: HTTPHeaders,
+        userInfo: [CodingUserInfoKey: any Sendable]
+    ) throws -> D {
         for pair in body.readableBytesView.split(separator: UInt8(ascii: "&")) {
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2 else { continue }
@@ -33,7 +43,9 @@ struct StrictFormContent: ContentDecoder {
             guard let value = Self.decoded(parts[1]), String(validating: value, as: UTF8.self) != nil else {
                 throw ValidationError(field: name, reason: "is not text (it must be UTF-8)")
             }
-            if value.contains(0) { throw ValidationError(field: name, reason: "contains a NUL character, which text may not hold") }
+            if value.contains(0) {
+                throw ValidationError(field: name, reason: "contains a NUL character, which text may not hold")
+            }
         }
         return try base.decode(D.self, from: body, headers: headers, userInfo: userInfo)
     }
@@ -43,7 +55,9 @@ struct StrictFormContent: ContentDecoder {
     static func field(_ name: String, in body: ByteBuffer) -> String? {
         for pair in body.readableBytesView.split(separator: UInt8(ascii: "&")) {
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, decoded(parts[0]) == Array(name.utf8), let value = decoded(parts[1]) else { continue }
+            guard parts.count == 2, decoded(parts[0]) == Array(name.utf8), let value = decoded(parts[1]) else {
+                continue
+            }
             return String(validating: value, as: UTF8.self)
         }
         return nil
@@ -66,7 +80,9 @@ struct StrictFormContent: ContentDecoder {
             let b = raw[i]
             if b == UInt8(ascii: "%") {
                 let h = raw.index(after: i)
-                guard h != raw.endIndex, raw.index(after: h) != raw.endIndex, let hi = hex(raw[h]), let lo = hex(raw[raw.index(after: h)]) else { return nil }
+                guard h != raw.endIndex, raw.index(after: h) != raw.endIndex, let hi = hex(raw[h]),
+                    let lo = hex(raw[raw.index(after: h)])
+                else { return nil }
                 out.append(hi << 4 | lo)
                 i = raw.index(h, offsetBy: 2)
                 continue

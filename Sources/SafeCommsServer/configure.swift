@@ -26,7 +26,13 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
     app.sessions.use { _ in StoreSessions() }
     app.sessions.configuration = SessionsConfiguration(cookieName: "safecomms_session") { id in
         HTTPCookies.Value(
-            string: id.string, maxAge: 8 * 3600, path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
+            string: id.string,
+            maxAge: 8 * 3600,
+            path: "/",
+            isSecure: config.secureCookies,
+            isHTTPOnly: true,
+            sameSite: .lax
+        )
     }
 
     // Only JSON and forms this size or smaller are read (a long e-mail transcript fits).
@@ -43,20 +49,37 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
     // Views ship inside the package's resource bundle, so they are found wherever the binary runs. The
     // bundle may sit under a hidden folder (`.build`), so only the sandbox and extension limits apply.
     app.views.use(.leaf)
-    app.leaf.sources = .singleSource(NIOLeafFiles(
-        fileio: app.fileio, limits: [.toSandbox, .requireExtensions, .onlyLeafExtensions],
-        sandboxDirectory: Resources.viewsDirectory, viewDirectory: Resources.viewsDirectory))
+    app.leaf.sources = .singleSource(
+        NIOLeafFiles(
+            fileio: app.fileio,
+            limits: [.toSandbox, .requireExtensions, .onlyLeafExtensions],
+            sandboxDirectory: Resources.viewsDirectory,
+            viewDirectory: Resources.viewsDirectory
+        )
+    )
     app.storage[PolicyLibraryKey.self] = try BundledPolicies.library()
     app.storage[AuditBatcherKey.self] = AuditBatcher(db: app.db)
     app.storage[TokenLookupKey.self] = TokenLookup(db: app.db)
     app.storage[OrganisationSettingsCacheKey.self] = OrganisationSettingsCache()
-    app.storage[LoginThrottleKey.self] = LoginThrottle(maxFailures: config.loginMaxFailures, maxAddressFailures: config.loginMaxAddressFailures, window: TimeInterval(config.loginLockoutSeconds))
+    app.storage[LoginThrottleKey.self] = LoginThrottle(
+        maxFailures: config.loginMaxFailures,
+        maxAddressFailures: config.loginMaxAddressFailures,
+        window: TimeInterval(config.loginLockoutSeconds)
+    )
 
     let outbox = NotificationOutbox(
-        db: app.db, smtp: config.smtp.map { SMTPClient(settings: $0, group: app.eventLoopGroup) }, logger: app.logger,
-        pollInterval: config.outboxPollSeconds, retryBase: config.outboxRetrySeconds)
+        db: app.db,
+        smtp: config.smtp.map { SMTPClient(settings: $0, group: app.eventLoopGroup) },
+        logger: app.logger,
+        pollInterval: config.outboxPollSeconds,
+        retryBase: config.outboxRetrySeconds
+    )
     app.storage[NotificationOutboxKey.self] = outbox
-    if config.smtp != nil { app.lifecycle.use(NotificationOutboxLifecycle(outbox)) } else { app.logger.notice("SAFECOMMS_SMTP_HOST is not set: e-mail notifications wait in the outbox") }
+    if config.smtp != nil {
+        app.lifecycle.use(NotificationOutboxLifecycle(outbox))
+    } else {
+        app.logger.notice("SAFECOMMS_SMTP_HOST is not set: e-mail notifications wait in the outbox")
+    }
 
     try routes(app)
 }
@@ -99,7 +122,13 @@ extension Application {
 
     /// An audit context for work done by the system or a local command rather than a request.
     public func auditContext(organisationID: UUID?, actorID: UUID? = nil, source: String) -> AuditContext {
-        AuditContext(organisationID: organisationID, actorID: actorID, source: source, key: auditKey, witness: auditWitness)
+        AuditContext(
+            organisationID: organisationID,
+            actorID: actorID,
+            source: source,
+            key: auditKey,
+            witness: auditWitness
+        )
     }
 }
 

@@ -7,7 +7,11 @@ func routes(_ app: Application) throws {
     // The one stylesheet, read once; no inline styles so the content security policy can forbid them.
     let css = try String(contentsOfFile: Resources.root + "/Public/app.css", encoding: .utf8)
     app.get("assets", "app.css") { _ in
-        Response(status: .ok, headers: ["Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=3600"], body: .init(string: css))
+        Response(
+            status: .ok,
+            headers: ["Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=3600"],
+            body: .init(string: css)
+        )
     }
 
     let api = app.grouped("api", "v1")

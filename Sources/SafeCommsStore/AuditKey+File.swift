@@ -9,7 +9,10 @@ extension AuditKey {
     public static func load(environment: String?, path: String) throws -> AuditKey {
         if let hex = environment, !hex.isEmpty {
             guard let key = AuditKey(hex: hex.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-                throw ValidationError(field: "SAFECOMMS_AUDIT_KEY", reason: "must be 64 hexadecimal characters (32 bytes)")
+                throw ValidationError(
+                    field: "SAFECOMMS_AUDIT_KEY",
+                    reason: "must be 64 hexadecimal characters (32 bytes)"
+                )
             }
             return key
         }
@@ -20,9 +23,19 @@ extension AuditKey {
             }
             return key
         }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: directory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
         let key = AuditKey.random()
-        guard FileManager.default.createFile(atPath: path, contents: Data((key.hex + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+        guard
+            FileManager.default.createFile(
+                atPath: path,
+                contents: Data((key.hex + "\n").utf8),
+                attributes: [.posixPermissions: 0o600]
+            )
+        else {
             throw ValidationError(field: path, reason: "could not be created")
         }
         return key

@@ -34,7 +34,14 @@ public struct AuditEntry: Sendable {
     /// The digest of the row written, for records sealed into the chain (`RowDigest`).
     public var rowDigest: String?
 
-    public init(action: String, entity: String, entityID: String? = nil, caseID: UUID? = nil, detail: String? = nil, rowDigest: String? = nil) {
+    public init(
+        action: String,
+        entity: String,
+        entityID: String? = nil,
+        caseID: UUID? = nil,
+        detail: String? = nil,
+        rowDigest: String? = nil
+    ) {
         self.action = action
         self.entity = entity
         self.entityID = entityID
@@ -58,7 +65,9 @@ public struct AuditEntry: Sendable {
 public enum AuditLog {
     /// Runs `body` in a transaction and appends the entries it returns to the chain.
     public static func transaction<T: Sendable>(
-        on db: any Database, _ context: AuditContext, now: @escaping @Sendable () -> Date = Date.init,
+        on db: any Database,
+        _ context: AuditContext,
+        now: @escaping @Sendable () -> Date = Date.init,
         _ body: @escaping @Sendable (any Database) async throws -> (T, [AuditEntry])
     ) async throws -> T {
         let (value, committed) = try await serialised(on: db) { tx in
@@ -87,7 +96,9 @@ public enum AuditLog {
     /// those are sealed into the chain on another thread while `write` runs, since sealing a link
     /// (an HMAC) per record costs about as much as SQLite's insert of it.
     public static func transaction<P: Sendable, T: Sendable>(
-        on db: any Database, _ context: AuditContext, now: @escaping @Sendable () -> Date = Date.init,
+        on db: any Database,
+        _ context: AuditContext,
+        now: @escaping @Sendable () -> Date = Date.init,
         decide: @escaping @Sendable (any Database) async throws -> (P, [AuditEntry]),
         write: @escaping @Sendable (any Database, P) async throws -> T
     ) async throws -> T {
@@ -112,7 +123,12 @@ public enum AuditLog {
     }
 
     /// Creates one row and its audit event together.
-    public static func create<M: Model & Sendable>(_ model: M, _ entry: AuditEntry, _ context: AuditContext, on db: any Database) async throws
+    public static func create<M: Model & Sendable>(
+        _ model: M,
+        _ entry: AuditEntry,
+        _ context: AuditContext,
+        on db: any Database
+    ) async throws
     where M.IDValue == UUID {
         let row = try Rewritable(model)
         try await transaction(on: db, context) { tx in
@@ -140,22 +156,34 @@ public enum AuditLog {
         let row: (any SQLRow)?
         if db.isPostgres {
             try await AuditHead.takeTurn(sql)
-            let locked = try await sql.raw("SELECT seq, hash FROM \(ident: AuditHead.table) WHERE id = 1 FOR UPDATE").first()
+            let locked = try await sql.raw("SELECT seq, hash FROM \(ident: AuditHead.table) WHERE id = 1 FOR UPDATE")
+                .first()
             // The chain itself, in case it has gone further than the head row (appended by a server
             // of a version from before the head row, still running during an upgrade).
-            let last = try await sql.raw("SELECT seq, hash FROM \(ident: AuditEvent.schema) ORDER BY seq DESC LIMIT 1").first()
-            let lockedSeq = try locked?.decode(column: "seq", as: Int64.self) ?? 0, lastSeq = try last?.decode(column: "seq", as: Int64.self) ?? 0
+            let last = try await sql.raw("SELECT seq, hash FROM \(ident: AuditEvent.schema) ORDER BY seq DESC LIMIT 1")
+                .first()
+            let lockedSeq = try locked?.decode(column: "seq", as: Int64.self) ?? 0,
+                lastSeq = try last?.decode(column: "seq", as: Int64.self) ?? 0
             row = lastSeq > lockedSeq ? last : locked
         } else {
-            row = try await sql.raw("SELECT seq, hash FROM \(ident: AuditEvent.schema) ORDER BY seq DESC LIMIT 1").first()
+            row = try await sql.raw("SELECT seq, hash FROM \(ident: AuditEvent.schema) ORDER BY seq DESC LIMIT 1")
+                .first()
         }
         guard let row else { return .empty }
-        return Head(sequence: try row.decode(column: "seq", as: Int64.self), hash: try row.decode(column: "hash", as: String.self))
+        return Head(
+            sequence: try row.decode(column: "seq", as: Int64.self),
+            hash: try row.decode(column: "hash", as: String.self)
+        )
     }
 
     /// Appends events that may come from different people and places (a group commit).
     @discardableResult
-    static func append(_ items: [(AuditEntry, AuditContext)], at: Date, after known: Head? = nil, on db: any Database) async throws -> Head {
+    static func append(
+        _ items: [(AuditEntry, AuditContext)],
+        at: Date,
+        after known: Head? = nil,
+        on db: any Database
+    ) async throws -> Head {
         let head: Head
         if let known { head = known } else { head = try await Self.head(on: db) }
         guard !items.isEmpty else { return head }
@@ -165,7 +193,11 @@ public enum AuditLog {
     }
 
     /// The links that follow `head` for these events, and the chain's head after them.
-    static func seal(_ items: [(AuditEntry, AuditContext)], at: Date, after head: Head) -> (links: [AuditLink], head: Head) {
+    static func seal(
+        _ items: [(AuditEntry, AuditContext)],
+        at: Date,
+        after head: Head
+    ) -> (links: [AuditLink], head: Head) {
         var head = head
         let millis = Int64((at.timeIntervalSince1970 * 1000).rounded())
         var links: [AuditLink] = []
@@ -173,9 +205,18 @@ public enum AuditLog {
         for (e, context) in items {
             head.sequence += 1
             let link = AuditLink(
-                sequence: head.sequence, atMillis: millis, organisationID: context.organisationID, actorID: context.actorID,
-                action: e.action, entity: e.entity, entityID: e.entityID, caseID: e.caseID, source: context.source,
-                detail: e.detail, previousHash: head.hash, rowDigest: e.rowDigest
+                sequence: head.sequence,
+                atMillis: millis,
+                organisationID: context.organisationID,
+                actorID: context.actorID,
+                action: e.action,
+                entity: e.entity,
+                entityID: e.entityID,
+                caseID: e.caseID,
+                source: context.source,
+                detail: e.detail,
+                previousHash: head.hash,
+                rowDigest: e.rowDigest
             ).sealed(key: context.key)
             head.hash = link.hash
             links.append(link)
@@ -194,13 +235,23 @@ public enum AuditLog {
     /// then the head is read and the INSERT made again in one transaction. PostgreSQL takes the usual
     /// transaction, since other processes may append too.
     /// - Returns: the new head, for the next batch.
-    static func appendBatch(_ items: [(AuditEntry, AuditContext)], after known: Head?, on db: any Database, now: Date = Date()) async throws -> Head {
+    static func appendBatch(
+        _ items: [(AuditEntry, AuditContext)],
+        after known: Head?,
+        on db: any Database,
+        now: Date = Date()
+    ) async throws -> Head {
         let head = try await appendBatchUnwitnessed(items, after: known, on: db, now: now)
         if !items.isEmpty { Witnessed(head: head, at: now).record(to: items[0].1.witness) }
         return head
     }
 
-    private static func appendBatchUnwitnessed(_ items: [(AuditEntry, AuditContext)], after known: Head?, on db: any Database, now: Date) async throws -> Head {
+    private static func appendBatchUnwitnessed(
+        _ items: [(AuditEntry, AuditContext)],
+        after known: Head?,
+        on db: any Database,
+        now: Date
+    ) async throws -> Head {
         precondition(items.count <= maxBatch)
         guard db is any SQLiteDatabase else {
             return try await serialised(on: db) { tx in try await append(items, at: now, on: tx) }
@@ -209,7 +260,7 @@ public enum AuditLog {
             if let known {
                 do {
                     return try await append(items, at: now, after: known, on: db)
-                } catch where error.isUniqueViolation {
+                } catch  where error.isUniqueViolation {
                     // Someone else appended since; fall through and read the head.
                 }
             }
@@ -218,30 +269,48 @@ public enum AuditLog {
     }
 
     /// A write transaction (see `WriteTransaction`): its body may run more than once.
-    private static func serialised<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+    private static func serialised<T: Sendable>(
+        on db: any Database,
+        _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
         try await WriteTransaction.run(on: db, body)
     }
 
     /// Multi-row INSERTs through SQLKit (12 columns × 2,000 rows stays under SQLite's bound-parameter
     /// limit); Fluent's per-model encoding costs more than the insert itself at import volumes.
-    static let columns = ["seq", "at_ms", "organisation_id", "actor_id", "case_id", "action", "entity", "entity_id", "source", "detail", "previous_hash", "hash", "row_digest"]
+    static let columns = [
+        "seq", "at_ms", "organisation_id", "actor_id", "case_id", "action", "entity", "entity_id", "source", "detail",
+        "previous_hash", "hash", "row_digest",
+    ]
 
     static func insert(_ links: [AuditLink], on db: any Database) async throws {
         try await insertRows(links, on: db)
         if let last = links.last, db.isPostgres, let sql = db as? any SQLDatabase {
-            try await sql.raw("UPDATE \(ident: AuditHead.table) SET seq = \(bind: last.sequence), hash = \(bind: last.hash) WHERE id = 1").run()
+            try await sql.raw(
+                "UPDATE \(ident: AuditHead.table) SET seq = \(bind: last.sequence), hash = \(bind: last.hash) WHERE id = 1"
+            ).run()
         }
     }
 
     private static func insertRows(_ links: [AuditLink], on db: any Database) async throws {
         if let sqlite = db as? any SQLiteDatabase {
             let S = SQLiteBulkInsert.self
-            let shared = SQLiteBulkInsert.UUIDTexts(links.first.map { [$0.organisationID, $0.actorID, $0.caseID] } ?? [])
-            try await SQLiteBulkInsert.run(table: AuditEvent.schema, columns: columns, count: links.count, rowsPerStatement: 2000, on: sqlite) { i, out in
+            let shared = SQLiteBulkInsert.UUIDTexts(
+                links.first.map { [$0.organisationID, $0.actorID, $0.caseID] } ?? []
+            )
+            try await SQLiteBulkInsert.run(
+                table: AuditEvent.schema,
+                columns: columns,
+                count: links.count,
+                rowsPerStatement: 2000,
+                on: sqlite
+            ) { i, out in
                 let l = links[i]
                 out.append(contentsOf: [
-                    .integer(Int(l.sequence)), .integer(Int(l.atMillis)), shared(l.organisationID), shared(l.actorID), shared(l.caseID),
-                    .text(l.action), .text(l.entity), S.text(l.entityID), S.text(l.source), S.text(l.detail), .text(l.previousHash), .text(l.hash),
+                    .integer(Int(l.sequence)), .integer(Int(l.atMillis)), shared(l.organisationID), shared(l.actorID),
+                    shared(l.caseID),
+                    .text(l.action), .text(l.entity), S.text(l.entityID), S.text(l.source), S.text(l.detail),
+                    .text(l.previousHash), .text(l.hash),
                     S.text(l.rowDigest),
                 ])
             }
@@ -253,9 +322,20 @@ public enum AuditLog {
             var insert = sql.insert(into: AuditEvent.schema).columns(columns)
             for l in links[start..<min(start + 2000, links.count)] {
                 insert = insert.values(
-                    SQLBind(l.sequence), SQLBind(l.atMillis), b.uuid(l.organisationID), b.uuid(l.actorID), b.uuid(l.caseID), SQLBind(l.action),
-                    SQLBind(l.entity), b.text(l.entityID), b.text(l.source), b.text(l.detail), SQLBind(l.previousHash), SQLBind(l.hash),
-                    b.text(l.rowDigest))
+                    SQLBind(l.sequence),
+                    SQLBind(l.atMillis),
+                    b.uuid(l.organisationID),
+                    b.uuid(l.actorID),
+                    b.uuid(l.caseID),
+                    SQLBind(l.action),
+                    SQLBind(l.entity),
+                    b.text(l.entityID),
+                    b.text(l.source),
+                    b.text(l.detail),
+                    SQLBind(l.previousHash),
+                    SQLBind(l.hash),
+                    b.text(l.rowDigest)
+                )
             }
             try await insert.run()
         }
@@ -274,7 +354,12 @@ public enum AuditLog {
     /// number sharing, and the phones' message slips and follow-ups) must be stored as its latest
     /// event sealed it (`RecordsChanged` names
     /// those that are not).
-    public static func verify(on db: any Database, key: AuditKey, witnesses: [AuditWitnessLog] = [], pageSize: Int = 5000) async throws -> Verification {
+    public static func verify(
+        on db: any Database,
+        key: AuditKey,
+        witnesses: [AuditWitnessLog] = [],
+        pageSize: Int = 5000
+    ) async throws -> Verification {
         var verifier = AuditChainVerifier(key: key)
         var after: Int64 = 0
         var sealed: [String: [UUID: String]] = [:]
@@ -282,7 +367,9 @@ public enum AuditLog {
             let page = try await AuditEvent.query(on: db).filter(\.$id > after).sort(\.$id).limit(pageSize).all()
             for row in page {
                 try verifier.check(row.link, witnesses: witnesses)
-                if let digest = row.rowDigest, let id = row.entityID.flatMap(UUID.init(uuidString:)) { sealed[row.entity, default: [:]][id] = digest }
+                if let digest = row.rowDigest, let id = row.entityID.flatMap(UUID.init(uuidString:)) {
+                    sealed[row.entity, default: [:]][id] = digest
+                }
             }
             guard let last = page.last?.id, page.count == pageSize else { break }
             after = last
@@ -305,7 +392,8 @@ public enum AuditLog {
         public var faults: [RecordFault]
         public var description: String {
             let shown = faults.prefix(20).map(\.description).joined(separator: "; ")
-            return "\(faults.count) record\(faults.count == 1 ? "" : "s") no longer as the audit trail sealed \(faults.count == 1 ? "it" : "them"): \(shown)"
+            return
+                "\(faults.count) record\(faults.count == 1 ? "" : "s") no longer as the audit trail sealed \(faults.count == 1 ? "it" : "them"): \(shown)"
                 + (faults.count > 20 ? "; and \(faults.count - 20) more" : "")
         }
     }
@@ -319,11 +407,18 @@ public enum AuditLog {
         faults += try await checkTable(NumberSharing.self, sealed, on: db, pageSize: pageSize)
         faults += try await checkTable(MessageSlipRecord.self, sealed, on: db, pageSize: pageSize)
         faults += try await checkTable(FollowUpRecord.self, sealed, on: db, pageSize: pageSize)
-        guard faults.isEmpty else { throw RecordsChanged(faults: faults.sorted { ($0.table, $0.id.uuidText) < ($1.table, $1.id.uuidText) }) }
+        guard faults.isEmpty else {
+            throw RecordsChanged(faults: faults.sorted { ($0.table, $0.id.uuidText) < ($1.table, $1.id.uuidText) })
+        }
     }
 
     /// One case register's table, through its model, in id order.
-    private static func checkTable<Row: SealedRow>(_ type: Row.Type, _ sealed: [String: [UUID: String]], on db: any Database, pageSize: Int) async throws -> [RecordFault] {
+    private static func checkTable<Row: SealedRow>(
+        _ type: Row.Type,
+        _ sealed: [String: [UUID: String]],
+        on db: any Database,
+        pageSize: Int
+    ) async throws -> [RecordFault] {
         let digests = sealed[Row.auditEntity] ?? [:]
         var faults: [RecordFault] = [], seen = Set<UUID>(), after: UUID?
         while true {
@@ -333,36 +428,52 @@ public enum AuditLog {
             for row in page {
                 guard let id = row.id else { continue }
                 seen.insert(id)
-                if let digest = digests[id], digest != row.digest { faults.append(RecordFault(table: Row.schema, id: id, deleted: false)) }
+                if let digest = digests[id], digest != row.digest {
+                    faults.append(RecordFault(table: Row.schema, id: id, deleted: false))
+                }
             }
             guard let last = page.last?.id, page.count == pageSize else { break }
             after = last
         }
-        for id in digests.keys where !seen.contains(id) { faults.append(RecordFault(table: Row.schema, id: id, deleted: true)) }
+        for id in digests.keys where !seen.contains(id) {
+            faults.append(RecordFault(table: Row.schema, id: id, deleted: true))
+        }
         return faults
     }
 
     /// The communications table, read as plain rows (a million Fluent models cost too much).
-    private static func checkCommunications(_ sealed: [UUID: String], on db: any Database, pageSize: Int) async throws -> [RecordFault] {
+    private static func checkCommunications(
+        _ sealed: [UUID: String],
+        on db: any Database,
+        pageSize: Int
+    ) async throws -> [RecordFault] {
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
         var faults: [RecordFault] = [], seen = Set<UUID>(), after: UUID?
         while true {
             let page: [CommunicationRow]
             if let after {
                 let bound: any SQLExpression = db.isPostgres ? SQLBind(after) : SQLBind(after.uuidText)
-                page = try await sql.raw("SELECT * FROM \(ident: CommunicationRow.table) WHERE id > \(bound) ORDER BY id LIMIT \(unsafeRaw: String(pageSize))").all()
+                page = try await sql.raw(
+                    "SELECT * FROM \(ident: CommunicationRow.table) WHERE id > \(bound) ORDER BY id LIMIT \(unsafeRaw: String(pageSize))"
+                ).all()
                     .map(CommunicationRow.decode)
             } else {
-                page = try await sql.raw("SELECT * FROM \(ident: CommunicationRow.table) ORDER BY id LIMIT \(unsafeRaw: String(pageSize))").all().map(CommunicationRow.decode)
+                page = try await sql.raw(
+                    "SELECT * FROM \(ident: CommunicationRow.table) ORDER BY id LIMIT \(unsafeRaw: String(pageSize))"
+                ).all().map(CommunicationRow.decode)
             }
             for row in page {
                 seen.insert(row.id)
-                if let digest = sealed[row.id], digest != row.digest { faults.append(RecordFault(table: CommunicationRow.table, id: row.id, deleted: false)) }
+                if let digest = sealed[row.id], digest != row.digest {
+                    faults.append(RecordFault(table: CommunicationRow.table, id: row.id, deleted: false))
+                }
             }
             guard let last = page.last?.id, page.count == pageSize else { break }
             after = last
         }
-        for id in sealed.keys where !seen.contains(id) { faults.append(RecordFault(table: CommunicationRow.table, id: id, deleted: true)) }
+        for id in sealed.keys where !seen.contains(id) {
+            faults.append(RecordFault(table: CommunicationRow.table, id: id, deleted: true))
+        }
         return faults
     }
 }

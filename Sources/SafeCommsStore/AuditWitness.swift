@@ -1,11 +1,12 @@
+import Foundation
+import Logging
+import SafeCommsCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import Logging
-import SafeCommsCore
 
 /// Appends each committed head of the audit chain to a file outside the database
 /// (`AuditWitnessLog` reads it back). One `write` per commit, in append mode, after the commit: the
@@ -22,10 +23,19 @@ public final class AuditWitness: Sendable {
     public init(path: String) throws {
         self.path = path
         let dir = (path as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) }
+        if !dir.isEmpty {
+            try? FileManager.default.createDirectory(
+                atPath: dir,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
+        }
         fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw ValidationError(field: "SAFECOMMS_AUDIT_WITNESS", reason: "\(path) cannot be opened for appending (\(String(cString: strerror(errno))))")
+            throw ValidationError(
+                field: "SAFECOMMS_AUDIT_WITNESS",
+                reason: "\(path) cannot be opened for appending (\(String(cString: strerror(errno))))"
+            )
         }
     }
 
@@ -37,7 +47,9 @@ public final class AuditWitness: Sendable {
         let line = Array(AuditWitnessLog.line(sequence: head.sequence, hash: head.hash, atMillis: atMillis).utf8)
         let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         if written != line.count {
-            Self.logger.error("audit witness: could not append head \(head.sequence) to \(path): \(String(cString: strerror(errno)))")
+            Self.logger.error(
+                "audit witness: could not append head \(head.sequence) to \(path): \(String(cString: strerror(errno)))"
+            )
         }
     }
 

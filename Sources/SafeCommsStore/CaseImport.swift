@@ -29,8 +29,14 @@ public enum CaseImport {
         var secondReading: LineReader?
 
         public init(
-            format: Format, reader: LineReader, columns: CarrierCallLog.ColumnMap? = nil, media: [String: UInt64] = [:], caseReference: String,
-            asEmail: String?, dryRun: Bool, mappings: [String: String] = [:]
+            format: Format,
+            reader: LineReader,
+            columns: CarrierCallLog.ColumnMap? = nil,
+            media: [String: UInt64] = [:],
+            caseReference: String,
+            asEmail: String?,
+            dryRun: Bool,
+            mappings: [String: String] = [:]
         ) {
             self.format = format
             self.reader = reader
@@ -98,27 +104,44 @@ public enum CaseImport {
     /// run writes.
     public static let batchSize = 10_000
 
-    public static func run(_ r: Request, on db: any Database, key: AuditKey, witness: AuditWitness? = nil) async throws -> Report {
+    public static func run(
+        _ r: Request,
+        on db: any Database,
+        key: AuditKey,
+        witness: AuditWitness? = nil
+    ) async throws -> Report {
         // Who and which case.
         var importer: StaffMember?
         if let email = r.asEmail {
-            guard let s = try await StaffMember.query(on: db).filter(\.$email == email.lowercased()).first(), s.active else {
+            guard let s = try await StaffMember.query(on: db).filter(\.$email == email.lowercased()).first(), s.active
+            else {
                 throw Failure(description: "--as: no active member of staff has the e-mail address \(email)")
             }
             importer = s
         } else if !r.dryRun {
-            throw Failure(description: "--as is required to import: the e-mail address of the member of staff whose conversation this is")
+            throw Failure(
+                description:
+                    "--as is required to import: the e-mail address of the member of staff whose conversation this is"
+            )
         }
         var cases = CaseFile.query(on: db).filter(\.$reference == r.caseReference)
         if let importer { cases = cases.filter(\.$organisationID == importer.organisationID) }
         let found = try await cases.all()
         guard found.count == 1, let file = found.first else {
-            throw Failure(description: found.isEmpty ? "--case: no case has the reference \(r.caseReference)" : "--case: \(r.caseReference) is in more than one organisation; say who you are with --as")
+            throw Failure(
+                description: found.isEmpty
+                    ? "--case: no case has the reference \(r.caseReference)"
+                    : "--case: \(r.caseReference) is in more than one organisation; say who you are with --as"
+            )
         }
         let caseID = try file.requireID()
         if let importer {
             let p = try await importer.principal(on: db)
-            let allocation = CaseAllocation(organisationID: file.organisationID, teamID: file.teamID, keyWorkerID: file.keyWorkerID)
+            let allocation = CaseAllocation(
+                organisationID: file.organisationID,
+                teamID: file.teamID,
+                keyWorkerID: file.keyWorkerID
+            )
             guard AccessPolicy.canWrite(p, allocation) else {
                 throw Failure(description: "--as: \(importer.email) may not record on case \(r.caseReference)")
             }
@@ -126,8 +149,18 @@ public enum CaseImport {
         let people = try await CasePerson.query(on: db).filter(\.$caseID == caseID).all()
         let staff = try await StaffMember.query(on: db).filter(\.$organisationID == file.organisationID).all()
         let matcher = ParticipantMatcher(
-            people: people.map { .init(id: $0.id!, name: $0.name, aliases: $0.aliases.split(separator: "\n").map(String.init), phone: $0.phone, email: $0.email) },
-            staff: staff.map { .init(id: $0.id!, name: $0.name, email: $0.email, mobile: $0.workMobile) }, mappings: r.mappings)
+            people: people.map {
+                .init(
+                    id: $0.id!,
+                    name: $0.name,
+                    aliases: $0.aliases.split(separator: "\n").map(String.init),
+                    phone: $0.phone,
+                    email: $0.email
+                )
+            },
+            staff: staff.map { .init(id: $0.id!, name: $0.name, email: $0.email, mobile: $0.workMobile) },
+            mappings: r.mappings
+        )
 
         let settings = try await Organisation.find(file.organisationID, on: db)?.settings ?? .standard
         let zone = settings.timeZone
@@ -145,7 +178,8 @@ public enum CaseImport {
             if let known = numbers[name] {
                 key = known
             } else {
-                key = name.contains(where: \.isNumber) ? (try? PhoneNumber(parsing: name, field: "").e164) ?? name : name
+                key =
+                    name.contains(where: \.isNumber) ? (try? PhoneNumber(parsing: name, field: "").e164) ?? name : name
                 numbers[name] = key
             }
             if seen.insert(key).inserted { participants.append(name) }
@@ -182,29 +216,59 @@ public enum CaseImport {
                 }
             }
         } catch let e as ImportError {
-            return Report(format: r.format.rawValue, messages: 0, participants: [], unmatched: [], errors: [.init(line: e.line, reason: e.reason)])
+            return Report(
+                format: r.format.rawValue,
+                messages: 0,
+                participants: [],
+                unmatched: [],
+                errors: [.init(line: e.line, reason: e.reason)]
+            )
         }
         var report = Report(
-            format: r.format.rawValue, messages: messages, first: first?.description, last: last?.description, participants: participants,
+            format: r.format.rawValue,
+            messages: messages,
+            first: first?.description,
+            last: last?.description,
+            participants: participants,
             unmatched: r.format.coversWholePhone ? [] : participants.filter { sides.match($0) == nil },
             errors: outcome.errors.map { .init(line: $0.line, reason: $0.reason) } + problems,
-            leftOut: r.format.coversWholePhone ? leftOut : nil, notSent: outcome.notSent > 0 ? outcome.notSent : nil)
+            leftOut: r.format.coversWholePhone ? leftOut : nil,
+            notSent: outcome.notSent > 0 ? outcome.notSent : nil
+        )
         guard building, report.isClean, let importerID else { return report }
 
         // Written a batch per transaction; an earlier import's rows are skipped. Before any import into
         // this case there is nothing to look up. Looked up before the second pass starts, so that
         // nothing between its start and the loop below can fail and leave its thread waiting.
-        let context = AuditContext(organisationID: file.organisationID, actorID: importerID, source: "import", key: key, witness: witness)
-        let earlier = try await CommunicationRecord.query(on: db).filter(\.$caseID == caseID).filter(\.$source == "import:\(r.format.rawValue)")
+        let context = AuditContext(
+            organisationID: file.organisationID,
+            actorID: importerID,
+            source: "import",
+            key: key,
+            witness: witness
+        )
+        let earlier =
+            try await CommunicationRecord.query(on: db).filter(\.$caseID == caseID).filter(
+                \.$source == "import:\(r.format.rawValue)"
+            )
             .first() != nil
         // The second pass reads the file again and builds the records, a batch at a time, on its own
         // thread, while this task writes the batch before: reading and building take about as long
         // as SQLite's writing, and each has a core.
         // A message the worker sent in a chat with one of the case's people was to that person.
-        let chatPeople = participants.compactMap { name -> UUID? in if case .person(let id) = sides.match(name) { id } else { nil } }
+        let chatPeople = participants.compactMap { name -> UUID? in
+            if case .person(let id) = sides.match(name) { id } else { nil }
+        }
         let builder = RowBuilder(
-            format: r.format, sides: sides, organisationID: file.organisationID, caseID: caseID, settings: settings, now: now, names: namesByPerson,
-            chatPerson: r.format == .whatsapp && chatPeople.count == 1 ? chatPeople[0] : nil)
+            format: r.format,
+            sides: sides,
+            organisationID: file.organisationID,
+            caseID: caseID,
+            settings: settings,
+            now: now,
+            names: namesByPerson,
+            chatPerson: r.format == .whatsapp && chatPeople.count == 1 ? chatPeople[0] : nil
+        )
         let (reader, columns, media, expected) = (r.secondReading ?? r.reader, r.columns, r.media, toWrite)
         let batches = Handoff<[CommunicationRow]>.start(capacity: 1) { handoff in
             var builder = builder
@@ -242,7 +306,10 @@ public enum CaseImport {
                     nil
                 }
             guard let problem else { throw error }
-            throw Failure(description: "\(problem). \(written) records were written in whole batches; import the file again to finish (nothing is written twice)")
+            throw Failure(
+                description:
+                    "\(problem). \(written) records were written in whole batches; import the file again to finish (nothing is written twice)"
+            )
         }
         report.imported = imported
         report.alreadyImported = written - imported
@@ -288,13 +355,21 @@ public enum CaseImport {
                 return Found(personID: id, staffID: importerID, outgoing: phoneSide, allMatched: true)
             }
             let sender = match(item.from ?? ""), recipients = item.to.map { match($0) }
-            var found = Found(personID: nil, staffID: importerID, outgoing: false, allMatched: sender != nil && !recipients.contains { $0 == nil })
+            var found = Found(
+                personID: nil,
+                staffID: importerID,
+                outgoing: false,
+                allMatched: sender != nil && !recipients.contains { $0 == nil }
+            )
             switch sender {
             case .staff(let id)?:
                 found.staffID = id
                 found.outgoing = true
                 let personIDs = personIDs
-                found.personID = recipients.lazy.compactMap { m -> UUID? in if case .person(let p)? = m, personIDs.contains(p) { p } else { nil } }.first
+                found.personID =
+                    recipients.lazy.compactMap { m -> UUID? in
+                        if case .person(let p)? = m, personIDs.contains(p) { p } else { nil }
+                    }.first
             case .person(let id)?:
                 found.personID = personIDs.contains(id) ? id : nil
             case .outsider?, nil:
@@ -315,8 +390,14 @@ public enum CaseImport {
 
     static func draft(_ item: ImportItem, _ who: Sides.Found, at: Date, names: [UUID: String]) -> CommunicationDraft {
         CommunicationDraft(
-            channel: item.channel, direction: who.outgoing ? .outgoing : .incoming, occurredAt: at, durationSeconds: item.durationSeconds,
-            counterpartName: who.personID.flatMap { names[$0] }, transcript: item.text, summary: item.summary)
+            channel: item.channel,
+            direction: who.outgoing ? .outgoing : .incoming,
+            occurredAt: at,
+            durationSeconds: item.durationSeconds,
+            counterpartName: who.personID.flatMap { names[$0] },
+            transcript: item.text,
+            summary: item.summary
+        )
     }
 
     /// The second pass: each item that the first pass found good, as the record to write, with its
@@ -339,7 +420,16 @@ public enum CaseImport {
         let keyHead: String, source: String
         private var occurrences: (at: ImportItem.When?, counts: [String: Int]) = (nil, [:])
 
-        init(format: Format, sides: Sides, organisationID: UUID, caseID: UUID, settings: OrganisationSettings, now: Date, names: [UUID: String], chatPerson: UUID?) {
+        init(
+            format: Format,
+            sides: Sides,
+            organisationID: UUID,
+            caseID: UUID,
+            settings: OrganisationSettings,
+            now: Date,
+            names: [UUID: String],
+            chatPerson: UUID?
+        ) {
             self.format = format
             self.sides = sides
             self.organisationID = organisationID
@@ -363,9 +453,17 @@ public enum CaseImport {
             occurrences.counts[item.identity] = n + 1
             let digest = SHA256.hash(data: Data((keyHead + item.identity + "\u{1F}\(n)").utf8))
             var row = CommunicationRepository.makeRecord(
-                draft, organisationID: organisationID, caseID: caseID, staffID: staffID, deviceID: nil, personID: who.personID,
-                settings: settings, recordedAt: now, source: source,
-                naturalKey: "\(format.rawValue):" + timePrefix(item.when.fileSeconds) + hex(digest.prefix(16)))
+                draft,
+                organisationID: organisationID,
+                caseID: caseID,
+                staffID: staffID,
+                deviceID: nil,
+                personID: who.personID,
+                settings: settings,
+                recordedAt: now,
+                source: source,
+                naturalKey: "\(format.rawValue):" + timePrefix(item.when.fileSeconds) + hex(digest.prefix(16))
+            )
             if let chatPerson, who.outgoing {
                 row.personID = chatPerson
                 row.counterpartName = names[chatPerson]
@@ -376,20 +474,37 @@ public enum CaseImport {
 
     /// Inserts the rows whose natural keys are not stored yet, with their audit events, in one
     /// transaction; returns how many were new.
-    static func insertNew(_ rows: [CommunicationRow], lookUp: Bool, context: AuditContext, on db: any Database) async throws -> Int {
+    static func insertNew(
+        _ rows: [CommunicationRow],
+        lookUp: Bool,
+        context: AuditContext,
+        on db: any Database
+    ) async throws -> Int {
         let keys = rows.compactMap(\.naturalKey)
         let organisationID = rows[0].organisationID
         // Looked up inside the transaction. Two imports of one file at once are kept apart by the
         // unique index on natural keys: the second's batch fails whole and is added by running it again.
-        return try await AuditLog.transaction(on: db, context, decide: { tx in
-            let existing = !lookUp ? [] : Set(try await CommunicationRecord.query(on: tx).filter(\.$organisationID == organisationID).filter(\.$naturalKey ~~ keys)
-                .field(\.$naturalKey).all().compactMap(\.naturalKey))
-            let new = existing.isEmpty ? rows : rows.filter { !existing.contains($0.naturalKey ?? "") }
-            return (new, CommunicationRepository.auditEntries(for: new, action: "communication.import"))
-        }, write: { tx, new in
-            if !new.isEmpty { try await CommunicationRepository.createRows(new, on: tx) }
-            return new.count
-        })
+        return try await AuditLog.transaction(
+            on: db,
+            context,
+            decide: { tx in
+                let existing =
+                    !lookUp
+                    ? []
+                    : Set(
+                        try await CommunicationRecord.query(on: tx).filter(\.$organisationID == organisationID).filter(
+                            \.$naturalKey ~~ keys
+                        )
+                        .field(\.$naturalKey).all().compactMap(\.naturalKey)
+                    )
+                let new = existing.isEmpty ? rows : rows.filter { !existing.contains($0.naturalKey ?? "") }
+                return (new, CommunicationRepository.auditEntries(for: new, action: "communication.import"))
+            },
+            write: { tx, new in
+                if !new.isEmpty { try await CommunicationRepository.createRows(new, on: tx) }
+                return new.count
+            }
+        )
     }
 
     /// The item's time, in fixed-width hex, before its digest: a file is imported in time order, so its

@@ -1,7 +1,7 @@
 import FluentKit
 import FluentSQLiteDriver
-import SQLKit
 import Foundation
+import SQLKit
 import SafeCommsCore
 
 /// Filters a chronology can be narrowed by.
@@ -11,7 +11,8 @@ public struct ChronologyFilter: Sendable, Equatable {
     public var outOfHours: Bool?
     public var significant: Bool?
 
-    public init(channel: Channel? = nil, direction: Direction? = nil, outOfHours: Bool? = nil, significant: Bool? = nil) {
+    public init(channel: Channel? = nil, direction: Direction? = nil, outOfHours: Bool? = nil, significant: Bool? = nil)
+    {
         self.channel = channel
         self.direction = direction
         self.outOfHours = outOfHours
@@ -39,27 +40,59 @@ public enum CommunicationRepository {
 
     /// Builds a record from a validated draft, computing out-of-hours from the organisation's settings.
     public static func makeRecord(
-        _ draft: CommunicationDraft, organisationID: UUID, caseID: UUID, staffID: UUID, deviceID: UUID?, personID: UUID?,
-        settings: OrganisationSettings, recordedAt: Date, source: String, correctsID: UUID? = nil, naturalKey: String? = nil
+        _ draft: CommunicationDraft,
+        organisationID: UUID,
+        caseID: UUID,
+        staffID: UUID,
+        deviceID: UUID?,
+        personID: UUID?,
+        settings: OrganisationSettings,
+        recordedAt: Date,
+        source: String,
+        correctsID: UUID? = nil,
+        naturalKey: String? = nil
     ) -> CommunicationRow {
         CommunicationRow(
-            id: UUID.timeOrdered(at: recordedAt), organisationID: organisationID, caseID: caseID, staffID: staffID, deviceID: deviceID,
-            personID: personID, correctsID: correctsID, channel: draft.channel.rawValue, direction: draft.direction.rawValue,
-            counterpartName: draft.counterpartName, counterpartRole: draft.counterpartRole?.rawValue, counterpartAddress: draft.counterpartAddress,
-            occurredAt: draft.occurredAt, recordedAt: recordedAt, durationSeconds: draft.durationSeconds, transcript: draft.transcript,
-            summary: draft.summary, outOfHours: settings.officeHours.isOutOfHours(draft.occurredAt), significant: draft.significant,
-            source: source, naturalKey: naturalKey)
+            id: UUID.timeOrdered(at: recordedAt),
+            organisationID: organisationID,
+            caseID: caseID,
+            staffID: staffID,
+            deviceID: deviceID,
+            personID: personID,
+            correctsID: correctsID,
+            channel: draft.channel.rawValue,
+            direction: draft.direction.rawValue,
+            counterpartName: draft.counterpartName,
+            counterpartRole: draft.counterpartRole?.rawValue,
+            counterpartAddress: draft.counterpartAddress,
+            occurredAt: draft.occurredAt,
+            recordedAt: recordedAt,
+            durationSeconds: draft.durationSeconds,
+            transcript: draft.transcript,
+            summary: draft.summary,
+            outOfHours: settings.officeHours.isOutOfHours(draft.occurredAt),
+            significant: draft.significant,
+            source: source,
+            naturalKey: naturalKey
+        )
     }
 
     /// Stores records and one audit event each, all in one transaction: either every record of the
     /// batch is kept with its audit event, or none is.
     /// A correction whose record has been corrected already is refused, inside the transaction, so
     /// that of two corrections made at once the second is told (`AlreadyCorrected`).
-    public static func insert(_ records: [CommunicationRow], action: String = "communication.create", _ context: AuditContext, on db: any Database) async throws {
+    public static func insert(
+        _ records: [CommunicationRow],
+        action: String = "communication.create",
+        _ context: AuditContext,
+        on db: any Database
+    ) async throws {
         let entries = auditEntries(for: records, action: action)
         let corrected = records.compactMap(\.correctsID)
         try await AuditLog.transaction(on: db, context) { tx in
-            if !corrected.isEmpty, let later = try await CommunicationRecord.query(on: tx).filter(\.$correctsID ~~ corrected).first() {
+            if !corrected.isEmpty,
+                let later = try await CommunicationRecord.query(on: tx).filter(\.$correctsID ~~ corrected).first()
+            {
                 throw AlreadyCorrected(by: try later.requireID())
             }
             try await createRows(records, on: tx)
@@ -75,8 +108,14 @@ public enum CommunicationRepository {
     /// The audit events for stored records: ids only, never content.
     public static func auditEntries(for records: [CommunicationRow], action: String) -> [AuditEntry] {
         records.map {
-            AuditEntry(action: action, entity: "communication", entityID: $0.id.uuidText, caseID: $0.caseID,
-                       detail: $0.correctsID.map { "corrects \($0.uuidText)" }, rowDigest: $0.digest)
+            AuditEntry(
+                action: action,
+                entity: "communication",
+                entityID: $0.id.uuidText,
+                caseID: $0.caseID,
+                detail: $0.correctsID.map { "corrects \($0.uuidText)" },
+                rowDigest: $0.digest
+            )
         }
     }
 
@@ -86,21 +125,45 @@ public enum CommunicationRepository {
     }
 
     /// One page of a case's chronology, newest first (by when the contact happened).
-    public static func chronology(caseID: UUID, organisationID: UUID, filter: ChronologyFilter, page: Int, per: Int, on db: any Database) async throws -> ChronologyPage {
+    public static func chronology(
+        caseID: UUID,
+        organisationID: UUID,
+        filter: ChronologyFilter,
+        page: Int,
+        per: Int,
+        on db: any Database
+    ) async throws -> ChronologyPage {
         let per = min(max(per, 1), maxPageSize)
         let page = min(max(page, 1), maxPage)
         if let sqlite = db as? any SQLiteDatabase {
-            return try await sqliteChronology(caseID: caseID, organisationID: organisationID, filter: filter, page: page, per: per, on: sqlite)
+            return try await sqliteChronology(
+                caseID: caseID,
+                organisationID: organisationID,
+                filter: filter,
+                page: page,
+                per: per,
+                on: sqlite
+            )
         }
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
         let table = CommunicationRecord.schema
         // Whether a later record corrects each one, in the same query (a second one cost a round trip).
         // The name of who recorded each one, in the same query too.
         var q = sql.select().column(SQLColumn(SQLLiteral.all, table: SQLIdentifier(table)))
-            .column(SQLRaw("EXISTS (SELECT 1 FROM \"\(table)\" AS later WHERE later.corrects_id = \"\(table)\".id) AS superseded"))
+            .column(
+                SQLRaw(
+                    "EXISTS (SELECT 1 FROM \"\(table)\" AS later WHERE later.corrects_id = \"\(table)\".id) AS superseded"
+                )
+            )
             .column(SQLColumn("name", table: StaffMember.schema), as: "staff_name")
             .from(table)
-            .join(StaffMember.schema, method: SQLJoinMethod.left, on: SQLColumn("staff_id", table: table), .equal, SQLColumn("id", table: StaffMember.schema))
+            .join(
+                StaffMember.schema,
+                method: SQLJoinMethod.left,
+                on: SQLColumn("staff_id", table: table),
+                .equal,
+                SQLColumn("id", table: StaffMember.schema)
+            )
             .where(SQLColumn("case_id", table: table), .equal, SQLBind(caseID))
             .where(SQLColumn("organisation_id", table: table), .equal, SQLBind(organisationID))
         if let c = filter.channel { q = q.where(SQLColumn("channel", table: table), .equal, SQLBind(c.rawValue)) }
@@ -108,30 +171,59 @@ public enum CommunicationRepository {
         if let o = filter.outOfHours { q = q.where(SQLColumn("out_of_hours", table: table), .equal, SQLBind(o)) }
         if let s = filter.significant { q = q.where(SQLColumn("significant", table: table), .equal, SQLBind(s)) }
         // One row more than the page says whether another page follows.
-        let rows = try await q.orderBy(SQLColumn("occurred_at", table: table), SQLDirection.descending).orderBy(SQLColumn("id", table: table), SQLDirection.descending)
-            .limit(per + 1).offset((page - 1) * per).all()
+        let rows = try await q.orderBy(SQLColumn("occurred_at", table: table), SQLDirection.descending).orderBy(
+            SQLColumn("id", table: table),
+            SQLDirection.descending
+        )
+        .limit(per + 1).offset((page - 1) * per).all()
         let records = try rows.prefix(per).map(CommunicationRow.decode)
         var superseded: Set<UUID> = [], names: [UUID: String] = [:]
         for (row, record) in zip(rows, records) {
             if try row.decode(column: "superseded", as: Bool.self) { superseded.insert(record.id) }
-            if names[record.staffID] == nil, let name = try row.decode(column: "staff_name", as: String?.self) { names[record.staffID] = name }
+            if names[record.staffID] == nil, let name = try row.decode(column: "staff_name", as: String?.self) {
+                names[record.staffID] = name
+            }
         }
-        return ChronologyPage(records: records, superseded: superseded, staffNames: names, page: page, per: per, hasMore: rows.count > per)
+        return ChronologyPage(
+            records: records,
+            superseded: superseded,
+            staffNames: names,
+            page: page,
+            per: per,
+            hasMore: rows.count > per
+        )
     }
 
     /// The same page read from SQLite's own rows (see `CommunicationRow.decode(sqlite:)`).
     private static func sqliteChronology(
-        caseID: UUID, organisationID: UUID, filter: ChronologyFilter, page: Int, per: Int, on db: any SQLiteDatabase
+        caseID: UUID,
+        organisationID: UUID,
+        filter: ChronologyFilter,
+        page: Int,
+        per: Int,
+        on db: any SQLiteDatabase
     ) async throws -> ChronologyPage {
         var sql = """
             SELECT c.*, EXISTS (SELECT 1 FROM communications AS later WHERE later.corrects_id = c.id) AS superseded, s.name AS staff_name
             FROM communications AS c LEFT JOIN staff AS s ON s.id = c.staff_id WHERE c.case_id = ? AND c.organisation_id = ?
             """
         var binds: [SQLiteData] = [.text(caseID.uuidText), .text(organisationID.uuidText)]
-        if let c = filter.channel { sql += " AND c.channel = ?"; binds.append(.text(c.rawValue)) }
-        if let d = filter.direction { sql += " AND c.direction = ?"; binds.append(.text(d.rawValue)) }
-        if let o = filter.outOfHours { sql += " AND c.out_of_hours = ?"; binds.append(.integer(o ? 1 : 0)) }
-        if let s = filter.significant { sql += " AND c.significant = ?"; binds.append(.integer(s ? 1 : 0)) }
+        if let c = filter.channel {
+            sql += " AND c.channel = ?"
+            binds.append(.text(c.rawValue))
+        }
+        if let d = filter.direction {
+            sql += " AND c.direction = ?"
+            binds.append(.text(d.rawValue))
+        }
+        if let o = filter.outOfHours {
+            sql += " AND c.out_of_hours = ?"
+            binds.append(.integer(o ? 1 : 0))
+        }
+        if let s = filter.significant {
+            sql += " AND c.significant = ?"
+            binds.append(.integer(s ? 1 : 0))
+        }
         // One row more than the page says whether another page follows. The limit and offset are
         // written into the statement (both are clamped numbers): SQLite plans LIMIT and OFFSET from a
         // bound value, so binding them made it prepare the statement a second time on every page.
@@ -143,8 +235,17 @@ public enum CommunicationRepository {
             let record = try CommunicationRow.decode(sqlite: row)
             records.append(record)
             if row.column("superseded")?.bool == true { superseded.insert(record.id) }
-            if names[record.staffID] == nil, let name = row.column("staff_name")?.string { names[record.staffID] = name }
+            if names[record.staffID] == nil, let name = row.column("staff_name")?.string {
+                names[record.staffID] = name
+            }
         }
-        return ChronologyPage(records: records, superseded: superseded, staffNames: names, page: page, per: per, hasMore: rows.count > per)
+        return ChronologyPage(
+            records: records,
+            superseded: superseded,
+            staffNames: names,
+            page: page,
+            per: per,
+            hasMore: rows.count > per
+        )
     }
 }

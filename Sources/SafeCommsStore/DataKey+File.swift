@@ -20,7 +20,10 @@ public enum DataKeyFile {
             let hex = line.trimmingCharacters(in: .whitespaces)
             if hex.isEmpty || hex.hasPrefix("#") { continue }
             guard let key = DataKey(hex: hex) else {
-                throw ValidationError(field: "\(path) line \(n + 1)", reason: "is not a data key (64 hexadecimal characters)")
+                throw ValidationError(
+                    field: "\(path) line \(n + 1)",
+                    reason: "is not a data key (64 hexadecimal characters)"
+                )
             }
             keys.append(key)
         }
@@ -48,18 +51,26 @@ public enum DataKeyFile {
     static func write(_ keys: [DataKey], to path: String, replacing: Bool) throws -> Bool {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: directory,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
         }
-        let text = "# SafeComms data keys: the first seals, the others still open what they sealed.\n"
+        let text =
+            "# SafeComms data keys: the first seals, the others still open what they sealed.\n"
             + keys.map { $0.hex + "\n" }.joined()
         let temporary = path + ".new-" + UUID().uuidString
         guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]),
-            let handle = FileHandle(forWritingAtPath: temporary) else { throw ValidationError(field: path, reason: "could not be written") }
+            let handle = FileHandle(forWritingAtPath: temporary)
+        else { throw ValidationError(field: path, reason: "could not be written") }
         try handle.write(contentsOf: Data(text.utf8))
         try handle.synchronize()
         try handle.close()
         if replacing {
-            guard rename(temporary, path) == 0 else { throw ValidationError(field: path, reason: "could not be replaced") }
+            guard rename(temporary, path) == 0 else {
+                throw ValidationError(field: path, reason: "could not be replaced")
+            }
             return true
         }
         defer { unlink(temporary) }

@@ -14,7 +14,8 @@ public enum DataResealing {
     public static let tables: [(table: String, columns: [String])] = [
         (CaseFile.schema, CaseFile.sealedColumns), (CasePerson.schema, CasePerson.sealedColumns),
         (CommunicationRecord.schema, CommunicationRecord.sealedColumns), (Consent.schema, Consent.sealedColumns),
-        (NumberSharing.schema, NumberSharing.sealedColumns), (MessageSlipRecord.schema, MessageSlipRecord.sealedColumns),
+        (NumberSharing.schema, NumberSharing.sealedColumns),
+        (MessageSlipRecord.schema, MessageSlipRecord.sealedColumns),
         (FollowUpRecord.schema, FollowUpRecord.sealedColumns),
     ]
 
@@ -26,7 +27,10 @@ public enum DataResealing {
     }
 
     public static func run(
-        on db: any Database, to key: DataKey, batchSize: Int = 500, progress: @Sendable (String, Int) -> Void = { _, _ in }
+        on db: any Database,
+        to key: DataKey,
+        batchSize: Int = 500,
+        progress: @Sendable (String, Int) -> Void = { _, _ in }
     ) async throws -> Report {
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
         let binds = FastBinds(sql)
@@ -37,7 +41,9 @@ public enum DataResealing {
             while true {
                 let select = "SELECT id, " + columns.joined(separator: ", ") + " FROM " + table
                 let page = try await sql.raw(
-                    after.map { "\(unsafeRaw: select) WHERE id > \(binds.uuid($0)) ORDER BY id LIMIT \(unsafeRaw: String(batchSize))" }
+                    after.map {
+                        "\(unsafeRaw: select) WHERE id > \(binds.uuid($0)) ORDER BY id LIMIT \(unsafeRaw: String(batchSize))"
+                    }
                         ?? "\(unsafeRaw: select) ORDER BY id LIMIT \(unsafeRaw: String(batchSize))"
                 ).all()
                 guard !page.isEmpty else { break }
@@ -46,15 +52,20 @@ public enum DataResealing {
                     let id = try row.decode(column: "id", as: UUID.self)
                     after = id
                     for column in columns {
-                        guard let stored = try row.decode(column: column, as: String?.self), SealedText.keyID(of: stored) != Substring(key.id)
+                        guard let stored = try row.decode(column: column, as: String?.self),
+                            SealedText.keyID(of: stored) != Substring(key.id)
                         else { continue }
                         do {
                             let clear = try SealedText.open(stored, key: DataKeys.key)
                             changes.append((id, column, stored, SealedText.seal(clear, with: key)))
                         } catch .unknownKey(let other) {
-                            report.unreadable.append("\(table) \(id.uuidString.lowercased()) \(column): sealed under data key \(other), not in the key file")
+                            report.unreadable.append(
+                                "\(table) \(id.uuidString.lowercased()) \(column): sealed under data key \(other), not in the key file"
+                            )
                         } catch {
-                            report.unreadable.append("\(table) \(id.uuidString.lowercased()) \(column): changed after it was sealed")
+                            report.unreadable.append(
+                                "\(table) \(id.uuidString.lowercased()) \(column): changed after it was sealed"
+                            )
                         }
                     }
                 }
@@ -65,9 +76,11 @@ public enum DataResealing {
                         let binds = FastBinds(sql)
                         var n = 0
                         for c in batch {
-                            let rows = try await sql.raw("""
+                            let rows = try await sql.raw(
+                                """
                                 UPDATE \(ident: table) SET \(ident: c.column) = \(bind: c.new) WHERE id = \(binds.uuid(c.id)) AND \(ident: c.column) = \(bind: c.old) RETURNING id
-                                """).all()
+                                """
+                            ).all()
                             n += rows.count
                         }
                         return n

@@ -4,6 +4,7 @@
 extension Error {
     public var isUniqueViolation: Bool {
         let text = String(reflecting: self)
-        return text.contains("UNIQUE constraint failed") || text.contains("23505") || text.contains("duplicate key value")
+        return text.contains("UNIQUE constraint failed") || text.contains("23505")
+            || text.contains("duplicate key value")
     }
 }

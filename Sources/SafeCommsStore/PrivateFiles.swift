@@ -9,7 +9,11 @@ public enum PrivateFiles {
     public static func prepare(directory: String, database: String) throws {
         let fm = FileManager.default
         do {
-            try fm.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try fm.createDirectory(
+                atPath: directory,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
             try fm.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory)
             if !fm.fileExists(atPath: database) {
                 guard fm.createFile(atPath: database, contents: nil, attributes: [.posixPermissions: 0o600]) else {
@@ -22,7 +26,10 @@ public enum PrivateFiles {
         } catch let e as ValidationError {
             throw e
         } catch {
-            throw ValidationError(field: "SAFECOMMS_DATA", reason: "\(directory) cannot be made private to this account (\(error.localizedDescription))")
+            throw ValidationError(
+                field: "SAFECOMMS_DATA",
+                reason: "\(directory) cannot be made private to this account (\(error.localizedDescription))"
+            )
         }
     }
 }

@@ -24,7 +24,12 @@ public enum Reconcile {
         public var organisationID: UUID
         public var window: TimeInterval
 
-        public init(reader: LineReader, map: CarrierCallLog.ColumnMap?, organisationID: UUID, window: TimeInterval = 30 * 60) {
+        public init(
+            reader: LineReader,
+            map: CarrierCallLog.ColumnMap?,
+            organisationID: UUID,
+            window: TimeInterval = 30 * 60
+        ) {
             self.reader = reader
             self.map = map
             self.organisationID = organisationID
@@ -60,7 +65,8 @@ public enum Reconcile {
 
         enum CodingKeys: String, CodingKey {
             case recorded
-            case medianMinutes = "median_minutes", p90Minutes = "p90_minutes", maxMinutes = "max_minutes", overADay = "over_a_day"
+            case medianMinutes = "median_minutes", p90Minutes = "p90_minutes", maxMinutes = "max_minutes", overADay =
+                "over_a_day"
         }
     }
 
@@ -105,7 +111,11 @@ public enum Reconcile {
             // The record just before `t` and the one at or after it; the nearer within the window.
             var best: Int?
             if lo > 0, abs(occurred[lo - 1] - t) <= window { best = lo - 1 }
-            if lo < occurred.count, abs(occurred[lo] - t) <= window, best.map({ abs(occurred[lo] - t) < abs(occurred[$0] - t) }) ?? true { best = lo }
+            if lo < occurred.count, abs(occurred[lo] - t) <= window,
+                best.map({ abs(occurred[lo] - t) < abs(occurred[$0] - t) }) ?? true
+            {
+                best = lo
+            }
             return best
         }
     }
@@ -122,7 +132,9 @@ public enum Reconcile {
 
         init(_ row: CarrierCallLog.Row, number: Int32) {
             let t = row.at
-            packedTime = Int64(((((t.year * 13 + t.month) * 32 + t.day) * 24 + t.hour) * 60 + t.minute) * 61 + (t.second ?? 60))
+            packedTime = Int64(
+                ((((t.year * 13 + t.month) * 32 + t.day) * 24 + t.hour) * 60 + t.minute) * 61 + (t.second ?? 60)
+            )
             line = Int32(clamping: row.line)
             self.number = number
             duration = Int32(clamping: row.durationSeconds ?? -1)
@@ -140,8 +152,18 @@ public enum Reconcile {
             p /= 24
             let day = p % 32
             p /= 32
-            let at = LocalDateTime(year: p / 13, month: p % 13, day: day, hour: hour, minute: minute, second: second == 60 ? nil : second)
-            return (Int(line), at, flags & 1 != 0 ? .call : .text, flags & 2 != 0 ? true : flags & 4 != 0 ? false : nil, duration < 0 ? nil : Int(duration))
+            let at = LocalDateTime(
+                year: p / 13,
+                month: p % 13,
+                day: day,
+                hour: hour,
+                minute: minute,
+                second: second == 60 ? nil : second
+            )
+            return (
+                Int(line), at, flags & 1 != 0 ? .call : .text, flags & 2 != 0 ? true : flags & 4 != 0 ? false : nil,
+                duration < 0 ? nil : Int(duration)
+            )
         }
     }
 
@@ -194,24 +216,31 @@ public enum Reconcile {
     /// - Parameter splitScanAt: on SQLite, a records table spanning at least this many rowids is read
     ///   in two halves at once (tests lower it to read a small table that way).
     public static func run(_ r: Request, on db: any Database, splitScanAt: Int = 100_000) async throws -> Report {
-        guard let sql = db as? any SQLDatabase else { throw ImportError(line: 0, reason: "the store is not an SQL database") }
+        guard let sql = db as? any SQLDatabase else {
+            throw ImportError(line: 0, reason: "the store is not an SQL database")
+        }
         let settings = try await Organisation.find(r.organisationID, on: db)?.settings ?? .standard
         let zone = settings.timeZone
 
         // Case contacts: each number and the cases it belongs to.
-        let people = try await CasePerson.query(on: db).filter(\.$organisationID == r.organisationID).filter(\.$sealedPhone != nil).all()
+        let people = try await CasePerson.query(on: db).filter(\.$organisationID == r.organisationID).filter(
+            \.$sealedPhone != nil
+        ).all()
         let cases = try await CaseFile.query(on: db).filter(\.$organisationID == r.organisationID).all()
         let references = Dictionary(uniqueKeysWithValues: cases.compactMap { c in c.id.map { ($0, c.reference) } })
         var casesByNumber: [String: [UUID]] = [:]
         for p in people {
-            guard let phone = p.phone, let e164 = try? PhoneNumber(parsing: phone, field: "phone").e164 else { continue }
+            guard let phone = p.phone, let e164 = try? PhoneNumber(parsing: phone, field: "phone").e164 else {
+                continue
+            }
             if !(casesByNumber[e164]?.contains(p.caseID) ?? false) { casesByNumber[e164, default: []].append(p.caseID) }
         }
 
         // The bill is read on another core while the database is scanned on this one: each takes about
         // as long as the other. Only rows with a case contact are kept (compact: short strings inline).
         let reader = r.reader, map = r.map, numbers = casesByNumber
-        let bill = Task.detached { () throws -> (rows: Int, contacts: [Contact], numbers: [String], errors: [ImportError]) in
+        let bill = Task.detached {
+            () throws -> (rows: Int, contacts: [Contact], numbers: [String], errors: [ImportError]) in
             var rows = 0
             var contacts: [Contact] = []
             // By the bill's number id: the number's place in `list` when it is a case contact, else -1.
@@ -273,13 +302,23 @@ public enum Reconcile {
             // both cores read records (the scan took three times as long as reading the bill).
             @Sendable func scanInHalves(_ connection: SQLiteConnection) async throws {
                 let files = try await connection.query("PRAGMA database_list", [])
-                let bounds = try await connection.query("SELECT min(rowid) AS lo, max(rowid) AS hi FROM \(CommunicationRecord.schema)", []).first
-                guard let path = files.first(where: { $0.column("name")?.string == "main" })?.column("file")?.string, !path.isEmpty,
-                    let lo = bounds?.column("lo")?.integer, let hi = bounds?.column("hi")?.integer, hi > lo, hi - lo >= splitScanAt
+                let bounds = try await connection.query(
+                    "SELECT min(rowid) AS lo, max(rowid) AS hi FROM \(CommunicationRecord.schema)",
+                    []
+                ).first
+                guard let path = files.first(where: { $0.column("name")?.string == "main" })?.column("file")?.string,
+                    !path.isEmpty,
+                    let lo = bounds?.column("lo")?.integer, let hi = bounds?.column("hi")?.integer, hi > lo,
+                    hi - lo >= splitScanAt
                 else {
                     return try await scan(connection, collector)
                 }
-                let side = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: connection.logger, on: connection.eventLoop)
+                let side = try await SQLiteConnection.open(
+                    storage: .file(path: path),
+                    threadPool: .singleton,
+                    logger: connection.logger,
+                    on: connection.eventLoop
+                )
                 let other = Collector()
                 do {
                     let mid = lo + (hi - lo) / 2
@@ -294,11 +333,18 @@ public enum Reconcile {
                 try await side.close()
                 collector.merge(other)
             }
-            @Sendable func scan(_ connection: SQLiteConnection, _ collector: Collector, rowids: ClosedRange<Int>? = nil) async throws {
+            @Sendable func scan(
+                _ connection: SQLiteConnection,
+                _ collector: Collector,
+                rowids: ClosedRange<Int>? = nil
+            ) async throws {
                 let range = rowids.map { [SQLiteData.integer($0.lowerBound), .integer($0.upperBound)] } ?? []
-                try await connection.query(rowids == nil ? query : query + " AND rowid BETWEEN ? AND ?", binds + range) { row in
-                    guard let caseText = row.column("case_id")?.string, let slot = collector.slot(caseText), let isText = row.column("is_text")?.integer,
-                        let occurred = row.column("occurred_at")?.double, let recorded = row.column("recorded_at")?.double
+                try await connection.query(rowids == nil ? query : query + " AND rowid BETWEEN ? AND ?", binds + range)
+                { row in
+                    guard let caseText = row.column("case_id")?.string, let slot = collector.slot(caseText),
+                        let isText = row.column("is_text")?.integer,
+                        let occurred = row.column("occurred_at")?.double,
+                        let recorded = row.column("recorded_at")?.double
                     else {
                         collector.failure = ImportError(line: 0, reason: "a communication record could not be read")
                         return
@@ -314,9 +360,11 @@ public enum Reconcile {
                 .run { row in
                     do {
                         collector.add(
-                            collector.slot(try row.decode(column: "case_id", as: UUID.self)), isCall: calls.contains(try row.decode(column: "channel", as: String.self)),
+                            collector.slot(try row.decode(column: "case_id", as: UUID.self)),
+                            isCall: calls.contains(try row.decode(column: "channel", as: String.self)),
                             try row.decode(column: "occurred_at", as: Date.self).timeIntervalSince1970,
-                            try row.decode(column: "recorded_at", as: Date.self).timeIntervalSince1970)
+                            try row.decode(column: "recorded_at", as: Date.self).timeIntervalSince1970
+                        )
                     } catch {
                         collector.failure = error
                     }
@@ -330,7 +378,14 @@ public enum Reconcile {
 
         // Every row of the bill against them.
         let billed = try await bill.value
-        var report = Report(rows: billed.rows, caseContacts: billed.contacts.count, recorded: 0, unrecorded: [], lateness: nil, errors: [])
+        var report = Report(
+            rows: billed.rows,
+            caseContacts: billed.contacts.count,
+            recorded: 0,
+            unrecorded: [],
+            lateness: nil,
+            errors: []
+        )
         var lateMinutes: [Int] = []
         lateMinutes.reserveCapacity(billed.contacts.count)
         let clock = ZoneClock(zone)
@@ -344,7 +399,9 @@ public enum Reconcile {
             var found: (occurred: Double, recorded: Double)?
             for slot in slotsByIndex[Int(contact.number)] {
                 if row.kind == .call {
-                    if let i = callLines[slot].nearest(t, window: r.window) { found = (callLines[slot].occurred[i], callLines[slot].recorded[i]) }
+                    if let i = callLines[slot].nearest(t, window: r.window) {
+                        found = (callLines[slot].occurred[i], callLines[slot].recorded[i])
+                    }
                 } else if let i = textLines[slot].nearest(t, window: r.window) {
                     found = (textLines[slot].occurred[i], textLines[slot].recorded[i])
                 }
@@ -354,10 +411,18 @@ public enum Reconcile {
                 report.recorded += 1
                 lateMinutes.append(max(0, Int((found.recorded - found.occurred) / 60)))
             } else {
-                report.unrecorded.append(Unrecorded(
-                    line: row.line, caseReferences: referencesByIndex[Int(contact.number)], number: number, at: row.at.description,
-                    kind: row.kind.rawValue, direction: row.outgoing.map { $0 ? "outgoing" : "incoming" }, durationSeconds: row.duration,
-                    outOfHours: settings.officeHours.isOutOfHours(at)))
+                report.unrecorded.append(
+                    Unrecorded(
+                        line: row.line,
+                        caseReferences: referencesByIndex[Int(contact.number)],
+                        number: number,
+                        at: row.at.description,
+                        kind: row.kind.rawValue,
+                        direction: row.outgoing.map { $0 ? "outgoing" : "incoming" },
+                        durationSeconds: row.duration,
+                        outOfHours: settings.officeHours.isOutOfHours(at)
+                    )
+                )
             }
         }
         let errors = billed.errors
@@ -365,8 +430,12 @@ public enum Reconcile {
         if !lateMinutes.isEmpty {
             lateMinutes.sort()
             report.lateness = Lateness(
-                recorded: lateMinutes.count, medianMinutes: lateMinutes[lateMinutes.count / 2], p90Minutes: lateMinutes[lateMinutes.count * 9 / 10],
-                maxMinutes: lateMinutes.last!, overADay: lateMinutes.filter { $0 > 24 * 60 }.count)
+                recorded: lateMinutes.count,
+                medianMinutes: lateMinutes[lateMinutes.count / 2],
+                p90Minutes: lateMinutes[lateMinutes.count * 9 / 10],
+                maxMinutes: lateMinutes.last!,
+                overADay: lateMinutes.filter { $0 > 24 * 60 }.count
+            )
         }
         return report
     }

@@ -15,7 +15,11 @@ enum SQLiteBulkInsert {
     /// are made on this task's thread: an import's 100,000 records spend about as long in Swift
     /// becoming `SQLiteData` as in SQLite being inserted, so the two overlap.
     static func run(
-        table: String, columns: [String], count: Int, rowsPerStatement: Int, on db: any SQLiteDatabase,
+        table: String,
+        columns: [String],
+        count: Int,
+        rowsPerStatement: Int,
+        on db: any SQLiteDatabase,
         row: @escaping @Sendable (Int, inout [SQLiteData]) -> Void
     ) async throws {
         guard count > 0 else { return }
@@ -26,7 +30,10 @@ enum SQLiteBulkInsert {
             var out: [SQLiteData] = []
             out.reserveCapacity(range.count * width)
             for i in range { row(i, &out) }
-            precondition(out.count == range.count * width, "\(table): a row gave \(out.count / max(range.count, 1)) values for \(width) columns")
+            precondition(
+                out.count == range.count * width,
+                "\(table): a row gave \(out.count / max(range.count, 1)) values for \(width) columns"
+            )
             return out
         }
         func statement(_ start: Int) -> Range<Int> { start..<min(start + rowsPerStatement, count) }
@@ -36,7 +43,10 @@ enum SQLiteBulkInsert {
             let following = range.upperBound < count ? statement(range.upperBound) : nil
             let next = following.map { r in Task { binds(r) } }
             do {
-                _ = try await db.query(head + Array(repeating: placeholders, count: range.count).joined(separator: ","), values)
+                _ = try await db.query(
+                    head + Array(repeating: placeholders, count: range.count).joined(separator: ","),
+                    values
+                )
             } catch {
                 next?.cancel()
                 throw error
@@ -57,7 +67,9 @@ enum SQLiteBulkInsert {
 
         init(_ ids: [UUID?]) {
             var known: [(UUID, SQLiteData)] = []
-            for case let id? in ids where !known.contains(where: { $0.0 == id }) { known.append((id, .text(id.uuidText))) }
+            for case let id? in ids where !known.contains(where: { $0.0 == id }) {
+                known.append((id, .text(id.uuidText)))
+            }
             self.known = known
         }
 

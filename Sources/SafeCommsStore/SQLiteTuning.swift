@@ -14,7 +14,8 @@ public enum SQLiteTuning {
 
     public static func apply(_ databases: Databases, on group: any EventLoopGroup, logger: Logger) async throws {
         for loop in group.makeIterator() {
-            guard let db = databases.database(logger: logger, on: loop) as? any SQLDatabase, db.dialect.name == "sqlite" else { return }
+            guard let db = databases.database(logger: logger, on: loop) as? any SQLDatabase, db.dialect.name == "sqlite"
+            else { return }
             try await db.raw("PRAGMA mmap_size = \(unsafeRaw: String(mmapBytes))").run()
             try await db.raw("PRAGMA cache_size = -32768").run()
             // A multi-row INSERT inside a transaction keeps a statement journal, so that a refused row

@@ -24,13 +24,15 @@ public struct SignedInSession: Sendable {
             return try rows.first.map(decode(sqlite:))
         }
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
-        return try await sql.raw("\(unsafeRaw: query(managed: "string_agg(t.id::text, ',')")) \(bind: key)").first().map(decode(sql:))
+        return try await sql.raw("\(unsafeRaw: query(managed: "string_agg(t.id::text, ',')")) \(bind: key)").first()
+            .map(decode(sql:))
     }
 
     /// Records whose session this is (nil: nobody signed in), in the transaction that writes it.
     public static func setStaff(key: String, staffID: UUID?, on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
-        let id: any SQLExpression = staffID.map { db.isPostgres ? SQLBind($0) : SQLBind($0.uuidText) } ?? SQLLiteral.null
+        let id: any SQLExpression =
+            staffID.map { db.isPostgres ? SQLBind($0) : SQLBind($0.uuidText) } ?? SQLLiteral.null
         try await sql.update(table).set(SQLIdentifier("staff_id"), to: id).where("key", .equal, SQLBind(key)).run()
     }
 
@@ -52,12 +54,23 @@ public struct SignedInSession: Sendable {
         var staff: StaffMember?
         if let staffID = id("staff_id"), let org = id("organisation_id") {
             staff = member(
-                id: staffID, organisationID: org, teamID: id("team_id"), lineManagerID: id("line_manager_id"),
-                name: row.column("name")?.string ?? "", email: row.column("email")?.string ?? "", passwordHash: row.column("password_hash")?.string ?? "",
-                roles: row.column("roles")?.string ?? "", jobTitle: row.column("job_title")?.string, workMobile: row.column("work_mobile")?.string,
-                active: row.column("active")?.bool ?? false, createdAt: row.column("created_at")?.double.map(Date.init(timeIntervalSince1970:)))
+                id: staffID,
+                organisationID: org,
+                teamID: id("team_id"),
+                lineManagerID: id("line_manager_id"),
+                name: row.column("name")?.string ?? "",
+                email: row.column("email")?.string ?? "",
+                passwordHash: row.column("password_hash")?.string ?? "",
+                roles: row.column("roles")?.string ?? "",
+                jobTitle: row.column("job_title")?.string,
+                workMobile: row.column("work_mobile")?.string,
+                active: row.column("active")?.bool ?? false,
+                createdAt: row.column("created_at")?.double.map(Date.init(timeIntervalSince1970:))
+            )
         }
-        let managed = (row.column("managed")?.string ?? "").split(separator: ",").compactMap { UUID(uuidText: String($0)) }
+        let managed = (row.column("managed")?.string ?? "").split(separator: ",").compactMap {
+            UUID(uuidText: String($0))
+        }
         return SignedInSession(data: data, staff: staff, managedTeamIDs: Set(managed))
     }
 
@@ -66,25 +79,53 @@ public struct SignedInSession: Sendable {
         var staff: StaffMember?
         if let staffID = try row.decode(column: "staff_id", as: UUID?.self) {
             staff = member(
-                id: staffID, organisationID: try row.decode(column: "organisation_id", as: UUID.self), teamID: try row.decode(column: "team_id", as: UUID?.self),
-                lineManagerID: try row.decode(column: "line_manager_id", as: UUID?.self), name: try row.decode(column: "name", as: String.self),
-                email: try row.decode(column: "email", as: String.self), passwordHash: try row.decode(column: "password_hash", as: String.self),
-                roles: try row.decode(column: "roles", as: String.self), jobTitle: try row.decode(column: "job_title", as: String?.self),
-                workMobile: try row.decode(column: "work_mobile", as: String?.self), active: try row.decode(column: "active", as: Bool.self),
-                createdAt: try row.decode(column: "created_at", as: Date?.self))
+                id: staffID,
+                organisationID: try row.decode(column: "organisation_id", as: UUID.self),
+                teamID: try row.decode(column: "team_id", as: UUID?.self),
+                lineManagerID: try row.decode(column: "line_manager_id", as: UUID?.self),
+                name: try row.decode(column: "name", as: String.self),
+                email: try row.decode(column: "email", as: String.self),
+                passwordHash: try row.decode(column: "password_hash", as: String.self),
+                roles: try row.decode(column: "roles", as: String.self),
+                jobTitle: try row.decode(column: "job_title", as: String?.self),
+                workMobile: try row.decode(column: "work_mobile", as: String?.self),
+                active: try row.decode(column: "active", as: Bool.self),
+                createdAt: try row.decode(column: "created_at", as: Date?.self)
+            )
         }
-        let managed = (try row.decode(column: "managed", as: String?.self) ?? "").split(separator: ",").compactMap { UUID(uuidText: String($0)) }
+        let managed = (try row.decode(column: "managed", as: String?.self) ?? "").split(separator: ",").compactMap {
+            UUID(uuidText: String($0))
+        }
         return SignedInSession(data: data, staff: staff, managedTeamIDs: Set(managed))
     }
 
     /// A member of staff as loaded from the store (Fluent treats it as an existing row).
     private static func member(
-        id: UUID, organisationID: UUID, teamID: UUID?, lineManagerID: UUID?, name: String, email: String, passwordHash: String, roles: String,
-        jobTitle: String?, workMobile: String?, active: Bool, createdAt: Date?
+        id: UUID,
+        organisationID: UUID,
+        teamID: UUID?,
+        lineManagerID: UUID?,
+        name: String,
+        email: String,
+        passwordHash: String,
+        roles: String,
+        jobTitle: String?,
+        workMobile: String?,
+        active: Bool,
+        createdAt: Date?
     ) -> StaffMember {
         let s = StaffMember(
-            id: id, organisationID: organisationID, teamID: teamID, lineManagerID: lineManagerID, name: name, email: email,
-            passwordHash: passwordHash, roles: [], jobTitle: jobTitle, workMobile: workMobile)
+            id: id,
+            organisationID: organisationID,
+            teamID: teamID,
+            lineManagerID: lineManagerID,
+            name: name,
+            email: email,
+            passwordHash: passwordHash,
+            roles: [],
+            jobTitle: jobTitle,
+            workMobile: workMobile
+        )
         s.rolesText = roles
         s.active = active
         s.createdAt = createdAt

@@ -6,9 +6,15 @@ extension StaffMember {
     /// One query. Used by requests (once each) and by commands acting as someone (`import --as`).
     public func principal(on db: any Database) async throws -> Principal {
         let id = try requireID()
-        let managed = try await Team.query(on: db).filter(\.$organisationID == organisationID).filter(\.$managerID == id).all()
+        let managed = try await Team.query(on: db).filter(\.$organisationID == organisationID).filter(
+            \.$managerID == id
+        ).all()
         return Principal(
-            staffID: id, organisationID: organisationID, roles: roles, teamIDs: Set([teamID].compactMap { $0 }),
-            managedTeamIDs: Set(managed.compactMap(\.id)))
+            staffID: id,
+            organisationID: organisationID,
+            roles: roles,
+            teamIDs: Set([teamID].compactMap { $0 }),
+            managedTeamIDs: Set(managed.compactMap(\.id))
+        )
     }
 }

@@ -12,23 +12,31 @@ extension StaffMember {
         guard let sql = db as? any SQLDatabase else { return db.eventLoop.makeFailedFuture(SQLRequired()) }
         guard !hashes.isEmpty else { return db.eventLoop.makeSucceededFuture([:]) }
         let active: any SQLExpression = sql.dialect.name == "sqlite" ? SQLRaw("1") : SQLRaw("TRUE")
-        return sql.raw("""
+        return sql.raw(
+            """
             SELECT t.token_hash, s.id, s.organisation_id, s.team_id, s.line_manager_id, s.name, s.email, s.password_hash, s.roles,
                    s.job_title, s.work_mobile
             FROM \(ident: APIToken.schema) t JOIN \(ident: schema) s ON s.id = t.staff_id
             WHERE t.token_hash IN (\(binds: hashes)) AND t.revoked_at IS NULL AND s.active = \(active)
-            """).all().flatMapThrowing { rows in try holders(rows) }
+            """
+        ).all().flatMapThrowing { rows in try holders(rows) }
     }
 
     private static func holders(_ rows: [any SQLRow]) throws -> [String: TokenHolder] {
         var out: [String: TokenHolder] = [:]
         for row in rows {
             out[try row.decode(column: "token_hash", as: String.self)] = TokenHolder(
-                id: try row.decode(column: "id", as: UUID.self), organisationID: try row.decode(column: "organisation_id", as: UUID.self),
-                teamID: try row.decode(column: "team_id", as: UUID?.self), lineManagerID: try row.decode(column: "line_manager_id", as: UUID?.self),
-                name: try row.decode(column: "name", as: String.self), email: try row.decode(column: "email", as: String.self),
-                passwordHash: try row.decode(column: "password_hash", as: String.self), roles: try row.decode(column: "roles", as: String.self),
-                jobTitle: try row.decode(column: "job_title", as: String?.self), workMobile: try row.decode(column: "work_mobile", as: String?.self))
+                id: try row.decode(column: "id", as: UUID.self),
+                organisationID: try row.decode(column: "organisation_id", as: UUID.self),
+                teamID: try row.decode(column: "team_id", as: UUID?.self),
+                lineManagerID: try row.decode(column: "line_manager_id", as: UUID?.self),
+                name: try row.decode(column: "name", as: String.self),
+                email: try row.decode(column: "email", as: String.self),
+                passwordHash: try row.decode(column: "password_hash", as: String.self),
+                roles: try row.decode(column: "roles", as: String.self),
+                jobTitle: try row.decode(column: "job_title", as: String?.self),
+                workMobile: try row.decode(column: "work_mobile", as: String?.self)
+            )
         }
         return out
     }
@@ -41,8 +49,17 @@ extension StaffMember {
 
         public func member() -> StaffMember {
             let staff = StaffMember(
-                id: id, organisationID: organisationID, teamID: teamID, lineManagerID: lineManagerID, name: name, email: email,
-                passwordHash: passwordHash, roles: [], jobTitle: jobTitle, workMobile: workMobile)
+                id: id,
+                organisationID: organisationID,
+                teamID: teamID,
+                lineManagerID: lineManagerID,
+                name: name,
+                email: email,
+                passwordHash: passwordHash,
+                roles: [],
+                jobTitle: jobTitle,
+                workMobile: workMobile
+            )
             staff.rolesText = roles
             staff.$id.exists = true  // a stored row: saving it updates rather than inserts
             return staff

@@ -22,7 +22,9 @@ public enum StoreLocation: Sendable, CustomStringConvertible {
 
     /// The Fluent configuration for this location; the server and the store-only tools share it.
     /// - Parameter poolTimeout: how long a query waits for a free connection before it fails.
-    public func configuration(poolTimeout: TimeAmount = .seconds(10)) throws -> (DatabaseConfigurationFactory, DatabaseID) {
+    public func configuration(
+        poolTimeout: TimeAmount = .seconds(10)
+    ) throws -> (DatabaseConfigurationFactory, DatabaseID) {
         switch self {
         case .sqlite(let path):
             // sqlLogLevel nil: the drivers would otherwise log bound values (transcripts, names) at debug.
@@ -30,7 +32,11 @@ public enum StoreLocation: Sendable, CustomStringConvertible {
         case .postgres(let url, let schema, let serializable):
             var pg = try SQLPostgresConfiguration(url: url)
             if let schema { pg.searchPath = [schema] }
-            if serializable { pg.coreConfiguration.options.additionalStartupParameters.append(("default_transaction_isolation", "serializable")) }
+            if serializable {
+                pg.coreConfiguration.options.additionalStartupParameters.append(
+                    ("default_transaction_isolation", "serializable")
+                )
+            }
             // The PostgreSQL driver takes no "never": trace is below anything a deployment runs at.
             return (.postgres(configuration: pg, connectionPoolTimeout: poolTimeout, sqlLogLevel: .trace), .psql)
         }
@@ -44,7 +50,11 @@ public final class StoreDatabase: @unchecked Sendable {
     let location: StoreLocation
 
     /// - Parameter poolTimeoutSeconds: how long a query waits for a free connection before it fails.
-    public init(_ location: StoreLocation, logger: Logger = StoreDatabase.quietLogger, poolTimeoutSeconds: Int64 = 10) throws {
+    public init(
+        _ location: StoreLocation,
+        logger: Logger = StoreDatabase.quietLogger,
+        poolTimeoutSeconds: Int64 = 10
+    ) throws {
         self.location = location
         self.logger = logger
         databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
@@ -70,7 +80,12 @@ public final class StoreDatabase: @unchecked Sendable {
         }
         let migrations = Migrations()
         migrations.add(StoreMigrations.all)
-        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
+        let migrator = Migrator(
+            databases: databases,
+            migrations: migrations,
+            logger: logger,
+            on: MultiThreadedEventLoopGroup.singleton.any()
+        )
         try await migrator.setupIfNeeded().get()
         try await migrator.prepareBatch().get()
         if case .sqlite = location {

@@ -30,13 +30,16 @@ public enum WriteTransaction {
     /// Runs `body` in a write transaction and commits it.
     /// - Throws: whatever `body` throws (nothing is kept); `StoreBusy` when the store stayed too
     ///   contended to commit, which the server answers with 503 and `Retry-After`.
-    public static func run<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+    public static func run<T: Sendable>(
+        on db: any Database,
+        _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
         if db is any SQLiteDatabase { return try await sqlite(db, body) }
         var attempt = 1
         while true {
             do {
                 return try await db.transaction { tx in try await body(tx) }
-            } catch where error.isRetryableConflict {
+            } catch  where error.isRetryableConflict {
                 retries.add()
                 guard attempt < maxAttempts else { throw StoreBusy(underlying: String(reflecting: error)) }
                 // Full jitter: a random wait up to 2, 4, 8 … ms (capped at 256 ms), so transactions that
@@ -48,7 +51,10 @@ public enum WriteTransaction {
         }
     }
 
-    private static func sqlite<T: Sendable>(_ db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+    private static func sqlite<T: Sendable>(
+        _ db: any Database,
+        _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
         try await sqliteAlone { try await sqliteImmediate(db, body) }
     }
 
@@ -57,14 +63,17 @@ public enum WriteTransaction {
     static func sqliteAlone<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         do {
             return try await sqliteGate.withLock(body)
-        } catch where error.isSQLiteBusy {
+        } catch  where error.isSQLiteBusy {
             throw StoreBusy(underlying: String(reflecting: error))
         }
     }
 
     /// A transaction that holds SQLite's write lock from its first statement, so it never has to
     /// upgrade a read to a write half-way. Call it only inside `sqliteAlone`.
-    static func sqliteImmediate<T: Sendable>(_ db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+    static func sqliteImmediate<T: Sendable>(
+        _ db: any Database,
+        _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
         try await db.withConnection { conn in
             guard let sql = conn as? any SQLDatabase else { throw SQLRequired() }
             try await sql.raw("BEGIN IMMEDIATE").run()

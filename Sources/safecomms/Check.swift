@@ -4,14 +4,19 @@ import SafeCommsCore
 import SafeCommsPolicies
 
 /// `safecomms check`: the pre-send check on Core alone (no database, no server), so it starts at once.
-/// The input and output are a contract external tools depend on; see README.
+/// The input and output are a contract external tools depend on; see docs/check-contract.md.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check communications against the policy packs: JSON requests on stdin, one JSON decision per line on stdout.")
+        abstract:
+            "Check communications against the policy packs: JSON requests on stdin, one JSON decision per line on stdout."
+    )
 
     @Option(name: .customLong("org"), help: "Organisation settings (office hours, time zone, packs …) as YAML.")
     var organisationFile: String?
-    @Option(help: "Comma-separated pack ids (default: the organisation's, else all five). A request's own `packs` override these.")
+    @Option(
+        help:
+            "Comma-separated pack ids (default: the organisation's, else all five). A request's own `packs` override these."
+    )
     var packs: String?
     @Flag(help: "Read one JSON request per line instead of one request from all of stdin.")
     var jsonl = false
@@ -21,9 +26,10 @@ struct Check: ParsableCommand {
     func run() throws {
         var runner: CheckRunner
         do {
-            let organisation = try organisationFile.map { path in
-                try CheckOrganisation.load(yaml: String(contentsOfFile: path, encoding: .utf8), file: path)
-            } ?? CheckOrganisation()
+            let organisation =
+                try organisationFile.map { path in
+                    try CheckOrganisation.load(yaml: String(contentsOfFile: path, encoding: .utf8), file: path)
+                } ?? CheckOrganisation()
             let ids = packs.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
             runner = try CheckRunner(library: BundledPolicies.library(), organisation: organisation, packs: ids)
         } catch {
@@ -40,7 +46,9 @@ struct Check: ParsableCommand {
 /// finding type serves and the text redacted.
 struct Analyse: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Find personal data and other content in messages: JSON {id, text, people} on stdin, one JSON answer per line on stdout.")
+        abstract:
+            "Find personal data and other content in messages: JSON {id, text, people} on stdin, one JSON answer per line on stdout."
+    )
 
     @Flag(help: "Read one JSON request per line instead of one request from all of stdin.")
     var jsonl = false
@@ -75,7 +83,17 @@ func answerStdin(jsonl: Bool, _ answer: (Data, Int?) -> CheckRunner.Answer) thro
             let line = raw.last == 0x0D ? raw.dropLast() : raw
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
                 failed = true
-                FileHandle.standardOutput.write(Data((String(decoding: Decision.errorJSON(id: nil, message: "line \(number): the line is empty; send one JSON request per line"), as: UTF8.self) + "\n").utf8))
+                FileHandle.standardOutput.write(
+                    Data(
+                        (String(
+                            decoding: Decision.errorJSON(
+                                id: nil,
+                                message: "line \(number): the line is empty; send one JSON request per line"
+                            ),
+                            as: UTF8.self
+                        ) + "\n").utf8
+                    )
+                )
             } else {
                 one(Data(line), number)
             }

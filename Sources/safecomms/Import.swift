@@ -10,19 +10,33 @@ import SafeCommsStore
 /// problems or names nobody is matched to (nothing is written then); 2 for a usage error.
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import a chat export, SMS backup, e-mail or carrier's bill into a case's chronology; every message timed, dated and matched to the case's people.")
+        abstract:
+            "Import a chat export, SMS backup, e-mail or carrier's bill into a case's chronology; every message timed, dated and matched to the case's people."
+    )
 
     @Argument(help: "The format: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: String
-    @Argument(help: "The exported file (a WhatsApp export may be the .zip shared with media: the media are named, never kept).")
+    @Argument(
+        help:
+            "The exported file (a WhatsApp export may be the .zip shared with media: the media are named, never kept)."
+    )
     var file: String
     @Option(name: .customLong("case"), help: "The case's reference.")
     var caseReference: String
-    @Option(name: .customLong("as"), help: "The e-mail address of the member of staff whose conversation it is (required to import).")
+    @Option(
+        name: .customLong("as"),
+        help: "The e-mail address of the member of staff whose conversation it is (required to import)."
+    )
     var asEmail: String?
-    @Option(help: "A name (or e-mail address) in the file and who it is: a case person's name, a member of staff's e-mail, or - for someone outside the case ('Mum=Sam Parent'). Repeat for more.")
+    @Option(
+        help:
+            "A name (or e-mail address) in the file and who it is: a case person's name, a member of staff's e-mail, or - for someone outside the case ('Mum=Sam Parent'). Repeat for more."
+    )
     var map: [String] = []
-    @Option(help: "For calls: a YAML column map (date, time, number, direction, duration, type, date_order); without one the header names are recognised.")
+    @Option(
+        help:
+            "For calls: a YAML column map (date, time, number, direction, duration, type, date_order); without one the header names are recognised."
+    )
     var columns: String?
     @Flag(help: "Read and match, but write nothing.")
     var dryRun = false
@@ -32,13 +46,17 @@ struct Import: AsyncParsableCommand {
     func run() async throws {
         try Runner.bootstrapLogging(serving: false)
         guard let format = ImportFormat(rawValue: format) else {
-            usage("'\(format)' is not a format this version imports: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            usage(
+                "'\(format)' is not a format this version imports: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         guard FileManager.default.isReadableFile(atPath: file) else { usage("cannot read \(file)") }
         var mappings: [String: String] = [:]
         for m in map {
             let parts = m.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { usage("--map '\(m)': write the name in the file, '=', then who it is") }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                usage("--map '\(m)': write the name in the file, '=', then who it is")
+            }
             mappings[parts[0]] = parts[1]
         }
         var columnMap: CarrierCallLog.ColumnMap?
@@ -60,8 +78,15 @@ struct Import: AsyncParsableCommand {
         }
         defer { opened.close() }
         let request = CaseImport.Request(
-            format: format, reader: opened.reader, columns: columnMap, media: opened.media, caseReference: caseReference, asEmail: asEmail,
-            dryRun: dryRun, mappings: mappings)
+            format: format,
+            reader: opened.reader,
+            columns: columnMap,
+            media: opened.media,
+            caseReference: caseReference,
+            asEmail: asEmail,
+            dryRun: dryRun,
+            mappings: mappings
+        )
         let report: CaseImport.Report
         do {
             report = try await Runner.withApplication(.fromEnvironment()) { app in
@@ -79,7 +104,9 @@ struct Import: AsyncParsableCommand {
             if dryRun { (printed.leftOut, printed.notSent) = (nil, nil) }
             FileHandle.standardOutput.write(try encoder.encode(printed) + Data("\n".utf8))
         } else {
-            print("\(report.messages) messages\(report.first.map { " from \($0)" } ?? "")\(report.last.map { " to \($0)" } ?? ""); participants: \(report.participants.joined(separator: ", "))")
+            print(
+                "\(report.messages) messages\(report.first.map { " from \($0)" } ?? "")\(report.last.map { " to \($0)" } ?? ""); participants: \(report.participants.joined(separator: ", "))"
+            )
             for name in report.unmatched { print("unmatched: \(name) (map it with --map '\(name)=…')") }
             for e in report.errors { print(e.line > 0 ? "line \(e.line): \(e.reason)" : e.reason) }
             if let n = report.leftOut, n > 0 { print("left out \(n) with contacts who are not this case's people") }

@@ -11,22 +11,33 @@ import SafeCommsStore
 /// every case contact was recorded, 1 when some were not (or rows had problems), 2 for a usage error.
 struct ReconcileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "reconcile", abstract: "List the calls and texts with case contacts in a carrier's bill that have no communication record.")
+        commandName: "reconcile",
+        abstract: "List the calls and texts with case contacts in a carrier's bill that have no communication record."
+    )
 
     @Option(help: "The carrier's itemised call and text log, as CSV.")
     var calls: String
     @Option(help: "How far apart a bill row and a record may be and still be the same contact: 30m, 2h, 90s.")
     var window = "30m"
-    @Option(help: "A YAML column map (date, time, number, direction, duration, type, date_order); without one the header names are recognised.")
+    @Option(
+        help:
+            "A YAML column map (date, time, number, direction, duration, type, date_order); without one the header names are recognised."
+    )
     var columns: String?
-    @Option(name: .customLong("as"), help: "Your e-mail address (a manager, the DSL or an auditor); needed when the store holds more than one organisation.")
+    @Option(
+        name: .customLong("as"),
+        help:
+            "Your e-mail address (a manager, the DSL or an auditor); needed when the store holds more than one organisation."
+    )
     var asEmail: String?
     @Flag(help: "Print the report as one JSON object.")
     var json = false
 
     func run() async throws {
         try Runner.bootstrapLogging(serving: false)
-        guard let seconds = Reconcile.window(parsing: window) else { usage("--window '\(window)' is not a duration such as 30m, 2h or 90s") }
+        guard let seconds = Reconcile.window(parsing: window) else {
+            usage("--window '\(window)' is not a duration such as 30m, 2h or 90s")
+        }
         guard FileManager.default.isReadableFile(atPath: calls) else { usage("cannot read \(calls)") }
         var map: CarrierCallLog.ColumnMap?
         if let columns {
@@ -40,11 +51,14 @@ struct ReconcileCommand: AsyncParsableCommand {
         }
         let reader = LineReader(path: calls)
         let email = asEmail, columnMap = map
-        let outcome: Result<Reconcile.Report, RunnerError> = try await Runner.withApplication(.fromEnvironment()) { app in
+        let outcome: Result<Reconcile.Report, RunnerError> = try await Runner.withApplication(.fromEnvironment()) {
+            app in
             try await Runner.migrateIfNeeded(app)
             let organisationID: UUID
             if let email {
-                guard let s = try await StaffMember.query(on: app.db).filter(\.$email == email.lowercased()).first(), s.active else {
+                guard let s = try await StaffMember.query(on: app.db).filter(\.$email == email.lowercased()).first(),
+                    s.active
+                else {
                     return .failure(RunnerError("--as: no active member of staff has the e-mail address \(email)"))
                 }
                 guard AccessPolicy.can(try await s.principal(on: app.db), .reconcile) else {
@@ -58,7 +72,12 @@ struct ReconcileCommand: AsyncParsableCommand {
                 }
                 organisationID = only
             }
-            return .success(try await Reconcile.run(.init(reader: reader, map: columnMap, organisationID: organisationID, window: seconds), on: app.db))
+            return .success(
+                try await Reconcile.run(
+                    .init(reader: reader, map: columnMap, organisationID: organisationID, window: seconds),
+                    on: app.db
+                )
+            )
         }
         let report: Reconcile.Report
         switch outcome {
@@ -70,12 +89,18 @@ struct ReconcileCommand: AsyncParsableCommand {
             encoder.outputFormatting = [.withoutEscapingSlashes]
             FileHandle.standardOutput.write(try encoder.encode(report) + Data("\n".utf8))
         } else {
-            print("\(report.rows) rows; \(report.caseContacts) with case contacts; \(report.recorded) recorded; \(report.unrecorded.count) not recorded")
+            print(
+                "\(report.rows) rows; \(report.caseContacts) with case contacts; \(report.recorded) recorded; \(report.unrecorded.count) not recorded"
+            )
             for u in report.unrecorded {
-                print("line \(u.line): \(u.at) \(u.kind) \(u.direction ?? "") \(u.number) on \(u.caseReferences.joined(separator: ", "))\(u.outOfHours ? " (out of hours, PD-1.2)" : "")")
+                print(
+                    "line \(u.line): \(u.at) \(u.kind) \(u.direction ?? "") \(u.number) on \(u.caseReferences.joined(separator: ", "))\(u.outOfHours ? " (out of hours, PD-1.2)" : "")"
+                )
             }
             if let l = report.lateness {
-                print("recorded contact: median \(l.medianMinutes) min after, 90% within \(l.p90Minutes) min, latest \(l.maxMinutes) min; \(l.overADay) over a day")
+                print(
+                    "recorded contact: median \(l.medianMinutes) min after, 90% within \(l.p90Minutes) min, latest \(l.maxMinutes) min; \(l.overADay) over a day"
+                )
             }
             for e in report.errors { print("line \(e.line): \(e.reason)") }
         }

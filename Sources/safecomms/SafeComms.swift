@@ -9,7 +9,10 @@ struct SafeComms: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "safecomms",
         abstract: "Runs children's-services communication policies: the case chronology, registers and audit trail.",
-        subcommands: [Serve.self, Migrate.self, Check.self, Analyse.self, Import.self, ReconcileCommand.self, Users.self, Audit.self, Keys.self]
+        subcommands: [
+            Serve.self, Migrate.self, Check.self, Analyse.self, Import.self, ReconcileCommand.self, Users.self,
+            Audit.self, Keys.self,
+        ]
     )
 
     /// Swift concurrency runs on NIO's event loops rather than its own thread pool, so an async route
@@ -63,7 +66,9 @@ struct Users: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a member of staff (and their organisation, for the first administrator) and print their password.")
+            abstract:
+                "Create a member of staff (and their organisation, for the first administrator) and print their password."
+        )
 
         @Argument(help: "E-mail address, used to sign in.")
         var email: String
@@ -77,8 +82,12 @@ struct Users: AsyncParsableCommand {
         func run() async throws {
             try Runner.bootstrapLogging(serving: false)
             let password = try await Runner.addUser(
-                .fromEnvironment(), email: email, name: name, roles: roles.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) },
-                organisation: organisation)
+                .fromEnvironment(),
+                email: email,
+                name: name,
+                roles: roles.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) },
+                organisation: organisation
+            )
             print("Created \(email). Password (shown once): \(password)")
         }
     }
@@ -103,9 +112,14 @@ struct Audit: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check every link of the hash chain, and that it reaches the newest head the witness log names; name the first fault.")
+            abstract:
+                "Check every link of the hash chain, and that it reaches the newest head the witness log names; name the first fault."
+        )
 
-        @Option(name: .customLong("witness"), help: "A copy of the witness log kept elsewhere (repeatable); default: the installation's own, if any.")
+        @Option(
+            name: .customLong("witness"),
+            help: "A copy of the witness log kept elsewhere (repeatable); default: the installation's own, if any."
+        )
         var witnesses: [String] = []
 
         func run() async throws {
@@ -113,7 +127,11 @@ struct Audit: AsyncParsableCommand {
             do {
                 let (v, logs) = try await Runner.verifyAudit(.fromEnvironment(), witnesses: witnesses)
                 print("Audit chain intact: \(v.links) links, head \(v.head)")
-                for w in logs { print("Witness \(w.name): \(w.heads.count) heads, the newest link \(w.newest.map(String.init) ?? "none") is in the chain") }
+                for w in logs {
+                    print(
+                        "Witness \(w.name): \(w.heads.count) heads, the newest link \(w.newest.map(String.init) ?? "none") is in the chain"
+                    )
+                }
                 if logs.isEmpty { print("No witness log: deleting the newest events would not be detected") }
             } catch {
                 FileHandle.standardError.write(Data("Audit chain BROKEN: \(error)\n".utf8))
@@ -124,15 +142,20 @@ struct Audit: AsyncParsableCommand {
 }
 
 struct Keys: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Work with the data keys that seal personal data at rest.", subcommands: [Rotate.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Work with the data keys that seal personal data at rest.",
+        subcommands: [Rotate.self]
+    )
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Put a new data key first in SAFECOMMS_DATA_KEY_FILE and seal every personal field under it, in batches.",
+            abstract:
+                "Put a new data key first in SAFECOMMS_DATA_KEY_FILE and seal every personal field under it, in batches.",
             discussion: """
                 The older keys stay in the file so values not yet moved still open; remove them once a rotation \
                 has finished. Safe while the server runs. If it is stopped, run it again with --resume.
-                """)
+                """
+        )
 
         @Flag(help: "Carry on with the current key instead of making a new one (after a rotation was stopped).")
         var resume = false

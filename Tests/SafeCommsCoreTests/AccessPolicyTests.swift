@@ -38,9 +38,18 @@ import Testing
 
     @Test func dutiesAreSeparated() {
         let admin = principal([.admin]), support = principal([.businessSupport]), dsl = principal([.dsl])
-        #expect(AccessPolicy.can(admin, .administer) && AccessPolicy.can(admin, .manageDirectory) && !AccessPolicy.can(admin, .readAudit))
-        #expect(!AccessPolicy.can(support, .administer) && AccessPolicy.can(support, .manageDirectory) && !AccessPolicy.can(support, .createCase))
-        #expect(AccessPolicy.can(dsl, .readAudit) && AccessPolicy.can(dsl, .createCase) && !AccessPolicy.can(dsl, .administer))
+        #expect(
+            AccessPolicy.can(admin, .administer) && AccessPolicy.can(admin, .manageDirectory)
+                && !AccessPolicy.can(admin, .readAudit)
+        )
+        #expect(
+            !AccessPolicy.can(support, .administer) && AccessPolicy.can(support, .manageDirectory)
+                && !AccessPolicy.can(support, .createCase)
+        )
+        #expect(
+            AccessPolicy.can(dsl, .readAudit) && AccessPolicy.can(dsl, .createCase)
+                && !AccessPolicy.can(dsl, .administer)
+        )
     }
 
     @Test func adminAndBusinessSupportDoNotReadCases() {

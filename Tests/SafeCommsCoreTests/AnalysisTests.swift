@@ -18,24 +18,43 @@ import Testing
     /// ASCII text takes a byte-level path; it must split words exactly as the general path does.
     @Test func theASCIIPathSplitsAsTheGeneralPathDoes() {
         var rng = SeededRandom(seed: 0x5AFE)  // seeded: a failure repeats on every run
-        let pieces = ["Jo", "jo", "O'Neill", "'s", "'", "students'", " ", ",", ".", "07700", "don't", "A", "s", "x", "'S", "ab's", "@", "-", "\n", "Z9"]
+        let pieces = [
+            "Jo", "jo", "O'Neill", "'s", "'", "students'", " ", ",", ".", "07700", "don't", "A", "s", "x", "'S", "ab's",
+            "@", "-", "\n", "Z9",
+        ]
         for _ in 0..<2_000 {
             let s = (0..<Int.random(in: 0..<12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
             let fast = AnalysedText(s)
             // A leading "é " sends the same text down the general path, two code points later.
             let general = AnalysedText("é " + s)
             let shifted = general.tokens.dropFirst().map { t in
-                AnalysedText.Token(text: t.text, start: t.start - 2, end: t.end - 2, capitalised: t.capitalised, hash: t.hash)
+                AnalysedText.Token(
+                    text: t.text,
+                    start: t.start - 2,
+                    end: t.end - 2,
+                    capitalised: t.capitalised,
+                    hash: t.hash
+                )
             }
             #expect(fast.tokens == shifted, "\(s)")
-            #expect(fast.scalars == Array(general.scalars.dropFirst(2)) && fast.length == s.unicodeScalars.count, "\(s)")
+            #expect(
+                fast.scalars == Array(general.scalars.dropFirst(2)) && fast.length == s.unicodeScalars.count,
+                "\(s)"
+            )
         }
     }
 
     @Test func datesWrittenTheCommonWays() {
-        for text in ["born 14/03/2012", "born 14.3.12", "born 2012-03-14", "born 14th of March 2012", "born March 14th 2012", "born 14 Mar 2012"] {
+        for text in [
+            "born 14/03/2012", "born 14.3.12", "born 2012-03-14", "born 14th of March 2012", "born March 14th 2012",
+            "born 14 Mar 2012",
+        ] {
             let found = DateScanner.scan(AnalysedText(text))
-            #expect(found.count == 1 && found.first?.day == 14 && found.first?.month == 3 && found.first?.twoDigitYear == 12, "\(text): \(found)")
+            #expect(
+                found.count == 1 && found.first?.day == 14 && found.first?.month == 3
+                    && found.first?.twoDigitYear == 12,
+                "\(text): \(found)"
+            )
         }
         #expect(DateScanner.scan(AnalysedText("see you at 14 30 on the 3rd")).isEmpty)
         #expect(DateScanner.scan(AnalysedText("13/13/2012 and 32/01/2012")).isEmpty)
@@ -45,7 +64,10 @@ import Testing
         let m = PhraseMatcher(tagged: [("gonna", 0), ("gonna kill you", 1), ("kill", 1)])
         let found = m.overlapping(in: AnalysedText("I'm gonna kill you"))
         #expect(found.map { [$0.range.lowerBound, $0.range.upperBound, $0.tag] } == [[1, 4, 1], [1, 2, 0]])
-        #expect(m.tagged(in: AnalysedText("gonna kill you")).map(\.tag) == [1], "the longest phrase wins where they overlap")
+        #expect(
+            m.tagged(in: AnalysedText("gonna kill you")).map(\.tag) == [1],
+            "the longest phrase wins where they overlap"
+        )
     }
 
     @Test func hashIndexFindsEveryKeyAndNothingElse() {
@@ -56,12 +78,26 @@ import Testing
     }
 
     @Test func casePeopleAreFoundInTheirOwnWordsOnly() {
-        let people = [CasePersonInfo(name: "Will Hope", aliases: ["Billy"], dateOfBirth: "2011-06-02", address: "7 Mill Lane, Leek", postcode: "ST13 5AB")]
+        let people = [
+            CasePersonInfo(
+                name: "Will Hope",
+                aliases: ["Billy"],
+                dateOfBirth: "2011-06-02",
+                address: "7 Mill Lane, Leek",
+                postcode: "ST13 5AB"
+            )
+        ]
         let context = AnalysisContext(people: people)
-        func types(_ text: String) -> [String] { CasePersonAnalyser().analyse(AnalysedText(text), context: context).map(\.type).sorted() }
+        func types(_ text: String) -> [String] {
+            CasePersonAnalyser().analyse(AnalysedText(text), context: context).map(\.type).sorted()
+        }
         #expect(types("I will hope for the best") == [], "ordinary words are not the names Will and Hope")
         #expect(types("Will is doing well") == ["CASE_PERSON"])
-        #expect(types("Billy moved to Mill Lane, ST13 5AB, born 2/6/11") == ["ADDRESS", "CASE_PERSON", "DATE_OF_BIRTH", "POSTCODE"])
+        #expect(
+            types("Billy moved to Mill Lane, ST13 5AB, born 2/6/11") == [
+                "ADDRESS", "CASE_PERSON", "DATE_OF_BIRTH", "POSTCODE",
+            ]
+        )
         #expect(types("postcode st135ab") == ["POSTCODE"])
     }
 }

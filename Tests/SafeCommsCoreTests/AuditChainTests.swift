@@ -11,8 +11,17 @@ import Testing
         var previous = AuditChainVerifier.genesis
         return (1...n).map { i in
             let link = AuditLink(
-                sequence: Int64(i), atMillis: 1_700_000_000_000 + Int64(i), organisationID: nil, actorID: nil, action: "case.read",
-                entity: "case", entityID: "\(i)", caseID: nil, source: "test", detail: nil, previousHash: previous
+                sequence: Int64(i),
+                atMillis: 1_700_000_000_000 + Int64(i),
+                organisationID: nil,
+                actorID: nil,
+                action: "case.read",
+                entity: "case",
+                entityID: "\(i)",
+                caseID: nil,
+                source: "test",
+                detail: nil,
+                previousHash: previous
             ).sealed(key: key)
             previous = link.hash
             return link
@@ -106,14 +115,20 @@ import Testing
         }
         let random = Array(52..<64) + Array(66..<128)
         #expect(random.allSatisfy { ones[$0] > 2_000 && ones[$0] < 3_000 }, "\(random.map { ones[$0] })")
-        #expect(ids.allSatisfy { $0.uuidString.hasPrefix("018BCFE5-6800-7") && "89AB".contains($0.uuidString.dropFirst(19).first!) })
+        #expect(
+            ids.allSatisfy {
+                $0.uuidString.hasPrefix("018BCFE5-6800-7") && "89AB".contains($0.uuidString.dropFirst(19).first!)
+            }
+        )
     }
 
     /// `uuidText` is exactly Foundation's `uuidString` (the form stored and hashed), for random ids
     /// and for the all-zero and all-ones edges.
     @Test func textIsFoundationsText() {
-        let edges = [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
-                     UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))]
+        let edges = [
+            UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+            UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255)),
+        ]
         for id in edges + (0..<1_000).map({ _ in UUID() }) {
             #expect(id.uuidText == id.uuidString)
         }
@@ -126,8 +141,11 @@ import Testing
             #expect(UUID(uuidText: id.uuidString) == id)
             #expect(UUID(uuidText: id.uuidString.lowercased()) == id)
         }
-        let bad = ["", "not a uuid", "018BCFE5-6800-7000-8000-00000000000", "018BCFE5-6800-7000-8000-0000000000000", "018BCFE5x6800-7000-8000-000000000000",
-                   "018BCFE5-6800-7000-8000-00000000000G", "018BCFE5-6800-7000-8000-00000000000é"]
+        let bad = [
+            "", "not a uuid", "018BCFE5-6800-7000-8000-00000000000", "018BCFE5-6800-7000-8000-0000000000000",
+            "018BCFE5x6800-7000-8000-000000000000",
+            "018BCFE5-6800-7000-8000-00000000000G", "018BCFE5-6800-7000-8000-00000000000é",
+        ]
         for text in bad { #expect(UUID(uuidText: text) == nil && UUID(uuidString: text) == nil, "\(text)") }
     }
 }
@@ -136,10 +154,23 @@ import Testing
     /// The sealing format is part of every stored chain: it must never change silently.
     @Test func knownLinkHasKnownHash() {
         let link = AuditLink(
-            sequence: 1, atMillis: 1_700_000_000_000, organisationID: UUID(uuidString: "00000000-0000-0000-0000-000000000001"), actorID: nil,
-            action: "case.read", entity: "case", entityID: "42", caseID: nil, source: "test", detail: "ü", previousHash: AuditChainVerifier.genesis)
+            sequence: 1,
+            atMillis: 1_700_000_000_000,
+            organisationID: UUID(uuidString: "00000000-0000-0000-0000-000000000001"),
+            actorID: nil,
+            action: "case.read",
+            entity: "case",
+            entityID: "42",
+            caseID: nil,
+            source: "test",
+            detail: "ü",
+            previousHash: AuditChainVerifier.genesis
+        )
         var expected = HMAC<SHA256>(key: SymmetricKey(data: Array(repeating: UInt8(9), count: 32)))
-        for field in ["1", "1700000000000", "00000000-0000-0000-0000-000000000001", "\u{0}", "case.read", "case", "42", "\u{0}", "test", "ü", AuditChainVerifier.genesis] {
+        for field in [
+            "1", "1700000000000", "00000000-0000-0000-0000-000000000001", "\u{0}", "case.read", "case", "42", "\u{0}",
+            "test", "ü", AuditChainVerifier.genesis,
+        ] {
             let bytes = Array(field.utf8)
             expected.update(data: Array("\(bytes.count):".utf8))
             expected.update(data: bytes)

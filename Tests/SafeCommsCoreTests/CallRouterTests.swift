@@ -6,7 +6,11 @@ import Testing
 /// Where a call goes (LIN-1 … LIN-6, LIN-12, LIN-13, COV-4, COV-5).
 @Suite struct CallRouterTests {
     static let team = PhoneDirectory.Team(id: UUID(), name: "North Team", huntGroupNumber: "+441632960100")
-    static let businessSupportHunt = PhoneDirectory.Team(id: UUID(), name: "Business Support", huntGroupNumber: "+441632960200")
+    static let businessSupportHunt = PhoneDirectory.Team(
+        id: UUID(),
+        name: "Business Support",
+        huntGroupNumber: "+441632960200"
+    )
     static let officer = "+441632960201", reception = "+441632960300"
     static let settings = OrganisationSettings(emergencyDutyTeamNumber: "+441632960999")
     /// Monday 23 November 2026, 10:00 in London (GMT).
@@ -14,16 +18,32 @@ import Testing
 
     func router(_ workers: [PhoneDirectory.Worker], settings: OrganisationSettings = Self.settings) -> CallRouter {
         CallRouter(
-            directory: PhoneDirectory(workers: workers, teams: [Self.team, Self.businessSupportHunt], forbiddenDivertNumbers: [Self.officer, Self.reception]),
-            settings: settings)
+            directory: PhoneDirectory(
+                workers: workers,
+                teams: [Self.team, Self.businessSupportHunt],
+                forbiddenDivertNumbers: [Self.officer, Self.reception]
+            ),
+            settings: settings
+        )
     }
 
     func worker(
-        desk: Bool = false, paired: Bool = false, divert: String? = nil, absences: [PhoneDirectory.Absence] = []
+        desk: Bool = false,
+        paired: Bool = false,
+        divert: String? = nil,
+        absences: [PhoneDirectory.Absence] = []
     ) -> PhoneDirectory.Worker {
         PhoneDirectory.Worker(
-            id: UUID(), name: "Sam", teamID: Self.team.id, deskNumber: "+441632960111", mobileNumber: "+447700900111", deskLoggedIn: desk,
-            deskPairedToMobile: paired, divertTo: divert, absences: absences)
+            id: UUID(),
+            name: "Sam",
+            teamID: Self.team.id,
+            deskNumber: "+441632960111",
+            mobileNumber: "+447700900111",
+            deskLoggedIn: desk,
+            deskPairedToMobile: paired,
+            divertTo: divert,
+            absences: absences
+        )
     }
 
     @Test func theKeyWorkerWhenAtTheirDeskOrPaired() {
@@ -37,13 +57,24 @@ import Testing
     @Test func otherwiseTheTeamsHuntGroup() {
         let busy = worker()
         let d = router([busy]).route(forWorker: busy.id, at: Self.monday10)
-        #expect(d.destination == .huntGroup(Self.team.id) && d.number == Self.team.huntGroupNumber && d.clauses == ["LIN-6"])
+        #expect(
+            d.destination == .huntGroup(Self.team.id) && d.number == Self.team.huntGroupNumber && d.clauses == ["LIN-6"]
+        )
         let none = router([]).route(forWorker: nil, team: Self.team.id, at: Self.monday10)
         #expect(none.destination == .huntGroup(Self.team.id))
     }
 
     @Test func awayMeansTheHuntGroupEvenIfLoggedIn() {
-        let onLeave = worker(desk: true, absences: [.init(kind: .leave, from: Self.monday10.addingTimeInterval(-3600), until: Self.monday10.addingTimeInterval(86_400 * 3))])
+        let onLeave = worker(
+            desk: true,
+            absences: [
+                .init(
+                    kind: .leave,
+                    from: Self.monday10.addingTimeInterval(-3600),
+                    until: Self.monday10.addingTimeInterval(86_400 * 3)
+                )
+            ]
+        )
         let d = router([onLeave]).route(forWorker: onLeave.id, at: Self.monday10)
         #expect(d.destination == .huntGroup(Self.team.id) && d.reason.contains("on leave until 2026-11-26"))
         let back = router([onLeave]).route(forWorker: onLeave.id, at: Self.monday10.addingTimeInterval(86_400 * 3))
@@ -54,7 +85,11 @@ import Testing
         for bad in [Self.officer, Self.reception, "+447700900999"] {
             let w = worker(divert: bad)
             let d = router([w]).route(forWorker: w.id, at: Self.monday10)
-            #expect(d.destination == .huntGroup(Self.team.id) && d.clauses.first == "LIN-12" && d.reason.contains("refused"), "\(bad)")
+            #expect(
+                d.destination == .huntGroup(Self.team.id) && d.clauses.first == "LIN-12"
+                    && d.reason.contains("refused"),
+                "\(bad)"
+            )
         }
         let good = worker(divert: Self.businessSupportHunt.huntGroupNumber)
         let d = router([good]).route(forWorker: good.id, at: Self.monday10)
@@ -87,7 +122,10 @@ import Testing
         let unknown = worker(absences: [.init(kind: .unexpected, from: from, until: nil)])
         #expect(short.voicemailAllowed(at: from, pickupHours: 24))
         #expect(!long.voicemailAllowed(at: from, pickupHours: 24))
-        #expect(long.voicemailAllowed(at: from.addingTimeInterval(50 * 3600), pickupHours: 24), "back within a day by then")
+        #expect(
+            long.voicemailAllowed(at: from.addingTimeInterval(50 * 3600), pickupHours: 24),
+            "back within a day by then"
+        )
         #expect(!unknown.voicemailAllowed(at: from, pickupHours: 24))
         #expect(worker().voicemailAllowed(at: from, pickupHours: 24))
     }
@@ -101,11 +139,20 @@ import Testing
         let start = Date(timeIntervalSince1970: 1_797_811_200)  // Monday 21 December 2026 00:00 GMT
         let day = 86_400.0
         let forbidden: Set<String> = [Self.officer, Self.reception]
-        let diverts: [String?] = [nil, nil, Self.team.huntGroupNumber, Self.businessSupportHunt.huntGroupNumber, Self.officer, Self.reception, nil, nil]
+        let diverts: [String?] = [
+            nil, nil, Self.team.huntGroupNumber, Self.businessSupportHunt.huntGroupNumber, Self.officer, Self.reception,
+            nil, nil,
+        ]
         let absences: [[PhoneDirectory.Absence]] = [
             [], [.init(kind: .leave, from: start, until: start.addingTimeInterval(3 * day))],
             [.init(kind: .unexpected, from: start.addingTimeInterval(day + 10 * 3600), until: nil)], [], [], [],
-            [.init(kind: .leave, from: start.addingTimeInterval(3 * day + 12 * 3600), until: start.addingTimeInterval(4 * day))], [],
+            [
+                .init(
+                    kind: .leave,
+                    from: start.addingTimeInterval(3 * day + 12 * 3600),
+                    until: start.addingTimeInterval(4 * day)
+                )
+            ], [],
         ]
         let ids = (0..<8).map { _ in UUID() }
         var counts: [String: Int] = [:]
@@ -115,8 +162,17 @@ import Testing
             let workers = (0..<8).map { i in
                 let s = rng.next() % 3
                 return PhoneDirectory.Worker(
-                    id: ids[i], name: "Worker \(i)", teamID: Self.team.id, deskNumber: "+44163296011\(i)", mobileNumber: "+44770090011\(i)",
-                    deskLoggedIn: s == 0, deskPairedToMobile: s == 1, voicemailEnabled: true, divertTo: diverts[i], absences: absences[i])
+                    id: ids[i],
+                    name: "Worker \(i)",
+                    teamID: Self.team.id,
+                    deskNumber: "+44163296011\(i)",
+                    mobileNumber: "+44770090011\(i)",
+                    deskLoggedIn: s == 0,
+                    deskPairedToMobile: s == 1,
+                    voicemailEnabled: true,
+                    divertTo: diverts[i],
+                    absences: absences[i]
+                )
             }
             let keyWorker = rng.next() % 10 == 0 ? nil : ids[Int(rng.next() % 8)]
             let d = router(workers).route(forWorker: keyWorker, team: Self.team.id, at: at)
@@ -131,7 +187,14 @@ import Testing
                 let w = workers.first { $0.id == id }!
                 #expect(w.absence(at: at) == nil, "never to the phone (or voicemail) of someone away")
                 if case .worker = d.destination { #expect(w.deskLoggedIn || w.deskPairedToMobile) }
-                if case .divert = d.destination { #expect(d.number == w.divertTo && PhoneDirectory(workers: [], teams: [Self.team, Self.businessSupportHunt]).divertProblem(d.number!) == nil) }
+                if case .divert = d.destination {
+                    #expect(
+                        d.number == w.divertTo
+                            && PhoneDirectory(workers: [], teams: [Self.team, Self.businessSupportHunt]).divertProblem(
+                                d.number!
+                            ) == nil
+                    )
+                }
             case .huntGroup(let team):
                 #expect(team == Self.team.id && d.number == Self.team.huntGroupNumber)
             case .emergencyDutyTeam:

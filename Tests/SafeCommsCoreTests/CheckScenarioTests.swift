@@ -45,7 +45,10 @@ struct CheckScenario: Decodable, Sendable, CustomTestStringConvertible {
         for pack in try fm.contentsOfDirectory(atPath: root.path).sorted() {
             let folder = root.appendingPathComponent(pack)
             for file in try fm.contentsOfDirectory(atPath: folder.path).sorted() where file.hasSuffix(".json") {
-                let list = try JSONDecoder().decode([CheckScenario].self, from: Data(contentsOf: folder.appendingPathComponent(file)))
+                let list = try JSONDecoder().decode(
+                    [CheckScenario].self,
+                    from: Data(contentsOf: folder.appendingPathComponent(file))
+                )
                 out += list.map {
                     var s = $0
                     s.pack = pack
@@ -62,7 +65,9 @@ struct CheckScenario: Decodable, Sendable, CustomTestStringConvertible {
 struct AnyJSON: Decodable, Sendable {
     var data: Data
     init(from decoder: any Decoder) throws {
-        data = try JSONSerialization.data(withJSONObject: Self.unwrap(try decoder.singleValueContainer().decode(FixtureJSON.self)))
+        data = try JSONSerialization.data(
+            withJSONObject: Self.unwrap(try decoder.singleValueContainer().decode(FixtureJSON.self))
+        )
     }
     static func unwrap(_ v: FixtureJSON) -> Any {
         switch v {
@@ -80,12 +85,19 @@ indirect enum FixtureJSON: Decodable, Sendable {
     case null, bool(Bool), number(Double), string(String), array([FixtureJSON]), object([String: FixtureJSON])
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([FixtureJSON].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: FixtureJSON].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let n = try? c.decode(Double.self) {
+            self = .number(n)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([FixtureJSON].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: FixtureJSON].self))
+        }
     }
 }
 
@@ -103,9 +115,10 @@ indirect enum FixtureJSON: Decodable, Sendable {
     @Test(arguments: scenarios)
     func scenario(_ s: CheckScenario) throws {
         // setup
-        let organisation = try s.organisation.map {
-            try CheckOrganisation.load(yaml: String(decoding: $0.data, as: UTF8.self), file: s.file)
-        } ?? CheckOrganisation()
+        let organisation =
+            try s.organisation.map {
+                try CheckOrganisation.load(yaml: String(decoding: $0.data, as: UTF8.self), file: s.file)
+            } ?? CheckOrganisation()
         var request = try CheckRequest(json: s.request.data)
         if request.packs == nil { request.packs = s.packs ?? [s.pack] }
         let runner = try CheckRunner(library: Self.library, organisation: organisation)
@@ -115,16 +128,28 @@ indirect enum FixtureJSON: Decodable, Sendable {
 
         // validation
         let cited = Dictionary(d.findings.map { ($0.clause, [$0.severity]) }, uniquingKeysWith: +)
-        if let expected = s.decision { #expect(d.decision == expected, "\(d.findings.map { "\($0.clause) \($0.severity)" })") }
-        for (clause, severity) in s.cites ?? [:] {
-            #expect(cited[clause]?.contains(severity) == true, "\(clause) should be cited as \(severity); cited: \(cited)")
+        if let expected = s.decision {
+            #expect(d.decision == expected, "\(d.findings.map { "\($0.clause) \($0.severity)" })")
         }
-        for clause in s.notCited ?? [] { #expect(cited[clause] == nil, "\(clause) should not be cited; cited: \(cited)") }
+        for (clause, severity) in s.cites ?? [:] {
+            #expect(
+                cited[clause]?.contains(severity) == true,
+                "\(clause) should be cited as \(severity); cited: \(cited)"
+            )
+        }
+        for clause in s.notCited ?? [] {
+            #expect(cited[clause] == nil, "\(clause) should not be cited; cited: \(cited)")
+        }
         let owed = Set(d.obligations.map(\.clause))
-        for clause in s.obligations ?? [] { #expect(owed.contains(clause), "\(clause) should be an obligation; got \(owed.sorted())") }
+        for clause in s.obligations ?? [] {
+            #expect(owed.contains(clause), "\(clause) should be an obligation; got \(owed.sorted())")
+        }
         for span in s.spans ?? [] {
             let spans = d.findings.filter { $0.clause == span.clause }.flatMap(\.spans)
-            #expect(spans.contains(Span(start: span.start, end: span.end, type: span.type)), "\(span.clause) spans: \(spans)")
+            #expect(
+                spans.contains(Span(start: span.start, end: span.end, type: span.type)),
+                "\(span.clause) spans: \(spans)"
+            )
         }
         #expect(d.json == Array(try JSONTests.reference.encode(d)), "the written JSON is what JSONEncoder writes")
     }

@@ -15,23 +15,45 @@ import Testing
     }
 
     @Test func callNeedsSummaryNotTranscript() {
-        var d = CommunicationDraft(channel: .phoneCall, direction: .incoming, occurredAt: now.addingTimeInterval(-60), durationSeconds: 120)
+        var d = CommunicationDraft(
+            channel: .phoneCall,
+            direction: .incoming,
+            occurredAt: now.addingTimeInterval(-60),
+            durationSeconds: 120
+        )
         #expect(fields(d) == ["summary"])
         d.summary = "Discussed the visit"
         #expect(fields(d).isEmpty)
     }
 
     @Test func futureIsRefusedButClockSkewIsNot() {
-        var d = CommunicationDraft(channel: .sms, direction: .outgoing, occurredAt: now.addingTimeInterval(3600), transcript: "hi")
+        var d = CommunicationDraft(
+            channel: .sms,
+            direction: .outgoing,
+            occurredAt: now.addingTimeInterval(3600),
+            transcript: "hi"
+        )
         #expect(fields(d) == ["occurred_at"])
         d.occurredAt = now.addingTimeInterval(60)
         #expect(fields(d).isEmpty)
     }
 
     @Test func durationOnlyForSpokenChannels() {
-        let d = CommunicationDraft(channel: .sms, direction: .outgoing, occurredAt: now, durationSeconds: 30, transcript: "hi")
+        let d = CommunicationDraft(
+            channel: .sms,
+            direction: .outgoing,
+            occurredAt: now,
+            durationSeconds: 30,
+            transcript: "hi"
+        )
         #expect(fields(d) == ["duration_seconds"])
-        let negative = CommunicationDraft(channel: .phoneCall, direction: .outgoing, occurredAt: now, durationSeconds: -1, summary: "x")
+        let negative = CommunicationDraft(
+            channel: .phoneCall,
+            direction: .outgoing,
+            occurredAt: now,
+            durationSeconds: -1,
+            summary: "x"
+        )
         #expect(fields(negative) == ["duration_seconds"])
     }
 

@@ -13,7 +13,9 @@ import Testing
         #expect(!sealed.contains("Aisha") && !sealed.contains("2012-03-04"))
         #expect(SealedText.keyID(of: sealed) == Substring(key.id))
         #expect(try SealedText.open(sealed, key: { $0 == Substring(key.id) ? key : nil }) == text)
-        #expect(throws: SealedText.OpenError.unknownKey(key.id)) { try SealedText.open(sealed, key: { $0 == Substring(other.id) ? other : nil }) }
+        #expect(throws: SealedText.OpenError.unknownKey(key.id)) {
+            try SealedText.open(sealed, key: { $0 == Substring(other.id) ? other : nil })
+        }
         // A fresh nonce each time: the same text never seals to the same value.
         #expect(SealedText.seal(text, with: key) != sealed)
     }
@@ -24,7 +26,9 @@ import Testing
         // Change one character of the ciphertext (keeping it base64).
         let i = bytes.count - 10
         bytes[i] = bytes[i] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
-        #expect(throws: SealedText.OpenError.damaged) { try SealedText.open(String(decoding: bytes, as: UTF8.self), key: { _ in key }) }
+        #expect(throws: SealedText.OpenError.damaged) {
+            try SealedText.open(String(decoding: bytes, as: UTF8.self), key: { _ in key })
+        }
     }
 
     @Test func clearTextFromBeforeSealingReadsAsItIs() throws {

@@ -13,14 +13,19 @@ import Testing
     }()
 
     static let valid = [
-        #"{}"#, #"[]"#, #"  {"a" : [1, -2, 3.5, 0, -0, 1e3, 2E-2, 0.5e+7, true, false, null, "x"]}  "#, #""plain""#, "\n\t\r 7 \n",
-        #"{"a": {"b": {"c": []}}}"#, #""\u00e9\u20AC\ud83d\ude00 \" \\ \/ \b \f \n \r \t""#, #"["é", "😀", "\u0000"]"#, #"{"a": 1, "a": 2}"#,
+        #"{}"#, #"[]"#, #"  {"a" : [1, -2, 3.5, 0, -0, 1e3, 2E-2, 0.5e+7, true, false, null, "x"]}  "#, #""plain""#,
+        "\n\t\r 7 \n",
+        #"{"a": {"b": {"c": []}}}"#, #""\u00e9\u20AC\ud83d\ude00 \" \\ \/ \b \f \n \r \t""#, #"["é", "😀", "\u0000"]"#,
+        #"{"a": 1, "a": 2}"#,
         "[1e308, -1e308, 1e-400, 0e99999, 2.5e-324]",
     ]
     static let invalid = [
-        "", " ", "{", "}", "[1,]", "[,1]", #"{"a" 1}"#, #"{"a": 1,}"#, #"{a: 1}"#, "[01]", "[1.]", "[.5]", "[1e]", "[-]", "[+1]", "tru", "nul",
-        "[true false]", #""unclosed"#, "\"tab\there\"", #""\x""#, #""\u12""#, #""\ud83d""#, #""\ude00""#, #""\ud83d\u0041""#, "{} {}",
-        "[1] x", "'single'", "NaN", "[Infinity]", "[1]\u{0}", "\u{0}[1]", "7e679", "[-1.8e308]", String(repeating: "9", count: 400),
+        "", " ", "{", "}", "[1,]", "[,1]", #"{"a" 1}"#, #"{"a": 1,}"#, #"{a: 1}"#, "[01]", "[1.]", "[.5]", "[1e]",
+        "[-]", "[+1]", "tru", "nul",
+        "[true false]", #""unclosed"#, "\"tab\there\"", #""\x""#, #""\u12""#, #""\ud83d""#, #""\ude00""#,
+        #""\ud83d\u0041""#, "{} {}",
+        "[1] x", "'single'", "NaN", "[Infinity]", "[1]\u{0}", "\u{0}[1]", "7e679", "[-1.8e308]",
+        String(repeating: "9", count: 400),
     ]
     /// Foundation on Linux reads these, but they are not JSON (RFC 8259): a trailing comma, and NUL
     /// taken as the end of the text.
@@ -44,7 +49,9 @@ import Testing
     }
 
     @Test func invalidUTF8IsRefused() {
-        #expect(throws: JSONSyntaxError(line: 1, column: 2, reason: "a string is not valid UTF-8")) { try JSONValue.parse([0x5B, 0x22, 0xC3, 0x28, 0x22, 0x5D]) }
+        #expect(throws: JSONSyntaxError(line: 1, column: 2, reason: "a string is not valid UTF-8")) {
+            try JSONValue.parse([0x5B, 0x22, 0xC3, 0x28, 0x22, 0x5D])
+        }
         #expect(throws: JSONSyntaxError.self) { try JSONValue.parse([0x22, 0x5C, 0x6E, 0xFF, 0x22]) }
     }
 
@@ -55,7 +62,8 @@ import Testing
         #expect(throws: JSONSyntaxError(line: 3, column: 7, reason: "expected ':' after the field name \"é\"")) {
             try JSONValue.parse(Array("{\n\"x\": 1,\n  \"é\" 2}".utf8))
         }
-        #expect(throws: JSONSyntaxError(line: 1, column: 5, reason: "a control character in a string must be escaped")) {
+        #expect(throws: JSONSyntaxError(line: 1, column: 5, reason: "a control character in a string must be escaped"))
+        {
             try JSONValue.parse(Array("[\"ab\u{1}\"]".utf8))
         }
     }
@@ -74,12 +82,20 @@ import Testing
         // Seeded, so a failure is the same on every run; the counterexamples it has found are kept in
         // `invalid` above.
         var rng = SeededRandom(seed: 0x5AFE)
-        let alphabet = Array(#"{}[],:"\ u0123456789abcdef-+.eEtruefalsn"#.utf8) + [0, 0x0A, 0xC3, 0xA9, 0xF0, 0x9F, 0x98, 0x80, 0xFF]
+        let alphabet =
+            Array(#"{}[],:"\ u0123456789abcdef-+.eEtruefalsn"#.utf8) + [
+                0, 0x0A, 0xC3, 0xA9, 0xF0, 0x9F, 0x98, 0x80, 0xFF,
+            ]
         for _ in 0..<20_000 {
             let bytes = (0..<Int.random(in: 0..<40, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
             let mine = try? JSONValue.parse(bytes)
             let theirs = try? JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed)
-            if let mine { #expect(theirs.map { Self.same(mine, $0) } == true, "\(bytes): mine \(mine), Foundation \(String(describing: theirs))") }
+            if let mine {
+                #expect(
+                    theirs.map { Self.same(mine, $0) } == true,
+                    "\(bytes): mine \(mine), Foundation \(String(describing: theirs))"
+                )
+            }
             if theirs == nil { #expect(mine == nil, "\(bytes)") }
         }
     }
@@ -88,13 +104,22 @@ import Testing
         var every = String(String.UnicodeScalarView((0..<0x80).map { Unicode.Scalar($0)! }))
         every += "\u{2028}\u{2029}\u{85}é😀\u{FEFF}\u{202E}"
         let d = Decision(
-            id: .text(every), findings: [Finding(clause: "PD-1.6", severity: .warn, message: every, spans: [Span(start: 0, end: 3, type: "X")])],
-            obligations: [Obligation(clause: "WA-7", action: "a/b", due: "2026-11-24T10:00:00Z")])
-        #expect(String(decoding: d.json, as: UTF8.self) == String(decoding: try Self.reference.encode(d), as: UTF8.self))
+            id: .text(every),
+            findings: [
+                Finding(clause: "PD-1.6", severity: .warn, message: every, spans: [Span(start: 0, end: 3, type: "X")])
+            ],
+            obligations: [Obligation(clause: "WA-7", action: "a/b", due: "2026-11-24T10:00:00Z")]
+        )
+        #expect(
+            String(decoding: d.json, as: UTF8.self) == String(decoding: try Self.reference.encode(d), as: UTF8.self)
+        )
         let n = Decision(id: .number(-42), findings: [], obligations: [])
         #expect(n.json == Array(try Self.reference.encode(n)))
         let none = Decision(id: nil, findings: [], obligations: [])
-        #expect(String(decoding: none.json, as: UTF8.self) == #"{"decision":"allow","findings":[],"id":null,"obligations":[]}"#)
+        #expect(
+            String(decoding: none.json, as: UTF8.self)
+                == #"{"decision":"allow","findings":[],"id":null,"obligations":[]}"#
+        )
     }
 
     /// The parsed value and Foundation's object hold the same data.

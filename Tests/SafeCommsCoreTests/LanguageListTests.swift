@@ -5,12 +5,15 @@ import Testing
 
 /// WA-10 and PD-1.10: the inappropriate-language list shipped as data (scripts/make-language-list.py).
 @Suite struct LanguageListTests {
-    static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appendingPathComponent("scripts/language")
 
     static func entries(_ file: String) throws -> [String] {
         try String(contentsOf: scripts.appendingPathComponent(file), encoding: .utf8).split(separator: "\n")
-            .map { $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "" }
+            .map {
+                $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            }
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
@@ -34,7 +37,9 @@ import Testing
     }
 
     @Test func abuseAndThreatsAreFound() {
-        #expect(found("You're a fucking wanker, I know where you live") == ["fucking", "wanker", "I know where you live"])
+        #expect(
+            found("You're a fucking wanker, I know where you live") == ["fucking", "wanker", "I know where you live"]
+        )
         #expect(found("Shut up you stupid cow") == ["Shut up", "stupid cow"])
         #expect(found("what a load of bollocks, piss off") == ["bollocks", "piss off"])
     }

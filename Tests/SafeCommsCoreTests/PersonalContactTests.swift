@@ -6,7 +6,11 @@ import Testing
 @Suite struct PersonalContactTests {
     let organisation = OrganisationContacts(
         settings: OrganisationSettings(
-            emergencyDutyTeamNumber: "01305 228 866", workEmailDomains: ["Dorsetcouncil.gov.uk"], organisationNumbers: ["01305 22****", "07700 900100"]))
+            emergencyDutyTeamNumber: "01305 228 866",
+            workEmailDomains: ["Dorsetcouncil.gov.uk"],
+            organisationNumbers: ["01305 22****", "07700 900100"]
+        )
+    )
 
     func found(_ text: String, _ org: OrganisationContacts? = nil, direction: Direction = .outgoing) -> [String] {
         let scalars = Array(text.unicodeScalars)
@@ -37,7 +41,10 @@ import Testing
         #expect(found("your mum is on 07700 900321") == [])
         #expect(found("Call me or ring my manager on 07700 900321") == [])
         #expect(found("I called. Number: 07700 900321") == [], "a sentence boundary")
-        #expect(found("my number is 07700 900100, your sister's is 07700 900321") == [], "after another number, only the nearer words count")
+        #expect(
+            found("my number is 07700 900100, your sister's is 07700 900321") == [],
+            "after another number, only the nearer words count"
+        )
         #expect(found("you can reach the housing officer at jo@gmail.com") == [])
     }
 
@@ -53,10 +60,17 @@ import Testing
     }
 
     @Test func organisationNumbersAreValidatedByField() {
-        #expect(throws: ValidationError(field: "organisation_numbers[1]", reason: "'01305 2*2*' is not a number range: write the fixed digits then stars, such as 01202 45****")) {
+        #expect(
+            throws: ValidationError(
+                field: "organisation_numbers[1]",
+                reason: "'01305 2*2*' is not a number range: write the fixed digits then stars, such as 01202 45****"
+            )
+        ) {
             try OrganisationSettings(organisationNumbers: ["01305 22****", "01305 2*2*"]).validate()
         }
         #expect(throws: ValidationError.self) { try OrganisationSettings(organisationNumbers: ["12345"]).validate() }
-        #expect(throws: Never.self) { try OrganisationSettings(organisationNumbers: ["+44 1305 22****", "07700 900100"]).validate() }
+        #expect(throws: Never.self) {
+            try OrganisationSettings(organisationNumbers: ["+44 1305 22****", "07700 900100"]).validate()
+        }
     }
 }

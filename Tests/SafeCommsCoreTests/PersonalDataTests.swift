@@ -11,7 +11,9 @@ import Testing
     /// The found text of each finding of `type`.
     func found(_ text: String, _ type: String) -> [String] {
         let scalars = Array(text.unicodeScalars)
-        return analyser.analyse(AnalysedText(text), context: AnalysisContext()).filter { $0.type == type }.compactMap(\.span).map {
+        return analyser.analyse(AnalysedText(text), context: AnalysisContext()).filter { $0.type == type }.compactMap(
+            \.span
+        ).map {
             String(String.UnicodeScalarView(scalars[$0.start..<$0.end]))
         }
     }
@@ -35,13 +37,18 @@ import Testing
     @Test func emailAddressesWrittenInWords() {
         let t = FindingType.email
         #expect(found("my email is jo.smith at gmail dot com ok", t) == ["jo.smith at gmail dot com"])
-        #expect(found("email jo dot smith at hotmail dot co dot uk thanks", t) == ["jo dot smith at hotmail dot co dot uk"])
+        #expect(
+            found("email jo dot smith at hotmail dot co dot uk thanks", t) == ["jo dot smith at hotmail dot co dot uk"]
+        )
         #expect(found("send it to kayla99(at)outlook.com", t) == ["kayla99(at)outlook.com"])
         #expect(found("Jo.Smith [at] coventry [dot] gov [dot] uk", t) == ["Jo.Smith [at] coventry [dot] gov [dot] uk"])
         #expect(found("her email address: jaydenx at yahoo.co.uk.", t) == ["jaydenx at yahoo.co.uk"])
         #expect(found("jo@gmail.com or jo at gmail dot com", t) == ["jo@gmail.com", "jo at gmail dot com"])
         // Ordinary words round "at" and "dot".
-        #expect(found("look at gmail dot com for the form", t).isEmpty, "a plain word before 'at' and no talk of e-mail")
+        #expect(
+            found("look at gmail dot com for the form", t).isEmpty,
+            "a plain word before 'at' and no talk of e-mail"
+        )
         #expect(found("meet me at school at 10.30, Dot at reception", t).isEmpty)
         #expect(found("email me at home dot", t).isEmpty, "no top-level domain")
         #expect(found("we arrive at 3pm at coventry dot station", t).isEmpty)
@@ -54,8 +61,14 @@ import Testing
         #expect(!IdentifierScanner.nhsCheckDigitIsValid([9, 4, 3, 4, 7, 6, 5, 9, 1, 8]))
         #expect(found("NHS number 943 476 5919", t) == ["943 476 5919"])
         #expect(found("NHS no: 9434765919", t) == ["9434765919"])
-        #expect(found("his number is 943-476-5919", t) == ["943-476-5919"], "spaced like an NHS number, without context")
-        #expect(found("The invoice (943 476 5919) is paid; order no. 943-476-5919", t).isEmpty, "another kind of number")
+        #expect(
+            found("his number is 943-476-5919", t) == ["943-476-5919"],
+            "spaced like an NHS number, without context"
+        )
+        #expect(
+            found("The invoice (943 476 5919) is paid; order no. 943-476-5919", t).isEmpty,
+            "another kind of number"
+        )
         #expect(found("order 9434765919 arrived", t).isEmpty, "ten bare digits pass the check one time in eleven")
         #expect(found("NHS number 943 476 5918", t).isEmpty, "a wrong check digit")
     }
@@ -69,7 +82,9 @@ import Testing
 
     @Test func postcodes() {
         let t = FindingType.postcode
-        #expect(found("at BH15 2AB or bh152ab or SW1A 1AA or M1 1AE", t) == ["BH15 2AB", "bh152ab", "SW1A 1AA", "M1 1AE"])
+        #expect(
+            found("at BH15 2AB or bh152ab or SW1A 1AA or M1 1AE", t) == ["BH15 2AB", "bh152ab", "SW1A 1AA", "M1 1AE"]
+        )
         #expect(found("room 2AB, XX1 1AA, bus 15 to town", t).isEmpty)
     }
 
@@ -103,23 +118,36 @@ import Testing
         let findings = analyser.analyse(AnalysedText(text), context: AnalysisContext())
         let length = text.unicodeScalars.count
         #expect(findings.allSatisfy { $0.span.map { 0 <= $0.start && $0.start < $0.end && $0.end <= length } ?? false })
-        #expect(ContentReport.redact(text, findings.compactMap(\.span))
-            == "Hi [PERSON] 😀, NHS [NHS_NUMBER], call [PHONE_NUMBER]. ‮Mrs [PERSON]‬ lives at [ADDRESS].")
-        #expect(ContentReport.redact("abcdef", [Span(start: 1, end: 4, type: "A"), Span(start: 2, end: 5, type: "B")]) == "a[A]f", "overlaps go together")
+        #expect(
+            ContentReport.redact(text, findings.compactMap(\.span))
+                == "Hi [PERSON] 😀, NHS [NHS_NUMBER], call [PHONE_NUMBER]. ‮Mrs [PERSON]‬ lives at [ADDRESS]."
+        )
+        #expect(
+            ContentReport.redact("abcdef", [Span(start: 1, end: 4, type: "A"), Span(start: 2, end: 5, type: "B")])
+                == "a[A]f",
+            "overlaps go together"
+        )
     }
 
     /// Random and hostile input never crashes a detector.
     @Test func hostileInputNeverCrashes() {
         var rng = SeededRandom(seed: 0x5AFE)  // seeded: a failure repeats on every run
         let pieces = [
-            "0", "7", "+44", "(", ")", " ", "-", ".", "@", "a", "Z", "Mrs", "Jayden", "Street", "14", "NHS", "AB", "C", "\u{0}", "\u{200F}", "\u{202E}",
+            "0", "7", "+44", "(", ")", " ", "-", ".", "@", "a", "Z", "Mrs", "Jayden", "Street", "14", "NHS", "AB", "C",
+            "\u{0}", "\u{200F}", "\u{202E}",
             "e\u{301}", "😀", "👩‍👧", "\n", "ع", "ß", "'s", ",", " at ", " dot ", "(at)", "[dot]", "com", "uk",
         ]
         for _ in 0..<3_000 {
-            let text = (0..<Int.random(in: 0..<40, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let text = (0..<Int.random(in: 0..<40, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }
+                .joined()
             let length = text.unicodeScalars.count
-            let findings = Evaluator.standardAnalysers.flatMap { $0.analyse(AnalysedText(text), context: AnalysisContext()) }
-            #expect(findings.allSatisfy { $0.span.map { 0 <= $0.start && $0.start <= $0.end && $0.end <= length } ?? true }, "\(text)")
+            let findings = Evaluator.standardAnalysers.flatMap {
+                $0.analyse(AnalysedText(text), context: AnalysisContext())
+            }
+            #expect(
+                findings.allSatisfy { $0.span.map { 0 <= $0.start && $0.start <= $0.end && $0.end <= length } ?? true },
+                "\(text)"
+            )
         }
     }
 
@@ -128,7 +156,8 @@ import Testing
     @Test(arguments: [
         "Hi Jayden, call 07700 900123 or email sam.jones@example.org. DOB 04/05/2012, 14 Oak Street, Poole BH15 2AB. ",
         "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a@", "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 ", "1234567890123456789 ",
-        "Mrs Mrs Mrs Mrs Mrs Jayden Jayden Jayden ", "14 Oak Oak Oak Oak Oak ", "😀e\u{301}\u{0}\u{202E}ع ", "                    ",
+        "Mrs Mrs Mrs Mrs Mrs Jayden Jayden Jayden ", "14 Oak Oak Oak Oak Oak ", "😀e\u{301}\u{0}\u{202E}ع ",
+        "                    ",
         "jo dot jo dot jo at gmail dot co dot ", "x at x at x at x dot com dot ", "a.b(at)c [dot] ",
     ])
     func timeIsLinearInTheLength(_ unit: String) {
@@ -144,7 +173,9 @@ import Testing
         func once(_ text: String) -> Double {
             let start = cpu()
             let a = AnalysedText(text)
-            for analyser in Evaluator.standardAnalysers { _ = analyser.analyse(a, context: AnalysisContext(people: [CasePersonInfo(name: "Jayden Price")])) }
+            for analyser in Evaluator.standardAnalysers {
+                _ = analyser.analyse(a, context: AnalysisContext(people: [CasePersonInfo(name: "Jayden Price")]))
+            }
             return cpu() - start
         }
         // Interleaved, after a warm-up, best of five each: what is left is the analysers' own cost, not
@@ -163,9 +194,14 @@ import Testing
         let people = [CasePersonInfo(name: "Jayden Price", aliases: ["JJ"]), CasePersonInfo(name: "Kaden Moore")]
         let text = "Jaden and Kayden saw Jyaden. Jayden is fine. The house prices rose; Prices fell; Pricee, Kade."
         let scalars = Array(text.unicodeScalars)
-        let found = CasePersonAnalyser().analyse(AnalysedText(text), context: AnalysisContext(people: people)).filter { $0.type == FindingType.casePerson }
-            .compactMap(\.span).map { String(String.UnicodeScalarView(scalars[$0.start..<$0.end])) }
-        #expect(Set(found) == ["Jayden", "Jaden", "Kayden", "Jyaden", "Pricee"] && found.count == 5, "not prices, Prices or Kade")
+        let found = CasePersonAnalyser().analyse(AnalysedText(text), context: AnalysisContext(people: people)).filter {
+            $0.type == FindingType.casePerson
+        }
+        .compactMap(\.span).map { String(String.UnicodeScalarView(scalars[$0.start..<$0.end])) }
+        #expect(
+            Set(found) == ["Jayden", "Jaden", "Kayden", "Jyaden", "Pricee"] && found.count == 5,
+            "not prices, Prices or Kade"
+        )
         #expect(CasePersonAnalyser.withinOneEdit(Array("jaden".utf8), Array("jayden".utf8)))
         #expect(CasePersonAnalyser.withinOneEdit(Array("jaydn".utf8), Array("jayden".utf8)))
         #expect(!CasePersonAnalyser.withinOneEdit(Array("jordan".utf8), Array("jayden".utf8)))

@@ -5,7 +5,8 @@ import Testing
 @testable import SafeCommsPolicies
 
 /// The repository root, from this file's place in it.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
 @Suite struct PolicyPackCoverageTests {
     /// Clause ids as the annotated documents mark them: `**[PD-1.6]**`.
@@ -24,7 +25,10 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         #expect(packs.map(\.id) == BundledPolicies.ids)
         for pack in packs {
             let document = try String(contentsOf: Self.sources.appendingPathComponent(pack.source), encoding: .utf8)
-            #expect(document.hasPrefix("<!-- policy pack source: \(pack.id) -->"), "\(pack.source) is not the source of \(pack.id)")
+            #expect(
+                document.hasPrefix("<!-- policy pack source: \(pack.id) -->"),
+                "\(pack.source) is not the source of \(pack.id)"
+            )
             let inDocument = Self.clauseIDs(inDocument: document)
             #expect(inDocument.count > 5, "no clause ids found in \(pack.source)")
             let inPack = pack.clauses.map(\.id)
@@ -34,7 +38,10 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             #expect(invented.isEmpty, "\(pack.id) names clauses its document does not have: \(invented)")
             #expect(inPack == inDocument, "\(pack.id) should list the clauses in the document's order")
             for clause in pack.clauses {
-                #expect(!clause.summary.isEmpty && !clause.summary.contains("\n"), "\(clause.id) needs a one-line summary")
+                #expect(
+                    !clause.summary.isEmpty && !clause.summary.contains("\n"),
+                    "\(clause.id) needs a one-line summary"
+                )
             }
         }
     }
@@ -54,8 +61,12 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         let provided = Evaluator.standardAnalysers.reduce(into: Set<String>()) { $0.formUnion($1.types) }
         for pack in try BundledPolicies.load() {
             for clause in pack.clauses {
-                let named = clause.rules.flatMap { Array($0.when.findings ?? []) } + clause.obligations.flatMap { Array($0.when.findings ?? []) }
-                for type in named { #expect(provided.contains(type), "\(clause.id) tests \(type), which no analyser reports") }
+                let named =
+                    clause.rules.flatMap { Array($0.when.findings ?? []) }
+                    + clause.obligations.flatMap { Array($0.when.findings ?? []) }
+                for type in named {
+                    #expect(provided.contains(type), "\(clause.id) tests \(type), which no analyser reports")
+                }
             }
         }
     }
@@ -74,15 +85,28 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
                     severity: block
                     message: No.
             """
-        #expect(throws: PolicyPackError(file: "t.yaml", field: "clauses[0].rules[0].when.channels[1]",
-                                        reason: "unknown value 'pigeon'; expected one of: \(CheckChannel.allCases.map(\.rawValue).joined(separator: ", "))")) {
+        #expect(
+            throws: PolicyPackError(
+                file: "t.yaml",
+                field: "clauses[0].rules[0].when.channels[1]",
+                reason:
+                    "unknown value 'pigeon'; expected one of: \(CheckChannel.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
+        ) {
             try PolicyPack.load(yaml: yaml, file: "t.yaml")
         }
         let noRule = "id: t\ntitle: T\nsource: t.md\nclauses:\n  - {id: T-1, kind: enforced, summary: Rule-less.}\n"
-        #expect(throws: PolicyPackError(file: "t.yaml", field: "clauses[0].rules", reason: "T-1 is enforced, so it needs at least one rule")) {
+        #expect(
+            throws: PolicyPackError(
+                file: "t.yaml",
+                field: "clauses[0].rules",
+                reason: "T-1 is enforced, so it needs at least one rule"
+            )
+        ) {
             try PolicyPack.load(yaml: noRule, file: "t.yaml")
         }
-        let twice = "id: t\ntitle: T\nsource: t.md\nclauses:\n  - {id: T-1, kind: guidance, summary: A.}\n  - {id: T-1, kind: guidance, summary: B.}\n"
+        let twice =
+            "id: t\ntitle: T\nsource: t.md\nclauses:\n  - {id: T-1, kind: guidance, summary: A.}\n  - {id: T-1, kind: guidance, summary: B.}\n"
         #expect(throws: PolicyPackError(file: "t.yaml", field: "clauses[1].id", reason: "clause T-1 is listed twice")) {
             try PolicyPack.load(yaml: twice, file: "t.yaml")
         }

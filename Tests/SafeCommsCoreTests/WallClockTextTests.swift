@@ -17,7 +17,10 @@ import Testing
             let instant = Date(timeIntervalSince1970: Double(946_684_800 + Int(random.next() % 946_080_000)))
             #expect(WallClockText.dateTime(instant, zone: zone) == instant.formatted(style), "\(instant)")
         }
-        let changes = ["2026-03-29T00:59:00Z", "2026-03-29T01:00:00Z", "2026-10-25T00:59:00Z", "2026-10-25T01:00:00Z", "2026-09-07T23:05:00Z"]
+        let changes = [
+            "2026-03-29T00:59:00Z", "2026-03-29T01:00:00Z", "2026-10-25T00:59:00Z", "2026-10-25T01:00:00Z",
+            "2026-09-07T23:05:00Z",
+        ]
         for text in changes {
             let instant = try! Date(text, strategy: .iso8601)
             #expect(WallClockText.dateTime(instant, zone: zone) == instant.formatted(style), "\(text)")

@@ -5,33 +5,60 @@ import Testing
 
 /// Carrier itemised bills as CSV, with the header recognised or a YAML column map.
 @Suite struct CarrierCallLogTests {
-    static func read(_ name: String, map: CarrierCallLog.ColumnMap? = nil) throws -> ([CarrierCallLog.Row], [ImportError]) {
+    static func read(
+        _ name: String,
+        map: CarrierCallLog.ColumnMap? = nil
+    ) throws -> ([CarrierCallLog.Row], [ImportError]) {
         var rows: [CarrierCallLog.Row] = []
-        let errors = try CarrierCallLog.read(LineReader(path: fixtures.appendingPathComponent("calls/\(name)").path), map: map) { rows.append($0) }
+        let errors = try CarrierCallLog.read(
+            LineReader(path: fixtures.appendingPathComponent("calls/\(name)").path),
+            map: map
+        ) { rows.append($0) }
         return (rows, errors)
     }
 
     @Test func theUsualHeaderIsRecognised() throws {
         let (rows, errors) = try Self.read("bill.csv")
         #expect(rows.map(\.line) == [2, 3, 4, 5, 7])
-        #expect(errors == [ImportError(line: 6, reason: "'31/11/2026 10:00:00' is not a date and time (day-first)")], "31 November")
-        #expect(rows[0].at.description == "2026-11-02T10:10:00" && rows[0].e164 == "+447700900001" && rows[0].outgoing == true && rows[0].durationSeconds == 250)
+        #expect(
+            errors == [ImportError(line: 6, reason: "'31/11/2026 10:00:00' is not a date and time (day-first)")],
+            "31 November"
+        )
+        #expect(
+            rows[0].at.description == "2026-11-02T10:10:00" && rows[0].e164 == "+447700900001"
+                && rows[0].outgoing == true && rows[0].durationSeconds == 250
+        )
         #expect(rows[1].outgoing == false && rows[1].durationSeconds == 75 && rows[1].kind == .call)
         #expect(rows[2].kind == .text && rows[2].durationSeconds == nil)
-        #expect(rows[4].kind == .call && rows[4].durationSeconds == 60, "quoted fields, a doubled quote and a comma inside quotes")
+        #expect(
+            rows[4].kind == .call && rows[4].durationSeconds == 60,
+            "quoted fields, a doubled quote and a comma inside quotes"
+        )
     }
 
     @Test func aColumnMapNamesTheColumns() throws {
         let yaml = try String(contentsOf: fixtures.appendingPathComponent("calls/columns.yaml"), encoding: .utf8)
-        let fields = Dictionary(uniqueKeysWithValues: yaml.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
-            let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            return (parts[0], parts[1])
-        })
+        let fields = Dictionary(
+            uniqueKeysWithValues: yaml.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
+                let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                return (parts[0], parts[1])
+            }
+        )
         let map = try CarrierCallLog.ColumnMap.parse(yaml: fields, file: "columns.yaml")
         let (rows, errors) = try Self.read("mapped.csv", map: map)
-        #expect(errors.isEmpty && rows.count == 1 && rows[0].at.description == "2026-11-02T10:10" && rows[0].outgoing == true)
-        #expect(throws: ImportError.self) { try CarrierCallLog.ColumnMap.parse(yaml: ["date": "D", "number": "N", "colour": "x"], file: "m.yaml") }
-        #expect(throws: ImportError(line: 0, reason: "m.yaml: date and number are required: the header names of those columns")) {
+        #expect(
+            errors.isEmpty && rows.count == 1 && rows[0].at.description == "2026-11-02T10:10"
+                && rows[0].outgoing == true
+        )
+        #expect(throws: ImportError.self) {
+            try CarrierCallLog.ColumnMap.parse(yaml: ["date": "D", "number": "N", "colour": "x"], file: "m.yaml")
+        }
+        #expect(
+            throws: ImportError(
+                line: 0,
+                reason: "m.yaml: date and number are required: the header names of those columns"
+            )
+        ) {
             try CarrierCallLog.ColumnMap.parse(yaml: ["date": "D"], file: "m.yaml")
         }
         // A map naming a column the file does not have: named, with the header.
@@ -42,27 +69,45 @@ import Testing
     /// nested value. Each is refused by name, at once, without expanding anything.
     @Test func hostileColumnMapsAreRefused() throws {
         var laughs = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
-        for level in 1...8 { laughs += "l\(level): &l\(level) [" + Array(repeating: level == 1 ? "*a" : "*l\(level - 1)", count: 9).joined(separator: ",") + "]\n" }
+        for level in 1...8 {
+            laughs +=
+                "l\(level): &l\(level) ["
+                + Array(repeating: level == 1 ? "*a" : "*l\(level - 1)", count: 9).joined(separator: ",") + "]\n"
+        }
         #expect(laughs.utf8.count < 600)
-        let refusedBomb = #expect(throws: ImportError.self) { try CarrierCallLog.ColumnMap.parse(yamlText: laughs, file: "columns") }
-        #expect(refusedBomb?.reason.contains("more than 200 values once its aliases are expanded") == true, "\(String(describing: refusedBomb))")
+        let refusedBomb = #expect(throws: ImportError.self) {
+            try CarrierCallLog.ColumnMap.parse(yamlText: laughs, file: "columns")
+        }
+        #expect(
+            refusedBomb?.reason.contains("more than 200 values once its aliases are expanded") == true,
+            "\(String(describing: refusedBomb))"
+        )
 
         let long = "date: D\nnumber: N\n# " + String(repeating: "x", count: 20_000) + "\n"
-        let refusedLong = #expect(throws: ImportError.self) { try CarrierCallLog.ColumnMap.parse(yamlText: long, file: "columns") }
+        let refusedLong = #expect(throws: ImportError.self) {
+            try CarrierCallLog.ColumnMap.parse(yamlText: long, file: "columns")
+        }
         #expect(refusedLong?.reason == "columns is 20021 bytes long; at most 16384 are read")
 
-        let nested = #expect(throws: ImportError.self) { try CarrierCallLog.ColumnMap.parse(yamlText: "date: [D, E]\nnumber: N\n", file: "columns") }
+        let nested = #expect(throws: ImportError.self) {
+            try CarrierCallLog.ColumnMap.parse(yamlText: "date: [D, E]\nnumber: N\n", file: "columns")
+        }
         #expect(nested?.reason.contains("each field must name one column") == true)
         #expect(throws: ImportError.self) { try CarrierCallLog.ColumnMap.parse(yamlText: "", file: "columns") }
 
         // An alias used sensibly still works.
-        let map = try CarrierCallLog.ColumnMap.parse(yamlText: "date: &d Call date\ntime: *d\nnumber: Other\n", file: "columns")
+        let map = try CarrierCallLog.ColumnMap.parse(
+            yamlText: "date: &d Call date\ntime: *d\nnumber: Other\n",
+            file: "columns"
+        )
         #expect(map.date == "Call date" && map.time == "Call date" && map.number == "Other")
     }
 
     @Test func csvEdgeCases() throws {
         var records: [[String]] = []
-        try CSV.rows(LineReader("a,\"b,c\",\"d \"\"e\"\"\"\n\"multi\nline\",x\n,\n")) { record, _ in records.append(record.strings) }
+        try CSV.rows(LineReader("a,\"b,c\",\"d \"\"e\"\"\"\n\"multi\nline\",x\n,\n")) { record, _ in
+            records.append(record.strings)
+        }
         #expect(records == [["a", "b,c", "d \"e\""], ["multi\nline", "x"], ["", ""]])
         #expect(throws: ImportError.self) { try CSV.rows(LineReader("\"never closed\n")) { _, _ in } }
         // A quote inside an unquoted field is kept; an empty quoted field is empty.
@@ -71,10 +116,12 @@ import Testing
         #expect(records == [["a\"b", "", "xy"]])
     }
 
-    @Test(arguments: [
-        ("75", 75), ("1:15", 75), ("0:01:15", 75), ("12:00:00", 43_200), ("0", 0),
-        ("1::15", nil), (":15", nil), ("1:15:", nil), ("1:2:3:4", nil), ("1 min", nil), ("-5", nil), ("", nil),
-    ] as [(String, Int?)])
+    @Test(
+        arguments: [
+            ("75", 75), ("1:15", 75), ("0:01:15", 75), ("12:00:00", 43_200), ("0", 0),
+            ("1::15", nil), (":15", nil), ("1:15:", nil), ("1:2:3:4", nil), ("1 min", nil), ("-5", nil), ("", nil),
+        ] as [(String, Int?)]
+    )
     func durations(_ text: String, _ seconds: Int?) {
         #expect(CarrierCallLog.parseDuration(Array(text.utf8)[...]) == seconds)
     }

@@ -5,9 +5,17 @@ import Testing
 
 /// Every format read as the items a case import writes, and a WhatsApp .zip export opened.
 @Suite struct ImportItemTests {
-    static func items(_ format: ImportFormat, _ path: String, columns: CarrierCallLog.ColumnMap? = nil) throws -> (ImportReader.Outcome, [ImportItem]) {
+    static func items(
+        _ format: ImportFormat,
+        _ path: String,
+        columns: CarrierCallLog.ColumnMap? = nil
+    ) throws -> (ImportReader.Outcome, [ImportItem]) {
         var items: [ImportItem] = []
-        let outcome = try ImportReader.read(format, LineReader(path: fixtures.appendingPathComponent(path).path), columns: columns) { items.append($0) }
+        let outcome = try ImportReader.read(
+            format,
+            LineReader(path: fixtures.appendingPathComponent(path).path),
+            columns: columns
+        ) { items.append($0) }
         return (outcome, items)
     }
 
@@ -25,17 +33,29 @@ import Testing
         let (outcome, items) = try Self.items(.smsBackup, "sms-backup/calls.xml")
         #expect(outcome.errors.isEmpty && items.count == 3)
         #expect(items.map(\.channel) == [.phoneCall, .phoneCall, .phoneCall] && items.map(\.text) == [nil, nil, nil])
-        #expect(items[0].summary == "Outgoing call, 4 min 10 s (from the phone's call log)" && items[0].durationSeconds == 250 && items[0].outgoing == true)
+        #expect(
+            items[0].summary == "Outgoing call, 4 min 10 s (from the phone's call log)"
+                && items[0].durationSeconds == 250 && items[0].outgoing == true
+        )
         #expect(items[1].summary == "Missed call (from the phone's call log)" && items[1].outgoing == false)
     }
 
     @Test func carrierRowsAreCallsAndTexts() throws {
         let (outcome, items) = try Self.items(.calls, "calls/week.csv")
         #expect(outcome.errors.isEmpty && items.count == 6)
-        #expect(items[0].channel == .phoneCall && items[0].outgoing == true && items[0].durationSeconds == 250 && items[0].other == ["07700 900001"])
+        #expect(
+            items[0].channel == .phoneCall && items[0].outgoing == true && items[0].durationSeconds == 250
+                && items[0].other == ["07700 900001"]
+        )
         #expect(items[0].when == .local(LocalDateTime(year: 2026, month: 11, day: 2, hour: 9, minute: 5, second: 0)))
-        #expect(items[3].channel == .sms && items[3].text?.contains("words are not known") == true && items[3].durationSeconds == nil)
-        #expect(items[3].identity == items[4].identity, "two texts in one minute are told apart by their order when imported")
+        #expect(
+            items[3].channel == .sms && items[3].text?.contains("words are not known") == true
+                && items[3].durationSeconds == nil
+        )
+        #expect(
+            items[3].identity == items[4].identity,
+            "two texts in one minute are told apart by their order when imported"
+        )
         #expect(items[2].outgoing == false)
     }
 
@@ -52,8 +72,14 @@ import Testing
         let outcome = try ImportReader.read(.whatsapp, file.reader, media: file.media) { items.append($0) }
         #expect(outcome.errors.isEmpty && items.count == 5)
         let photo = try #require(items.first { $0.text?.contains("PHOTO") == true })
-        #expect(photo.text == "<attached: 00000012-PHOTO-2024-03-12-12-01-00.jpg>\n[attachment: 00000012-PHOTO-2024-03-12-12-01-00.jpg, 1 KB in the export — the file itself is not kept]")
-        #expect(photo.identity.hasSuffix("<attached: 00000012-PHOTO-2024-03-12-12-01-00.jpg>"), "the same key as the text export's")
+        #expect(
+            photo.text
+                == "<attached: 00000012-PHOTO-2024-03-12-12-01-00.jpg>\n[attachment: 00000012-PHOTO-2024-03-12-12-01-00.jpg, 1 KB in the export — the file itself is not kept]"
+        )
+        #expect(
+            photo.identity.hasSuffix("<attached: 00000012-PHOTO-2024-03-12-12-01-00.jpg>"),
+            "the same key as the text export's"
+        )
 
         let android = try ImportFile(path: fixtures.appendingPathComponent("whatsapp/android-media.zip").path)
         defer { android.close() }
@@ -64,14 +90,19 @@ import Testing
 
     @Test func theUnpackedChatIsRemovedOnClose() throws {
         let file = try ImportFile(path: fixtures.appendingPathComponent("whatsapp/iphone-media.zip").path)
-        guard case .file(let path) = file.reader.source else { Issue.record("a zip's chat is unpacked to a file"); return }
+        guard case .file(let path) = file.reader.source else {
+            Issue.record("a zip's chat is unpacked to a file")
+            return
+        }
         #expect(FileManager.default.fileExists(atPath: path))
         file.close()
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
     @Test func aZipThatIsNotAnExportIsNamed() throws {
-        #expect(throws: ImportError.self) { try ImportFile(path: fixtures.appendingPathComponent("whatsapp/not-an-export.zip").path) }
+        #expect(throws: ImportError.self) {
+            try ImportFile(path: fixtures.appendingPathComponent("whatsapp/not-an-export.zip").path)
+        }
         do {
             _ = try ImportFile(path: fixtures.appendingPathComponent("whatsapp/not-an-export.zip").path)
         } catch let e as ImportError {

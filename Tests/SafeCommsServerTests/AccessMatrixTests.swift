@@ -35,125 +35,328 @@ import VaporTesting
 
     static let dryRunImport =
         #"{"format":"sms-backup","dry_run":true,"file":{"filename":"sms.xml","data":"\#(Data(#"<smses count="1"><sms address="+447700900001" date="1710234900000" type="2" body="Thursday at 4pm?" /></smses>"#.utf8).base64EncodedString())"}}"#
-    static let bill = #"{"file":{"filename":"bill.csv","data":"\#(Data("Date,Time,Number\n02/11/2026,10:10:00,07700 900001\n".utf8).base64EncodedString())"}}"#
+    static let bill =
+        #"{"file":{"filename":"bill.csv","data":"\#(Data("Date,Time,Number\n02/11/2026,10:10:00,07700 900001\n".utf8).base64EncodedString())"}}"#
 
-    static let outOfHoursCall = #"{"answered_at":"2026-11-20T21:15:00Z","expected":false,"summary":"Worried about Saturday's contact"}"#
+    static let outOfHoursCall =
+        #"{"answered_at":"2026-11-20T21:15:00Z","expected":false,"summary":"Worried about Saturday's contact"}"#
 
     static let table: [RouteCase] = [
         .init(method: .GET, path: "/api/v1/me", body: { _ in nil }, expect: everyone, caseScoped: false),
         .init(method: .GET, path: "/api/v1/organisation", body: { _ in nil }, expect: everyone, caseScoped: false),
         .init(
-            method: .PATCH, path: "/api/v1/organisation",
-            body: { _ in #"{"office_hours":{"opens_at_minute":540,"closes_at_minute":1020,"working_days":[1,2,3,4,5],"time_zone":"Europe/London","exclude_bank_holidays":true},"work_email_domains":["north.example.org"],"voicemail_pickup_hours":24}"# },
-            expect: only(["admin": 200]), caseScoped: false),
+            method: .PATCH,
+            path: "/api/v1/organisation",
+            body: { _ in
+                #"{"office_hours":{"opens_at_minute":540,"closes_at_minute":1020,"working_days":[1,2,3,4,5],"time_zone":"Europe/London","exclude_bank_holidays":true},"work_email_domains":["north.example.org"],"voicemail_pickup_hours":24}"#
+            },
+            expect: only(["admin": 200]),
+            caseScoped: false
+        ),
         .init(method: .GET, path: "/api/v1/teams", body: { _ in nil }, expect: everyone, caseScoped: false),
-        .init(method: .POST, path: "/api/v1/teams", body: { _ in #"{"name":"Team \#(UUID().uuidString.prefix(6))","hunt_group_number":"01632 960200"}"# }, expect: only(["admin": 201, "business_support": 201]), caseScoped: false),
+        .init(
+            method: .POST,
+            path: "/api/v1/teams",
+            body: { _ in #"{"name":"Team \#(UUID().uuidString.prefix(6))","hunt_group_number":"01632 960200"}"# },
+            expect: only(["admin": 201, "business_support": 201]),
+            caseScoped: false
+        ),
         .init(method: .GET, path: "/api/v1/staff", body: { _ in nil }, expect: everyone, caseScoped: false),
         .init(
-            method: .POST, path: "/api/v1/staff",
-            body: { _ in #"{"name":"New Worker","email":"new.\#(UUID().uuidString.prefix(6))@example.org","password":"a long enough secret","roles":["practitioner"]}"# },
-            expect: only(["admin": 201]), caseScoped: false),
+            method: .POST,
+            path: "/api/v1/staff",
+            body: { _ in
+                #"{"name":"New Worker","email":"new.\#(UUID().uuidString.prefix(6))@example.org","password":"a long enough secret","roles":["practitioner"]}"#
+            },
+            expect: only(["admin": 201]),
+            caseScoped: false
+        ),
         .init(method: .GET, path: "/api/v1/devices", body: { _ in nil }, expect: everyone, caseScoped: false),
         .init(
-            method: .POST, path: "/api/v1/devices",
-            body: { _ in #"{"kind":"work_mobile","address":"07700 9\#(String(format: "%05d", Int.random(in: 0..<99999)))"}"# },
-            expect: only(["admin": 201, "business_support": 201]), caseScoped: false),
+            method: .POST,
+            path: "/api/v1/devices",
+            body: { _ in
+                #"{"kind":"work_mobile","address":"07700 9\#(String(format: "%05d", Int.random(in: 0..<99999)))"}"#
+            },
+            expect: only(["admin": 201, "business_support": 201]),
+            caseScoped: false
+        ),
         .init(method: .GET, path: "/api/v1/cases", body: { _ in nil }, expect: everyone, caseScoped: false),
         .init(
-            method: .POST, path: "/api/v1/cases",
-            body: { o in #"{"reference":"R-\#(UUID().uuidString.prefix(8))","display_name":"New child","status":"child_in_need","team_id":"\#(o.teamA)"}"# },
-            expect: only(["manager": 201, "dsl": 201]), caseScoped: false),
+            method: .POST,
+            path: "/api/v1/cases",
+            body: { o in
+                #"{"reference":"R-\#(UUID().uuidString.prefix(8))","display_name":"New child","status":"child_in_need","team_id":"\#(o.teamA)"}"#
+            },
+            expect: only(["manager": 201, "dsl": 201]),
+            caseScoped: false
+        ),
         .init(method: .GET, path: "/api/v1/cases/{caseA}", body: { _ in nil }, expect: caseRead, caseScoped: true),
-        .init(method: .GET, path: "/api/v1/cases/{caseA}/people", body: { _ in nil }, expect: caseRead, caseScoped: true),
-        .init(method: .POST, path: "/api/v1/cases/{caseA}/people", body: { _ in #"{"role":"parent_carer","name":"Sam Parent","phone":"07700 900555"}"# }, expect: caseWrite, caseScoped: true),
-        .init(method: .GET, path: "/api/v1/cases/{caseA}/consents", body: { _ in nil }, expect: caseRead, caseScoped: true),
         .init(
-            method: .POST, path: "/api/v1/cases/{caseA}/consents",
-            body: { o in #"{"kind":"texting_agreed","channel":"sms","person_id":"\#(o.personA)","given_by":"Child A","reason":"Prefers texts","given_on":"2026-11-01"}"# },
-            expect: caseWrite, caseScoped: true),
-        .init(method: .GET, path: "/api/v1/cases/{caseA}/number-sharing", body: { _ in nil }, expect: caseRead, caseScoped: true),
+            method: .GET,
+            path: "/api/v1/cases/{caseA}/people",
+            body: { _ in nil },
+            expect: caseRead,
+            caseScoped: true
+        ),
         .init(
-            method: .POST, path: "/api/v1/cases/{caseA}/number-sharing",
-            body: { _ in #"{"shared":false,"number":"07700 900100","reason":"Family conflict: manager agreed not to share","decided_on":"2026-11-01"}"# },
-            expect: caseWrite, caseScoped: true),
-        .init(method: .GET, path: "/api/v1/cases/{caseA}/communications", body: { _ in nil }, expect: caseRead, caseScoped: true),
-        .init(method: .POST, path: "/api/v1/cases/{caseA}/communications", body: comm, expect: caseWrite, caseScoped: true),
-        .init(method: .POST, path: "/api/v1/cases/{caseA}/communications/{recordA}/corrections", body: comm, expect: caseWrite, caseScoped: true),
+            method: .POST,
+            path: "/api/v1/cases/{caseA}/people",
+            body: { _ in #"{"role":"parent_carer","name":"Sam Parent","phone":"07700 900555"}"# },
+            expect: caseWrite,
+            caseScoped: true
+        ),
+        .init(
+            method: .GET,
+            path: "/api/v1/cases/{caseA}/consents",
+            body: { _ in nil },
+            expect: caseRead,
+            caseScoped: true
+        ),
+        .init(
+            method: .POST,
+            path: "/api/v1/cases/{caseA}/consents",
+            body: { o in
+                #"{"kind":"texting_agreed","channel":"sms","person_id":"\#(o.personA)","given_by":"Child A","reason":"Prefers texts","given_on":"2026-11-01"}"#
+            },
+            expect: caseWrite,
+            caseScoped: true
+        ),
+        .init(
+            method: .GET,
+            path: "/api/v1/cases/{caseA}/number-sharing",
+            body: { _ in nil },
+            expect: caseRead,
+            caseScoped: true
+        ),
+        .init(
+            method: .POST,
+            path: "/api/v1/cases/{caseA}/number-sharing",
+            body: { _ in
+                #"{"shared":false,"number":"07700 900100","reason":"Family conflict: manager agreed not to share","decided_on":"2026-11-01"}"#
+            },
+            expect: caseWrite,
+            caseScoped: true
+        ),
+        .init(
+            method: .GET,
+            path: "/api/v1/cases/{caseA}/communications",
+            body: { _ in nil },
+            expect: caseRead,
+            caseScoped: true
+        ),
+        .init(
+            method: .POST,
+            path: "/api/v1/cases/{caseA}/communications",
+            body: comm,
+            expect: caseWrite,
+            caseScoped: true
+        ),
+        .init(
+            method: .POST,
+            path: "/api/v1/cases/{caseA}/communications/{recordA}/corrections",
+            body: comm,
+            expect: caseWrite,
+            caseScoped: true
+        ),
         // Any member of staff may ask "may I?"; with a case id it takes the case's access rules (CheckAPITests).
         .init(
-            method: .POST, path: "/api/v1/checks",
-            body: { _ in #"{"channel":"sms","at":"2026-11-23T10:00:00Z","device":{"kind":"work_mobile"},"recipient":{"role":"parent_carer"},"text":"See you at 4pm"}"# },
-            expect: everyone, caseScoped: false),
+            method: .POST,
+            path: "/api/v1/checks",
+            body: { _ in
+                #"{"channel":"sms","at":"2026-11-23T10:00:00Z","device":{"kind":"work_mobile"},"recipient":{"role":"parent_carer"},"text":"See you at 4pm"}"#
+            },
+            expect: everyone,
+            caseScoped: false
+        ),
         // Phones: anyone may ask where a call goes; a member of staff's phone settings and leave
         // are theirs, their managers' and business support's (PhoneAPITests has the rest).
-        .init(method: .GET, path: "/api/v1/route?staff={practitionerID}&at=2026-11-23T10:00:00Z", body: { _ in nil }, expect: everyone, caseScoped: false),
         .init(
-            method: .PUT, path: "/api/v1/staff/{practitionerID}/phone", body: { _ in #"{"desk_number":"01632 960111","desk_logged_in":true}"# },
-            expect: only(["practitioner": 200, "manager": 200, "business_support": 200, "admin": 200]), caseScoped: false),
+            method: .GET,
+            path: "/api/v1/route?staff={practitionerID}&at=2026-11-23T10:00:00Z",
+            body: { _ in nil },
+            expect: everyone,
+            caseScoped: false
+        ),
         .init(
-            method: .POST, path: "/api/v1/staff/{practitionerID}/absences",
+            method: .PUT,
+            path: "/api/v1/staff/{practitionerID}/phone",
+            body: { _ in #"{"desk_number":"01632 960111","desk_logged_in":true}"# },
+            expect: only(["practitioner": 200, "manager": 200, "business_support": 200, "admin": 200]),
+            caseScoped: false
+        ),
+        .init(
+            method: .POST,
+            path: "/api/v1/staff/{practitionerID}/absences",
             body: { _ in #"{"kind":"leave","starts_at":"2026-12-01T09:00:00Z","ends_at":"2026-12-05T09:00:00Z"}"# },
-            expect: only(["practitioner": 201, "manager": 201, "business_support": 201, "admin": 201]), caseScoped: false),
-        .init(method: .POST, path: "/api/v1/staff/{practitionerID}/messages", body: { _ in PhoneAPITests.slip }, expect: only(["auditor": 403], otherwise: 201), caseScoped: false),
+            expect: only(["practitioner": 201, "manager": 201, "business_support": 201, "admin": 201]),
+            caseScoped: false
+        ),
         .init(
-            method: .GET, path: "/api/v1/staff/{practitionerID}/messages", body: { _ in nil },
-            expect: only(["practitioner": 200, "manager": 200, "business_support": 200, "admin": 200]), caseScoped: false),
+            method: .POST,
+            path: "/api/v1/staff/{practitionerID}/messages",
+            body: { _ in PhoneAPITests.slip },
+            expect: only(["auditor": 403], otherwise: 201),
+            caseScoped: false
+        ),
         .init(
-            method: .POST, path: "/api/v1/messages/{messageA}/response", body: { _ in #"{"response":"Rang back, resolved"}"# },
-            expect: only(["practitioner": 200, "manager": 200]), caseScoped: false),
-        .init(method: .GET, path: "/api/v1/absences/{absenceA}/checklist", body: { _ in nil }, expect: only(["practitioner": 200, "manager": 200]), caseScoped: false),
-        .init(method: .POST, path: "/api/v1/absences/{absenceA}/checklist/{step}", body: { _ in #"{"note":"Diverted to the hunt group"}"# }, expect: only(["manager": 201]), caseScoped: false),
+            method: .GET,
+            path: "/api/v1/staff/{practitionerID}/messages",
+            body: { _ in nil },
+            expect: only(["practitioner": 200, "manager": 200, "business_support": 200, "admin": 200]),
+            caseScoped: false
+        ),
+        .init(
+            method: .POST,
+            path: "/api/v1/messages/{messageA}/response",
+            body: { _ in #"{"response":"Rang back, resolved"}"# },
+            expect: only(["practitioner": 200, "manager": 200]),
+            caseScoped: false
+        ),
+        .init(
+            method: .GET,
+            path: "/api/v1/absences/{absenceA}/checklist",
+            body: { _ in nil },
+            expect: only(["practitioner": 200, "manager": 200]),
+            caseScoped: false
+        ),
+        .init(
+            method: .POST,
+            path: "/api/v1/absences/{absenceA}/checklist/{step}",
+            body: { _ in #"{"note":"Diverted to the hunt group"}"# },
+            expect: only(["manager": 201]),
+            caseScoped: false
+        ),
         // The test organisation has no emergency duty team number, so those allowed get 422 naming it
         // (PhoneAPITests has the greeting itself).
         .init(
-            method: .GET, path: "/api/v1/staff/{practitionerID}/greeting", body: { _ in nil },
-            expect: only(["practitioner": 422, "manager": 422, "business_support": 422, "admin": 422]), caseScoped: false),
+            method: .GET,
+            path: "/api/v1/staff/{practitionerID}/greeting",
+            body: { _ in nil },
+            expect: only(["practitioner": 422, "manager": 422, "business_support": 422, "admin": 422]),
+            caseScoped: false
+        ),
         .init(
-            method: .POST, path: "/api/v1/staff/{practitionerID}/greeting/check", body: { _ in #"{"greeting":"Hi, leave a message."}"# },
-            expect: only(["practitioner": 200, "manager": 200, "business_support": 200, "admin": 200]), caseScoped: false),
-        .init(method: .POST, path: "/api/v1/staff/{practitionerID}/confirm", body: { _ in nil }, expect: only(["practitioner": 200]), caseScoped: false),
+            method: .POST,
+            path: "/api/v1/staff/{practitionerID}/greeting/check",
+            body: { _ in #"{"greeting":"Hi, leave a message."}"# },
+            expect: only(["practitioner": 200, "manager": 200, "business_support": 200, "admin": 200]),
+            caseScoped: false
+        ),
+        .init(
+            method: .POST,
+            path: "/api/v1/staff/{practitionerID}/confirm",
+            body: { _ in nil },
+            expect: only(["practitioner": 200]),
+            caseScoped: false
+        ),
         .init(method: .GET, path: "/api/v1/directory/stale", body: { _ in nil }, expect: everyone, caseScoped: false),
-        .init(method: .GET, path: "/api/v1/devices/compliance", body: { _ in nil }, expect: everyone, caseScoped: false),
-        .init(method: .GET, path: "/api/v1/messages/overdue", body: { _ in nil }, expect: only(["manager": 200, "dsl": 200]), caseScoped: false),
         .init(
-            method: .POST, path: "/api/v1/staff/{practitionerID}/voicemails", body: { _ in #"{"received_at":"2026-11-20T09:00:00Z","caller_number":"07700 900123"}"# },
-            expect: only(["practitioner": 201, "manager": 201, "business_support": 201, "admin": 201]), caseScoped: false),
+            method: .GET,
+            path: "/api/v1/devices/compliance",
+            body: { _ in nil },
+            expect: everyone,
+            caseScoped: false
+        ),
         .init(
-            method: .POST, path: "/api/v1/staff/{practitionerID}/out-of-hours-calls", body: { _ in Self.outOfHoursCall },
-            expect: only(["practitioner": 201, "manager": 201]), caseScoped: false),
+            method: .GET,
+            path: "/api/v1/messages/overdue",
+            body: { _ in nil },
+            expect: only(["manager": 200, "dsl": 200]),
+            caseScoped: false
+        ),
         .init(
-            method: .GET, path: "/api/v1/staff/{practitionerID}/follow-ups", body: { _ in nil },
-            expect: only(["practitioner": 200, "manager": 200, "business_support": 200, "admin": 200]), caseScoped: false),
+            method: .POST,
+            path: "/api/v1/staff/{practitionerID}/voicemails",
+            body: { _ in #"{"received_at":"2026-11-20T09:00:00Z","caller_number":"07700 900123"}"# },
+            expect: only(["practitioner": 201, "manager": 201, "business_support": 201, "admin": 201]),
+            caseScoped: false
+        ),
         .init(
-            method: .POST, path: "/api/v1/follow-ups/{followUpA}/close", body: { _ in #"{"outcome":"responded","note":"Rang back"}"# },
-            expect: only(["practitioner": 200, "manager": 200]), caseScoped: false),
-        .init(method: .GET, path: "/api/v1/follow-ups/overdue", body: { _ in nil }, expect: only(["manager": 200, "dsl": 200]), caseScoped: false),
+            method: .POST,
+            path: "/api/v1/staff/{practitionerID}/out-of-hours-calls",
+            body: { _ in Self.outOfHoursCall },
+            expect: only(["practitioner": 201, "manager": 201]),
+            caseScoped: false
+        ),
         .init(
-            method: .PATCH, path: "/api/v1/devices/{deviceA}", body: { _ in #"{"voicemail_enabled":false}"# },
-            expect: only(["practitioner": 200, "manager": 200, "business_support": 200, "admin": 200]), caseScoped: false),
+            method: .GET,
+            path: "/api/v1/staff/{practitionerID}/follow-ups",
+            body: { _ in nil },
+            expect: only(["practitioner": 200, "manager": 200, "business_support": 200, "admin": 200]),
+            caseScoped: false
+        ),
+        .init(
+            method: .POST,
+            path: "/api/v1/follow-ups/{followUpA}/close",
+            body: { _ in #"{"outcome":"responded","note":"Rang back"}"# },
+            expect: only(["practitioner": 200, "manager": 200]),
+            caseScoped: false
+        ),
+        .init(
+            method: .GET,
+            path: "/api/v1/follow-ups/overdue",
+            body: { _ in nil },
+            expect: only(["manager": 200, "dsl": 200]),
+            caseScoped: false
+        ),
+        .init(
+            method: .PATCH,
+            path: "/api/v1/devices/{deviceA}",
+            body: { _ in #"{"voicemail_enabled":false}"# },
+            expect: only(["practitioner": 200, "manager": 200, "business_support": 200, "admin": 200]),
+            caseScoped: false
+        ),
         // Imports: a dry-run import (JSON, the file in base64) and the unrecorded-contact report.
         .init(
-            method: .POST, path: "/api/v1/cases/{caseA}/imports", body: { _ in Self.dryRunImport },
-            expect: only(["practitioner": 200, "manager": 200, "dsl": 200, "auditor": 403], otherwise: 404), caseScoped: true),
+            method: .POST,
+            path: "/api/v1/cases/{caseA}/imports",
+            body: { _ in Self.dryRunImport },
+            expect: only(["practitioner": 200, "manager": 200, "dsl": 200, "auditor": 403], otherwise: 404),
+            caseScoped: true
+        ),
         .init(
-            method: .POST, path: "/api/v1/reconciliation", body: { _ in Self.bill },
-            expect: only(["manager": 200, "dsl": 200, "auditor": 200]), caseScoped: false),
-        .init(method: .GET, path: "/api/v1/audit/events", body: { _ in nil }, expect: only(["auditor": 200, "dsl": 200]), caseScoped: false),
-        .init(method: .GET, path: "/api/v1/audit/verify", body: { _ in nil }, expect: only(["auditor": 200, "dsl": 200]), caseScoped: false),
+            method: .POST,
+            path: "/api/v1/reconciliation",
+            body: { _ in Self.bill },
+            expect: only(["manager": 200, "dsl": 200, "auditor": 200]),
+            caseScoped: false
+        ),
+        .init(
+            method: .GET,
+            path: "/api/v1/audit/events",
+            body: { _ in nil },
+            expect: only(["auditor": 200, "dsl": 200]),
+            caseScoped: false
+        ),
+        .init(
+            method: .GET,
+            path: "/api/v1/audit/verify",
+            body: { _ in nil },
+            expect: only(["auditor": 200, "dsl": 200]),
+            caseScoped: false
+        ),
     ]
 
     static func routeKey(_ method: HTTPMethod, _ path: String) -> String {
-        let normalised = path.prefix { $0 != "?" }.split(separator: "/").map { $0.hasPrefix(":") || $0.hasPrefix("{") ? "*" : String($0) }.joined(separator: "/")
+        let normalised = path.prefix { $0 != "?" }.split(separator: "/").map {
+            $0.hasPrefix(":") || $0.hasPrefix("{") ? "*" : String($0)
+        }.joined(separator: "/")
         return "\(method.rawValue) /\(normalised)"
     }
 
     @Test func tableCoversEveryAPIRoute() async throws {
         try await withTestApp(.sqlite) { app in
-            let registered = Set(app.routes.all.filter { $0.path.first?.description == "api" }.map { r in
-                Self.routeKey(r.method, "/" + r.path.map(\.description).joined(separator: "/"))
-            })
+            let registered = Set(
+                app.routes.all.filter { $0.path.first?.description == "api" }.map { r in
+                    Self.routeKey(r.method, "/" + r.path.map(\.description).joined(separator: "/"))
+                }
+            )
             let tested = Set(Self.table.map { Self.routeKey($0.method, $0.path) })
-            #expect(registered == tested, "untested: \(registered.subtracting(tested)); stale: \(tested.subtracting(registered))")
+            #expect(
+                registered == tested,
+                "untested: \(registered.subtracting(tested)); stale: \(tested.subtracting(registered))"
+            )
         }
     }
 
@@ -164,7 +367,12 @@ import VaporTesting
             let world = try await World.make(app)
             // Only the latest version of a record can be corrected, so each correction gets a fresh record.
             func freshRecord() async throws -> String {
-                let record = try await app.send(.POST, "/api/v1/cases/\(world.north.caseA)/communications", token: world.north.token("practitioner"), json: Self.comm(world.north))
+                let record = try await app.send(
+                    .POST,
+                    "/api/v1/cases/\(world.north.caseA)/communications",
+                    token: world.north.token("practitioner"),
+                    json: Self.comm(world.north)
+                )
                 #expect(record.status == .created)
                 return try #require(record.json["id"] as? String)
             }
@@ -172,7 +380,11 @@ import VaporTesting
             // A message can be answered once, so each response gets a fresh message.
             func freshMessage() async throws -> String {
                 let m = try await app.send(
-                    .POST, "/api/v1/staff/\(world.north.id("practitioner"))/messages", token: world.north.token("business_support"), json: PhoneAPITests.slip)
+                    .POST,
+                    "/api/v1/staff/\(world.north.id("practitioner"))/messages",
+                    token: world.north.token("business_support"),
+                    json: PhoneAPITests.slip
+                )
                 #expect(m.status == .created, "\(m.text)")
                 return try #require(m.json["id"] as? String)
             }
@@ -180,8 +392,11 @@ import VaporTesting
             // A step is done once, so each gets a fresh unexpected absence (recorded by the manager).
             func freshAbsence() async throws -> String {
                 let a = try await app.send(
-                    .POST, "/api/v1/staff/\(world.north.id("practitioner"))/absences", token: world.north.token("manager"),
-                    json: #"{"kind":"unexpected","starts_at":"2026-11-23T09:00:00Z"}"#)
+                    .POST,
+                    "/api/v1/staff/\(world.north.id("practitioner"))/absences",
+                    token: world.north.token("manager"),
+                    json: #"{"kind":"unexpected","starts_at":"2026-11-23T09:00:00Z"}"#
+                )
                 #expect(a.status == .created, "\(a.text)")
                 return try #require(a.json["id"] as? String)
             }
@@ -189,7 +404,11 @@ import VaporTesting
             // A follow-up is closed once, so each gets a fresh one (logged by the worker).
             func freshFollowUp() async throws -> String {
                 let f = try await app.send(
-                    .POST, "/api/v1/staff/\(world.north.id("practitioner"))/out-of-hours-calls", token: world.north.token("practitioner"), json: Self.outOfHoursCall)
+                    .POST,
+                    "/api/v1/staff/\(world.north.id("practitioner"))/out-of-hours-calls",
+                    token: world.north.token("practitioner"),
+                    json: Self.outOfHoursCall
+                )
                 #expect(f.status == .created, "\(f.text)")
                 return try #require(f.json["id"] as? String)
             }
@@ -197,24 +416,34 @@ import VaporTesting
             // A device the practitioner holds.
             func freshDevice() async throws -> String {
                 let d = try await app.send(
-                    .POST, "/api/v1/devices", token: world.north.token("admin"),
-                    json: #"{"kind":"work_mobile","address":"07700 8\#(String(format: "%05d", Int.random(in: 0..<99999)))","holder_id":"\#(world.north.id("practitioner"))"}"#)
+                    .POST,
+                    "/api/v1/devices",
+                    token: world.north.token("admin"),
+                    json:
+                        #"{"kind":"work_mobile","address":"07700 8\#(String(format: "%05d", Int.random(in: 0..<99999)))","holder_id":"\#(world.north.id("practitioner"))"}"#
+                )
                 #expect(d.status == .created, "\(d.text)")
                 return try #require(d.json["id"] as? String)
             }
 
             let fresh: [(String, () async throws -> String)] = [
-                ("{recordA}", freshRecord), ("{messageA}", freshMessage), ("{absenceA}", freshAbsence), ("{followUpA}", freshFollowUp), ("{deviceA}", freshDevice),
+                ("{recordA}", freshRecord), ("{messageA}", freshMessage), ("{absenceA}", freshAbsence),
+                ("{followUpA}", freshFollowUp), ("{deviceA}", freshDevice),
             ]
             func fill(_ template: String) async throws -> String {
                 var path = template
-                for (placeholder, make) in fresh where path.contains(placeholder) { path = path.replacingOccurrences(of: placeholder, with: try await make()) }
+                for (placeholder, make) in fresh where path.contains(placeholder) {
+                    path = path.replacingOccurrences(of: placeholder, with: try await make())
+                }
                 return path
             }
 
             for route in Self.table {
                 let template = route.path.replacingOccurrences(of: "{caseA}", with: world.north.caseA.uuidString)
-                    .replacingOccurrences(of: "{practitionerID}", with: world.north.staff["practitioner"]!.id.uuidString)
+                    .replacingOccurrences(
+                        of: "{practitionerID}",
+                        with: world.north.staff["practitioner"]!.id.uuidString
+                    )
                     .replacingOccurrences(of: "{step}", with: "LIN-13a")
                 let path = try await fill(template)
                 // No token: always 401.
@@ -224,22 +453,42 @@ import VaporTesting
                 for (role, _, _) in World.roles {
                     let path = try await fill(template)
                     // MUT: own organisation
-                    let own = try await app.send(route.method, path, token: world.north.token(role), json: route.body(world.north))
-                    #expect(own.status.code == route.expect[role]!, "\(role) \(route.method) \(route.path): \(own.text)")
+                    let own = try await app.send(
+                        route.method,
+                        path,
+                        token: world.north.token(role),
+                        json: route.body(world.north)
+                    )
+                    #expect(
+                        own.status.code == route.expect[role]!,
+                        "\(role) \(route.method) \(route.path): \(own.text)"
+                    )
                     // MUT: the same request from the other organisation's member of staff with the same role
-                    let other = try await app.send(route.method, path, token: world.south.token(role), json: route.body(world.south))
+                    let other = try await app.send(
+                        route.method,
+                        path,
+                        token: world.south.token(role),
+                        json: route.body(world.south)
+                    )
                     if route.caseScoped {
                         #expect(other.status == .notFound, "south \(role) \(route.method) \(route.path): \(other.text)")
                     } else {
-                        #expect(!other.text.contains(world.north.id.uuidString) && !other.text.contains(world.north.caseA.uuidString),
-                                "south \(role) \(route.method) \(route.path) leaked north data")
+                        #expect(
+                            !other.text.contains(world.north.id.uuidString)
+                                && !other.text.contains(world.north.caseA.uuidString),
+                            "south \(role) \(route.method) \(route.path) leaked north data"
+                        )
                     }
                 }
             }
 
             // validation: lists show only what each role may see
             func references(_ token: String) async throws -> Set<String> {
-                Set(try await app.send(.GET, "/api/v1/cases", token: token).jsonArray.compactMap { $0["reference"] as? String })
+                Set(
+                    try await app.send(.GET, "/api/v1/cases", token: token).jsonArray.compactMap {
+                        $0["reference"] as? String
+                    }
+                )
             }
             #expect(try await references(world.north.token("practitioner")).isSuperset(of: ["North-A"]))
             #expect(try await !references(world.north.token("practitioner")).contains("North-B"))

@@ -22,7 +22,13 @@ import Testing
         var stderr: String
     }
 
-    func run(_ args: [String], data: String, stdin: String? = nil, stdinBytes: [UInt8]? = nil, environment extra: [String: String] = [:]) throws -> Result {
+    func run(
+        _ args: [String],
+        data: String,
+        stdin: String? = nil,
+        stdinBytes: [UInt8]? = nil,
+        environment extra: [String: String] = [:]
+    ) throws -> Result {
         let p = Process()
         p.executableURL = Self.binary
         p.arguments = args
@@ -48,24 +54,48 @@ import Testing
         writer.start()
         let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return Result(
+            status: p.terminationStatus,
+            stdout: String(decoding: o, as: UTF8.self),
+            stderr: String(decoding: e, as: UTF8.self)
+        )
     }
 
     @Test func firstAdministratorTokenAndAuditVerify() async throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-cli-\(UUID().uuidString.prefix(8))").path
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "safecomms-cli-\(UUID().uuidString.prefix(8))"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: data) }
-        #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the package first: \(Self.binary.path)")
+        #expect(
+            FileManager.default.isExecutableFile(atPath: Self.binary.path),
+            "build the package first: \(Self.binary.path)"
+        )
 
         #expect(try run(["migrate"], data: data).status == 0)
-        let add = try run(["users", "add", "ict@council.example.gov.uk", "--name", "Ida Admin", "--roles", "admin", "--organisation", "Example Council"], data: data)
+        let add = try run(
+            [
+                "users", "add", "ict@council.example.gov.uk", "--name", "Ida Admin", "--roles", "admin",
+                "--organisation", "Example Council",
+            ],
+            data: data
+        )
         #expect(add.status == 0, "\(add.stderr)")
         #expect(add.stdout.contains("Password (shown once): "))
-        let badRole = try run(["users", "add", "x@council.example.gov.uk", "--name", "X", "--roles", "wizard", "--organisation", "Example Council"], data: data)
+        let badRole = try run(
+            [
+                "users", "add", "x@council.example.gov.uk", "--name", "X", "--roles", "wizard", "--organisation",
+                "Example Council",
+            ],
+            data: data
+        )
         #expect(badRole.status != 0 && badRole.stderr.contains("roles[0]"))
 
         let token = try run(["users", "token", "ict@council.example.gov.uk"], data: data)
         #expect(token.status == 0)
-        #expect(token.stdout.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("sc_"), "stdout is only the token: \(token.stdout)")
+        #expect(
+            token.stdout.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("sc_"),
+            "stdout is only the token: \(token.stdout)"
+        )
         #expect(token.stdout.split(separator: "\n").count == 1)
         #expect(try run(["users", "token", "nobody@council.example.gov.uk"], data: data).status != 0)
 
@@ -74,7 +104,8 @@ import Testing
 
         // Someone edits the trail directly in the database file.
         let store = try StoreDatabase(.sqlite(path: data + "/safecomms.sqlite"))
-        try await (store.db as! any SQLDatabase).raw("UPDATE audit_events SET action = 'staff.delete' WHERE seq = 2").run()
+        try await (store.db as! any SQLDatabase).raw("UPDATE audit_events SET action = 'staff.delete' WHERE seq = 2")
+            .run()
         await store.shutdown()
         let broken = try run(["audit", "verify"], data: data)
         #expect(broken.status == 2)
@@ -85,21 +116,35 @@ import Testing
     /// chain that remains is whole, but the witness log names what was cut off, and so does a copy of
     /// it kept elsewhere.
     @Test func witnessLogNamesDeletedNewestEvents() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-witness-\(UUID().uuidString.prefix(8))").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "safecomms-witness-\(UUID().uuidString.prefix(8))"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: root) }
         let data = root + "/data", keyFile = root + "/secrets/audit.key"
         let env = ["SAFECOMMS_AUDIT_KEY_FILE": keyFile]
         #expect(try run(["migrate"], data: data, environment: env).status == 0)
         for i in 1...3 {
-            let add = try run(["users", "add", "w\(i)@council.example.gov.uk", "--name", "Worker \(i)", "--roles", "practitioner", "--organisation", "Example Council"], data: data, environment: env)
+            let add = try run(
+                [
+                    "users", "add", "w\(i)@council.example.gov.uk", "--name", "Worker \(i)", "--roles", "practitioner",
+                    "--organisation", "Example Council",
+                ],
+                data: data,
+                environment: env
+            )
             #expect(add.status == 0, "\(add.stderr)")
         }
         #expect(FileManager.default.fileExists(atPath: keyFile), "the key is made where SAFECOMMS_AUDIT_KEY_FILE says")
         #expect(!FileManager.default.fileExists(atPath: data + "/audit.key"), "and not in the data directory")
         let witness = data + "/audit-witness.log"
-        func permissions(_ path: String) throws -> Int? { try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int }
+        func permissions(_ path: String) throws -> Int? {
+            try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        }
         #expect(try permissions(data) == 0o700, "the data directory is the server account's alone")
-        for file in [witness, keyFile, data + "/safecomms.sqlite", data + "/safecomms.sqlite-wal", data + "/safecomms.sqlite-shm"]
+        for file in [
+            witness, keyFile, data + "/safecomms.sqlite", data + "/safecomms.sqlite-wal",
+            data + "/safecomms.sqlite-shm",
+        ]
         where FileManager.default.fileExists(atPath: file) {
             #expect(try permissions(file) == 0o600, "\(file)")
         }
@@ -117,7 +162,10 @@ import Testing
         await store.shutdown()
         let cut = try run(["audit", "verify"], data: data, environment: env)
         #expect(cut.status == 2)
-        #expect(cut.stderr.contains("records link 4 but the chain ends at link 2: the newest 2 events are missing"), "\(cut.stderr)")
+        #expect(
+            cut.stderr.contains("records link 4 but the chain ends at link 2: the newest 2 events are missing"),
+            "\(cut.stderr)"
+        )
 
         // The local witness deleted too: the copy kept elsewhere still names the cut.
         try FileManager.default.removeItem(atPath: witness)

@@ -7,7 +7,9 @@ import Testing
     let data = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-check-unused").path
 
     func lines(_ text: String) throws -> [[String: Any]] {
-        try text.split(separator: "\n").map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        try text.split(separator: "\n").map {
+            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
     }
 
     @Test func jsonlAnswersEveryLineAndFailsAtTheEndOnABadOne() throws {
@@ -31,36 +33,68 @@ import Testing
         #expect(out[0]["findings"] as? [Any] != nil && out[0]["obligations"] as? [Any] != nil)
         #expect(out[1]["id"] as? Int == 2)
         #expect((out[1]["error"] as? String)?.hasPrefix("line 2: channel: unknown value 'carrier_pigeon'") == true)
-        #expect(out[2]["error"] as? String == "line 3: the line is empty; send one JSON request per line" && out[2]["id"] is NSNull)
+        #expect(
+            out[2]["error"] as? String == "line 3: the line is empty; send one JSON request per line"
+                && out[2]["id"] is NSNull
+        )
         #expect(out[3]["id"] as? String == "blocked" && out[3]["decision"] as? String == "block")
         let clauses = (out[3]["findings"] as? [[String: Any]])?.compactMap { $0["clause"] as? String } ?? []
         #expect(clauses == ["WA-6"], "only the pack the request asked for is used")
-        #expect(out[4]["error"] as? String == "line 5: request: not valid JSON at column 1: expected a value (object, list, string, number, true, false or null)" && out[4]["id"] is NSNull)
+        #expect(
+            out[4]["error"] as? String
+                == "line 5: request: not valid JSON at column 1: expected a value (object, list, string, number, true, false or null)"
+                && out[4]["id"] is NSNull
+        )
     }
 
     /// Lines built to break the line-for-line contract: text that is not UTF-8, a day that does not
     /// exist. Each gets its own error answer, in its place.
     @Test func jsonlRefusesInvalidTextAndImpossibleDatesInPlace() throws {
-        var input = Array(#"{"id": "bad-utf8", "at": "2026-11-23T10:00:00Z", "channel": "sms", "text": "caf"#.utf8) + [0xC3, 0x28] + Array("\"}\n".utf8)
+        var input =
+            Array(#"{"id": "bad-utf8", "at": "2026-11-23T10:00:00Z", "channel": "sms", "text": "caf"#.utf8) + [
+                0xC3, 0x28,
+            ] + Array("\"}\n".utf8)
         input += Array(#"{"id": "feb-30", "at": "2026-02-30T10:00:00Z", "channel": "sms", "text": "hi"}"#.utf8) + [0x0A]
-        input += Array(#"{"id": "fine", "at": "2026-11-23T10:00:00Z", "channel": "sms", "device": {"kind": "work_mobile"}, "recipient": {"role": "child"}, "text": "hi"}"#.utf8) + [0x0D, 0x0A]
+        input +=
+            Array(
+                #"{"id": "fine", "at": "2026-11-23T10:00:00Z", "channel": "sms", "device": {"kind": "work_mobile"}, "recipient": {"role": "child"}, "text": "hi"}"#
+                    .utf8
+            ) + [0x0D, 0x0A]
         let r = try cli.run(["check", "--jsonl"], data: data, stdinBytes: input)
         #expect(r.status == 1)
         let out = try lines(r.stdout)
         try #require(out.count == 3)
-        #expect((out[0]["error"] as? String)?.hasPrefix("line 1: request: not valid JSON") == true && (out[0]["error"] as? String)?.contains("UTF-8") == true, "\(out[0])")
-        #expect(out[1]["id"] as? String == "feb-30" && (out[1]["error"] as? String)?.contains("month 2 of 2026 has 28 days") == true, "\(out[1])")
-        #expect(out[2]["id"] as? String == "fine" && out[2]["decision"] != nil, "a CRLF line end is read as one: \(out[2])")
+        #expect(
+            (out[0]["error"] as? String)?.hasPrefix("line 1: request: not valid JSON") == true
+                && (out[0]["error"] as? String)?.contains("UTF-8") == true,
+            "\(out[0])"
+        )
+        #expect(
+            out[1]["id"] as? String == "feb-30"
+                && (out[1]["error"] as? String)?.contains("month 2 of 2026 has 28 days") == true,
+            "\(out[1])"
+        )
+        #expect(
+            out[2]["id"] as? String == "fine" && out[2]["decision"] != nil,
+            "a CRLF line end is read as one: \(out[2])"
+        )
     }
 
     @Test func oneRequestFromAllOfStdinWithAnOrganisationFile() throws {
         // setup: an organisation whose office closes at 16:00 and which uses only Coventry's pack
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-org-\(UUID().uuidString.prefix(8))")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "safecomms-org-\(UUID().uuidString.prefix(8))"
+        )
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let org = dir.appendingPathComponent("org.yaml")
-        try "packs: [coventry-mobile-2017]\noffice_hours: {opens: \"08:00\", closes: \"16:00\", days: [mon, tue, wed, thu, fri]}\n".write(
-            to: org, atomically: true, encoding: .utf8)
+        try
+            "packs: [coventry-mobile-2017]\noffice_hours: {opens: \"08:00\", closes: \"16:00\", days: [mon, tue, wed, thu, fri]}\n"
+            .write(
+                to: org,
+                atomically: true,
+                encoding: .utf8
+            )
         let request = """
             {
               "id": "late-call",
@@ -82,7 +116,10 @@ import Testing
         let findings = out[0]["findings"] as? [[String: Any]] ?? []
         #expect(findings.map { $0["clause"] as? String } == ["COV-5"])
         let obligations = out[0]["obligations"] as? [[String: Any]] ?? []
-        #expect(obligations.first?["clause"] as? String == "COV-5" && obligations.first?["due"] as? String == "2026-11-24T16:30:00Z")
+        #expect(
+            obligations.first?["clause"] as? String == "COV-5"
+                && obligations.first?["due"] as? String == "2026-11-24T16:30:00Z"
+        )
     }
 
     @Test func anUnknownPackOrBadOrganisationFileIsAUsageError() throws {
@@ -93,7 +130,8 @@ import Testing
 
     @Test func redactReplacesEachFindingWithItsType() throws {
         // setup
-        let input = #"{"id": "r", "channel": "whatsapp", "device": {"kind": "work_mobile", "whatsapp_enabled": true}, "recipient": {"role": "parent_carer"}, "case": {"people": [{"name": "Kayden Price"}]}, "text": "Kayden's NHS number is 943 476 5919, ring 07700 900123"}"#
+        let input =
+            #"{"id": "r", "channel": "whatsapp", "device": {"kind": "work_mobile", "whatsapp_enabled": true}, "recipient": {"role": "parent_carer"}, "case": {"people": [{"name": "Kayden Price"}]}, "text": "Kayden's NHS number is 943 476 5919, ring 07700 900123"}"#
 
         // MUT
         let r = try cli.run(["check", "--redact"], data: data, stdin: input)
@@ -102,7 +140,10 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let out = try lines(r.stdout)
         #expect(out.first?["redacted"] as? String == "[CASE_PERSON]'s NHS number is [NHS_NUMBER], ring [PHONE_NUMBER]")
-        #expect(out.first?["decision"] as? String == "block", "WA-7: a name on the case and an NHS number over WhatsApp")
+        #expect(
+            out.first?["decision"] as? String == "block",
+            "WA-7: a name on the case and an NHS number over WhatsApp"
+        )
     }
 
     @Test func analyseReportsEachFindingWithItsClausesAndConfidence() throws {
@@ -122,7 +163,10 @@ import Testing
         let findings = try #require(out[0]["findings"] as? [[String: Any]])
         #expect(findings.map { $0["type"] as? String } == ["DATE_OF_BIRTH", "EMAIL"])
         #expect(findings.first?["start"] as? Int == 4 && findings.first?["end"] as? Int == 14)
-        #expect((findings.first?["clauses"] as? [String])?.contains("WA-7") == true && findings.first?["confidence"] as? Double == 0.9)
+        #expect(
+            (findings.first?["clauses"] as? [String])?.contains("WA-7") == true
+                && findings.first?["confidence"] as? Double == 0.9
+        )
         #expect(out[0]["redacted"] as? String == "DOB [DATE_OF_BIRTH], email [EMAIL]")
         #expect(out[1]["error"] as? String == "line 2: text: expected a string" && out[1]["id"] as? Int == 2)
     }

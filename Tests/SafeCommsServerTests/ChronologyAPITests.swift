@@ -9,8 +9,18 @@ import VaporTesting
 @testable import SafeCommsStore
 
 @Suite struct ChronologyAPITests {
-    func post(_ app: Application, _ world: World, _ json: String, token: String? = nil) async throws -> TestingHTTPResponse {
-        try await app.send(.POST, "/api/v1/cases/\(world.north.caseA)/communications", token: token ?? world.north.token("practitioner"), json: json)
+    func post(
+        _ app: Application,
+        _ world: World,
+        _ json: String,
+        token: String? = nil
+    ) async throws -> TestingHTTPResponse {
+        try await app.send(
+            .POST,
+            "/api/v1/cases/\(world.north.caseA)/communications",
+            token: token ?? world.north.token("practitioner"),
+            json: json
+        )
     }
 
     @Test(arguments: Backend.available)
@@ -18,10 +28,26 @@ import VaporTesting
         try await withTestApp(backend) { app in
             // setup
             let world = try await World.make(app)
-            let inHours = try await post(app, world, #"{"channel":"sms","occurred_at":"2026-11-02T10:00:00Z","transcript":"See you at 4pm","counterpart_address":"07700 900001"}"#)
-            let atFive = try await post(app, world, #"{"channel":"phone_call","direction":"incoming","occurred_at":"2026-11-02T17:00:00Z","duration_seconds":300,"summary":"Mum called about contact","significant":true}"#)
-            let bankHoliday = try await post(app, world, #"{"channel":"email","occurred_at":"2026-08-31T11:00:00+01:00","transcript":"Agenda attached"}"#)
-            let summer = try await post(app, world, #"{"channel":"whatsapp","occurred_at":"2026-07-01T07:45:00Z","transcript":"On my way"}"#)
+            let inHours = try await post(
+                app,
+                world,
+                #"{"channel":"sms","occurred_at":"2026-11-02T10:00:00Z","transcript":"See you at 4pm","counterpart_address":"07700 900001"}"#
+            )
+            let atFive = try await post(
+                app,
+                world,
+                #"{"channel":"phone_call","direction":"incoming","occurred_at":"2026-11-02T17:00:00Z","duration_seconds":300,"summary":"Mum called about contact","significant":true}"#
+            )
+            let bankHoliday = try await post(
+                app,
+                world,
+                #"{"channel":"email","occurred_at":"2026-08-31T11:00:00+01:00","transcript":"Agenda attached"}"#
+            )
+            let summer = try await post(
+                app,
+                world,
+                #"{"channel":"whatsapp","occurred_at":"2026-07-01T07:45:00Z","transcript":"On my way"}"#
+            )
 
             // validation: out of hours computed from office hours in Europe/London, bank holidays excluded
             #expect(inHours.status == .created && inHours.json["out_of_hours"] as? Bool == false)
@@ -32,41 +58,76 @@ import VaporTesting
             #expect((inHours.json["recorded_after_seconds"] as? Int ?? 0) > 86_400)
 
             // MUT: the chronology, newest first, paged and filtered
-            let all = try await app.send(.GET, "/api/v1/cases/\(world.north.caseA)/communications?per=2", token: world.north.token("practitioner"))
+            let all = try await app.send(
+                .GET,
+                "/api/v1/cases/\(world.north.caseA)/communications?per=2",
+                token: world.north.token("practitioner")
+            )
             let items = all.json["items"] as? [[String: Any]] ?? []
-            #expect(items.map { $0["occurred_at"] as? String } == ["2026-11-02T17:00:00.000Z", "2026-11-02T10:00:00.000Z"])
+            #expect(
+                items.map { $0["occurred_at"] as? String } == ["2026-11-02T17:00:00.000Z", "2026-11-02T10:00:00.000Z"]
+            )
             #expect(all.json["has_more"] as? Bool == true)
-            let page2 = try await app.send(.GET, "/api/v1/cases/\(world.north.caseA)/communications?per=2&page=2", token: world.north.token("practitioner"))
+            let page2 = try await app.send(
+                .GET,
+                "/api/v1/cases/\(world.north.caseA)/communications?per=2&page=2",
+                token: world.north.token("practitioner")
+            )
             #expect((page2.json["items"] as? [[String: Any]])?.count == 2 && page2.json["has_more"] as? Bool == false)
-            let ooh = try await app.send(.GET, "/api/v1/cases/\(world.north.caseA)/communications?out_of_hours=true", token: world.north.token("practitioner"))
+            let ooh = try await app.send(
+                .GET,
+                "/api/v1/cases/\(world.north.caseA)/communications?out_of_hours=true",
+                token: world.north.token("practitioner")
+            )
             #expect((ooh.json["items"] as? [[String: Any]])?.count == 2)
-            let incomingSignificant = try await app.send(.GET, "/api/v1/cases/\(world.north.caseA)/communications?direction=incoming&significant=true&channel=phone_call", token: world.north.token("auditor"))
+            let incomingSignificant = try await app.send(
+                .GET,
+                "/api/v1/cases/\(world.north.caseA)/communications?direction=incoming&significant=true&channel=phone_call",
+                token: world.north.token("auditor")
+            )
             #expect((incomingSignificant.json["items"] as? [[String: Any]])?.count == 1)
-            let badFilter = try await app.send(.GET, "/api/v1/cases/\(world.north.caseA)/communications?channel=pigeon", token: world.north.token("practitioner"))
+            let badFilter = try await app.send(
+                .GET,
+                "/api/v1/cases/\(world.north.caseA)/communications?channel=pigeon",
+                token: world.north.token("practitioner")
+            )
             #expect(badFilter.status == .unprocessableEntity && badFilter.json["field"] as? String == "channel")
 
             // MUT: a correction is a new record; the original stays, marked superseded
             let originalID = try #require(inHours.json["id"] as? String)
             let fix = try await app.send(
-                .POST, "/api/v1/cases/\(world.north.caseA)/communications/\(originalID)/corrections", token: world.north.token("practitioner"),
-                json: #"{"channel":"sms","occurred_at":"2026-11-02T10:00:00Z","transcript":"See you at 4.30pm"}"#)
+                .POST,
+                "/api/v1/cases/\(world.north.caseA)/communications/\(originalID)/corrections",
+                token: world.north.token("practitioner"),
+                json: #"{"channel":"sms","occurred_at":"2026-11-02T10:00:00Z","transcript":"See you at 4.30pm"}"#
+            )
             #expect(fix.status == .created && fix.json["corrects_id"] as? String == originalID)
-            let after = try await app.send(.GET, "/api/v1/cases/\(world.north.caseA)/communications?channel=sms", token: world.north.token("practitioner"))
+            let after = try await app.send(
+                .GET,
+                "/api/v1/cases/\(world.north.caseA)/communications?channel=sms",
+                token: world.north.token("practitioner")
+            )
             let smsItems = after.json["items"] as? [[String: Any]] ?? []
             #expect(smsItems.count == 2)
             #expect(smsItems.first { $0["id"] as? String == originalID }?["superseded_by_correction"] as? Bool == true)
             #expect(try await CommunicationRecord.query(on: app.db).count() == 5)
             // Corrections form a line: the original, once corrected, cannot be corrected again.
             let again = try await app.send(
-                .POST, "/api/v1/cases/\(world.north.caseA)/communications/\(originalID)/corrections", token: world.north.token("practitioner"),
-                json: #"{"channel":"sms","occurred_at":"2026-11-02T10:00:00Z","transcript":"See you at 5pm"}"#)
+                .POST,
+                "/api/v1/cases/\(world.north.caseA)/communications/\(originalID)/corrections",
+                token: world.north.token("practitioner"),
+                json: #"{"channel":"sms","occurred_at":"2026-11-02T10:00:00Z","transcript":"See you at 5pm"}"#
+            )
             #expect(again.status == .conflict)
             #expect((again.json["reason"] as? String ?? "").contains(fix.json["id"] as? String ?? "?"))
             #expect(fix.json["source"] as? String == "api")
             // Correcting a record of a case you cannot see is refused without revealing it.
             let sneaky = try await app.send(
-                .POST, "/api/v1/cases/\(world.north.caseA)/communications/\(originalID)/corrections", token: world.north.token("practitionerB"),
-                json: #"{"channel":"sms","occurred_at":"2026-11-02T10:00:00Z","transcript":"x"}"#)
+                .POST,
+                "/api/v1/cases/\(world.north.caseA)/communications/\(originalID)/corrections",
+                token: world.north.token("practitionerB"),
+                json: #"{"channel":"sms","occurred_at":"2026-11-02T10:00:00Z","transcript":"x"}"#
+            )
             #expect(sneaky.status == .notFound)
 
             // validation: every change and every read is in the audit trail, attributed
@@ -76,7 +137,9 @@ import VaporTesting
             #expect(actions.filter { $0 == "communication.correct" }.count == 1)
             #expect(actions.filter { $0 == "chronology.read" }.count == 5)
             #expect(events.first { $0.action == "chronology.read" && $0.actorID == world.north.id("auditor") } != nil)
-            #expect(try await AuditLog.verify(on: app.db, key: app.auditKey).links == AuditEvent.query(on: app.db).count())
+            #expect(
+                try await AuditLog.verify(on: app.db, key: app.auditKey).links == AuditEvent.query(on: app.db).count()
+            )
         }
     }
 
@@ -105,7 +168,12 @@ import VaporTesting
             try await (app.db as! any SQLDatabase).raw("DELETE FROM audit_events WHERE seq = \(literal: newest)").run()
             let verify = try await app.send(.GET, "/api/v1/audit/verify", token: world.north.token("auditor"))
             #expect(verify.json["ok"] as? Bool == false)
-            #expect((verify.json["broken"] as? String)?.contains("records link \(newest) but the chain ends at link \(newest - 1)") == true, "\(verify.json)")
+            #expect(
+                (verify.json["broken"] as? String)?.contains(
+                    "records link \(newest) but the chain ends at link \(newest - 1)"
+                ) == true,
+                "\(verify.json)"
+            )
         }
     }
 }

@@ -6,7 +6,8 @@ import Testing
 /// body (an assertion's message or the comment above it), so a clause cannot lose its last scenario
 /// unnoticed.
 @Suite struct ClauseCoverageTests {
-    static let phoneClauses = (1...13).map { "LIN-\($0)" } + "abcdef".map { "LIN-9\($0)" } + "abcd".map { "LIN-13\($0)" }
+    static let phoneClauses =
+        (1...13).map { "LIN-\($0)" } + "abcdef".map { "LIN-9\($0)" } + "abcd".map { "LIN-13\($0)" }
         + ["COV-4", "COV-5", "COV-6", "COV-7", "PD-1.11", "WNL-10.2"]
 
     /// The body of every test that runs on both backends, by "File.swift: name".
@@ -39,7 +40,10 @@ import Testing
         let scenarios = try Self.bothBackendScenarios()
         #expect(scenarios.count > 10, "the test files were found: \(scenarios.keys.sorted())")
         for clause in Self.phoneClauses {
-            #expect(scenarios.values.contains { Self.cites($0, clause) }, "no API scenario on both backends names \(clause)")
+            #expect(
+                scenarios.values.contains { Self.cites($0, clause) },
+                "no API scenario on both backends names \(clause)"
+            )
         }
     }
 

@@ -23,7 +23,8 @@ import Vapor
             let world = try await World.make(app)
             let base = try await LoopbackServer.start(app)
             let people: [(World.Org, String)] = [world.north, world.south].flatMap { org in
-                ["practitioner", "practitionerB", "manager", "dsl", "auditor", "practitioner", "practitionerB", "dsl"].map { (org, $0) }
+                ["practitioner", "practitionerB", "manager", "dsl", "auditor", "practitioner", "practitionerB", "dsl"]
+                    .map { (org, $0) }
             }
             #expect(people.count == Self.sessions)
             let outcome = Outcome()
@@ -58,7 +59,9 @@ import Vapor
                 #expect(counts[marker] == 1, "\(marker)")
             }
             // Every page view of a chronology was audited, and the chain is whole.
-            let views = try await sql.raw("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'chronology.read' AND detail LIKE '%(web)'").first()
+            let views = try await sql.raw(
+                "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'chronology.read' AND detail LIKE '%(web)'"
+            ).first()
             #expect(try views?.decode(column: "n", as: Int.self) == result.chronologyViews)
             let verified = try await AuditLog.verify(on: app.db, key: app.auditKey)
             #expect(verified.links > result.requests)
@@ -72,13 +75,20 @@ import Vapor
         try await withTestApp(backend) { app in
             let world = try await World.make(app)
             let path = "/api/v1/cases/\(world.north.caseA)/communications"
-            let json = #"{"channel":"sms","direction":"outgoing","occurred_at":"2026-11-20T10:15:00Z","transcript":"See you Thursday"}"#
+            let json =
+                #"{"channel":"sms","direction":"outgoing","occurred_at":"2026-11-20T10:15:00Z","transcript":"See you Thursday"}"#
             let original = try await app.send(.POST, path, token: world.north.token("practitioner"), json: json)
             let id = try #require(original.json["id"] as? String)
             let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
-                for who in ["practitioner", "dsl", "practitioner", "dsl", "practitioner", "dsl", "practitioner", "dsl"] {
+                for who in ["practitioner", "dsl", "practitioner", "dsl", "practitioner", "dsl", "practitioner", "dsl"]
+                {
                     group.addTask {
-                        try await app.send(.POST, "\(path)/\(id)/corrections", token: world.north.token(who), json: json).status.code
+                        try await app.send(
+                            .POST,
+                            "\(path)/\(id)/corrections",
+                            token: world.north.token(who),
+                            json: json
+                        ).status.code
                     }
                 }
                 return try await group.reduce(into: [UInt]()) { $0.append($1) }
@@ -86,7 +96,9 @@ import Vapor
             #expect(statuses.filter { $0 == 201 }.count == 1, "\(statuses)")
             #expect(statuses.filter { $0 == 409 }.count == 7, "\(statuses)")
             let sql = app.db as! any SQLDatabase
-            let corrections = try await sql.raw("SELECT COUNT(*) AS n FROM communications WHERE corrects_id IS NOT NULL").first()
+            let corrections = try await sql.raw(
+                "SELECT COUNT(*) AS n FROM communications WHERE corrects_id IS NOT NULL"
+            ).first()
             #expect(try corrections?.decode(column: "n", as: Int.self) == 1)
         }
     }
@@ -115,21 +127,39 @@ import Vapor
             case (2, true):
                 let res = try await client.post(
                     "/cases/\(ownCase)/record",
-                    form: ["csrf": csrf, "channel": "phone_call", "direction": "outgoing", "occurred_at": "2026-11-20T10:15", "transcript": marker])
+                    form: [
+                        "csrf": csrf, "channel": "phone_call", "direction": "outgoing",
+                        "occurred_at": "2026-11-20T10:15", "transcript": marker,
+                    ]
+                )
                 try outcome.expect(res, [.seeOther], "record form post")
                 if res.status == .seeOther { outcome.acknowledge(marker) }
             case (3, _):
                 let res = try await client.send(
-                    .POST, "/api/v1/checks", token: me.token,
-                    json: #"{"channel":"sms","device":{"kind":"work_mobile"},"recipient":{"role":"parent_carer"},"text":"See you on Thursday at 4pm"}"#)
+                    .POST,
+                    "/api/v1/checks",
+                    token: me.token,
+                    json:
+                        #"{"channel":"sms","device":{"kind":"work_mobile"},"recipient":{"role":"parent_carer"},"text":"See you on Thursday at 4pm"}"#
+                )
                 try outcome.expect(res, [.ok], "check")
             case (4, true):
-                let json = #"{"channel":"sms","direction":"outgoing","occurred_at":"2026-11-20T10:15:00Z","transcript":"\#(marker)"}"#
-                let res = try await client.send(.POST, "/api/v1/cases/\(ownCase)/communications", token: me.token, json: json)
+                let json =
+                    #"{"channel":"sms","direction":"outgoing","occurred_at":"2026-11-20T10:15:00Z","transcript":"\#(marker)"}"#
+                let res = try await client.send(
+                    .POST,
+                    "/api/v1/cases/\(ownCase)/communications",
+                    token: me.token,
+                    json: json
+                )
                 try outcome.expect(res, [.created], "API record")
                 if res.status == .created { outcome.acknowledge(marker) }
             default:
-                try outcome.expect(try await client.send(.GET, "/api/v1/cases/\(ownCase)/communications", token: me.token), [.ok], "API chronology")
+                try outcome.expect(
+                    try await client.send(.GET, "/api/v1/cases/\(ownCase)/communications", token: me.token),
+                    [.ok],
+                    "API chronology"
+                )
             }
         }
     }
@@ -148,8 +178,11 @@ import Vapor
         func expect(_ res: HTTPSession.Answer, _ allowed: Set<HTTPStatus>, _ what: String) throws {
             state.withLockedValue { s in
                 s.requests += 1
-                if res.status.code >= 500 { s.serverErrors.append("\(what): \(res.status.code) \(res.body.prefix(200))") }
-                else if !allowed.contains(res.status) { s.unexpected.append("\(what): \(res.status.code) \(res.body.prefix(200))") }
+                if res.status.code >= 500 {
+                    s.serverErrors.append("\(what): \(res.status.code) \(res.body.prefix(200))")
+                } else if !allowed.contains(res.status) {
+                    s.unexpected.append("\(what): \(res.status.code) \(res.body.prefix(200))")
+                }
             }
         }
 
@@ -204,8 +237,15 @@ final class HTTPSession: @unchecked Sendable {
     func get(_ path: String) async throws -> Answer { try await request(.GET, path, headers: [:], body: nil) }
 
     func post(_ path: String, form: [String: String]) async throws -> Answer {
-        let encoded = form.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
-        return try await request(.POST, path, headers: ["Content-Type": "application/x-www-form-urlencoded"], body: encoded)
+        let encoded = form.map {
+            "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+        }.joined(separator: "&")
+        return try await request(
+            .POST,
+            path,
+            headers: ["Content-Type": "application/x-www-form-urlencoded"],
+            body: encoded
+        )
     }
 
     /// An API call with a bearer token (no cookie).
@@ -220,7 +260,13 @@ final class HTTPSession: @unchecked Sendable {
         return try await post("/login", form: ["email": email, "password": password, "csrf": form.csrf ?? ""])
     }
 
-    private func request(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: String?, withCookie: Bool = true) async throws -> Answer {
+    private func request(
+        _ method: HTTPMethod,
+        _ path: String,
+        headers: HTTPHeaders,
+        body: String?,
+        withCookie: Bool = true
+    ) async throws -> Answer {
         var headers = headers
         if withCookie, let cookies = jar.header { headers.add(name: .cookie, value: cookies) }
         let res = try await app.client.send(method, headers: headers, to: URI(string: base + path)) { req in

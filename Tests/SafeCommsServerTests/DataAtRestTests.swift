@@ -23,8 +23,12 @@ import Vapor
             found.formUnion([r.transcript, r.summary, r.counterpartName, r.counterpartAddress].compactMap { $0 })
         }
         for c in try await Consent.query(on: app.db).all() { found.formUnion([c.givenBy, c.reason]) }
-        for s in try await MessageSlipRecord.query(on: app.db).all() { found.formUnion([s.callerName, s.returnNumber, s.reason]) }
-        for f in try await FollowUpRecord.query(on: app.db).all() { found.formUnion([f.callerName, f.summary].compactMap { $0 }) }
+        for s in try await MessageSlipRecord.query(on: app.db).all() {
+            found.formUnion([s.callerName, s.returnNumber, s.reason])
+        }
+        for f in try await FollowUpRecord.query(on: app.db).all() {
+            found.formUnion([f.callerName, f.summary].compactMap { $0 })
+        }
         return found.filter { $0.count >= 8 }
     }
 
@@ -34,13 +38,26 @@ import Vapor
         let org = try await Organisation.query(on: app.db).first()!
         let staff = try await StaffMember.query(on: app.db).filter(\.$organisationID == org.id!).first()!
         try await MessageSlipRecord(
-            organisationID: org.id!, forStaffID: staff.id!, takenByID: staff.id!, takenAt: Date(), callerName: "Marcia Gallagher",
-            callerFrom: "Northbridge Primary School", returnNumber: "+447700900777", reason: "Worried about Lily's bruising at pick-up",
+            organisationID: org.id!,
+            forStaffID: staff.id!,
+            takenByID: staff.id!,
+            takenAt: Date(),
+            callerName: "Marcia Gallagher",
+            callerFrom: "Northbridge Primary School",
+            returnNumber: "+447700900777",
+            reason: "Worried about Lily's bruising at pick-up",
             callBackBy: Date().addingTimeInterval(3600)
         ).create(on: app.db)
         try await FollowUpRecord(
-            organisationID: org.id!, staffID: staff.id!, loggedByID: staff.id!, kind: "voicemail", occurredAt: Date(),
-            callerName: "Dean Fletcher", callerNumber: "+447700900888", summary: "Says he will collect the children tonight", dueAt: Date()
+            organisationID: org.id!,
+            staffID: staff.id!,
+            loggedByID: staff.id!,
+            kind: "voicemail",
+            occurredAt: Date(),
+            callerName: "Dean Fletcher",
+            callerNumber: "+447700900888",
+            summary: "Says he will collect the children tonight",
+            dueAt: Date()
         ).create(on: app.db)
     }
 
@@ -51,7 +68,8 @@ import Vapor
             // The database file and its write-ahead log and index: everything a copy of the directory holds but the keys.
             let dir = config.dataDirectory
             var all = Data()
-            for name in try FileManager.default.contentsOfDirectory(atPath: dir) where name.hasPrefix("safecomms.sqlite") {
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir)
+            where name.hasPrefix("safecomms.sqlite") {
                 all.append(try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name)))
             }
             #expect(all.count > 100_000, "the demo's store was read")
@@ -75,7 +93,10 @@ import Vapor
         try await withTestApp(backend) { app in
             try await seedDemo(app)
             let secrets = try await secrets(app)
-            #expect(secrets.count > 300, "names, dates of birth, addresses, transcripts and summaries were found to look for")
+            #expect(
+                secrets.count > 300,
+                "names, dates of birth, addresses, transcripts and summaries were found to look for"
+            )
             #expect(secrets.contains("Worried about Lily's bruising at pick-up"))
             let bytes = try await dump(app, backend)
             // Staff names are not sealed (they sign in by them); the check must see one in clear, or it reads nothing.
@@ -92,7 +113,9 @@ import Vapor
         for (table, columns) in DataResealing.tables {
             for row in try await sql.raw("SELECT * FROM \(ident: table)").all() {
                 let id = try row.decode(column: "id", as: UUID.self).uuidString
-                for c in columns { if let v = try row.decode(column: c, as: String?.self) { out.append((table, id, c, v)) } }
+                for c in columns {
+                    if let v = try row.decode(column: c, as: String?.self) { out.append((table, id, c, v)) }
+                }
             }
         }
         return out
@@ -104,7 +127,9 @@ import Vapor
             try await seedDemo(app)
             // One value written before sealing existed, in clear.
             let person = try await CasePerson.query(on: app.db).first()!
-            try await (app.db as! any SQLDatabase).raw("UPDATE case_people SET address = 'Flat 2, 9 Old Clear Road' WHERE id = \(bind: person.id!)").run()
+            try await (app.db as! any SQLDatabase).raw(
+                "UPDATE case_people SET address = 'Flat 2, 9 Old Clear Road' WHERE id = \(bind: person.id!)"
+            ).run()
             let before = try await secrets(app)
             #expect(before.contains("Flat 2, 9 Old Clear Road"))
 
@@ -113,7 +138,10 @@ import Vapor
             let values = try await stored(app)
             #expect(report.resealed == values.count, "every value was sealed again")
             #expect(report.unreadable.isEmpty)
-            #expect(values.allSatisfy { SealedText.keyID(of: $0.3) == Substring(key.id) }, "every value is under the new key")
+            #expect(
+                values.allSatisfy { SealedText.keyID(of: $0.3) == Substring(key.id) },
+                "every value is under the new key"
+            )
             #expect(try await secrets(app) == before, "and reads as it did")
             // The clear text did not change, so the chain's record digests still hold (apart from the row changed above).
             do {
@@ -137,8 +165,16 @@ import Vapor
             var ids: [UUID] = []
             for i in 0..<300 {
                 let f = FollowUpRecord(
-                    organisationID: org.id, staffID: org.id("practitioner"), loggedByID: org.id("practitioner"), kind: "voicemail", occurredAt: Date(),
-                    callerName: "Caller \(i)", callerNumber: nil, summary: "First message \(i)", dueAt: Date())
+                    organisationID: org.id,
+                    staffID: org.id("practitioner"),
+                    loggedByID: org.id("practitioner"),
+                    kind: "voicemail",
+                    occurredAt: Date(),
+                    callerName: "Caller \(i)",
+                    callerNumber: nil,
+                    summary: "First message \(i)",
+                    dueAt: Date()
+                )
                 try await f.create(on: app.db)
                 ids.append(f.id!)
             }

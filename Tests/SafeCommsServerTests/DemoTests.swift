@@ -21,7 +21,12 @@ import VaporTesting
             for s in signIns { #expect(table.contains(s.email) && table.contains(s.password)) }
             let cases = try await CaseFile.query(on: app.db).all()
             #expect(cases.count == 50)
-            #expect(Set(cases.map(\.status)) == Set([CaseStatus.lookedAfter, .childProtection, .childInNeed, .earlyHelp, .other].map(\.rawValue)))
+            #expect(
+                Set(cases.map(\.status))
+                    == Set(
+                        [CaseStatus.lookedAfter, .childProtection, .childInNeed, .earlyHelp, .other].map(\.rawValue)
+                    )
+            )
             #expect(try await Team.query(on: app.db).all().allSatisfy { $0.huntGroupNumber != nil })
             let kinds = Set(try await Device.query(on: app.db).all().map(\.kind))
             #expect(kinds == [DeviceKind.workMobile.rawValue, DeviceKind.deskPhone.rawValue])
@@ -39,7 +44,9 @@ import VaporTesting
             let browser = PageSession(app)
             try await browser.signIn(practitioner.email, practitioner.password)
             let page = try await browser.get("/cases")
-            let staff = try #require(try await StaffMember.query(on: app.db).filter(\.$email == practitioner.email).first())
+            let staff = try #require(
+                try await StaffMember.query(on: app.db).filter(\.$email == practitioner.email).first()
+            )
             for c in cases {
                 let visible = page.text.contains(c.reference)
                 #expect(visible == (c.teamID == staff.teamID || c.keyWorkerID == staff.id), "\(c.reference)")

@@ -20,7 +20,9 @@ struct Multipart {
             out.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
         }
         if let file {
-            out.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            out.writeString(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
             out.writeBytes(file.bytes)
             out.writeString("\r\n")
         }
@@ -44,7 +46,12 @@ struct Multipart {
 
 /// Imports through the API: `POST /api/v1/cases/{id}/imports` and `POST /api/v1/reconciliation`.
 @Suite struct ImportAPITests {
-    func upload(_ app: Application, _ path: String, token: String, _ form: Multipart) async throws -> TestingHTTPResponse {
+    func upload(
+        _ app: Application,
+        _ path: String,
+        token: String,
+        _ form: Multipart
+    ) async throws -> TestingHTTPResponse {
         try await app.testing().sendRequest(.POST, path, headers: form.headers(token: token), body: form.body)
     }
 
@@ -56,20 +63,60 @@ struct Multipart {
             let token = world.north.token("practitioner")
             let chat = try Multipart.fixture("whatsapp/android-uk-24h.txt")
 
-            let unmatched = try await upload(app, path, token: token, Multipart(fields: [("format", "whatsapp")], file: ("chat.txt", chat)))
-            let dry = try await upload(app, path, token: token, Multipart(
-                fields: [("format", "whatsapp"), ("dry_run", "true"), ("map", "Jo Bloggs=\(world.north.staff["practitioner"]!.email)\nsam parent=Child A Full")],
-                file: ("chat.txt", chat)))
+            let unmatched = try await upload(
+                app,
+                path,
+                token: token,
+                Multipart(fields: [("format", "whatsapp")], file: ("chat.txt", chat))
+            )
+            let dry = try await upload(
+                app,
+                path,
+                token: token,
+                Multipart(
+                    fields: [
+                        ("format", "whatsapp"), ("dry_run", "true"),
+                        ("map", "Jo Bloggs=\(world.north.staff["practitioner"]!.email)\nsam parent=Child A Full"),
+                    ],
+                    file: ("chat.txt", chat)
+                )
+            )
             let countAfterDry = try await CommunicationRecord.query(on: app.db).count()
-            let done = try await upload(app, path, token: token, Multipart(
-                fields: [("format", "whatsapp"), ("map", "Jo Bloggs=\(world.north.staff["practitioner"]!.email)\nsam parent=Child A Full")],
-                file: ("chat.txt", chat)))
-            let zip = try await upload(app, path, token: token, Multipart(
-                fields: [("format", "whatsapp"), ("map", "Jo Bloggs=\(world.north.staff["practitioner"]!.email)\nSam Parent=Child A Full")],
-                file: ("export.zip", try Multipart.fixture("whatsapp/iphone-media.zip"))))
+            let done = try await upload(
+                app,
+                path,
+                token: token,
+                Multipart(
+                    fields: [
+                        ("format", "whatsapp"),
+                        ("map", "Jo Bloggs=\(world.north.staff["practitioner"]!.email)\nsam parent=Child A Full"),
+                    ],
+                    file: ("chat.txt", chat)
+                )
+            )
+            let zip = try await upload(
+                app,
+                path,
+                token: token,
+                Multipart(
+                    fields: [
+                        ("format", "whatsapp"),
+                        ("map", "Jo Bloggs=\(world.north.staff["practitioner"]!.email)\nSam Parent=Child A Full"),
+                    ],
+                    file: ("export.zip", try Multipart.fixture("whatsapp/iphone-media.zip"))
+                )
+            )
 
-            #expect(unmatched.status == .unprocessableEntity && unmatched.json["unmatched"] as? [String] == ["Jo Bloggs", "Sam Parent"], "\(unmatched.text)")
-            #expect(dry.status == .ok && dry.json["messages"] as? Int == 5 && dry.json["imported"] == nil && countAfterDry == 0, "\(dry.text)")
+            #expect(
+                unmatched.status == .unprocessableEntity
+                    && unmatched.json["unmatched"] as? [String] == ["Jo Bloggs", "Sam Parent"],
+                "\(unmatched.text)"
+            )
+            #expect(
+                dry.status == .ok && dry.json["messages"] as? Int == 5 && dry.json["imported"] == nil
+                    && countAfterDry == 0,
+                "\(dry.text)"
+            )
             #expect(done.status == .ok && done.json["imported"] as? Int == 5, "\(done.text)")
             #expect(zip.status == .ok && zip.json["imported"] as? Int == 5, "a .zip export is read too: \(zip.text)")
             let records = try await CommunicationRecord.query(on: app.db).filter(\.$source == "import:whatsapp").count()
@@ -85,17 +132,34 @@ struct Multipart {
             let token = world.north.token("manager")
             let empty = Multipart(fields: [])
             for path in ["/api/v1/cases/\(world.north.caseA)/imports", "/api/v1/reconciliation"] {
-                let res = try await app.testing().sendRequest(.POST, path, headers: empty.headers(token: token), body: ByteBuffer(string: "--\(empty.boundary)--\r\n"))
+                let res = try await app.testing().sendRequest(
+                    .POST,
+                    path,
+                    headers: empty.headers(token: token),
+                    body: ByteBuffer(string: "--\(empty.boundary)--\r\n")
+                )
                 #expect(res.status == .unprocessableEntity, "\(path): \(res.status) \(res.body.string.prefix(400))")
                 let fields = (res.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
                 #expect(fields.contains("file"), "\(path): \(res.body.string)")
             }
-            var bill = Array("Date,Time,Number,Direction,Duration\n02/11/2026,10:10,01632960001,Outgoing,00:01:00\n".utf8)
-            bill += Array("02/11/2026,10:11,".utf8) + Array(repeating: UInt8(ascii: "9"), count: 1_100_000) + Array(",Outgoing,00:01:00\n".utf8)
-            let long = try await upload(app, "/api/v1/reconciliation", token: token, Multipart(fields: [("format", "calls")], file: ("bill.csv", bill)))
+            var bill = Array(
+                "Date,Time,Number,Direction,Duration\n02/11/2026,10:10,01632960001,Outgoing,00:01:00\n".utf8
+            )
+            bill +=
+                Array("02/11/2026,10:11,".utf8) + Array(repeating: UInt8(ascii: "9"), count: 1_100_000)
+                + Array(",Outgoing,00:01:00\n".utf8)
+            let long = try await upload(
+                app,
+                "/api/v1/reconciliation",
+                token: token,
+                Multipart(fields: [("format", "calls")], file: ("bill.csv", bill))
+            )
             #expect(long.status == .unprocessableEntity, "\(long.status) \(long.body.string.prefix(300))")
-            #expect(long.json["field"] as? String == "file" && (long.json["reason"] as? String) == "line 3: a line is longer than 1024 KB",
-                "the long line is named: \(long.body.string.prefix(300))")
+            #expect(
+                long.json["field"] as? String == "file"
+                    && (long.json["reason"] as? String) == "line 3: a line is longer than 1024 KB",
+                "the long line is named: \(long.body.string.prefix(300))"
+            )
             #expect(try await CommunicationRecord.query(on: app.db).count() == 0)
         }
     }
@@ -107,20 +171,58 @@ struct Multipart {
             let token = world.north.token("practitioner")
 
             let nothing = try await upload(app, path, token: token, Multipart(fields: [("format", "fax")]))
-            let badMap = try await upload(app, path, token: token, Multipart(fields: [("format", "whatsapp"), ("map", "Mum")], file: ("c.txt", Array("x".utf8))))
-            let badColumns = try await upload(app, path, token: token, Multipart(
-                fields: [("format", "calls"), ("columns", "date: Call date\nnumbr: Other")], file: ("bill.csv", Array("x".utf8))))
-            let notAZip = try await upload(app, path, token: token, Multipart(
-                fields: [("format", "whatsapp")], file: ("export.zip", try Multipart.fixture("whatsapp/not-an-export.zip"))))
-            let broken = try await upload(app, path, token: token, Multipart(fields: [("format", "calls")], file: ("bill.csv", try Multipart.fixture("calls/bill.csv"))))
+            let badMap = try await upload(
+                app,
+                path,
+                token: token,
+                Multipart(fields: [("format", "whatsapp"), ("map", "Mum")], file: ("c.txt", Array("x".utf8)))
+            )
+            let badColumns = try await upload(
+                app,
+                path,
+                token: token,
+                Multipart(
+                    fields: [("format", "calls"), ("columns", "date: Call date\nnumbr: Other")],
+                    file: ("bill.csv", Array("x".utf8))
+                )
+            )
+            let notAZip = try await upload(
+                app,
+                path,
+                token: token,
+                Multipart(
+                    fields: [("format", "whatsapp")],
+                    file: ("export.zip", try Multipart.fixture("whatsapp/not-an-export.zip"))
+                )
+            )
+            let broken = try await upload(
+                app,
+                path,
+                token: token,
+                Multipart(fields: [("format", "calls")], file: ("bill.csv", try Multipart.fixture("calls/bill.csv")))
+            )
 
             let fields = (nothing.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
             #expect(nothing.status == .unprocessableEntity && fields == ["format", "file"], "\(nothing.text)")
-            #expect(badMap.status == .unprocessableEntity && badMap.json["field"] as? String == "map" && (badMap.json["reason"] as? String)?.contains("line 1") == true)
-            #expect(badColumns.json["field"] as? String == "columns" && (badColumns.json["reason"] as? String)?.contains("numbr") == true, "\(badColumns.text)")
-            #expect(notAZip.json["field"] as? String == "file" && (notAZip.json["reason"] as? String)?.contains("_chat.txt") == true, "\(notAZip.text)")
+            #expect(
+                badMap.status == .unprocessableEntity && badMap.json["field"] as? String == "map"
+                    && (badMap.json["reason"] as? String)?.contains("line 1") == true
+            )
+            #expect(
+                badColumns.json["field"] as? String == "columns"
+                    && (badColumns.json["reason"] as? String)?.contains("numbr") == true,
+                "\(badColumns.text)"
+            )
+            #expect(
+                notAZip.json["field"] as? String == "file"
+                    && (notAZip.json["reason"] as? String)?.contains("_chat.txt") == true,
+                "\(notAZip.text)"
+            )
             let lines = (broken.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["line"] as? Int }
-            #expect(broken.status == .unprocessableEntity && lines == [6], "a bad row is named by its line: \(broken.text)")
+            #expect(
+                broken.status == .unprocessableEntity && lines == [6],
+                "a bad row is named by its line: \(broken.text)"
+            )
             #expect(try await CommunicationRecord.query(on: app.db).count() == 0)
         }
     }
@@ -131,28 +233,64 @@ struct Multipart {
             let world = try await World.make(app)
             // One of the bill's calls with the case's person was recorded, ten minutes out.
             let recorded = try await app.send(
-                .POST, "/api/v1/cases/\(world.north.caseA)/communications", token: world.north.token("practitioner"),
-                json: #"{"channel":"phone_call","direction":"outgoing","occurred_at":"2026-11-02T09:15:00Z","summary":"Arranged Thursday","person_id":"\#(world.north.personA)"}"#)
+                .POST,
+                "/api/v1/cases/\(world.north.caseA)/communications",
+                token: world.north.token("practitioner"),
+                json:
+                    #"{"channel":"phone_call","direction":"outgoing","occurred_at":"2026-11-02T09:15:00Z","summary":"Arranged Thursday","person_id":"\#(world.north.personA)"}"#
+            )
             #expect(recorded.status == .created, "\(recorded.text)")
-            let bill = Multipart(fields: [("window", "30m")], file: ("week.csv", try Multipart.fixture("calls/week.csv")))
+            let bill = Multipart(
+                fields: [("window", "30m")],
+                file: ("week.csv", try Multipart.fixture("calls/week.csv"))
+            )
 
             let manager = try await upload(app, "/api/v1/reconciliation", token: world.north.token("manager"), bill)
-            let practitioner = try await upload(app, "/api/v1/reconciliation", token: world.north.token("practitioner"), bill)
+            let practitioner = try await upload(
+                app,
+                "/api/v1/reconciliation",
+                token: world.north.token("practitioner"),
+                bill
+            )
             let south = try await upload(app, "/api/v1/reconciliation", token: world.south.token("dsl"), bill)
-            let badWindow = try await upload(app, "/api/v1/reconciliation", token: world.north.token("dsl"), Multipart(fields: [("window", "soon")], file: bill.file))
+            let badWindow = try await upload(
+                app,
+                "/api/v1/reconciliation",
+                token: world.north.token("dsl"),
+                Multipart(fields: [("window", "soon")], file: bill.file)
+            )
 
             #expect(manager.status == .ok, "\(manager.text)")
             let unrecorded = manager.json["unrecorded"] as? [[String: Any]] ?? []
-            #expect(manager.json["rows"] as? Int == 6 && manager.json["case_contacts"] as? Int == 4 && manager.json["recorded"] as? Int == 1, "\(manager.text)")
-            #expect(unrecorded.compactMap { $0["line"] as? Int } == [4, 5, 6], "the evening call and both texts: \(manager.text)")
-            #expect(unrecorded.first?["out_of_hours"] as? Bool == true && unrecorded.first?["case_references"] as? [String] == ["North-A"])
+            #expect(
+                manager.json["rows"] as? Int == 6 && manager.json["case_contacts"] as? Int == 4
+                    && manager.json["recorded"] as? Int == 1,
+                "\(manager.text)"
+            )
+            #expect(
+                unrecorded.compactMap { $0["line"] as? Int } == [4, 5, 6],
+                "the evening call and both texts: \(manager.text)"
+            )
+            #expect(
+                unrecorded.first?["out_of_hours"] as? Bool == true
+                    && unrecorded.first?["case_references"] as? [String] == ["North-A"]
+            )
             #expect(practitioner.status == .forbidden)
             // The other organisation has a person with the same number: its own case, never this one.
-            let southCases = (south.json["unrecorded"] as? [[String: Any]] ?? []).flatMap { $0["case_references"] as? [String] ?? [] }
-            #expect(south.status == .ok && !southCases.isEmpty && southCases.allSatisfy { $0 == "South-A" } && !south.text.contains("North"), "\(south.text)")
+            let southCases = (south.json["unrecorded"] as? [[String: Any]] ?? []).flatMap {
+                $0["case_references"] as? [String] ?? []
+            }
+            #expect(
+                south.status == .ok && !southCases.isEmpty && southCases.allSatisfy { $0 == "South-A" }
+                    && !south.text.contains("North"),
+                "\(south.text)"
+            )
             #expect(badWindow.status == .unprocessableEntity && badWindow.json["field"] as? String == "window")
             let audited = try await AuditEvent.query(on: app.db).filter(\.$action == "reconciliation.run").count()
-            #expect(audited == 2, "each report shown is in the audit trail (the manager's and the other organisation's DSL's)")
+            #expect(
+                audited == 2,
+                "each report shown is in the audit trail (the manager's and the other organisation's DSL's)"
+            )
         }
     }
 }
@@ -169,31 +307,73 @@ struct Multipart {
             let csrf = try #require(browser.csrf(from: page))
             let chat = try Multipart.fixture("whatsapp/android-uk-24h.txt")
 
-            let check = try await browser.post("/cases/\(world.north.caseA)/import", multipart: Multipart(fields: [("csrf", csrf), ("format", "whatsapp"), ("dry_run", "on")], file: ("chat.txt", chat)))
-            let mapped = try await browser.post("/cases/\(world.north.caseA)/import", multipart: Multipart(
-                fields: [("csrf", csrf), ("format", "whatsapp"), ("map", "Jo Bloggs=\(world.north.staff["practitioner"]!.email)\r\nSam Parent=Child A Full")],
-                file: ("chat.txt", chat)))
-            let noFile = try await browser.post("/cases/\(world.north.caseA)/import", multipart: Multipart(fields: [("csrf", csrf), ("format", "whatsapp")]))
-            let forged = try await browser.post("/cases/\(world.north.caseA)/import", multipart: Multipart(fields: [("format", "whatsapp")], file: ("chat.txt", chat)))
+            let check = try await browser.post(
+                "/cases/\(world.north.caseA)/import",
+                multipart: Multipart(
+                    fields: [("csrf", csrf), ("format", "whatsapp"), ("dry_run", "on")],
+                    file: ("chat.txt", chat)
+                )
+            )
+            let mapped = try await browser.post(
+                "/cases/\(world.north.caseA)/import",
+                multipart: Multipart(
+                    fields: [
+                        ("csrf", csrf), ("format", "whatsapp"),
+                        ("map", "Jo Bloggs=\(world.north.staff["practitioner"]!.email)\r\nSam Parent=Child A Full"),
+                    ],
+                    file: ("chat.txt", chat)
+                )
+            )
+            let noFile = try await browser.post(
+                "/cases/\(world.north.caseA)/import",
+                multipart: Multipart(fields: [("csrf", csrf), ("format", "whatsapp")])
+            )
+            let forged = try await browser.post(
+                "/cases/\(world.north.caseA)/import",
+                multipart: Multipart(fields: [("format", "whatsapp")], file: ("chat.txt", chat))
+            )
             let wrongToken = try await browser.post(
-                "/cases/\(world.north.caseA)/import", multipart: Multipart(fields: [("csrf", String(repeating: "0", count: 64)), ("format", "whatsapp")], file: ("chat.txt", chat)))
+                "/cases/\(world.north.caseA)/import",
+                multipart: Multipart(
+                    fields: [("csrf", String(repeating: "0", count: 64)), ("format", "whatsapp")],
+                    file: ("chat.txt", chat)
+                )
+            )
             // The token after the file: the file would have been kept before the form was known to be
             // genuine, so the form is refused.
             let late = Multipart(fields: [])
             var lateBody = ByteBuffer()
-            lateBody.writeString("--\(late.boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"chat.txt\"\r\n\r\n")
+            lateBody.writeString(
+                "--\(late.boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"chat.txt\"\r\n\r\n"
+            )
             lateBody.writeBytes(chat)
-            lateBody.writeString("\r\n--\(late.boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(csrf)\r\n--\(late.boundary)--\r\n")
+            lateBody.writeString(
+                "\r\n--\(late.boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(csrf)\r\n--\(late.boundary)--\r\n"
+            )
             let tokenAfterFile = try await app.testing().sendRequest(
-                .POST, "/cases/\(world.north.caseA)/import", headers: late.headers(cookies: browser.jar.header), body: lateBody)
+                .POST,
+                "/cases/\(world.north.caseA)/import",
+                headers: late.headers(cookies: browser.jar.header),
+                body: lateBody
+            )
             let chronology = try await browser.get("/cases/\(world.north.caseA)")
 
             #expect(page.status == .ok && page.text.contains("enctype=\"multipart/form-data\""))
-            #expect(check.status == .unprocessableEntity && check.text.contains("Say who 2 names are: nothing was written") && check.text.contains("Jo Bloggs=who"), "\(check.text)")
+            #expect(
+                check.status == .unprocessableEntity && check.text.contains("Say who 2 names are: nothing was written")
+                    && check.text.contains("Jo Bloggs=who"),
+                "\(check.text)"
+            )
             #expect(mapped.status == .ok && mapped.text.contains("Imported 5"), "\(mapped.text)")
-            #expect(noFile.status == .unprocessableEntity && noFile.text.contains("href=\"#file\"") && noFile.text.contains("The file is required"))
+            #expect(
+                noFile.status == .unprocessableEntity && noFile.text.contains("href=\"#file\"")
+                    && noFile.text.contains("The file is required")
+            )
             #expect(forged.status == .forbidden, "a form without the CSRF token is refused, file or not")
-            #expect(wrongToken.status == .forbidden && tokenAfterFile.status == .forbidden, "\(wrongToken.status) \(tokenAfterFile.status)")
+            #expect(
+                wrongToken.status == .forbidden && tokenAfterFile.status == .forbidden,
+                "\(wrongToken.status) \(tokenAfterFile.status)"
+            )
             #expect(chronology.text.contains("see you then"), "the messages are in the chronology")
         }
     }
@@ -205,12 +385,33 @@ struct Multipart {
             try await browser.signIn(world.north.staff["dsl"]!.email)
             let cases = try await browser.get("/cases")
             let csrf = try #require(browser.csrf(from: cases))
-            let report = try await browser.post("/reconciliation", multipart: Multipart(fields: [("csrf", csrf), ("window", "30m")], file: ("week.csv", try Multipart.fixture("calls/week.csv"))))
-            let badWindow = try await browser.post("/reconciliation", multipart: Multipart(fields: [("csrf", csrf), ("window", "later")], file: ("week.csv", try Multipart.fixture("calls/week.csv"))))
+            let report = try await browser.post(
+                "/reconciliation",
+                multipart: Multipart(
+                    fields: [("csrf", csrf), ("window", "30m")],
+                    file: ("week.csv", try Multipart.fixture("calls/week.csv"))
+                )
+            )
+            let badWindow = try await browser.post(
+                "/reconciliation",
+                multipart: Multipart(
+                    fields: [("csrf", csrf), ("window", "later")],
+                    file: ("week.csv", try Multipart.fixture("calls/week.csv"))
+                )
+            )
 
             #expect(cases.text.contains("href=\"/reconciliation\""), "the DSL is shown the way to the report")
-            #expect(report.status == .ok && report.text.contains("4 contacts were not recorded") && report.text.contains("Out of hours (PD-1.2)"), "\(report.text)")
-            #expect(badWindow.status == .unprocessableEntity && badWindow.text.contains("The window &#39;later&#39; is not a duration") || badWindow.text.contains("The window 'later' is not a duration"), "\(badWindow.text)")
+            #expect(
+                report.status == .ok && report.text.contains("4 contacts were not recorded")
+                    && report.text.contains("Out of hours (PD-1.2)"),
+                "\(report.text)"
+            )
+            #expect(
+                badWindow.status == .unprocessableEntity
+                    && badWindow.text.contains("The window &#39;later&#39; is not a duration")
+                    || badWindow.text.contains("The window 'later' is not a duration"),
+                "\(badWindow.text)"
+            )
         }
     }
 }

@@ -11,12 +11,24 @@ import Vapor
 /// A WhatsApp export into a case's chronology (PD-1.1, WA-11, WA-12), on SQLite and PostgreSQL,
 /// and through the `safecomms import` command.
 @Suite struct ImportTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/imports/whatsapp")
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/imports/whatsapp")
 
-    static func request(_ file: String, dryRun: Bool, as email: String?, map: [String: String] = [:], reference: String = "North-A") -> CaseImport.Request {
+    static func request(
+        _ file: String,
+        dryRun: Bool,
+        as email: String?,
+        map: [String: String] = [:],
+        reference: String = "North-A"
+    ) -> CaseImport.Request {
         CaseImport.Request(
-            format: .whatsapp, reader: LineReader(path: fixtures.appendingPathComponent(file).path), caseReference: reference, asEmail: email, dryRun: dryRun,
-            mappings: map)
+            format: .whatsapp,
+            reader: LineReader(path: fixtures.appendingPathComponent(file).path),
+            caseReference: reference,
+            asEmail: email,
+            dryRun: dryRun,
+            mappings: map
+        )
     }
 
     @Test(arguments: Backend.available)
@@ -28,31 +40,76 @@ import Vapor
             let map = ["Jo Bloggs": worker.email, "sam parent": "Child A Full"]
 
             // MUT
-            let dry = try await CaseImport.run(Self.request("android-uk-24h.txt", dryRun: true, as: nil), on: app.db, key: app.auditKey)
-            let unmatched = try await CaseImport.run(Self.request("android-uk-24h.txt", dryRun: false, as: worker.email), on: app.db, key: app.auditKey)
+            let dry = try await CaseImport.run(
+                Self.request("android-uk-24h.txt", dryRun: true, as: nil),
+                on: app.db,
+                key: app.auditKey
+            )
+            let unmatched = try await CaseImport.run(
+                Self.request("android-uk-24h.txt", dryRun: false, as: worker.email),
+                on: app.db,
+                key: app.auditKey
+            )
             let countAfterUnmatched = try await CommunicationRecord.query(on: app.db).count()
-            let first = try await CaseImport.run(Self.request("android-uk-24h.txt", dryRun: false, as: worker.email, map: map), on: app.db, key: app.auditKey)
-            let again = try await CaseImport.run(Self.request("android-uk-24h.txt", dryRun: false, as: worker.email, map: map), on: app.db, key: app.auditKey)
+            let first = try await CaseImport.run(
+                Self.request("android-uk-24h.txt", dryRun: false, as: worker.email, map: map),
+                on: app.db,
+                key: app.auditKey
+            )
+            let again = try await CaseImport.run(
+                Self.request("android-uk-24h.txt", dryRun: false, as: worker.email, map: map),
+                on: app.db,
+                key: app.auditKey
+            )
             let records = try await CommunicationRecord.query(on: app.db).sort(\.$occurredAt).all()
 
             // validation
-            #expect(dry.format == "whatsapp" && dry.messages == 5 && dry.first == "2024-03-12T09:15" && dry.last == "2024-03-14T08:02")
-            #expect(dry.participants == ["Jo Bloggs", "Sam Parent"] && dry.unmatched == ["Jo Bloggs", "Sam Parent"] && dry.errors.isEmpty)
-            #expect(unmatched.unmatched.count == 2 && unmatched.imported == nil && countAfterUnmatched == 0, "nothing is written while a name is unmatched")
+            #expect(
+                dry.format == "whatsapp" && dry.messages == 5 && dry.first == "2024-03-12T09:15"
+                    && dry.last == "2024-03-14T08:02"
+            )
+            #expect(
+                dry.participants == ["Jo Bloggs", "Sam Parent"] && dry.unmatched == ["Jo Bloggs", "Sam Parent"]
+                    && dry.errors.isEmpty
+            )
+            #expect(
+                unmatched.unmatched.count == 2 && unmatched.imported == nil && countAfterUnmatched == 0,
+                "nothing is written while a name is unmatched"
+            )
             #expect(first.isClean && first.imported == 5 && first.alreadyImported == 0, "\(first)")
             #expect(again.imported == 0 && again.alreadyImported == 5, "the same file twice adds nothing")
             #expect(records.count == 5)
-            #expect(records.allSatisfy { $0.channel == "whatsapp" && $0.caseID == world.north.caseA && $0.source == "import:whatsapp" && $0.naturalKey != nil })
+            #expect(
+                records.allSatisfy {
+                    $0.channel == "whatsapp" && $0.caseID == world.north.caseA && $0.source == "import:whatsapp"
+                        && $0.naturalKey != nil
+                }
+            )
             // PD-1.1: timed and dated in the organisation's zone (March 2024 is GMT in London).
             #expect(records[0].occurredAt == (try Date("2024-03-12T09:15:00Z", strategy: .iso8601)))
-            #expect(records[0].direction == "outgoing" && records[0].staffID == worker.id && records[0].personID == world.north.personA)
-            #expect(records[1].direction == "incoming" && records[1].transcript == "Yes that's fine\nsee you then\n\nthanks" && records[1].personID == world.north.personA)
+            #expect(
+                records[0].direction == "outgoing" && records[0].staffID == worker.id
+                    && records[0].personID == world.north.personA
+            )
+            #expect(
+                records[1].direction == "incoming" && records[1].transcript == "Yes that's fine\nsee you then\n\nthanks"
+                    && records[1].personID == world.north.personA
+            )
             #expect(records[2].transcript == "<Media omitted>" && records[3].transcript == "This message was deleted")
             let audited = try await AuditEvent.query(on: app.db).filter(\.$action == "communication.import").count()
             #expect(audited == 5)
             // Another organisation's staff cannot import into this case.
             await #expect(throws: CaseImport.Failure.self) {
-                try await CaseImport.run(Self.request("android-uk-24h.txt", dryRun: true, as: world.south.staff["practitioner"]!.email, map: map), on: app.db, key: app.auditKey)
+                try await CaseImport.run(
+                    Self.request(
+                        "android-uk-24h.txt",
+                        dryRun: true,
+                        as: world.south.staff["practitioner"]!.email,
+                        map: map
+                    ),
+                    on: app.db,
+                    key: app.auditKey
+                )
             }
         }
     }
@@ -64,7 +121,9 @@ import Vapor
             // setup: the file as first read, and as read the second time with one more message.
             let world = try await World.make(app)
             let worker = world.north.staff["practitioner"]!
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-changed-\(UUID().uuidString.prefix(8))")
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "safecomms-changed-\(UUID().uuidString.prefix(8))"
+            )
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: dir) }
             func chat(_ messages: Int) throws -> String {
@@ -79,7 +138,14 @@ import Vapor
             }
             let before = try chat(CaseImport.batchSize + 5), after = try chat(CaseImport.batchSize + 6)
             let map = ["Jo Bloggs": worker.email, "Sam Parent": "Child A Full"]
-            var request = CaseImport.Request(format: .whatsapp, reader: LineReader(path: before), caseReference: "North-A", asEmail: worker.email, dryRun: false, mappings: map)
+            var request = CaseImport.Request(
+                format: .whatsapp,
+                reader: LineReader(path: before),
+                caseReference: "North-A",
+                asEmail: worker.email,
+                dryRun: false,
+                mappings: map
+            )
             request.secondReading = LineReader(path: after)
 
             // MUT
@@ -91,11 +157,23 @@ import Vapor
             }
             let written = try await CommunicationRecord.query(on: app.db).count()
             let again = try await CaseImport.run(
-                .init(format: .whatsapp, reader: LineReader(path: after), caseReference: "North-A", asEmail: worker.email, dryRun: false, mappings: map),
-                on: app.db, key: app.auditKey)
+                .init(
+                    format: .whatsapp,
+                    reader: LineReader(path: after),
+                    caseReference: "North-A",
+                    asEmail: worker.email,
+                    dryRun: false,
+                    mappings: map
+                ),
+                on: app.db,
+                key: app.auditKey
+            )
 
             // validation
-            #expect(failure?.description == "the file changed while it was being imported. \(CaseImport.batchSize) records were written in whole batches; import the file again to finish (nothing is written twice)")
+            #expect(
+                failure?.description
+                    == "the file changed while it was being imported. \(CaseImport.batchSize) records were written in whole batches; import the file again to finish (nothing is written twice)"
+            )
             #expect(written == CaseImport.batchSize, "whole batches only")
             #expect(again.imported == 6 && again.alreadyImported == CaseImport.batchSize)
             #expect(try await CommunicationRecord.query(on: app.db).count() == CaseImport.batchSize + 6)
@@ -108,59 +186,104 @@ import Vapor
             let world = try await World.make(app)
             let worker = world.north.staff["practitioner"]!
             let report = try await CaseImport.run(
-                Self.request("broken.txt", dryRun: false, as: worker.email, map: ["Jo Bloggs": worker.email]), on: app.db, key: app.auditKey)
+                Self.request("broken.txt", dryRun: false, as: worker.email, map: ["Jo Bloggs": worker.email]),
+                on: app.db,
+                key: app.auditKey
+            )
             #expect(report.errors.map(\.line) == [1, 2] && report.imported == nil)
             #expect(try await CommunicationRecord.query(on: app.db).count() == 0)
             // A member of staff who may not write on the case is refused, naming --as.
             await #expect(throws: CaseImport.Failure.self) {
-                try await CaseImport.run(Self.request("android-uk-24h.txt", dryRun: false, as: world.north.staff["admin"]!.email), on: app.db, key: app.auditKey)
+                try await CaseImport.run(
+                    Self.request("android-uk-24h.txt", dryRun: false, as: world.north.staff["admin"]!.email),
+                    on: app.db,
+                    key: app.auditKey
+                )
             }
         }
     }
 
     /// `safecomms import … --dry-run --json`: one JSON object on stdout, as the issue specifies.
     @Test func theCommandsDryRunJSON() async throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-import-\(UUID().uuidString.prefix(8))").path
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "safecomms-import-\(UUID().uuidString.prefix(8))"
+        ).path
         try await withTestApp(.sqlite, config: { $0.dataDirectory = data }) { app in
             _ = try await World.make(app)
             let cli = CLITests()
             let file = Self.fixtures.appendingPathComponent("iphone-us-12h.txt").path
             let r = try cli.run(["import", "whatsapp", file, "--case", "North-A", "--dry-run", "--json"], data: data)
             #expect(r.status == 1, "names are unmatched: \(r.stderr)")
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stdout)")
+            let json = try #require(
+                try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any],
+                "\(r.stdout)"
+            )
             #expect(Set(json.keys) == ["format", "messages", "first", "last", "participants", "unmatched", "errors"])
             #expect(json["format"] as? String == "whatsapp" && json["messages"] as? Int == 5)
-            #expect(json["first"] as? String == "2024-03-12T09:15:31" && json["last"] as? String == "2024-03-13T19:05:00")
-            #expect(json["participants"] as? [String] == ["Jo Bloggs", "Sam Parent"] && (json["errors"] as? [Any])?.isEmpty == true)
+            #expect(
+                json["first"] as? String == "2024-03-12T09:15:31" && json["last"] as? String == "2024-03-13T19:05:00"
+            )
+            #expect(
+                json["participants"] as? [String] == ["Jo Bloggs", "Sam Parent"]
+                    && (json["errors"] as? [Any])?.isEmpty == true
+            )
             let mapped = try cli.run(
-                ["import", "whatsapp", file, "--case", "North-A", "--dry-run", "--json", "--map", "Jo Bloggs=practitioner@north.example.org", "--map", "Sam Parent=Child A Full"],
-                data: data)
-            #expect(mapped.status == 0 && mapped.stdout.contains(#""unmatched":[]"#), "\(mapped.stdout) \(mapped.stderr)")
+                [
+                    "import", "whatsapp", file, "--case", "North-A", "--dry-run", "--json", "--map",
+                    "Jo Bloggs=practitioner@north.example.org", "--map", "Sam Parent=Child A Full",
+                ],
+                data: data
+            )
+            #expect(
+                mapped.status == 0 && mapped.stdout.contains(#""unmatched":[]"#),
+                "\(mapped.stdout) \(mapped.stderr)"
+            )
             let badCase = try cli.run(["import", "whatsapp", file, "--case", "Nope", "--dry-run"], data: data)
             #expect(badCase.status == 2 && badCase.stderr.contains("--case"))
-            let broken = try cli.run(["import", "whatsapp", Self.fixtures.appendingPathComponent("broken.txt").path, "--case", "North-A", "--dry-run", "--json"], data: data)
-            let errors = try #require((try JSONSerialization.jsonObject(with: Data(broken.stdout.utf8)) as? [String: Any])?["errors"] as? [[String: Any]])
+            let broken = try cli.run(
+                [
+                    "import", "whatsapp", Self.fixtures.appendingPathComponent("broken.txt").path, "--case", "North-A",
+                    "--dry-run", "--json",
+                ],
+                data: data
+            )
+            let errors = try #require(
+                (try JSONSerialization.jsonObject(with: Data(broken.stdout.utf8)) as? [String: Any])?["errors"]
+                    as? [[String: Any]]
+            )
             #expect(broken.status == 1 && errors.compactMap { $0["line"] as? Int } == [1, 2])
         }
     }
 
     /// An import killed part-way (kill -9) is run again to completion, with no message twice.
     @Test func anInterruptedImportCompletesWithoutDuplicates() async throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-kill-\(UUID().uuidString.prefix(8))").path
-        let chat = FileManager.default.temporaryDirectory.appendingPathComponent("chat-\(UUID().uuidString.prefix(8)).txt")
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "safecomms-kill-\(UUID().uuidString.prefix(8))"
+        ).path
+        let chat = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "chat-\(UUID().uuidString.prefix(8)).txt"
+        )
         defer { try? FileManager.default.removeItem(at: chat) }
         let total = 30_000
         var text = "01/01/2024, 00:00 - Messages and calls are end-to-end encrypted.\n"
         for i in 0..<total {
             let minute = i / 4  // four messages a minute, some identical
-            let stamp = String(format: "%02d/%02d/2024, %02d:%02d", 1 + minute / 1440 % 28, 1 + minute / 40_320, minute / 60 % 24, minute % 60)
+            let stamp = String(
+                format: "%02d/%02d/2024, %02d:%02d",
+                1 + minute / 1440 % 28,
+                1 + minute / 40_320,
+                minute / 60 % 24,
+                minute % 60
+            )
             text += "\(stamp) - \(i % 3 == 0 ? "Jo Bloggs" : "Sam Parent"): \(i % 8 < 2 ? "ok" : "message \(i)")\n"
         }
         try text.write(to: chat, atomically: true, encoding: .utf8)
         try await withTestApp(.sqlite, config: { $0.dataDirectory = data }) { app in
             let world = try await World.make(app)
-            let args = ["import", "whatsapp", chat.path, "--case", "North-A", "--as", world.north.staff["practitioner"]!.email,
-                        "--map", "Jo Bloggs=\(world.north.staff["practitioner"]!.email)", "--map", "Sam Parent=Child A Full"]
+            let args = [
+                "import", "whatsapp", chat.path, "--case", "North-A", "--as", world.north.staff["practitioner"]!.email,
+                "--map", "Jo Bloggs=\(world.north.staff["practitioner"]!.email)", "--map", "Sam Parent=Child A Full",
+            ]
             // First run: killed once some batches, not all, are in.
             let p = Process()
             p.executableURL = CLITests.binary
@@ -187,7 +310,10 @@ import Vapor
             let records = try await CommunicationRecord.query(on: app.db).all()
 
             #expect(p.terminationReason == .uncaughtSignal, "killed, not finished")
-            #expect(afterKill > 0 && afterKill < total && afterKill % CaseImport.batchSize == 0, "whole batches only: \(afterKill)")
+            #expect(
+                afterKill > 0 && afterKill < total && afterKill % CaseImport.batchSize == 0,
+                "whole batches only: \(afterKill)"
+            )
             #expect(second.status == 0, "\(second.stderr)")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any])
             #expect(json["imported"] as? Int == total - afterKill && json["already_imported"] as? Int == afterKill)

@@ -15,7 +15,11 @@ import Vapor
     @Test func healthChecksAreAnsweredWhileALargeChatIsRead() async throws {
         try await withTestApp(.sqlite) { app in
             let world = try await World.make(app)
-            let server = try ServeProcess(config: app.safeCommsConfig, keyHex: app.auditKey.hex, isolation: "read_committed")
+            let server = try ServeProcess(
+                config: app.safeCommsConfig,
+                keyHex: app.auditKey.hex,
+                isolation: "read_committed"
+            )
             defer { server.stop() }
             try await server.waitUntilReady(app)
             let base = server.base
@@ -24,13 +28,20 @@ import Vapor
             chat.reserveCapacity(14 << 20)
             for i in 0..<Self.lines {
                 let h = (i / 60) % 24, m = i % 60
-                chat += "12/03/2024, \(h < 10 ? "0" : "")\(h):\(m < 10 ? "0" : "")\(m) - \(i % 2 == 0 ? "Jo Bloggs" : "Sam Parent"): message number \(i) about the review on Thursday\n"
+                chat +=
+                    "12/03/2024, \(h < 10 ? "0" : "")\(h):\(m < 10 ? "0" : "")\(m) - \(i % 2 == 0 ? "Jo Bloggs" : "Sam Parent"): message number \(i) about the review on Thursday\n"
             }
-            let form = Multipart(fields: [("format", "whatsapp"), ("dry_run", "true")], file: ("chat.txt", Array(chat.utf8)))
+            let form = Multipart(
+                fields: [("format", "whatsapp"), ("dry_run", "true")],
+                file: ("chat.txt", Array(chat.utf8))
+            )
             let importDone = NIOLockedValueBox(false)
             let importing = Task {
                 defer { importDone.withLockedValue { $0 = true } }
-                return try await app.client.post(URI(string: base + "/api/v1/cases/\(world.north.caseA)/imports"), headers: form.headers(token: world.north.token("practitioner"))) {
+                return try await app.client.post(
+                    URI(string: base + "/api/v1/cases/\(world.north.caseA)/imports"),
+                    headers: form.headers(token: world.north.token("practitioner"))
+                ) {
                     $0.body = form.body
                 }
             }
@@ -43,7 +54,10 @@ import Vapor
             }
             let answer = try await importing.value
             #expect(answer.status == .unprocessableEntity || answer.status == .ok, "\(answer.status)")
-            #expect(answer.body.map { String(buffer: $0) }?.contains("\"messages\":\(Self.lines)") == true, "the whole chat was read")
+            #expect(
+                answer.body.map { String(buffer: $0) }?.contains("\"messages\":\(Self.lines)") == true,
+                "the whole chat was read"
+            )
             // Inline on an event loop, about twenty were answered before one reached the busy loop and
             // waited for the whole import; off it, well over a thousand.
             #expect(answeredDuring >= 200, "health checks answered while the chat was read: \(answeredDuring)")

@@ -17,7 +17,9 @@ final class LoopbackSMTPServer: Sendable {
             var out: [String: String] = [:]
             for line in data.components(separatedBy: "\r\n").prefix(while: { !$0.isEmpty }) {
                 if let colon = line.firstIndex(of: ":") {
-                    out[String(line[..<colon]).lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                    out[String(line[..<colon]).lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                        in: .whitespaces
+                    )
                 }
             }
             return out
@@ -40,7 +42,9 @@ final class LoopbackSMTPServer: Sendable {
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: "127.0.0.1", port: port) { child in
-                child.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: child) }
+                child.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: child)
+                }
             }
         self.port = channel.channel.localAddress?.port ?? 0
         let mailbox = self.mailbox
@@ -83,10 +87,15 @@ final class LoopbackSMTPServer: Sendable {
                     to.append(Self.address(line))
                     try await say("250 OK")
                 case "DATA":
-                    guard !to.isEmpty else { try await say("503 RCPT first"); continue }
+                    guard !to.isEmpty else {
+                        try await say("503 RCPT first")
+                        continue
+                    }
                     try await say("354 end with .")
                     var data: [String] = []
-                    while let l = try await lines.next(), l != "." { data.append(l.hasPrefix("..") ? String(l.dropFirst()) : l) }
+                    while let l = try await lines.next(), l != "." {
+                        data.append(l.hasPrefix("..") ? String(l.dropFirst()) : l)
+                    }
                     await mailbox.add(Received(from: from, to: to, data: data.joined(separator: "\r\n")))
                     try await say("250 queued")
                 case "RSET", "NOOP": try await say("250 OK")

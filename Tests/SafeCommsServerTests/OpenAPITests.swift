@@ -25,14 +25,20 @@ import Yams
             }
 
             // MUT: the routes the application serves that belong to the API and operations
-            let served = Set(app.routes.all.compactMap { r -> String? in
-                let path = "/" + r.path.map(\.description).joined(separator: "/")
-                let isAPI = path.hasPrefix("/api/") || ["/healthz", "/readyz", "/metrics", "/openapi.yaml"].contains(path)
-                return isAPI ? AccessMatrixTests.routeKey(r.method, path) : nil
-            })
+            let served = Set(
+                app.routes.all.compactMap { r -> String? in
+                    let path = "/" + r.path.map(\.description).joined(separator: "/")
+                    let isAPI =
+                        path.hasPrefix("/api/") || ["/healthz", "/readyz", "/metrics", "/openapi.yaml"].contains(path)
+                    return isAPI ? AccessMatrixTests.routeKey(r.method, path) : nil
+                }
+            )
 
             // validation
-            #expect(served == documented, "undocumented: \(served.subtracting(documented)); not served: \(documented.subtracting(served))")
+            #expect(
+                served == documented,
+                "undocumented: \(served.subtracting(documented)); not served: \(documented.subtracting(served))"
+            )
             // Every $ref points at something that exists.
             let components = try #require(doc["components"] as? [String: [String: Any]])
             let refs = res.text.matches(of: /\$ref: "#\/components\/(\w+)\/(\w+)"/).map { (String($0.1), String($0.2)) }

@@ -38,7 +38,9 @@ import VaporTesting
             try await staff.save(on: app.db)
             #expect(try await app.send(.GET, "/api/v1/me", token: token).status == .unauthorized)
             #expect(try await app.send(.GET, "/api/v1/me", token: "sc_not_a_token").status == .unauthorized)
-            let dsl = try #require(try await APIToken.query(on: app.db).filter(\.$staffID == world.north.id("dsl")).first())
+            let dsl = try #require(
+                try await APIToken.query(on: app.db).filter(\.$staffID == world.north.id("dsl")).first()
+            )
             dsl.revokedAt = Date()
             try await dsl.save(on: app.db)
             #expect(try await app.send(.GET, "/api/v1/me", token: world.north.token("dsl")).status == .unauthorized)
@@ -52,12 +54,16 @@ import VaporTesting
         try await withTestApp(backend) { app in
             // setup
             let world = try await World.make(app)
-            let revoked = try #require(try await APIToken.query(on: app.db).filter(\.$staffID == world.south.id("dsl")).first())
+            let revoked = try #require(
+                try await APIToken.query(on: app.db).filter(\.$staffID == world.south.id("dsl")).first()
+            )
             revoked.revokedAt = Date()
             try await revoked.save(on: app.db)
             var expected: [(token: String, staff: UUID?)] = []
             for org in [world.north, world.south] {
-                for (key, _, _) in World.roles where !(org.id == world.south.id && key == "dsl") { expected.append((org.token(key), org.id(key))) }
+                for (key, _, _) in World.roles where !(org.id == world.south.id && key == "dsl") {
+                    expected.append((org.token(key), org.id(key)))
+                }
             }
             expected.append((world.south.token("dsl"), nil))
             expected += (0..<5).map { ("sc_unknown_\($0)", nil) }
@@ -67,7 +73,10 @@ import VaporTesting
             let answers = try await withThrowingTaskGroup(of: (String, UUID?).self) { group in
                 for (token, _) in asked {
                     group.addTask {
-                        let staff = try await app.tokenLookup.staff(forTokenHash: APITokens.hash(token), on: app.eventLoopGroup.any()).get()
+                        let staff = try await app.tokenLookup.staff(
+                            forTokenHash: APITokens.hash(token),
+                            on: app.eventLoopGroup.any()
+                        ).get()
                         return (token, staff?.id)
                     }
                 }
@@ -77,7 +86,9 @@ import VaporTesting
             // validation
             let want = Dictionary(expected.map { ($0.token, $0.staff) }, uniquingKeysWith: { a, _ in a })
             #expect(answers.count == asked.count)
-            for (token, staff) in answers { #expect(staff == want[token]!, "\(token.prefix(12)): \(String(describing: staff))") }
+            for (token, staff) in answers {
+                #expect(staff == want[token]!, "\(token.prefix(12)): \(String(describing: staff))")
+            }
         }
     }
 

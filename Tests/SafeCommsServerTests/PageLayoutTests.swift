@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import LeafKit
 import Leaf
+import LeafKit
+import Testing
 import Vapor
 
 @testable import SafeCommsServer
@@ -15,7 +15,10 @@ import Vapor
         var csrf: String
     }
 
-    @Test(arguments: [Frame(title: "Case <C-1> & \"co\"", user: "Pat O'Neil", csrf: "abc123"), Frame(title: "Sign in", user: nil, csrf: "def")])
+    @Test(arguments: [
+        Frame(title: "Case <C-1> & \"co\"", user: "Pat O'Neil", csrf: "abc123"),
+        Frame(title: "Sign in", user: nil, csrf: "def"),
+    ])
     func directPagesHaveLeafsFrame(frame: Frame) async throws {
         try await withTestApp(.sqlite) { app in
             var context: [String: LeafData] = ["title": .string(frame.title), "csrf": .string(frame.csrf)]
@@ -23,7 +26,12 @@ import Vapor
             let leaf = try await app.leaf.renderer.render(path: "base", context: context).get()
             let direct = PageLayout.page(title: frame.title, user: frame.user, csrf: frame.csrf) { _ in }
             #expect(Self.normalised(String(buffer: leaf)) == Self.normalised(String(buffer: direct.buffer)))
-            if frame.user != nil { #expect(String(buffer: direct.buffer).contains("Case &lt;C-1&gt; &amp; &quot;co&quot;") && String(buffer: direct.buffer).contains("Pat O&#39;Neil")) }
+            if frame.user != nil {
+                #expect(
+                    String(buffer: direct.buffer).contains("Case &lt;C-1&gt; &amp; &quot;co&quot;")
+                        && String(buffer: direct.buffer).contains("Pat O&#39;Neil")
+                )
+            }
         }
     }
 

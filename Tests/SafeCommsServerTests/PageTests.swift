@@ -26,13 +26,16 @@ final class PageSession: @unchecked Sendable {
         try await send(.POST, path, form: form)
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, form: [String: String]?) async throws -> TestingHTTPResponse {
+    private func send(_ method: HTTPMethod, _ path: String, form: [String: String]?) async throws -> TestingHTTPResponse
+    {
         var headers = HTTPHeaders()
         if let cookies = jar.header { headers.add(name: .cookie, value: cookies) }
         var body: ByteBuffer?
         if let form {
             headers.contentType = .urlEncodedForm
-            let encoded = form.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+            let encoded = form.map {
+                "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+            }.joined(separator: "&")
             body = ByteBuffer(string: encoded)
         }
         let res = try await app.testing().sendRequest(method, path, headers: headers, body: body)
@@ -42,7 +45,12 @@ final class PageSession: @unchecked Sendable {
 
     /// A form with a file, as `<form enctype="multipart/form-data">` sends it.
     func post(_ path: String, multipart: Multipart) async throws -> TestingHTTPResponse {
-        try await app.testing().sendRequest(.POST, path, headers: multipart.headers(cookies: jar.header), body: multipart.body)
+        try await app.testing().sendRequest(
+            .POST,
+            path,
+            headers: multipart.headers(cookies: jar.header),
+            body: multipart.body
+        )
     }
 
     func csrf(from res: TestingHTTPResponse) -> String? {
@@ -64,7 +72,10 @@ final class PageSession: @unchecked Sendable {
             let world = try await World.make(app)
             let browser = PageSession(app)
             let res = try await browser.signIn(world.north.staff["practitioner"]!.email)
-            #expect(res.status == .seeOther && res.headers.first(name: .location) == "/cases", "\(res.status) \(res.body.string.prefix(600))")
+            #expect(
+                res.status == .seeOther && res.headers.first(name: .location) == "/cases",
+                "\(res.status) \(res.body.string.prefix(600))"
+            )
             let cookie = try #require(browser.lastSetCookie)
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"))
             let cases = try await browser.get("/cases")
@@ -97,13 +108,21 @@ final class PageSession: @unchecked Sendable {
             // A missing summary is shown as an error next to the field; nothing is saved.
             let bad = try await browser.post(
                 "/cases/\(world.north.caseA)/record",
-                form: ["csrf": csrf, "channel": "phone_call", "direction": "incoming", "occurred_at": "2026-11-02T10:00", "summary": ""])
+                form: [
+                    "csrf": csrf, "channel": "phone_call", "direction": "incoming", "occurred_at": "2026-11-02T10:00",
+                    "summary": "",
+                ]
+            )
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.text.contains("There is a problem") && bad.text.contains("href=\"#summary\""))
             #expect(try await CommunicationRecord.query(on: app.db).count() == 0)
             let good = try await browser.post(
                 "/cases/\(world.north.caseA)/record",
-                form: ["csrf": csrf, "channel": "phone_call", "direction": "incoming", "occurred_at": "2026-11-02T18:30", "summary": "Dad rang about Saturday", "duration_minutes": "12"])
+                form: [
+                    "csrf": csrf, "channel": "phone_call", "direction": "incoming", "occurred_at": "2026-11-02T18:30",
+                    "summary": "Dad rang about Saturday", "duration_minutes": "12",
+                ]
+            )
             #expect(good.status == .seeOther)
             let saved = try #require(try await CommunicationRecord.query(on: app.db).first())
             #expect(saved.source == "web" && saved.durationSeconds == 720 && saved.outOfHours)
@@ -119,12 +138,19 @@ final class PageSession: @unchecked Sendable {
             let browser = PageSession(app)
             // Sign-in itself needs the token.
             _ = try await browser.get("/login")
-            let noToken = try await browser.post("/login", form: ["email": world.north.staff["dsl"]!.email, "password": World.password])
+            let noToken = try await browser.post(
+                "/login",
+                form: ["email": world.north.staff["dsl"]!.email, "password": World.password]
+            )
             #expect(noToken.status == .forbidden)
             try await browser.signIn(world.north.staff["dsl"]!.email)
             let forged = try await browser.post(
                 "/cases/\(world.north.caseA)/record",
-                form: ["csrf": String(repeating: "0", count: 64), "channel": "sms", "direction": "outgoing", "occurred_at": "2026-11-02T10:00", "transcript": "x"])
+                form: [
+                    "csrf": String(repeating: "0", count: 64), "channel": "sms", "direction": "outgoing",
+                    "occurred_at": "2026-11-02T10:00", "transcript": "x",
+                ]
+            )
             #expect(forged.status == .forbidden)
             #expect(try await CommunicationRecord.query(on: app.db).count() == 0)
         }
@@ -147,7 +173,10 @@ final class PageSession: @unchecked Sendable {
             let theirs = try #require(other.csrf(from: try await other.get("/login")))
             let mine = PageSession(app)
             _ = try await mine.get("/login")
-            let forged = try await mine.post("/login", form: ["email": world.north.staff["dsl"]!.email, "password": World.password, "csrf": theirs])
+            let forged = try await mine.post(
+                "/login",
+                form: ["email": world.north.staff["dsl"]!.email, "password": World.password, "csrf": theirs]
+            )
             #expect(forged.status == .forbidden)
 
             #expect(try await other.signIn(world.north.staff["dsl"]!.email).status == .seeOther)
@@ -169,8 +198,13 @@ final class PageSession: @unchecked Sendable {
                 headers.contentType = .urlEncodedForm
                 if let cookies = browser.jar.header { headers.add(name: .cookie, value: cookies) }
                 let res = try await app.testing().sendRequest(
-                    .POST, "/cases/\(world.north.caseA)/record", headers: headers,
-                    body: ByteBuffer(string: "csrf=\(csrf)&channel=sms&direction=outgoing&occurred_at=2026-11-02T10%3A00&\(body)"))
+                    .POST,
+                    "/cases/\(world.north.caseA)/record",
+                    headers: headers,
+                    body: ByteBuffer(
+                        string: "csrf=\(csrf)&channel=sms&direction=outgoing&occurred_at=2026-11-02T10%3A00&\(body)"
+                    )
+                )
                 #expect(res.status == .unprocessableEntity, "\(body): \(res.status)")
                 #expect(res.body.string.contains(field), "the field is named")
             }
@@ -197,14 +231,26 @@ final class PageSession: @unchecked Sendable {
     /// A council office signs in from behind one address: one person locking their own account out
     /// does not lock out their colleagues, and many guesses across many accounts from that address do.
     @Test func oneAccountsFailuresDoNotLockOutTheOffice() async throws {
-        try await withTestApp(.sqlite, config: { $0.loginMaxFailures = 3; $0.loginMaxAddressFailures = 8 }) { app in
+        try await withTestApp(
+            .sqlite,
+            config: {
+                $0.loginMaxFailures = 3
+                $0.loginMaxAddressFailures = 8
+            }
+        ) { app in
             let world = try await World.make(app)
             let browser = PageSession(app)
             let careless = world.north.staff["auditor"]!.email
             for _ in 0..<5 { _ = try await browser.signIn(careless, "wrong password") }
-            #expect(try await browser.signIn(careless, World.password).status == .tooManyRequests, "the account itself waits")
+            #expect(
+                try await browser.signIn(careless, World.password).status == .tooManyRequests,
+                "the account itself waits"
+            )
             let colleague = PageSession(app)
-            #expect(try await colleague.signIn(world.north.staff["dsl"]!.email).status == .seeOther, "a colleague at the same address signs in")
+            #expect(
+                try await colleague.signIn(world.north.staff["dsl"]!.email).status == .seeOther,
+                "a colleague at the same address signs in"
+            )
 
             // Spraying: two guesses at each of several accounts passes the address's limit of 8.
             let sprayer = PageSession(app)
@@ -212,7 +258,10 @@ final class PageSession: @unchecked Sendable {
                 for _ in 0..<2 { _ = try await sprayer.signIn(world.north.staff[role]!.email, "Winter2026!") }
             }
             let afterSpray = PageSession(app)
-            #expect(try await afterSpray.signIn(world.north.staff["manager"]!.email).status == .tooManyRequests, "the address now waits")
+            #expect(
+                try await afterSpray.signIn(world.north.staff["manager"]!.email).status == .tooManyRequests,
+                "the address now waits"
+            )
         }
     }
 
@@ -236,18 +285,29 @@ final class PageSession: @unchecked Sendable {
             let world = try await World.make(app)
             let long = String(repeating: "correct horse battery staple ", count: 3)  // 87 bytes
             let res = try await app.send(
-                .POST, "/api/v1/staff", token: world.north.token("admin"),
-                json: #"{"name":"New Worker","email":"new.worker@north.example.gov.uk","password":"\#(long)","roles":["practitioner"]}"#)
+                .POST,
+                "/api/v1/staff",
+                token: world.north.token("admin"),
+                json:
+                    #"{"name":"New Worker","email":"new.worker@north.example.gov.uk","password":"\#(long)","roles":["practitioner"]}"#
+            )
             #expect(res.status == .unprocessableEntity && res.json["field"] as? String == "password", "\(res.text)")
             #expect((res.json["reason"] as? String)?.contains("at most 72 bytes") == true, "\(res.text)")
 
             // A stored password followed by anything: its first 72 bytes match, and it must still fail.
             let exact = String(repeating: "x", count: 72)
             let created = try await app.send(
-                .POST, "/api/v1/staff", token: world.north.token("admin"),
-                json: #"{"name":"Max Length","email":"max.length@north.example.gov.uk","password":"\#(exact)","roles":["practitioner"]}"#)
+                .POST,
+                "/api/v1/staff",
+                token: world.north.token("admin"),
+                json:
+                    #"{"name":"Max Length","email":"max.length@north.example.gov.uk","password":"\#(exact)","roles":["practitioner"]}"#
+            )
             #expect(created.status == .created, "\(created.text)")
-            #expect(try await PageSession(app).signIn("max.length@north.example.gov.uk", exact + "and more").status == .unauthorized)
+            #expect(
+                try await PageSession(app).signIn("max.length@north.example.gov.uk", exact + "and more").status
+                    == .unauthorized
+            )
             #expect(try await PageSession(app).signIn("max.length@north.example.gov.uk", exact).status == .seeOther)
         }
     }
@@ -264,7 +324,11 @@ final class PageSession: @unchecked Sendable {
             let csrf = try #require(browser.csrf(from: page))
             let post = try await browser.post(
                 "/cases/\(world.north.caseA)/record",
-                form: ["csrf": csrf, "channel": "sms", "direction": "outgoing", "occurred_at": "2026-11-02T10:00", "transcript": "x"])
+                form: [
+                    "csrf": csrf, "channel": "sms", "direction": "outgoing", "occurred_at": "2026-11-02T10:00",
+                    "transcript": "x",
+                ]
+            )
             #expect(post.status == .forbidden)
             #expect(try await CommunicationRecord.query(on: app.db).count() == 0)
         }
@@ -275,11 +339,15 @@ final class PageSession: @unchecked Sendable {
     func pageAccessMatrix(backend: Backend) async throws {
         try await withTestApp(backend) { app in
             let world = try await World.make(app)
-            let pageRoutes = Set(app.routes.all.compactMap { r -> String? in
-                let path = "/" + r.path.map(\.description).joined(separator: "/")
-                let isPage = !path.hasPrefix("/api/") && !["/healthz", "/readyz", "/metrics", "/openapi.yaml", "/assets/app.css"].contains(path)
-                return isPage ? AccessMatrixTests.routeKey(r.method, path) : nil
-            })
+            let pageRoutes = Set(
+                app.routes.all.compactMap { r -> String? in
+                    let path = "/" + r.path.map(\.description).joined(separator: "/")
+                    let isPage =
+                        !path.hasPrefix("/api/")
+                        && !["/healthz", "/readyz", "/metrics", "/openapi.yaml", "/assets/app.css"].contains(path)
+                    return isPage ? AccessMatrixTests.routeKey(r.method, path) : nil
+                }
+            )
             let caseRead: Set<String> = ["practitioner", "manager", "dsl", "auditor"]
             let caseWrite: Set<String> = ["practitioner", "manager", "dsl"]
             var covered: Set<String> = []
@@ -293,58 +361,119 @@ final class PageSession: @unchecked Sendable {
                     let list = try await browser.get("/cases")
                     #expect(list.status == .ok && (!other || !list.text.contains("North-A")))
                     let chronology = try await browser.get("/cases/\(caseA)")
-                    #expect(chronology.status.code == (!other && caseRead.contains(role) ? 200 : 404), "\(role) other=\(other)")
+                    #expect(
+                        chronology.status.code == (!other && caseRead.contains(role) ? 200 : 404),
+                        "\(role) other=\(other)"
+                    )
                     let form = try await browser.get("/cases/\(caseA)/record")
-                    let writeStatus: UInt = other || !caseRead.contains(role) ? 404 : (caseWrite.contains(role) ? 200 : 403)
+                    let writeStatus: UInt =
+                        other || !caseRead.contains(role) ? 404 : (caseWrite.contains(role) ? 200 : 403)
                     #expect(form.status.code == writeStatus, "\(role) other=\(other)")
                     let csrf = browser.csrf(from: list) ?? ""
                     let post = try await browser.post(
                         "/cases/\(caseA)/record",
-                        form: ["csrf": csrf, "channel": "sms", "direction": "outgoing", "occurred_at": "2026-11-02T10:00", "transcript": "Hello from \(role)"])
+                        form: [
+                            "csrf": csrf, "channel": "sms", "direction": "outgoing", "occurred_at": "2026-11-02T10:00",
+                            "transcript": "Hello from \(role)",
+                        ]
+                    )
                     #expect(post.status.code == (writeStatus == 200 ? 303 : writeStatus), "\(role) other=\(other)")
                     // Phones: everyone has the page and their own phone; auditors take no messages;
                     // only the officer or their managers answer a message or close a follow-up (LIN-7, COV-5).
                     let own = !other
                     let officer = world.north.id("practitioner")
                     #expect(try await browser.get("/phones").status == .ok, "\(role) other=\(other)")
-                    #expect(try await browser.get("/phones/message").status.code == (role == "auditor" ? 403 : 200), "\(role) other=\(other)")
-                    #expect(try await browser.post("/phones/status", form: ["csrf": csrf, "desk_logged_in": "on"]).status == .seeOther, "\(role) other=\(other)")
-                    let slip = try JSONSerialization.jsonObject(with: Data(PhoneAPITests.slip.utf8)) as! [String: String]
+                    #expect(
+                        try await browser.get("/phones/message").status.code == (role == "auditor" ? 403 : 200),
+                        "\(role) other=\(other)"
+                    )
+                    #expect(
+                        try await browser.post("/phones/status", form: ["csrf": csrf, "desk_logged_in": "on"]).status
+                            == .seeOther,
+                        "\(role) other=\(other)"
+                    )
+                    let slip =
+                        try JSONSerialization.jsonObject(with: Data(PhoneAPITests.slip.utf8)) as! [String: String]
                     var message = slip.mapValues { $0 }
                     message["csrf"] = csrf
                     message["officer"] = officer.uuidString
-                    message["taken_at"] = PageController.localInput(Date().addingTimeInterval(-600), TimeZone(identifier: "Europe/London")!)
-                    message["call_back_by"] = PageController.localInput(Date().addingTimeInterval(3600), TimeZone(identifier: "Europe/London")!)
+                    message["taken_at"] = PageController.localInput(
+                        Date().addingTimeInterval(-600),
+                        TimeZone(identifier: "Europe/London")!
+                    )
+                    message["call_back_by"] = PageController.localInput(
+                        Date().addingTimeInterval(3600),
+                        TimeZone(identifier: "Europe/London")!
+                    )
                     let taken = try await browser.post("/phones/message", form: message)
-                    #expect(taken.status.code == (role == "auditor" ? 403 : own ? 303 : 422), "\(role) other=\(other): \(taken.text.prefix(300))")
+                    #expect(
+                        taken.status.code == (role == "auditor" ? 403 : own ? 303 : 422),
+                        "\(role) other=\(other): \(taken.text.prefix(300))"
+                    )
                     let answerer = own && ["practitioner", "manager"].contains(role)
-                    let slipID = try #require(try await app.send(.POST, "/api/v1/staff/\(officer)/messages", token: world.north.token("business_support"), json: PhoneAPITests.slip).json["id"] as? String)
-                    let answered = try await browser.post("/phones/messages/\(slipID)/response", form: ["csrf": csrf, "response": "Rang back"])
+                    let slipID = try #require(
+                        try await app.send(
+                            .POST,
+                            "/api/v1/staff/\(officer)/messages",
+                            token: world.north.token("business_support"),
+                            json: PhoneAPITests.slip
+                        ).json["id"] as? String
+                    )
+                    let answered = try await browser.post(
+                        "/phones/messages/\(slipID)/response",
+                        form: ["csrf": csrf, "response": "Rang back"]
+                    )
                     #expect(answered.status.code == (answerer ? 303 : own ? 403 : 404), "\(role) other=\(other)")
-                    let call = try await app.send(.POST, "/api/v1/staff/\(officer)/out-of-hours-calls", token: world.north.token("practitioner"), json: AccessMatrixTests.outOfHoursCall)
+                    let call = try await app.send(
+                        .POST,
+                        "/api/v1/staff/\(officer)/out-of-hours-calls",
+                        token: world.north.token("practitioner"),
+                        json: AccessMatrixTests.outOfHoursCall
+                    )
                     let followUpID = try #require(call.json["id"] as? String)
-                    let closed = try await browser.post("/phones/follow-ups/\(followUpID)/close", form: ["csrf": csrf, "outcome": "responded", "note": "Rang back"])
+                    let closed = try await browser.post(
+                        "/phones/follow-ups/\(followUpID)/close",
+                        form: ["csrf": csrf, "outcome": "responded", "note": "Rang back"]
+                    )
                     #expect(closed.status.code == (answerer ? 303 : own ? 403 : 404), "\(role) other=\(other)")
                     covered.formUnion([
-                        "GET /phones", "GET /phones/message", "POST /phones/status", "POST /phones/message", "POST /phones/messages/*/response",
+                        "GET /phones", "GET /phones/message", "POST /phones/status", "POST /phones/message",
+                        "POST /phones/messages/*/response",
                         "POST /phones/follow-ups/*/close",
                     ])
                     // Imports: those who may change the case; the report: managers, the DSL, auditors.
-                    #expect(try await browser.get("/cases/\(caseA)/import").status.code == writeStatus, "\(role) other=\(other)")
-                    let sms = Multipart(fields: [("csrf", csrf), ("format", "sms-backup"), ("dry_run", "on")], file: ("sms.xml", try Multipart.fixture("sms-backup/sms.xml")))
+                    #expect(
+                        try await browser.get("/cases/\(caseA)/import").status.code == writeStatus,
+                        "\(role) other=\(other)"
+                    )
+                    let sms = Multipart(
+                        fields: [("csrf", csrf), ("format", "sms-backup"), ("dry_run", "on")],
+                        file: ("sms.xml", try Multipart.fixture("sms-backup/sms.xml"))
+                    )
                     let imported = try await browser.post("/cases/\(caseA)/import", multipart: sms)
                     #expect(imported.status.code == writeStatus, "\(role) other=\(other): \(imported.text.prefix(300))")
                     let reconciles = ["manager", "dsl", "auditor"].contains(role)
-                    #expect(try await browser.get("/reconciliation").status.code == (reconciles ? 200 : 403), "\(role) other=\(other)")
-                    let bill = Multipart(fields: [("csrf", csrf)], file: ("week.csv", try Multipart.fixture("calls/week.csv")))
+                    #expect(
+                        try await browser.get("/reconciliation").status.code == (reconciles ? 200 : 403),
+                        "\(role) other=\(other)"
+                    )
+                    let bill = Multipart(
+                        fields: [("csrf", csrf)],
+                        file: ("week.csv", try Multipart.fixture("calls/week.csv"))
+                    )
                     let report = try await browser.post("/reconciliation", multipart: bill)
                     #expect(report.status.code == (reconciles ? 200 : 403), "\(role) other=\(other)")
                     #expect(!other || !report.text.contains("North-A"), "never another organisation's cases")
-                    covered.formUnion(["GET /cases/*/import", "POST /cases/*/import", "GET /reconciliation", "POST /reconciliation"])
+                    covered.formUnion([
+                        "GET /cases/*/import", "POST /cases/*/import", "GET /reconciliation", "POST /reconciliation",
+                    ])
                     let out = try await browser.post("/logout", form: ["csrf": csrf])
                     #expect(out.status == .seeOther)
                     #expect(try await browser.get("/cases").status == .seeOther, "signed out")
-                    covered.formUnion(["GET /", "GET /login", "POST /login", "GET /cases", "GET /cases/*", "GET /cases/*/record", "POST /cases/*/record", "POST /logout"])
+                    covered.formUnion([
+                        "GET /", "GET /login", "POST /login", "GET /cases", "GET /cases/*", "GET /cases/*/record",
+                        "POST /cases/*/record", "POST /logout",
+                    ])
                 }
             }
             #expect(covered.isSuperset(of: pageRoutes), "page routes not covered: \(pageRoutes.subtracting(covered))")
@@ -362,39 +491,67 @@ final class PageSession: @unchecked Sendable {
             try await support.signIn(world.north.staff["business_support"]!.email)
             let form = try await support.get("/phones/message")
             #expect(form.status == .ok && form.text.contains(world.north.staff["practitioner"]!.id.uuidString))
-            #expect(form.text.firstMatch(of: /id="taken_at" name="taken_at" type="datetime-local" value="\d{4}-\d\d-\d\dT\d\d:\d\d"/) != nil, "taken now, unless changed")
+            #expect(
+                form.text.firstMatch(
+                    of: /id="taken_at" name="taken_at" type="datetime-local" value="\d{4}-\d\d-\d\dT\d\d:\d\d"/
+                ) != nil,
+                "taken now, unless changed"
+            )
             let csrf = try #require(support.csrf(from: form))
             let officer = world.north.id("practitioner").uuidString
             // Everything missing: each part of LIN-9 is named, linked to its field; nothing is saved.
-            let bad = try await support.post("/phones/message", form: ["csrf": csrf, "officer": officer, "taken_at": "", "call_back_by": "not a time"])
+            let bad = try await support.post(
+                "/phones/message",
+                form: ["csrf": csrf, "officer": officer, "taken_at": "", "call_back_by": "not a time"]
+            )
             #expect(bad.status == .unprocessableEntity)
-            for (field, clause) in [("taken_at", "LIN-9a"), ("caller_name", "LIN-9b"), ("caller_from", "LIN-9c"), ("return_number", "LIN-9d"), ("reason", "LIN-9e")] {
+            for (field, clause) in [
+                ("taken_at", "LIN-9a"), ("caller_name", "LIN-9b"), ("caller_from", "LIN-9c"),
+                ("return_number", "LIN-9d"), ("reason", "LIN-9e"),
+            ] {
                 #expect(bad.text.contains("href=\"#\(field)\"") && bad.text.contains("(\(clause))"), "\(field)")
             }
             #expect(bad.text.contains("Enter the call-back time promised as a date and time"))
             #expect(bad.text.contains(#"value="not a time""#), "what was typed is kept")
             #expect(try await MessageSlipRecord.query(on: app.db).count() == 0)
             let london = TimeZone(identifier: "Europe/London")!
-            let good = try await support.post("/phones/message", form: [
-                "csrf": csrf, "officer": officer, "taken_at": PageController.localInput(Date().addingTimeInterval(-300), london), "caller_name": "Jo Price",
-                "caller_from": "Oakdale Primary School", "return_number": "01202 123456", "reason": "Attendance",
-                "call_back_by": PageController.localInput(Date().addingTimeInterval(7200), london),
-            ])
+            let good = try await support.post(
+                "/phones/message",
+                form: [
+                    "csrf": csrf, "officer": officer,
+                    "taken_at": PageController.localInput(Date().addingTimeInterval(-300), london),
+                    "caller_name": "Jo Price",
+                    "caller_from": "Oakdale Primary School", "return_number": "01202 123456", "reason": "Attendance",
+                    "call_back_by": PageController.localInput(Date().addingTimeInterval(7200), london),
+                ]
+            )
             #expect(good.status == .seeOther && good.headers.first(name: .location) == "/phones?done=taken")
             #expect(try await Notification.query(on: app.db).count() == 1, "LIN-10: the urgent e-mail is in the outbox")
 
             let worker = PageSession(app)
             try await worker.signIn(world.north.staff["practitioner"]!.email)
             let phones = try await worker.get("/phones")
-            #expect(phones.status == .ok && phones.text.contains("Urgent") && phones.text.contains("Jo Price") && phones.text.contains("Oakdale Primary School"))
+            #expect(
+                phones.status == .ok && phones.text.contains("Urgent") && phones.text.contains("Jo Price")
+                    && phones.text.contains("Oakdale Primary School")
+            )
             #expect(phones.text.contains("id=\"route\""), "where calls to them go")
             let id = try #require(try await MessageSlipRecord.query(on: app.db).first()?.id)
-            let empty = try await worker.post("/phones/messages/\(id)/response", form: ["csrf": try #require(worker.csrf(from: phones)), "response": " "])
+            let empty = try await worker.post(
+                "/phones/messages/\(id)/response",
+                form: ["csrf": try #require(worker.csrf(from: phones)), "response": " "]
+            )
             #expect(empty.status == .unprocessableEntity && empty.text.contains("Response is required"))
-            let answered = try await worker.post("/phones/messages/\(id)/response", form: ["csrf": try #require(worker.csrf(from: phones)), "response": "Rang Jo back"])
+            let answered = try await worker.post(
+                "/phones/messages/\(id)/response",
+                form: ["csrf": try #require(worker.csrf(from: phones)), "response": "Rang Jo back"]
+            )
             #expect(answered.status == .seeOther)
             let after = try await worker.get("/phones?done=response")
-            #expect(after.text.contains("No messages are waiting for you.") && after.text.contains("Your response was recorded."))
+            #expect(
+                after.text.contains("No messages are waiting for you.")
+                    && after.text.contains("Your response was recorded.")
+            )
         }
     }
 }

@@ -11,7 +11,8 @@ import VaporTesting
 @Suite struct PhoneAPITests {
     /// Monday 23 November 2026, 10:00 and 19:00 London.
     static let morning = "2026-11-23T10:00:00Z", evening = "2026-11-23T19:00:00Z"
-    static let settings = #"{"office_hours":{"opens_at_minute":510,"closes_at_minute":1020,"working_days":[1,2,3,4,5],"time_zone":"Europe/London","exclude_bank_holidays":true},"work_email_domains":["north.example.org"],"voicemail_pickup_hours":24,"emergency_duty_team_number":"01632 960999","reception_numbers":["01632 960300"]}"#
+    static let settings =
+        #"{"office_hours":{"opens_at_minute":510,"closes_at_minute":1020,"working_days":[1,2,3,4,5],"time_zone":"Europe/London","exclude_bank_holidays":true},"work_email_domains":["north.example.org"],"voicemail_pickup_hours":24,"emergency_duty_team_number":"01632 960999","reception_numbers":["01632 960300"]}"#
 
     @Test(arguments: Backend.available)
     func callsFollowTheRules(backend: Backend) async throws {
@@ -19,13 +20,26 @@ import VaporTesting
             // setup
             let world = try await World.make(app)
             let north = world.north
-            let worker = north.staff["practitioner"]!, manager = north.staff["manager"]!, support = north.staff["business_support"]!
+            let worker = north.staff["practitioner"]!, manager = north.staff["manager"]!,
+                support = north.staff["business_support"]!
             let admin = north.token("admin")
             #expect(try await app.send(.PATCH, "/api/v1/organisation", token: admin, json: Self.settings).status == .ok)
-            let bsHunt = try await app.send(.POST, "/api/v1/teams", token: admin, json: #"{"name":"Business Support","hunt_group_number":"01632 960200"}"#)
+            let bsHunt = try await app.send(
+                .POST,
+                "/api/v1/teams",
+                token: admin,
+                json: #"{"name":"Business Support","hunt_group_number":"01632 960200"}"#
+            )
             #expect(bsHunt.status == .created)
             // The business-support officer's own desk phone: an individual's number (LIN-12).
-            #expect(try await app.send(.PUT, "/api/v1/staff/\(support.id)/phone", token: support.token, json: #"{"desk_number":"01632 960201"}"#).status == .ok)
+            #expect(
+                try await app.send(
+                    .PUT,
+                    "/api/v1/staff/\(support.id)/phone",
+                    token: support.token,
+                    json: #"{"desk_number":"01632 960201"}"#
+                ).status == .ok
+            )
             func route(_ query: String, token: String = north.token("practitioner")) async throws -> [String: Any] {
                 let r = try await app.send(.GET, "/api/v1/route?\(query)", token: token)
                 #expect(r.status == .ok, "\(r.text)")
@@ -39,20 +53,37 @@ import VaporTesting
             // MUT and validation, clause by clause.
             // LIN-6: not at the desk, not paired: the team's hunt group.
             var r = try await route(forCase)
-            #expect(r["destination"] as? String == "hunt_group" && r["number"] as? String == "+441632960100" && r["clauses"] as? [String] == ["LIN-6"])
+            #expect(
+                r["destination"] as? String == "hunt_group" && r["number"] as? String == "+441632960100"
+                    && r["clauses"] as? [String] == ["LIN-6"]
+            )
             // LIN-3: logged in at the desk: the key worker (LIN-1).
             #expect(try await phone(#"{"desk_number":"01632 960111","desk_logged_in":true}"#).status == .ok)
             r = try await route(forCase)
-            #expect(r["destination"] as? String == "worker" && r["number"] as? String == "+441632960111" && r["staff_id"] as? String == worker.id.uuidString)
+            #expect(
+                r["destination"] as? String == "worker" && r["number"] as? String == "+441632960111"
+                    && r["staff_id"] as? String == worker.id.uuidString
+            )
             // The number dialled: their desk number, in any written form; a hunt group; nobody's number.
             let dialled = try await route("number=01632%20960111&at=\(Self.morning)")
-            #expect(dialled["destination"] as? String == "worker" && dialled["staff_id"] as? String == worker.id.uuidString, "LIN-2: \(dialled)")
+            #expect(
+                dialled["destination"] as? String == "worker" && dialled["staff_id"] as? String == worker.id.uuidString,
+                "LIN-2: \(dialled)"
+            )
             let hunt = try await route("number=%2B441632960100&at=\(Self.morning)")
             #expect(hunt["destination"] as? String == "hunt_group", "\(hunt)")
-            #expect(try await app.send(.GET, "/api/v1/route?number=01632%20960555", token: worker.token).status == .notFound)
-            #expect(try await app.send(.GET, "/api/v1/route?number=banana", token: worker.token).json["field"] as? String == "number")
+            #expect(
+                try await app.send(.GET, "/api/v1/route?number=01632%20960555", token: worker.token).status == .notFound
+            )
+            #expect(
+                try await app.send(.GET, "/api/v1/route?number=banana", token: worker.token).json["field"] as? String
+                    == "number"
+            )
             // A worker sees where calls to them go.
-            #expect(try await route("staff=\(worker.id)&at=\(Self.morning)", token: worker.token)["destination"] as? String == "worker")
+            #expect(
+                try await route("staff=\(worker.id)&at=\(Self.morning)", token: worker.token)["destination"] as? String
+                    == "worker"
+            )
             // LIN-4: out, desk phone paired to the mobile.
             #expect(try await phone(#"{"desk_logged_in":false,"desk_paired_to_mobile":true}"#).status == .ok)
             r = try await route(forCase)
@@ -63,7 +94,10 @@ import VaporTesting
             // LIN-12: no divert to an individual business-support officer or reception; a hunt group is fine.
             for bad in ["01632 960201", "01632 960300", "07700 900123"] {
                 let refused = try await phone(#"{"desk_paired_to_mobile":false,"divert_to":"\#(bad)"}"#)
-                #expect(refused.status == .unprocessableEntity && refused.json["field"] as? String == "divert_to", "\(bad): \(refused.text)")
+                #expect(
+                    refused.status == .unprocessableEntity && refused.json["field"] as? String == "divert_to",
+                    "\(bad): \(refused.text)"
+                )
                 #expect((refused.json["reason"] as? String)?.contains("LIN-12") == true)
             }
             #expect(try await phone(#"{"desk_paired_to_mobile":false,"divert_to":"01632 960200"}"#).status == .ok)
@@ -71,51 +105,140 @@ import VaporTesting
             #expect(r["destination"] as? String == "divert" && r["number"] as? String == "+441632960200")
             // LIN-13: the line manager starts an unexpected absence; calls go to the hunt group at once.
             #expect(try await phone(#"{"desk_logged_in":true}"#).status == .ok)
-            let selfReported = try await app.send(.POST, "/api/v1/staff/\(worker.id)/absences", token: worker.token, json: #"{"kind":"unexpected","starts_at":"2026-11-23T09:00:00Z"}"#)
+            let selfReported = try await app.send(
+                .POST,
+                "/api/v1/staff/\(worker.id)/absences",
+                token: worker.token,
+                json: #"{"kind":"unexpected","starts_at":"2026-11-23T09:00:00Z"}"#
+            )
             #expect(selfReported.status == .forbidden, "LIN-13 is the manager's to start")
-            let sick = try await app.send(.POST, "/api/v1/staff/\(worker.id)/absences", token: manager.token, json: #"{"kind":"unexpected","starts_at":"2026-11-23T09:00:00Z"}"#)
+            let sick = try await app.send(
+                .POST,
+                "/api/v1/staff/\(worker.id)/absences",
+                token: manager.token,
+                json: #"{"kind":"unexpected","starts_at":"2026-11-23T09:00:00Z"}"#
+            )
             #expect(sick.status == .created, "\(sick.text)")
             r = try await route(forCase)
-            #expect(r["destination"] as? String == "hunt_group" && (r["reason"] as? String)?.contains("unexpectedly absent") == true, "logged in, but away")
+            #expect(
+                r["destination"] as? String == "hunt_group"
+                    && (r["reason"] as? String)?.contains("unexpectedly absent") == true,
+                "logged in, but away"
+            )
             // LIN-13: the manager gets the checklist and records each step, once, with who and when.
-            #expect((sick.json["checklist"] as? [[String: Any]])?.compactMap { $0["step"] as? String } == ["LIN-13a", "LIN-13b", "LIN-13c", "LIN-13d"])
+            #expect(
+                (sick.json["checklist"] as? [[String: Any]])?.compactMap { $0["step"] as? String } == [
+                    "LIN-13a", "LIN-13b", "LIN-13c", "LIN-13d",
+                ]
+            )
             let absence = try #require(sick.json["id"] as? String)
-            let byWorker = try await app.send(.POST, "/api/v1/absences/\(absence)/checklist/LIN-13b", token: worker.token, json: "{}")
-            let step = try await app.send(.POST, "/api/v1/absences/\(absence)/checklist/LIN-13b", token: manager.token, json: #"{"note":"Desk voicemail off"}"#)
-            let twice = try await app.send(.POST, "/api/v1/absences/\(absence)/checklist/LIN-13b", token: manager.token, json: "{}")
-            let unknown = try await app.send(.POST, "/api/v1/absences/\(absence)/checklist/LIN-13z", token: manager.token, json: "{}")
+            let byWorker = try await app.send(
+                .POST,
+                "/api/v1/absences/\(absence)/checklist/LIN-13b",
+                token: worker.token,
+                json: "{}"
+            )
+            let step = try await app.send(
+                .POST,
+                "/api/v1/absences/\(absence)/checklist/LIN-13b",
+                token: manager.token,
+                json: #"{"note":"Desk voicemail off"}"#
+            )
+            let twice = try await app.send(
+                .POST,
+                "/api/v1/absences/\(absence)/checklist/LIN-13b",
+                token: manager.token,
+                json: "{}"
+            )
+            let unknown = try await app.send(
+                .POST,
+                "/api/v1/absences/\(absence)/checklist/LIN-13z",
+                token: manager.token,
+                json: "{}"
+            )
             let list = try await app.send(.GET, "/api/v1/absences/\(absence)/checklist", token: worker.token)
             #expect(byWorker.status == .forbidden && step.status == .created && twice.status == .conflict)
             #expect(unknown.status == .unprocessableEntity && unknown.json["field"] as? String == "step")
             #expect(list.jsonArray.map { $0["done"] as? Bool } == [false, true, false, false])
-            #expect(list.jsonArray[1]["done_by_id"] as? String == manager.id.uuidString && list.jsonArray[1]["note"] as? String == "Desk voicemail off")
+            #expect(
+                list.jsonArray[1]["done_by_id"] as? String == manager.id.uuidString
+                    && list.jsonArray[1]["note"] as? String == "Desk voicemail off"
+            )
             // COV-4, LIN-5: the greeting from the template, and a written one checked.
             let greeting = try await app.send(.GET, "/api/v1/staff/\(worker.id)/greeting", token: worker.token)
             let g = greeting.json["greeting"] as? String ?? ""
-            #expect(g.contains("North practitioner") && g.contains("+441632960100") && g.contains("01632 960999") && g.contains("24 hours"), "\(greeting.text)")
-            let checked = try await app.send(.POST, "/api/v1/staff/\(worker.id)/greeting/check", token: worker.token, json: #"{"greeting":"Hi, it's North. Leave a message."}"#)
-            #expect((checked.json["problems"] as? [[String: Any]])?.compactMap { $0["clause"] as? String } == ["LIN-5", "LIN-5", "COV-4", "COV-4"], "\(checked.text)")
+            #expect(
+                g.contains("North practitioner") && g.contains("+441632960100") && g.contains("01632 960999")
+                    && g.contains("24 hours"),
+                "\(greeting.text)"
+            )
+            let checked = try await app.send(
+                .POST,
+                "/api/v1/staff/\(worker.id)/greeting/check",
+                token: worker.token,
+                json: #"{"greeting":"Hi, it's North. Leave a message."}"#
+            )
+            #expect(
+                (checked.json["problems"] as? [[String: Any]])?.compactMap { $0["clause"] as? String } == [
+                    "LIN-5", "LIN-5", "COV-4", "COV-4",
+                ],
+                "\(checked.text)"
+            )
             // LIN-8: leave with a colleague gets the greeting and the out-of-office reply; without one, a warning.
             let leave = try await app.send(
-                .POST, "/api/v1/staff/\(manager.id)/absences", token: manager.token,
-                json: #"{"kind":"leave","starts_at":"2026-12-21T09:00:00Z","ends_at":"2026-12-29T09:00:00Z","colleague_id":"\#(north.id("practitionerB"))"}"#)
+                .POST,
+                "/api/v1/staff/\(manager.id)/absences",
+                token: manager.token,
+                json:
+                    #"{"kind":"leave","starts_at":"2026-12-21T09:00:00Z","ends_at":"2026-12-29T09:00:00Z","colleague_id":"\#(north.id("practitionerB"))"}"#
+            )
             #expect(leave.status == .created && (leave.json["warnings"] as? [String]) == [], "\(leave.text)")
-            #expect((leave.json["voicemail_greeting"] as? String)?.contains("expect to return on Tuesday 29 December 2026") == true)
+            #expect(
+                (leave.json["voicemail_greeting"] as? String)?.contains("expect to return on Tuesday 29 December 2026")
+                    == true
+            )
             #expect((leave.json["voicemail_greeting"] as? String)?.contains("North practitionerB") == true)
-            #expect((leave.json["out_of_office"] as? String)?.lowercased().contains("north practitionerb (practitionerb@north.example.org)") == true, "\(leave.text)")
+            #expect(
+                (leave.json["out_of_office"] as? String)?.lowercased().contains(
+                    "north practitionerb (practitionerb@north.example.org)"
+                ) == true,
+                "\(leave.text)"
+            )
             let alone = try await app.send(
-                .POST, "/api/v1/staff/\(manager.id)/absences", token: manager.token, json: #"{"kind":"leave","starts_at":"2027-01-04T09:00:00Z","ends_at":"2027-01-05T09:00:00Z"}"#)
-            #expect(alone.status == .created && (alone.json["warnings"] as? [String])?.first?.contains("colleague_id") == true, "\(alone.text)")
+                .POST,
+                "/api/v1/staff/\(manager.id)/absences",
+                token: manager.token,
+                json: #"{"kind":"leave","starts_at":"2027-01-04T09:00:00Z","ends_at":"2027-01-05T09:00:00Z"}"#
+            )
+            #expect(
+                alone.status == .created
+                    && (alone.json["warnings"] as? [String])?.first?.contains("colleague_id") == true,
+                "\(alone.text)"
+            )
             // LIN-8: leave needs the return date.
-            let noReturn = try await app.send(.POST, "/api/v1/staff/\(manager.id)/absences", token: manager.token, json: #"{"kind":"leave","starts_at":"2026-11-30T09:00:00Z"}"#)
+            let noReturn = try await app.send(
+                .POST,
+                "/api/v1/staff/\(manager.id)/absences",
+                token: manager.token,
+                json: #"{"kind":"leave","starts_at":"2026-11-30T09:00:00Z"}"#
+            )
             #expect(noReturn.status == .unprocessableEntity && noReturn.json["field"] as? String == "ends_at")
             // Every change is audited.
             let audit = try await app.send(.GET, "/api/v1/audit/events", token: north.token("auditor"))
             #expect(audit.text.contains("phone.status") && audit.text.contains("absence.unexpected"))
             // Nobody crosses organisations.
-            let south = try await app.send(.GET, "/api/v1/route?staff=\(worker.id)", token: world.south.token("practitioner"))
+            let south = try await app.send(
+                .GET,
+                "/api/v1/route?staff=\(worker.id)",
+                token: world.south.token("practitioner")
+            )
             #expect(south.status == .notFound)
-            let southPhone = try await app.send(.PUT, "/api/v1/staff/\(worker.id)/phone", token: world.south.token("admin"), json: #"{"desk_logged_in":true}"#)
+            let southPhone = try await app.send(
+                .PUT,
+                "/api/v1/staff/\(worker.id)/phone",
+                token: world.south.token("admin"),
+                json: #"{"desk_logged_in":true}"#
+            )
             #expect(southPhone.status == .notFound)
         }
     }
@@ -123,7 +246,8 @@ import VaporTesting
     /// A complete message slip (LIN-9), taken two hours ago with a call back promised an hour ago.
     static var slip: String {
         let f = Date.ISO8601FormatStyle()
-        return #"{"taken_at":"\#(Date().addingTimeInterval(-7200).formatted(f))","caller_name":"Jo Price","caller_from":"Oakdale Primary School","return_number":"01202 123456","reason":"Attendance","call_back_by":"\#(Date().addingTimeInterval(-3600).formatted(f))"}"#
+        return
+            #"{"taken_at":"\#(Date().addingTimeInterval(-7200).formatted(f))","caller_name":"Jo Price","caller_from":"Oakdale Primary School","return_number":"01202 123456","reason":"Attendance","call_back_by":"\#(Date().addingTimeInterval(-3600).formatted(f))"}"#
     }
 
     @Test(arguments: Backend.available)
@@ -135,34 +259,76 @@ import VaporTesting
             let officer = north.id("practitioner")
 
             // MUT
-            let incomplete = try await app.send(.POST, "/api/v1/staff/\(officer)/messages", token: north.token("business_support"), json: #"{"caller_name":"  "}"#)
-            let taken = try await app.send(.POST, "/api/v1/staff/\(officer)/messages", token: north.token("business_support"), json: Self.slip)
-            let inbox = try await app.send(.GET, "/api/v1/staff/\(officer)/messages?open=true", token: north.token("practitioner"))
+            let incomplete = try await app.send(
+                .POST,
+                "/api/v1/staff/\(officer)/messages",
+                token: north.token("business_support"),
+                json: #"{"caller_name":"  "}"#
+            )
+            let taken = try await app.send(
+                .POST,
+                "/api/v1/staff/\(officer)/messages",
+                token: north.token("business_support"),
+                json: Self.slip
+            )
+            let inbox = try await app.send(
+                .GET,
+                "/api/v1/staff/\(officer)/messages?open=true",
+                token: north.token("practitioner")
+            )
             let overdue = try await app.send(.GET, "/api/v1/messages/overdue", token: north.token("manager"))
-            let notMine = try await app.send(.GET, "/api/v1/staff/\(officer)/messages", token: north.token("practitionerB"))
+            let notMine = try await app.send(
+                .GET,
+                "/api/v1/staff/\(officer)/messages",
+                token: north.token("practitionerB")
+            )
             let id = try #require(taken.json["id"] as? String)
-            let empty = try await app.send(.POST, "/api/v1/messages/\(id)/response", token: north.token("practitioner"), json: #"{"response":"  "}"#)
-            let answered = try await app.send(.POST, "/api/v1/messages/\(id)/response", token: north.token("practitioner"), json: #"{"response":"Rang Jo back; attendance plan agreed"}"#)
-            let again = try await app.send(.POST, "/api/v1/messages/\(id)/response", token: north.token("manager"), json: #"{"response":"again"}"#)
+            let empty = try await app.send(
+                .POST,
+                "/api/v1/messages/\(id)/response",
+                token: north.token("practitioner"),
+                json: #"{"response":"  "}"#
+            )
+            let answered = try await app.send(
+                .POST,
+                "/api/v1/messages/\(id)/response",
+                token: north.token("practitioner"),
+                json: #"{"response":"Rang Jo back; attendance plan agreed"}"#
+            )
+            let again = try await app.send(
+                .POST,
+                "/api/v1/messages/\(id)/response",
+                token: north.token("manager"),
+                json: #"{"response":"again"}"#
+            )
             let overdueAfter = try await app.send(.GET, "/api/v1/messages/overdue", token: north.token("manager"))
             let southOverdue = try await app.send(.GET, "/api/v1/messages/overdue", token: world.south.token("manager"))
 
             // validation
             #expect(incomplete.status == .unprocessableEntity)
             let fields = (incomplete.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
-            #expect(fields == ["taken_at", "caller_name", "caller_from", "return_number", "reason", "call_back_by"], "\(incomplete.text)")
+            #expect(
+                fields == ["taken_at", "caller_name", "caller_from", "return_number", "reason", "call_back_by"],
+                "\(incomplete.text)"
+            )
             // Each missing part names its part of LIN-9.
             let reasons = (incomplete.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["reason"] as? String }
             for (reason, clause) in zip(reasons, ["LIN-9a", "LIN-9b", "LIN-9c", "LIN-9d", "LIN-9e", "LIN-9f"]) {
                 #expect(reason.contains("(\(clause))"), "\(clause): \(reason)")
             }
-            #expect(taken.status == .created && taken.json["return_number"] as? String == "+441202123456" && taken.json["urgent"] as? Bool == true)
+            #expect(
+                taken.status == .created && taken.json["return_number"] as? String == "+441202123456"
+                    && taken.json["urgent"] as? Bool == true
+            )
             #expect(inbox.jsonArray.count == 1 && inbox.jsonArray.first?["overdue"] as? Bool == true)
             #expect(overdue.jsonArray.map { $0["id"] as? String } == [id], "the officer's team manager sees it")
             #expect(notMine.status == .forbidden)
             #expect(empty.status == .unprocessableEntity && empty.json["field"] as? String == "response")
             // LIN-7: once the officer responds it is neither urgent (LIN-10) nor overdue.
-            #expect(answered.status == .ok && answered.json["urgent"] as? Bool == false && answered.json["overdue"] as? Bool == false)
+            #expect(
+                answered.status == .ok && answered.json["urgent"] as? Bool == false
+                    && answered.json["overdue"] as? Bool == false
+            )
             #expect(again.status == .conflict)
             #expect(overdueAfter.jsonArray.isEmpty)
             #expect(southOverdue.jsonArray.isEmpty, "another organisation sees nothing")
@@ -179,11 +345,19 @@ import VaporTesting
             let north = world.north
             let worker = north.id("practitioner"), support = north.token("business_support")
             let shows = try await app.send(
-                .POST, "/api/v1/devices", token: support,
-                json: #"{"kind":"work_mobile","address":"07700 900201","holder_id":"\#(worker)","caller_id_withheld":false,"voicemail_enabled":true}"#)
+                .POST,
+                "/api/v1/devices",
+                token: support,
+                json:
+                    #"{"kind":"work_mobile","address":"07700 900201","holder_id":"\#(worker)","caller_id_withheld":false,"voicemail_enabled":true}"#
+            )
             let desk = try await app.send(
-                .POST, "/api/v1/devices", token: support,
-                json: #"{"kind":"desk_phone","address":"01632 960111","holder_id":"\#(worker)","caller_id_withheld":true,"voicemail_enabled":true}"#)
+                .POST,
+                "/api/v1/devices",
+                token: support,
+                json:
+                    #"{"kind":"desk_phone","address":"01632 960111","holder_id":"\#(worker)","caller_id_withheld":true,"voicemail_enabled":true}"#
+            )
             #expect(shows.status == .created && desk.status == .created, "\(shows.text) \(desk.text)")
 
             // MUT
@@ -191,23 +365,37 @@ import VaporTesting
             let now = Date()
             let f = Date.ISO8601FormatStyle()
             let sick = try await app.send(
-                .POST, "/api/v1/staff/\(worker)/absences", token: north.token("manager"),
-                json: #"{"kind":"unexpected","starts_at":"\#(now.addingTimeInterval(-60).formatted(f))"}"#)
+                .POST,
+                "/api/v1/staff/\(worker)/absences",
+                token: north.token("manager"),
+                json: #"{"kind":"unexpected","starts_at":"\#(now.addingTimeInterval(-60).formatted(f))"}"#
+            )
             let after = try await app.send(.GET, "/api/v1/devices/compliance", token: north.token("manager"))
             let south = try await app.send(.GET, "/api/v1/devices/compliance", token: world.south.token("manager"))
 
             // validation
-            func clauses(_ r: TestingHTTPResponse) -> [String] { r.jsonArray.flatMap { ($0["problems"] as? [[String: Any]] ?? []).compactMap { $0["clause"] as? String } } }
+            func clauses(_ r: TestingHTTPResponse) -> [String] {
+                r.jsonArray.flatMap {
+                    ($0["problems"] as? [[String: Any]] ?? []).compactMap { $0["clause"] as? String }
+                }
+            }
             #expect(clauses(before) == ["COV-6"], "\(before.text)")
-            #expect(Set(sick.json["voicemail_turned_off"] as? [String] ?? []) == ["+447700900201", "+441632960111"], "\(sick.text)")
+            #expect(
+                Set(sick.json["voicemail_turned_off"] as? [String] ?? []) == ["+447700900201", "+441632960111"],
+                "\(sick.text)"
+            )
             #expect(clauses(after) == ["COV-6"], "voicemail is off now, so LIN-5 has nothing to report")
             #expect(south.jsonArray.isEmpty)
             let devices = try await app.send(.GET, "/api/v1/devices", token: support)
             #expect(devices.jsonArray.allSatisfy { $0["voicemail_enabled"] as? Bool == false })
             // A phone handed to them while they are away, voicemail on: LIN-5 reports it.
             let handed = try await app.send(
-                .POST, "/api/v1/devices", token: support,
-                json: #"{"kind":"work_mobile","address":"07700 900202","holder_id":"\#(worker)","caller_id_withheld":true,"voicemail_enabled":true}"#)
+                .POST,
+                "/api/v1/devices",
+                token: support,
+                json:
+                    #"{"kind":"work_mobile","address":"07700 900202","holder_id":"\#(worker)","caller_id_withheld":true,"voicemail_enabled":true}"#
+            )
             #expect(handed.status == .created)
             let later = try await app.send(.GET, "/api/v1/devices/compliance", token: north.token("practitioner"))
             #expect(clauses(later).sorted() == ["COV-6", "LIN-5"], "\(later.text)")
@@ -225,21 +413,43 @@ import VaporTesting
 
             // MUT
             let before = try await app.send(.GET, "/api/v1/directory/stale", token: north.token("dsl"))
-            let byOther = try await app.send(.POST, "/api/v1/staff/\(north.id("practitioner"))/confirm", token: north.token("manager"))
-            let confirmed = try await app.send(.POST, "/api/v1/staff/\(north.id("practitioner"))/confirm", token: north.token("practitioner"))
-            let keptOwn = try await app.send(.PUT, "/api/v1/staff/\(north.id("manager"))/phone", token: north.token("manager"), json: #"{"desk_logged_in":true}"#)
+            let byOther = try await app.send(
+                .POST,
+                "/api/v1/staff/\(north.id("practitioner"))/confirm",
+                token: north.token("manager")
+            )
+            let confirmed = try await app.send(
+                .POST,
+                "/api/v1/staff/\(north.id("practitioner"))/confirm",
+                token: north.token("practitioner")
+            )
+            let keptOwn = try await app.send(
+                .PUT,
+                "/api/v1/staff/\(north.id("manager"))/phone",
+                token: north.token("manager"),
+                json: #"{"desk_logged_in":true}"#
+            )
             let setBySupport = try await app.send(
-                .PUT, "/api/v1/staff/\(north.id("practitionerB"))/phone", token: north.token("business_support"), json: #"{"desk_logged_in":true}"#)
+                .PUT,
+                "/api/v1/staff/\(north.id("practitionerB"))/phone",
+                token: north.token("business_support"),
+                json: #"{"desk_logged_in":true}"#
+            )
             let after = try await app.send(.GET, "/api/v1/directory/stale", token: north.token("dsl"))
             let badDays = try await app.send(.GET, "/api/v1/directory/stale?days=0", token: north.token("dsl"))
 
             // validation
-            #expect(Set(before.jsonArray.compactMap { $0["staff_id"] as? String }) == everyone, "nobody has confirmed yet")
+            #expect(
+                Set(before.jsonArray.compactMap { $0["staff_id"] as? String }) == everyone,
+                "nobody has confirmed yet"
+            )
             #expect(byOther.status == .forbidden && confirmed.status == .ok && confirmed.json["confirmed_at"] != nil)
             #expect(keptOwn.status == .ok && setBySupport.status == .ok)
             let stale = Set(after.jsonArray.compactMap { $0["staff_id"] as? String })
-            #expect(stale == everyone.subtracting([north.id("practitioner").uuidString, north.id("manager").uuidString]),
-                    "confirming, or keeping one's own status, takes a person off the list; someone else setting it does not")
+            #expect(
+                stale == everyone.subtracting([north.id("practitioner").uuidString, north.id("manager").uuidString]),
+                "confirming, or keeping one's own status, takes a person off the list; someone else setting it does not"
+            )
             #expect(badDays.status == .unprocessableEntity && badDays.json["field"] as? String == "days")
         }
     }
@@ -249,11 +459,22 @@ import VaporTesting
             let world = try await World.make(app)
             let none = try await app.send(.GET, "/api/v1/route", token: world.north.token("practitioner"))
             #expect(none.status == .unprocessableEntity && none.json["field"] as? String == "case")
-            let badTime = try await app.send(.GET, "/api/v1/route?team=\(world.north.teamA)&at=tomorrow", token: world.north.token("practitioner"))
+            let badTime = try await app.send(
+                .GET,
+                "/api/v1/route?team=\(world.north.teamA)&at=tomorrow",
+                token: world.north.token("practitioner")
+            )
             #expect(badTime.status == .unprocessableEntity && badTime.json["field"] as? String == "at")
             // Out of hours with no emergency duty team number: named, not guessed.
-            let evening = try await app.send(.GET, "/api/v1/route?team=\(world.north.teamA)&at=\(Self.evening)", token: world.north.token("practitioner"))
-            #expect(evening.json["destination"] as? String == "unroutable" && (evening.json["reason"] as? String)?.contains("emergency_duty_team_number") == true)
+            let evening = try await app.send(
+                .GET,
+                "/api/v1/route?team=\(world.north.teamA)&at=\(Self.evening)",
+                token: world.north.token("practitioner")
+            )
+            #expect(
+                evening.json["destination"] as? String == "unroutable"
+                    && (evening.json["reason"] as? String)?.contains("emergency_duty_team_number") == true
+            )
         }
     }
 }

@@ -22,21 +22,34 @@ import VaporTesting
         try await withTestApp(backend) { app in
             let world = try await World.make(app)
             let north = world.north
-            let officer = north.id("practitioner"), worker = north.token("practitioner"), support = north.token("business_support")
+            let officer = north.id("practitioner"), worker = north.token("practitioner"),
+                support = north.token("business_support")
             let iso = Date.ISO8601FormatStyle()
-            let slip = #"{"taken_at":"\#(Date().addingTimeInterval(-600).formatted(iso))","caller_name":"Jo Price","caller_from":"Oakdale Primary School","return_number":"01202 123456","reason":"Attendance","call_back_by":"\#(Date().addingTimeInterval(3600).formatted(iso))"}"#
-            let voicemail = #"{"received_at":"\#(Date().addingTimeInterval(-600).formatted(iso))","caller_name":"Ms Rahman","caller_number":"07700 900123","summary":"About Friday"}"#
+            let slip =
+                #"{"taken_at":"\#(Date().addingTimeInterval(-600).formatted(iso))","caller_name":"Jo Price","caller_from":"Oakdale Primary School","return_number":"01202 123456","reason":"Attendance","call_back_by":"\#(Date().addingTimeInterval(3600).formatted(iso))"}"#
+            let voicemail =
+                #"{"received_at":"\#(Date().addingTimeInterval(-600).formatted(iso))","caller_name":"Ms Rahman","caller_number":"07700 900123","summary":"About Friday"}"#
 
             // Twelve of each at once, half of them then answered or closed at once.
             let (slips, followUps) = try await withThrowingTaskGroup(of: (String?, String?).self) { group in
                 for i in 0..<24 {
                     group.addTask {
                         if i % 2 == 0 {
-                            let r = try await app.send(.POST, "/api/v1/staff/\(officer)/messages", token: support, json: slip)
+                            let r = try await app.send(
+                                .POST,
+                                "/api/v1/staff/\(officer)/messages",
+                                token: support,
+                                json: slip
+                            )
                             #expect(r.status == .created)
                             return (try id(r), nil)
                         }
-                        let r = try await app.send(.POST, "/api/v1/staff/\(officer)/voicemails", token: support, json: voicemail)
+                        let r = try await app.send(
+                            .POST,
+                            "/api/v1/staff/\(officer)/voicemails",
+                            token: support,
+                            json: voicemail
+                        )
                         #expect(r.status == .created)
                         return (nil, try id(r))
                     }
@@ -51,13 +64,23 @@ import VaporTesting
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for m in slips.prefix(6) {
                     group.addTask {
-                        let r = try await app.send(.POST, "/api/v1/messages/\(m)/response", token: worker, json: #"{"response":"Rang Jo back"}"#)
+                        let r = try await app.send(
+                            .POST,
+                            "/api/v1/messages/\(m)/response",
+                            token: worker,
+                            json: #"{"response":"Rang Jo back"}"#
+                        )
                         #expect(r.status == .ok)
                     }
                 }
                 for f in followUps.prefix(6) {
                     group.addTask {
-                        let r = try await app.send(.POST, "/api/v1/follow-ups/\(f)/close", token: worker, json: #"{"outcome":"responded","note":"Rang back"}"#)
+                        let r = try await app.send(
+                            .POST,
+                            "/api/v1/follow-ups/\(f)/close",
+                            token: worker,
+                            json: #"{"outcome":"responded","note":"Rang back"}"#
+                        )
                         #expect(r.status == .ok)
                     }
                 }
@@ -68,19 +91,24 @@ import VaporTesting
 
             // Behind the application's back: an answer rewritten, a slip deleted, a closed follow-up reopened.
             let sql = app.db as! any SQLDatabase
-            let rewritten = UUID(uuidString: slips[0])!, deleted = UUID(uuidString: slips[9])!, reopened = UUID(uuidString: followUps[1])!
-            try await sql.raw("UPDATE message_slips SET response = \(bind: DataKeys.seal("Nothing to do")) WHERE id = \(bind: rewritten)").run()
+            let rewritten = UUID(uuidString: slips[0])!, deleted = UUID(uuidString: slips[9])!,
+                reopened = UUID(uuidString: followUps[1])!
+            try await sql.raw(
+                "UPDATE message_slips SET response = \(bind: DataKeys.seal("Nothing to do")) WHERE id = \(bind: rewritten)"
+            ).run()
             try await sql.raw("DELETE FROM message_slips WHERE id = \(bind: deleted)").run()
             try await sql.raw("UPDATE follow_ups SET closed_at = NULL WHERE id = \(bind: reopened)").run()
             do {
                 _ = try await AuditLog.verify(on: app.db, key: app.auditKey)
                 Issue.record("the changes are found")
             } catch let r as AuditLog.RecordsChanged {
-                #expect(Set(r.faults) == [
-                    AuditLog.RecordFault(table: "message_slips", id: rewritten, deleted: false),
-                    AuditLog.RecordFault(table: "message_slips", id: deleted, deleted: true),
-                    AuditLog.RecordFault(table: "follow_ups", id: reopened, deleted: false),
-                ])
+                #expect(
+                    Set(r.faults) == [
+                        AuditLog.RecordFault(table: "message_slips", id: rewritten, deleted: false),
+                        AuditLog.RecordFault(table: "message_slips", id: deleted, deleted: true),
+                        AuditLog.RecordFault(table: "follow_ups", id: reopened, deleted: false),
+                    ]
+                )
             }
         }
     }

@@ -22,7 +22,11 @@ enum Backend: String, CaseIterable, CustomStringConvertible, Sendable {
 
 /// Builds the application exactly as `safecomms serve` does (same `configure`), on a fresh SQLite
 /// file or PostgreSQL schema, runs `body`, and removes the database afterwards.
-func withTestApp<T>(_ backend: Backend, config adjust: (inout ServerConfig) -> Void = { _ in }, _ body: (Application) async throws -> T) async throws -> T {
+func withTestApp<T>(
+    _ backend: Backend,
+    config adjust: (inout ServerConfig) -> Void = { _ in },
+    _ body: (Application) async throws -> T
+) async throws -> T {
     let tag = UUID().uuidString.prefix(8).lowercased()
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-api-\(tag)").path
     var config = ServerConfig(dataDirectory: dir, bcryptCost: 4)
@@ -50,7 +54,9 @@ func withTestApp<T>(_ backend: Backend, config adjust: (inout ServerConfig) -> V
     }
 }
 
-let sharedDataKeyFile = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-tests-\(UUID().uuidString.prefix(8)).key").path
+let sharedDataKeyFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "safecomms-tests-\(UUID().uuidString.prefix(8)).key"
+).path
 
 private func cleanUp(_ app: Application, _ config: ServerConfig, _ dir: String) async throws {
     if let schema = config.postgresSchema {
@@ -86,7 +92,8 @@ struct World: Sendable {
 
     static let roles: [(String, Set<Role>, String?)] = [
         ("practitioner", [.practitioner], "A"), ("practitionerB", [.practitioner], "B"), ("manager", [.manager], "A"),
-        ("dsl", [.dsl], nil), ("business_support", [.businessSupport], "A"), ("admin", [.admin], nil), ("auditor", [.auditor], nil),
+        ("dsl", [.dsl], nil), ("business_support", [.businessSupport], "A"), ("admin", [.admin], nil),
+        ("auditor", [.auditor], nil),
     ]
 
     private static func makeOrg(_ app: Application, _ name: String) async throws -> Org {
@@ -102,25 +109,65 @@ struct World: Sendable {
         for (key, roles, team) in roles {
             let email = "\(key)@\(name.lowercased()).example.org"
             let s = StaffMember(
-                id: UUID(), organisationID: org.id!, teamID: team == "A" ? teamA.id : team == "B" ? teamB.id : nil, name: "\(name) \(key)",
-                email: email, passwordHash: hash, roles: roles)
+                id: UUID(),
+                organisationID: org.id!,
+                teamID: team == "A" ? teamA.id : team == "B" ? teamB.id : nil,
+                name: "\(name) \(key)",
+                email: email,
+                passwordHash: hash,
+                roles: roles
+            )
             try await s.create(on: db)
-            let token = try await APITokens.issue(for: s, label: "test", context: app.auditContext(organisationID: org.id, actorID: s.id, source: "test"), on: db)
+            let token = try await APITokens.issue(
+                for: s,
+                label: "test",
+                context: app.auditContext(organisationID: org.id, actorID: s.id, source: "test"),
+                on: db
+            )
             staff[key] = (s.id!, token, email)
         }
         teamA.managerID = staff["manager"]!.id
         try await teamA.save(on: db)
         let caseA = CaseFile(
-            id: UUID(), organisationID: org.id!, teamID: teamA.id, keyWorkerID: staff["practitioner"]!.id, reference: "\(name)-A",
-            displayName: "Child A", status: CaseStatus.lookedAfter.rawValue, openedOn: "2026-01-10")
+            id: UUID(),
+            organisationID: org.id!,
+            teamID: teamA.id,
+            keyWorkerID: staff["practitioner"]!.id,
+            reference: "\(name)-A",
+            displayName: "Child A",
+            status: CaseStatus.lookedAfter.rawValue,
+            openedOn: "2026-01-10"
+        )
         let caseB = CaseFile(
-            id: UUID(), organisationID: org.id!, teamID: teamB.id, keyWorkerID: staff["practitionerB"]!.id, reference: "\(name)-B",
-            displayName: "Child B", status: CaseStatus.childInNeed.rawValue, openedOn: "2026-02-10")
+            id: UUID(),
+            organisationID: org.id!,
+            teamID: teamB.id,
+            keyWorkerID: staff["practitionerB"]!.id,
+            reference: "\(name)-B",
+            displayName: "Child B",
+            status: CaseStatus.childInNeed.rawValue,
+            openedOn: "2026-02-10"
+        )
         try await caseA.create(on: db)
         try await caseB.create(on: db)
-        let person = CasePerson(id: UUID(), organisationID: org.id!, caseID: caseA.id!, role: "child", name: "Child A Full", phone: "+447700900001")
+        let person = CasePerson(
+            id: UUID(),
+            organisationID: org.id!,
+            caseID: caseA.id!,
+            role: "child",
+            name: "Child A Full",
+            phone: "+447700900001"
+        )
         try await person.create(on: db)
-        return Org(id: org.id!, teamA: teamA.id!, teamB: teamB.id!, staff: staff, caseA: caseA.id!, caseB: caseB.id!, personA: person.id!)
+        return Org(
+            id: org.id!,
+            teamA: teamA.id!,
+            teamB: teamB.id!,
+            staff: staff,
+            caseA: caseA.id!,
+            caseB: caseB.id!,
+            personA: person.id!
+        )
     }
 }
 
@@ -135,15 +182,29 @@ extension HTTPHeaders {
 
 extension Application {
     /// Sends a JSON request with a bearer token.
-    func send(_ method: HTTPMethod, _ path: String, token: String?, json: String? = nil) async throws -> TestingHTTPResponse {
+    func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        token: String?,
+        json: String? = nil
+    ) async throws -> TestingHTTPResponse {
         var headers = token.map { HTTPHeaders.bearer($0) } ?? ["Content-Type": "application/json"]
         if json == nil { headers.remove(name: .contentType) }
-        return try await testing().sendRequest(method, path, headers: headers, body: json.map { ByteBuffer(string: $0) })
+        return try await testing().sendRequest(
+            method,
+            path,
+            headers: headers,
+            body: json.map { ByteBuffer(string: $0) }
+        )
     }
 }
 
 extension TestingHTTPResponse {
-    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:] }
-    var jsonArray: [[String: Any]] { (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [[String: Any]] ?? [] }
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
+    }
+    var jsonArray: [[String: Any]] {
+        (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [[String: Any]] ?? []
+    }
     var text: String { String(buffer: body) }
 }

@@ -22,8 +22,11 @@ import Vapor
         try await withTestApp(.postgres, config: { $0.auditKeyHex = keyHex }) { app in
             let world = try await World.make(app)
             let config = app.safeCommsConfig
-            let servers = try [ServeProcess(config: config, keyHex: keyHex, isolation: isolation), ServeProcess(config: config, keyHex: keyHex, isolation: isolation)]
-            defer { servers.forEach { $0.stop() } }
+            let servers = try [
+                ServeProcess(config: config, keyHex: keyHex, isolation: isolation),
+                ServeProcess(config: config, keyHex: keyHex, isolation: isolation),
+            ]
+            defer { for s in servers { s.stop() } }
             // Answers are read as they come: a redirect after a form is what is being tested.
             app.http.client.configuration.redirectConfiguration = .disallow
             for s in servers { try await s.waitUntilReady(app) }
@@ -40,7 +43,7 @@ import Vapor
                 }
                 try await group.waitForAll()
             }
-            servers.forEach { $0.stop() }
+            for s in servers { s.stop() }
             let result = outcome.snapshot
             #expect(result.serverErrors == [], "answers of 500 and above: \(result.serverErrors)")
             #expect(result.unexpected == [], "answers other than expected: \(result.unexpected)")
@@ -58,7 +61,14 @@ import Vapor
 
     /// One writer: signed in through the form on the first server, then recording by form and API and
     /// reading, alternately on each server with the same session.
-    static func work(_ app: Application, _ servers: [ServeProcess], org: World.Org, role: String, writer: Int, outcome: ConcurrentUseTests.Outcome) async throws {
+    static func work(
+        _ app: Application,
+        _ servers: [ServeProcess],
+        org: World.Org,
+        role: String,
+        writer: Int,
+        outcome: ConcurrentUseTests.Outcome
+    ) async throws {
         let me = org.staff[role]!
         let ownCase = role == "practitionerB" ? org.caseB : org.caseA
         let browser = HTTPSession(app: app, base: servers[0].base)
@@ -74,18 +84,36 @@ import Vapor
             case 0:
                 let res = try await client.post(
                     "/cases/\(ownCase)/record",
-                    form: ["csrf": csrf, "channel": "phone_call", "direction": "outgoing", "occurred_at": "2026-11-20T10:15", "transcript": marker])
+                    form: [
+                        "csrf": csrf, "channel": "phone_call", "direction": "outgoing",
+                        "occurred_at": "2026-11-20T10:15", "transcript": marker,
+                    ]
+                )
                 try outcome.expect(res, [.seeOther], "record form post")
                 if res.status == .seeOther { outcome.acknowledge(marker) }
             case 1:
-                let json = #"{"channel":"sms","direction":"outgoing","occurred_at":"2026-11-20T10:15:00Z","transcript":"\#(marker)"}"#
-                let res = try await client.send(.POST, "/api/v1/cases/\(ownCase)/communications", token: me.token, json: json)
+                let json =
+                    #"{"channel":"sms","direction":"outgoing","occurred_at":"2026-11-20T10:15:00Z","transcript":"\#(marker)"}"#
+                let res = try await client.send(
+                    .POST,
+                    "/api/v1/cases/\(ownCase)/communications",
+                    token: me.token,
+                    json: json
+                )
                 try outcome.expect(res, [.created], "API record")
                 if res.status == .created { outcome.acknowledge(marker) }
             default:
                 try outcome.expect(try await client.get("/cases/\(ownCase)"), [.ok], "chronology page")
                 try outcome.expect(
-                    try await client.send(.POST, "/api/v1/checks", token: me.token, json: #"{"channel":"sms","text":"See you Thursday"}"#), [.ok], "check")
+                    try await client.send(
+                        .POST,
+                        "/api/v1/checks",
+                        token: me.token,
+                        json: #"{"channel":"sms","text":"See you Thursday"}"#
+                    ),
+                    [.ok],
+                    "check"
+                )
             }
         }
     }
@@ -147,7 +175,9 @@ final class ServeProcess: @unchecked Sendable {
         addr.sin_port = 0
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0
+            }
         }
         guard bound else { throw CancellationError() }
         return Int(UInt16(bigEndian: addr.sin_port))

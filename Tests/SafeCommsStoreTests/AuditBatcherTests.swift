@@ -18,12 +18,19 @@ import Testing
             // head goes stale), then more reads
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for i in 0..<50 {
-                    group.addTask { try await batcher.record(AuditEntry(action: "check", entity: "check", detail: "n\(i)"), w.context) }
+                    group.addTask {
+                        try await batcher.record(
+                            AuditEntry(action: "check", entity: "check", detail: "n\(i)"),
+                            w.context
+                        )
+                    }
                 }
                 try await group.waitForAll()
             }
             try await AuditLog.record([AuditEntry(action: "case.read", entity: "case")], w.context, on: store.db)
-            for i in 0..<3 { try await batcher.record(AuditEntry(action: "check", entity: "check", detail: "after \(i)"), w.context) }
+            for i in 0..<3 {
+                try await batcher.record(AuditEntry(action: "check", entity: "check", detail: "after \(i)"), w.context)
+            }
 
             // validation
             let events = try await AuditEvent.query(on: store.db).sort(\.$id).all()

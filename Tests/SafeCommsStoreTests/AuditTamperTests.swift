@@ -11,7 +11,11 @@ import Testing
     func seeded(_ store: StoreDatabase) async throws -> StoreWorld {
         let w = try await StoreWorld.make(on: store.db)
         for i in 0..<20 {
-            try await AuditLog.record([AuditEntry(action: "case.read", entity: "case", entityID: "\(i)", caseID: w.caseFile.id)], w.context, on: store.db)
+            try await AuditLog.record(
+                [AuditEntry(action: "case.read", entity: "case", entityID: "\(i)", caseID: w.caseFile.id)],
+                w.context,
+                on: store.db
+            )
         }
         #expect(try await AuditLog.verify(on: store.db, key: StoreWorld.key).links == 20)
         return w
@@ -52,10 +56,15 @@ import Testing
             _ = try await seeded(store)
             let sql = store.db as! any SQLDatabase
             try await sql.raw("DELETE FROM audit_events WHERE seq = 12").run()
-            for seq in 13...20 { try await sql.raw("UPDATE audit_events SET seq = \(literal: seq - 1) WHERE seq = \(literal: seq)").run() }
+            for seq in 13...20 {
+                try await sql.raw("UPDATE audit_events SET seq = \(literal: seq - 1) WHERE seq = \(literal: seq)").run()
+            }
             let b = try #require(try await brokenAt(store))
             // Link 12 is now the old 13: it still points at the deleted link's hash.
-            guard case .brokenPointer(let s, _, _) = b else { Issue.record("expected a broken pointer, got \(b)"); return }
+            guard case .brokenPointer(let s, _, _) = b else {
+                Issue.record("expected a broken pointer, got \(b)")
+                return
+            }
             #expect(s == 12)
         }
     }
@@ -70,7 +79,10 @@ import Testing
             try await sql.raw("UPDATE audit_events SET seq = 5 WHERE seq = 6").run()
             try await sql.raw("UPDATE audit_events SET seq = 6 WHERE seq = 1000").run()
             let b = try #require(try await brokenAt(store))
-            guard case .brokenPointer(let s, _, _) = b else { Issue.record("expected a broken pointer, got \(b)"); return }
+            guard case .brokenPointer(let s, _, _) = b else {
+                Issue.record("expected a broken pointer, got \(b)")
+                return
+            }
             #expect(s == 5)
         }
     }
@@ -82,7 +94,11 @@ import Testing
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for i in 0..<40 {
                     group.addTask {
-                        try await AuditLog.record([AuditEntry(action: "case.read", entity: "case", entityID: "\(i)")], w.context, on: store.db)
+                        try await AuditLog.record(
+                            [AuditEntry(action: "case.read", entity: "case", entityID: "\(i)")],
+                            w.context,
+                            on: store.db
+                        )
                     }
                 }
                 try await group.waitForAll()

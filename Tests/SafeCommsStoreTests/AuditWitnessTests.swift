@@ -18,10 +18,21 @@ import Testing
         let batcher = AuditBatcher(db: store.db)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<100 {
-                group.addTask { try await AuditLog.record([AuditEntry(action: "case.update", entity: "case", entityID: "\(i)")], context, on: store.db) }
+                group.addTask {
+                    try await AuditLog.record(
+                        [AuditEntry(action: "case.update", entity: "case", entityID: "\(i)")],
+                        context,
+                        on: store.db
+                    )
+                }
             }
             for i in 0..<50 {
-                group.addTask { try await batcher.record(AuditEntry(action: "case.read", entity: "case", entityID: "r\(i)"), context) }
+                group.addTask {
+                    try await batcher.record(
+                        AuditEntry(action: "case.read", entity: "case", entityID: "r\(i)"),
+                        context
+                    )
+                }
             }
             try await group.waitForAll()
         }
@@ -30,7 +41,12 @@ import Testing
 
     func verdict(_ store: StoreDatabase, _ path: String) async throws -> AuditChainVerifier.Break? {
         do {
-            _ = try await AuditLog.verify(on: store.db, key: StoreWorld.key, witnesses: [try AuditWitness.read(path: path)], pageSize: 7)
+            _ = try await AuditLog.verify(
+                on: store.db,
+                key: StoreWorld.key,
+                witnesses: [try AuditWitness.read(path: path)],
+                pageSize: 7
+            )
             return nil
         } catch let b as AuditChainVerifier.Break {
             return b
@@ -66,7 +82,11 @@ import Testing
             #expect(try await AuditLog.verify(on: store.db, key: StoreWorld.key).links == 150 - deleted)
             let b = try #require(try await verdict(store, path))
             #expect(b == .witnessAhead(witnessed: 150, chainEnds: Int64(150 - deleted), witness: path))
-            #expect(b.description.contains(deleted == 150 ? "every event has been deleted" : "the newest \(deleted) events are missing"))
+            #expect(
+                b.description.contains(
+                    deleted == 150 ? "every event has been deleted" : "the newest \(deleted) events are missing"
+                )
+            )
         }
     }
 
@@ -79,19 +99,31 @@ import Testing
             let sql = store.db as! any SQLDatabase
             let witnessed = try AuditWitness.read(path: path).heads.keys.filter { $0 > 100 && $0 < 150 }.min()!
             try await sql.raw("DELETE FROM audit_events WHERE seq >= \(literal: witnessed)").run()
-            if backend == .postgres { try await sql.raw("UPDATE audit_head SET seq = 0, hash = \(bind: AuditChainVerifier.genesis) WHERE id = 1").run() }
+            if backend == .postgres {
+                try await sql.raw(
+                    "UPDATE audit_head SET seq = 0, hash = \(bind: AuditChainVerifier.genesis) WHERE id = 1"
+                ).run()
+            }
             // Someone with the key writes new events in their place, past the witness's newest head;
             // these are not witnessed (no witness in this context).
             var unwitnessed = context
             unwitnessed.witness = nil
-            for i in 0..<60 { try await AuditLog.record([AuditEntry(action: "case.read", entity: "case", entityID: "x\(i)")], unwitnessed, on: store.db) }
+            for i in 0..<60 {
+                try await AuditLog.record(
+                    [AuditEntry(action: "case.read", entity: "case", entityID: "x\(i)")],
+                    unwitnessed,
+                    on: store.db
+                )
+            }
             #expect(try await verdict(store, path) == .witnessDiffers(sequence: witnessed, witness: path))
         }
     }
 
     @Test func unreadableWitnessLineIsNamed() throws {
         let good = String(repeating: "ab", count: 32)
-        #expect(throws: AuditWitnessLog.Unreadable.self) { try AuditWitnessLog(name: "w.log", text: "1 \(good) 5\n2 nothex 6\n") }
+        #expect(throws: AuditWitnessLog.Unreadable.self) {
+            try AuditWitnessLog(name: "w.log", text: "1 \(good) 5\n2 nothex 6\n")
+        }
         do {
             _ = try AuditWitnessLog(name: "w.log", text: "1 \(good) 5\n\n2 nothex 6\n")
         } catch {

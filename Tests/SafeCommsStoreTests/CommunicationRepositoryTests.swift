@@ -15,17 +15,58 @@ import Testing
             var records: [CommunicationRow] = []
             for i in 0..<120 {
                 let at = iso("2026-10-01T09:00:00Z").addingTimeInterval(Double(i) * 3600 * 7)
-                records.append(w.record(at: at, channel: i % 3 == 0 ? .phoneCall : .sms, direction: i % 2 == 0 ? .outgoing : .incoming, significant: i % 10 == 0))
+                records.append(
+                    w.record(
+                        at: at,
+                        channel: i % 3 == 0 ? .phoneCall : .sms,
+                        direction: i % 2 == 0 ? .outgoing : .incoming,
+                        significant: i % 10 == 0
+                    )
+                )
             }
             try await CommunicationRepository.insert(records, w.context, on: db)
 
             // MUT
-            let first = try await CommunicationRepository.chronology(caseID: w.caseFile.id!, organisationID: w.org.id!, filter: .init(), page: 1, per: 50, on: db)
-            let third = try await CommunicationRepository.chronology(caseID: w.caseFile.id!, organisationID: w.org.id!, filter: .init(), page: 3, per: 50, on: db)
-            let calls = try await CommunicationRepository.chronology(caseID: w.caseFile.id!, organisationID: w.org.id!, filter: .init(channel: .phoneCall), page: 1, per: 200, on: db)
+            let first = try await CommunicationRepository.chronology(
+                caseID: w.caseFile.id!,
+                organisationID: w.org.id!,
+                filter: .init(),
+                page: 1,
+                per: 50,
+                on: db
+            )
+            let third = try await CommunicationRepository.chronology(
+                caseID: w.caseFile.id!,
+                organisationID: w.org.id!,
+                filter: .init(),
+                page: 3,
+                per: 50,
+                on: db
+            )
+            let calls = try await CommunicationRepository.chronology(
+                caseID: w.caseFile.id!,
+                organisationID: w.org.id!,
+                filter: .init(channel: .phoneCall),
+                page: 1,
+                per: 200,
+                on: db
+            )
             let significantIncoming = try await CommunicationRepository.chronology(
-                caseID: w.caseFile.id!, organisationID: w.org.id!, filter: .init(direction: .incoming, significant: true), page: 1, per: 200, on: db)
-            let ooh = try await CommunicationRepository.chronology(caseID: w.caseFile.id!, organisationID: w.org.id!, filter: .init(outOfHours: true), page: 1, per: 200, on: db)
+                caseID: w.caseFile.id!,
+                organisationID: w.org.id!,
+                filter: .init(direction: .incoming, significant: true),
+                page: 1,
+                per: 200,
+                on: db
+            )
+            let ooh = try await CommunicationRepository.chronology(
+                caseID: w.caseFile.id!,
+                organisationID: w.org.id!,
+                filter: .init(outOfHours: true),
+                page: 1,
+                per: 200,
+                on: db
+            )
 
             // validation
             #expect(first.records.count == 50 && first.hasMore)
@@ -47,7 +88,14 @@ import Testing
             let w = try await StoreWorld.make(on: db)
             let other = try await StoreWorld.make(on: db, name: "Other Council")
             try await CommunicationRepository.insert([w.record(at: iso("2026-10-01T10:00:00Z"))], w.context, on: db)
-            let leaked = try await CommunicationRepository.chronology(caseID: w.caseFile.id!, organisationID: other.org.id!, filter: .init(), page: 1, per: 50, on: db)
+            let leaked = try await CommunicationRepository.chronology(
+                caseID: w.caseFile.id!,
+                organisationID: other.org.id!,
+                filter: .init(),
+                page: 1,
+                per: 50,
+                on: db
+            )
             #expect(leaked.records.isEmpty)
         }
     }
@@ -62,7 +110,14 @@ import Testing
             var fix = w.record(at: iso("2026-10-01T10:05:00Z"))
             fix.correctsID = original.id
             try await CommunicationRepository.insert([fix], action: "communication.correct", w.context, on: db)
-            let page = try await CommunicationRepository.chronology(caseID: w.caseFile.id!, organisationID: w.org.id!, filter: .init(), page: 1, per: 50, on: db)
+            let page = try await CommunicationRepository.chronology(
+                caseID: w.caseFile.id!,
+                organisationID: w.org.id!,
+                filter: .init(),
+                page: 1,
+                per: 50,
+                on: db
+            )
             #expect(page.records.count == 2)
             #expect(page.superseded == [original.id])
             let events = try await AuditEvent.query(on: db).all().map(\.action)
@@ -75,11 +130,20 @@ import Testing
         try await backend.withStore { store in
             let db = store.db
             let w = try await StoreWorld.make(on: db)
-            try await CommunicationRepository.insert([w.record(at: iso("2026-10-01T10:00:00Z"), naturalKey: "wa:1")], w.context, on: db)
+            try await CommunicationRepository.insert(
+                [w.record(at: iso("2026-10-01T10:00:00Z"), naturalKey: "wa:1")],
+                w.context,
+                on: db
+            )
             // The second batch repeats a natural key at its end: the whole batch and its audit events must go.
-            let batch = (0..<1500).map { w.record(at: iso("2026-10-02T10:00:00Z").addingTimeInterval(Double($0)), naturalKey: "wa:b\($0)") }
+            let batch =
+                (0..<1500).map {
+                    w.record(at: iso("2026-10-02T10:00:00Z").addingTimeInterval(Double($0)), naturalKey: "wa:b\($0)")
+                }
                 + [w.record(at: iso("2026-10-03T10:00:00Z"), naturalKey: "wa:1")]
-            await #expect(throws: (any Error).self) { try await CommunicationRepository.insert(batch, w.context, on: db) }
+            await #expect(throws: (any Error).self) {
+                try await CommunicationRepository.insert(batch, w.context, on: db)
+            }
             #expect(try await CommunicationRecord.query(on: db).count() == 1)
             #expect(try await AuditEvent.query(on: db).count() == 1)
             #expect(try await AuditLog.verify(on: db, key: StoreWorld.key).links == 1)

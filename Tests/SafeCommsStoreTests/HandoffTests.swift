@@ -11,7 +11,12 @@ import Testing
         private var produced = 0, consumed = 0, widest = 0
         private(set) var producerEnded = false
 
-        func put() { lock.withLock { produced += 1; widest = max(widest, produced - consumed) } }
+        func put() {
+            lock.withLock {
+                produced += 1
+                widest = max(widest, produced - consumed)
+            }
+        }
         func take() { lock.withLock { consumed += 1 } }
         func end() { lock.withLock { producerEnded = true } }
         var ahead: Int { lock.withLock { widest } }

@@ -27,7 +27,11 @@ enum TestBackend: String, CaseIterable, CustomStringConvertible, Sendable {
             directory = dir
             location = .sqlite(path: dir + "/test.sqlite")
         case .postgres:
-            location = .postgres(url: ProcessInfo.processInfo.environment["DATABASE_URL"]!, schema: "store_\(tag)", serializable: serializable)
+            location = .postgres(
+                url: ProcessInfo.processInfo.environment["DATABASE_URL"]!,
+                schema: "store_\(tag)",
+                serializable: serializable
+            )
         }
         // Forty writers on two connections wait their turn for one; in `swift test` every suite runs at
         // once and CPU-bound ones (the analysers' hostile-input tests) starve the two threads that would
@@ -63,12 +67,25 @@ struct StoreWorld {
         let team = Team(id: UUID(), organisationID: org.id!, name: "Team A")
         try await team.create(on: db)
         let staff = StaffMember(
-            id: UUID(), organisationID: org.id!, teamID: team.id, name: "Pat Worker", email: "pat.\(UUID().uuidString.prefix(6))@example.org",
-            passwordHash: "x", roles: [.practitioner])
+            id: UUID(),
+            organisationID: org.id!,
+            teamID: team.id,
+            name: "Pat Worker",
+            email: "pat.\(UUID().uuidString.prefix(6))@example.org",
+            passwordHash: "x",
+            roles: [.practitioner]
+        )
         try await staff.create(on: db)
         let c = CaseFile(
-            id: UUID(), organisationID: org.id!, teamID: team.id, keyWorkerID: staff.id, reference: "C-1", displayName: "A. B.",
-            status: CaseStatus.lookedAfter.rawValue, openedOn: "2026-01-05")
+            id: UUID(),
+            organisationID: org.id!,
+            teamID: team.id,
+            keyWorkerID: staff.id,
+            reference: "C-1",
+            displayName: "A. B.",
+            status: CaseStatus.lookedAfter.rawValue,
+            openedOn: "2026-01-05"
+        )
         try await c.create(on: db)
         return StoreWorld(org: org, team: team, staff: staff, caseFile: c)
     }
@@ -76,13 +93,33 @@ struct StoreWorld {
     static let key = AuditKey(bytes: Array(repeating: 7, count: 32))
     var context: AuditContext { AuditContext(organisationID: org.id, actorID: staff.id, source: "test", key: Self.key) }
 
-    func record(at date: Date, channel: Channel = .sms, direction: Direction = .outgoing, significant: Bool = false, naturalKey: String? = nil) -> CommunicationRow {
+    func record(
+        at date: Date,
+        channel: Channel = .sms,
+        direction: Direction = .outgoing,
+        significant: Bool = false,
+        naturalKey: String? = nil
+    ) -> CommunicationRow {
         let draft = CommunicationDraft(
-            channel: channel, direction: direction, occurredAt: date, transcript: channel.isWritten ? "See you Thursday" : nil,
-            summary: channel.isWritten ? nil : "Talked about school", significant: significant)
+            channel: channel,
+            direction: direction,
+            occurredAt: date,
+            transcript: channel.isWritten ? "See you Thursday" : nil,
+            summary: channel.isWritten ? nil : "Talked about school",
+            significant: significant
+        )
         return CommunicationRepository.makeRecord(
-            draft, organisationID: org.id!, caseID: caseFile.id!, staffID: staff.id!, deviceID: nil, personID: nil, settings: org.settings,
-            recordedAt: date.addingTimeInterval(600), source: "test", naturalKey: naturalKey)
+            draft,
+            organisationID: org.id!,
+            caseID: caseFile.id!,
+            staffID: staff.id!,
+            deviceID: nil,
+            personID: nil,
+            settings: org.settings,
+            recordedAt: date.addingTimeInterval(600),
+            source: "test",
+            naturalKey: naturalKey
+        )
     }
 }
 

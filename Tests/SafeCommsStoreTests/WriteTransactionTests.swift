@@ -21,17 +21,28 @@ import Testing
                 for i in 0..<writes {
                     group.addTask {
                         if i % 2 == 0 {
-                            try await CommunicationRepository.insert([world.record(at: iso("2026-03-02T10:00:00Z").addingTimeInterval(Double(i)))], world.context, on: store.db)
+                            try await CommunicationRepository.insert(
+                                [world.record(at: iso("2026-03-02T10:00:00Z").addingTimeInterval(Double(i)))],
+                                world.context,
+                                on: store.db
+                            )
                         } else {
-                            try await batcher.record(AuditEntry(action: "chronology.read", entity: "case", detail: "read \(i)"), world.context)
+                            try await batcher.record(
+                                AuditEntry(action: "chronology.read", entity: "case", detail: "read \(i)"),
+                                world.context
+                            )
                         }
                     }
                 }
                 try await group.waitForAll()
             }
             let sql = store.db as! any SQLDatabase
-            let records = try await sql.raw("SELECT COUNT(*) AS n FROM communications").first()!.decode(column: "n", as: Int.self)
-            let reads = try await sql.raw("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'chronology.read'").first()!.decode(column: "n", as: Int.self)
+            let records = try await sql.raw("SELECT COUNT(*) AS n FROM communications").first()!.decode(
+                column: "n",
+                as: Int.self
+            )
+            let reads = try await sql.raw("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'chronology.read'")
+                .first()!.decode(column: "n", as: Int.self)
             #expect(records == writes / 2 && reads == writes / 2)
             let verified = try await AuditLog.verify(on: store.db, key: StoreWorld.key)
             #expect(verified.links == writes)
@@ -45,7 +56,10 @@ import Testing
     func serializationFailuresAreRunAgain() async throws {
         try await TestBackend.postgres.withStore(serializable: true) { store in
             let sql = store.db as! any SQLDatabase
-            let isolation = try await sql.raw("SHOW transaction_isolation").first()!.decode(column: "transaction_isolation", as: String.self)
+            let isolation = try await sql.raw("SHOW transaction_isolation").first()!.decode(
+                column: "transaction_isolation",
+                as: String.self
+            )
             #expect(isolation == "serializable")
             try await sql.raw("CREATE TABLE retry_counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)").run()
             try await sql.raw("INSERT INTO retry_counter VALUES (1, 0)").run()
@@ -58,7 +72,10 @@ import Testing
                         try await WriteTransaction.run(on: store.db) { tx in
                             attempts.add()
                             let tsql = tx as! any SQLDatabase
-                            let n = try await tsql.raw("SELECT n FROM retry_counter WHERE id = 1").first()!.decode(column: "n", as: Int.self)
+                            let n = try await tsql.raw("SELECT n FROM retry_counter WHERE id = 1").first()!.decode(
+                                column: "n",
+                                as: Int.self
+                            )
                             try await tsql.raw("UPDATE retry_counter SET n = \(bind: n + 1) WHERE id = 1").run()
                         }
                     }
@@ -68,7 +85,10 @@ import Testing
             // The failures were real (bodies ran more than once) and every increment landed once.
             #expect(WriteTransaction.retries.count > before)
             #expect(attempts.count > increments)
-            let n = try await sql.raw("SELECT n FROM retry_counter WHERE id = 1").first()!.decode(column: "n", as: Int.self)
+            let n = try await sql.raw("SELECT n FROM retry_counter WHERE id = 1").first()!.decode(
+                column: "n",
+                as: Int.self
+            )
             #expect(n == increments)
         }
     }
@@ -83,14 +103,18 @@ import Testing
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for i in 0..<writes {
                     group.addTask {
-                        let row = world.record(at: iso("2026-03-02T10:00:00Z").addingTimeInterval(Double(i)), naturalKey: "serializable-\(i)")
+                        let row = world.record(
+                            at: iso("2026-03-02T10:00:00Z").addingTimeInterval(Double(i)),
+                            naturalKey: "serializable-\(i)"
+                        )
                         try await CommunicationRepository.insert([row], world.context, on: store.db)
                     }
                 }
                 try await group.waitForAll()
             }
             let sql = store.db as! any SQLDatabase
-            let counts = try await sql.raw("SELECT natural_key, COUNT(*) AS n FROM communications GROUP BY natural_key").all()
+            let counts = try await sql.raw("SELECT natural_key, COUNT(*) AS n FROM communications GROUP BY natural_key")
+                .all()
             #expect(counts.count == writes)
             for row in counts { #expect(try row.decode(column: "n", as: Int.self) == 1) }
             let verified = try await AuditLog.verify(on: store.db, key: StoreWorld.key)

@@ -9,7 +9,11 @@ import SafeCommsPolicies
 let benchmarks: @Sendable () -> Void = {
     Benchmark(
         "Check: one decision, 300-character message, all five packs, all analysers",
-        configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal], scalingFactor: .kilo, maxDuration: .seconds(10))
+        configuration: .init(
+            metrics: [.wallClock, .throughput, .mallocCountTotal],
+            scalingFactor: .kilo,
+            maxDuration: .seconds(10)
+        )
     ) { benchmark in
         let evaluator = CheckBench.evaluator
         let requests = CheckBench.requests
@@ -32,8 +36,20 @@ enum CheckBench {
     ].map { String($0.prefix(300)) }
 
     static let people = [
-        CasePersonInfo(name: "Jayden Price", aliases: ["JJ"], dateOfBirth: "2012-05-04", address: "14 Oak Street, Poole", postcode: "BH15 2AB"),
-        CasePersonInfo(name: "Kerry Price", aliases: ["Mrs Price"], dateOfBirth: "1988-11-30", address: "14 Oak Street, Poole", postcode: "BH15 2AB"),
+        CasePersonInfo(
+            name: "Jayden Price",
+            aliases: ["JJ"],
+            dateOfBirth: "2012-05-04",
+            address: "14 Oak Street, Poole",
+            postcode: "BH15 2AB"
+        ),
+        CasePersonInfo(
+            name: "Kerry Price",
+            aliases: ["Mrs Price"],
+            dateOfBirth: "1988-11-30",
+            address: "14 Oak Street, Poole",
+            postcode: "BH15 2AB"
+        ),
     ]
 
     static let requests: [CheckRequest] = {
@@ -43,10 +59,20 @@ enum CheckBench {
         let base = Date(timeIntervalSince1970: 1_795_424_400)  // 2026-11-23 09:00 London, a Monday
         return (0..<96).map { i in
             CheckRequest(
-                id: .number(i), at: base.addingTimeInterval(Double(i) * 3_700), channel: channels[i % 4],
-                device: .init(kind: devices[i % 3], whatsappEnabled: i % 2 == 0), recipient: .init(role: roles[i % 3], external: i % 5 == 0),
-                caseInfo: .init(status: i % 2 == 0 ? .childProtection : .lookedAfter, inCrisis: i % 7 == 0, people: people),
-                consents: i % 2 == 0 ? [.textingAgreed, .parentPermission] : [], emergency: i % 11 == 0, text: texts[i % 3])
+                id: .number(i),
+                at: base.addingTimeInterval(Double(i) * 3_700),
+                channel: channels[i % 4],
+                device: .init(kind: devices[i % 3], whatsappEnabled: i % 2 == 0),
+                recipient: .init(role: roles[i % 3], external: i % 5 == 0),
+                caseInfo: .init(
+                    status: i % 2 == 0 ? .childProtection : .lookedAfter,
+                    inCrisis: i % 7 == 0,
+                    people: people
+                ),
+                consents: i % 2 == 0 ? [.textingAgreed, .parentPermission] : [],
+                emergency: i % 11 == 0,
+                text: texts[i % 3]
+            )
         }
     }()
 }

@@ -16,16 +16,26 @@ let benchmarks: @Sendable () -> Void = {
     ) { benchmark in
         let (store, organisationID) = try await ReconcileData.prepare()
         benchmark.startMeasurement()
-        let report = try await Reconcile.run(.init(reader: LineReader(path: ReconcileData.bill), map: nil, organisationID: organisationID), on: store.db)
+        let report = try await Reconcile.run(
+            .init(reader: LineReader(path: ReconcileData.bill), map: nil, organisationID: organisationID),
+            on: store.db
+        )
         benchmark.stopMeasurement()
-        precondition(report.rows == ReconcileData.total && report.errors.isEmpty, "\(report.rows) \(report.errors.prefix(3))")
+        precondition(
+            report.rows == ReconcileData.total && report.errors.isEmpty,
+            "\(report.rows) \(report.errors.prefix(3))"
+        )
         blackHole(report.unrecorded.count)
         await store.shutdown()
     }
 
     Benchmark(
         "Parse 1,000,000 WhatsApp export lines",
-        configuration: .init(metrics: [.wallClock, .peakMemoryResident, .throughput], maxDuration: .seconds(120), maxIterations: 5)
+        configuration: .init(
+            metrics: [.wallClock, .peakMemoryResident, .throughput],
+            maxDuration: .seconds(120),
+            maxIterations: 5
+        )
     ) { benchmark in
         let path = try ChatFile.make(lines: 1_000_000)
         benchmark.startMeasurement()
@@ -40,15 +50,22 @@ let benchmarks: @Sendable () -> Void = {
         configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(300), maxIterations: 5)
     ) { benchmark in
         let path = try ChatFile.make(messages: 100_000)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-import-bench-\(UUID().uuidString.prefix(8))").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "safecomms-import-bench-\(UUID().uuidString.prefix(8))"
+        ).path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try StoreDatabase(.sqlite(path: dir + "/import.sqlite"))
         try await store.migrate()
         let email = try await ChatFile.world(on: store.db)
         let request = CaseImport.Request(
-            format: .whatsapp, reader: LineReader(path: path), caseReference: "B-1", asEmail: email, dryRun: false,
-            mappings: ["Jo Bloggs": email, "Sam Parent": "Sam Parent"])
+            format: .whatsapp,
+            reader: LineReader(path: path),
+            caseReference: "B-1",
+            asEmail: email,
+            dryRun: false,
+            mappings: ["Jo Bloggs": email, "Sam Parent": "Sam Parent"]
+        )
         sync()
         benchmark.startMeasurement()
         let report = try await CaseImport.run(request, on: store.db, key: ChatFile.key)
@@ -66,13 +83,17 @@ enum ChatFile {
         let name = lines.map { "lines-\($0)" } ?? "messages-\(messages ?? 0)"
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-whatsapp-\(name).txt").path
         if FileManager.default.fileExists(atPath: path) { return path }
-        var out = "01/01/2024, 00:00 - Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.\n"
+        var out =
+            "01/01/2024, 00:00 - Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.\n"
         var written = 1, count = 0
         let start = Date(timeIntervalSince1970: 1_704_067_200)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         while lines.map({ written < $0 }) ?? (count < messages!) {
-            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: start.addingTimeInterval(Double(count) * 60))
+            let c = calendar.dateComponents(
+                [.year, .month, .day, .hour, .minute],
+                from: start.addingTimeInterval(Double(count) * 60)
+            )
             let stamp = String(format: "%02d/%02d/%04d, %02d:%02d", c.day!, c.month!, c.year!, c.hour!, c.minute!)
             let who = count % 2 == 0 ? "Jo Bloggs" : "Sam Parent"
             if count % 10 == 9 {
@@ -95,13 +116,34 @@ enum ChatFile {
         let team = Team(id: UUID(), organisationID: org.id!, name: "Team")
         try await team.create(on: db)
         let email = "worker@bench.example"
-        let staff = StaffMember(id: UUID(), organisationID: org.id!, teamID: team.id, name: "Jo Bloggs", email: email, passwordHash: "x", roles: [.practitioner])
+        let staff = StaffMember(
+            id: UUID(),
+            organisationID: org.id!,
+            teamID: team.id,
+            name: "Jo Bloggs",
+            email: email,
+            passwordHash: "x",
+            roles: [.practitioner]
+        )
         try await staff.create(on: db)
         let c = CaseFile(
-            id: UUID(), organisationID: org.id!, teamID: team.id, keyWorkerID: staff.id, reference: "B-1", displayName: "Child",
-            status: CaseStatus.childInNeed.rawValue, openedOn: "2023-01-01")
+            id: UUID(),
+            organisationID: org.id!,
+            teamID: team.id,
+            keyWorkerID: staff.id,
+            reference: "B-1",
+            displayName: "Child",
+            status: CaseStatus.childInNeed.rawValue,
+            openedOn: "2023-01-01"
+        )
         try await c.create(on: db)
-        try await CasePerson(id: UUID(), organisationID: org.id!, caseID: c.id!, role: "parent_carer", name: "Sam Parent").create(on: db)
+        try await CasePerson(
+            id: UUID(),
+            organisationID: org.id!,
+            caseID: c.id!,
+            role: "parent_carer",
+            name: "Sam Parent"
+        ).create(on: db)
         return email
     }
 }
@@ -115,7 +157,10 @@ enum ReconcileData {
     static let total = 1_000_000, cases = 1_000
 
     static func prepare() async throws -> (StoreDatabase, UUID) {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
         let store = try StoreDatabase(.sqlite(path: path))
         try await store.migrate()
         // A marker written once the data is complete, rather than counting the records: a count reads
@@ -136,15 +181,37 @@ enum ReconcileData {
         try await org.create(on: fresh.db)
         let team = Team(id: UUID(), organisationID: org.id!, name: "Team")
         try await team.create(on: fresh.db)
-        let staff = StaffMember(id: UUID(), organisationID: org.id!, teamID: team.id, name: "W", email: "w@bench.example", passwordHash: "x", roles: [.practitioner])
+        let staff = StaffMember(
+            id: UUID(),
+            organisationID: org.id!,
+            teamID: team.id,
+            name: "W",
+            email: "w@bench.example",
+            passwordHash: "x",
+            roles: [.practitioner]
+        )
         try await staff.create(on: fresh.db)
         var caseIDs: [UUID] = []
         for i in 0..<cases {
             let c = CaseFile(
-                id: UUID(), organisationID: org.id!, teamID: team.id, keyWorkerID: staff.id, reference: "R-\(i)", displayName: "Child \(i)",
-                status: CaseStatus.childInNeed.rawValue, openedOn: "2023-01-01")
+                id: UUID(),
+                organisationID: org.id!,
+                teamID: team.id,
+                keyWorkerID: staff.id,
+                reference: "R-\(i)",
+                displayName: "Child \(i)",
+                status: CaseStatus.childInNeed.rawValue,
+                openedOn: "2023-01-01"
+            )
             try await c.create(on: fresh.db)
-            try await CasePerson(id: UUID(), organisationID: org.id!, caseID: c.id!, role: "parent_carer", name: "Parent \(i)", phone: number(i)).create(on: fresh.db)
+            try await CasePerson(
+                id: UUID(),
+                organisationID: org.id!,
+                caseID: c.id!,
+                role: "parent_carer",
+                name: "Parent \(i)",
+                phone: number(i)
+            ).create(on: fresh.db)
             caseIDs.append(c.id!)
         }
         let key = AuditKey.random()
@@ -159,16 +226,38 @@ enum ReconcileData {
                 let occurred = Date(timeIntervalSince1970: base + Double(i) * 300)
                 let sms = i % 4 == 0
                 let draft = CommunicationDraft(
-                    channel: sms ? .sms : .phoneCall, direction: .outgoing, occurredAt: occurred, transcript: sms ? "See you at 4" : nil,
-                    summary: sms ? nil : "Call")
-                rows.append(CommunicationRepository.makeRecord(
-                    draft, organisationID: org.id!, caseID: caseIDs[i % cases], staffID: staff.id!, deviceID: nil, personID: nil, settings: .standard,
-                    recordedAt: occurred.addingTimeInterval(3_600), source: "benchmark"))
+                    channel: sms ? .sms : .phoneCall,
+                    direction: .outgoing,
+                    occurredAt: occurred,
+                    transcript: sms ? "See you at 4" : nil,
+                    summary: sms ? nil : "Call"
+                )
+                rows.append(
+                    CommunicationRepository.makeRecord(
+                        draft,
+                        organisationID: org.id!,
+                        caseID: caseIDs[i % cases],
+                        staffID: staff.id!,
+                        deviceID: nil,
+                        personID: nil,
+                        settings: .standard,
+                        recordedAt: occurred.addingTimeInterval(3_600),
+                        source: "benchmark"
+                    )
+                )
                 // The bill: the same contact two minutes later, or (one in three) three hours later, when
                 // that case has no record near it.
                 let t = occurred.addingTimeInterval(i % 3 == 0 ? 10_800 : 120)
                 let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: t)
-                bill += String(format: "%02d/%02d/%04d,%02d:%02d:%02d,", c.day!, c.month!, c.year!, c.hour!, c.minute!, c.second!)
+                bill += String(
+                    format: "%02d/%02d/%04d,%02d:%02d:%02d,",
+                    c.day!,
+                    c.month!,
+                    c.year!,
+                    c.hour!,
+                    c.minute!,
+                    c.second!
+                )
                 bill += "\(number(i % cases)),Outgoing,\(sms ? "" : "0:02:00"),\(sms ? "SMS" : "Voice")\n"
             }
             try await CommunicationRepository.insert(rows, context, on: fresh.db)

@@ -1,11 +1,12 @@
 import Benchmark
 import FluentKit
 import Foundation
+import SafeCommsCore
+import SafeCommsStore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import SafeCommsCore
-import SafeCommsStore
 
 /// The figures issue 2 asks for, on a real SQLite file (the default store):
 /// - inserting 100,000 communication records in batches, each with its audit event;
@@ -15,7 +16,9 @@ let benchmarks: @Sendable () -> Void = {
         "Insert 100,000 communication records (SQLite, batched, audited)",
         configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(300), maxIterations: 5)
     ) { benchmark in
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-bench-\(UUID().uuidString.prefix(8))").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "safecomms-bench-\(UUID().uuidString.prefix(8))"
+        ).path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try StoreDatabase(.sqlite(path: dir + "/insert.sqlite"))
@@ -27,7 +30,11 @@ let benchmarks: @Sendable () -> Void = {
         sync()
         benchmark.startMeasurement()
         for start in stride(from: 0, to: records.count, by: BenchWorld.batch) {
-            try await CommunicationRepository.insert(Array(records[start..<min(start + BenchWorld.batch, records.count)]), world.context, on: store.db)
+            try await CommunicationRepository.insert(
+                Array(records[start..<min(start + BenchWorld.batch, records.count)]),
+                world.context,
+                on: store.db
+            )
         }
         benchmark.stopMeasurement()
         await store.shutdown()
@@ -35,7 +42,12 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark(
         "Chronology page of 50 from 1,000,000 records (SQLite)",
-        configuration: .init(metrics: [.wallClock], maxDuration: .seconds(30), maxIterations: 3_000, setup: { try await ChronologyStore.shared.prepare() })
+        configuration: .init(
+            metrics: [.wallClock],
+            maxDuration: .seconds(30),
+            maxIterations: 3_000,
+            setup: { try await ChronologyStore.shared.prepare() }
+        )
     ) { benchmark in
         let store = try await ChronologyStore.shared.prepare()
         for _ in benchmark.scaledIterations { try await readRandomPage(store, audited: false) }
@@ -43,7 +55,12 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark(
         "Chronology page of 50 from 1,000,000 records, with its audit event (SQLite)",
-        configuration: .init(metrics: [.wallClock], maxDuration: .seconds(30), maxIterations: 3_000, setup: { try await ChronologyStore.shared.prepare() })
+        configuration: .init(
+            metrics: [.wallClock],
+            maxDuration: .seconds(30),
+            maxIterations: 3_000,
+            setup: { try await ChronologyStore.shared.prepare() }
+        )
     ) { benchmark in
         let store = try await ChronologyStore.shared.prepare()
         for _ in benchmark.scaledIterations { try await readRandomPage(store, audited: true) }
@@ -54,11 +71,27 @@ let benchmarks: @Sendable () -> Void = {
 func readRandomPage(_ store: ChronologyStore.Ready, audited: Bool) async throws {
     let c = store.world.cases.randomElement()!
     let page = try await CommunicationRepository.chronology(
-        caseID: c, organisationID: store.world.organisationID, filter: .init(), page: 1, per: 50, on: store.database.db)
+        caseID: c,
+        organisationID: store.world.organisationID,
+        filter: .init(),
+        page: 1,
+        per: 50,
+        on: store.database.db
+    )
     if audited {
         try await AuditLog.record(
-            [AuditEntry(action: "chronology.read", entity: "case", entityID: c.uuidString, caseID: c, detail: "page 1")], store.world.context,
-            on: store.database.db)
+            [
+                AuditEntry(
+                    action: "chronology.read",
+                    entity: "case",
+                    entityID: c.uuidString,
+                    caseID: c,
+                    detail: "page 1"
+                )
+            ],
+            store.world.context,
+            on: store.database.db
+        )
     }
     blackHole(page.records.count)
 }
@@ -72,7 +105,9 @@ struct BenchWorld: Sendable {
     let settings = OrganisationSettings.standard
 
     static let key = AuditKey.random()
-    var context: AuditContext { AuditContext(organisationID: organisationID, actorID: staffID, source: "benchmark", key: Self.key) }
+    var context: AuditContext {
+        AuditContext(organisationID: organisationID, actorID: staffID, source: "benchmark", key: Self.key)
+    }
 
     static func make(on db: any Database, cases count: Int) async throws -> BenchWorld {
         let org = Organisation(id: UUID(), name: "Benchmark Council")
@@ -80,15 +115,30 @@ struct BenchWorld: Sendable {
         let team = Team(id: UUID(), organisationID: org.id!, name: "Team")
         try await team.create(on: db)
         let staff = StaffMember(
-            id: UUID(), organisationID: org.id!, teamID: team.id, name: "Worker", email: "worker-\(UUID().uuidString.prefix(6))@bench.example",
-            passwordHash: "x", roles: [.practitioner])
+            id: UUID(),
+            organisationID: org.id!,
+            teamID: team.id,
+            name: "Worker",
+            email: "worker-\(UUID().uuidString.prefix(6))@bench.example",
+            passwordHash: "x",
+            roles: [.practitioner]
+        )
         try await staff.create(on: db)
         let cases = (0..<count).map { i in
             CaseFile(
-                id: UUID(), organisationID: org.id!, teamID: team.id, keyWorkerID: staff.id, reference: "B-\(i)", displayName: "Child \(i)",
-                status: CaseStatus.childInNeed.rawValue, openedOn: "2025-01-01")
+                id: UUID(),
+                organisationID: org.id!,
+                teamID: team.id,
+                keyWorkerID: staff.id,
+                reference: "B-\(i)",
+                displayName: "Child \(i)",
+                status: CaseStatus.childInNeed.rawValue,
+                openedOn: "2025-01-01"
+            )
         }
-        for start in stride(from: 0, to: cases.count, by: 500) { try await cases[start..<min(start + 500, cases.count)].create(on: db) }
+        for start in stride(from: 0, to: cases.count, by: 500) {
+            try await cases[start..<min(start + 500, cases.count)].create(on: db)
+        }
         return BenchWorld(organisationID: org.id!, staffID: staff.id!, cases: cases.map { $0.id! })
     }
 
@@ -99,14 +149,25 @@ struct BenchWorld: Sendable {
             let i = n + offset
             let sms = i % 3 != 0
             let draft = CommunicationDraft(
-                channel: sms ? .sms : .phoneCall, direction: i % 2 == 0 ? .outgoing : .incoming,
+                channel: sms ? .sms : .phoneCall,
+                direction: i % 2 == 0 ? .outgoing : .incoming,
                 occurredAt: base.addingTimeInterval(Double(i / cases.count) * 3_700 + Double(i % 97) * 60),
-                durationSeconds: sms ? nil : 240, counterpartName: "Parent \(i % 50)",
+                durationSeconds: sms ? nil : 240,
+                counterpartName: "Parent \(i % 50)",
                 transcript: sms ? "Hi, confirming the visit on Thursday at 4pm. Message \(i)." : nil,
-                summary: sms ? nil : "Call about contact arrangements.")
+                summary: sms ? nil : "Call about contact arrangements."
+            )
             return CommunicationRepository.makeRecord(
-                draft, organisationID: organisationID, caseID: cases[i % cases.count], staffID: staffID, deviceID: nil, personID: nil,
-                settings: settings, recordedAt: draft.occurredAt.addingTimeInterval(1_800), source: "benchmark")
+                draft,
+                organisationID: organisationID,
+                caseID: cases[i % cases.count],
+                staffID: staffID,
+                deviceID: nil,
+                personID: nil,
+                settings: settings,
+                recordedAt: draft.occurredAt.addingTimeInterval(1_800),
+                source: "benchmark"
+            )
         }
     }
 }
@@ -126,7 +187,10 @@ actor ChronologyStore {
     @discardableResult
     func prepare() async throws -> Ready {
         if let ready { return ready }
-        try FileManager.default.createDirectory(atPath: (Self.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (Self.path as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
         var store = try StoreDatabase(.sqlite(path: Self.path))
         try await store.migrate()
         let world: BenchWorld
@@ -144,7 +208,11 @@ actor ChronologyStore {
             try await store.migrate()
             world = try await BenchWorld.make(on: store.db, cases: 1_000)
             for start in stride(from: 0, to: Self.total, by: 50_000) {
-                try await CommunicationRepository.insert(world.records(count: 50_000, startingAt: start), world.context, on: store.db)
+                try await CommunicationRepository.insert(
+                    world.records(count: 50_000, startingAt: start),
+                    world.context,
+                    on: store.db
+                )
             }
         }
         let r = Ready(database: store, world: world)

@@ -51,7 +51,14 @@ public struct AnalysedText: Sendable {
                 var h = WordHash.seed
                 for b in word { h = WordHash.add(h, b) }
                 tokens.append(
-                    Token(text: String(decoding: word, as: UTF8.self), start: start, end: start + wordScalars, capitalised: capitalised, hash: h))
+                    Token(
+                        text: String(decoding: word, as: UTF8.self),
+                        start: start,
+                        end: start + wordScalars,
+                        capitalised: capitalised,
+                        hash: h
+                    )
+                )
             }
             word.removeAll(keepingCapacity: true)
             wordScalars = 0
@@ -176,7 +183,9 @@ public struct PhraseMatcher: Sendable {
             if words.count == 1 {
                 singles[WordHash.of(words[0]), default: []].append(Entry(words: words, tag: tag))
             } else {
-                pairs[WordHash.pair(WordHash.of(words[0]), WordHash.of(words[1])), default: []].append(Entry(words: words, tag: tag))
+                pairs[WordHash.pair(WordHash.of(words[0]), WordHash.of(words[1])), default: []].append(
+                    Entry(words: words, tag: tag)
+                )
             }
         }
         self.singles = HashIndex(singles.map { ($0.key, $0.value) })

@@ -11,9 +11,12 @@ public struct CasePersonAnalyser: ContentAnalyser {
 
     /// First names that are also ordinary words: matched only when written with a capital letter.
     static let wordLikeNames: Set<String> = [
-        "will", "may", "hope", "grace", "faith", "joy", "rose", "mark", "bill", "pat", "sue", "jack", "frank", "dawn", "summer", "autumn",
-        "april", "june", "august", "rich", "ruby", "amber", "holly", "ivy", "daisy", "lily", "poppy", "sky", "rain", "storm", "angel",
-        "honey", "star", "precious", "king", "prince", "hunter", "chase", "miles", "mo", "art", "gene", "guy", "harmony", "destiny",
+        "will", "may", "hope", "grace", "faith", "joy", "rose", "mark", "bill", "pat", "sue", "jack", "frank", "dawn",
+        "summer", "autumn",
+        "april", "june", "august", "rich", "ruby", "amber", "holly", "ivy", "daisy", "lily", "poppy", "sky", "rain",
+        "storm", "angel",
+        "honey", "star", "precious", "king", "prince", "hunter", "chase", "miles", "mo", "art", "gene", "guy",
+        "harmony", "destiny",
     ]
 
     static let nameTag = 0, addressTag = 1
@@ -32,13 +35,26 @@ public struct CasePersonAnalyser: ContentAnalyser {
             var phrases: [([String], Int)] = []
             for p in people {
                 for form in CasePersonAnalyser.nameForms(p) { phrases.append((form, CasePersonAnalyser.nameTag)) }
-                if let a = p.address { for form in CasePersonAnalyser.addressForms(a) { phrases.append((form, CasePersonAnalyser.addressTag)) } }
+                if let a = p.address {
+                    for form in CasePersonAnalyser.addressForms(a) {
+                        phrases.append((form, CasePersonAnalyser.addressTag))
+                    }
+                }
             }
             matcher = PhraseMatcher(words: phrases)
             births = people.compactMap { $0.dateOfBirth.flatMap(BankHolidays.Day.init(parsing:)) }
-            fuzzy = Array(Set(people.flatMap { p in ([p.name] + p.aliases).flatMap { AnalysedText($0).tokens.map(\.text) } }.filter { $0.utf8.count >= 5 }))
-                .sorted().map { Array($0.utf8) }
-            postcodes = HashIndex(people.compactMap { $0.postcode.map(CasePersonAnalyser.compact) }.filter { $0.count >= 5 }.map { (WordHash.of($0), $0) })
+            fuzzy = Array(
+                Set(
+                    people.flatMap { p in ([p.name] + p.aliases).flatMap { AnalysedText($0).tokens.map(\.text) } }
+                        .filter { $0.utf8.count >= 5 }
+                )
+            )
+            .sorted().map { Array($0.utf8) }
+            postcodes = HashIndex(
+                people.compactMap { $0.postcode.map(CasePersonAnalyser.compact) }.filter { $0.count >= 5 }.map {
+                    (WordHash.of($0), $0)
+                }
+            )
         }
     }
 
@@ -53,28 +69,60 @@ public struct CasePersonAnalyser: ContentAnalyser {
             if tag == Self.nameTag {
                 // "I will hope for the best" is not Will Hope: names that are also ordinary words count
                 // only when one of them is written with a capital.
-                if text.tokens[range].allSatisfy({ Self.wordLikeNames.contains($0.text) && !$0.capitalised }) { continue }
-                out.append(ContentFinding(type: FindingType.casePerson, span: text.span(range, type: FindingType.casePerson), confidence: 0.95))
+                if text.tokens[range].allSatisfy({ Self.wordLikeNames.contains($0.text) && !$0.capitalised }) {
+                    continue
+                }
+                out.append(
+                    ContentFinding(
+                        type: FindingType.casePerson,
+                        span: text.span(range, type: FindingType.casePerson),
+                        confidence: 0.95
+                    )
+                )
                 for i in range { named[i] = true }
             } else {
-                out.append(ContentFinding(type: FindingType.address, span: text.span(range, type: FindingType.address), confidence: 0.9))
+                out.append(
+                    ContentFinding(
+                        type: FindingType.address,
+                        span: text.span(range, type: FindingType.address),
+                        confidence: 0.9
+                    )
+                )
             }
         }
         // One letter wrong, missing, extra or swapped in a capitalised name of five letters or more;
         // not an ordinary word, and not the name with an s ("Prices" is a plural, or a possessive the
         // tokeniser already took off).
         if !c.fuzzy.isEmpty {
-            for (i, t) in text.tokens.enumerated() where !named[i] && t.capitalised && t.text.utf8.count >= 5 && !NameFinder.ordinaryWords.contains(t.text) {
+            for (i, t) in text.tokens.enumerated()
+            where !named[i] && t.capitalised && t.text.utf8.count >= 5 && !NameFinder.ordinaryWords.contains(t.text) {
                 let word = Array(t.text.utf8)
-                if c.fuzzy.contains(where: { Self.withinOneEdit(word, $0) && !(word.last == 0x73 && word.dropLast().elementsEqual($0)) }) {
-                    out.append(ContentFinding(type: FindingType.casePerson, span: text.span(i..<(i + 1), type: FindingType.casePerson), confidence: 0.75))
+                if c.fuzzy.contains(where: {
+                    Self.withinOneEdit(word, $0) && !(word.last == 0x73 && word.dropLast().elementsEqual($0))
+                }) {
+                    out.append(
+                        ContentFinding(
+                            type: FindingType.casePerson,
+                            span: text.span(i..<(i + 1), type: FindingType.casePerson),
+                            confidence: 0.75
+                        )
+                    )
                 }
             }
         }
         if !c.births.isEmpty {
             for d in DateScanner.scan(text)
-            where c.births.contains(where: { b in b.day == d.day && b.month == d.month && (d.year.map { $0 == b.year } ?? (b.year % 100 == d.twoDigitYear)) }) {
-                out.append(ContentFinding(type: FindingType.dateOfBirth, span: text.span(d.tokens, type: FindingType.dateOfBirth), confidence: 0.95))
+            where c.births.contains(where: { b in
+                b.day == d.day && b.month == d.month
+                    && (d.year.map { $0 == b.year } ?? (b.year % 100 == d.twoDigitYear))
+            }) {
+                out.append(
+                    ContentFinding(
+                        type: FindingType.dateOfBirth,
+                        span: text.span(d.tokens, type: FindingType.dateOfBirth),
+                        confidence: 0.95
+                    )
+                )
             }
         }
         if !c.postcodes.isEmpty {
@@ -82,11 +130,24 @@ public struct CasePersonAnalyser: ContentAnalyser {
             var i = 0
             while i < t.count {
                 if c.postcodes[t[i].hash] == t[i].text {
-                    out.append(ContentFinding(type: FindingType.postcode, span: text.span(i..<(i + 1), type: FindingType.postcode), confidence: 0.95))
+                    out.append(
+                        ContentFinding(
+                            type: FindingType.postcode,
+                            span: text.span(i..<(i + 1), type: FindingType.postcode),
+                            confidence: 0.95
+                        )
+                    )
                 } else if i + 1 < t.count, t[i + 1].text.utf8.count == 3,
-                    let code = c.postcodes[t[i + 1].text.utf8.reduce(t[i].hash, WordHash.add)], code == t[i].text + t[i + 1].text
+                    let code = c.postcodes[t[i + 1].text.utf8.reduce(t[i].hash, WordHash.add)],
+                    code == t[i].text + t[i + 1].text
                 {
-                    out.append(ContentFinding(type: FindingType.postcode, span: text.span(i..<(i + 2), type: FindingType.postcode), confidence: 0.95))
+                    out.append(
+                        ContentFinding(
+                            type: FindingType.postcode,
+                            span: text.span(i..<(i + 2), type: FindingType.postcode),
+                            confidence: 0.95
+                        )
+                    )
                     i += 1
                 }
                 i += 1
@@ -108,7 +169,9 @@ public struct CasePersonAnalyser: ContentAnalyser {
         let firstLine = address.split(separator: ",").first.map(String.init) ?? address
         let words = AnalysedText(firstLine).tokens.map(\.text)
         var forms = [words]
-        if let first = words.first, first.first?.isNumber == true, words.count >= 3 { forms.append(Array(words.dropFirst())) }
+        if let first = words.first, first.first?.isNumber == true, words.count >= 3 {
+            forms.append(Array(words.dropFirst()))
+        }
         return forms.filter { $0.count >= 2 }
     }
 

@@ -19,7 +19,10 @@ public struct AnalysisContext: Sendable {
     public var organisation: OrganisationContacts
 
     public init(
-        people: [CasePersonInfo] = [], attachmentNames: [String] = [], direction: Direction = .outgoing, wanted: Set<String>? = nil,
+        people: [CasePersonInfo] = [],
+        attachmentNames: [String] = [],
+        direction: Direction = .outgoing,
+        wanted: Set<String>? = nil,
         organisation: OrganisationContacts = .none
     ) {
         self.people = people

@@ -11,7 +11,11 @@ public struct ContentReport: Sendable {
         for a in analysers { all += a.analyse(analysed, context: context) }
         var seen: Set<Span> = []
         findings = all.filter { $0.span.map { seen.insert($0).inserted } ?? true }
-            .sorted { ($0.span?.start ?? -1, $0.span?.end ?? -1, $0.type) < ($1.span?.start ?? -1, $1.span?.end ?? -1, $1.type) }
+            .sorted {
+                ($0.span?.start ?? -1, $0.span?.end ?? -1, $0.type) < (
+                    $1.span?.start ?? -1, $1.span?.end ?? -1, $1.type
+                )
+            }
         redacted = Self.redact(text, findings.compactMap(\.span))
     }
 
@@ -48,7 +52,8 @@ public struct ContentReport: Sendable {
         var out: [String: [String]] = [:]
         for pack in packs {
             for clause in pack.clauses {
-                for type in Set(clause.rules.flatMap { $0.when.findings ?? [] }) where !(out[type]?.contains(clause.id) ?? false) {
+                for type in Set(clause.rules.flatMap { $0.when.findings ?? [] })
+                where !(out[type]?.contains(clause.id) ?? false) {
                     out[type, default: []].append(clause.id)
                 }
             }
@@ -76,16 +81,28 @@ public struct AnalyseRunner: Sendable {
         do throws(ValidationError) {
             let f = try JSONFields(try CheckRequest.document(bytes), prefix: "", known: Self.fields)
             id = try f.value("id").map { v throws(ValidationError) in try CheckID(json: v, field: "id") }
-            let people = try f.objects("people") { v, p throws(ValidationError) in try CasePersonInfo(json: v, prefix: p) } ?? []
-            let attachments = try f.objects("attachments") { v, p throws(ValidationError) in try CheckRequest.Attachment(json: v, prefix: p) } ?? []
+            let people =
+                try f.objects("people") { v, p throws(ValidationError) in try CasePersonInfo(json: v, prefix: p) } ?? []
+            let attachments =
+                try f.objects("attachments") { v, p throws(ValidationError) in
+                    try CheckRequest.Attachment(json: v, prefix: p)
+                } ?? []
             let report = ContentReport(
                 text: try f.string("text") ?? "",
-                context: AnalysisContext(people: people, attachmentNames: attachments.map(\.name), direction: try f.choice(Direction.self, "direction") ?? .outgoing),
-                analysers: analysers)
+                context: AnalysisContext(
+                    people: people,
+                    attachmentNames: attachments.map(\.name),
+                    direction: try f.choice(Direction.self, "direction") ?? .outgoing
+                ),
+                analysers: analysers
+            )
             return CheckRunner.Answer(json: String(decoding: write(report, id: id), as: UTF8.self), failed: false)
         } catch {
             let message = (line.map { "line \($0): " } ?? "") + error.description
-            return CheckRunner.Answer(json: String(decoding: Decision.errorJSON(id: id, message: message), as: UTF8.self), failed: true)
+            return CheckRunner.Answer(
+                json: String(decoding: Decision.errorJSON(id: id, message: message), as: UTF8.self),
+                failed: true
+            )
         }
     }
 

@@ -13,7 +13,10 @@ public enum DateScanner {
 
     static let months: [String: Int] = {
         var m: [String: Int] = [:]
-        let names = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+        let names = [
+            "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+            "november", "december",
+        ]
         for (i, n) in names.enumerated() {
             m[n] = i + 1
             m[String(n.prefix(3))] = i + 1
@@ -64,14 +67,16 @@ public enum DateScanner {
             }
             var found: Found?
             // 2012 03 14
-            if let y = word(i).flatMap({ number($0, digits: 4...4) }), let m = word(i + 1).flatMap({ number($0, digits: 1...2) }),
+            if let y = word(i).flatMap({ number($0, digits: 4...4) }),
+                let m = word(i + 1).flatMap({ number($0, digits: 1...2) }),
                 let d = word(i + 2).flatMap({ number($0, digits: 1...2) }), (1...12).contains(m), (1...31).contains(d)
             {
                 found = Found(tokens: i..<(i + 3), day: d, month: m, year: y, twoDigitYear: y % 100)
             }
             // 14 03 2012, 14 3 12
             else if let d = word(i).flatMap({ number($0, digits: 1...2) }), (1...31).contains(d),
-                let m = word(i + 1).flatMap({ number($0, digits: 1...2) }), (1...12).contains(m), let y = word(i + 2).flatMap(year)
+                let m = word(i + 1).flatMap({ number($0, digits: 1...2) }), (1...12).contains(m),
+                let y = word(i + 2).flatMap(year)
             {
                 found = Found(tokens: i..<(i + 3), day: d, month: m, year: y.full, twoDigitYear: y.two)
             }

@@ -80,7 +80,8 @@ enum IdentifierScanner {
         }
         guard !spoken.isEmpty else { return found }
         var out: [Found] = []
-        for f in (found + spoken).sorted(by: { $0.start < $1.start }) where out.last.map({ $0.end <= f.start }) ?? true { out.append(f) }
+        for f in (found + spoken).sorted(by: { $0.start < $1.start }) where out.last.map({ $0.end <= f.start }) ?? true
+        { out.append(f) }
         return out
     }
 
@@ -141,14 +142,21 @@ enum IdentifierScanner {
         // com"): take it only when the local part is no word ("jo.smith", "jo dot smith", "jo99") or
         // the words before speak of an address.
         if !bracketed, !c[a..<s].contains(where: { !isLetter($0) }), !hasEmailCue(c, before: a) { return nil }
-        return Found(type: FindingType.email, start: a, end: last.upperBound, confidence: bracketed || spokenDot ? 0.9 : 0.85)
+        return Found(
+            type: FindingType.email,
+            start: a,
+            end: last.upperBound,
+            confidence: bracketed || spokenDot ? 0.9 : 0.85
+        )
     }
 
     /// An address as found, lower case, with a spoken "at" and "dot" made "@" and "." again.
     static func normalisedEmail(_ written: ArraySlice<UInt32>) -> String {
         var s = String(String.UnicodeScalarView(written.compactMap(Unicode.Scalar.init))).lowercased()
         guard !s.contains("@") else { return s }
-        for (word, symbol) in [("(at)", "@"), ("[at]", "@"), (" at ", "@"), ("(dot)", "."), ("[dot]", "."), (" dot ", ".")] {
+        for (word, symbol) in [
+            ("(at)", "@"), ("[at]", "@"), (" at ", "@"), ("(dot)", "."), ("[dot]", "."), (" dot ", "."),
+        ] {
             s = s.replacingOccurrences(of: word, with: symbol)
         }
         return s.replacingOccurrences(of: " ", with: "")
@@ -161,7 +169,8 @@ enum IdentifierScanner {
         let close = k > 0 ? c[k - 1] : 0
         let bracket = close == 0x29 || close == 0x5D
         if bracket { k -= 1 }
-        guard k >= 3, c[k - 3] | 0x20 == 0x64, c[k - 2] | 0x20 == 0x6F, c[k - 1] | 0x20 == 0x74 else { return nil }  // "dot"
+        // "dot"
+        guard k >= 3, c[k - 3] | 0x20 == 0x64, c[k - 2] | 0x20 == 0x6F, c[k - 1] | 0x20 == 0x74 else { return nil }
         k -= 3
         if bracket {
             guard k > 0, c[k - 1] == (close == 0x29 ? 0x28 : 0x5B) else { return nil }
@@ -181,7 +190,9 @@ enum IdentifierScanner {
         let open = k < c.count ? c[k] : 0
         let bracket = open == 0x28 || open == 0x5B
         if bracket { k += 1 }
-        guard k + 3 <= c.count, c[k] | 0x20 == 0x64, c[k + 1] | 0x20 == 0x6F, c[k + 2] | 0x20 == 0x74 else { return nil }
+        guard k + 3 <= c.count, c[k] | 0x20 == 0x64, c[k + 1] | 0x20 == 0x6F, c[k + 2] | 0x20 == 0x74 else {
+            return nil
+        }
         k += 3
         if bracket {
             guard k < c.count, c[k] == (open == 0x28 ? 0x29 : 0x5D) else { return nil }
@@ -234,7 +245,9 @@ enum IdentifierScanner {
                 break
             }
         }
-        guard national.count == 11, national[0] == 0x30, [0x31, 0x32, 0x33, 0x37, 0x38].contains(national[1]) else { return nil }
+        guard national.count == 11, national[0] == 0x30, [0x31, 0x32, 0x33, 0x37, 0x38].contains(national[1]) else {
+            return nil
+        }
         if end < c.count, isAlnum(c[end]) { return nil }  // part of a longer number or word
         return Found(type: FindingType.phoneNumber, start: i, end: end, confidence: national[1] == 0x37 ? 0.9 : 0.8)
     }
@@ -256,7 +269,8 @@ enum IdentifierScanner {
         if let run = digits(i, 10) {
             d = run
             end = i + 10
-        } else if let a = digits(i, 3), i + 3 < c.count, c[i + 3] == 0x20 || c[i + 3] == 0x2D, let b = digits(i + 4, 3), i + 7 < c.count,
+        } else if let a = digits(i, 3), i + 3 < c.count, c[i + 3] == 0x20 || c[i + 3] == 0x2D, let b = digits(i + 4, 3),
+            i + 7 < c.count,
             c[i + 7] == c[i + 3], let e = digits(i + 8, 4)
         {
             d = a + b + e
@@ -289,7 +303,8 @@ enum IdentifierScanner {
     /// Words that say a spaced ten-digit number is something else: "invoice (171 431 1031)", "order
     /// no. 943 476 5919". Without them, a spaced number is taken, with low confidence, as an NHS number.
     static let otherNumberWords = [
-        "invoice", "ref", "order", "account", "acc no", "a/c", "receipt", "claim", "policy", "booking", "ticket", "tracking", "payment",
+        "invoice", "ref", "order", "account", "acc no", "a/c", "receipt", "claim", "policy", "booking", "ticket",
+        "tracking", "payment",
         "case", "grant", "purchase", "po no", "serial", "licence", "membership", "customer", "reference", "transaction",
     ]
 
@@ -305,7 +320,9 @@ enum IdentifierScanner {
     static func nino(_ c: [UInt32], at i: Int) -> Found? {
         guard i + 8 < c.count, isUpper(c[i]), isUpper(c[i + 1]) else { return nil }
         let p0 = Character(Unicode.Scalar(c[i])!), p1 = Character(Unicode.Scalar(c[i + 1])!)
-        guard !"DFIQUV".contains(p0), !"DFIOQUV".contains(p1), !["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"].contains(String([p0, p1])) else {
+        guard !"DFIQUV".contains(p0), !"DFIOQUV".contains(p1),
+            !["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"].contains(String([p0, p1]))
+        else {
             return nil
         }
         var j = i + 2
@@ -331,7 +348,8 @@ enum IdentifierScanner {
         AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY E EC EH EN EX FK FY G GL GU GY HA HD HG HP
         HR HS HU HX IG IM IP IV JE KA KT KW KY L LA LD LE LL LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE
         SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE
-        """.split(whereSeparator: \.isWhitespace).map(String.init))
+        """.split(whereSeparator: \.isWhitespace).map(String.init)
+    )
 
     /// The areas as a table indexed by letters: (first − A) × 27 + (second − A + 1, or 0 for none).
     static let areas: [Bool] = {
@@ -352,7 +370,9 @@ enum IdentifierScanner {
         var j = i + 1
         if letter(j) { j += 1 }
         let upper: (UInt32) -> Int = { Int(($0 | 0x20) - 0x61) }
-        guard areas[upper(c[i]) * 27 + (j > i + 1 ? upper(c[i + 1]) + 1 : 0)], j < c.count, isDigit(c[j]) else { return nil }
+        guard areas[upper(c[i]) * 27 + (j > i + 1 ? upper(c[i + 1]) + 1 : 0)], j < c.count, isDigit(c[j]) else {
+            return nil
+        }
         // The outward code ends where the inward code (a digit and two letters) begins: after a space,
         // or, written without one, three characters before the end of the run ("LE46GS").
         var run = j
@@ -388,6 +408,8 @@ enum IdentifierScanner {
     @inline(__always) static func isLower(_ v: UInt32) -> Bool { v &- 0x61 < 26 }
     @inline(__always) static func isLetter(_ v: UInt32) -> Bool { isUpper(v) || isLower(v) }
     @inline(__always) static func isAlnum(_ v: UInt32) -> Bool { isLetter(v) || isDigit(v) }
-    static func isLocal(_ v: UInt32) -> Bool { isAlnum(v) || v == 0x2E || v == 0x5F || v == 0x25 || v == 0x2B || v == 0x2D }
+    static func isLocal(_ v: UInt32) -> Bool {
+        isAlnum(v) || v == 0x2E || v == 0x5F || v == 0x25 || v == 0x2B || v == 0x2D
+    }
     static func isDomain(_ v: UInt32) -> Bool { isAlnum(v) || v == 0x2E || v == 0x2D }
 }

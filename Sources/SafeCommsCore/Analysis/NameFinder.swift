@@ -14,9 +14,12 @@ enum NameFinder {
         HashIndex(list.split(separator: "\n").map { (WordHash.of(String($0)), String($0)) })
     }
 
-    static let titles = WordSet(["mr", "mrs", "ms", "miss", "dr", "mx", "sir", "dame", "nurse", "pc", "ds", "dc", "sgt", "cllr"])
+    static let titles = WordSet([
+        "mr", "mrs", "ms", "miss", "dr", "mx", "sir", "dame", "nurse", "pc", "ds", "dc", "sgt", "cllr",
+    ])
     static let greetings = WordSet([
-        "hi", "hiya", "hello", "hey", "dear", "morning", "afternoon", "evening", "thanks", "cheers", "regards", "love", "bye", "from", "its", "it's",
+        "hi", "hiya", "hello", "hey", "dear", "morning", "afternoon", "evening", "thanks", "cheers", "regards", "love",
+        "bye", "from", "its", "it's",
     ])
 
     /// Ordinary English words that are also in the name lists, and words that are never names at the
@@ -35,24 +38,37 @@ enum NameFinder {
         stone north west south east green white black brown gray grey house hall wood field may june august march christmas easter friday
         flat happy healthy merry early late start healthy safe kind dear best
         sunday monday tuesday wednesday thursday saturday january february april july september october november december
-        """.split(whereSeparator: \.isWhitespace).map(String.init))
+        """.split(whereSeparator: \.isWhitespace).map(String.init)
+    )
 
     /// Words after a name that make it a place or an organisation: "Walker Way", "Oakdale Junior School".
-    static let placeWords = WordSet(PersonalDataAnalyser.streetTypeList + [
-        "school", "academy", "college", "centre", "center", "hospital", "surgery", "practice", "house", "hall", "library", "church",
-        "primary", "junior", "infant", "infants", "nursery", "community", "court", "station", "council", "trust", "team", "unit", "ward",
-        "clinic", "services", "service", "estate", "park", "road", "street", "building", "room", "office", "university", "foundation",
-    ])
+    static let placeWords = WordSet(
+        PersonalDataAnalyser.streetTypeList + [
+            "school", "academy", "college", "centre", "center", "hospital", "surgery", "practice", "house", "hall",
+            "library", "church",
+            "primary", "junior", "infant", "infants", "nursery", "community", "court", "station", "council", "trust",
+            "team", "unit", "ward",
+            "clinic", "services", "service", "estate", "park", "road", "street", "building", "room", "office",
+            "university", "foundation",
+        ]
+    )
 
-    static func isFirstName(_ t: AnalysedText.Token) -> Bool { firstNames[t.hash] == t.text || folded(t).map { firstNames[WordHash.of($0)] == $0 } == true }
-    static func isSurname(_ t: AnalysedText.Token) -> Bool { surnames[t.hash] == t.text || folded(t).map { surnames[WordHash.of($0)] == $0 } == true }
+    static func isFirstName(_ t: AnalysedText.Token) -> Bool {
+        firstNames[t.hash] == t.text || folded(t).map { firstNames[WordHash.of($0)] == $0 } == true
+    }
+    static func isSurname(_ t: AnalysedText.Token) -> Bool {
+        surnames[t.hash] == t.text || folded(t).map { surnames[WordHash.of($0)] == $0 } == true
+    }
 
     /// A word with accents taken off ("chloé" → "chloe", "łukasz" → "lukasz"), when it has any.
     static func folded(_ t: AnalysedText.Token) -> String? {
         guard t.text.utf8.contains(where: { $0 >= 0x80 }) else { return nil }
         var out = String.UnicodeScalarView()
         for scalar in t.text.unicodeScalars {
-            if scalar.value < 0x80 { out.append(scalar); continue }
+            if scalar.value < 0x80 {
+                out.append(scalar)
+                continue
+            }
             switch scalar {
             case "ł": out.append("l")
             case "ø": out.append("o")
@@ -60,7 +76,11 @@ enum NameFinder {
             case "ß": out.append(contentsOf: "ss".unicodeScalars)
             default:
                 // The base letter of a precomposed letter (é = e + ◌́), when it has one.
-                if let base = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.first, base.value < 0x80 { out.append(base) }
+                if let base = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.first,
+                    base.value < 0x80
+                {
+                    out.append(base)
+                }
             }
         }
         return String(out)
@@ -69,7 +89,8 @@ enum NameFinder {
     /// Capitalised, two letters or more, not an acronym ("PA", "GP", "NHS") and not a contraction
     /// ("I've"; the tokeniser has already taken a possessive 's off), though O'Brien and D'Souza are names.
     static func isNameLike(_ t: AnalysedText.Token, _ c: [UInt32]) -> Bool {
-        t.capitalised && t.end - t.start >= 2 && PersonalDataAnalyser.isWord(t.text) && !IdentifierScanner.isUpper(c[t.start + 1])
+        t.capitalised && t.end - t.start >= 2 && PersonalDataAnalyser.isWord(t.text)
+            && !IdentifierScanner.isUpper(c[t.start + 1])
             && (!t.text.utf8.contains(0x27) || t.text.hasPrefix("o'") || t.text.hasPrefix("d'"))
     }
 
@@ -78,7 +99,13 @@ enum NameFinder {
         var out: [ContentFinding] = []
         var k = 0
         func emit(_ range: Range<Int>, _ confidence: Double) {
-            out.append(ContentFinding(type: FindingType.person, span: text.span(range, type: FindingType.person), confidence: confidence))
+            out.append(
+                ContentFinding(
+                    type: FindingType.person,
+                    span: text.span(range, type: FindingType.person),
+                    confidence: confidence
+                )
+            )
             k = range.upperBound
         }
         /// Capitalised name-like words running on from `from` (at most `max`), joined by a space or hyphen.
@@ -87,18 +114,25 @@ enum NameFinder {
             var j = from
             while j < t.count, j - from < max, isNameLike(t[j], c),
                 !placeWords.contains(t[j]) || (isSurname(t[j]) && !PersonalDataAnalyser.streetTypes.contains(t[j])),
-                !ordinaryWords.contains(t[j]) || isSurname(t[j]), j == from || PersonalDataAnalyser.gap(c, t[j - 1], t[j]) == .space
+                !ordinaryWords.contains(t[j]) || isSurname(t[j]),
+                j == from || PersonalDataAnalyser.gap(c, t[j - 1], t[j]) == .space
             {
                 j += 1
             }
             // "Walker Way", "Oakdale Junior School": a place named after someone is not them.
-            if j < t.count, j > from, placeWords.contains(t[j]), t[j].capitalised, PersonalDataAnalyser.gap(c, t[j - 1], t[j]) == .space { return from }
+            if j < t.count, j > from, placeWords.contains(t[j]), t[j].capitalised,
+                PersonalDataAnalyser.gap(c, t[j - 1], t[j]) == .space
+            {
+                return from
+            }
             return j
         }
         while k < t.count {
             let w = t[k]
             // Mrs Okafor, Dr Patel
-            if titles.contains(w), w.capitalised, k + 1 < t.count, t[k + 1].capitalised, PersonalDataAnalyser.isWord(t[k + 1].text) {
+            if titles.contains(w), w.capitalised, k + 1 < t.count, t[k + 1].capitalised,
+                PersonalDataAnalyser.isWord(t[k + 1].text)
+            {
                 let gapOK = c[w.end..<t[k + 1].start].allSatisfy { $0 == 0x20 || $0 == 0x2E }
                 let end = run(from: k + 1, max: 3)
                 if gapOK, end > k + 1 {
@@ -113,18 +147,23 @@ enum NameFinder {
             }
             // Kayden's, Joy's: a capitalised word with a possessive inside a sentence.
             let possessive = w.end + 1 < c.count && (c[w.end] == 0x27 || c[w.end] == 0x2019) && c[w.end + 1] == 0x73
-            if possessive, isNameLike(w, c), !placeWords.contains(w), !startsSentence(c, w.start) || !ordinaryWords.contains(w) {
+            if possessive, isNameLike(w, c), !placeWords.contains(w),
+                !startsSentence(c, w.start) || !ordinaryWords.contains(w)
+            {
                 emit(k..<(k + 1), 0.6)
                 continue
             }
-            let ordinary = ordinaryWords.contains(w) || CasePersonAnalyser.wordLikeNames.contains(w.text) || placeWords.contains(w)
+            let ordinary =
+                ordinaryWords.contains(w) || CasePersonAnalyser.wordLikeNames.contains(w.text) || placeWords.contains(w)
             let known = PersonalDataAnalyser.isWord(w.text) && isFirstName(w)
             let nameLike = isNameLike(w, c)
             let nextIsPlace = k + 1 < t.count && placeWords.contains(t[k + 1]) && t[k + 1].capitalised
             if nameLike, !nextIsPlace {
                 // Jayden Price; Oskar Naylor (an unknown first name before a known surname)
                 if k + 1 < t.count, isNameLike(t[k + 1], c), PersonalDataAnalyser.gap(c, w, t[k + 1]) == .space,
-                    known ? (isSurname(t[k + 1]) || !ordinaryWords.contains(t[k + 1])) : (!ordinary && isSurname(t[k + 1]) && !startsSentence(c, w.start))
+                    known
+                        ? (isSurname(t[k + 1]) || !ordinaryWords.contains(t[k + 1]))
+                        : (!ordinary && isSurname(t[k + 1]) && !startsSentence(c, w.start))
                 {
                     let end = run(from: k + 1, max: 2)
                     if end > k + 1 {

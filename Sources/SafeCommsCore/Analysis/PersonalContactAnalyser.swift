@@ -39,8 +39,10 @@ public struct PersonalContactAnalyser: ContentAnalyser {
             if !contact {
                 // A number starting 0 or +44, or an address in words: "at" then a domain ("x.com", "x dot com").
                 let h = t[k].hash
-                contact = (c[t[k].start] == 0x30 && t[k].end - t[k].start >= 3) || h == hash44
-                    || (h == hashAt && k + 2 < t.count && (t[k + 2].start == t[k + 1].end + 1 && c[t[k + 1].end] == 0x2E || t[k + 2].hash == hashDot))
+                contact =
+                    (c[t[k].start] == 0x30 && t[k].end - t[k].start >= 3) || h == hash44
+                    || (h == hashAt && k + 2 < t.count
+                        && (t[k + 2].start == t[k + 1].end + 1 && c[t[k + 1].end] == 0x2E || t[k + 2].hash == hashDot))
             }
             if own && contact { return true }
         }
@@ -54,8 +56,10 @@ public struct PersonalContactAnalyser: ContentAnalyser {
     /// Words that make it somebody else's or the organisation's: "your mum on …", "our duty team on …",
     /// "my manager on …" (read backwards from the number, the nearer word decides).
     static let otherWords = WordSet([
-        "you", "your", "yours", "he", "him", "his", "she", "her", "they", "them", "their", "our", "us", "we", "it", "its",
-        "manager", "colleague", "team", "office", "duty", "switchboard", "reception", "service", "helpline", "childline", "school",
+        "you", "your", "yours", "he", "him", "his", "she", "her", "they", "them", "their", "our", "us", "we", "it",
+        "its",
+        "manager", "colleague", "team", "office", "duty", "switchboard", "reception", "service", "helpline",
+        "childline", "school",
         "mum", "dad", "carer", "teacher", "nurse", "doctor", "gp", "police", "officer", "worker", "number's", "name",
     ])
 
@@ -74,7 +78,11 @@ public struct PersonalContactAnalyser: ContentAnalyser {
         var seen = 0
         while k >= 0, seen < 6, t[k].start >= floor {
             // A sentence ends between this word and the one after it.
-            if t[k].end < boundary, text.scalars[t[k].end..<boundary].contains(where: { $0 == 0x2E || $0 == 0x21 || $0 == 0x3F || $0 == 0x0A }) {
+            if t[k].end < boundary,
+                text.scalars[t[k].end..<boundary].contains(where: {
+                    $0 == 0x2E || $0 == 0x21 || $0 == 0x3F || $0 == 0x0A
+                })
+            {
                 return false
             }
             if ownWords.contains(t[k]) { return true }
@@ -102,15 +110,20 @@ public struct OrganisationContacts: Sendable, Equatable {
     }
 
     public init(settings: OrganisationSettings) {
-        self.init(emailDomains: settings.workEmailDomains, numbers: (settings.organisationNumbers ?? []) + (settings.emergencyDutyTeamNumber.map { [$0] } ?? []))
+        self.init(
+            emailDomains: settings.workEmailDomains,
+            numbers: (settings.organisationNumbers ?? []) + (settings.emergencyDutyTeamNumber.map { [$0] } ?? [])
+        )
     }
 
     public static let none = OrganisationContacts()
 
     /// Free webmail: never an organisation's address, whatever it has listed.
     static let webmailDomains: Set<String> = [
-        "gmail.com", "googlemail.com", "hotmail.com", "hotmail.co.uk", "outlook.com", "live.com", "live.co.uk", "msn.com", "yahoo.com",
-        "yahoo.co.uk", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com", "aol.co.uk", "btinternet.com", "sky.com", "talktalk.net",
+        "gmail.com", "googlemail.com", "hotmail.com", "hotmail.co.uk", "outlook.com", "live.com", "live.co.uk",
+        "msn.com", "yahoo.com",
+        "yahoo.co.uk", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com", "aol.co.uk", "btinternet.com",
+        "sky.com", "talktalk.net",
         "virginmedia.com", "protonmail.com", "proton.me", "gmx.com", "gmx.co.uk", "mail.com",
     ]
 
@@ -123,10 +136,15 @@ public struct OrganisationContacts: Sendable, Equatable {
             let domain = String(address[address.index(after: at)...])
             if Self.webmailDomains.contains(domain) { return false }
             guard !emailDomains.isEmpty else { return true }
-            return emailDomains.contains { d in let d = d.lowercased(); return domain == d || domain.hasSuffix("." + d) }
+            return emailDomains.contains { d in
+                let d = d.lowercased()
+                return domain == d || domain.hasSuffix("." + d)
+            }
         }
         guard !numbers.isEmpty, let digits = Self.nationalDigits(Array(written)) else { return true }
-        return numbers.contains { n in Self.nationalDigits(n.unicodeScalars.map(\.value)).map { digits.hasPrefix($0) } ?? false }
+        return numbers.contains { n in
+            Self.nationalDigits(n.unicodeScalars.map(\.value)).map { digits.hasPrefix($0) } ?? false
+        }
     }
 
     /// The national digits of a UK number or range as written ("+44 (0)7700 900123" → "07700900123",

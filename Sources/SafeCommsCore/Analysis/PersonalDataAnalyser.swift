@@ -7,7 +7,8 @@ public struct PersonalDataAnalyser: ContentAnalyser {
 
     public var types: Set<String> {
         [
-            FindingType.person, FindingType.dateOfBirth, FindingType.address, FindingType.postcode, FindingType.phoneNumber,
+            FindingType.person, FindingType.dateOfBirth, FindingType.address, FindingType.postcode,
+            FindingType.phoneNumber,
             FindingType.email, FindingType.nhsNumber, FindingType.nino,
         ]
     }
@@ -15,13 +16,20 @@ public struct PersonalDataAnalyser: ContentAnalyser {
     public func analyse(_ text: AnalysedText, context: AnalysisContext) -> [ContentFinding] {
         guard !text.tokens.isEmpty else { return [] }
         let c = text.scalars
-        var out = IdentifierScanner.scan(c).map { ContentFinding(type: $0.type, span: Span(start: $0.start, end: $0.end, type: $0.type), confidence: $0.confidence) }
+        var out = IdentifierScanner.scan(c).map {
+            ContentFinding(
+                type: $0.type,
+                span: Span(start: $0.start, end: $0.end, type: $0.type),
+                confidence: $0.confidence
+            )
+        }
         out += Self.addresses(text, c)
         let dates = context.wants(FindingType.dateOfBirth) ? DateScanner.scan(text) : []
         // Names are the slow part: wanted for themselves, or to tell a date of birth written after one.
         guard context.wants(FindingType.person) || !dates.isEmpty else { return out }
         // A name inside an e-mail address or a street name is part of that, not a person named.
-        let taken = out.compactMap(\.span).filter { $0.type == FindingType.email || $0.type == FindingType.address }.sorted { $0.start < $1.start }
+        let taken = out.compactMap(\.span).filter { $0.type == FindingType.email || $0.type == FindingType.address }
+            .sorted { $0.start < $1.start }
         var next = 0
         let names = NameFinder.find(text, c).filter { f in  // both in text order: one sweep
             let s = f.span!
@@ -36,13 +44,18 @@ public struct PersonalDataAnalyser: ContentAnalyser {
     // MARK: addresses
 
     static let streetTypeList = [
-        "street", "st", "road", "rd", "cl", "avenue", "ave", "lane", "ln", "close", "drive", "dr", "way", "crescent", "cres", "court", "ct", "place",
-        "pl", "grove", "gardens", "gdns", "terrace", "hill", "park", "square", "sq", "mews", "view", "walk", "row", "rise", "green", "parade",
-        "vale", "meadow", "meadows", "fields", "gate", "wharf", "yard", "hollow", "chase", "croft", "end", "approach", "broadway", "boulevard",
+        "street", "st", "road", "rd", "cl", "avenue", "ave", "lane", "ln", "close", "drive", "dr", "way", "crescent",
+        "cres", "court", "ct", "place",
+        "pl", "grove", "gardens", "gdns", "terrace", "hill", "park", "square", "sq", "mews", "view", "walk", "row",
+        "rise", "green", "parade",
+        "vale", "meadow", "meadows", "fields", "gate", "wharf", "yard", "hollow", "chase", "croft", "end", "approach",
+        "broadway", "boulevard",
     ]
     static let streetTypes = WordSet(streetTypeList)
 
-    static let linkWords = WordSet(["at", "on", "in", "to", "the", "of", "and", "by", "near", "from", "for", "with", "or", "a", "an", "per", "x"])
+    static let linkWords = WordSet([
+        "at", "on", "in", "to", "the", "of", "and", "by", "near", "from", "for", "with", "or", "a", "an", "per", "x",
+    ])
 
     /// A house number, one to three words ending in a street type ("14 Oak Street", "3a Castle Hill
     /// Road"), and the town after a comma when one is written.
@@ -77,13 +90,20 @@ public struct PersonalDataAnalyser: ContentAnalyser {
                 IdentifierScanner.postcode(c, at: t[s + 1].start) == nil
             {
                 last = s + 1
-                if last + 1 < t.count, t[last + 1].capitalised, isWord(t[last + 1].text), gap(c, t[last], t[last + 1]) == .space,
+                if last + 1 < t.count, t[last + 1].capitalised, isWord(t[last + 1].text),
+                    gap(c, t[last], t[last + 1]) == .space,
                     !streetTypes.contains(t[last + 1]), IdentifierScanner.postcode(c, at: t[last + 1].start) == nil
                 {
                     last += 1
                 }
             }
-            out.append(ContentFinding(type: FindingType.address, span: text.span(k..<(last + 1), type: FindingType.address), confidence: 0.85))
+            out.append(
+                ContentFinding(
+                    type: FindingType.address,
+                    span: text.span(k..<(last + 1), type: FindingType.address),
+                    confidence: 0.85
+                )
+            )
             k = last + 1
         }
         return out
@@ -93,10 +113,13 @@ public struct PersonalDataAnalyser: ContentAnalyser {
         guard let first = w.utf8.first, first >= 0x31, first <= 0x39, w.utf8.count <= 4 else { return false }
         let u = Array(w.utf8)
         let digits = u.prefix { $0 >= 0x30 && $0 <= 0x39 }.count
-        return (1...3).contains(digits) && (u.count == digits || (u.count == digits + 1 && (0x61...0x7A).contains(u[digits])))
+        return (1...3).contains(digits)
+            && (u.count == digits || (u.count == digits + 1 && (0x61...0x7A).contains(u[digits])))
     }
 
-    static func isWord(_ w: String) -> Bool { w.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x27 || $0 >= 0x80 } }
+    static func isWord(_ w: String) -> Bool {
+        w.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x27 || $0 >= 0x80 }
+    }
 
     enum Gap { case space, comma, other }
 
@@ -116,7 +139,12 @@ public struct PersonalDataAnalyser: ContentAnalyser {
     /// A date with "born", "DOB", "date of birth" or "birthday" within the five words before it, or
     /// written straight after a name ("Layla Jones, 27 Feb 2013", "Alice (02.05.2006)"): a date on its
     /// own (an appointment) is not personal.
-    static func datesOfBirth(_ text: AnalysedText, _ c: [UInt32], _ dates: [DateScanner.Found], after names: [Span]) -> [ContentFinding] {
+    static func datesOfBirth(
+        _ text: AnalysedText,
+        _ c: [UInt32],
+        _ dates: [DateScanner.Found],
+        after names: [Span]
+    ) -> [ContentFinding] {
         let t = text.tokens
         var next = 0  // names and dates are both in text order: the name just before a date is found by one sweep
         return dates.compactMap { d in
@@ -125,14 +153,25 @@ public struct PersonalDataAnalyser: ContentAnalyser {
             if next < names.count, let n = Optional(names[next]), n.end <= start, start - n.end <= 3,
                 c[n.end..<start].allSatisfy({ $0 == 0x20 || $0 == 0x2C || $0 == 0x28 || $0 == 0x27 || $0 == 0x73 })
             {
-                return ContentFinding(type: FindingType.dateOfBirth, span: text.span(d.tokens, type: FindingType.dateOfBirth), confidence: 0.75)
+                return ContentFinding(
+                    type: FindingType.dateOfBirth,
+                    span: text.span(d.tokens, type: FindingType.dateOfBirth),
+                    confidence: 0.75
+                )
             }
             let from = max(0, d.tokens.lowerBound - 5)
             let before = t[from..<d.tokens.lowerBound]
-            let context = before.contains { birthWords.contains($0) }
-                || before.indices.contains { i in i + 2 < d.tokens.lowerBound && t[i].text == "d" && t[i + 1].text == "o" && t[i + 2].text == "b" }
+            let context =
+                before.contains { birthWords.contains($0) }
+                || before.indices.contains { i in
+                    i + 2 < d.tokens.lowerBound && t[i].text == "d" && t[i + 1].text == "o" && t[i + 2].text == "b"
+                }
             guard context else { return nil }
-            return ContentFinding(type: FindingType.dateOfBirth, span: text.span(d.tokens, type: FindingType.dateOfBirth), confidence: 0.9)
+            return ContentFinding(
+                type: FindingType.dateOfBirth,
+                span: text.span(d.tokens, type: FindingType.dateOfBirth),
+                confidence: 0.9
+            )
         }
     }
 }

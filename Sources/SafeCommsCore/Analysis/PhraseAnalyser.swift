@@ -12,7 +12,13 @@ public struct PhraseAnalyser: ContentAnalyser {
         /// Words that make an attachment's name a finding of this type (report documents are usually files).
         public var attachmentWords: [String]?
 
-        public init(type: String, phrases: [String], confidence: Double = 0.9, direction: Direction? = nil, attachmentWords: [String]? = nil) {
+        public init(
+            type: String,
+            phrases: [String],
+            confidence: Double = 0.9,
+            direction: Direction? = nil,
+            attachmentWords: [String]? = nil
+        ) {
             self.type = type
             self.phrases = phrases
             self.confidence = confidence
@@ -38,7 +44,9 @@ public struct PhraseAnalyser: ContentAnalyser {
         for (range, tag) in matcher.overlapping(in: text) {
             let list = lists[tag]
             if let d = list.direction, d != context.direction { continue }
-            out.append(ContentFinding(type: list.type, span: text.span(range, type: list.type), confidence: list.confidence))
+            out.append(
+                ContentFinding(type: list.type, span: text.span(range, type: list.type), confidence: list.confidence)
+            )
         }
         for (i, names) in attachmentMatchers {
             for name in context.attachmentNames where !names.matches(in: AnalysedText(name)).isEmpty {
@@ -55,7 +63,11 @@ public struct PhraseAnalyser: ContentAnalyser {
         List(type: FindingType.overfamiliar, phrases: PhraseLists.overfamiliar, direction: .outgoing),
         List(type: FindingType.relay, phrases: PhraseLists.relays, direction: .outgoing),
         List(type: FindingType.imageRequest, phrases: PhraseLists.imageRequests, direction: .outgoing),
-        List(type: FindingType.reportDocument, phrases: PhraseLists.reportDocuments, attachmentWords: PhraseLists.reportDocumentFileWords),
+        List(
+            type: FindingType.reportDocument,
+            phrases: PhraseLists.reportDocuments,
+            attachmentWords: PhraseLists.reportDocumentFileWords
+        ),
         List(type: FindingType.personalContact, phrases: PhraseLists.personalContact, direction: .outgoing),
     ])
 }

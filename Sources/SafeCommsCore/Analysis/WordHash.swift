@@ -11,7 +11,9 @@ public enum WordHash {
 
     /// The key of a word pair (the first two words of a phrase).
     @inline(__always)
-    public static func pair(_ a: UInt64, _ b: UInt64) -> UInt64 { (a &* 0x9E37_79B9_7F4A_7C15) ^ b ^ 0x5851_F42D_4C95_7F2D }
+    public static func pair(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        (a &* 0x9E37_79B9_7F4A_7C15) ^ b ^ 0x5851_F42D_4C95_7F2D
+    }
 }
 
 /// A read-only map from 64-bit word hashes to values, with linear probing. Built once, then shared.
@@ -41,7 +43,9 @@ public struct HashIndex<Value: Sendable>: Sendable {
     }
 
     @inline(__always)
-    private static func start(_ key: UInt64, _ mask: Int) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask }
+    private static func start(_ key: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+    }
 
     @inline(__always)
     public subscript(_ key: UInt64) -> Value? {

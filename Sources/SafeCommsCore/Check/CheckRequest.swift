@@ -23,9 +23,20 @@ public struct CheckRequest: Sendable, Equatable {
     public var attachments: [Attachment]
 
     public init(
-        id: CheckID? = nil, packs: [String]? = nil, at: Date? = nil, channel: CheckChannel, direction: Direction = .outgoing,
-        device: Device? = nil, recipient: Recipient? = nil, caseInfo: CaseInfo? = nil, consents: Set<ConsentKind> = [],
-        emergency: Bool = false, expectedCall: Bool = false, secureEmail: Bool = false, text: String? = nil, attachments: [Attachment] = []
+        id: CheckID? = nil,
+        packs: [String]? = nil,
+        at: Date? = nil,
+        channel: CheckChannel,
+        direction: Direction = .outgoing,
+        device: Device? = nil,
+        recipient: Recipient? = nil,
+        caseInfo: CaseInfo? = nil,
+        consents: Set<ConsentKind> = [],
+        emergency: Bool = false,
+        expectedCall: Bool = false,
+        secureEmail: Bool = false,
+        text: String? = nil,
+        attachments: [Attachment] = []
     ) {
         self.id = id
         self.packs = packs
@@ -90,7 +101,13 @@ public struct CasePersonInfo: Sendable, Hashable {
     public var address: String?
     public var postcode: String?
 
-    public init(name: String, aliases: [String] = [], dateOfBirth: String? = nil, address: String? = nil, postcode: String? = nil) {
+    public init(
+        name: String,
+        aliases: [String] = [],
+        dateOfBirth: String? = nil,
+        address: String? = nil,
+        postcode: String? = nil
+    ) {
         self.name = name
         self.aliases = aliases
         self.dateOfBirth = dateOfBirth

@@ -12,7 +12,11 @@ public struct CheckRunner: Sendable {
     public var redact = false
 
     /// - Throws: `ValidationError` when `packs` (or the organisation's packs) names an unknown pack.
-    public init(library: PolicyLibrary, organisation: CheckOrganisation = CheckOrganisation(), packs: [String]? = nil) throws(ValidationError) {
+    public init(
+        library: PolicyLibrary,
+        organisation: CheckOrganisation = CheckOrganisation(),
+        packs: [String]? = nil
+    ) throws(ValidationError) {
         self.library = library
         self.organisation = organisation
         self.packs = packs
@@ -36,9 +40,13 @@ public struct CheckRunner: Sendable {
                 let report = ContentReport(
                     text: request.text ?? "",
                     context: AnalysisContext(
-                        people: request.caseInfo?.people ?? [], attachmentNames: request.attachments.map(\.name), direction: request.direction,
-                        organisation: OrganisationContacts(settings: organisation.settings)),
-                    analysers: library.analysers)
+                        people: request.caseInfo?.people ?? [],
+                        attachmentNames: request.attachments.map(\.name),
+                        direction: request.direction,
+                        organisation: OrganisationContacts(settings: organisation.settings)
+                    ),
+                    analysers: library.analysers
+                )
                 var w = JSONWriter()
                 w.key("redacted")
                 w.string(report.redacted)
@@ -47,7 +55,10 @@ public struct CheckRunner: Sendable {
             return Answer(json: String(decoding: json, as: UTF8.self), failed: false)
         } catch {
             let message = (line.map { "line \($0): " } ?? "") + error.description
-            return Answer(json: String(decoding: Decision.errorJSON(id: Self.salvageID(data), message: message), as: UTF8.self), failed: true)
+            return Answer(
+                json: String(decoding: Decision.errorJSON(id: Self.salvageID(data), message: message), as: UTF8.self),
+                failed: true
+            )
         }
     }
 
@@ -60,7 +71,9 @@ public struct CheckRunner: Sendable {
     /// The id of a request that could not be read, when it can still be found, so the caller can tell
     /// which request failed.
     static func salvageID(_ data: Data) -> CheckID? {
-        guard case .object(let members)? = try? JSONValue.parse(data), let v = members.first(where: { $0.key == "id" })?.value else { return nil }
+        guard case .object(let members)? = try? JSONValue.parse(data),
+            let v = members.first(where: { $0.key == "id" })?.value
+        else { return nil }
         return try? CheckID(json: v, field: "id")
     }
 }

@@ -34,7 +34,10 @@ final class CompiledCondition: Sendable {
     }
 
     static func bit<E: CaseIterable & Equatable>(_ value: E) -> UInt64 {
-        UInt64(1) << UInt64(E.allCases.firstIndex(of: value).map { E.allCases.distance(from: E.allCases.startIndex, to: $0) } ?? 63)
+        UInt64(1)
+            << UInt64(
+                E.allCases.firstIndex(of: value).map { E.allCases.distance(from: E.allCases.startIndex, to: $0) } ?? 63
+            )
     }
 
     static func mask<E: CaseIterable & Equatable>(_ values: Set<E>) -> UInt64 { values.reduce(0) { $0 | bit($1) } }

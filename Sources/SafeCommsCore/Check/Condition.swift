@@ -45,5 +45,6 @@ public struct CheckFacts: Sendable {
     /// Date settings that have passed at `at`.
     public var passedSettings: Set<Condition.DateSetting>
     /// The request's choices as bits, for `CompiledCondition` (0: not given).
-    var channelBit: UInt64 = 0, deviceBit: UInt64 = 0, roleBit: UInt64 = 0, statusBit: UInt64 = 0, consentBits: UInt64 = 0
+    var channelBit: UInt64 = 0, deviceBit: UInt64 = 0, roleBit: UInt64 = 0, statusBit: UInt64 = 0,
+        consentBits: UInt64 = 0
 }

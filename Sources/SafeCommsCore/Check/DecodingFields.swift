@@ -23,7 +23,9 @@ struct Fields {
         self.prefix = prefix
         for key in container.allKeys where !known.contains(key.stringValue) {
             throw ValidationError(
-                field: path(key.stringValue), reason: "unknown field; expected one of: \(known.sorted().joined(separator: ", "))")
+                field: path(key.stringValue),
+                reason: "unknown field; expected one of: \(known.sorted().joined(separator: ", "))"
+            )
         }
     }
 
@@ -35,7 +37,9 @@ struct Fields {
 
     /// The value, or nil when the key is absent or null (one lookup).
     func value<T: Decodable>(_ type: T.Type, _ key: String, expected: String) throws -> T? {
-        do { return try container.decodeIfPresent(T.self, forKey: AnyKey(key)) } catch let e as ValidationError { throw e } catch {
+        do { return try container.decodeIfPresent(T.self, forKey: AnyKey(key)) } catch let e as ValidationError {
+            throw e
+        } catch {
             throw ValidationError(field: path(key), reason: "expected \(expected)")
         }
     }
@@ -44,12 +48,14 @@ struct Fields {
 
     func string(_ key: String) throws -> String? { try value(String.self, key, expected: "a string") }
 
-    func choice<E: RawRepresentable & CaseIterable>(_ type: E.Type, _ key: String) throws -> E? where E.RawValue == String {
+    func choice<E: RawRepresentable & CaseIterable>(_ type: E.Type, _ key: String) throws -> E?
+    where E.RawValue == String {
         guard let raw = try string(key) else { return nil }
         return try E.parse(raw, field: path(key))
     }
 
-    func choices<E: RawRepresentable & CaseIterable>(_ type: E.Type, _ key: String) throws -> [E]? where E.RawValue == String {
+    func choices<E: RawRepresentable & CaseIterable>(_ type: E.Type, _ key: String) throws -> [E]?
+    where E.RawValue == String {
         guard let raws = try value([String].self, key, expected: "a list of strings") else { return nil }
         return try raws.enumerated().map { i, raw in try E.parse(raw, field: "\(path(key))[\(i)]") }
     }
@@ -94,14 +100,18 @@ public enum ISOInstant {
         if let d = try? plain.parse(text) { return d }
         if let d = try? fractional.parse(text) { return d }
         throw ValidationError(
-            field: field, reason: "'\(text)' is not an ISO 8601 date and time with a zone, such as 2026-11-23T16:30:00Z or 2026-06-01T09:00:00+01:00")
+            field: field,
+            reason:
+                "'\(text)' is not an ISO 8601 date and time with a zone, such as 2026-11-23T16:30:00Z or 2026-06-01T09:00:00+01:00"
+        )
     }
 
     /// What is out of range in `YYYY-MM-DDTHH:MM:SS…`, or nil (also for text of another shape, which
     /// the parser then judges).
     static func impossibleField(_ text: String) -> String? {
         let b = Array(text.utf8.prefix(19))
-        guard b.count == 19, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54 || b[10] == 0x74, b[13] == 0x3A, b[16] == 0x3A else { return nil }
+        guard b.count == 19, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54 || b[10] == 0x74, b[13] == 0x3A, b[16] == 0x3A
+        else { return nil }
         func number(_ r: Range<Int>) -> Int? {
             var n = 0
             for i in r {
@@ -110,7 +120,8 @@ public enum ISOInstant {
             }
             return n
         }
-        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10), let h = number(11..<13), let mi = number(14..<16),
+        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10), let h = number(11..<13),
+            let mi = number(14..<16),
             let s = number(17..<19)
         else { return nil }
         guard (1...12).contains(m) else { return "there is no month \(m)" }
@@ -128,7 +139,8 @@ public enum ISOInstant {
         let s = t - days * 86_400
         let d = BankHolidays.Day(daysSince1970: days)
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let year = d.year < 1000 ? String(repeating: "0", count: 4 - String(d.year).count) + String(d.year) : String(d.year)
+        let year =
+            d.year < 1000 ? String(repeating: "0", count: 4 - String(d.year).count) + String(d.year) : String(d.year)
         return "\(year)-\(two(d.month))-\(two(d.day))T\(two(s / 3600)):\(two(s % 3600 / 60)):\(two(s % 60))Z"
     }
 }

@@ -71,12 +71,16 @@ public struct Evaluator: Sendable {
         for (i, type) in wanted.sorted().enumerated() { bits[type] = UInt64(1) << UInt64(min(i, 63)) }
         typeBits = bits
         func mask(_ types: some Sequence<String>) -> UInt64 { types.reduce(0) { $0 | (bits[$1] ?? 0) } }
-        for r in rules { r.findingMask = mask((r.when.findings ?? []) + r.exceptions.flatMap { $0.when.findings ?? [] }) }
+        for r in rules {
+            r.findingMask = mask((r.when.findings ?? []) + r.exceptions.flatMap { $0.when.findings ?? [] })
+        }
         for o in obligations { o.findingMask = mask(o.when.findings ?? []) }
         activeAnalysers = analysers.map { ($0, mask($0.types)) }.filter { $0.mask != 0 }
     }
 
-    public static let standardAnalysers: [any ContentAnalyser] = [CasePersonAnalyser(), PersonalDataAnalyser(), PhraseAnalyser.standard, PersonalContactAnalyser()]
+    public static let standardAnalysers: [any ContentAnalyser] = [
+        CasePersonAnalyser(), PersonalDataAnalyser(), PhraseAnalyser.standard, PersonalContactAnalyser(),
+    ]
 
     /// - Parameter now: the instant used when the request gives no `at`.
     public func evaluate(_ request: CheckRequest, settings: OrganisationSettings, now: Date = Date()) -> Decision {
@@ -98,7 +102,12 @@ public struct Evaluator: Sendable {
         }
         for o in obligations where o.when.matches(facts).0 {
             owed.append(
-                Obligation(clause: o.clause, action: fill(o.action, settings), due: ISOInstant.format(facts.at.addingTimeInterval(Double(o.dueHours) * 3600))))
+                Obligation(
+                    clause: o.clause,
+                    action: fill(o.action, settings),
+                    due: ISOInstant.format(facts.at.addingTimeInterval(Double(o.dueHours) * 3600))
+                )
+            )
         }
         return Decision(id: request.id, findings: findings, obligations: owed)
     }
@@ -107,8 +116,12 @@ public struct Evaluator: Sendable {
     /// only ones worth looking for (a text message needs no search for what only WhatsApp forbids).
     func wanted(_ facts: CheckFacts) -> UInt64 {
         var wanted: UInt64 = 0
-        for r in rules where r.findingMask & ~wanted != 0 && r.when.holdsApartFromContent(facts) { wanted |= r.findingMask }
-        for o in obligations where o.findingMask & ~wanted != 0 && o.when.holdsApartFromContent(facts) { wanted |= o.findingMask }
+        for r in rules where r.findingMask & ~wanted != 0 && r.when.holdsApartFromContent(facts) {
+            wanted |= r.findingMask
+        }
+        for o in obligations where o.findingMask & ~wanted != 0 && o.when.holdsApartFromContent(facts) {
+            wanted |= o.findingMask
+        }
         return wanted
     }
 
@@ -120,8 +133,12 @@ public struct Evaluator: Sendable {
         let analysed = AnalysedText(text)
         let names = wantedSets.get(wanted) { Set(typeBits.filter { $0.value & wanted != 0 }.map(\.key)) }
         let context = AnalysisContext(
-            people: r.caseInfo?.people ?? [], attachmentNames: r.attachments.map(\.name), direction: r.direction, wanted: names,
-            organisation: names.contains(FindingType.personalContact) ? OrganisationContacts(settings: settings) : .none)
+            people: r.caseInfo?.people ?? [],
+            attachmentNames: r.attachments.map(\.name),
+            direction: r.direction,
+            wanted: names,
+            organisation: names.contains(FindingType.personalContact) ? OrganisationContacts(settings: settings) : .none
+        )
         for (analyser, mask) in activeAnalysers where mask & wanted != 0 {
             for f in analyser.analyse(analysed, context: context) {
                 content[f.type, default: []].append(contentsOf: f.span.map { [$0] } ?? [])
@@ -140,12 +157,19 @@ public struct Evaluator: Sendable {
         let at = r.at ?? now
         let content: [String: [Span]] = [:]
         var passed: Set<Condition.DateSetting> = []
-        if let review = settings.whatsappReviewDate, let day = BankHolidays.Day(parsing: review), settings.officeHours.localDay(of: at) > day {
+        if let review = settings.whatsappReviewDate, let day = BankHolidays.Day(parsing: review),
+            settings.officeHours.localDay(of: at) > day
+        {
             passed.insert(.whatsappReviewDate)
         }
         var facts = CheckFacts(
-            request: r, at: at, outOfHours: settings.officeHours.isOutOfHours(at), recipientExternal: Self.external(r.recipient, settings),
-            content: content, passedSettings: passed)
+            request: r,
+            at: at,
+            outOfHours: settings.officeHours.isOutOfHours(at),
+            recipientExternal: Self.external(r.recipient, settings),
+            content: content,
+            passedSettings: passed
+        )
         facts.channelBit = CompiledCondition.bit(r.channel)
         facts.deviceBit = r.device.map { CompiledCondition.bit($0.kind) } ?? 0
         facts.roleBit = r.recipient?.role.map(CompiledCondition.bit) ?? 0
@@ -160,7 +184,9 @@ public struct Evaluator: Sendable {
         if let e = recipient.external { return e }
         if let email = recipient.email, !settings.workEmailDomains.isEmpty, let at = email.lastIndex(of: "@") {
             let domain = email[email.index(after: at)...].lowercased()
-            return !settings.workEmailDomains.contains { domain == $0.lowercased() || domain.hasSuffix("." + $0.lowercased()) }
+            return !settings.workEmailDomains.contains {
+                domain == $0.lowercased() || domain.hasSuffix("." + $0.lowercased())
+            }
         }
         switch recipient.role {
         case .colleague: return false
@@ -173,8 +199,12 @@ public struct Evaluator: Sendable {
     func fill(_ message: String, _ settings: OrganisationSettings) -> String {
         guard message.utf8.contains(UInt8(ascii: "{")) else { return message }
         let h = settings.officeHours
-        return message
+        return
+            message
             .replacingOccurrences(of: "{whatsapp_review_date}", with: settings.whatsappReviewDate ?? "not set")
-            .replacingOccurrences(of: "{office_hours}", with: "\(OfficeHours.clock(h.opensAtMinute))–\(OfficeHours.clock(h.closesAtMinute))")
+            .replacingOccurrences(
+                of: "{office_hours}",
+                with: "\(OfficeHours.clock(h.opensAtMinute))–\(OfficeHours.clock(h.closesAtMinute))"
+            )
     }
 }

@@ -25,7 +25,10 @@ public struct PolicyLibrary: Sendable {
         var picked: [PolicyPack] = []
         for (i, id) in ids.enumerated() {
             guard let pack = byID[id] else {
-                throw ValidationError(field: "\(field)[\(i)]", reason: "unknown pack '\(id)'; known packs: \(self.ids.joined(separator: ", "))")
+                throw ValidationError(
+                    field: "\(field)[\(i)]",
+                    reason: "unknown pack '\(id)'; known packs: \(self.ids.joined(separator: ", "))"
+                )
             }
             if !picked.contains(where: { $0.id == id }) { picked.append(pack) }
         }

@@ -21,7 +21,10 @@ extension PolicyPack {
     /// - Throws: `PolicyPackError` naming the field (`clauses[4].rules[0].when.channels[1]`).
     public static func load(yaml: String, file: String) throws -> PolicyPack {
         try decodeYAML(file: file) {
-            let pack = try YAMLDecoder().decode(PolicyPack.self, from: try BoundedYAML.compose(yaml, maxBytes: 1 << 20, maxValues: 200_000))
+            let pack = try YAMLDecoder().decode(
+                PolicyPack.self,
+                from: try BoundedYAML.compose(yaml, maxBytes: 1 << 20, maxValues: 200_000)
+            )
             try pack.validate()
             return pack
         }
@@ -38,15 +41,26 @@ extension PolicyPack {
         var seen: Set<String> = []
         for (i, c) in clauses.enumerated() {
             let path = "clauses[\(i)]"
-            guard seen.insert(c.id).inserted else { throw ValidationError(field: "\(path).id", reason: "clause \(c.id) is listed twice") }
+            guard seen.insert(c.id).inserted else {
+                throw ValidationError(field: "\(path).id", reason: "clause \(c.id) is listed twice")
+            }
             if c.kind == .enforced, c.rules.isEmpty {
-                throw ValidationError(field: "\(path).rules", reason: "\(c.id) is enforced, so it needs at least one rule")
+                throw ValidationError(
+                    field: "\(path).rules",
+                    reason: "\(c.id) is enforced, so it needs at least one rule"
+                )
             }
             if c.kind != .enforced, !c.rules.isEmpty {
-                throw ValidationError(field: "\(path).rules", reason: "\(c.id) is \(c.kind.rawValue); only enforced clauses have rules that warn or block")
+                throw ValidationError(
+                    field: "\(path).rules",
+                    reason: "\(c.id) is \(c.kind.rawValue); only enforced clauses have rules that warn or block"
+                )
             }
             if c.kind == .guidance, !c.obligations.isEmpty {
-                throw ValidationError(field: "\(path).obligations", reason: "\(c.id) is guidance; guidance creates no obligations")
+                throw ValidationError(
+                    field: "\(path).obligations",
+                    reason: "\(c.id) is guidance; guidance creates no obligations"
+                )
             }
         }
     }
@@ -81,7 +95,9 @@ extension Clause {
     init(_ decoder: any Decoder, prefix: String) throws {
         let f = try Fields(decoder, prefix: prefix, known: ["id", "kind", "summary", "rules", "obligations"])
         id = try f.required(String.self, "id")
-        guard let kind = try f.choice(ClauseKind.self, "kind") else { throw ValidationError(field: f.path("kind"), reason: "is required") }
+        guard let kind = try f.choice(ClauseKind.self, "kind") else {
+            throw ValidationError(field: f.path("kind"), reason: "is required")
+        }
         self.kind = kind
         summary = try f.required(String.self, "summary")
         rules = try f.objects("rules") { d, p in try Rule(d, prefix: p) } ?? []
@@ -93,16 +109,19 @@ extension Rule {
     init(_ decoder: any Decoder, prefix: String) throws {
         let f = try Fields(decoder, prefix: prefix, known: ["when", "severity", "message", "exceptions"])
         when = try f.object("when") { d, p in try Condition(d, prefix: p) } ?? Condition()
-        guard let severity = try f.choice(Severity.self, "severity") else { throw ValidationError(field: f.path("severity"), reason: "is required") }
+        guard let severity = try f.choice(Severity.self, "severity") else {
+            throw ValidationError(field: f.path("severity"), reason: "is required")
+        }
         self.severity = severity
         message = try f.required(String.self, "message")
-        exceptions = try f.objects("exceptions") { d, p in
-            let g = try Fields(d, prefix: p, known: ["when", "severity", "message"])
-            let when = try g.object("when") { d, p in try Condition(d, prefix: p) } ?? Condition()
-            let raw = try g.required(String.self, "severity")
-            let severity: Severity? = raw == "none" ? nil : try Severity.parse(raw, field: g.path("severity"))
-            return Exception(when: when, severity: severity, message: try g.string("message"))
-        } ?? []
+        exceptions =
+            try f.objects("exceptions") { d, p in
+                let g = try Fields(d, prefix: p, known: ["when", "severity", "message"])
+                let when = try g.object("when") { d, p in try Condition(d, prefix: p) } ?? Condition()
+                let raw = try g.required(String.self, "severity")
+                let severity: Severity? = raw == "none" ? nil : try Severity.parse(raw, field: g.path("severity"))
+                return Exception(when: when, severity: severity, message: try g.string("message"))
+            } ?? []
     }
 }
 
@@ -111,8 +130,13 @@ extension ObligationRule {
         let f = try Fields(decoder, prefix: prefix, known: ["when", "action", "due_hours"])
         when = try f.object("when") { d, p in try Condition(d, prefix: p) } ?? Condition()
         action = try f.required(String.self, "action")
-        guard let hours = try f.value(Int.self, "due_hours", expected: "a whole number of hours"), (0...24 * 365).contains(hours) else {
-            throw ValidationError(field: f.path("due_hours"), reason: "is required: hours after the communication, 0 to 8760")
+        guard let hours = try f.value(Int.self, "due_hours", expected: "a whole number of hours"),
+            (0...24 * 365).contains(hours)
+        else {
+            throw ValidationError(
+                field: f.path("due_hours"),
+                reason: "is required: hours after the communication, 0 to 8760"
+            )
         }
         dueHours = hours
     }
@@ -120,8 +144,10 @@ extension ObligationRule {
 
 extension Condition {
     static let fields: Set<String> = [
-        "channels", "direction", "devices", "whatsapp_enabled", "recipient_roles", "recipient_external", "case_statuses", "has_case",
-        "in_crisis", "out_of_hours", "emergency", "expected_call", "secure_email", "has_attachments", "lacks_consents", "has_consents",
+        "channels", "direction", "devices", "whatsapp_enabled", "recipient_roles", "recipient_external",
+        "case_statuses", "has_case",
+        "in_crisis", "out_of_hours", "emergency", "expected_call", "secure_email", "has_attachments", "lacks_consents",
+        "has_consents",
         "findings", "after_setting",
     ]
 
@@ -146,7 +172,10 @@ extension Condition {
         hasConsents = try f.choices(ConsentKind.self, "has_consents").map(Set.init)
         if let types = try f.value([String].self, "findings", expected: "a list of finding types such as CASE_PERSON") {
             for (i, t) in types.enumerated() where t.isEmpty || !t.allSatisfy({ $0.isUppercase || $0 == "_" }) {
-                throw ValidationError(field: "\(f.path("findings"))[\(i)]", reason: "'\(t)' is not a finding type such as CASE_PERSON")
+                throw ValidationError(
+                    field: "\(f.path("findings"))[\(i)]",
+                    reason: "'\(t)' is not a finding type such as CASE_PERSON"
+                )
             }
             findings = Set(types)
         }

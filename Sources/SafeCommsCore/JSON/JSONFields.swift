@@ -15,9 +15,14 @@ struct JSONFields {
         // Every key is known before a repeat can be found, so this stays within known × known steps.
         for (k, m) in members.enumerated() {
             guard known.contains(m.key) || extra.contains(m.key) else {
-                throw ValidationError(field: path(m.key), reason: "unknown field; expected one of: \(known.union(extra).sorted().joined(separator: ", "))")
+                throw ValidationError(
+                    field: path(m.key),
+                    reason: "unknown field; expected one of: \(known.union(extra).sorted().joined(separator: ", "))"
+                )
             }
-            if members[..<k].contains(where: { $0.key == m.key }) { throw ValidationError(field: path(m.key), reason: "is given more than once") }
+            if members[..<k].contains(where: { $0.key == m.key }) {
+                throw ValidationError(field: path(m.key), reason: "is given more than once")
+            }
         }
     }
 
@@ -43,31 +48,45 @@ struct JSONFields {
 
     func strings(_ key: String, expected: String = "a list of strings") throws(ValidationError) -> [String]? {
         guard let v = value(key) else { return nil }
-        guard case .array(let items) = v else { throw ValidationError(field: path(key), reason: "expected \(expected)") }
+        guard case .array(let items) = v else {
+            throw ValidationError(field: path(key), reason: "expected \(expected)")
+        }
         return try items.enumerated().map { i, item throws(ValidationError) in
-            guard case .string(let s) = item else { throw ValidationError(field: "\(path(key))[\(i)]", reason: "expected a string") }
+            guard case .string(let s) = item else {
+                throw ValidationError(field: "\(path(key))[\(i)]", reason: "expected a string")
+            }
             return s
         }
     }
 
-    func choice<E: RawRepresentable & CaseIterable>(_ type: E.Type, _ key: String) throws(ValidationError) -> E? where E.RawValue == String {
+    func choice<E: RawRepresentable & CaseIterable>(_ type: E.Type, _ key: String) throws(ValidationError) -> E?
+    where E.RawValue == String {
         guard let raw = try string(key) else { return nil }
         return try E.parse(raw, field: path(key))
     }
 
-    func choices<E: RawRepresentable & CaseIterable>(_ type: E.Type, _ key: String) throws(ValidationError) -> [E]? where E.RawValue == String {
+    func choices<E: RawRepresentable & CaseIterable>(_ type: E.Type, _ key: String) throws(ValidationError) -> [E]?
+    where E.RawValue == String {
         guard let raws = try strings(key) else { return nil }
-        return try raws.enumerated().map { i, raw throws(ValidationError) in try E.parse(raw, field: "\(path(key))[\(i)]") }
+        return try raws.enumerated().map { i, raw throws(ValidationError) in
+            try E.parse(raw, field: "\(path(key))[\(i)]")
+        }
     }
 
     /// A nested object read with its own path prefix.
-    func object<T>(_ key: String, _ make: (JSONValue, String) throws(ValidationError) -> T) throws(ValidationError) -> T? {
+    func object<T>(
+        _ key: String,
+        _ make: (JSONValue, String) throws(ValidationError) -> T
+    ) throws(ValidationError) -> T? {
         guard let v = value(key) else { return nil }
         return try make(v, path(key))
     }
 
     /// A list of nested objects, each read with `key[i]` as its path.
-    func objects<T>(_ key: String, _ make: (JSONValue, String) throws(ValidationError) -> T) throws(ValidationError) -> [T]? {
+    func objects<T>(
+        _ key: String,
+        _ make: (JSONValue, String) throws(ValidationError) -> T
+    ) throws(ValidationError) -> [T]? {
         guard let v = value(key) else { return nil }
         guard case .array(let items) = v else { throw ValidationError(field: path(key), reason: "must be a list") }
         return try items.enumerated().map { i, item throws(ValidationError) in try make(item, "\(path(key))[\(i)]") }

@@ -87,9 +87,15 @@ struct JSONParser {
         case Byte.quote: return .string(try string())
         case Byte.openBrace: return try object()
         case Byte.openBracket: return try array()
-        case Byte.t: try literal("true"); return .bool(true)
-        case Byte.f: try literal("false"); return .bool(false)
-        case Byte.n: try literal("null"); return .null
+        case Byte.t:
+            try literal("true")
+            return .bool(true)
+        case Byte.f:
+            try literal("false")
+            return .bool(false)
+        case Byte.n:
+            try literal("null")
+            return .null
         case Byte.minus, Byte.zero...Byte.nine: return .number(try number())
         default: throw error(Self.expectedValue)
         }
@@ -109,7 +115,9 @@ struct JSONParser {
             guard i < bytes.count, bytes[i] == Byte.quote else { throw error("expected a field name in double quotes") }
             let key = try string()
             skipSpace()
-            guard i < bytes.count, bytes[i] == Byte.colon else { throw error("expected ':' after the field name \"\(key)\"") }
+            guard i < bytes.count, bytes[i] == Byte.colon else {
+                throw error("expected ':' after the field name \"\(key)\"")
+            }
             i += 1
             skipSpace()
             members.append(JSONMember(key: key, value: try value()))
@@ -173,7 +181,9 @@ struct JSONParser {
                 // ASCII needs no validating, and `String(validating:)` is generic: its type lookups
                 // were a tenth of a check's JSON reading (measured).
                 if ascii { return String(decoding: text, as: UTF8.self) }
-                guard let s = String(validating: text, as: UTF8.self) else { throw error("a string is not valid UTF-8", at: open) }
+                guard let s = String(validating: text, as: UTF8.self) else {
+                    throw error("a string is not valid UTF-8", at: open)
+                }
                 return s
             }
             if b == Byte.backslash || b < 0x20 { break }
@@ -192,7 +202,9 @@ struct JSONParser {
             switch b {
             case Byte.quote:
                 i += 1
-                guard let s = String(validating: out, as: UTF8.self) else { throw error("a string is not valid UTF-8", at: open) }
+                guard let s = String(validating: out, as: UTF8.self) else {
+                    throw error("a string is not valid UTF-8", at: open)
+                }
                 return s
             case Byte.backslash:
                 i += 1
@@ -335,9 +347,12 @@ enum Byte {
     static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), slash = UInt8(ascii: "/")
     static let openBrace = UInt8(ascii: "{"), closeBrace = UInt8(ascii: "}")
     static let openBracket = UInt8(ascii: "["), closeBracket = UInt8(ascii: "]")
-    static let colon = UInt8(ascii: ":"), comma = UInt8(ascii: ","), dot = UInt8(ascii: "."), minus = UInt8(ascii: "-"), plus = UInt8(ascii: "+")
+    static let colon = UInt8(ascii: ":"), comma = UInt8(ascii: ","), dot = UInt8(ascii: "."), minus = UInt8(ascii: "-"),
+        plus = UInt8(ascii: "+")
     static let zero = UInt8(ascii: "0"), nine = UInt8(ascii: "9")
-    static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
-    static let b = UInt8(ascii: "b"), e = UInt8(ascii: "e"), f = UInt8(ascii: "f"), n = UInt8(ascii: "n"), r = UInt8(ascii: "r")
+    static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), newline = UInt8(ascii: "\n"),
+        carriageReturn = UInt8(ascii: "\r")
+    static let b = UInt8(ascii: "b"), e = UInt8(ascii: "e"), f = UInt8(ascii: "f"), n = UInt8(ascii: "n"),
+        r = UInt8(ascii: "r")
     static let t = UInt8(ascii: "t"), u = UInt8(ascii: "u")
 }

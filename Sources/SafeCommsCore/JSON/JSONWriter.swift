@@ -45,7 +45,9 @@ public struct JSONWriter: Sendable {
                 case 0x0C: bytes.append(Byte.f)
                 case 0x0D: bytes.append(Byte.r)
                 default:
-                    bytes.append(contentsOf: [Byte.u, Byte.zero, Byte.zero, Self.hex[Int(b >> 4)], Self.hex[Int(b & 0xF)]])
+                    bytes.append(contentsOf: [
+                        Byte.u, Byte.zero, Byte.zero, Self.hex[Int(b >> 4)], Self.hex[Int(b & 0xF)],
+                    ])
                 }
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart...]))

@@ -19,7 +19,15 @@ public struct StrictJSONDecoder: Sendable {
         } catch {
             // A body that is not JSON at all is a bad request (400), as from Foundation's decoder.
             throw DecodingError.dataCorrupted(
-                .init(codingPath: [], debugDescription: "not JSON", underlyingError: ValidationError(field: "body", reason: "is not valid JSON (\(error.position): \(error.reason))")))
+                .init(
+                    codingPath: [],
+                    debugDescription: "not JSON",
+                    underlyingError: ValidationError(
+                        field: "body",
+                        reason: "is not valid JSON (\(error.position): \(error.reason))"
+                    )
+                )
+            )
         }
         return try decode(type, from: value)
     }
@@ -46,7 +54,10 @@ final class Reads {
             guard let unread = o.keys.first(where: { !o.asked.contains($0) }) else { continue }
             let field = o.path.isEmpty ? unread : o.path + "." + unread
             let known = o.asked.sorted().joined(separator: ", ")
-            throw ValidationError(field: field, reason: known.isEmpty ? "unknown field" : "unknown field; expected one of: \(known)")
+            throw ValidationError(
+                field: field,
+                reason: known.isEmpty ? "unknown field" : "unknown field; expected one of: \(known)"
+            )
         }
     }
 }
@@ -93,7 +104,10 @@ struct JSONValueReader: Decoder {
         var byName: [String: JSONValue] = [:]
         for m in members {
             guard byName.updateValue(m.value, forKey: m.key) == nil else {
-                throw ValidationError(field: path.isEmpty ? m.key : path + "." + m.key, reason: "is given more than once")
+                throw ValidationError(
+                    field: path.isEmpty ? m.key : path + "." + m.key,
+                    reason: "is given more than once"
+                )
             }
         }
         if reads.objects[path] == nil { reads.objects[path] = .init(path: path, keys: members.map(\.key), asked: []) }
@@ -123,18 +137,24 @@ struct JSONValueReader: Decoder {
                 return try ISOInstant.parse(text, field: jsonPath(codingPath)) as! T
             } catch {
                 // A value of the wrong shape, as a wrong type is: 400, naming the field.
-                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: error.reason, underlyingError: error))
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: codingPath, debugDescription: error.reason, underlyingError: error)
+                )
             }
         }
         if T.self == Data.self {
             // Bytes travel as base64 text, as Foundation's decoder reads them (a file sent as JSON).
             guard case .string(let text) = value else { throw mismatch(String.self) }
-            guard let data = Data(base64Encoded: text) else { throw ValidationError(field: jsonPath(codingPath), reason: "is not base64") }
+            guard let data = Data(base64Encoded: text) else {
+                throw ValidationError(field: jsonPath(codingPath), reason: "is not base64")
+            }
             return data as! T
         }
         if T.self == UUID.self {
             guard case .string(let text) = value else { throw mismatch(String.self) }
-            guard let id = UUID(uuidString: text) else { throw ValidationError(field: jsonPath(codingPath), reason: "'\(text)' is not an id (a UUID)") }
+            guard let id = UUID(uuidString: text) else {
+                throw ValidationError(field: jsonPath(codingPath), reason: "'\(text)' is not an id (a UUID)")
+            }
             return id as! T
         }
         return try T(from: self)
@@ -142,14 +162,24 @@ struct JSONValueReader: Decoder {
 
     func string() throws -> String {
         guard case .string(let s) = value else { throw mismatch(String.self) }
-        guard !s.utf8.contains(0) else { throw ValidationError(field: jsonPath(codingPath), reason: "contains a NUL character, which text may not hold") }
+        guard !s.utf8.contains(0) else {
+            throw ValidationError(
+                field: jsonPath(codingPath),
+                reason: "contains a NUL character, which text may not hold"
+            )
+        }
         return s
     }
 
     func number<N: LosslessStringConvertible>(_ type: N.Type) throws -> N {
         guard case .number(let text) = value else { throw mismatch(N.self) }
         guard let n = N(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "\(text) is not \(N.self == Double.self ? "a number" : "a whole number in range")"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: codingPath,
+                    debugDescription: "\(text) is not \(N.self == Double.self ? "a number" : "a whole number in range")"
+                )
+            )
         }
         return n
     }
@@ -177,7 +207,10 @@ struct JSONValueReader: Decoder {
         func camel(_ name: String) -> String {
             var out = "", upper = false
             for ch in name {
-                if ch == "_" { upper = true; continue }
+                if ch == "_" {
+                    upper = true
+                    continue
+                }
                 out.append(upper ? Character(ch.uppercased()) : ch)
                 upper = false
             }
@@ -187,7 +220,9 @@ struct JSONValueReader: Decoder {
         func contains(_ key: Key) -> Bool { byName[name(key)] != nil }
 
         func value(_ key: Key) throws -> JSONValue {
-            guard let v = byName[name(key)] else { throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "missing")) }
+            guard let v = byName[name(key)] else {
+                throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "missing"))
+            }
             return v
         }
 
@@ -195,7 +230,9 @@ struct JSONValueReader: Decoder {
 
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
             let v = try value(key)
-            if v == .null { throw DecodingError.valueNotFound(type, .init(codingPath: codingPath + [key], debugDescription: "null")) }
+            if v == .null {
+                throw DecodingError.valueNotFound(type, .init(codingPath: codingPath + [key], debugDescription: "null"))
+            }
             return try reader.child(v, key).decodeValue(type)
         }
 
@@ -204,7 +241,10 @@ struct JSONValueReader: Decoder {
             return try reader.child(v, key).decodeValue(type)
         }
 
-        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+        func nestedContainer<NestedKey: CodingKey>(
+            keyedBy type: NestedKey.Type,
+            forKey key: Key
+        ) throws -> KeyedDecodingContainer<NestedKey> {
             try reader.child(try value(key), key).container(keyedBy: type)
         }
 
@@ -226,7 +266,13 @@ struct JSONValueReader: Decoder {
 
         mutating func next() throws -> JSONValueReader {
             guard !isAtEnd else {
-                throw DecodingError.valueNotFound(Any.self, .init(codingPath: codingPath + [IndexKey(intValue: currentIndex)], debugDescription: "the list ends"))
+                throw DecodingError.valueNotFound(
+                    Any.self,
+                    .init(
+                        codingPath: codingPath + [IndexKey(intValue: currentIndex)],
+                        debugDescription: "the list ends"
+                    )
+                )
             }
             defer { currentIndex += 1 }
             return reader.child(items[currentIndex], IndexKey(intValue: currentIndex))
@@ -240,11 +286,15 @@ struct JSONValueReader: Decoder {
 
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
             let r = try next()
-            if r.value == .null { throw DecodingError.valueNotFound(type, .init(codingPath: r.codingPath, debugDescription: "null")) }
+            if r.value == .null {
+                throw DecodingError.valueNotFound(type, .init(codingPath: r.codingPath, debugDescription: "null"))
+            }
             return try r.decodeValue(type)
         }
 
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+        mutating func nestedContainer<NestedKey: CodingKey>(
+            keyedBy type: NestedKey.Type
+        ) throws -> KeyedDecodingContainer<NestedKey> {
             try next().container(keyedBy: type)
         }
 

@@ -10,9 +10,17 @@ public enum AbsenceChecklist {
     }
 
     public static let steps: [Step] = [
-        Step(id: "LIN-13a", action: "Unpair the desk number from the mobile and divert it to the local covered landline or the team's hunt group."),
+        Step(
+            id: "LIN-13a",
+            action:
+                "Unpair the desk number from the mobile and divert it to the local covered landline or the team's hunt group."
+        ),
         Step(id: "LIN-13b", action: "Turn off the desk number's voicemail."),
-        Step(id: "LIN-13c", action: "Turn on the out-of-office e-mail reply, or, if the staff member cannot, send the IT service desk a high-priority request to do it."),
+        Step(
+            id: "LIN-13c",
+            action:
+                "Turn on the out-of-office e-mail reply, or, if the staff member cannot, send the IT service desk a high-priority request to do it."
+        ),
         Step(id: "LIN-13d", action: "Make sure the work mobile is switched off and its voicemail is turned off."),
     ]
 

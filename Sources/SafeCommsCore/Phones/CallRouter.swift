@@ -25,50 +25,92 @@ public struct CallRouter: Sendable {
         if settings.officeHours.isOutOfHours(instant) {
             guard let edt = settings.emergencyDutyTeamNumber else {
                 return RouteDecision(
-                    destination: .unroutable, number: nil, clauses: ["COV-4"],
-                    reason: "Out of office hours and the organisation has no emergency duty team number: set emergency_duty_team_number.")
+                    destination: .unroutable,
+                    number: nil,
+                    clauses: ["COV-4"],
+                    reason:
+                        "Out of office hours and the organisation has no emergency duty team number: set emergency_duty_team_number."
+                )
             }
             return RouteDecision(
-                destination: .emergencyDutyTeam, number: edt, clauses: ["COV-4", "COV-5"],
-                reason: "Out of office hours: calls go to the emergency duty team.")
+                destination: .emergencyDutyTeam,
+                number: edt,
+                clauses: ["COV-4", "COV-5"],
+                reason: "Out of office hours: calls go to the emergency duty team."
+            )
         }
         let worker = workerID.flatMap { directory.workers[$0] }
         let team = (teamID ?? worker?.teamID).flatMap { directory.teams[$0] }
         if let w = worker {
             if let away = w.absence(at: instant) {
-                return huntGroup(team, because: "\(w.name) is \(away.kind.phrase) until \(away.untilText)", clauses: ["LIN-6", "LIN-13"])
+                return huntGroup(
+                    team,
+                    because: "\(w.name) is \(away.kind.phrase) until \(away.untilText)",
+                    clauses: ["LIN-6", "LIN-13"]
+                )
             }
             if w.deskLoggedIn, let desk = w.deskNumber {
                 return RouteDecision(
-                    destination: .worker(w.id), number: desk, clauses: ["LIN-1", "LIN-3"], reason: "\(w.name) is at their desk and logged in.")
+                    destination: .worker(w.id),
+                    number: desk,
+                    clauses: ["LIN-1", "LIN-3"],
+                    reason: "\(w.name) is at their desk and logged in."
+                )
             }
             if w.deskPairedToMobile, let desk = w.deskNumber ?? w.mobileNumber {
                 return RouteDecision(
-                    destination: .worker(w.id), number: desk, clauses: ["LIN-1", "LIN-4"],
-                    reason: "\(w.name) is out of the office with the desk phone paired to their mobile.")
+                    destination: .worker(w.id),
+                    number: desk,
+                    clauses: ["LIN-1", "LIN-4"],
+                    reason: "\(w.name) is out of the office with the desk phone paired to their mobile."
+                )
             }
             if let divert = w.divertTo {
                 switch directory.divertProblem(divert) {
                 case nil:
                     return RouteDecision(
-                        destination: .divert(w.id), number: divert, clauses: ["LIN-6", "LIN-12"],
-                        reason: "\(w.name) is not available; their calls are diverted to a hunt group.")
+                        destination: .divert(w.id),
+                        number: divert,
+                        clauses: ["LIN-6", "LIN-12"],
+                        reason: "\(w.name) is not available; their calls are diverted to a hunt group."
+                    )
                 case let problem?:
-                    return huntGroup(team, because: "\(w.name)'s divert is refused: \(problem)", clauses: ["LIN-12", "LIN-6"])
+                    return huntGroup(
+                        team,
+                        because: "\(w.name)'s divert is refused: \(problem)",
+                        clauses: ["LIN-12", "LIN-6"]
+                    )
                 }
             }
-            return huntGroup(team, because: "\(w.name) is not at their desk or paired to their mobile", clauses: ["LIN-6"])
+            return huntGroup(
+                team,
+                because: "\(w.name) is not at their desk or paired to their mobile",
+                clauses: ["LIN-6"]
+            )
         }
-        return huntGroup(team, because: workerID == nil ? "No key worker is named" : "The key worker is not in the directory", clauses: ["LIN-6"])
+        return huntGroup(
+            team,
+            because: workerID == nil ? "No key worker is named" : "The key worker is not in the directory",
+            clauses: ["LIN-6"]
+        )
     }
 
     func huntGroup(_ team: PhoneDirectory.Team?, because why: String, clauses: [String]) -> RouteDecision {
         if let team, let hunt = team.huntGroupNumber {
-            return RouteDecision(destination: .huntGroup(team.id), number: hunt, clauses: clauses, reason: "\(why): calls go to \(team.name)'s hunt group.")
+            return RouteDecision(
+                destination: .huntGroup(team.id),
+                number: hunt,
+                clauses: clauses,
+                reason: "\(why): calls go to \(team.name)'s hunt group."
+            )
         }
         return RouteDecision(
-            destination: .unroutable, number: nil, clauses: clauses + ["LIN-6"],
-            reason: "\(why), and \(team.map { "\($0.name)" } ?? "the call's team") has no hunt group number: set one for the team.")
+            destination: .unroutable,
+            number: nil,
+            clauses: clauses + ["LIN-6"],
+            reason:
+                "\(why), and \(team.map { "\($0.name)" } ?? "the call's team") has no hunt group number: set one for the team."
+        )
     }
 }
 
@@ -109,8 +151,16 @@ public struct PhoneDirectory: Sendable {
         public var absences: [Absence]
 
         public init(
-            id: UUID, name: String, teamID: UUID?, deskNumber: String? = nil, mobileNumber: String? = nil, deskLoggedIn: Bool = false,
-            deskPairedToMobile: Bool = false, voicemailEnabled: Bool = false, divertTo: String? = nil, absences: [Absence] = []
+            id: UUID,
+            name: String,
+            teamID: UUID?,
+            deskNumber: String? = nil,
+            mobileNumber: String? = nil,
+            deskLoggedIn: Bool = false,
+            deskPairedToMobile: Bool = false,
+            voicemailEnabled: Bool = false,
+            divertTo: String? = nil,
+            absences: [Absence] = []
         ) {
             self.id = id
             self.name = name
@@ -188,7 +238,9 @@ public struct PhoneDirectory: Sendable {
     /// Whose number was dialled (E.164): a member of staff's desk or mobile number, or a team's hunt
     /// group; nil when it is nobody's in the directory.
     public func owner(of number: String) -> (worker: UUID?, team: UUID?)? {
-        if let w = workers.values.first(where: { $0.deskNumber == number || $0.mobileNumber == number }) { return (w.id, w.teamID) }
+        if let w = workers.values.first(where: { $0.deskNumber == number || $0.mobileNumber == number }) {
+            return (w.id, w.teamID)
+        }
         if let t = teams.values.first(where: { $0.huntGroupNumber == number }) { return (nil, t.id) }
         return nil
     }

@@ -13,7 +13,11 @@ public enum DeviceCompliance {
         public var holderAbsences: [PhoneDirectory.Absence]
 
         public init(
-            kind: DeviceKind, callerIDWithheld: Bool, voicemailEnabled: Bool, onOutOfHours: Bool = false, holderAbsences: [PhoneDirectory.Absence] = []
+            kind: DeviceKind,
+            callerIDWithheld: Bool,
+            voicemailEnabled: Bool,
+            onOutOfHours: Bool = false,
+            holderAbsences: [PhoneDirectory.Absence] = []
         ) {
             self.kind = kind
             self.onOutOfHours = onOutOfHours
@@ -47,25 +51,41 @@ public enum DeviceCompliance {
         let pickupHours = policy.pickupHours
         var out: [Problem] = []
         if d.kind == .workMobile, d.onOutOfHours != policy.workMobilesOnOutOfHours {
-            out.append(Problem(
-                clause: "PD-1.11",
-                message: d.onOutOfHours
-                    ? "The work mobile stays on outside office hours; the organisation's policy is that work mobiles are off then."
-                    : "The work mobile is switched off outside office hours; the organisation's policy is that work mobiles stay on."))
+            out.append(
+                Problem(
+                    clause: "PD-1.11",
+                    message: d.onOutOfHours
+                        ? "The work mobile stays on outside office hours; the organisation's policy is that work mobiles are off then."
+                        : "The work mobile is switched off outside office hours; the organisation's policy is that work mobiles stay on."
+                )
+            )
         }
         if d.kind == .landline, policy.landlinesAlwaysOn, !d.onOutOfHours {
-            out.append(Problem(
-                clause: "WNL-10.2",
-                message: "The landline is not on at all times: it must be connected and operational for emergency or urgent contact."))
+            out.append(
+                Problem(
+                    clause: "WNL-10.2",
+                    message:
+                        "The landline is not on at all times: it must be connected and operational for emergency or urgent contact."
+                )
+            )
         }
         if d.kind == .workMobile, !d.callerIDWithheld {
-            out.append(Problem(clause: "COV-6", message: "The work mobile shows its number when it calls: it should be withheld."))
+            out.append(
+                Problem(
+                    clause: "COV-6",
+                    message: "The work mobile shows its number when it calls: it should be withheld."
+                )
+            )
         }
         let holder = PhoneDirectory.Worker(id: UUID(), name: "", teamID: nil, absences: d.holderAbsences)
         if d.voicemailEnabled, !holder.voicemailAllowed(at: instant, pickupHours: pickupHours) {
-            out.append(Problem(
-                clause: "LIN-5",
-                message: "Voicemail is on while its holder is away for longer than \(pickupHours) hours: turn it off, and calls go to the team's hunt group (LIN-6)."))
+            out.append(
+                Problem(
+                    clause: "LIN-5",
+                    message:
+                        "Voicemail is on while its holder is away for longer than \(pickupHours) hours: turn it off, and calls go to the team's hunt group (LIN-6)."
+                )
+            )
         }
         return out
     }

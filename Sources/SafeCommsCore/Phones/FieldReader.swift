@@ -5,7 +5,9 @@ import Foundation
 struct FieldReader {
     private(set) var errors: [ValidationError] = []
 
-    mutating func fail(_ field: String, _ reason: String) { errors.append(ValidationError(field: field, reason: reason)) }
+    mutating func fail(_ field: String, _ reason: String) {
+        errors.append(ValidationError(field: field, reason: reason))
+    }
 
     /// Trimmed text; `required` names what it is and the clause asking for it.
     mutating func text(_ value: String?, _ field: String, required: (clause: String, what: String)? = nil) -> String {

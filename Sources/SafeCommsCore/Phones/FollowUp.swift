@@ -36,7 +36,12 @@ public enum FollowUp {
     /// COV-7, LIN-5: a voicemail left at `receivedAt` must be responded to within the organisation's
     /// pick-up time.
     public static func voicemail(
-        receivedAt: String?, callerName: String?, callerNumber: String?, summary: String?, now: Date, pickupHours: Int
+        receivedAt: String?,
+        callerName: String?,
+        callerNumber: String?,
+        summary: String?,
+        now: Date,
+        pickupHours: Int
     ) throws(ValidationErrors) -> Opened {
         var f = FieldReader()
         let at = f.instant(receivedAt, "received_at", clause: "COV-7", what: "when the message was left")
@@ -45,8 +50,13 @@ public enum FollowUp {
         try f.throwIfAny()
         guard let at else { throw ValidationErrors([]) }  // unreachable: a nil was reported
         return Opened(
-            kind: .voicemail, occurredAt: at, callerName: caller.name, callerNumber: caller.number, summary: caller.summary,
-            dueAt: at.addingTimeInterval(Double(pickupHours) * 3600))
+            kind: .voicemail,
+            occurredAt: at,
+            callerName: caller.name,
+            callerNumber: caller.number,
+            summary: caller.summary,
+            dueAt: at.addingTimeInterval(Double(pickupHours) * 3600)
+        )
     }
 
     /// Whether an answered call needs a follow-up, and why.
@@ -59,7 +69,13 @@ public enum FollowUp {
     /// diverted; it is due when the office next opens, so that a colleague can pick it up then. A call
     /// in office hours, or one the worker expected, needs nothing.
     public static func answeredCall(
-        answeredAt: String?, expected: Bool?, callerName: String?, callerNumber: String?, summary: String?, now: Date, hours: OfficeHours
+        answeredAt: String?,
+        expected: Bool?,
+        callerName: String?,
+        callerNumber: String?,
+        summary: String?,
+        now: Date,
+        hours: OfficeHours
     ) throws(ValidationErrors) -> Need {
         var f = FieldReader()
         let at = f.instant(answeredAt, "answered_at", clause: "COV-5", what: "when the call was answered")
@@ -70,13 +86,23 @@ public enum FollowUp {
         guard let at, let expected else { throw ValidationErrors([]) }  // unreachable: each nil was reported
         guard hours.isOutOfHours(at) else { return .none(reason: "The call was answered in office hours.") }
         guard !expected else { return .none(reason: "The call was expected, which COV-5 allows out of hours.") }
-        return .followUp(Opened(
-            kind: .outOfHoursCall, occurredAt: at, callerName: caller.name, callerNumber: caller.number, summary: caller.summary,
-            dueAt: hours.nextOpening(atOrAfter: at)))
+        return .followUp(
+            Opened(
+                kind: .outOfHoursCall,
+                occurredAt: at,
+                callerName: caller.name,
+                callerNumber: caller.number,
+                summary: caller.summary,
+                dueAt: hours.nextOpening(atOrAfter: at)
+            )
+        )
     }
 
     private static func caller(
-        _ f: inout FieldReader, _ name: String?, _ number: String?, _ summary: String?
+        _ f: inout FieldReader,
+        _ name: String?,
+        _ number: String?,
+        _ summary: String?
     ) -> (name: String?, number: String?, summary: String?) {
         let n = f.text(name, "caller_name")
         let e164 = f.phoneNumber(number, "caller_number")
@@ -95,11 +121,19 @@ public enum FollowUp {
         var f = FieldReader()
         let o = Outcome(rawValue: outcome ?? "")
         if o == nil {
-            f.fail("outcome", outcome == nil ? "is required: responded or diverted" : "'\(outcome!)' is not responded or diverted")
+            f.fail(
+                "outcome",
+                outcome == nil ? "is required: responded or diverted" : "'\(outcome!)' is not responded or diverted"
+            )
         }
         let n = f.text(note, "note", required: ("COV-5", "what was done"))
         let to = f.text(divertedTo, "diverted_to")
-        if o == .diverted, to.isEmpty { f.fail("diverted_to", "is required when the call was diverted: the team, service or number it went to (COV-5)") }
+        if o == .diverted, to.isEmpty {
+            f.fail(
+                "diverted_to",
+                "is required when the call was diverted: the team, service or number it went to (COV-5)"
+            )
+        }
         try f.throwIfAny()
         guard let o else { throw ValidationErrors([]) }  // unreachable: a nil was reported
         return Closure(outcome: o, note: n, divertedTo: o == .diverted ? to : nil)

@@ -8,12 +8,21 @@ public struct MessageNotice: Sendable, Equatable {
     public var subject: String
     public var body: String
 
-    public init(officerName: String, takenByName: String, takenAt: Date, callBackBy: Date, link: String, timeZone: String) {
+    public init(
+        officerName: String,
+        takenByName: String,
+        takenAt: Date,
+        callBackBy: Date,
+        link: String,
+        timeZone: String
+    ) {
         let zone = OfficeHours.zone(timeZone)
         func local(_ d: Date) -> String {
             let t = LocalTime(d, zone: zone)
             let day = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][t.isoWeekday - 1]
-            let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][t.day.month - 1]
+            let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][
+                t.day.month - 1
+            ]
             return "\(OfficeHours.clock(t.minuteOfDay)) \(day) \(t.day.day) \(month)"
         }
         subject = "Urgent: a message for you - call back by \(local(callBackBy))"

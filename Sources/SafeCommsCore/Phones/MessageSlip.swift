@@ -19,15 +19,30 @@ public struct MessageSlip: Sendable, Equatable {
     /// The fields as a form or the API sends them; every problem is listed, each naming its field and
     /// the part of LIN-9 it fails.
     public init(
-        takenAt: String?, callerName: String?, callerFrom: String?, returnNumber: String?, reason: String?, callBackBy: String?, now: Date
+        takenAt: String?,
+        callerName: String?,
+        callerFrom: String?,
+        returnNumber: String?,
+        reason: String?,
+        callBackBy: String?,
+        now: Date
     ) throws(ValidationErrors) {
         var f = FieldReader()
         let taken = f.instant(takenAt, "taken_at", clause: "LIN-9a", what: "the date and time of the call")
         self.callerName = f.text(callerName, "caller_name", required: ("LIN-9b", "the caller's name"))
-        self.callerFrom = f.text(callerFrom, "caller_from", required: ("LIN-9c", "where they are from (company, institution, or member of the public)"))
+        self.callerFrom = f.text(
+            callerFrom,
+            "caller_from",
+            required: ("LIN-9c", "where they are from (company, institution, or member of the public)")
+        )
         let number = f.text(returnNumber, "return_number", required: ("LIN-9d", "the number to call back"))
         self.reason = f.text(reason, "reason", required: ("LIN-9e", "brief details of the reason for the call"))
-        let back = f.instant(callBackBy, "call_back_by", clause: "LIN-9f", what: "when the caller was told they would be called back")
+        let back = f.instant(
+            callBackBy,
+            "call_back_by",
+            clause: "LIN-9f",
+            what: "when the caller was told they would be called back"
+        )
         let e164 = number.isEmpty ? nil : f.phoneNumber(number, "return_number")
         f.notFuture(taken, "taken_at", now: now)
         if let taken, let back, back <= taken { f.fail("call_back_by", "must be after the call was taken") }

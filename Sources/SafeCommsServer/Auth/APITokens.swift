@@ -9,7 +9,12 @@ public enum APITokens {
     static func hash(_ token: String) -> String { Hex.lowercase(SHA256.hash(data: Array(token.utf8))) }
 
     /// Creates and stores a new token for a member of staff, returning the token text.
-    public static func issue(for staff: StaffMember, label: String, context: AuditContext, on db: any Database) async throws -> String {
+    public static func issue(
+        for staff: StaffMember,
+        label: String,
+        context: AuditContext,
+        on db: any Database
+    ) async throws -> String {
         var bytes = SystemRandomNumberGenerator()
         let raw = (0..<32).map { _ in UInt8.random(in: 0...255, using: &bytes) }
         let token = "sc_" + Hex.lowercase(raw)
@@ -17,7 +22,17 @@ public enum APITokens {
         let rewritable = try Rewritable(row)
         try await AuditLog.transaction(on: db, context) { tx in
             try await rewritable.save(on: tx)
-            return ((), [AuditEntry(action: "token.issue", entity: "api_token", entityID: row.id?.uuidString, detail: "for staff \(try staff.requireID())")])
+            return (
+                (),
+                [
+                    AuditEntry(
+                        action: "token.issue",
+                        entity: "api_token",
+                        entityID: row.id?.uuidString,
+                        detail: "for staff \(try staff.requireID())"
+                    )
+                ]
+            )
         }
         return token
     }

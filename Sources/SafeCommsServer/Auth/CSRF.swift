@@ -41,7 +41,9 @@ enum CSRF {
 
     /// The signed-out visitor's token from their cookie, when it is one of ours.
     static func signedOutToken(_ req: Request) -> String? {
-        guard let t = req.cookies[cookie]?.string, t.utf8.count == 64, t.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+        guard let t = req.cookies[cookie]?.string, t.utf8.count == 64,
+            t.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+        else { return nil }
         return t
     }
 
@@ -49,7 +51,13 @@ enum CSRF {
     static func attachCookie(to response: Response, for req: Request) {
         guard let t = req.storage[NewCookieToken.self] else { return }
         response.cookies[cookie] = HTTPCookies.Value(
-            string: t, maxAge: 8 * 3600, path: "/", isSecure: req.application.safeCommsConfig.secureCookies, isHTTPOnly: true, sameSite: .strict)
+            string: t,
+            maxAge: 8 * 3600,
+            path: "/",
+            isSecure: req.application.safeCommsConfig.secureCookies,
+            isHTTPOnly: true,
+            sameSite: .strict
+        )
     }
 
     private static func fresh() -> String {
@@ -64,11 +72,16 @@ struct CSRFMiddleware: Middleware {
     /// form's body is gathered up to the application's default limit and checked here.
     static let checkedByHandlerKey = AnySendableHashable("csrf.checkedByHandler")
 
-    static let refusal = Abort(.forbidden, reason: "the form expired or did not come from SafeComms; reload the page and try again")
+    static let refusal = Abort(
+        .forbidden,
+        reason: "the form expired or did not come from SafeComms; reload the page and try again"
+    )
 
     /// Future-based, as every page passes through it; only a POST has anything to check.
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        guard request.method == .POST, request.route?.userInfo[Self.checkedByHandlerKey] == nil else { return next.respond(to: request) }
+        guard request.method == .POST, request.route?.userInfo[Self.checkedByHandlerKey] == nil else {
+            return next.respond(to: request)
+        }
         let gathered: EventLoopFuture<Void>
         if request.body.data == nil {
             gathered = request.body.collect(max: request.application.routes.defaultMaxBodySize.value).map { _ in }
@@ -76,7 +89,8 @@ struct CSRFMiddleware: Middleware {
             gathered = request.eventLoop.makeSucceededVoidFuture()
         }
         return gathered.flatMap {
-            let sent = request.headers.contentType == .urlEncodedForm
+            let sent =
+                request.headers.contentType == .urlEncodedForm
                 ? request.body.data.flatMap { StrictFormContent.field(CSRF.field, in: $0) }
                 : try? request.content.get(String.self, at: CSRF.field)
             guard let expected = CSRF.expected(request), let sent, Self.constantTimeEqual(sent, expected) else {

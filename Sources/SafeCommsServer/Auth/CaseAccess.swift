@@ -30,5 +30,7 @@ enum CaseAccess {
 }
 
 extension CaseFile {
-    var allocation: CaseAllocation { CaseAllocation(organisationID: organisationID, teamID: teamID, keyWorkerID: keyWorkerID) }
+    var allocation: CaseAllocation {
+        CaseAllocation(organisationID: organisationID, teamID: teamID, keyWorkerID: keyWorkerID)
+    }
 }

@@ -14,7 +14,11 @@ final class OrganisationSettingsCache: @unchecked Sendable {
 
     init(lifetime: TimeInterval = 5) { self.lifetime = lifetime }
 
-    func settings(for organisationID: UUID, on db: any Database, now: Date = Date()) async throws -> OrganisationSettings {
+    func settings(
+        for organisationID: UUID,
+        on db: any Database,
+        now: Date = Date()
+    ) async throws -> OrganisationSettings {
         if let hit = lock.withLock({ entries[organisationID] }), hit.until > now { return hit.settings }
         guard let org = try await Organisation.find(organisationID, on: db) else {
             throw ValidationError(field: "organisation", reason: "your organisation no longer exists")

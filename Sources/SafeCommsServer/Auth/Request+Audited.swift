@@ -6,10 +6,14 @@ import Vapor
 extension Request {
     /// Creates a row with its audit event, attributed to the signed-in member of staff. When a unique
     /// constraint refuses it, `duplicate` names the field and says why.
-    func createAudited<M: Model & Sendable>(_ model: M, _ entry: AuditEntry, duplicate: ValidationError? = nil) async throws where M.IDValue == UUID {
+    func createAudited<M: Model & Sendable>(
+        _ model: M,
+        _ entry: AuditEntry,
+        duplicate: ValidationError? = nil
+    ) async throws where M.IDValue == UUID {
         do {
             try await AuditLog.create(model, entry, try auditContext(), on: db)
-        } catch where error.isUniqueViolation && duplicate != nil {
+        } catch  where error.isUniqueViolation && duplicate != nil {
             throw duplicate!
         }
     }

@@ -18,7 +18,9 @@ enum SignIn {
     static func attempt(email: String, password: String, on req: Request) async throws -> StaffMember {
         let throttle = req.application.loginThrottle
         let emailKey = "email:" + email.lowercased(), addressKey = "ip:" + req.clientAddress
-        if let wait = await throttle.retryAfter(keys: [emailKey, addressKey]) { throw Failure.throttled(retryAfter: wait) }
+        if let wait = await throttle.retryAfter(keys: [emailKey, addressKey]) {
+            throw Failure.throttled(retryAfter: wait)
+        }
         // Counted before the slow check, so a burst of parallel guesses cannot all slip under the limit.
         await throttle.fail(keys: [emailKey, addressKey])
         let staff = try await StaffMember.query(on: req.db).filter(\.$email == email.lowercased()).first()
@@ -26,20 +28,27 @@ enum SignIn {
         // e-mails exist. A password longer than bcrypt reads cannot be anyone's (`PasswordRules`): it is
         // checked against that hash too, and fails, so its first 72 bytes alone never sign anyone in.
         let tooLong = password.utf8.count > PasswordRules.maximumBytes
-        let hash = tooLong ? req.application.dummyPasswordHash : staff?.passwordHash ?? req.application.dummyPasswordHash
+        let hash =
+            tooLong ? req.application.dummyPasswordHash : staff?.passwordHash ?? req.application.dummyPasswordHash
         let matches = (try? await req.password.async.verify(password, created: hash)) ?? false
         let ok = matches && !tooLong
         guard ok, let staff, staff.active else {
             try await req.application.auditBatcher.record(
                 AuditEntry(action: "auth.failed", entity: "session"),
-                req.application.auditContext(organisationID: staff?.organisationID, source: req.clientAddress))
+                req.application.auditContext(organisationID: staff?.organisationID, source: req.clientAddress)
+            )
             throw Failure.wrongCredentials
         }
         // Signing in to one's own account must not reset the count of an address guessing at others.
         await throttle.succeed(account: emailKey, address: addressKey)
         try await req.application.auditBatcher.record(
             AuditEntry(action: "auth.signed_in", entity: "session"),
-            req.application.auditContext(organisationID: staff.organisationID, actorID: staff.id, source: req.clientAddress))
+            req.application.auditContext(
+                organisationID: staff.organisationID,
+                actorID: staff.id,
+                source: req.clientAddress
+            )
+        )
         return staff
     }
 }

@@ -13,11 +13,14 @@ struct BearerTokenMiddleware: Middleware {
     static let refusal = Abort(.unauthorized, reason: "a valid bearer token is required")
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        guard let bearer = request.headers.bearerAuthorization else { return request.eventLoop.makeFailedFuture(Self.refusal) }
-        return request.application.tokenLookup.staff(forTokenHash: APITokens.hash(bearer.token), on: request.eventLoop).flatMap { staff in
-            guard let staff else { return request.eventLoop.makeFailedFuture(Self.refusal) }
-            request.auth.login(staff)
-            return next.respond(to: request)
+        guard let bearer = request.headers.bearerAuthorization else {
+            return request.eventLoop.makeFailedFuture(Self.refusal)
         }
+        return request.application.tokenLookup.staff(forTokenHash: APITokens.hash(bearer.token), on: request.eventLoop)
+            .flatMap { staff in
+                guard let staff else { return request.eventLoop.makeFailedFuture(Self.refusal) }
+                request.auth.login(staff)
+                return next.respond(to: request)
+            }
     }
 }

@@ -27,12 +27,18 @@ struct StoreSessions: SessionDriver {
 
     func createSession(_ data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
         var bytes = SystemRandomNumberGenerator()
-        let id = SessionID(string: Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &bytes) }).base64EncodedString())
+        let id = SessionID(
+            string: Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &bytes) }).base64EncodedString()
+        )
         let key = Self.key(id)
         return request.eventLoop.makeFutureWithTask {
             try await WriteTransaction.run(on: request.db) { tx in
                 try await SessionRecord(key: key, data: data).create(on: tx)
-                try await SignedInSession.setStaff(key: key.string, staffID: data[Self.staffEntry].flatMap(UUID.init(uuidString:)), on: tx)
+                try await SignedInSession.setStaff(
+                    key: key.string,
+                    staffID: data[Self.staffEntry].flatMap(UUID.init(uuidString:)),
+                    on: tx
+                )
             }
             return id
         }
@@ -49,13 +55,18 @@ struct StoreSessions: SessionDriver {
         }
     }
 
-    func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
+    func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) -> EventLoopFuture<SessionID>
+    {
         if request.storage[ReadKey.self] == data { return request.eventLoop.makeSucceededFuture(sessionID) }
         let key = Self.key(sessionID)
         return request.eventLoop.makeFutureWithTask {
             try await WriteTransaction.run(on: request.db) { tx in
                 try await SessionRecord.query(on: tx).filter(\.$key == key).set(\.$data, to: data).update()
-                try await SignedInSession.setStaff(key: key.string, staffID: data[Self.staffEntry].flatMap(UUID.init(uuidString:)), on: tx)
+                try await SignedInSession.setStaff(
+                    key: key.string,
+                    staffID: data[Self.staffEntry].flatMap(UUID.init(uuidString:)),
+                    on: tx
+                )
             }
             return sessionID
         }
@@ -85,7 +96,9 @@ struct SessionStaffAuthenticator: Middleware {
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         // Without a session cookie there is nobody to sign in, and touching `request.session` would
         // make an empty session that the sessions middleware then stores.
-        guard request.hasSession, let id = request.session.authenticated(StaffMember.self) else { return next.respond(to: request) }
+        guard request.hasSession, let id = request.session.authenticated(StaffMember.self) else {
+            return next.respond(to: request)
+        }
         if let signedIn = request.storage[StoreSessions.SignedInKey.self], let staff = signedIn.staff, staff.id == id {
             signIn(staff, managedTeamIDs: signedIn.managedTeamIDs, request)
             return next.respond(to: request)
@@ -106,8 +119,12 @@ struct SessionStaffAuthenticator: Middleware {
         request.auth.login(staff)
         if let managedTeamIDs, let id = staff.id {
             request.storage[PrincipalKey.self] = Principal(
-                staffID: id, organisationID: staff.organisationID, roles: staff.roles, teamIDs: Set([staff.teamID].compactMap { $0 }),
-                managedTeamIDs: managedTeamIDs)
+                staffID: id,
+                organisationID: staff.organisationID,
+                roles: staff.roles,
+                teamIDs: Set([staff.teamID].compactMap { $0 }),
+                managedTeamIDs: managedTeamIDs
+            )
         }
     }
 }

@@ -37,18 +37,31 @@ struct AuditController: RouteCollection {
         let p = try await req.require(.readAudit)
         let q = AuditEvent.query(on: req.db).filter(\.$organisationID == p.organisationID)
         if let raw: String = req.query["case_id"] {
-            guard let id = UUID(uuidString: raw) else { throw ValidationError(field: "case_id", reason: "is not a UUID") }
+            guard let id = UUID(uuidString: raw) else {
+                throw ValidationError(field: "case_id", reason: "is not a UUID")
+            }
             q.filter(\.$caseID == id)
         }
         if let raw: String = req.query["before"] {
-            guard let before = Int64(raw) else { throw ValidationError(field: "before", reason: "is not a sequence number") }
+            guard let before = Int64(raw) else {
+                throw ValidationError(field: "before", reason: "is not a sequence number")
+            }
             q.filter(\.$id < before)
         }
         let limit = min(try CommunicationController.intQuery(req, "limit", max: 1000) ?? 100, 1000)
         return try await q.sort(\.$id, .descending).limit(limit).all().map {
             EventDTO(
-                sequence: $0.id ?? 0, at: Date(timeIntervalSince1970: Double($0.atMillis) / 1000), actorId: $0.actorID, action: $0.action,
-                entity: $0.entity, entityId: $0.entityID, caseId: $0.caseID, source: $0.source, detail: $0.detail, hash: $0.hash)
+                sequence: $0.id ?? 0,
+                at: Date(timeIntervalSince1970: Double($0.atMillis) / 1000),
+                actorId: $0.actorID,
+                action: $0.action,
+                entity: $0.entity,
+                entityId: $0.entityID,
+                caseId: $0.caseID,
+                source: $0.source,
+                detail: $0.detail,
+                hash: $0.hash
+            )
         }
     }
 

@@ -45,25 +45,42 @@ struct CaseController: RouteCollection {
         do { _ = try CaseStatus.parse(input.status, field: "status") } catch { problems.append(error) }
         if let d = input.openedOn { do { try validateDay(d, field: "opened_on") } catch { problems.append(error) } }
         try ValidationErrors(problems).throwIfAny()
-        if let t = input.teamId, try await Team.query(on: req.db).filter(\.$id == t).filter(\.$organisationID == p.organisationID).first() == nil {
+        if let t = input.teamId,
+            try await Team.query(on: req.db).filter(\.$id == t).filter(\.$organisationID == p.organisationID).first()
+                == nil
+        {
             throw ValidationError(field: "team_id", reason: "no team \(t) in your organisation")
         }
         guard AccessPolicy.canAllocate(p, toTeam: input.teamId) else {
             throw Abort(.forbidden, reason: "you can open cases only for the teams you manage")
         }
-        if let k = input.keyWorkerId, try await StaffMember.query(on: req.db).filter(\.$id == k).filter(\.$organisationID == p.organisationID).first() == nil {
+        if let k = input.keyWorkerId,
+            try await StaffMember.query(on: req.db).filter(\.$id == k).filter(\.$organisationID == p.organisationID)
+                .first() == nil
+        {
             throw ValidationError(field: "key_worker_id", reason: "no member of staff \(k) in your organisation")
         }
-        if try await CaseFile.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$reference == input.reference).first() != nil {
+        if try await CaseFile.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(
+            \.$reference == input.reference
+        ).first() != nil {
             throw Self.duplicateReference(input.reference)
         }
         let c = CaseFile(
-            organisationID: p.organisationID, teamID: input.teamId, keyWorkerID: input.keyWorkerId, reference: input.reference,
-            displayName: input.displayName, status: input.status, inCrisis: input.inCrisis ?? false,
-            openedOn: input.openedOn ?? Self.today())
+            organisationID: p.organisationID,
+            teamID: input.teamId,
+            keyWorkerID: input.keyWorkerId,
+            reference: input.reference,
+            displayName: input.displayName,
+            status: input.status,
+            inCrisis: input.inCrisis ?? false,
+            openedOn: input.openedOn ?? Self.today()
+        )
         c.id = UUID()
         try await req.createAudited(
-            c, AuditEntry(action: "case.create", entity: "case", entityID: c.id?.uuidString, caseID: c.id), duplicate: Self.duplicateReference(input.reference))
+            c,
+            AuditEntry(action: "case.create", entity: "case", entityID: c.id?.uuidString, caseID: c.id),
+            duplicate: Self.duplicateReference(input.reference)
+        )
         return try await CaseDTO(c).encodeResponse(status: .created, for: req)
     }
 

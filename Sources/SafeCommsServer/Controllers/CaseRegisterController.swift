@@ -30,24 +30,49 @@ struct CaseRegisterController: RouteCollection {
         var problems: [ValidationError] = []
         do { _ = try PersonRole.parse(input.role, field: "role") } catch { problems.append(error) }
         do { try requireText(input.name, field: "name", max: 200) } catch { problems.append(error) }
-        if let d = input.dateOfBirth { do { try validateDay(d, field: "date_of_birth") } catch { problems.append(error) } }
+        if let d = input.dateOfBirth {
+            do { try validateDay(d, field: "date_of_birth") } catch { problems.append(error) }
+        }
         var phone: String?
-        if let raw = input.phone, !raw.isEmpty { do { phone = try PhoneNumber(parsing: raw, field: "phone").e164 } catch { problems.append(error) } }
-        if let e = input.email, !e.isEmpty, !EmailAddress.isPlausible(e) { problems.append(.init(field: "email", reason: "'\(e)' is not an e-mail address")) }
+        if let raw = input.phone, !raw.isEmpty {
+            do { phone = try PhoneNumber(parsing: raw, field: "phone").e164 } catch { problems.append(error) }
+        }
+        if let e = input.email, !e.isEmpty, !EmailAddress.isPlausible(e) {
+            problems.append(.init(field: "email", reason: "'\(e)' is not an e-mail address"))
+        }
         try ValidationErrors(problems).throwIfAny()
         let person = CasePerson(
-            organisationID: p.organisationID, caseID: try c.requireID(), role: input.role, name: input.name, aliases: input.aliases ?? [],
-            dateOfBirth: input.dateOfBirth, address: input.address, postcode: input.postcode, phone: phone, email: input.email?.lowercased())
+            organisationID: p.organisationID,
+            caseID: try c.requireID(),
+            role: input.role,
+            name: input.name,
+            aliases: input.aliases ?? [],
+            dateOfBirth: input.dateOfBirth,
+            address: input.address,
+            postcode: input.postcode,
+            phone: phone,
+            email: input.email?.lowercased()
+        )
         person.id = UUID()
         try await req.createAudited(
-            person, AuditEntry(action: "person.create", entity: CasePerson.auditEntity, entityID: person.id?.uuidString, caseID: c.id, rowDigest: person.digest))
+            person,
+            AuditEntry(
+                action: "person.create",
+                entity: CasePerson.auditEntity,
+                entityID: person.id?.uuidString,
+                caseID: c.id,
+                rowDigest: person.digest
+            )
+        )
         return try await PersonDTO(person).encodeResponse(status: .created, for: req)
     }
 
     func listConsents(req: Request) async throws -> [ConsentDTO] {
         let (c, _) = try await CaseAccess.load(req, .read)
         try await readAudit(req, c, "consents")
-        return try await Consent.query(on: req.db).filter(\.$caseID == c.requireID()).sort(\.$givenOn).all().map(ConsentDTO.init)
+        return try await Consent.query(on: req.db).filter(\.$caseID == c.requireID()).sort(\.$givenOn).all().map(
+            ConsentDTO.init
+        )
     }
 
     func addConsent(req: Request) async throws -> Response {
@@ -55,25 +80,45 @@ struct CaseRegisterController: RouteCollection {
         let input = try req.content.decode(ConsentInput.self)
         var problems: [ValidationError] = []
         do { _ = try ConsentKind.parse(input.kind, field: "kind") } catch { problems.append(error) }
-        if let ch = input.channel { do { _ = try SafeCommsCore.Channel.parse(ch, field: "channel") } catch { problems.append(error) } }
+        if let ch = input.channel {
+            do { _ = try SafeCommsCore.Channel.parse(ch, field: "channel") } catch { problems.append(error) }
+        }
         do { try requireText(input.givenBy, field: "given_by", max: 200) } catch { problems.append(error) }
         do { try requireText(input.reason, field: "reason", max: 2000) } catch { problems.append(error) }
         do { try validateDay(input.givenOn, field: "given_on") } catch { problems.append(error) }
         try ValidationErrors(problems).throwIfAny()
         try await requirePerson(input.personId, on: c, req)
         let consent = Consent(
-            organisationID: p.organisationID, caseID: try c.requireID(), personID: input.personId, recordedByID: p.staffID, kind: input.kind,
-            channel: input.channel, givenBy: input.givenBy, reason: input.reason, givenOn: input.givenOn)
+            organisationID: p.organisationID,
+            caseID: try c.requireID(),
+            personID: input.personId,
+            recordedByID: p.staffID,
+            kind: input.kind,
+            channel: input.channel,
+            givenBy: input.givenBy,
+            reason: input.reason,
+            givenOn: input.givenOn
+        )
         consent.id = UUID()
         try await req.createAudited(
-            consent, AuditEntry(action: "consent.create", entity: Consent.auditEntity, entityID: consent.id?.uuidString, caseID: c.id, detail: input.kind, rowDigest: consent.digest))
+            consent,
+            AuditEntry(
+                action: "consent.create",
+                entity: Consent.auditEntity,
+                entityID: consent.id?.uuidString,
+                caseID: c.id,
+                detail: input.kind,
+                rowDigest: consent.digest
+            )
+        )
         return try await ConsentDTO(consent).encodeResponse(status: .created, for: req)
     }
 
     func listSharing(req: Request) async throws -> [NumberSharingDTO] {
         let (c, _) = try await CaseAccess.load(req, .read)
         try await readAudit(req, c, "number-sharing")
-        return try await NumberSharing.query(on: req.db).filter(\.$caseID == c.requireID()).sort(\.$decidedOn).all().map(NumberSharingDTO.init)
+        return try await NumberSharing.query(on: req.db).filter(\.$caseID == c.requireID()).sort(\.$decidedOn).all()
+            .map(NumberSharingDTO.init)
     }
 
     func addSharing(req: Request) async throws -> Response {
@@ -88,32 +133,59 @@ struct CaseRegisterController: RouteCollection {
         try await requirePerson(input.personId, on: c, req)
         // COV-3: the decision is the worker's "in conjunction with their team manager".
         if let m = input.managerAgreedById {
-            guard let manager = try await StaffMember.query(on: req.db).filter(\.$id == m).filter(\.$organisationID == p.organisationID).first() else {
-                throw ValidationError(field: "manager_agreed_by_id", reason: "no member of staff \(m) in your organisation")
+            guard
+                let manager = try await StaffMember.query(on: req.db).filter(\.$id == m).filter(
+                    \.$organisationID == p.organisationID
+                ).first()
+            else {
+                throw ValidationError(
+                    field: "manager_agreed_by_id",
+                    reason: "no member of staff \(m) in your organisation"
+                )
             }
             guard manager.roles.contains(.manager) || manager.roles.contains(.dsl), m != p.staffID else {
-                throw ValidationError(field: "manager_agreed_by_id", reason: "must be a team manager or the DSL other than yourself (COV-3)")
+                throw ValidationError(
+                    field: "manager_agreed_by_id",
+                    reason: "must be a team manager or the DSL other than yourself (COV-3)"
+                )
             }
         }
         let row = NumberSharing(
-            organisationID: p.organisationID, caseID: try c.requireID(), staffID: p.staffID, personID: input.personId,
-            managerAgreedByID: input.managerAgreedById, shared: input.shared, number: number, reason: input.reason, decidedOn: input.decidedOn)
+            organisationID: p.organisationID,
+            caseID: try c.requireID(),
+            staffID: p.staffID,
+            personID: input.personId,
+            managerAgreedByID: input.managerAgreedById,
+            shared: input.shared,
+            number: number,
+            reason: input.reason,
+            decidedOn: input.decidedOn
+        )
         row.id = UUID()
         try await req.createAudited(
-            row, AuditEntry(
-                action: input.shared ? "number.shared" : "number.not_shared", entity: NumberSharing.auditEntity, entityID: row.id?.uuidString, caseID: c.id,
-                rowDigest: row.digest))
+            row,
+            AuditEntry(
+                action: input.shared ? "number.shared" : "number.not_shared",
+                entity: NumberSharing.auditEntity,
+                entityID: row.id?.uuidString,
+                caseID: c.id,
+                rowDigest: row.digest
+            )
+        )
         return try await NumberSharingDTO(row).encodeResponse(status: .created, for: req)
     }
 
     private func requirePerson(_ id: UUID?, on c: CaseFile, _ req: Request) async throws {
         guard let id else { return }
-        if try await CasePerson.query(on: req.db).filter(\.$id == id).filter(\.$caseID == c.requireID()).first() == nil {
+        if try await CasePerson.query(on: req.db).filter(\.$id == id).filter(\.$caseID == c.requireID()).first() == nil
+        {
             throw ValidationError(field: "person_id", reason: "no person \(id) on this case")
         }
     }
 
     private func readAudit(_ req: Request, _ c: CaseFile, _ what: String) async throws {
-        try await req.audit(AuditEntry(action: "case.read", entity: "case", entityID: c.id?.uuidString, caseID: c.id, detail: what))
+        try await req.audit(
+            AuditEntry(action: "case.read", entity: "case", entityID: c.id?.uuidString, caseID: c.id, detail: what)
+        )
     }
 }

@@ -19,7 +19,9 @@ struct CheckController: RouteCollection {
         // The organisation comes from the signed-in member of staff; the case rules (which need their
         // teams) are only worked out when a case is named.
         let staff = try req.staff()
-        guard let body = req.body.data else { throw ValidationError(field: "request", reason: "a JSON body is required") }
+        guard let body = req.body.data else {
+            throw ValidationError(field: "request", reason: "a JSON body is required")
+        }
         let input = try body.withUnsafeReadableBytes { raw throws(ValidationError) in try CheckInput(json: raw) }
         var request = input.request
         if let id = input.caseID {
@@ -28,12 +30,21 @@ struct CheckController: RouteCollection {
         }
         let settings = try await req.application.organisationSettings.settings(for: staff.organisationID, on: req.db)
         // The request's own packs, else the organisation's choice, else every pack.
-        let decision = try library.evaluator(for: request.packs ?? settings.packs, field: "packs").evaluate(request, settings: settings)
+        let decision = try library.evaluator(for: request.packs ?? settings.packs, field: "packs").evaluate(
+            request,
+            settings: settings
+        )
         try await req.application.auditBatcher.record(
             AuditEntry(
-                action: "check", entity: input.caseID == nil ? "check" : "case", entityID: input.caseID?.uuidString, caseID: input.caseID,
-                detail: "\(request.channel.rawValue) \(decision.decision.rawValue): \(decision.clauses.joined(separator: ", "))"),
-            try req.auditContext())
+                action: "check",
+                entity: input.caseID == nil ? "check" : "case",
+                entityID: input.caseID?.uuidString,
+                caseID: input.caseID,
+                detail:
+                    "\(request.channel.rawValue) \(decision.decision.rawValue): \(decision.clauses.joined(separator: ", "))"
+            ),
+            try req.auditContext()
+        )
         var headers = HTTPHeaders()
         headers.contentType = .json
         return Response(status: .ok, headers: headers, body: .init(buffer: ByteBuffer(bytes: decision.json)))
@@ -44,17 +55,31 @@ struct CheckController: RouteCollection {
     static func filled(_ request: CheckRequest, from c: CaseFile, on db: any Database) async throws -> CheckRequest {
         var r = request
         let caseID = try c.requireID()
-        let people = try await CasePerson.query(on: db).filter(\.$caseID == caseID).filter(\.$organisationID == c.organisationID).all()
+        let people = try await CasePerson.query(on: db).filter(\.$caseID == caseID).filter(
+            \.$organisationID == c.organisationID
+        ).all()
         r.caseInfo = CheckRequest.CaseInfo(
-            status: CaseStatus(rawValue: c.status), inCrisis: c.inCrisis,
+            status: CaseStatus(rawValue: c.status),
+            inCrisis: c.inCrisis,
             people: people.map {
                 CasePersonInfo(
-                    name: $0.name, aliases: $0.aliases.split(separator: "\n").map(String.init), dateOfBirth: $0.dateOfBirth, address: $0.address,
-                    postcode: $0.postcode)
-            })
-        let consents = try await Consent.query(on: db).filter(\.$caseID == caseID).filter(\.$organisationID == c.organisationID)
-            .filter(\.$withdrawnOn == nil).all()
-        r.consents = Set(consents.filter { $0.channel == nil || $0.channel == request.channel.rawValue }.compactMap { ConsentKind(rawValue: $0.kind) })
+                    name: $0.name,
+                    aliases: $0.aliases.split(separator: "\n").map(String.init),
+                    dateOfBirth: $0.dateOfBirth,
+                    address: $0.address,
+                    postcode: $0.postcode
+                )
+            }
+        )
+        let consents = try await Consent.query(on: db).filter(\.$caseID == caseID).filter(
+            \.$organisationID == c.organisationID
+        )
+        .filter(\.$withdrawnOn == nil).all()
+        r.consents = Set(
+            consents.filter { $0.channel == nil || $0.channel == request.channel.rawValue }.compactMap {
+                ConsentKind(rawValue: $0.kind)
+            }
+        )
         return r
     }
 }

@@ -19,17 +19,41 @@ struct CommunicationController: RouteCollection {
         let page = try Self.intQuery(req, "page", max: CommunicationRepository.maxPage) ?? 1
         let per = try Self.intQuery(req, "per", max: CommunicationRepository.maxPageSize) ?? 50
         let result = try await CommunicationRepository.chronology(
-            caseID: c.requireID(), organisationID: c.organisationID, filter: filter, page: page, per: per, on: req.db)
-        try await req.audit(AuditEntry(action: "chronology.read", entity: "case", entityID: c.id?.uuidString, caseID: c.id, detail: "page \(result.page)"))
+            caseID: c.requireID(),
+            organisationID: c.organisationID,
+            filter: filter,
+            page: page,
+            per: per,
+            on: req.db
+        )
+        try await req.audit(
+            AuditEntry(
+                action: "chronology.read",
+                entity: "case",
+                entityID: c.id?.uuidString,
+                caseID: c.id,
+                detail: "page \(result.page)"
+            )
+        )
         return ChronologyDTO(
-            items: result.records.map { CommunicationDTO($0, superseded: result.superseded.contains($0.id)) }, page: result.page,
-            per: result.per, hasMore: result.hasMore)
+            items: result.records.map { CommunicationDTO($0, superseded: result.superseded.contains($0.id)) },
+            page: result.page,
+            per: result.per,
+            hasMore: result.hasMore
+        )
     }
 
     func create(req: Request) async throws -> Response {
         let (c, p) = try await CaseAccess.load(req, .write)
         let input = try req.content.decode(CommunicationInput.self)
-        let record = try await Self.record(from: input, case: c, principal: p, source: "api", correctingID: nil, on: req)
+        let record = try await Self.record(
+            from: input,
+            case: c,
+            principal: p,
+            source: "api",
+            correctingID: nil,
+            on: req
+        )
         return try await CommunicationDTO(record, superseded: false).encodeResponse(status: .created, for: req)
     }
 
@@ -39,38 +63,74 @@ struct CommunicationController: RouteCollection {
         guard let raw = req.parameters.get("recordID"), let id = UUID(uuidString: raw) else {
             throw ValidationError(field: "recordID", reason: "is not a record id (a UUID)")
         }
-        guard let original = try await CommunicationRecord.query(on: req.db).filter(\.$id == id).filter(\.$caseID == c.requireID()).first() else {
+        guard
+            let original = try await CommunicationRecord.query(on: req.db).filter(\.$id == id).filter(
+                \.$caseID == c.requireID()
+            ).first()
+        else {
             throw Abort(.notFound, reason: "no record \(raw) on this case")
         }
         let input = try req.content.decode(CommunicationInput.self)
         do {
-            let record = try await Self.record(from: input, case: c, principal: p, source: "api", correctingID: original.requireID(), on: req)
+            let record = try await Self.record(
+                from: input,
+                case: c,
+                principal: p,
+                source: "api",
+                correctingID: original.requireID(),
+                on: req
+            )
             return try await CommunicationDTO(record, superseded: false).encodeResponse(status: .created, for: req)
         } catch let e as CommunicationRepository.AlreadyCorrected {
             // Corrections form a line, not a tree: only the latest version of a record can be corrected.
-            throw Abort(.conflict, reason: "record \(raw) was already corrected by \(e.by.uuidString); correct that record instead")
+            throw Abort(
+                .conflict,
+                reason: "record \(raw) was already corrected by \(e.by.uuidString); correct that record instead"
+            )
         }
     }
 
-    static func record(from input: CommunicationInput, case c: CaseFile, principal p: Principal, source: String, correctingID: UUID?, on req: Request) async throws -> CommunicationRow {
+    static func record(
+        from input: CommunicationInput,
+        case c: CaseFile,
+        principal p: Principal,
+        source: String,
+        correctingID: UUID?,
+        on req: Request
+    ) async throws -> CommunicationRow {
         let now = Date()
         let draft = try input.draft(now: now)
         if let person = input.personId,
-            try await CasePerson.query(on: req.db).filter(\.$id == person).filter(\.$caseID == c.requireID()).first() == nil
+            try await CasePerson.query(on: req.db).filter(\.$id == person).filter(\.$caseID == c.requireID()).first()
+                == nil
         {
             throw ValidationError(field: "person_id", reason: "no person \(person) on this case")
         }
         if let device = input.deviceId,
-            try await Device.query(on: req.db).filter(\.$id == device).filter(\.$organisationID == p.organisationID).first() == nil
+            try await Device.query(on: req.db).filter(\.$id == device).filter(\.$organisationID == p.organisationID)
+                .first() == nil
         {
             throw ValidationError(field: "device_id", reason: "no device \(device) in your organisation")
         }
         guard let org = try await Organisation.find(p.organisationID, on: req.db) else { throw Abort(.notFound) }
         let record = CommunicationRepository.makeRecord(
-            draft, organisationID: p.organisationID, caseID: try c.requireID(), staffID: p.staffID, deviceID: input.deviceId,
-            personID: input.personId, settings: org.settings, recordedAt: now, source: source, correctsID: correctingID)
+            draft,
+            organisationID: p.organisationID,
+            caseID: try c.requireID(),
+            staffID: p.staffID,
+            deviceID: input.deviceId,
+            personID: input.personId,
+            settings: org.settings,
+            recordedAt: now,
+            source: source,
+            correctsID: correctingID
+        )
         try await CommunicationRepository.insert(
-            [record], action: correctingID == nil ? "communication.create" : "communication.correct", try req.auditContext(), on: req.db)
+            [record],
+            action: correctingID == nil ? "communication.create" : "communication.correct",
+            try req.auditContext(),
+            on: req.db
+        )
         return record
     }
 

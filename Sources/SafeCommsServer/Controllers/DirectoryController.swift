@@ -21,7 +21,11 @@ struct DirectoryController: RouteCollection {
 
     func me(req: Request) async throws -> MeDTO {
         let p = try await req.principal()
-        return MeDTO(staff: StaffDTO(try req.staff()), organisationId: p.organisationID, managedTeamIds: p.managedTeamIDs.sorted { $0.uuidString < $1.uuidString })
+        return MeDTO(
+            staff: StaffDTO(try req.staff()),
+            organisationId: p.organisationID,
+            managedTeamIds: p.managedTeamIDs.sorted { $0.uuidString < $1.uuidString }
+        )
     }
 
     func organisation(req: Request) async throws -> OrganisationDTO {
@@ -35,12 +39,15 @@ struct DirectoryController: RouteCollection {
         let p = try await req.require(.administer)
         let settings = try req.content.decode(OrganisationSettings.self)
         try settings.validate()
-        _ = try req.application.policyLibrary.evaluator(for: settings.packs, field: "packs")  // every pack id is one we have
+        // every pack id is one we have
+        _ = try req.application.policyLibrary.evaluator(for: settings.packs, field: "packs")
         let org = try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
             guard let org = try await Organisation.find(p.organisationID, on: tx) else { throw Abort(.notFound) }
             org.settings = settings
             try await org.save(on: tx)
-            return (org, [AuditEntry(action: "organisation.settings", entity: "organisation", entityID: org.id?.uuidString)])
+            return (
+                org, [AuditEntry(action: "organisation.settings", entity: "organisation", entityID: org.id?.uuidString)]
+            )
         }
         req.application.organisationSettings.forget(p.organisationID)
         return OrganisationDTO(id: org.id, name: org.name, settings: org.settings)
@@ -48,7 +55,9 @@ struct DirectoryController: RouteCollection {
 
     func teams(req: Request) async throws -> [TeamDTO] {
         let p = try await req.require(.readDirectory)
-        return try await Team.query(on: req.db).filter(\.$organisationID == p.organisationID).sort(\.$name).all().map(TeamDTO.init)
+        return try await Team.query(on: req.db).filter(\.$organisationID == p.organisationID).sort(\.$name).all().map(
+            TeamDTO.init
+        )
     }
 
     func createTeam(req: Request) async throws -> Response {
@@ -58,18 +67,31 @@ struct DirectoryController: RouteCollection {
         let hunt = try input.huntGroupNumber.map { try PhoneNumber(parsing: $0, field: "hunt_group_number").e164 }
         let landline = try input.coveredLandline.map { try PhoneNumber(parsing: $0, field: "covered_landline").e164 }
         try await requireStaff(input.managerId, field: "manager_id", p, req)
-        if try await Team.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$name == input.name).first() != nil {
+        if try await Team.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$name == input.name)
+            .first() != nil
+        {
             throw Self.duplicateTeam(input.name)
         }
-        let team = Team(organisationID: p.organisationID, name: input.name, managerID: input.managerId, huntGroupNumber: hunt, coveredLandline: landline)
+        let team = Team(
+            organisationID: p.organisationID,
+            name: input.name,
+            managerID: input.managerId,
+            huntGroupNumber: hunt,
+            coveredLandline: landline
+        )
         team.id = UUID()
-        try await req.createAudited(team, AuditEntry(action: "team.create", entity: "team", entityID: team.id?.uuidString), duplicate: Self.duplicateTeam(input.name))
+        try await req.createAudited(
+            team,
+            AuditEntry(action: "team.create", entity: "team", entityID: team.id?.uuidString),
+            duplicate: Self.duplicateTeam(input.name)
+        )
         return try await TeamDTO(team).encodeResponse(status: .created, for: req)
     }
 
     func staff(req: Request) async throws -> [StaffDTO] {
         let p = try await req.require(.readDirectory)
-        return try await StaffMember.query(on: req.db).filter(\.$organisationID == p.organisationID).sort(\.$name).all().map(StaffDTO.init)
+        return try await StaffMember.query(on: req.db).filter(\.$organisationID == p.organisationID).sort(\.$name).all()
+            .map(StaffDTO.init)
     }
 
     func createStaff(req: Request) async throws -> Response {
@@ -77,7 +99,9 @@ struct DirectoryController: RouteCollection {
         let input = try req.content.decode(StaffInput.self)
         var problems: [ValidationError] = []
         do { try requireText(input.name, field: "name", max: 200) } catch { problems.append(error) }
-        if !EmailAddress.isPlausible(input.email) { problems.append(.init(field: "email", reason: "'\(input.email)' is not an e-mail address")) }
+        if !EmailAddress.isPlausible(input.email) {
+            problems.append(.init(field: "email", reason: "'\(input.email)' is not an e-mail address"))
+        }
         if let problem = PasswordRules.problem(input.password) { problems.append(problem) }
         if input.roles.isEmpty { problems.append(.init(field: "roles", reason: "at least one role is required")) }
         var roles: Set<Role> = []
@@ -85,9 +109,14 @@ struct DirectoryController: RouteCollection {
             do { roles.insert(try Role.parse(r, field: "roles[\(i)]")) } catch { problems.append(error) }
         }
         var mobile: String?
-        if let m = input.workMobile { do { mobile = try PhoneNumber(parsing: m, field: "work_mobile").e164 } catch { problems.append(error) } }
+        if let m = input.workMobile {
+            do { mobile = try PhoneNumber(parsing: m, field: "work_mobile").e164 } catch { problems.append(error) }
+        }
         try ValidationErrors(problems).throwIfAny()
-        if let t = input.teamId, try await Team.query(on: req.db).filter(\.$id == t).filter(\.$organisationID == p.organisationID).first() == nil {
+        if let t = input.teamId,
+            try await Team.query(on: req.db).filter(\.$id == t).filter(\.$organisationID == p.organisationID).first()
+                == nil
+        {
             throw ValidationError(field: "team_id", reason: "no team \(t) in your organisation")
         }
         try await requireStaff(input.lineManagerId, field: "line_manager_id", p, req)
@@ -96,16 +125,29 @@ struct DirectoryController: RouteCollection {
         }
         let hash = try await req.password.async.hash(input.password)
         let s = StaffMember(
-            organisationID: p.organisationID, teamID: input.teamId, lineManagerID: input.lineManagerId, name: input.name, email: input.email,
-            passwordHash: hash, roles: roles, jobTitle: input.jobTitle, workMobile: mobile)
+            organisationID: p.organisationID,
+            teamID: input.teamId,
+            lineManagerID: input.lineManagerId,
+            name: input.name,
+            email: input.email,
+            passwordHash: hash,
+            roles: roles,
+            jobTitle: input.jobTitle,
+            workMobile: mobile
+        )
         s.id = UUID()
-        try await req.createAudited(s, AuditEntry(action: "staff.create", entity: "staff", entityID: s.id?.uuidString, detail: s.rolesText), duplicate: Self.duplicateEmail)
+        try await req.createAudited(
+            s,
+            AuditEntry(action: "staff.create", entity: "staff", entityID: s.id?.uuidString, detail: s.rolesText),
+            duplicate: Self.duplicateEmail
+        )
         return try await StaffDTO(s).encodeResponse(status: .created, for: req)
     }
 
     func devices(req: Request) async throws -> [DeviceDTO] {
         let p = try await req.require(.readDirectory)
-        return try await Device.query(on: req.db).filter(\.$organisationID == p.organisationID).sort(\.$address).all().map(DeviceDTO.init)
+        return try await Device.query(on: req.db).filter(\.$organisationID == p.organisationID).sort(\.$address).all()
+            .map(DeviceDTO.init)
     }
 
     func createDevice(req: Request) async throws -> Response {
@@ -123,15 +165,27 @@ struct DirectoryController: RouteCollection {
             address = try PhoneNumber(parsing: input.address, field: "address").e164
         }
         try await requireStaff(input.holderId, field: "holder_id", p, req)
-        if try await Device.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$address == address).first() != nil {
+        if try await Device.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(
+            \.$address == address
+        ).first() != nil {
             throw Self.duplicateDevice
         }
         let d = Device(
-            organisationID: p.organisationID, holderID: input.holderId, kind: kind.rawValue, address: address,
-            callerIDWithheld: input.callerIdWithheld ?? true, voicemailEnabled: input.voicemailEnabled ?? true,
-            whatsappEnabled: input.whatsappEnabled ?? false, onOutOfHours: input.onOutOfHours ?? (kind == .landline))
+            organisationID: p.organisationID,
+            holderID: input.holderId,
+            kind: kind.rawValue,
+            address: address,
+            callerIDWithheld: input.callerIdWithheld ?? true,
+            voicemailEnabled: input.voicemailEnabled ?? true,
+            whatsappEnabled: input.whatsappEnabled ?? false,
+            onOutOfHours: input.onOutOfHours ?? (kind == .landline)
+        )
         d.id = UUID()
-        try await req.createAudited(d, AuditEntry(action: "device.create", entity: "device", entityID: d.id?.uuidString), duplicate: Self.duplicateDevice)
+        try await req.createAudited(
+            d,
+            AuditEntry(action: "device.create", entity: "device", entityID: d.id?.uuidString),
+            duplicate: Self.duplicateDevice
+        )
         return try await DeviceDTO(d).encodeResponse(status: .created, for: req)
     }
 
@@ -140,18 +194,30 @@ struct DirectoryController: RouteCollection {
     func updateDevice(req: Request) async throws -> DeviceDTO {
         let p = try await req.principal()
         let id = try PhoneController.uuid(req.parameters.get("deviceID") ?? "", field: "device_id")
-        guard let d = try await Device.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID).first() else {
+        guard
+            let d = try await Device.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID)
+                .first()
+        else {
             throw Abort(.notFound, reason: "no such device")
         }
         let holder = try await d.holderID.asyncMap { try await PhoneController.staffMember($0, p, req) }
-        guard AccessPolicy.can(p, .manageDirectory) || holder.map({ AccessPolicy.canManagePhones(p, of: $0.allocation) }) == true else {
-            throw Abort(.forbidden, reason: "only its holder, their managers, administrators or business support change a device")
+        guard
+            AccessPolicy.can(p, .manageDirectory)
+                || holder.map({ AccessPolicy.canManagePhones(p, of: $0.allocation) }) == true
+        else {
+            throw Abort(
+                .forbidden,
+                reason: "only its holder, their managers, administrators or business support change a device"
+            )
         }
         let input = try req.content.decode(DeviceSettingsInput.self)
         // Changed inside the transaction, on the row as it is then: only the settings asked for.
         let organisationID = p.organisationID
         let device = try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            guard let d = try await Device.query(on: tx).filter(\.$id == id).filter(\.$organisationID == organisationID).first() else {
+            guard
+                let d = try await Device.query(on: tx).filter(\.$id == id).filter(\.$organisationID == organisationID)
+                    .first()
+            else {
                 throw Abort(.notFound, reason: "no such device")
             }
             var changed: [String] = []
@@ -166,7 +232,17 @@ struct DirectoryController: RouteCollection {
             set(input.onOutOfHours, \.onOutOfHours, "on_out_of_hours")
             guard !changed.isEmpty else { return (d, []) }
             try await d.save(on: tx)
-            return (d, [AuditEntry(action: "device.update", entity: "device", entityID: d.id?.uuidString, detail: changed.joined(separator: ","))])
+            return (
+                d,
+                [
+                    AuditEntry(
+                        action: "device.update",
+                        entity: "device",
+                        entityID: d.id?.uuidString,
+                        detail: changed.joined(separator: ",")
+                    )
+                ]
+            )
         }
         return DeviceDTO(device)
     }
@@ -176,12 +252,20 @@ struct DirectoryController: RouteCollection {
     }
 
     // E-mail addresses are sign-in names, so they are unique across every organisation.
-    static let duplicateEmail = ValidationError(field: "email", reason: "an account with this e-mail address already exists")
-    static let duplicateDevice = ValidationError(field: "address", reason: "a device with this number or address is already registered")
+    static let duplicateEmail = ValidationError(
+        field: "email",
+        reason: "an account with this e-mail address already exists"
+    )
+    static let duplicateDevice = ValidationError(
+        field: "address",
+        reason: "a device with this number or address is already registered"
+    )
 
     private func requireStaff(_ id: UUID?, field: String, _ p: Principal, _ req: Request) async throws {
         guard let id else { return }
-        if try await StaffMember.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID).first() == nil {
+        if try await StaffMember.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID)
+            .first() == nil
+        {
             throw ValidationError(field: field, reason: "no member of staff \(id) in your organisation")
         }
     }

@@ -19,42 +19,88 @@ struct FollowUpController: RouteCollection {
 
     func logVoicemail(req: Request) async throws -> Response {
         let p = try await req.principal()
-        let worker = try await PhoneController.staffMember(try PhoneController.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"), p, req)
+        let worker = try await PhoneController.staffMember(
+            try PhoneController.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"),
+            p,
+            req
+        )
         guard AccessPolicy.canManagePhones(p, of: worker.allocation) else {
             throw Abort(.forbidden, reason: "only they, their managers or business support log their voicemail")
         }
         let input = try req.content.decode(FollowUpInput.self)
         let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
         let opened = try FollowUp.voicemail(
-            receivedAt: input.receivedAt, callerName: input.callerName, callerNumber: input.callerNumber, summary: input.summary, now: Date(),
-            pickupHours: settings.voicemailPickupHours)
+            receivedAt: input.receivedAt,
+            callerName: input.callerName,
+            callerNumber: input.callerNumber,
+            summary: input.summary,
+            now: Date(),
+            pickupHours: settings.voicemailPickupHours
+        )
         return try await save(opened, for: worker, p, req)
     }
 
     /// COV-5: answers 201 with the follow-up when one is needed, or 200 with the reason none is.
     func logAnsweredCall(req: Request) async throws -> Response {
         let p = try await req.principal()
-        let worker = try await PhoneController.staffMember(try PhoneController.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"), p, req)
-        guard AccessPolicy.isSelfOrManager(p, worker.allocation) else { throw Abort(.forbidden, reason: "only they or their managers log calls they answered") }
+        let worker = try await PhoneController.staffMember(
+            try PhoneController.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"),
+            p,
+            req
+        )
+        guard AccessPolicy.isSelfOrManager(p, worker.allocation) else {
+            throw Abort(.forbidden, reason: "only they or their managers log calls they answered")
+        }
         let input = try req.content.decode(FollowUpInput.self)
         let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
         let need = try FollowUp.answeredCall(
-            answeredAt: input.answeredAt, expected: input.expected, callerName: input.callerName, callerNumber: input.callerNumber,
-            summary: input.summary, now: Date(), hours: settings.officeHours)
+            answeredAt: input.answeredAt,
+            expected: input.expected,
+            callerName: input.callerName,
+            callerNumber: input.callerNumber,
+            summary: input.summary,
+            now: Date(),
+            hours: settings.officeHours
+        )
         switch need {
         case .followUp(let opened): return try await save(opened, for: worker, p, req)
-        case .none(let reason): return try await NoFollowUpDTO(followUpNeeded: false, reason: reason).encodeResponse(status: .ok, for: req)
+        case .none(let reason):
+            return try await NoFollowUpDTO(followUpNeeded: false, reason: reason).encodeResponse(status: .ok, for: req)
         }
     }
 
-    private func save(_ o: FollowUp.Opened, for worker: StaffMember, _ p: Principal, _ req: Request) async throws -> Response {
+    private func save(
+        _ o: FollowUp.Opened,
+        for worker: StaffMember,
+        _ p: Principal,
+        _ req: Request
+    ) async throws -> Response {
         let record = FollowUpRecord(
-            organisationID: p.organisationID, staffID: try worker.requireID(), loggedByID: p.staffID, kind: o.kind.rawValue, occurredAt: o.occurredAt,
-            callerName: o.callerName, callerNumber: o.callerNumber, summary: o.summary, dueAt: o.dueAt)
+            organisationID: p.organisationID,
+            staffID: try worker.requireID(),
+            loggedByID: p.staffID,
+            kind: o.kind.rawValue,
+            occurredAt: o.occurredAt,
+            callerName: o.callerName,
+            callerNumber: o.callerNumber,
+            summary: o.summary,
+            dueAt: o.dueAt
+        )
         let row = try Rewritable(record), digest = record.digest
         try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
             try await row.save(on: tx)
-            return ((), [AuditEntry(action: "follow_up.open", entity: FollowUpRecord.auditEntity, entityID: record.id?.uuidString, detail: o.kind.rawValue, rowDigest: digest)])
+            return (
+                (),
+                [
+                    AuditEntry(
+                        action: "follow_up.open",
+                        entity: FollowUpRecord.auditEntity,
+                        entityID: record.id?.uuidString,
+                        detail: o.kind.rawValue,
+                        rowDigest: digest
+                    )
+                ]
+            )
         }
         return try await FollowUpDTO(record, now: Date()).encodeResponse(status: .created, for: req)
     }
@@ -62,29 +108,51 @@ struct FollowUpController: RouteCollection {
     /// The worker's follow-ups, open ones first and the most overdue at the top (`?open=true`: only open).
     func list(req: Request) async throws -> [FollowUpDTO] {
         let p = try await req.principal()
-        let worker = try await PhoneController.staffMember(try PhoneController.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"), p, req)
+        let worker = try await PhoneController.staffMember(
+            try PhoneController.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"),
+            p,
+            req
+        )
         guard AccessPolicy.canManagePhones(p, of: worker.allocation) else {
             throw Abort(.forbidden, reason: "only they, their managers or business support may read their follow-ups")
         }
-        var q = FollowUpRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$staffID == (try worker.requireID()))
+        var q = FollowUpRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(
+            \.$staffID == (try worker.requireID())
+        )
         if req.query[Bool.self, at: "open"] == true { q = q.filter(\.$closedAt == nil) }
         let now = Date()
-        return try await q.sort(\.$dueAt).all().map { FollowUpDTO($0, now: now) }.sorted { ($0.closedAt == nil ? 0 : 1) < ($1.closedAt == nil ? 0 : 1) }
+        return try await q.sort(\.$dueAt).all().map { FollowUpDTO($0, now: now) }.sorted {
+            ($0.closedAt == nil ? 0 : 1) < ($1.closedAt == nil ? 0 : 1)
+        }
     }
 
     func close(req: Request) async throws -> FollowUpDTO {
         let p = try await req.principal()
         let id = try PhoneController.uuid(req.parameters.get("followUpID") ?? "", field: "follow_up_id")
-        return FollowUpDTO(try await Self.close(id, try req.content.decode(FollowUpCloseInput.self), p, req), now: Date())
+        return FollowUpDTO(
+            try await Self.close(id, try req.content.decode(FollowUpCloseInput.self), p, req),
+            now: Date()
+        )
     }
 
     /// Shared by the API and the phones page.
-    static func close(_ id: UUID, _ input: FollowUpCloseInput, _ p: Principal, _ req: Request) async throws -> FollowUpRecord {
-        guard let record = try await FollowUpRecord.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID).first() else {
+    static func close(
+        _ id: UUID,
+        _ input: FollowUpCloseInput,
+        _ p: Principal,
+        _ req: Request
+    ) async throws -> FollowUpRecord {
+        guard
+            let record = try await FollowUpRecord.query(on: req.db).filter(\.$id == id).filter(
+                \.$organisationID == p.organisationID
+            ).first()
+        else {
             throw Abort(.notFound, reason: "no such follow-up")
         }
         let worker = try await PhoneController.staffMember(record.staffID, p, req)
-        guard AccessPolicy.canAnswerMessages(p, for: worker.allocation) else { throw Abort(.forbidden, reason: "only the worker or their managers close it") }
+        guard AccessPolicy.canAnswerMessages(p, for: worker.allocation) else {
+            throw Abort(.forbidden, reason: "only the worker or their managers close it")
+        }
         let closure = try FollowUp.close(outcome: input.outcome, note: input.note, divertedTo: input.divertedTo)
         let closer = p.staffID
         // Read again inside the transaction: of two people closing it at once, the second is told.
@@ -98,9 +166,18 @@ struct FollowUpController: RouteCollection {
             record.note = closure.note
             record.divertedTo = closure.divertedTo
             try await record.save(on: tx)
-            return (record, [AuditEntry(
-                action: "follow_up.close", entity: FollowUpRecord.auditEntity, entityID: record.id?.uuidString, detail: closure.outcome.rawValue,
-                rowDigest: record.digest)])
+            return (
+                record,
+                [
+                    AuditEntry(
+                        action: "follow_up.close",
+                        entity: FollowUpRecord.auditEntity,
+                        entityID: record.id?.uuidString,
+                        detail: closure.outcome.rawValue,
+                        rowDigest: record.digest
+                    )
+                ]
+            )
         }
     }
 
@@ -113,8 +190,10 @@ struct FollowUpController: RouteCollection {
     /// Shared by the API and the phones page.
     static func overdue(_ p: Principal, now: Date, _ req: Request) async throws -> [FollowUpRecord] {
         let managed = try await ManagedStaff.ids(p, req)
-        return try await FollowUpRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$closedAt == nil)
-            .filter(\.$dueAt < now).sort(\.$dueAt).all().filter { managed?.contains($0.staffID) ?? true }
+        return try await FollowUpRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(
+            \.$closedAt == nil
+        )
+        .filter(\.$dueAt < now).sort(\.$dueAt).all().filter { managed?.contains($0.staffID) ?? true }
     }
 }
 
@@ -122,10 +201,15 @@ struct FollowUpController: RouteCollection {
 /// sees everyone's (nil). Anyone else is refused.
 enum ManagedStaff {
     static func ids(_ p: Principal, _ req: Request) async throws -> Set<UUID>? {
-        guard p.roles.contains(.manager) || p.roles.contains(.dsl) else { throw Abort(.forbidden, reason: "for team managers and the DSL") }
+        guard p.roles.contains(.manager) || p.roles.contains(.dsl) else {
+            throw Abort(.forbidden, reason: "for team managers and the DSL")
+        }
         guard !p.roles.contains(.dsl) else { return nil }
         let staff = try await StaffMember.query(on: req.db).filter(\.$organisationID == p.organisationID).all()
-        return Set(staff.filter { s in s.teamID.map(p.managedTeamIDs.contains) == true || s.lineManagerID == p.staffID }.compactMap(\.id))
+        return Set(
+            staff.filter { s in s.teamID.map(p.managedTeamIDs.contains) == true || s.lineManagerID == p.staffID }
+                .compactMap(\.id)
+        )
     }
 }
 

@@ -24,7 +24,9 @@ struct ImportController: RouteCollection {
     /// PD-1.1, PD-1.8: for managers, the DSL and auditors, over their organisation's records.
     func reconcile(req: Request) async throws -> Response {
         let p = try await req.principal()
-        guard AccessPolicy.can(p, .reconcile) else { throw Abort(.forbidden, reason: "the unrecorded-contact report is for managers, the DSL and auditors") }
+        guard AccessPolicy.can(p, .reconcile) else {
+            throw Abort(.forbidden, reason: "the unrecorded-contact report is for managers, the DSL and auditors")
+        }
         let form = try await ImportForm.read(req)
         return try .json(try await UploadedImport.reconcile(form, for: p, on: req))
     }

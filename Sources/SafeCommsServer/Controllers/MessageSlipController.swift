@@ -18,38 +18,85 @@ struct MessageSlipController: RouteCollection {
 
     func take(req: Request) async throws -> Response {
         let p = try await req.principal()
-        let officer = try await PhoneController.staffMember(try PhoneController.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"), p, req)
+        let officer = try await PhoneController.staffMember(
+            try PhoneController.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"),
+            p,
+            req
+        )
         let record = try await Self.take(try req.content.decode(MessageSlipInput.self), for: officer, p, req)
         return try await MessageSlipDTO(record, now: Date()).encodeResponse(status: .created, for: req)
     }
 
     /// Shared by the API and the phones page.
-    static func take(_ input: MessageSlipInput, for officer: StaffMember, _ p: Principal, _ req: Request) async throws -> MessageSlipRecord {
+    static func take(
+        _ input: MessageSlipInput,
+        for officer: StaffMember,
+        _ p: Principal,
+        _ req: Request
+    ) async throws -> MessageSlipRecord {
         guard AccessPolicy.canTakeMessages(p) else { throw Abort(.forbidden, reason: "auditors change nothing") }
         let slip = try MessageSlip(
-            takenAt: input.takenAt, callerName: input.callerName, callerFrom: input.callerFrom, returnNumber: input.returnNumber, reason: input.reason,
-            callBackBy: input.callBackBy, now: Date())
+            takenAt: input.takenAt,
+            callerName: input.callerName,
+            callerFrom: input.callerFrom,
+            returnNumber: input.returnNumber,
+            reason: input.reason,
+            callBackBy: input.callBackBy,
+            now: Date()
+        )
         let record = MessageSlipRecord(
-            organisationID: p.organisationID, forStaffID: try officer.requireID(), takenByID: p.staffID, takenAt: slip.takenAt,
-            callerName: slip.callerName, callerFrom: slip.callerFrom, returnNumber: slip.returnNumber, reason: slip.reason, callBackBy: slip.callBackBy)
+            organisationID: p.organisationID,
+            forStaffID: try officer.requireID(),
+            takenByID: p.staffID,
+            takenAt: slip.takenAt,
+            callerName: slip.callerName,
+            callerFrom: slip.callerFrom,
+            returnNumber: slip.returnNumber,
+            reason: slip.reason,
+            callBackBy: slip.callBackBy
+        )
         // LIN-10: the urgent e-mail goes into the outbox in the same transaction, so a message taken is
         // never left without its notification.
         let taker = try await PhoneController.staffMember(p.staffID, p, req)
         let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
         let notice = MessageNotice(
-            officerName: officer.name, takenByName: taker.name, takenAt: slip.takenAt, callBackBy: slip.callBackBy,
-            link: req.application.safeCommsConfig.publicURL + "/phones", timeZone: settings.officeHours.timeZone)
+            officerName: officer.name,
+            takenByName: taker.name,
+            takenAt: slip.takenAt,
+            callBackBy: slip.callBackBy,
+            link: req.application.safeCommsConfig.publicURL + "/phones",
+            timeZone: settings.officeHours.timeZone
+        )
         let email = Notification(
-            organisationID: p.organisationID, staffID: try officer.requireID(), recipient: officer.email, subject: notice.subject, body: notice.body,
-            urgent: true, now: Date())
+            organisationID: p.organisationID,
+            staffID: try officer.requireID(),
+            recipient: officer.email,
+            subject: notice.subject,
+            body: notice.body,
+            urgent: true,
+            now: Date()
+        )
         let slipRow = try Rewritable(record), notification = try Rewritable(email), digest = record.digest
         try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
             try await slipRow.save(on: tx)
             try await notification.save(on: tx)
-            return ((), [
-                AuditEntry(action: "message.taken", entity: MessageSlipRecord.auditEntity, entityID: record.id?.uuidString, rowDigest: digest),
-                AuditEntry(action: "notification.queued", entity: "notification", entityID: email.id?.uuidString, detail: "LIN-10"),
-            ])
+            return (
+                (),
+                [
+                    AuditEntry(
+                        action: "message.taken",
+                        entity: MessageSlipRecord.auditEntity,
+                        entityID: record.id?.uuidString,
+                        rowDigest: digest
+                    ),
+                    AuditEntry(
+                        action: "notification.queued",
+                        entity: "notification",
+                        entityID: email.id?.uuidString,
+                        detail: "LIN-10"
+                    ),
+                ]
+            )
         }
         return record
     }
@@ -57,24 +104,41 @@ struct MessageSlipController: RouteCollection {
     /// The officer's messages, open ones first and the most overdue at the top (`?open=true`: only open).
     func list(req: Request) async throws -> [MessageSlipDTO] {
         let p = try await req.principal()
-        let officer = try await PhoneController.staffMember(try PhoneController.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"), p, req)
-        guard AccessPolicy.canManagePhones(p, of: officer.allocation) else { throw Abort(.forbidden, reason: "only they, their managers or business support may read their messages") }
-        var q = MessageSlipRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$forStaffID == (try officer.requireID()))
+        let officer = try await PhoneController.staffMember(
+            try PhoneController.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"),
+            p,
+            req
+        )
+        guard AccessPolicy.canManagePhones(p, of: officer.allocation) else {
+            throw Abort(.forbidden, reason: "only they, their managers or business support may read their messages")
+        }
+        var q = MessageSlipRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(
+            \.$forStaffID == (try officer.requireID())
+        )
         if req.query[Bool.self, at: "open"] == true { q = q.filter(\.$respondedAt == nil) }
         let now = Date()
-        return try await q.sort(\.$callBackBy).all().map { MessageSlipDTO($0, now: now) }.sorted { ($0.respondedAt == nil ? 0 : 1) < ($1.respondedAt == nil ? 0 : 1) }
+        return try await q.sort(\.$callBackBy).all().map { MessageSlipDTO($0, now: now) }.sorted {
+            ($0.respondedAt == nil ? 0 : 1) < ($1.respondedAt == nil ? 0 : 1)
+        }
     }
 
     /// LIN-7: the officer (or a manager of theirs) records the response.
     func respond(req: Request) async throws -> MessageSlipDTO {
         let p = try await req.principal()
         let id = try PhoneController.uuid(req.parameters.get("messageID") ?? "", field: "message_id")
-        return MessageSlipDTO(try await Self.respond(to: id, try req.content.decode(MessageResponseInput.self).response, p, req), now: Date())
+        return MessageSlipDTO(
+            try await Self.respond(to: id, try req.content.decode(MessageResponseInput.self).response, p, req),
+            now: Date()
+        )
     }
 
     /// Shared by the API and the phones page.
     static func respond(to id: UUID, _ text: String, _ p: Principal, _ req: Request) async throws -> MessageSlipRecord {
-        guard let record = try await MessageSlipRecord.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID).first() else {
+        guard
+            let record = try await MessageSlipRecord.query(on: req.db).filter(\.$id == id).filter(
+                \.$organisationID == p.organisationID
+            ).first()
+        else {
             throw Abort(.notFound, reason: "no such message")
         }
         let officer = try await PhoneController.staffMember(record.forStaffID, p, req)
@@ -82,7 +146,9 @@ struct MessageSlipController: RouteCollection {
             throw Abort(.forbidden, reason: "only the officer or their managers record the response")
         }
         let response = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !response.isEmpty else { throw SafeCommsCore.ValidationError(field: "response", reason: "is required: what was done (LIN-7)") }
+        guard !response.isEmpty else {
+            throw SafeCommsCore.ValidationError(field: "response", reason: "is required: what was done (LIN-7)")
+        }
         let responder = p.staffID
         // Read again inside the transaction: of two people answering at once, the second is told.
         return try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
@@ -93,7 +159,17 @@ struct MessageSlipController: RouteCollection {
             record.respondedByID = responder
             record.response = String(response.prefix(2_000))
             try await record.save(on: tx)
-            return (record, [AuditEntry(action: "message.answered", entity: MessageSlipRecord.auditEntity, entityID: record.id?.uuidString, rowDigest: record.digest)])
+            return (
+                record,
+                [
+                    AuditEntry(
+                        action: "message.answered",
+                        entity: MessageSlipRecord.auditEntity,
+                        entityID: record.id?.uuidString,
+                        rowDigest: record.digest
+                    )
+                ]
+            )
         }
     }
 
@@ -107,8 +183,10 @@ struct MessageSlipController: RouteCollection {
     /// Shared by the API and the phones page.
     static func overdue(_ p: Principal, now: Date, _ req: Request) async throws -> [MessageSlipRecord] {
         let managed = try await ManagedStaff.ids(p, req)
-        return try await MessageSlipRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$respondedAt == nil)
-            .filter(\.$callBackBy < now).sort(\.$callBackBy).all().filter { managed?.contains($0.forStaffID) ?? true }
+        return try await MessageSlipRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(
+            \.$respondedAt == nil
+        )
+        .filter(\.$callBackBy < now).sort(\.$callBackBy).all().filter { managed?.contains($0.forStaffID) ?? true }
     }
 }
 

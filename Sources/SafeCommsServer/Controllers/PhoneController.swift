@@ -28,7 +28,12 @@ struct PhoneController: RouteCollection {
         let p = try await req.require(.readDirectory)
         let at = try req.query[String.self, at: "at"].map { try Self.instant($0, field: "at") } ?? Date()
         let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
-        let directory = try await PhoneDirectoryLoader.load(organisationID: p.organisationID, settings: settings, at: at, on: req.db)
+        let directory = try await PhoneDirectoryLoader.load(
+            organisationID: p.organisationID,
+            settings: settings,
+            at: at,
+            on: req.db
+        )
         var workerID: UUID?, teamID: UUID?
         if let caseID = req.query[String.self, at: "case"] {
             let (c, _) = try await CaseAccess.load(req, .read, id: try Self.uuid(caseID, field: "case"))
@@ -45,15 +50,25 @@ struct PhoneController: RouteCollection {
             teamID = s.teamID
         } else if let team = req.query[String.self, at: "team"] {
             let id = try Self.uuid(team, field: "team")
-            guard try await Team.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID).first() != nil else {
+            guard
+                try await Team.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID)
+                    .first() != nil
+            else {
                 throw Abort(.notFound, reason: "no such team")
             }
             teamID = id
         } else {
             throw SafeCommsCore.ValidationError(
-                field: "case", reason: "name a case, the number dialled (number), a member of staff (staff) or a team (team) to route a call for")
+                field: "case",
+                reason:
+                    "name a case, the number dialled (number), a member of staff (staff) or a team (team) to route a call for"
+            )
         }
-        let decision = CallRouter(directory: directory, settings: settings).route(forWorker: workerID, team: teamID, at: at)
+        let decision = CallRouter(directory: directory, settings: settings).route(
+            forWorker: workerID,
+            team: teamID,
+            at: at
+        )
         return RouteDTO(decision, at: at)
     }
 
@@ -61,29 +76,58 @@ struct PhoneController: RouteCollection {
     /// their mobile (LIN-4), and where their calls are diverted (a hunt group only, LIN-12).
     func setPhone(req: Request) async throws -> PhoneStatusDTO {
         let p = try await req.principal()
-        let s = try await Self.staffMember(try Self.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"), p, req)
+        let s = try await Self.staffMember(
+            try Self.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"),
+            p,
+            req
+        )
         return PhoneStatusDTO(try await Self.setStatus(of: s, try req.content.decode(PhoneStatusInput.self), p, req))
     }
 
     /// Shared by the API and the phones page.
-    static func setStatus(of s: StaffMember, _ input: PhoneStatusInput, _ p: Principal, _ req: Request) async throws -> PhoneStatus {
-        guard AccessPolicy.canManagePhones(p, of: s.allocation) else { throw Abort(.forbidden, reason: "only they, their managers or business support may set this") }
+    static func setStatus(
+        of s: StaffMember,
+        _ input: PhoneStatusInput,
+        _ p: Principal,
+        _ req: Request
+    ) async throws -> PhoneStatus {
+        guard AccessPolicy.canManagePhones(p, of: s.allocation) else {
+            throw Abort(.forbidden, reason: "only they, their managers or business support may set this")
+        }
         let desk = try input.deskNumber.map { try PhoneNumber(parsing: $0, field: "desk_number").e164 }
         let removeDivert = input.divertTo?.trimmingCharacters(in: .whitespaces).isEmpty == true
-        let divert = try input.divertTo.flatMap { removeDivert ? nil : try PhoneNumber(parsing: $0, field: "divert_to").e164 }
+        let divert = try input.divertTo.flatMap {
+            removeDivert ? nil : try PhoneNumber(parsing: $0, field: "divert_to").e164
+        }
         if let divert {
             let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
-            let directory = try await PhoneDirectoryLoader.load(organisationID: p.organisationID, settings: settings, at: Date(), on: req.db)
+            let directory = try await PhoneDirectoryLoader.load(
+                organisationID: p.organisationID,
+                settings: settings,
+                at: Date(),
+                on: req.db
+            )
             if let problem = directory.divertProblem(divert) {
-                throw SafeCommsCore.ValidationError(field: "divert_to", reason: "calls cannot be diverted there: \(problem)")
+                throw SafeCommsCore.ValidationError(
+                    field: "divert_to",
+                    reason: "calls cannot be diverted there: \(problem)"
+                )
             }
         }
         let id = try s.requireID()
         let organisationID = s.organisationID, confirming = p.staffID == id
         // Read and changed inside the transaction, so that two people changing it at once both count.
         return try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            let status = try await PhoneStatus.find(id, on: tx) ?? PhoneStatus(
-                staffID: id, organisationID: organisationID, deskNumber: nil, deskLoggedIn: false, deskPairedToMobile: false, divertTo: nil)
+            let status =
+                try await PhoneStatus.find(id, on: tx)
+                ?? PhoneStatus(
+                    staffID: id,
+                    organisationID: organisationID,
+                    deskNumber: nil,
+                    deskLoggedIn: false,
+                    deskPairedToMobile: false,
+                    divertTo: nil
+                )
             status.deskNumber = desk ?? status.deskNumber
             status.deskLoggedIn = input.deskLoggedIn ?? status.deskLoggedIn
             status.deskPairedToMobile = input.deskPairedToMobile ?? status.deskPairedToMobile
@@ -99,51 +143,107 @@ struct PhoneController: RouteCollection {
     /// manager, LIN-13). Calls move to the team's hunt group from `starts_at`.
     func addAbsence(req: Request) async throws -> Response {
         let p = try await req.principal()
-        let s = try await Self.staffMember(try Self.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"), p, req)
+        let s = try await Self.staffMember(
+            try Self.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"),
+            p,
+            req
+        )
         let input = try req.content.decode(AbsenceInput.self)
         guard let kind = PhoneDirectory.Absence.Kind(rawValue: input.kind) else {
-            throw SafeCommsCore.ValidationError(field: "kind", reason: "'\(input.kind)' is not one of leave, unexpected")
+            throw SafeCommsCore.ValidationError(
+                field: "kind",
+                reason: "'\(input.kind)' is not one of leave, unexpected"
+            )
         }
-        let allowed = kind == .leave ? AccessPolicy.canManagePhones(p, of: s.allocation) : AccessPolicy.canReportUnexpectedAbsence(p, of: s.allocation)
+        let allowed =
+            kind == .leave
+            ? AccessPolicy.canManagePhones(p, of: s.allocation)
+            : AccessPolicy.canReportUnexpectedAbsence(p, of: s.allocation)
         guard allowed else {
-            throw Abort(.forbidden, reason: kind == .leave ? "only they or their managers may record leave" : "an unexpected absence is started by the line manager (LIN-13)")
+            throw Abort(
+                .forbidden,
+                reason: kind == .leave
+                    ? "only they or their managers may record leave"
+                    : "an unexpected absence is started by the line manager (LIN-13)"
+            )
         }
         let starts = try Self.instant(input.startsAt, field: "starts_at")
         let ends = try input.endsAt.map { try Self.instant($0, field: "ends_at") }
-        if let ends, ends <= starts { throw SafeCommsCore.ValidationError(field: "ends_at", reason: "must be after starts_at") }
-        if kind == .leave, ends == nil { throw SafeCommsCore.ValidationError(field: "ends_at", reason: "leave needs the date the person is expected back (LIN-8)") }
+        if let ends, ends <= starts {
+            throw SafeCommsCore.ValidationError(field: "ends_at", reason: "must be after starts_at")
+        }
+        if kind == .leave, ends == nil {
+            throw SafeCommsCore.ValidationError(
+                field: "ends_at",
+                reason: "leave needs the date the person is expected back (LIN-8)"
+            )
+        }
         let absence = StaffAbsence(
-            organisationID: s.organisationID, staffID: try s.requireID(), recordedByID: p.staffID, kind: kind.rawValue, startsAt: starts, endsAt: ends)
+            organisationID: s.organisationID,
+            staffID: try s.requireID(),
+            recordedByID: p.staffID,
+            kind: kind.rawValue,
+            startsAt: starts,
+            endsAt: ends
+        )
         // LIN-5, LIN-6: away for longer than voicemail will be picked up, so their voicemail goes off (the
         // router already sends their calls to the hunt group), in the same transaction.
         let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
-        let silence = DeviceCompliance.voicemailMustGoOff(.init(kind: kind, from: starts, until: ends), pickupHours: settings.voicemailPickupHours)
+        let silence = DeviceCompliance.voicemailMustGoOff(
+            .init(kind: kind, from: starts, until: ends),
+            pickupHours: settings.voicemailPickupHours
+        )
         let row = try Rewritable(absence)
         let organisationID = p.organisationID, holderID = try s.requireID()
         // The devices are found inside the transaction: a voicemail switched on meanwhile goes off too.
         let silenced = try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
             try await row.save(on: tx)
-            let silenced = silence
-                ? try await Device.query(on: tx).filter(\.$organisationID == organisationID).filter(\.$holderID == holderID)
-                    .filter(\.$voicemailEnabled == true).all()
+            let silenced =
+                silence
+                ? try await Device.query(on: tx).filter(\.$organisationID == organisationID).filter(
+                    \.$holderID == holderID
+                )
+                .filter(\.$voicemailEnabled == true).all()
                 : []
             if !silenced.isEmpty {
-                try await Device.query(on: tx).filter(\.$id ~~ silenced.compactMap(\.id)).set(\.$voicemailEnabled, to: false).update()
+                try await Device.query(on: tx).filter(\.$id ~~ silenced.compactMap(\.id)).set(
+                    \.$voicemailEnabled,
+                    to: false
+                ).update()
             }
-            return (silenced, [AuditEntry(action: "absence.\(kind.rawValue)", entity: "staff", entityID: holderID.uuidString)]
-                + silenced.map { AuditEntry(action: "device.voicemail_off", entity: "device", entityID: $0.id?.uuidString, detail: "LIN-5") })
+            return (
+                silenced,
+                [AuditEntry(action: "absence.\(kind.rawValue)", entity: "staff", entityID: holderID.uuidString)]
+                    + silenced.map {
+                        AuditEntry(
+                            action: "device.voicemail_off",
+                            entity: "device",
+                            entityID: $0.id?.uuidString,
+                            detail: "LIN-5"
+                        )
+                    }
+            )
         }
         var dto = AbsenceDTO(absence)
         dto.voicemailTurnedOff = silenced.map(\.address)
         // LIN-13: the manager who records an unexpected absence gets its checklist straight away.
         if kind == .unexpected { dto.checklist = AbsenceChecklist.steps.map { ChecklistStepDTO($0, nil) } }
-        if kind == .leave, let ends { try await Self.leaveMessages(&dto, for: s, returning: ends, colleagueID: input.colleagueId, p, req) }
+        if kind == .leave, let ends {
+            try await Self.leaveMessages(&dto, for: s, returning: ends, colleagueID: input.colleagueId, p, req)
+        }
         return try await dto.encodeResponse(status: .created, for: req)
     }
 
     /// LIN-8: the voicemail greeting and the out-of-office reply for leave, with the return date and a
     /// colleague to contact; what is missing is a warning, since the leave itself must still be saved.
-    static func leaveMessages(_ dto: inout AbsenceDTO, for s: StaffMember, returning: Date, colleagueID: UUID?, _ p: Principal, _ req: Request) async throws {
+    static func leaveMessages(
+        _ dto: inout AbsenceDTO,
+        for s: StaffMember,
+        returning: Date,
+        colleagueID: UUID?,
+        _ p: Principal,
+        _ req: Request
+    ) async throws {
         let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
         let day = settings.officeHours.localDay(of: returning)
         var warnings: [String] = []
@@ -151,17 +251,30 @@ struct PhoneController: RouteCollection {
         if let colleagueID {
             colleague = try await staffMember(colleagueID, p, req)
         } else {
-            warnings.append("LIN-8: name a colleague (colleague_id) callers and e-mailers can contact while you are away.")
+            warnings.append(
+                "LIN-8: name a colleague (colleague_id) callers and e-mailers can contact while you are away."
+            )
         }
         let colleagueNumber = colleague?.workMobile
         do {
             let facts = try await GreetingController.facts(for: s, organisationID: p.organisationID, on: req)
             if let colleague {
-                dto.voicemailGreeting = try Voicemail.leaveGreeting(facts, returning: day, colleague: colleague.name, colleagueNumber: colleagueNumber ?? facts.alternativeNumber)
+                dto.voicemailGreeting = try Voicemail.leaveGreeting(
+                    facts,
+                    returning: day,
+                    colleague: colleague.name,
+                    colleagueNumber: colleagueNumber ?? facts.alternativeNumber
+                )
             }
             dto.outOfOffice = OutOfOffice.leaveReply(
-                name: s.name, returning: day, colleague: colleague?.name, colleagueContact: colleague.map { [$0.email, $0.workMobile].compactMap { $0 }.joined(separator: ", ") },
-                alternativeNumber: facts.alternativeNumber)
+                name: s.name,
+                returning: day,
+                colleague: colleague?.name,
+                colleagueContact: colleague.map {
+                    [$0.email, $0.workMobile].compactMap { $0 }.joined(separator: ", ")
+                },
+                alternativeNumber: facts.alternativeNumber
+            )
         } catch let error as SafeCommsCore.ValidationError {
             warnings.append("LIN-8: no greeting could be made: \(error.description)")
         } catch let error as ValidationErrors {
@@ -183,17 +296,36 @@ struct PhoneController: RouteCollection {
         let (absence, p) = try await Self.unexpectedAbsence(req, toChange: true)
         let id = req.parameters.get("step") ?? ""
         guard let step = AbsenceChecklist.step(id) else {
-            throw SafeCommsCore.ValidationError(field: "step", reason: "'\(id)' is not one of \(AbsenceChecklist.steps.map(\.id).joined(separator: ", "))")
+            throw SafeCommsCore.ValidationError(
+                field: "step",
+                reason: "'\(id)' is not one of \(AbsenceChecklist.steps.map(\.id).joined(separator: ", "))"
+            )
         }
         let note = try req.content.decode(ChecklistStepInput.self).note?.trimmingCharacters(in: .whitespacesAndNewlines)
-        let record = AbsenceStep(organisationID: p.organisationID, absenceID: try absence.requireID(), doneByID: p.staffID, step: step.id, note: note.map { String($0.prefix(1_000)) })
+        let record = AbsenceStep(
+            organisationID: p.organisationID,
+            absenceID: try absence.requireID(),
+            doneByID: p.staffID,
+            step: step.id,
+            note: note.map { String($0.prefix(1_000)) }
+        )
         let row = try Rewritable(record)
         do {
             try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
                 try await row.save(on: tx)
-                return ((), [AuditEntry(action: "absence.step", entity: "absence", entityID: absence.id?.uuidString, detail: step.id)])
+                return (
+                    (),
+                    [
+                        AuditEntry(
+                            action: "absence.step",
+                            entity: "absence",
+                            entityID: absence.id?.uuidString,
+                            detail: step.id
+                        )
+                    ]
+                )
             }
-        } catch where error.isUniqueViolation {
+        } catch  where error.isUniqueViolation {
             throw Abort(.conflict, reason: "\(step.id) was already recorded as done")
         }
         return try await ChecklistStepDTO(step, record).encodeResponse(status: .created, for: req)
@@ -204,7 +336,10 @@ struct PhoneController: RouteCollection {
     static func unexpectedAbsence(_ req: Request, toChange: Bool) async throws -> (StaffAbsence, Principal) {
         let p = try await req.principal()
         let id = try uuid(req.parameters.get("absenceID") ?? "", field: "absence_id")
-        guard let absence = try await StaffAbsence.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID).first(),
+        guard
+            let absence = try await StaffAbsence.query(on: req.db).filter(\.$id == id).filter(
+                \.$organisationID == p.organisationID
+            ).first(),
             absence.kind == PhoneDirectory.Absence.Kind.unexpected.rawValue
         else { throw Abort(.notFound, reason: "no such unexpected absence") }
         let who = try await staffMember(absence.staffID, p, req).allocation
@@ -217,13 +352,27 @@ struct PhoneController: RouteCollection {
     /// (only they can: it is their word that they are).
     func confirm(req: Request) async throws -> PhoneStatusDTO {
         let p = try await req.principal()
-        let s = try await Self.staffMember(try Self.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"), p, req)
+        let s = try await Self.staffMember(
+            try Self.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"),
+            p,
+            req
+        )
         let id = try s.requireID()
-        guard id == p.staffID else { throw Abort(.forbidden, reason: "only they can confirm their own details (LIN-11)") }
+        guard id == p.staffID else {
+            throw Abort(.forbidden, reason: "only they can confirm their own details (LIN-11)")
+        }
         let organisationID = s.organisationID
         let status = try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            let status = try await PhoneStatus.find(id, on: tx) ?? PhoneStatus(
-                staffID: id, organisationID: organisationID, deskNumber: nil, deskLoggedIn: false, deskPairedToMobile: false, divertTo: nil)
+            let status =
+                try await PhoneStatus.find(id, on: tx)
+                ?? PhoneStatus(
+                    staffID: id,
+                    organisationID: organisationID,
+                    deskNumber: nil,
+                    deskLoggedIn: false,
+                    deskPairedToMobile: false,
+                    divertTo: nil
+                )
             status.confirmedAt = Date()
             try await status.save(on: tx)
             return (status, [AuditEntry(action: "directory.confirmed", entity: "staff", entityID: id.uuidString)])
@@ -236,11 +385,18 @@ struct PhoneController: RouteCollection {
     func stale(req: Request) async throws -> [StaleEntryDTO] {
         let p = try await req.require(.readDirectory)
         let days = req.query[Int.self, at: "days"] ?? 90
-        guard (1...3650).contains(days) else { throw SafeCommsCore.ValidationError(field: "days", reason: "must be between 1 and 3650") }
+        guard (1...3650).contains(days) else {
+            throw SafeCommsCore.ValidationError(field: "days", reason: "must be between 1 and 3650")
+        }
         let cutoff = Date().addingTimeInterval(-Double(days) * 86_400)
-        async let staff = StaffMember.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$active == true).all()
+        async let staff = StaffMember.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(
+            \.$active == true
+        ).all()
         async let statuses = PhoneStatus.query(on: req.db).filter(\.$organisationID == p.organisationID).all()
-        let confirmed = Dictionary(try await statuses.compactMap { s in s.id.map { ($0, s.confirmedAt) } }, uniquingKeysWith: { a, _ in a })
+        let confirmed = Dictionary(
+            try await statuses.compactMap { s in s.id.map { ($0, s.confirmedAt) } },
+            uniquingKeysWith: { a, _ in a }
+        )
         return try await staff.compactMap { s -> StaleEntryDTO? in
             guard let id = s.id else { return nil }
             let at = confirmed[id] ?? nil
@@ -253,31 +409,53 @@ struct PhoneController: RouteCollection {
         let p = try await req.require(.readDirectory)
         let now = Date()
         let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
-        let devices = try await Device.query(on: req.db).filter(\.$organisationID == p.organisationID).sort(\.$address).all()
+        let devices = try await Device.query(on: req.db).filter(\.$organisationID == p.organisationID).sort(\.$address)
+            .all()
         // WNL-10.2 is WorkNLearn's policy: it applies where the organisation uses that pack (or all packs).
         let policy = DeviceCompliance.Policy(
-            pickupHours: settings.voicemailPickupHours, workMobilesOnOutOfHours: settings.workMobilesOnOutOfHours ?? false,
-            landlinesAlwaysOn: settings.packs.map { $0.contains { $0.hasPrefix("worknlearn") } } ?? true)
-        let away = try await PhoneDirectoryLoader.absencesByStaff(organisationID: p.organisationID, startedBy: now, on: req.db)
+            pickupHours: settings.voicemailPickupHours,
+            workMobilesOnOutOfHours: settings.workMobilesOnOutOfHours ?? false,
+            landlinesAlwaysOn: settings.packs.map { $0.contains { $0.hasPrefix("worknlearn") } } ?? true
+        )
+        let away = try await PhoneDirectoryLoader.absencesByStaff(
+            organisationID: p.organisationID,
+            startedBy: now,
+            on: req.db
+        )
         return devices.compactMap { d in
             guard let kind = DeviceKind(rawValue: d.kind) else { return nil }
             let facts = DeviceCompliance.Facts(
-                kind: kind, callerIDWithheld: d.callerIDWithheld, voicemailEnabled: d.voicemailEnabled, onOutOfHours: d.onOutOfHours,
-                holderAbsences: d.holderID.flatMap { away[$0] } ?? [])
+                kind: kind,
+                callerIDWithheld: d.callerIDWithheld,
+                voicemailEnabled: d.voicemailEnabled,
+                onOutOfHours: d.onOutOfHours,
+                holderAbsences: d.holderID.flatMap { away[$0] } ?? []
+            )
             let problems = DeviceCompliance.problems(facts, at: now, policy: policy)
-            return problems.isEmpty ? nil : DeviceComplianceDTO(device: DeviceDTO(d), problems: problems.map { .init(clause: $0.clause, message: $0.message) })
+            return problems.isEmpty
+                ? nil
+                : DeviceComplianceDTO(
+                    device: DeviceDTO(d),
+                    problems: problems.map { .init(clause: $0.clause, message: $0.message) }
+                )
         }
     }
 
     static func staffMember(_ id: UUID, _ p: Principal, _ req: Request) async throws -> StaffMember {
-        guard let s = try await StaffMember.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID).first() else {
+        guard
+            let s = try await StaffMember.query(on: req.db).filter(\.$id == id).filter(
+                \.$organisationID == p.organisationID
+            ).first()
+        else {
             throw Abort(.notFound, reason: "no such member of staff")
         }
         return s
     }
 
     static func uuid(_ text: String, field: String) throws -> UUID {
-        guard let id = UUID(uuidString: text) else { throw SafeCommsCore.ValidationError(field: field, reason: "'\(text)' is not an id") }
+        guard let id = UUID(uuidString: text) else {
+            throw SafeCommsCore.ValidationError(field: field, reason: "'\(text)' is not an id")
+        }
         return id
     }
 
@@ -287,5 +465,12 @@ struct PhoneController: RouteCollection {
 }
 
 extension StaffMember {
-    var allocation: StaffAllocation { StaffAllocation(staffID: id ?? UUID(), organisationID: organisationID, teamID: teamID, lineManagerID: lineManagerID) }
+    var allocation: StaffAllocation {
+        StaffAllocation(
+            staffID: id ?? UUID(),
+            organisationID: organisationID,
+            teamID: teamID,
+            lineManagerID: lineManagerID
+        )
+    }
 }

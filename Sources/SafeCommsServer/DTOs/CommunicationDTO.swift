@@ -23,22 +23,40 @@ struct CommunicationInput: Content {
     func draft(now: Date) throws -> CommunicationDraft {
         var problems: [ValidationError] = []
         var channel = SafeCommsCore.Channel.sms, direction = Direction.outgoing, role: PersonRole?
-        do { channel = try SafeCommsCore.Channel.parse(self.channel, field: "channel") } catch { problems.append(error) }
-        do { direction = try self.direction.map { try Direction.parse($0, field: "direction") } ?? .outgoing } catch { problems.append(error as! ValidationError) }
-        do { role = try counterpartRole.map { try PersonRole.parse($0, field: "counterpart_role") } } catch { problems.append(error as! ValidationError) }
+        do { channel = try SafeCommsCore.Channel.parse(self.channel, field: "channel") } catch {
+            problems.append(error)
+        }
+        do { direction = try self.direction.map { try Direction.parse($0, field: "direction") } ?? .outgoing } catch {
+            problems.append(error as! ValidationError)
+        }
+        do { role = try counterpartRole.map { try PersonRole.parse($0, field: "counterpart_role") } } catch {
+            problems.append(error as! ValidationError)
+        }
         if let address = counterpartAddress?.trimmingCharacters(in: .whitespaces), !address.isEmpty {
             if address.contains("@") {
                 if !EmailAddress.isPlausible(address) {
-                    problems.append(.init(field: "counterpart_address", reason: "'\(address)' is not an e-mail address"))
+                    problems.append(
+                        .init(field: "counterpart_address", reason: "'\(address)' is not an e-mail address")
+                    )
                 }
             } else {
-                do { _ = try PhoneNumber(parsing: address, field: "counterpart_address") } catch { problems.append(error) }
+                do { _ = try PhoneNumber(parsing: address, field: "counterpart_address") } catch {
+                    problems.append(error)
+                }
             }
         }
         let draft = CommunicationDraft(
-            channel: channel, direction: direction, occurredAt: occurredAt, durationSeconds: durationSeconds,
-            counterpartName: counterpartName, counterpartRole: role, counterpartAddress: normalisedAddress,
-            transcript: transcript, summary: summary, significant: significant ?? false)
+            channel: channel,
+            direction: direction,
+            occurredAt: occurredAt,
+            durationSeconds: durationSeconds,
+            counterpartName: counterpartName,
+            counterpartRole: role,
+            counterpartAddress: normalisedAddress,
+            transcript: transcript,
+            summary: summary,
+            significant: significant ?? false
+        )
         if problems.isEmpty { problems = draft.problems(now: now) }
         try ValidationErrors(problems).throwIfAny()
         return draft

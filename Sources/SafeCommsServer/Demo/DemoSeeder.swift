@@ -32,13 +32,31 @@ struct DemoSeeder {
         .init(name: "Tom Reid", email: "tom.reid", roles: [.practitioner], team: 0, title: "Social worker"),
         .init(name: "Amara Okafor", email: "amara.okafor", roles: [.practitioner], team: 1, title: "Social worker"),
         .init(name: "Ben Lewis", email: "ben.lewis", roles: [.practitioner], team: 1, title: "Social worker"),
-        .init(name: "Chloe Evans", email: "chloe.evans", roles: [.practitioner], team: 2, title: "Family support worker"),
+        .init(
+            name: "Chloe Evans",
+            email: "chloe.evans",
+            roles: [.practitioner],
+            team: 2,
+            title: "Family support worker"
+        ),
         .init(name: "Dan Hughes", email: "dan.hughes", roles: [.manager], team: 0, title: "Team manager"),
         .init(name: "Sarah Collins", email: "sarah.collins", roles: [.manager], team: 1, title: "Team manager"),
         .init(name: "Helen Ward", email: "helen.ward", roles: [.dsl], team: nil, title: "Designated safeguarding lead"),
-        .init(name: "Jo Patel", email: "jo.patel", roles: [.businessSupport], team: nil, title: "Business support officer"),
+        .init(
+            name: "Jo Patel",
+            email: "jo.patel",
+            roles: [.businessSupport],
+            team: nil,
+            title: "Business support officer"
+        ),
         .init(name: "Alex Morgan", email: "alex.morgan", roles: [.admin], team: nil, title: "Systems administrator"),
-        .init(name: "Ruth Evans", email: "ruth.evans", roles: [.auditor], team: nil, title: "Information governance officer"),
+        .init(
+            name: "Ruth Evans",
+            email: "ruth.evans",
+            roles: [.auditor],
+            team: nil,
+            title: "Information governance officer"
+        ),
     ]
     static let domain = "northbridge.example.gov.uk"
 
@@ -57,8 +75,12 @@ struct DemoSeeder {
     }
 
     private func password(_ rng: inout SystemRandomNumberGenerator) -> String {
-        let words = ["amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "harbour", "island", "juniper", "kestrel", "lantern", "meadow", "nettle", "orchard", "pebble"]
-        return (0..<3).map { _ in words.randomElement(using: &rng)! }.joined(separator: "-") + "-" + String(Int.random(in: 10...99, using: &rng))
+        let words = [
+            "amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "harbour", "island", "juniper", "kestrel",
+            "lantern", "meadow", "nettle", "orchard", "pebble",
+        ]
+        return (0..<3).map { _ in words.randomElement(using: &rng)! }.joined(separator: "-") + "-"
+            + String(Int.random(in: 10...99, using: &rng))
     }
 
     private func resetPasswords(_ org: Organisation) async throws -> [SignIn] {
@@ -70,7 +92,9 @@ struct DemoSeeder {
             let pw = password(&rng)
             let hash = try await app.password.async.hash(pw)
             try await AuditLog.transaction(on: app.db, app.auditContext(organisationID: org.id, source: "demo")) { tx in
-                guard let s = try await StaffMember.query(on: tx).filter(\.$email == email).first() else { return ((), []) }
+                guard let s = try await StaffMember.query(on: tx).filter(\.$email == email).first() else {
+                    return ((), [])
+                }
                 s.passwordHash = hash
                 try await s.save(on: tx)
                 return ((), [AuditEntry(action: "staff.password_reset", entity: "staff", entityID: s.id?.uuidString)])
@@ -101,20 +125,37 @@ struct DemoSeeder {
         let org = Organisation(
             name: Self.organisationName,
             settings: OrganisationSettings(
-                emergencyDutyTeamNumber: "+441632960999", workEmailDomains: [Self.domain], whatsappReviewDate: "2027-03-31"))
+                emergencyDutyTeamNumber: "+441632960999",
+                workEmailDomains: [Self.domain],
+                whatsappReviewDate: "2027-03-31"
+            )
+        )
         org.id = UUID()
         let orgID = org.id!
         let ctx = app.auditContext(organisationID: orgID, source: "demo")
-        let teamNames = [("Children in Care Team", "+441632960100"), ("Child Protection Team", "+441632960200"), ("Early Help Team", "+441632960300")]
-        let teams = teamNames.map { Team(id: UUID(), organisationID: orgID, name: $0.0, huntGroupNumber: $0.1, coveredLandline: $0.1) }
+        let teamNames = [
+            ("Children in Care Team", "+441632960100"), ("Child Protection Team", "+441632960200"),
+            ("Early Help Team", "+441632960300"),
+        ]
+        let teams = teamNames.map {
+            Team(id: UUID(), organisationID: orgID, name: $0.0, huntGroupNumber: $0.1, coveredLandline: $0.1)
+        }
         var staff: [StaffMember] = []
         var signIns: [SignIn] = []
         for (i, spec) in Self.staffSpecs.enumerated() {
             let pw = password(&pwRng)
             let mobile = "+4477009001\(String(format: "%02d", i))"
             let s = StaffMember(
-                id: UUID(), organisationID: orgID, teamID: spec.team.map { teams[$0].id! }, name: spec.name, email: "\(spec.email)@\(Self.domain)",
-                passwordHash: try await app.password.async.hash(pw), roles: spec.roles, jobTitle: spec.title, workMobile: mobile)
+                id: UUID(),
+                organisationID: orgID,
+                teamID: spec.team.map { teams[$0].id! },
+                name: spec.name,
+                email: "\(spec.email)@\(Self.domain)",
+                passwordHash: try await app.password.async.hash(pw),
+                roles: spec.roles,
+                jobTitle: spec.title,
+                workMobile: mobile
+            )
             staff.append(s)
             signIns.append(signIn(spec, pw))
         }
@@ -126,8 +167,25 @@ struct DemoSeeder {
         }
         var devices: [Device] = []
         for (i, s) in staff.enumerated() where !s.roles.contains(.auditor) {
-            devices.append(Device(id: UUID(), organisationID: orgID, holderID: s.id, kind: DeviceKind.workMobile.rawValue, address: s.workMobile!, whatsappEnabled: i < 5))
-            devices.append(Device(id: UUID(), organisationID: orgID, holderID: s.id, kind: DeviceKind.deskPhone.rawValue, address: "+44163296\(String(format: "%04d", 1000 + i))"))
+            devices.append(
+                Device(
+                    id: UUID(),
+                    organisationID: orgID,
+                    holderID: s.id,
+                    kind: DeviceKind.workMobile.rawValue,
+                    address: s.workMobile!,
+                    whatsappEnabled: i < 5
+                )
+            )
+            devices.append(
+                Device(
+                    id: UUID(),
+                    organisationID: orgID,
+                    holderID: s.id,
+                    kind: DeviceKind.deskPhone.rawValue,
+                    address: "+44163296\(String(format: "%04d", 1000 + i))"
+                )
+            )
         }
         let practitioners = staff.filter { $0.roles.contains(.practitioner) }
         let (cases, people, consents) = makeCases(orgID: orgID, teams: teams, practitioners: practitioners, rng: &rng)
@@ -135,7 +193,8 @@ struct DemoSeeder {
         let records = makeRecords(org: org, cases: cases, people: people, devices: devices, rng: &rng)
         // One transaction: a demo is either all there or not there at all.
         // Each row kept for a second attempt (see `Rewritable`).
-        let orgRow = try Rewritable(org), teamRows = try teams.map(Rewritable.init), staffRows = try allStaff.map(Rewritable.init)
+        let orgRow = try Rewritable(org), teamRows = try teams.map(Rewritable.init),
+            staffRows = try allStaff.map(Rewritable.init)
         let deviceRows = try allDevices.map(Rewritable.init), caseRows = try cases.map(Rewritable.init)
         let personRows = try people.map(Rewritable.init), consentRows = try consents.map(Rewritable.init)
         try await AuditLog.transaction(on: db, ctx) { tx in
@@ -148,18 +207,48 @@ struct DemoSeeder {
             for r in consentRows { try await r.save(on: tx) }
             try await CommunicationRepository.createRows(records, on: tx)
             var entries = [AuditEntry(action: "demo.seed", entity: "organisation", entityID: orgID.uuidString)]
-            entries += cases.map { AuditEntry(action: "case.create", entity: "case", entityID: $0.id?.uuidString, caseID: $0.id) }
-            entries += people.map { AuditEntry(action: "person.create", entity: CasePerson.auditEntity, entityID: $0.id?.uuidString, caseID: $0.caseID, rowDigest: $0.digest) }
-            entries += consents.map { AuditEntry(action: "consent.create", entity: Consent.auditEntity, entityID: $0.id?.uuidString, caseID: $0.caseID, detail: $0.kind, rowDigest: $0.digest) }
+            entries += cases.map {
+                AuditEntry(action: "case.create", entity: "case", entityID: $0.id?.uuidString, caseID: $0.id)
+            }
+            entries += people.map {
+                AuditEntry(
+                    action: "person.create",
+                    entity: CasePerson.auditEntity,
+                    entityID: $0.id?.uuidString,
+                    caseID: $0.caseID,
+                    rowDigest: $0.digest
+                )
+            }
+            entries += consents.map {
+                AuditEntry(
+                    action: "consent.create",
+                    entity: Consent.auditEntity,
+                    entityID: $0.id?.uuidString,
+                    caseID: $0.caseID,
+                    detail: $0.kind,
+                    rowDigest: $0.digest
+                )
+            }
             entries += CommunicationRepository.auditEntries(for: records, action: "communication.create")
             return ((), entries)
         }
         return signIns
     }
 
-    private func makeCases(orgID: UUID, teams: [Team], practitioners: [StaffMember], rng: inout SeededRandom) -> ([CaseFile], [CasePerson], [Consent]) {
-        let first = ["Aisha", "Bailey", "Callum", "Daisy", "Ellis", "Freya", "George", "Harper", "Isaac", "Jade", "Kai", "Lily", "Mason", "Nia", "Oscar", "Poppy", "Reece", "Skye", "Tyler", "Zara"]
-        let last = ["Atkinson", "Brennan", "Clarke", "Doyle", "Ellison", "Fletcher", "Gallagher", "Hussain", "Iqbal", "Jennings", "Kowalski", "Lambert", "Mensah", "Nowak", "O'Connor", "Pearson"]
+    private func makeCases(
+        orgID: UUID,
+        teams: [Team],
+        practitioners: [StaffMember],
+        rng: inout SeededRandom
+    ) -> ([CaseFile], [CasePerson], [Consent]) {
+        let first = [
+            "Aisha", "Bailey", "Callum", "Daisy", "Ellis", "Freya", "George", "Harper", "Isaac", "Jade", "Kai", "Lily",
+            "Mason", "Nia", "Oscar", "Poppy", "Reece", "Skye", "Tyler", "Zara",
+        ]
+        let last = [
+            "Atkinson", "Brennan", "Clarke", "Doyle", "Ellison", "Fletcher", "Gallagher", "Hussain", "Iqbal",
+            "Jennings", "Kowalski", "Lambert", "Mensah", "Nowak", "O'Connor", "Pearson",
+        ]
         let streets = ["Mill Lane", "Station Road", "Church Street", "Park Avenue", "Victoria Road", "Queens Drive"]
         let statuses: [CaseStatus] = [.lookedAfter, .childProtection, .childInNeed, .earlyHelp, .other]
         var cases: [CaseFile] = [], people: [CasePerson] = [], consents: [Consent] = []
@@ -171,39 +260,95 @@ struct DemoSeeder {
             let worker = workers[i % workers.count]
             let childFirst = rng.pick(first), surname = rng.pick(last)
             let c = CaseFile(
-                id: UUID(), organisationID: orgID, teamID: team.id, keyWorkerID: worker.id, reference: String(format: "NB-%05d", 10_000 + i * 37),
-                displayName: "\(childFirst) \(surname.prefix(1)).", status: status.rawValue, inCrisis: i % 17 == 3,
-                openedOn: String(format: "202%d-%02d-%02d", 4 + i % 2, 1 + i % 12, 1 + i % 28))
+                id: UUID(),
+                organisationID: orgID,
+                teamID: team.id,
+                keyWorkerID: worker.id,
+                reference: String(format: "NB-%05d", 10_000 + i * 37),
+                displayName: "\(childFirst) \(surname.prefix(1)).",
+                status: status.rawValue,
+                inCrisis: i % 17 == 3,
+                openedOn: String(format: "202%d-%02d-%02d", 4 + i % 2, 1 + i % 12, 1 + i % 28)
+            )
             cases.append(c)
             let age = 5 + i % 12
             let postcode = "NB\(1 + i % 9) \(i % 9)\(["AB", "DF", "GH", "JL", "PQ"][i % 5])"
             let address = "\(1 + i * 3 % 90) \(rng.pick(streets)), Northbridge"
             let child = CasePerson(
-                id: UUID(), organisationID: orgID, caseID: c.id!, role: PersonRole.child.rawValue, name: "\(childFirst) \(surname)",
-                aliases: i % 3 == 0 ? [String(childFirst.prefix(3))] : [], dateOfBirth: String(format: "%04d-%02d-%02d", 2026 - age, 1 + i % 12, 1 + (i * 7) % 28),
-                address: address, postcode: postcode, phone: age >= 11 ? String(format: "+4477009003%02d", i) : nil)
+                id: UUID(),
+                organisationID: orgID,
+                caseID: c.id!,
+                role: PersonRole.child.rawValue,
+                name: "\(childFirst) \(surname)",
+                aliases: i % 3 == 0 ? [String(childFirst.prefix(3))] : [],
+                dateOfBirth: String(format: "%04d-%02d-%02d", 2026 - age, 1 + i % 12, 1 + (i * 7) % 28),
+                address: address,
+                postcode: postcode,
+                phone: age >= 11 ? String(format: "+4477009003%02d", i) : nil
+            )
             let parent = CasePerson(
-                id: UUID(), organisationID: orgID, caseID: c.id!, role: PersonRole.parentCarer.rawValue, name: "\(rng.pick(first)) \(surname)",
-                address: address, postcode: postcode, phone: String(format: "+4477009004%02d", i))
+                id: UUID(),
+                organisationID: orgID,
+                caseID: c.id!,
+                role: PersonRole.parentCarer.rawValue,
+                name: "\(rng.pick(first)) \(surname)",
+                address: address,
+                postcode: postcode,
+                phone: String(format: "+4477009004%02d", i)
+            )
             let professional = CasePerson(
-                id: UUID(), organisationID: orgID, caseID: c.id!, role: PersonRole.professional.rawValue, name: "\(rng.pick(first)) \(rng.pick(last))",
-                phone: String(format: "+4416329605%02d", i), email: "designated.teacher\(i)@school.example.org.uk")
+                id: UUID(),
+                organisationID: orgID,
+                caseID: c.id!,
+                role: PersonRole.professional.rawValue,
+                name: "\(rng.pick(first)) \(rng.pick(last))",
+                phone: String(format: "+4416329605%02d", i),
+                email: "designated.teacher\(i)@school.example.org.uk"
+            )
             people += [child, parent, professional]
             if status == .lookedAfter || age >= 13 {
-                consents.append(Consent(
-                    id: UUID(), organisationID: orgID, caseID: c.id!, personID: child.id, recordedByID: worker.id!, kind: ConsentKind.textingAgreed.rawValue,
-                    channel: SafeCommsCore.Channel.sms.rawValue, givenBy: child.name, reason: "Prefers texts to arrange visits", givenOn: c.openedOn))
+                consents.append(
+                    Consent(
+                        id: UUID(),
+                        organisationID: orgID,
+                        caseID: c.id!,
+                        personID: child.id,
+                        recordedByID: worker.id!,
+                        kind: ConsentKind.textingAgreed.rawValue,
+                        channel: SafeCommsCore.Channel.sms.rawValue,
+                        givenBy: child.name,
+                        reason: "Prefers texts to arrange visits",
+                        givenOn: c.openedOn
+                    )
+                )
             }
             if status != .lookedAfter {
-                consents.append(Consent(
-                    id: UUID(), organisationID: orgID, caseID: c.id!, personID: parent.id, recordedByID: worker.id!, kind: ConsentKind.parentPermission.rawValue,
-                    channel: nil, givenBy: parent.name, reason: "Agreed at first visit that the worker may contact the child", givenOn: c.openedOn))
+                consents.append(
+                    Consent(
+                        id: UUID(),
+                        organisationID: orgID,
+                        caseID: c.id!,
+                        personID: parent.id,
+                        recordedByID: worker.id!,
+                        kind: ConsentKind.parentPermission.rawValue,
+                        channel: nil,
+                        givenBy: parent.name,
+                        reason: "Agreed at first visit that the worker may contact the child",
+                        givenOn: c.openedOn
+                    )
+                )
             }
         }
         return (cases, people, consents)
     }
 
-    private func makeRecords(org: Organisation, cases: [CaseFile], people: [CasePerson], devices: [Device], rng: inout SeededRandom) -> [CommunicationRow] {
+    private func makeRecords(
+        org: Organisation,
+        cases: [CaseFile],
+        people: [CasePerson],
+        devices: [Device],
+        rng: inout SeededRandom
+    ) -> [CommunicationRow] {
         let now = Date()
         let texts = [
             "Hi, just confirming I'll visit on Thursday at 4pm. Let me know if that doesn't work.",
@@ -219,7 +364,10 @@ struct DemoSeeder {
             "Home visit: child seen alone, bedroom seen, no concerns raised.",
             "Call about transport to contact; agreed taxi for Saturday.",
         ]
-        let mobiles = Dictionary(devices.filter { $0.kind == DeviceKind.workMobile.rawValue }.map { ($0.holderID!, $0.id!) }, uniquingKeysWith: { a, _ in a })
+        let mobiles = Dictionary(
+            devices.filter { $0.kind == DeviceKind.workMobile.rawValue }.map { ($0.holderID!, $0.id!) },
+            uniquingKeysWith: { a, _ in a }
+        )
         let peopleByCase = Dictionary(grouping: people, by: \.caseID)
         var records: [CommunicationRow] = []
         for c in cases {
@@ -228,19 +376,45 @@ struct DemoSeeder {
                 let person = rng.pick(peopleByCase[c.id!]!)
                 let daysAgo = Double(Int.random(in: 1...120, using: &rng))
                 // Mostly working hours; some evenings and weekends, as real contact is.
-                let hour = Int.random(in: 0..<10, using: &rng) < 8 ? Int.random(in: 9...16, using: &rng) : Int.random(in: 17...21, using: &rng)
-                let occurred = Calendar.current.startOfDay(for: now.addingTimeInterval(-daysAgo * 86_400)).addingTimeInterval(Double(hour * 3600 + Int.random(in: 0..<60, using: &rng) * 60))
-                let channel: SafeCommsCore.Channel = person.phone == nil ? .email : rng.pick([.sms, .sms, .phoneCall, .phoneCall, .email, .faceToFace, .whatsapp])
+                let hour =
+                    Int.random(in: 0..<10, using: &rng) < 8
+                    ? Int.random(in: 9...16, using: &rng) : Int.random(in: 17...21, using: &rng)
+                let occurred = Calendar.current.startOfDay(for: now.addingTimeInterval(-daysAgo * 86_400))
+                    .addingTimeInterval(Double(hour * 3600 + Int.random(in: 0..<60, using: &rng) * 60))
+                let channel: SafeCommsCore.Channel =
+                    person.phone == nil
+                    ? .email : rng.pick([.sms, .sms, .phoneCall, .phoneCall, .email, .faceToFace, .whatsapp])
                 let written = channel.isWritten
                 let draft = CommunicationDraft(
-                    channel: channel, direction: Bool.random(using: &rng) ? .outgoing : .incoming, occurredAt: occurred,
-                    durationSeconds: channel == .phoneCall ? Int.random(in: 60...1500, using: &rng) : nil, counterpartName: person.name,
-                    counterpartRole: PersonRole(rawValue: person.role), counterpartAddress: channel == .email ? person.email : person.phone,
-                    transcript: written ? rng.pick(texts) : nil, summary: written ? nil : rng.pick(summaries), significant: Int.random(in: 0..<25, using: &rng) == 0)
-                let lag = Double(Int.random(in: 0..<10, using: &rng) < 8 ? Int.random(in: 5...240, using: &rng) : Int.random(in: 1...14, using: &rng) * 1440) * 60
-                records.append(CommunicationRepository.makeRecord(
-                    draft, organisationID: org.id!, caseID: c.id!, staffID: c.keyWorkerID!, deviceID: channel == .faceToFace ? nil : mobiles[c.keyWorkerID!],
-                    personID: person.id, settings: org.settings, recordedAt: min(now, occurred.addingTimeInterval(lag)), source: "demo"))
+                    channel: channel,
+                    direction: Bool.random(using: &rng) ? .outgoing : .incoming,
+                    occurredAt: occurred,
+                    durationSeconds: channel == .phoneCall ? Int.random(in: 60...1500, using: &rng) : nil,
+                    counterpartName: person.name,
+                    counterpartRole: PersonRole(rawValue: person.role),
+                    counterpartAddress: channel == .email ? person.email : person.phone,
+                    transcript: written ? rng.pick(texts) : nil,
+                    summary: written ? nil : rng.pick(summaries),
+                    significant: Int.random(in: 0..<25, using: &rng) == 0
+                )
+                let lag =
+                    Double(
+                        Int.random(in: 0..<10, using: &rng) < 8
+                            ? Int.random(in: 5...240, using: &rng) : Int.random(in: 1...14, using: &rng) * 1440
+                    ) * 60
+                records.append(
+                    CommunicationRepository.makeRecord(
+                        draft,
+                        organisationID: org.id!,
+                        caseID: c.id!,
+                        staffID: c.keyWorkerID!,
+                        deviceID: channel == .faceToFace ? nil : mobiles[c.keyWorkerID!],
+                        personID: person.id,
+                        settings: org.settings,
+                        recordedAt: min(now, occurred.addingTimeInterval(lag)),
+                        source: "demo"
+                    )
+                )
             }
         }
         return records
@@ -254,7 +428,8 @@ struct DemoSeeder {
         func line(_ r: [String]) -> String {
             r.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
         }
-        var out = "\nSafeComms demo: \(organisationName)\nSign in at \(url)/login with any of these (passwords are new each start):\n\n"
+        var out =
+            "\nSafeComms demo: \(organisationName)\nSign in at \(url)/login with any of these (passwords are new each start):\n\n"
         out += line(headers) + "\n" + line(widths.map { String(repeating: "-", count: $0) }) + "\n"
         out += cells.map(line).joined(separator: "\n") + "\n"
         out += "\nAPI tokens: swift run safecomms users token EMAIL\n"

@@ -16,7 +16,9 @@ final class ReceivedFile: Sendable {
 
     /// A new empty file for an upload, readable by this process only.
     static func create() throws -> (path: String, handle: FileHandle) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-upload-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "safecomms-upload-\(UUID().uuidString)"
+        ).path
         guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
             let handle = FileHandle(forWritingAtPath: path)
         else { throw Abort(.internalServerError, reason: "the upload could not be held for reading") }
@@ -51,7 +53,9 @@ struct StreamedForm {
         do {
             for try await chunk in req.body {
                 total += chunk.readableBytes
-                guard total <= maxBytes else { throw Abort(.payloadTooLarge, reason: "the upload is larger than \(maxBytes / (1 << 20)) MB") }
+                guard total <= maxBytes else {
+                    throw Abort(.payloadTooLarge, reason: "the upload is larger than \(maxBytes / (1 << 20)) MB")
+                }
                 do { try parser.execute(chunk) } catch { throw unreadable }
                 if let problem = reader.problem { throw problem }
             }
@@ -63,10 +67,16 @@ struct StreamedForm {
             reader.file.map { try? FileManager.default.removeItem(atPath: $0.path) }
             throw error
         }
-        return StreamedForm(fields: reader.fields, upload: reader.file.map { ReceivedFile(path: $0.path, name: $0.name, bytes: $0.bytes) })
+        return StreamedForm(
+            fields: reader.fields,
+            upload: reader.file.map { ReceivedFile(path: $0.path, name: $0.name, bytes: $0.bytes) }
+        )
     }
 
-    static let unreadable = ValidationError(field: "file", reason: "the form could not be read: send it as multipart/form-data with a format and a file")
+    static let unreadable = ValidationError(
+        field: "file",
+        reason: "the form could not be read: send it as multipart/form-data with a format and a file"
+    )
 
     /// The parser's callbacks, one part at a time.
     private final class Reader {
@@ -91,7 +101,9 @@ struct StreamedForm {
             for param in (headers["content-disposition"] ?? "").split(separator: ";").dropFirst() {
                 let kv = param.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
                 guard kv.count == 2 else { continue }
-                let value = kv[1].hasPrefix("\"") && kv[1].hasSuffix("\"") && kv[1].count >= 2 ? String(kv[1].dropFirst().dropLast()) : kv[1]
+                let value =
+                    kv[1].hasPrefix("\"") && kv[1].hasSuffix("\"") && kv[1].count >= 2
+                    ? String(kv[1].dropFirst().dropLast()) : kv[1]
                 if kv[0].lowercased() == "name" { name = value }
                 if kv[0].lowercased() == "filename" { fileName = value }
             }
@@ -123,7 +135,10 @@ struct StreamedForm {
             }
             fieldBytes += body.readableBytes
             guard fieldBytes <= StreamedForm.maxFieldBytes else {
-                problem = ValidationError(field: name.isEmpty ? "form" : name, reason: "the form's fields hold more than 1 MB of text")
+                problem = ValidationError(
+                    field: name.isEmpty ? "form" : name,
+                    reason: "the form's fields hold more than 1 MB of text"
+                )
                 return
             }
             text += body.readableBytesView
@@ -143,7 +158,9 @@ struct StreamedForm {
             if name == CSRF.field, let csrf {
                 csrfChecked = true
                 let sent = Array(value.utf8), expected = Array(csrf.utf8)
-                if sent.count != expected.count || zip(sent, expected).reduce(0, { $0 | ($1.0 ^ $1.1) }) != 0 { problem = CSRFMiddleware.refusal }
+                if sent.count != expected.count || zip(sent, expected).reduce(0, { $0 | ($1.0 ^ $1.1) }) != 0 {
+                    problem = CSRFMiddleware.refusal
+                }
             }
         }
 

@@ -23,8 +23,17 @@ struct ImportForm: Content {
     /// Reconciliation: how far apart a bill row and a record may be and still be one contact.
     var window: String?
 
-    init(format: String? = nil, file: File? = nil, dryRun: Bool = false, map: String? = nil, columns: String? = nil, window: String? = nil) {
-        (self.format, self.file, self.dryRun, self.map, self.columns, self.window) = (format, file, dryRun, map, columns, window)
+    init(
+        format: String? = nil,
+        file: File? = nil,
+        dryRun: Bool = false,
+        map: String? = nil,
+        columns: String? = nil,
+        window: String? = nil
+    ) {
+        (self.format, self.file, self.dryRun, self.map, self.columns, self.window) = (
+            format, file, dryRun, map, columns, window
+        )
     }
 
     /// A form sends `dry_run`; the API's JSON decoder turns snake case into `dryRun` first. Either is
@@ -44,12 +53,23 @@ struct ImportForm: Content {
     /// - Parameter csrf: for a page form, the token its `csrf` field must carry.
     static func read(_ req: Request, csrf: String? = nil) async throws -> ImportForm {
         // Only a signed-in member of staff may send a large body.
-        let limit = req.auth.has(StaffMember.self) ? UploadedImport.maxBytes.value : req.application.routes.defaultMaxBodySize.value
+        let limit =
+            req.auth.has(StaffMember.self)
+            ? UploadedImport.maxBytes.value : req.application.routes.defaultMaxBodySize.value
         do {
             return try await withTaskExecutorPreference(BackgroundExecutor.shared) {
-                if let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data", let boundary = type.parameters["boundary"], !boundary.isEmpty {
+                if let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data",
+                    let boundary = type.parameters["boundary"], !boundary.isEmpty
+                {
                     let streamed = try await StreamedForm.receive(req, boundary: boundary, maxBytes: limit, csrf: csrf)
-                    var form = try StrictJSONDecoder().decode(ImportForm.self, from: .object(streamed.fields.map { JSONMember(key: $0.key, value: .string($0.value)) }.filter { $0.key != CSRF.field }))
+                    var form = try StrictJSONDecoder().decode(
+                        ImportForm.self,
+                        from: .object(
+                            streamed.fields.map { JSONMember(key: $0.key, value: .string($0.value)) }.filter {
+                                $0.key != CSRF.field
+                            }
+                        )
+                    )
                     form.upload = streamed.upload
                     return form
                 }
@@ -70,7 +90,10 @@ struct ImportForm: Content {
         } catch let e as DecodingError {
             throw e
         } catch {
-            throw ValidationError(field: "file", reason: "the form could not be read: send it as multipart/form-data with a format and a file")
+            throw ValidationError(
+                field: "file",
+                reason: "the form could not be read: send it as multipart/form-data with a format and a file"
+            )
         }
     }
 
@@ -105,49 +128,79 @@ enum UploadedImport {
     /// A WhatsApp export with years of media can be large; the chat text in it is what is read.
     static let maxBytes: ByteCount = "200mb"
 
-    static func run(_ form: ImportForm, case file: CaseFile, importer: StaffMember, on req: Request) async throws -> CaseImport.Report {
+    static func run(
+        _ form: ImportForm,
+        case file: CaseFile,
+        importer: StaffMember,
+        on req: Request
+    ) async throws -> CaseImport.Report {
         // The uploaded file is removed however this ends, a refused form included.
         defer { form.upload?.remove() }
         var problems: [ValidationError] = []
         let format = form.format.flatMap { ImportFormat(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
         if format == nil {
-            problems.append(.init(field: "format", reason: "must be one of \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", "))"))
+            problems.append(
+                .init(
+                    field: "format",
+                    reason: "must be one of \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            )
         }
         let upload = form.upload
         if upload == nil { problems.append(.init(field: "file", reason: "is required: the exported file")) }
         var mappings: [String: String] = [:]
-        for (i, line) in (form.map ?? "").split(whereSeparator: \.isNewline).enumerated() where !line.allSatisfy(\.isWhitespace) {
+        for (i, line) in (form.map ?? "").split(whereSeparator: \.isNewline).enumerated()
+        where !line.allSatisfy(\.isWhitespace) {
             let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                problems.append(.init(field: "map", reason: "line \(i + 1) ('\(line)'): write the name in the file, '=', then who it is"))
+                problems.append(
+                    .init(
+                        field: "map",
+                        reason: "line \(i + 1) ('\(line)'): write the name in the file, '=', then who it is"
+                    )
+                )
                 continue
             }
             mappings[parts[0]] = parts[1]
         }
         let columns = try columnMap(form.columns, problems: &problems)
-        if columns != nil, format != .calls { problems.append(.init(field: "columns", reason: "is only for a carrier's bill (calls)")) }
+        if columns != nil, format != .calls {
+            problems.append(.init(field: "columns", reason: "is only for a carrier's bill (calls)"))
+        }
         guard problems.isEmpty, let format, let upload else { throw ValidationErrors(problems) }
         // Unpacking, reading and matching a file is long work: off the event loops (`BackgroundExecutor`).
-        return try await withTaskExecutorPreference(BackgroundExecutor.shared) { try await withUpload(upload) { path in
-            let opened: ImportFile
-            do {
-                opened = try ImportFile(path: path)
-            } catch let e as ImportError {
-                throw ValidationError(field: "file", reason: e.reason)
+        return try await withTaskExecutorPreference(BackgroundExecutor.shared) {
+            try await withUpload(upload) { path in
+                let opened: ImportFile
+                do {
+                    opened = try ImportFile(path: path)
+                } catch let e as ImportError {
+                    throw ValidationError(field: "file", reason: e.reason)
+                }
+                defer { opened.close() }
+                do {
+                    return try await CaseImport.run(
+                        .init(
+                            format: format,
+                            reader: opened.reader,
+                            columns: columns,
+                            media: opened.media,
+                            caseReference: file.reference,
+                            asEmail: importer.email,
+                            dryRun: form.dryRun,
+                            mappings: mappings
+                        ),
+                        on: req.db,
+                        key: req.application.auditKey,
+                        witness: req.application.auditWitness
+                    )
+                } catch let failure as CaseImport.Failure {
+                    throw Abort(.forbidden, reason: failure.description)
+                } catch let e as ImportError {
+                    throw fileProblem(e)
+                }
             }
-            defer { opened.close() }
-            do {
-                return try await CaseImport.run(
-                    .init(
-                        format: format, reader: opened.reader, columns: columns, media: opened.media, caseReference: file.reference,
-                        asEmail: importer.email, dryRun: form.dryRun, mappings: mappings),
-                    on: req.db, key: req.application.auditKey, witness: req.application.auditWitness)
-            } catch let failure as CaseImport.Failure {
-                throw Abort(.forbidden, reason: failure.description)
-            } catch let e as ImportError {
-                throw fileProblem(e)
-            }
-        } }
+        }
     }
 
     /// The report over the reader's organisation, listing only the cases they may see.
@@ -155,28 +208,50 @@ enum UploadedImport {
         defer { form.upload?.remove() }
         var problems: [ValidationError] = []
         let upload = form.upload
-        if upload == nil { problems.append(.init(field: "file", reason: "is required: the carrier's itemised bill, as CSV")) }
+        if upload == nil {
+            problems.append(.init(field: "file", reason: "is required: the carrier's itemised bill, as CSV"))
+        }
         let windowText = (form.window ?? "").trimmingCharacters(in: .whitespaces)
         let window = windowText.isEmpty ? 30 * 60 : Reconcile.window(parsing: windowText)
-        if window == nil { problems.append(.init(field: "window", reason: "'\(windowText)' is not a duration such as 30m, 2h or 90s")) }
+        if window == nil {
+            problems.append(.init(field: "window", reason: "'\(windowText)' is not a duration such as 30m, 2h or 90s"))
+        }
         let columns = try columnMap(form.columns, problems: &problems)
         guard problems.isEmpty, let upload, let window else { throw ValidationErrors(problems) }
-        var report = try await withTaskExecutorPreference(BackgroundExecutor.shared) { try await withUpload(upload) { path in
-            do {
-                return try await Reconcile.run(.init(reader: LineReader(path: path), map: columns, organisationID: p.organisationID, window: window), on: req.db)
-            } catch let e as ImportError {
-                throw fileProblem(e)
+        var report = try await withTaskExecutorPreference(BackgroundExecutor.shared) {
+            try await withUpload(upload) { path in
+                do {
+                    return try await Reconcile.run(
+                        .init(
+                            reader: LineReader(path: path),
+                            map: columns,
+                            organisationID: p.organisationID,
+                            window: window
+                        ),
+                        on: req.db
+                    )
+                } catch let e as ImportError {
+                    throw fileProblem(e)
+                }
             }
-        } }
-        let readable = Set(try await CaseFile.query(on: req.db).filter(\.$organisationID == p.organisationID).all()
-            .filter { AccessPolicy.canRead(p, $0.allocation) }.map(\.reference))
+        }
+        let readable = Set(
+            try await CaseFile.query(on: req.db).filter(\.$organisationID == p.organisationID).all()
+                .filter { AccessPolicy.canRead(p, $0.allocation) }.map(\.reference)
+        )
         report.unrecorded = report.unrecorded.compactMap { u in
             var u = u
             u.caseReferences = u.caseReferences.filter(readable.contains)
             return u.caseReferences.isEmpty ? nil : u
         }
         // Who looked at which contact was not recorded, as for any view of case data (counts only).
-        try await req.audit(AuditEntry(action: "reconciliation.run", entity: "organisation", detail: "\(report.rows) bill rows, \(report.unrecorded.count) unrecorded shown"))
+        try await req.audit(
+            AuditEntry(
+                action: "reconciliation.run",
+                entity: "organisation",
+                detail: "\(report.rows) bill rows, \(report.unrecorded.count) unrecorded shown"
+            )
+        )
         return report
     }
 
@@ -185,7 +260,10 @@ enum UploadedImport {
         ValidationError(field: "file", reason: e.line > 0 ? "line \(e.line): \(e.reason)" : e.reason)
     }
 
-    private static func columnMap(_ yaml: String?, problems: inout [ValidationError]) throws -> CarrierCallLog.ColumnMap? {
+    private static func columnMap(
+        _ yaml: String?,
+        problems: inout [ValidationError]
+    ) throws -> CarrierCallLog.ColumnMap? {
         guard let yaml, !yaml.allSatisfy(\.isWhitespace) else { return nil }
         do {
             return try CarrierCallLog.ColumnMap.parse(yamlText: yaml, file: "the column map")
@@ -205,6 +283,10 @@ enum UploadedImport {
 extension Response {
     /// A report as the API's JSON (the reports are written, never read back, so they are not `Content`).
     static func json(_ value: some Encodable, status: HTTPResponseStatus = .ok) throws -> Response {
-        Response(status: status, headers: ["Content-Type": "application/json; charset=utf-8"], body: .init(data: try JSONCoding.encoder.encode(value)))
+        Response(
+            status: status,
+            headers: ["Content-Type": "application/json; charset=utf-8"],
+            body: .init(data: try JSONCoding.encoder.encode(value))
+        )
     }
 }

@@ -28,17 +28,30 @@ struct APIErrorMiddleware: Middleware {
     static func body(for error: any Error, request: Request) -> (HTTPResponseStatus, APIErrorBody, HTTPHeaders) {
         switch error {
         case let e as ValidationError:
-            return (.unprocessableEntity, .init(status: 422, reason: e.reason, field: e.field, errors: [.init(field: e.field, reason: e.reason)]), [:])
+            return (
+                .unprocessableEntity,
+                .init(status: 422, reason: e.reason, field: e.field, errors: [.init(field: e.field, reason: e.reason)]),
+                [:]
+            )
         case let e as ValidationErrors:
             let first = e.errors.first
             return (
                 .unprocessableEntity,
-                .init(status: 422, reason: first?.reason ?? "invalid", field: first?.field, errors: e.errors.map { .init(field: $0.field, reason: $0.reason) }),
+                .init(
+                    status: 422,
+                    reason: first?.reason ?? "invalid",
+                    field: first?.field,
+                    errors: e.errors.map { .init(field: $0.field, reason: $0.reason) }
+                ),
                 [:]
             )
         case let e as DecodingError:
             let v = e.validationError
-            return (.badRequest, .init(status: 400, reason: v.reason, field: v.field, errors: [.init(field: v.field, reason: v.reason)]), [:])
+            return (
+                .badRequest,
+                .init(status: 400, reason: v.reason, field: v.field, errors: [.init(field: v.field, reason: v.reason)]),
+                [:]
+            )
         case let e as any AbortError:
             // Vapor wraps a failed JSON decode in an Abort whose reason mentions the path; keep it.
             return (e.status, .init(status: Int(e.status.code), reason: e.reason), e.headers)
@@ -46,7 +59,11 @@ struct APIErrorMiddleware: Middleware {
             // The write was rolled back; the client may simply try again shortly.
             request.logger.warning("store busy: answered 503")
             return (
-                .serviceUnavailable, .init(status: 503, reason: "SafeComms is very busy just now and saved nothing; please try again in a moment"),
+                .serviceUnavailable,
+                .init(
+                    status: 503,
+                    reason: "SafeComms is very busy just now and saved nothing; please try again in a moment"
+                ),
                 ["Retry-After": "1"]
             )
         case is ConnectionPoolTimeoutError:
@@ -54,7 +71,12 @@ struct APIErrorMiddleware: Middleware {
             // kept, so the answer does not say nothing was saved.
             request.logger.warning("no database connection free: answered 503")
             return (
-                .serviceUnavailable, .init(status: 503, reason: "SafeComms is very busy just now; please check whether your change was saved before trying again"),
+                .serviceUnavailable,
+                .init(
+                    status: 503,
+                    reason:
+                        "SafeComms is very busy just now; please check whether your change was saved before trying again"
+                ),
                 ["Retry-After": "1"]
             )
         default:
@@ -67,7 +89,8 @@ struct APIErrorMiddleware: Middleware {
         let (status, body, headers) = body(for: error, request: request)
         if !request.url.path.hasPrefix("/api/") && request.url.path != "/metrics" {
             // A page names the field in words ("transcript: contains a NUL character …").
-            let reason = body.field.map { "\($0.replacingOccurrences(of: "_", with: " ")): \(body.reason)" } ?? body.reason
+            let reason =
+                body.field.map { "\($0.replacingOccurrences(of: "_", with: " ")): \(body.reason)" } ?? body.reason
             return htmlPage(status: status, reason: reason, headers: headers)
         }
         let response = Response(status: status, headers: headers)
@@ -84,7 +107,9 @@ struct APIErrorMiddleware: Middleware {
 private func htmlPage(status: HTTPResponseStatus, reason: String, headers: HTTPHeaders) -> Response {
     let escaped = reason.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
         .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    let title = status == .notFound ? "Page not found" : status == .forbidden ? "You cannot do this" : "Sorry, there is a problem"
+    let title =
+        status == .notFound
+        ? "Page not found" : status == .forbidden ? "You cannot do this" : "Sorry, there is a problem"
     let html = """
         <!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>\(title) – SafeComms</title>
         <link rel="stylesheet" href="/assets/app.css"></head><body><div class="width-container"><main class="main">
@@ -113,8 +138,13 @@ extension DecodingError {
             return .init(field: path(ctx.codingPath), reason: "must not be null; expected \(Self.describe(type))")
         case .dataCorrupted(let ctx):
             let field = path(ctx.codingPath)
-            if let v = ctx.underlyingError as? ValidationError { return .init(field: field.isEmpty ? v.field : field, reason: v.reason) }
-            return .init(field: field.isEmpty ? "body" : field, reason: field.isEmpty ? "is not valid JSON" : ctx.debugDescription)
+            if let v = ctx.underlyingError as? ValidationError {
+                return .init(field: field.isEmpty ? v.field : field, reason: v.reason)
+            }
+            return .init(
+                field: field.isEmpty ? "body" : field,
+                reason: field.isEmpty ? "is not valid JSON" : ctx.debugDescription
+            )
         @unknown default:
             return .init(field: "body", reason: "could not be read")
         }

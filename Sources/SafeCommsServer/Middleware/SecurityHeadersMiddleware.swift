@@ -14,7 +14,9 @@ struct SecurityHeadersMiddleware: Middleware {
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
         if !h.contains(name: "Content-Security-Policy") {
             response.headers.replaceOrAdd(
-                name: "Content-Security-Policy", value: "default-src 'self'; frame-ancestors 'none'; form-action 'self'")
+                name: "Content-Security-Policy",
+                value: "default-src 'self'; frame-ancestors 'none'; form-action 'self'"
+            )
         }
         if !h.contains(name: .cacheControl) {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")

@@ -1,8 +1,8 @@
 import Fluent
-import SQLKit
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
+import SQLKit
 import SafeCommsStore
 import Vapor
 
@@ -47,12 +47,19 @@ final class NotificationOutbox: Sendable {
                 n.nextAttemptAt = Date().addingTimeInterval(min(3600, retryBase * pow(2, Double(n.attempts - 1))))
                 failed += 1
                 // The id only: the recipient's address is personal data and stays out of logs.
-                logger.warning("notification not sent; will retry", metadata: ["notification": "\(n.id?.uuidString ?? "")", "attempts": "\(n.attempts)"])
+                logger.warning(
+                    "notification not sent; will retry",
+                    metadata: ["notification": "\(n.id?.uuidString ?? "")", "attempts": "\(n.attempts)"]
+                )
             }
-            let id = try n.requireID(), sentAt = n.sentAt, lastError = n.lastError, attempts = n.attempts, next = n.nextAttemptAt
+            let id = try n.requireID(), sentAt = n.sentAt, lastError = n.lastError, attempts = n.attempts,
+                next = n.nextAttemptAt
             try await WriteTransaction.run(on: db) { tx in
-                try await SafeCommsStore.Notification.query(on: tx).filter(\.$id == id).set(\.$sentAt, to: sentAt).set(\.$lastError, to: lastError)
-                    .set(\.$attempts, to: attempts).set(\.$nextAttemptAt, to: next).update()
+                try await SafeCommsStore.Notification.query(on: tx).filter(\.$id == id).set(\.$sentAt, to: sentAt).set(
+                    \.$lastError,
+                    to: lastError
+                )
+                .set(\.$attempts, to: attempts).set(\.$nextAttemptAt, to: next).update()
             }
         }
         return (sent, failed)
@@ -72,16 +79,21 @@ final class NotificationOutbox: Sendable {
         try await WriteTransaction.run(on: db) { tx in
             let ids: [UUID]
             if tx.isPostgres, let sql = tx as? any SQLDatabase {
-                ids = try await sql.raw("""
+                ids = try await sql.raw(
+                    """
                     SELECT id FROM \(ident: Notification.schema) WHERE sent_at IS NULL AND next_attempt_at <= \(bind: now)
                     ORDER BY next_attempt_at LIMIT \(literal: Self.batch) FOR UPDATE SKIP LOCKED
-                    """).all().map { try $0.decode(column: "id", as: UUID.self) }
+                    """
+                ).all().map { try $0.decode(column: "id", as: UUID.self) }
             } else {
                 ids = try await Notification.query(on: tx).filter(\.$sentAt == nil).filter(\.$nextAttemptAt <= now)
                     .sort(\.$nextAttemptAt).limit(Self.batch).all().compactMap(\.id)
             }
             guard !ids.isEmpty else { return [] }
-            try await Notification.query(on: tx).filter(\.$id ~~ ids).set(\.$nextAttemptAt, to: now.addingTimeInterval(Self.claim)).update()
+            try await Notification.query(on: tx).filter(\.$id ~~ ids).set(
+                \.$nextAttemptAt,
+                to: now.addingTimeInterval(Self.claim)
+            ).update()
             return try await Notification.query(on: tx).filter(\.$id ~~ ids).sort(\.$createdAt).all()
         }
     }
@@ -89,7 +101,9 @@ final class NotificationOutbox: Sendable {
     /// The loop the server runs: deliver what is due, then wait.
     func run() async {
         while !Task.isCancelled {
-            do { try await deliverDue() } catch { logger.error("notification outbox: \(String(describing: error).prefix(200))") }
+            do { try await deliverDue() } catch {
+                logger.error("notification outbox: \(String(describing: error).prefix(200))")
+            }
             try? await Task.sleep(for: .milliseconds(Int(pollInterval * 1000)))
         }
     }

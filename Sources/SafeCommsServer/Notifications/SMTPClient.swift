@@ -50,7 +50,9 @@ struct SMTPClient: Sendable {
         let channel = try await ClientBootstrap(group: group)
             .connectTimeout(.seconds(10))
             .connect(host: settings.host, port: settings.port) { channel in
-                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
             }
         try await channel.executeThenClose { inbound, outbound in
             var lines = SMTPLineReader(inbound)
@@ -77,7 +79,9 @@ struct SMTPClient: Sendable {
     static func reply(_ lines: inout SMTPLineReader) async throws -> (code: Int, text: String) {
         var text: [String] = []
         while let line = try await lines.next() {
-            guard line.utf8.count >= 3, let code = Int(line.prefix(3)) else { throw SMTPError.protocolError("an unreadable reply") }
+            guard line.utf8.count >= 3, let code = Int(line.prefix(3)) else {
+                throw SMTPError.protocolError("an unreadable reply")
+            }
             text.append(String(line.dropFirst(4)))
             if line.utf8.count == 3 || line.dropFirst(3).first == " " { return (code, text.joined(separator: " ")) }
         }
@@ -93,7 +97,9 @@ struct SMTPClient: Sendable {
     /// 4.5.2), CRLF line ends, and the closing ".". Header values are single lines: a CR or LF in a
     /// subject could otherwise add headers.
     static func data(_ m: MailMessage, from: String, now: Date) -> String {
-        func header(_ value: String) -> String { value.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ") }
+        func header(_ value: String) -> String {
+            value.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+        }
         func encodedWord(_ value: String) -> String {
             let v = header(value)
             return v.unicodeScalars.allSatisfy({ $0.isASCII }) ? v : "=?UTF-8?B?\(Data(v.utf8).base64EncodedString())?="
@@ -110,7 +116,10 @@ struct SMTPClient: Sendable {
         ]
         if m.urgent { lines += ["Importance: high", "X-Priority: 1 (Highest)"] }
         lines.append("")
-        for line in m.body.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in m.body.replacingOccurrences(of: "\r\n", with: "\n").split(
+            separator: "\n",
+            omittingEmptySubsequences: false
+        ) {
             lines.append(line.hasPrefix(".") ? "." + line : String(line))
         }
         return lines.joined(separator: "\r\n") + "\r\n.\r\n"

@@ -23,7 +23,9 @@ struct SMTPLineReader {
                 buffer.discardReadBytes()
                 return line
             }
-            guard buffer.readableBytes <= limit else { throw SMTPError.protocolError("a line longer than \(limit) bytes") }
+            guard buffer.readableBytes <= limit else {
+                throw SMTPError.protocolError("a line longer than \(limit) bytes")
+            }
             guard var more = try await iterator.next() else { return nil }
             buffer.writeBuffer(&more)
         }

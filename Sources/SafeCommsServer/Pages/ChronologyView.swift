@@ -17,7 +17,9 @@ struct ChronologyView {
     func write(_ h: inout HTML) {
         h.raw("<a href=\"/cases\" class=\"back-link\">All cases</a>\n")
         if recorded {
-            h.raw("<div class=\"notification-success\" role=\"status\"><p>The contact was added to the chronology.</p></div>\n")
+            h.raw(
+                "<div class=\"notification-success\" role=\"status\"><p>The contact was added to the chronology.</p></div>\n"
+            )
         }
         h.raw("<h1 class=\"heading-l\">")
         h.text(reference)
@@ -37,7 +39,9 @@ struct ChronologyView {
         if page.records.isEmpty {
             h.raw("<p class=\"body\">Nothing has been recorded on this case yet.</p>\n")
         } else {
-            h.raw("<table class=\"table\">\n  <caption class=\"visually-hidden\">Communications on this case, newest first</caption>\n")
+            h.raw(
+                "<table class=\"table\">\n  <caption class=\"visually-hidden\">Communications on this case, newest first</caption>\n"
+            )
             h.raw("  <thead><tr><th scope=\"col\">When</th><th scope=\"col\">How</th><th scope=\"col\">With</th>")
             h.raw("<th scope=\"col\">What was said</th><th scope=\"col\">Recorded</th></tr></thead>\n  <tbody>\n")
             for r in page.records { row(r, &h) }
@@ -74,7 +78,11 @@ struct ChronologyView {
 
     /// "phone call" for `phone_call`, made once: Foundation's string replacement on every row cost a
     /// twentieth of the page (measured).
-    static let channelLabels = Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0.rawValue, $0.rawValue.replacingOccurrences(of: "_", with: " ")) })
+    static let channelLabels = Dictionary(
+        uniqueKeysWithValues: Channel.allCases.map {
+            ($0.rawValue, $0.rawValue.replacingOccurrences(of: "_", with: " "))
+        }
+    )
 
     private func link(_ target: Int, _ label: StaticString, _ h: inout HTML) {
         h.raw("<a href=\"/cases/")

@@ -60,17 +60,25 @@ enum PageLayout {
         h.raw("  <header class=\"header\" role=\"banner\">\n    <div class=\"width-container header-row\">\n")
         h.raw("      <a href=\"/cases\" class=\"header-logo\">SafeComms</a>\n")
         if let user {
-            h.raw("      <nav class=\"header-nav\" aria-label=\"Sections\"><a href=\"/cases\">Cases</a> <a href=\"/phones\">Phones</a></nav>\n")
-            h.raw("      <form method=\"post\" action=\"/logout\" class=\"header-signout\">\n        <span class=\"header-user\">")
+            h.raw(
+                "      <nav class=\"header-nav\" aria-label=\"Sections\"><a href=\"/cases\">Cases</a> <a href=\"/phones\">Phones</a></nav>\n"
+            )
+            h.raw(
+                "      <form method=\"post\" action=\"/logout\" class=\"header-signout\">\n        <span class=\"header-user\">"
+            )
             h.text(user)
             h.raw("</span>\n        <input type=\"hidden\" name=\"csrf\" value=\"")
             h.text(csrf)
             h.raw("\">\n        <button type=\"submit\" class=\"link-button\">Sign out</button>\n      </form>\n")
         }
-        h.raw("    </div>\n  </header>\n  <div class=\"width-container\">\n    <main class=\"main\" id=\"main-content\" role=\"main\">\n")
+        h.raw(
+            "    </div>\n  </header>\n  <div class=\"width-container\">\n    <main class=\"main\" id=\"main-content\" role=\"main\">\n"
+        )
         body(&h)
         h.raw("\n    </main>\n  </div>\n  <footer class=\"footer\" role=\"contentinfo\">\n")
-        h.raw("    <div class=\"width-container\">Every view and change of a case is recorded in the audit trail.</div>\n")
+        h.raw(
+            "    <div class=\"width-container\">Every view and change of a case is recorded in the audit trail.</div>\n"
+        )
         h.raw("  </footer>\n</body>\n</html>\n")
         return h
     }

@@ -58,14 +58,21 @@ struct ImportPageController: RouteCollection {
     }
 
     static let formatLabels: [(ImportFormat, String)] = [
-        (.whatsapp, "WhatsApp \"Export chat\" (.txt, or the .zip with media)"), (.smsBackup, "SMS Backup & Restore (.xml: messages or calls)"),
+        (.whatsapp, "WhatsApp \"Export chat\" (.txt, or the .zip with media)"),
+        (.smsBackup, "SMS Backup & Restore (.xml: messages or calls)"),
         (.email, "E-mail (.eml, or an .mbox of many)"),
         (.calls, "Carrier's itemised bill (.csv)"),
     ]
 
     func importForm(req: Request) async throws -> View {
         let (file, _) = try await CaseAccess.load(req, .write)
-        return try await renderImport(req, file, form: ImportForm(format: ImportFormat.whatsapp.rawValue, dryRun: true), errors: [], result: nil)
+        return try await renderImport(
+            req,
+            file,
+            form: ImportForm(format: ImportFormat.whatsapp.rawValue, dryRun: true),
+            errors: [],
+            result: nil
+        )
     }
 
     func importFile(req: Request) async throws -> Response {
@@ -76,7 +83,8 @@ struct ImportPageController: RouteCollection {
             let unmatched = Set(report.unmatched)
             let heading =
                 if let n = report.imported {
-                    "Imported \(n)" + ((report.alreadyImported ?? 0) > 0 ? " (\(report.alreadyImported!) were already there)" : "")
+                    "Imported \(n)"
+                        + ((report.alreadyImported ?? 0) > 0 ? " (\(report.alreadyImported!) were already there)" : "")
                 } else if !report.errors.isEmpty {
                     "The file has problems: nothing was written"
                 } else if !unmatched.isEmpty {
@@ -85,38 +93,70 @@ struct ImportPageController: RouteCollection {
                     "Ready to import: nothing was written yet"
                 }
             let result = ImportResult(
-                heading: heading, stopped: !report.isClean, messages: report.messages, first: report.first, last: report.last,
-                participants: report.participants.map { Participant(name: $0, unmatched: unmatched.contains($0)) }, unmatched: unmatched.count,
-                problems: report.errors, imported: report.imported, alreadyImported: report.alreadyImported, leftOut: report.leftOut,
-                notSent: report.notSent, checkedOnly: report.imported == nil)
+                heading: heading,
+                stopped: !report.isClean,
+                messages: report.messages,
+                first: report.first,
+                last: report.last,
+                participants: report.participants.map { Participant(name: $0, unmatched: unmatched.contains($0)) },
+                unmatched: unmatched.count,
+                problems: report.errors,
+                imported: report.imported,
+                alreadyImported: report.alreadyImported,
+                leftOut: report.leftOut,
+                notSent: report.notSent,
+                checkedOnly: report.imported == nil
+            )
             return try await renderImport(req, file, form: form, errors: [], result: result)
                 .encodeResponse(status: report.isClean ? .ok : .unprocessableEntity, for: req)
         } catch let e as ValidationErrors {
-            return try await renderImport(req, file, form: form, errors: Self.fieldErrors(e.errors), result: nil).encodeResponse(status: .unprocessableEntity, for: req)
+            return try await renderImport(req, file, form: form, errors: Self.fieldErrors(e.errors), result: nil)
+                .encodeResponse(status: .unprocessableEntity, for: req)
         } catch let e as ValidationError {
-            return try await renderImport(req, file, form: form, errors: Self.fieldErrors([e]), result: nil).encodeResponse(status: .unprocessableEntity, for: req)
+            return try await renderImport(req, file, form: form, errors: Self.fieldErrors([e]), result: nil)
+                .encodeResponse(status: .unprocessableEntity, for: req)
         }
     }
 
     /// Each problem as the error summary shows it: the field's label, then what is wrong.
     static func fieldErrors(_ problems: [ValidationError]) -> [FieldError] {
-        let labels = ["format": "Format", "file": "The file", "map": "Who is who", "columns": "The column map", "window": "The window"]
+        let labels = [
+            "format": "Format", "file": "The file", "map": "Who is who", "columns": "The column map",
+            "window": "The window",
+        ]
         return problems.map { FieldError(field: $0.field, message: "\(labels[$0.field] ?? $0.field) \($0.reason)") }
     }
 
-    private func renderImport(_ req: Request, _ file: CaseFile, form: ImportForm, errors: [FieldError], result: ImportResult?) async throws -> View {
+    private func renderImport(
+        _ req: Request,
+        _ file: CaseFile,
+        form: ImportForm,
+        errors: [FieldError],
+        result: ImportResult?
+    ) async throws -> View {
         try await req.view.render(
             "import",
             ImportContext(
-                title: "Import into \(file.reference)", csrf: CSRF.token(for: req), user: try req.staff().name, caseID: file.id!.uuidString,
+                title: "Import into \(file.reference)",
+                csrf: CSRF.token(for: req),
+                user: try req.staff().name,
+                caseID: file.id!.uuidString,
                 reference: file.reference,
-                formats: Self.formatLabels.map { Option(value: $0.0.rawValue, label: $0.1, selected: form.format == $0.0.rawValue) },
-                map: form.map ?? "", columns: form.columns ?? "", dryRun: form.dryRun,
-                errors: errors, result: result))
+                formats: Self.formatLabels.map {
+                    Option(value: $0.0.rawValue, label: $0.1, selected: form.format == $0.0.rawValue)
+                },
+                map: form.map ?? "",
+                columns: form.columns ?? "",
+                dryRun: form.dryRun,
+                errors: errors,
+                result: result
+            )
+        )
     }
 
     struct UnrecordedRow: Encodable {
-        var line: Int, at: String, kind: String, direction: String, number: String, cases: String, duration: String, outOfHours: Bool
+        var line: Int, at: String, kind: String, direction: String, number: String, cases: String, duration: String,
+            outOfHours: Bool
     }
 
     struct ReconcileResult: Encodable {
@@ -151,22 +191,52 @@ struct ImportPageController: RouteCollection {
             let r = try await UploadedImport.reconcile(form, for: p, on: req)
             let rows = r.unrecorded.map {
                 UnrecordedRow(
-                    line: $0.line, at: $0.at.replacingOccurrences(of: "T", with: " "), kind: $0.kind, direction: $0.direction ?? "",
-                    number: $0.number, cases: $0.caseReferences.joined(separator: ", "),
-                    duration: $0.durationSeconds.map { "\($0 / 60) min \($0 % 60) s" } ?? "", outOfHours: $0.outOfHours)
+                    line: $0.line,
+                    at: $0.at.replacingOccurrences(of: "T", with: " "),
+                    kind: $0.kind,
+                    direction: $0.direction ?? "",
+                    number: $0.number,
+                    cases: $0.caseReferences.joined(separator: ", "),
+                    duration: $0.durationSeconds.map { "\($0 / 60) min \($0 % 60) s" } ?? "",
+                    outOfHours: $0.outOfHours
+                )
             }
-            let result = ReconcileResult(rows: r.rows, caseContacts: r.caseContacts, recorded: r.recorded, unrecorded: rows, lateness: r.lateness, problems: r.errors)
+            let result = ReconcileResult(
+                rows: r.rows,
+                caseContacts: r.caseContacts,
+                recorded: r.recorded,
+                unrecorded: rows,
+                lateness: r.lateness,
+                problems: r.errors
+            )
             return try await renderReconcile(req, form: form, errors: [], result: result).encodeResponse(for: req)
         } catch let e as ValidationErrors {
-            return try await renderReconcile(req, form: form, errors: Self.fieldErrors(e.errors), result: nil).encodeResponse(status: .unprocessableEntity, for: req)
+            return try await renderReconcile(req, form: form, errors: Self.fieldErrors(e.errors), result: nil)
+                .encodeResponse(status: .unprocessableEntity, for: req)
         }
     }
 
-    static let notForYou = Abort(.forbidden, reason: "the unrecorded-contact report is for managers, the DSL and auditors")
+    static let notForYou = Abort(
+        .forbidden,
+        reason: "the unrecorded-contact report is for managers, the DSL and auditors"
+    )
 
-    private func renderReconcile(_ req: Request, form: ImportForm, errors: [FieldError], result: ReconcileResult?) async throws -> View {
+    private func renderReconcile(
+        _ req: Request,
+        form: ImportForm,
+        errors: [FieldError],
+        result: ReconcileResult?
+    ) async throws -> View {
         try await req.view.render(
             "reconcile",
-            ReconcileContext(csrf: CSRF.token(for: req), user: try req.staff().name, window: form.window ?? "30m", columns: form.columns ?? "", errors: errors, result: result))
+            ReconcileContext(
+                csrf: CSRF.token(for: req),
+                user: try req.staff().name,
+                window: form.window ?? "30m",
+                columns: form.columns ?? "",
+                errors: errors,
+                result: result
+            )
+        )
     }
 }

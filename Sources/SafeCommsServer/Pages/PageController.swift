@@ -32,7 +32,10 @@ struct PageController: RouteCollection {
     }
 
     func loginForm(req: Request) async throws -> Response {
-        let response = try await req.view.render("login", LoginContext(csrf: CSRF.token(for: req), email: "", errors: [])).encodeResponse(for: req)
+        let response = try await req.view.render(
+            "login",
+            LoginContext(csrf: CSRF.token(for: req), email: "", errors: [])
+        ).encodeResponse(for: req)
         CSRF.attachCookie(to: response, for: req)
         return response
     }
@@ -69,7 +72,13 @@ struct PageController: RouteCollection {
             case .throttled(let s): (.tooManyRequests, "Too many failed attempts. Try again in \(s / 60 + 1) minutes")
             }
         let view = try await req.view.render(
-            "login", LoginContext(csrf: CSRF.token(for: req), email: form.email, errors: [.init(field: "email", message: message)]))
+            "login",
+            LoginContext(
+                csrf: CSRF.token(for: req),
+                email: form.email,
+                errors: [.init(field: "email", message: message)]
+            )
+        )
         let response = try await view.encodeResponse(status: status, for: req)
         CSRF.attachCookie(to: response, for: req)
         if case .throttled(let s) = error { response.headers.replaceOrAdd(name: .retryAfter, value: String(s)) }
@@ -107,26 +116,64 @@ struct PageController: RouteCollection {
         let names = try await staffNames(p, req)
         let rows = visible.map {
             CaseRow(
-                id: $0.id!.uuidString, reference: $0.reference, displayName: $0.displayName, status: Self.statusLabel($0.status),
-                inCrisis: $0.inCrisis, keyWorker: $0.keyWorkerID.flatMap { names[$0] } ?? "unallocated")
+                id: $0.id!.uuidString,
+                reference: $0.reference,
+                displayName: $0.displayName,
+                status: Self.statusLabel($0.status),
+                inCrisis: $0.inCrisis,
+                keyWorker: $0.keyWorkerID.flatMap { names[$0] } ?? "unallocated"
+            )
         }
         let staff = try req.staff()
         return try await req.view.render(
-            "cases", CasesContext(csrf: CSRF.token(for: req), user: staff.name, roles: staff.rolesText.replacingOccurrences(of: ",", with: ", "),
-                canReconcile: AccessPolicy.can(p, .reconcile), cases: rows))
+            "cases",
+            CasesContext(
+                csrf: CSRF.token(for: req),
+                user: staff.name,
+                roles: staff.rolesText.replacingOccurrences(of: ",", with: ", "),
+                canReconcile: AccessPolicy.can(p, .reconcile),
+                cases: rows
+            )
+        )
     }
 
     func chronology(req: Request) async throws -> Response {
         let (c, p) = try await CaseAccess.load(req, .read)
-        let page = ((try? CommunicationController.intQuery(req, "page", max: CommunicationRepository.maxPage)) ?? nil) ?? 1
+        let page =
+            ((try? CommunicationController.intQuery(req, "page", max: CommunicationRepository.maxPage)) ?? nil) ?? 1
         let result = try await CommunicationRepository.chronology(
-            caseID: c.requireID(), organisationID: c.organisationID, filter: ChronologyFilter(), page: page, per: 50, on: req.db)
-        try await req.audit(AuditEntry(action: "chronology.read", entity: "case", entityID: c.id?.uuidString, caseID: c.id, detail: "page \(result.page) (web)"))
+            caseID: c.requireID(),
+            organisationID: c.organisationID,
+            filter: ChronologyFilter(),
+            page: page,
+            per: 50,
+            on: req.db
+        )
+        try await req.audit(
+            AuditEntry(
+                action: "chronology.read",
+                entity: "case",
+                entityID: c.id?.uuidString,
+                caseID: c.id,
+                detail: "page \(result.page) (web)"
+            )
+        )
         let view = ChronologyView(
-            reference: c.reference, displayName: c.displayName, status: Self.statusLabel(c.status), caseID: c.id!.uuidString,
-            canWrite: AccessPolicy.canWrite(p, c.allocation), recorded: req.query["recorded"] == "1", page: result,
-            zone: try await organisationTimeZone(p, req))
-        return PageLayout.page(title: "Case \(c.reference)", user: try req.staff().name, csrf: CSRF.token(for: req), body: view.write).response()
+            reference: c.reference,
+            displayName: c.displayName,
+            status: Self.statusLabel(c.status),
+            caseID: c.id!.uuidString,
+            canWrite: AccessPolicy.canWrite(p, c.allocation),
+            recorded: req.query["recorded"] == "1",
+            page: result,
+            zone: try await organisationTimeZone(p, req)
+        )
+        return PageLayout.page(
+            title: "Case \(c.reference)",
+            user: try req.staff().name,
+            csrf: CSRF.token(for: req),
+            body: view.write
+        ).response()
     }
 
     struct Option: Encodable {
@@ -155,7 +202,12 @@ struct PageController: RouteCollection {
     func recordForm(req: Request) async throws -> View {
         let (c, p) = try await CaseAccess.load(req, .write)
         let tz = try await organisationTimeZone(p, req)
-        return try await renderRecord(req, c, RecordForm(channel: "phone_call", direction: "outgoing", occurredAt: Self.localInput(Date(), tz)), errors: [])
+        return try await renderRecord(
+            req,
+            c,
+            RecordForm(channel: "phone_call", direction: "outgoing", occurredAt: Self.localInput(Date(), tz)),
+            errors: []
+        )
     }
 
     struct RecordForm: Content {
@@ -186,41 +238,96 @@ struct PageController: RouteCollection {
             if let n = Int(m), (0...1440).contains(n) {
                 minutes = n
             } else {
-                errors.append(.init(field: "duration_minutes", message: "Duration must be a whole number of minutes, at most 1440"))
+                errors.append(
+                    .init(
+                        field: "duration_minutes",
+                        message: "Duration must be a whole number of minutes, at most 1440"
+                    )
+                )
             }
         }
         guard let occurred = Self.parseLocalInput(form.occurredAt, tz) else {
             errors.append(.init(field: "occurred_at", message: "Enter when the contact happened, as a date and time"))
-            return try await renderRecord(req, c, form, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+            return try await renderRecord(req, c, form, errors: errors).encodeResponse(
+                status: .unprocessableEntity,
+                for: req
+            )
         }
         let input = CommunicationInput(
-            channel: form.channel, direction: form.direction, occurredAt: occurred, durationSeconds: minutes.map { $0 * 60 },
-            counterpartName: form.counterpartName.flatMap { $0.isEmpty ? nil : $0 }, counterpartRole: nil, counterpartAddress: nil, personId: nil,
-            deviceId: nil, transcript: form.transcript.flatMap { $0.isEmpty ? nil : $0 }, summary: form.summary.flatMap { $0.isEmpty ? nil : $0 },
-            significant: form.significant == "on")
+            channel: form.channel,
+            direction: form.direction,
+            occurredAt: occurred,
+            durationSeconds: minutes.map { $0 * 60 },
+            counterpartName: form.counterpartName.flatMap { $0.isEmpty ? nil : $0 },
+            counterpartRole: nil,
+            counterpartAddress: nil,
+            personId: nil,
+            deviceId: nil,
+            transcript: form.transcript.flatMap { $0.isEmpty ? nil : $0 },
+            summary: form.summary.flatMap { $0.isEmpty ? nil : $0 },
+            significant: form.significant == "on"
+        )
         do {
             guard errors.isEmpty else { throw ValidationErrors([]) }
-            _ = try await CommunicationController.record(from: input, case: c, principal: p, source: "web", correctingID: nil, on: req)
+            _ = try await CommunicationController.record(
+                from: input,
+                case: c,
+                principal: p,
+                source: "web",
+                correctingID: nil,
+                on: req
+            )
             return req.redirect(to: "/cases/\(c.id!.uuidString)?recorded=1")
         } catch let e as ValidationErrors {
             errors += e.errors.map { FieldError(field: $0.field, message: Self.sentence($0)) }
-            return try await renderRecord(req, c, form, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+            return try await renderRecord(req, c, form, errors: errors).encodeResponse(
+                status: .unprocessableEntity,
+                for: req
+            )
         } catch let e as ValidationError {
             errors.append(.init(field: e.field, message: Self.sentence(e)))
-            return try await renderRecord(req, c, form, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+            return try await renderRecord(req, c, form, errors: errors).encodeResponse(
+                status: .unprocessableEntity,
+                for: req
+            )
         }
     }
 
-    private func renderRecord(_ req: Request, _ c: CaseFile, _ form: RecordForm, errors: [FieldError]) async throws -> View {
-        let channels = SafeCommsCore.Channel.allCases.map { Option(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "_", with: " "), selected: $0.rawValue == form.channel) }
-        let directions = Direction.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == form.direction) }
+    private func renderRecord(
+        _ req: Request,
+        _ c: CaseFile,
+        _ form: RecordForm,
+        errors: [FieldError]
+    ) async throws -> View {
+        let channels = SafeCommsCore.Channel.allCases.map {
+            Option(
+                value: $0.rawValue,
+                label: $0.rawValue.replacingOccurrences(of: "_", with: " "),
+                selected: $0.rawValue == form.channel
+            )
+        }
+        let directions = Direction.allCases.map {
+            Option(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == form.direction)
+        }
         return try await req.view.render(
             "record",
             RecordContext(
-                title: "Record a contact", csrf: CSRF.token(for: req), user: try req.staff().name, caseID: c.id!.uuidString, reference: c.reference,
-                channels: channels, directions: directions, occurredAt: form.occurredAt, counterpartName: form.counterpartName ?? "",
-                transcript: form.transcript ?? "", summary: form.summary ?? "", duration: form.durationMinutes ?? "",
-                significant: form.significant == "on", errors: errors))
+                title: "Record a contact",
+                csrf: CSRF.token(for: req),
+                user: try req.staff().name,
+                caseID: c.id!.uuidString,
+                reference: c.reference,
+                channels: channels,
+                directions: directions,
+                occurredAt: form.occurredAt,
+                counterpartName: form.counterpartName ?? "",
+                transcript: form.transcript ?? "",
+                summary: form.summary ?? "",
+                duration: form.durationMinutes ?? "",
+                significant: form.significant == "on",
+                errors: errors
+            )
+        )
     }
 
     private func staffNames(_ p: Principal, _ req: Request) async throws -> [UUID: String] {
@@ -260,7 +367,9 @@ struct PageController: RouteCollection {
 
     static func parseLocalInput(_ text: String, _ tz: TimeZone) -> Date? {
         let parts = text.split(whereSeparator: { "-T:".contains($0) }).compactMap { Int($0) }
-        guard parts.count >= 5, (1...12).contains(parts[1]), (1...31).contains(parts[2]), (0...23).contains(parts[3]), (0...59).contains(parts[4]) else {
+        guard parts.count >= 5, (1...12).contains(parts[1]), (1...31).contains(parts[2]), (0...23).contains(parts[3]),
+            (0...59).contains(parts[4])
+        else {
             return nil
         }
         var calendar = Calendar(identifier: .gregorian)

@@ -22,12 +22,14 @@ struct PhonePageController: RouteCollection {
     typealias Option = PageController.Option
 
     struct MessageRow: Encodable {
-        var id: String, officer: String, takenAt: String, caller: String, from: String, number: String, reason: String, callBackBy: String
+        var id: String, officer: String, takenAt: String, caller: String, from: String, number: String, reason: String,
+            callBackBy: String
         var overdue: Bool
     }
 
     struct FollowUpRow: Encodable {
-        var id: String, worker: String, kind: String, clauses: String, occurredAt: String, caller: String, summary: String, due: String
+        var id: String, worker: String, kind: String, clauses: String, occurredAt: String, caller: String,
+            summary: String, due: String
         var overdue: Bool
     }
 
@@ -62,33 +64,63 @@ struct PhonePageController: RouteCollection {
         let now = Date()
         let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
         let tz = settings.timeZone
-        let directory = try await PhoneDirectoryLoader.load(organisationID: p.organisationID, settings: settings, at: now, on: req.db)
-        let route = CallRouter(directory: directory, settings: settings).route(forWorker: p.staffID, team: me.teamID, at: now)
+        let directory = try await PhoneDirectoryLoader.load(
+            organisationID: p.organisationID,
+            settings: settings,
+            at: now,
+            on: req.db
+        )
+        let route = CallRouter(directory: directory, settings: settings).route(
+            forWorker: p.staffID,
+            team: me.teamID,
+            at: now
+        )
         let status = try await PhoneStatus.find(p.staffID, on: req.db)
         let names = try await StaffMember.query(on: req.db).filter(\.$organisationID == p.organisationID).all()
             .reduce(into: [UUID: String]()) { $0[$1.id!] = $1.name }
         let hunts = try await Team.query(on: req.db).filter(\.$organisationID == p.organisationID).sort(\.$name).all()
-            .compactMap { t in t.huntGroupNumber.map { (t.name, (try? PhoneNumber(parsing: $0, field: "").e164) ?? $0) } }
-        let diverts = [Option(value: "", label: "No divert", selected: status?.divertTo == nil)]
-            + hunts.map { Option(value: $0.1, label: "\($0.0) hunt group (\($0.1))", selected: status?.divertTo == $0.1) }
+            .compactMap { t in t.huntGroupNumber.map { (t.name, (try? PhoneNumber(parsing: $0, field: "").e164) ?? $0) }
+            }
+        let diverts =
+            [Option(value: "", label: "No divert", selected: status?.divertTo == nil)]
+            + hunts.map {
+                Option(value: $0.1, label: "\($0.0) hunt group (\($0.1))", selected: status?.divertTo == $0.1)
+            }
 
         func row(_ m: MessageSlipRecord) -> MessageRow {
             MessageRow(
-                id: m.id!.uuidString, officer: names[m.forStaffID] ?? "", takenAt: PageController.display(m.takenAt, tz), caller: m.callerName,
-                from: m.callerFrom, number: m.returnNumber, reason: m.reason, callBackBy: PageController.display(m.callBackBy, tz), overdue: now > m.callBackBy)
+                id: m.id!.uuidString,
+                officer: names[m.forStaffID] ?? "",
+                takenAt: PageController.display(m.takenAt, tz),
+                caller: m.callerName,
+                from: m.callerFrom,
+                number: m.returnNumber,
+                reason: m.reason,
+                callBackBy: PageController.display(m.callBackBy, tz),
+                overdue: now > m.callBackBy
+            )
         }
         func row(_ f: FollowUpRecord) -> FollowUpRow {
             let kind = FollowUp.Kind(rawValue: f.kind)
             return FollowUpRow(
-                id: f.id!.uuidString, worker: names[f.staffID] ?? "", kind: kind == .voicemail ? "Voicemail message" : "Out-of-hours call",
-                clauses: kind?.clauses.joined(separator: ", ") ?? "", occurredAt: PageController.display(f.occurredAt, tz),
-                caller: [f.callerName, f.callerNumber].compactMap { $0 }.joined(separator: ", "), summary: f.summary ?? "",
-                due: PageController.display(f.dueAt, tz), overdue: now > f.dueAt)
+                id: f.id!.uuidString,
+                worker: names[f.staffID] ?? "",
+                kind: kind == .voicemail ? "Voicemail message" : "Out-of-hours call",
+                clauses: kind?.clauses.joined(separator: ", ") ?? "",
+                occurredAt: PageController.display(f.occurredAt, tz),
+                caller: [f.callerName, f.callerNumber].compactMap { $0 }.joined(separator: ", "),
+                summary: f.summary ?? "",
+                due: PageController.display(f.dueAt, tz),
+                overdue: now > f.dueAt
+            )
         }
-        let messages = try await MessageSlipRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$forStaffID == p.staffID)
+        let messages = try await MessageSlipRecord.query(on: req.db).filter(\.$organisationID == p.organisationID)
+            .filter(\.$forStaffID == p.staffID)
             .filter(\.$respondedAt == nil).sort(\.$callBackBy).all().map(row)
-        let followUps = try await FollowUpRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$staffID == p.staffID)
-            .filter(\.$closedAt == nil).sort(\.$dueAt).all().map(row)
+        let followUps = try await FollowUpRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(
+            \.$staffID == p.staffID
+        )
+        .filter(\.$closedAt == nil).sort(\.$dueAt).all().map(row)
         let managesOthers = p.roles.contains(.manager) || p.roles.contains(.dsl)
         var overdueMessages: [MessageRow] = [], overdueFollowUps: [FollowUpRow] = []
         if managesOthers {
@@ -98,15 +130,32 @@ struct PhonePageController: RouteCollection {
         return try await req.view.render(
             "phones",
             PhonesContext(
-                csrf: CSRF.token(for: req), user: me.name, routeSummary: Self.summary(route, names), routeReason: route.reason,
-                routeClauses: route.clauses.joined(separator: ", "), deskNumber: status?.deskNumber ?? "", loggedIn: status?.deskLoggedIn ?? false,
-                paired: status?.deskPairedToMobile ?? false, diverts: diverts, messages: messages, followUps: followUps, managesOthers: managesOthers,
-                overdueMessages: overdueMessages, overdueFollowUps: overdueFollowUps, canTakeMessages: AccessPolicy.canTakeMessages(p),
-                done: req.query[String.self, at: "done"].flatMap(Self.doneMessages.index(forKey:)).map { Self.doneMessages[$0].value }, errors: errors))
+                csrf: CSRF.token(for: req),
+                user: me.name,
+                routeSummary: Self.summary(route, names),
+                routeReason: route.reason,
+                routeClauses: route.clauses.joined(separator: ", "),
+                deskNumber: status?.deskNumber ?? "",
+                loggedIn: status?.deskLoggedIn ?? false,
+                paired: status?.deskPairedToMobile ?? false,
+                diverts: diverts,
+                messages: messages,
+                followUps: followUps,
+                managesOthers: managesOthers,
+                overdueMessages: overdueMessages,
+                overdueFollowUps: overdueFollowUps,
+                canTakeMessages: AccessPolicy.canTakeMessages(p),
+                done: req.query[String.self, at: "done"].flatMap(Self.doneMessages.index(forKey:)).map {
+                    Self.doneMessages[$0].value
+                },
+                errors: errors
+            )
+        )
     }
 
     static let doneMessages = [
-        "status": "Your phone settings were saved.", "response": "Your response was recorded.", "closed": "The follow-up was closed.",
+        "status": "Your phone settings were saved.", "response": "Your response was recorded.",
+        "closed": "The follow-up was closed.",
         "taken": "The message was taken and e-mailed to them as urgent.",
     ]
 
@@ -126,9 +175,13 @@ struct PhonePageController: RouteCollection {
             try await body()
             return req.redirect(to: "/phones?done=\(done)")
         } catch let e as ValidationErrors {
-            return try await render(req, errors: e.errors.map { .init(field: $0.field, message: PageController.sentence($0)) }).encodeResponse(status: .unprocessableEntity, for: req)
+            return try await render(
+                req,
+                errors: e.errors.map { .init(field: $0.field, message: PageController.sentence($0)) }
+            ).encodeResponse(status: .unprocessableEntity, for: req)
         } catch let e as ValidationError {
-            return try await render(req, errors: [.init(field: e.field, message: PageController.sentence(e))]).encodeResponse(status: .unprocessableEntity, for: req)
+            return try await render(req, errors: [.init(field: e.field, message: PageController.sentence(e))])
+                .encodeResponse(status: .unprocessableEntity, for: req)
         }
     }
 
@@ -139,7 +192,8 @@ struct PhonePageController: RouteCollection {
         var divertTo: String?
 
         enum CodingKeys: String, CodingKey {
-            case deskNumber = "desk_number", loggedIn = "desk_logged_in", paired = "desk_paired_to_mobile", divertTo = "divert_to"
+            case deskNumber = "desk_number", loggedIn = "desk_logged_in", paired = "desk_paired_to_mobile", divertTo =
+                "divert_to"
         }
     }
 
@@ -149,8 +203,11 @@ struct PhonePageController: RouteCollection {
         return try await afterPost(req, done: "status") {
             let desk = form.deskNumber?.trimmingCharacters(in: .whitespaces)
             let input = PhoneStatusInput(
-                deskNumber: desk?.isEmpty == false ? desk : nil, deskLoggedIn: form.loggedIn == "on", deskPairedToMobile: form.paired == "on",
-                divertTo: form.divertTo ?? "")
+                deskNumber: desk?.isEmpty == false ? desk : nil,
+                deskLoggedIn: form.loggedIn == "on",
+                deskPairedToMobile: form.paired == "on",
+                divertTo: form.divertTo ?? ""
+            )
             _ = try await PhoneController.setStatus(of: try req.staff(), input, p, req)
         }
     }
@@ -159,7 +216,9 @@ struct PhonePageController: RouteCollection {
         let p = try await req.principal()
         let id = try PhoneController.uuid(req.parameters.get("messageID") ?? "", field: "message_id")
         let text = (try? req.content.get(String.self, at: "response")) ?? ""
-        return try await afterPost(req, done: "response") { _ = try await MessageSlipController.respond(to: id, text, p, req) }
+        return try await afterPost(req, done: "response") {
+            _ = try await MessageSlipController.respond(to: id, text, p, req)
+        }
     }
 
     func close(req: Request) async throws -> Response {
@@ -189,7 +248,8 @@ struct PhonePageController: RouteCollection {
 
         enum CodingKeys: String, CodingKey {
             case officer, reason
-            case takenAt = "taken_at", callerName = "caller_name", callerFrom = "caller_from", returnNumber = "return_number", callBackBy = "call_back_by"
+            case takenAt = "taken_at", callerName = "caller_name", callerFrom = "caller_from", returnNumber =
+                "return_number", callBackBy = "call_back_by"
         }
 
         init(takenAt: String = "") { self.takenAt = takenAt }
@@ -218,11 +278,24 @@ struct PhonePageController: RouteCollection {
 
     private func renderMessage(_ req: Request, _ form: MessageForm, errors: [FieldError]) async throws -> View {
         let p = try await req.principal()
-        let staff = try await StaffMember.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$active == true).sort(\.$name).all()
-        let colleagues = [Option(value: "", label: "Choose who it is for", selected: form.officer.isEmpty)]
-            + staff.filter { $0.id != p.staffID }.map { Option(value: $0.id!.uuidString, label: $0.name, selected: $0.id!.uuidString == form.officer) }
+        let staff = try await StaffMember.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(
+            \.$active == true
+        ).sort(\.$name).all()
+        let colleagues =
+            [Option(value: "", label: "Choose who it is for", selected: form.officer.isEmpty)]
+            + staff.filter { $0.id != p.staffID }.map {
+                Option(value: $0.id!.uuidString, label: $0.name, selected: $0.id!.uuidString == form.officer)
+            }
         return try await req.view.render(
-            "message", MessageContext(csrf: CSRF.token(for: req), user: try req.staff().name, colleagues: colleagues, form: form, errors: errors))
+            "message",
+            MessageContext(
+                csrf: CSRF.token(for: req),
+                user: try req.staff().name,
+                colleagues: colleagues,
+                form: form,
+                errors: errors
+            )
+        )
     }
 
     func takeMessage(req: Request) async throws -> Response {
@@ -243,21 +316,39 @@ struct PhonePageController: RouteCollection {
             return d.formatted(.iso8601)
         }
         let input = MessageSlipInput(
-            takenAt: instant(form.takenAt, "taken_at", "when the call was taken"), callerName: form.callerName, callerFrom: form.callerFrom,
-            returnNumber: form.returnNumber, reason: form.reason, callBackBy: instant(form.callBackBy, "call_back_by", "the call-back time promised"))
-        let officer = try? await UUID(uuidString: form.officer).asyncMap { try await PhoneController.staffMember($0, p, req) }
+            takenAt: instant(form.takenAt, "taken_at", "when the call was taken"),
+            callerName: form.callerName,
+            callerFrom: form.callerFrom,
+            returnNumber: form.returnNumber,
+            reason: form.reason,
+            callBackBy: instant(form.callBackBy, "call_back_by", "the call-back time promised")
+        )
+        let officer = try? await UUID(uuidString: form.officer).asyncMap {
+            try await PhoneController.staffMember($0, p, req)
+        }
         if officer == nil { errors.append(.init(field: "officer", message: "Choose who the message is for")) }
         // Checked here too so that every problem, the form's own and LIN-9's, shows at once.
         do {
             _ = try MessageSlip(
-                takenAt: input.takenAt, callerName: input.callerName, callerFrom: input.callerFrom, returnNumber: input.returnNumber, reason: input.reason,
-                callBackBy: input.callBackBy, now: Date())
+                takenAt: input.takenAt,
+                callerName: input.callerName,
+                callerFrom: input.callerFrom,
+                returnNumber: input.returnNumber,
+                reason: input.reason,
+                callBackBy: input.callBackBy,
+                now: Date()
+            )
         } catch {
             // Fields already reported as unreadable dates are not reported twice.
-            errors += error.errors.filter { e in !errors.contains { $0.field == e.field } }.map { .init(field: $0.field, message: PageController.sentence($0)) }
+            errors += error.errors.filter { e in !errors.contains { $0.field == e.field } }.map {
+                .init(field: $0.field, message: PageController.sentence($0))
+            }
         }
         guard errors.isEmpty, let officer = officer ?? nil else {
-            return try await renderMessage(req, form, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
+            return try await renderMessage(req, form, errors: errors).encodeResponse(
+                status: .unprocessableEntity,
+                for: req
+            )
         }
         _ = try await MessageSlipController.take(input, for: officer, p, req)
         return req.redirect(to: "/phones?done=taken")

@@ -7,14 +7,28 @@ import SafeCommsStore
 /// active staff with their phone status and absences at the instant, and the numbers calls must never
 /// be diverted to (LIN-12: individual business-support officers' phones and reception phones).
 enum PhoneDirectoryLoader {
-    static func load(organisationID: UUID, settings: OrganisationSettings, at instant: Date, on db: any Database) async throws -> PhoneDirectory {
+    static func load(
+        organisationID: UUID,
+        settings: OrganisationSettings,
+        at instant: Date,
+        on db: any Database
+    ) async throws -> PhoneDirectory {
         async let teams = Team.query(on: db).filter(\.$organisationID == organisationID).all()
-        async let staff = StaffMember.query(on: db).filter(\.$organisationID == organisationID).filter(\.$active == true).all()
+        async let staff = StaffMember.query(on: db).filter(\.$organisationID == organisationID).filter(
+            \.$active == true
+        ).all()
         async let statuses = PhoneStatus.query(on: db).filter(\.$organisationID == organisationID).all()
         async let absences = absencesByStaff(organisationID: organisationID, startedBy: instant, on: db)
-        let status = Dictionary(try await statuses.compactMap { s in s.id.map { ($0, s) } }, uniquingKeysWith: { a, _ in a })
+        let status = Dictionary(
+            try await statuses.compactMap { s in s.id.map { ($0, s) } },
+            uniquingKeysWith: { a, _ in a }
+        )
         let away = try await absences
-        var forbidden = Set((settings.receptionNumbers ?? []).compactMap { try? PhoneNumber(parsing: $0, field: "reception_numbers").e164 })
+        var forbidden = Set(
+            (settings.receptionNumbers ?? []).compactMap {
+                try? PhoneNumber(parsing: $0, field: "reception_numbers").e164
+            }
+        )
         var workers: [PhoneDirectory.Worker] = []
         for s in try await staff {
             guard let id = s.id else { continue }
@@ -24,19 +38,35 @@ enum PhoneDirectoryLoader {
             }
             workers.append(
                 PhoneDirectory.Worker(
-                    id: id, name: s.name, teamID: s.teamID, deskNumber: st?.deskNumber, mobileNumber: s.workMobile,
-                    deskLoggedIn: st?.deskLoggedIn ?? false, deskPairedToMobile: st?.deskPairedToMobile ?? false, divertTo: st?.divertTo,
-                    absences: away[id] ?? []))
+                    id: id,
+                    name: s.name,
+                    teamID: s.teamID,
+                    deskNumber: st?.deskNumber,
+                    mobileNumber: s.workMobile,
+                    deskLoggedIn: st?.deskLoggedIn ?? false,
+                    deskPairedToMobile: st?.deskPairedToMobile ?? false,
+                    divertTo: st?.divertTo,
+                    absences: away[id] ?? []
+                )
+            )
         }
-        let teamList = try await teams.compactMap { t in t.id.map { PhoneDirectory.Team(id: $0, name: t.name, huntGroupNumber: t.huntGroupNumber) } }
+        let teamList = try await teams.compactMap { t in
+            t.id.map { PhoneDirectory.Team(id: $0, name: t.name, huntGroupNumber: t.huntGroupNumber) }
+        }
         return PhoneDirectory(workers: workers, teams: teamList, forbiddenDivertNumbers: forbidden)
     }
 
     /// Each member of staff's absences that have started by `instant` (ended ones included: the router
     /// and the compliance report ask whether one covers the instant).
-    static func absencesByStaff(organisationID: UUID, startedBy instant: Date, on db: any Database) async throws -> [UUID: [PhoneDirectory.Absence]] {
+    static func absencesByStaff(
+        organisationID: UUID,
+        startedBy instant: Date,
+        on db: any Database
+    ) async throws -> [UUID: [PhoneDirectory.Absence]] {
         var away: [UUID: [PhoneDirectory.Absence]] = [:]
-        for a in try await StaffAbsence.query(on: db).filter(\.$organisationID == organisationID).filter(\.$startsAt <= instant).all() {
+        for a in try await StaffAbsence.query(on: db).filter(\.$organisationID == organisationID).filter(
+            \.$startsAt <= instant
+        ).all() {
             guard let kind = PhoneDirectory.Absence.Kind(rawValue: a.kind) else { continue }
             away[a.staffID, default: []].append(PhoneDirectory.Absence(kind: kind, from: a.startsAt, until: a.endsAt))
         }

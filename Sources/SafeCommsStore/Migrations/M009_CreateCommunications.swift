@@ -32,7 +32,9 @@ struct M009_CreateCommunications: AsyncMigration {
         try await sql.raw(
             "CREATE UNIQUE INDEX communications_natural_key ON communications (organisation_id, natural_key) WHERE natural_key IS NOT NULL"
         ).run()
-        try await sql.raw("CREATE INDEX communications_corrects ON communications (corrects_id) WHERE corrects_id IS NOT NULL").run()
+        try await sql.raw(
+            "CREATE INDEX communications_corrects ON communications (corrects_id) WHERE corrects_id IS NOT NULL"
+        ).run()
         // The chronology is read newest first, one case at a time.
         try await sql.create(index: "communications_case_occurred")
             .on(CommunicationRecord.schema).column("case_id").column("occurred_at").column("id")

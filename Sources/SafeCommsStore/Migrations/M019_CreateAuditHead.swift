@@ -10,16 +10,22 @@ import SafeCommsCore
 struct M019_CreateAuditHead: AsyncMigration {
     func prepare(on database: any Database) async throws {
         guard database.isPostgres, let sql = database as? any SQLDatabase else { return }
-        try await sql.raw("CREATE TABLE \(ident: AuditHead.table) (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL)").run()
+        try await sql.raw(
+            "CREATE TABLE \(ident: AuditHead.table) (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL)"
+        ).run()
         try await sql.raw("CREATE TABLE \(ident: AuditHead.lockTable) (id INTEGER PRIMARY KEY)").run()
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO \(ident: AuditHead.table) (id, seq, hash)
             SELECT 1, seq, hash FROM \(ident: AuditEvent.schema) ORDER BY seq DESC LIMIT 1
-            """).run()
-        try await sql.raw("""
+            """
+        ).run()
+        try await sql.raw(
+            """
             INSERT INTO \(ident: AuditHead.table) (id, seq, hash) SELECT 1, 0, \(bind: AuditChainVerifier.genesis)
             WHERE NOT EXISTS (SELECT 1 FROM \(ident: AuditHead.table))
-            """).run()
+            """
+        ).run()
     }
 
     func revert(on database: any Database) async throws {

@@ -4,10 +4,13 @@ import FluentKit
 public enum StoreMigrations {
     public static var all: [any Migration] {
         [
-            M001_CreateOrganisations(), M002_CreateTeams(), M003_CreateStaff(), M004_CreateDevices(), M005_CreateCases(),
+            M001_CreateOrganisations(), M002_CreateTeams(), M003_CreateStaff(), M004_CreateDevices(),
+            M005_CreateCases(),
             M006_CreateCasePeople(), M007_CreateConsents(), M008_CreateNumberSharing(), M009_CreateCommunications(),
-            M010_CreateAuditEvents(), M011_CreateAPITokens(), M012_CreatePhoneStatus(), M013_CreateMessageSlips(), M014_CreateAbsenceSteps(), M015_AddContactConfirmed(),
-            M016_CreateFollowUps(), M017_AddDeviceHours(), M018_CreateNotifications(), M019_CreateAuditHead(), M020_AddSessionStaff(),
+            M010_CreateAuditEvents(), M011_CreateAPITokens(), M012_CreatePhoneStatus(), M013_CreateMessageSlips(),
+            M014_CreateAbsenceSteps(), M015_AddContactConfirmed(),
+            M016_CreateFollowUps(), M017_AddDeviceHours(), M018_CreateNotifications(), M019_CreateAuditHead(),
+            M020_AddSessionStaff(),
             M021_AddAuditRowDigest(), M022_SealPersonalData(),
         ]
     }

@@ -45,8 +45,19 @@ public final class AuditEvent: Model, @unchecked Sendable {
 
     public var link: AuditLink {
         AuditLink(
-            sequence: id ?? 0, atMillis: atMillis, organisationID: organisationID, actorID: actorID, action: action,
-            entity: entity, entityID: entityID, caseID: caseID, source: source, detail: detail, previousHash: previousHash,
-            hash: hash, rowDigest: rowDigest)
+            sequence: id ?? 0,
+            atMillis: atMillis,
+            organisationID: organisationID,
+            actorID: actorID,
+            action: action,
+            entity: entity,
+            entityID: entityID,
+            caseID: caseID,
+            source: source,
+            detail: detail,
+            previousHash: previousHash,
+            hash: hash,
+            rowDigest: rowDigest
+        )
     }
 }

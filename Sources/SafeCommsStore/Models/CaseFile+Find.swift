@@ -9,15 +9,25 @@ extension CaseFile {
     /// cost more than the query (measured).
     public static func find(_ id: UUID, organisationID: UUID, on db: any Database) async throws -> CaseFile? {
         guard let sqlite = db as? any SQLiteDatabase else {
-            return try await CaseFile.query(on: db).filter(\.$id == id).filter(\.$organisationID == organisationID).first()
+            return try await CaseFile.query(on: db).filter(\.$id == id).filter(\.$organisationID == organisationID)
+                .first()
         }
         let rows = try await sqlite.query(
-            "SELECT * FROM cases WHERE id = ? AND organisation_id = ?", [.text(id.uuidText), .text(organisationID.uuidText)])
+            "SELECT * FROM cases WHERE id = ? AND organisation_id = ?",
+            [.text(id.uuidText), .text(organisationID.uuidText)]
+        )
         guard let row = rows.first else { return nil }
         let c = CaseFile(
-            id: id, organisationID: organisationID, teamID: try row.optionalID("team_id"), keyWorkerID: try row.optionalID("key_worker_id"),
-            reference: try row.text("reference"), displayName: DataKeys.open(try row.text("display_name")), status: try row.text("status"),
-            inCrisis: row.column("in_crisis")?.bool ?? false, openedOn: try row.text("opened_on"))
+            id: id,
+            organisationID: organisationID,
+            teamID: try row.optionalID("team_id"),
+            keyWorkerID: try row.optionalID("key_worker_id"),
+            reference: try row.text("reference"),
+            displayName: DataKeys.open(try row.text("display_name")),
+            status: try row.text("status"),
+            inCrisis: row.column("in_crisis")?.bool ?? false,
+            openedOn: try row.text("opened_on")
+        )
         c.createdAt = row.column("created_at")?.double.map(Date.init(timeIntervalSince1970:))
         c._$idExists = true
         return c

@@ -27,8 +27,15 @@ public final class CaseFile: Model, @unchecked Sendable {
     public init() {}
 
     public init(
-        id: UUID? = nil, organisationID: UUID, teamID: UUID?, keyWorkerID: UUID?, reference: String, displayName: String,
-        status: String, inCrisis: Bool = false, openedOn: String
+        id: UUID? = nil,
+        organisationID: UUID,
+        teamID: UUID?,
+        keyWorkerID: UUID?,
+        reference: String,
+        displayName: String,
+        status: String,
+        inCrisis: Bool = false,
+        openedOn: String
     ) {
         self.id = id
         self.organisationID = organisationID

@@ -29,8 +29,17 @@ public final class CasePerson: Model, @unchecked Sendable {
     public init() {}
 
     public init(
-        id: UUID? = nil, organisationID: UUID, caseID: UUID, role: String, name: String, aliases: [String] = [],
-        dateOfBirth: String? = nil, address: String? = nil, postcode: String? = nil, phone: String? = nil, email: String? = nil
+        id: UUID? = nil,
+        organisationID: UUID,
+        caseID: UUID,
+        role: String,
+        name: String,
+        aliases: [String] = [],
+        dateOfBirth: String? = nil,
+        address: String? = nil,
+        postcode: String? = nil,
+        phone: String? = nil,
+        email: String? = nil
     ) {
         self.id = id
         self.organisationID = organisationID

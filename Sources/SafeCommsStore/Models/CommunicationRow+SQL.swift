@@ -13,33 +13,53 @@ extension CommunicationRow {
 
     static let columns = [
         "id", "organisation_id", "case_id", "staff_id", "device_id", "person_id", "corrects_id", "channel", "direction",
-        "counterpart_name", "counterpart_role", "counterpart_address", "occurred_at", "recorded_at", "duration_seconds", "transcript",
+        "counterpart_name", "counterpart_role", "counterpart_address", "occurred_at", "recorded_at", "duration_seconds",
+        "transcript",
         "summary", "out_of_hours", "significant", "source", "natural_key",
     ]
 
     func sqlBinds(_ b: FastBinds) -> [any SQLExpression] {
         [
-            b.uuid(id), b.uuid(organisationID), b.uuid(caseID), b.uuid(staffID), b.uuid(deviceID), b.uuid(personID), b.uuid(correctsID),
-            SQLBind(channel), SQLBind(direction), b.text(DataKeys.seal(counterpartName)), b.text(counterpartRole), b.text(DataKeys.seal(counterpartAddress)),
-            SQLBind(occurredAt), SQLBind(recordedAt), b.int(durationSeconds), b.text(DataKeys.seal(transcript)), b.text(DataKeys.seal(summary)), SQLBind(outOfHours),
+            b.uuid(id), b.uuid(organisationID), b.uuid(caseID), b.uuid(staffID), b.uuid(deviceID), b.uuid(personID),
+            b.uuid(correctsID),
+            SQLBind(channel), SQLBind(direction), b.text(DataKeys.seal(counterpartName)), b.text(counterpartRole),
+            b.text(DataKeys.seal(counterpartAddress)),
+            SQLBind(occurredAt), SQLBind(recordedAt), b.int(durationSeconds), b.text(DataKeys.seal(transcript)),
+            b.text(DataKeys.seal(summary)), SQLBind(outOfHours),
             SQLBind(significant), SQLBind(source), b.text(naturalKey),
         ]
     }
 
     /// Multi-row INSERTs of at most `rowsPerStatement` rows (21 columns × 1,000 rows stays under
     /// SQLite's 32,766 bound parameters and PostgreSQL's 65,535).
-    static func insert(_ records: some Collection<CommunicationRow>, on db: any Database, rowsPerStatement: Int = 1000) async throws {
+    static func insert(
+        _ records: some Collection<CommunicationRow>,
+        on db: any Database,
+        rowsPerStatement: Int = 1000
+    ) async throws {
         if let sqlite = db as? any SQLiteDatabase {
             let S = SQLiteBulkInsert.self
             let records = Array(records)
-            let shared = SQLiteBulkInsert.UUIDTexts(records.first.map { [$0.organisationID, $0.caseID, $0.staffID, $0.personID] } ?? [])
-            try await SQLiteBulkInsert.run(table: schema, columns: columns, count: records.count, rowsPerStatement: rowsPerStatement, on: sqlite) { i, out in
+            let shared = SQLiteBulkInsert.UUIDTexts(
+                records.first.map { [$0.organisationID, $0.caseID, $0.staffID, $0.personID] } ?? []
+            )
+            try await SQLiteBulkInsert.run(
+                table: schema,
+                columns: columns,
+                count: records.count,
+                rowsPerStatement: rowsPerStatement,
+                on: sqlite
+            ) { i, out in
                 let r = records[i]
                 out.append(contentsOf: [
-                    .text(r.id.uuidText), shared(r.organisationID), shared(r.caseID), shared(r.staffID), S.uuid(r.deviceID), shared(r.personID),
-                    S.uuid(r.correctsID), .text(r.channel), .text(r.direction), S.text(DataKeys.seal(r.counterpartName)), S.text(r.counterpartRole),
-                    S.text(DataKeys.seal(r.counterpartAddress)), S.date(r.occurredAt), S.date(r.recordedAt), S.int(r.durationSeconds), S.text(DataKeys.seal(r.transcript)),
-                    S.text(DataKeys.seal(r.summary)), S.bool(r.outOfHours), S.bool(r.significant), .text(r.source), S.text(r.naturalKey),
+                    .text(r.id.uuidText), shared(r.organisationID), shared(r.caseID), shared(r.staffID),
+                    S.uuid(r.deviceID), shared(r.personID),
+                    S.uuid(r.correctsID), .text(r.channel), .text(r.direction),
+                    S.text(DataKeys.seal(r.counterpartName)), S.text(r.counterpartRole),
+                    S.text(DataKeys.seal(r.counterpartAddress)), S.date(r.occurredAt), S.date(r.recordedAt),
+                    S.int(r.durationSeconds), S.text(DataKeys.seal(r.transcript)),
+                    S.text(DataKeys.seal(r.summary)), S.bool(r.outOfHours), S.bool(r.significant), .text(r.source),
+                    S.text(r.naturalKey),
                 ])
             }
             return
@@ -79,7 +99,8 @@ extension CommunicationRow {
             outOfHours: try row.decode(column: "out_of_hours", as: Bool.self),
             significant: try row.decode(column: "significant", as: Bool.self),
             source: try row.decode(column: "source", as: String.self),
-            naturalKey: try row.decode(column: "natural_key", as: String?.self))
+            naturalKey: try row.decode(column: "natural_key", as: String?.self)
+        )
     }
 }
 

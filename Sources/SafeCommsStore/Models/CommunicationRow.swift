@@ -32,10 +32,27 @@ public struct CommunicationRow: Sendable, Equatable {
     public var naturalKey: String?
 
     public init(
-        id: UUID, organisationID: UUID, caseID: UUID, staffID: UUID, deviceID: UUID? = nil, personID: UUID? = nil, correctsID: UUID? = nil,
-        channel: String, direction: String, counterpartName: String? = nil, counterpartRole: String? = nil, counterpartAddress: String? = nil,
-        occurredAt: Date, recordedAt: Date, durationSeconds: Int? = nil, transcript: String? = nil, summary: String? = nil,
-        outOfHours: Bool, significant: Bool, source: String, naturalKey: String? = nil
+        id: UUID,
+        organisationID: UUID,
+        caseID: UUID,
+        staffID: UUID,
+        deviceID: UUID? = nil,
+        personID: UUID? = nil,
+        correctsID: UUID? = nil,
+        channel: String,
+        direction: String,
+        counterpartName: String? = nil,
+        counterpartRole: String? = nil,
+        counterpartAddress: String? = nil,
+        occurredAt: Date,
+        recordedAt: Date,
+        durationSeconds: Int? = nil,
+        transcript: String? = nil,
+        summary: String? = nil,
+        outOfHours: Bool,
+        significant: Bool,
+        source: String,
+        naturalKey: String? = nil
     ) {
         self.id = id
         self.organisationID = organisationID

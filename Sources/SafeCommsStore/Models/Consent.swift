@@ -28,8 +28,16 @@ public final class Consent: Model, @unchecked Sendable {
     public init() {}
 
     public init(
-        id: UUID? = nil, organisationID: UUID, caseID: UUID, personID: UUID?, recordedByID: UUID, kind: String, channel: String?,
-        givenBy: String, reason: String, givenOn: String
+        id: UUID? = nil,
+        organisationID: UUID,
+        caseID: UUID,
+        personID: UUID?,
+        recordedByID: UUID,
+        kind: String,
+        channel: String?,
+        givenBy: String,
+        reason: String,
+        givenOn: String
     ) {
         self.id = id
         self.organisationID = organisationID

@@ -25,8 +25,15 @@ public final class Device: Model, @unchecked Sendable {
     public init() {}
 
     public init(
-        id: UUID? = nil, organisationID: UUID, holderID: UUID?, kind: String, address: String, callerIDWithheld: Bool = true,
-        voicemailEnabled: Bool = true, whatsappEnabled: Bool = false, onOutOfHours: Bool = false
+        id: UUID? = nil,
+        organisationID: UUID,
+        holderID: UUID?,
+        kind: String,
+        address: String,
+        callerIDWithheld: Bool = true,
+        voicemailEnabled: Bool = true,
+        whatsappEnabled: Bool = false,
+        onOutOfHours: Bool = false
     ) {
         self.id = id
         self.organisationID = organisationID

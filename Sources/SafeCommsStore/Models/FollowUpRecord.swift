@@ -31,8 +31,15 @@ public final class FollowUpRecord: Model, @unchecked Sendable {
     public init() {}
 
     public init(
-        organisationID: UUID, staffID: UUID, loggedByID: UUID, kind: String, occurredAt: Date, callerName: String?, callerNumber: String?,
-        summary: String?, dueAt: Date
+        organisationID: UUID,
+        staffID: UUID,
+        loggedByID: UUID,
+        kind: String,
+        occurredAt: Date,
+        callerName: String?,
+        callerNumber: String?,
+        summary: String?,
+        dueAt: Date
     ) {
         self.organisationID = organisationID
         self.staffID = staffID

@@ -28,8 +28,18 @@ public final class MessageSlipRecord: Model, @unchecked Sendable {
 
     public init() {}
 
-    public init(id: UUID? = nil, organisationID: UUID, forStaffID: UUID, takenByID: UUID, takenAt: Date, callerName: String, callerFrom: String,
-                returnNumber: String, reason: String, callBackBy: Date) {
+    public init(
+        id: UUID? = nil,
+        organisationID: UUID,
+        forStaffID: UUID,
+        takenByID: UUID,
+        takenAt: Date,
+        callerName: String,
+        callerFrom: String,
+        returnNumber: String,
+        reason: String,
+        callBackBy: Date
+    ) {
         self.id = id
         self.organisationID = organisationID
         self.forStaffID = forStaffID

@@ -26,7 +26,15 @@ public final class Notification: Model, @unchecked Sendable {
 
     public init() {}
 
-    public init(organisationID: UUID, staffID: UUID, recipient: String, subject: String, body: String, urgent: Bool, now: Date) {
+    public init(
+        organisationID: UUID,
+        staffID: UUID,
+        recipient: String,
+        subject: String,
+        body: String,
+        urgent: Bool,
+        now: Date
+    ) {
         self.organisationID = organisationID
         self.staffID = staffID
         self.recipient = recipient

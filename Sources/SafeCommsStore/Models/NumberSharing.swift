@@ -26,8 +26,16 @@ public final class NumberSharing: Model, @unchecked Sendable {
     public init() {}
 
     public init(
-        id: UUID? = nil, organisationID: UUID, caseID: UUID, staffID: UUID, personID: UUID?, managerAgreedByID: UUID?, shared: Bool,
-        number: String, reason: String, decidedOn: String
+        id: UUID? = nil,
+        organisationID: UUID,
+        caseID: UUID,
+        staffID: UUID,
+        personID: UUID?,
+        managerAgreedByID: UUID?,
+        shared: Bool,
+        number: String,
+        reason: String,
+        decidedOn: String
     ) {
         self.id = id
         self.organisationID = organisationID

@@ -26,7 +26,14 @@ public final class PhoneStatus: Model, @unchecked Sendable {
 
     public init() {}
 
-    public init(staffID: UUID, organisationID: UUID, deskNumber: String?, deskLoggedIn: Bool, deskPairedToMobile: Bool, divertTo: String?) {
+    public init(
+        staffID: UUID,
+        organisationID: UUID,
+        deskNumber: String?,
+        deskLoggedIn: Bool,
+        deskPairedToMobile: Bool,
+        divertTo: String?
+    ) {
         self.id = staffID
         self.organisationID = organisationID
         self.deskNumber = deskNumber

@@ -24,7 +24,15 @@ public final class StaffAbsence: Model, @unchecked Sendable {
 
     public init() {}
 
-    public init(id: UUID? = nil, organisationID: UUID, staffID: UUID, recordedByID: UUID, kind: String, startsAt: Date, endsAt: Date?) {
+    public init(
+        id: UUID? = nil,
+        organisationID: UUID,
+        staffID: UUID,
+        recordedByID: UUID,
+        kind: String,
+        startsAt: Date,
+        endsAt: Date?
+    ) {
         self.id = id
         self.organisationID = organisationID
         self.staffID = staffID

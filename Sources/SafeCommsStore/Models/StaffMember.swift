@@ -28,8 +28,16 @@ public final class StaffMember: Model, @unchecked Sendable {
     public init() {}
 
     public init(
-        id: UUID? = nil, organisationID: UUID, teamID: UUID?, lineManagerID: UUID? = nil, name: String, email: String,
-        passwordHash: String, roles: Set<Role>, jobTitle: String? = nil, workMobile: String? = nil
+        id: UUID? = nil,
+        organisationID: UUID,
+        teamID: UUID?,
+        lineManagerID: UUID? = nil,
+        name: String,
+        email: String,
+        passwordHash: String,
+        roles: Set<Role>,
+        jobTitle: String? = nil,
+        workMobile: String? = nil
     ) {
         self.id = id
         self.organisationID = organisationID

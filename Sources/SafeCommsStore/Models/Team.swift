@@ -20,7 +20,14 @@ public final class Team: Model, @unchecked Sendable {
 
     public init() {}
 
-    public init(id: UUID? = nil, organisationID: UUID, name: String, managerID: UUID? = nil, huntGroupNumber: String? = nil, coveredLandline: String? = nil) {
+    public init(
+        id: UUID? = nil,
+        organisationID: UUID,
+        name: String,
+        managerID: UUID? = nil,
+        huntGroupNumber: String? = nil,
+        coveredLandline: String? = nil
+    ) {
         self.id = id
         self.organisationID = organisationID
         self.name = name
