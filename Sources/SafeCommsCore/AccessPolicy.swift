@@ -119,6 +119,9 @@ public enum AccessPolicy {
     /// LIN-7: a message taken for someone is answered by them, or by a manager of theirs.
     public static func canAnswerMessages(_ p: Principal, for s: StaffAllocation) -> Bool { isSelfOrManager(p, s) }
 
+    /// LIN-7, COV-5: team managers and the DSL see others' overdue messages and follow-ups.
+    public static func overseesOthers(_ p: Principal) -> Bool { p.roles.contains(.manager) || p.roles.contains(.dsl) }
+
     /// LIN-9, LIN-10: anyone in the organisation may take a message for a colleague, except auditors,
     /// who change nothing.
     public static func canTakeMessages(_ p: Principal) -> Bool { !p.roles.isEmpty && !p.roles.isSubset(of: [.auditor]) }

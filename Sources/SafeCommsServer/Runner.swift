@@ -160,13 +160,13 @@ public enum Runner {
                 if let newOrg {
                     try await newOrg.save(on: tx)
                     entries.append(
-                        AuditEntry(action: "organisation.create", entity: "organisation", entityID: org.id?.uuidString)
+                        AuditEntry(action: .organisationCreated, entity: "organisation", entityID: org.id?.uuidString)
                     )
                 }
                 try await newStaff.save(on: tx)
                 entries.append(
                     AuditEntry(
-                        action: "staff.create",
+                        action: .staffCreated,
                         entity: "staff",
                         entityID: staff.id?.uuidString,
                         detail: staff.rolesText

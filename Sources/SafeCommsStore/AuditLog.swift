@@ -26,7 +26,7 @@ public struct AuditContext: Sendable {
 
 /// What happened, for the audit trail. Details never carry personal data: ids and field names only.
 public struct AuditEntry: Sendable {
-    public var action: String
+    public var action: AuditAction
     public var entity: String
     public var entityID: String?
     public var caseID: UUID?
@@ -35,7 +35,7 @@ public struct AuditEntry: Sendable {
     public var rowDigest: String?
 
     public init(
-        action: String,
+        action: AuditAction,
         entity: String,
         entityID: String? = nil,
         caseID: UUID? = nil,
@@ -209,7 +209,7 @@ public enum AuditLog {
                 atMillis: millis,
                 organisationID: context.organisationID,
                 actorID: context.actorID,
-                action: e.action,
+                action: e.action.rawValue,
                 entity: e.entity,
                 entityID: e.entityID,
                 caseID: e.caseID,

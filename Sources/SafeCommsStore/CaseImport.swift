@@ -95,9 +95,33 @@ public enum CaseImport {
         public var isClean: Bool { errors.isEmpty && unmatched.isEmpty }
     }
 
-    public struct Failure: Error, Sendable, CustomStringConvertible {
-        public var report: Report?
-        public var description: String
+    /// Why an import was refused or stopped. The command line and the server each word it for their
+    /// user (the command line names its flags; a web user never sees them).
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        /// Nobody active has this e-mail address.
+        case noActiveStaff(email: String)
+        /// A real import needs the member of staff whose conversation it is.
+        case importerRequired
+        case noSuchCase(reference: String)
+        /// The reference is used by several organisations and nobody said which.
+        case caseInSeveralOrganisations(reference: String)
+        /// The member of staff may not record on the case (`AccessPolicy.canWrite`).
+        case mayNotRecord(email: String, reference: String)
+        /// The file could not be read to the end; `written` records are in, in whole batches.
+        case stopped(problem: String, written: Int)
+
+        /// In plain words, without the command line's flags.
+        public var description: String {
+            switch self {
+            case .noActiveStaff(let email): "no active member of staff has the e-mail address \(email)"
+            case .importerRequired: "an import needs the member of staff whose conversation this is"
+            case .noSuchCase(let reference): "no case has the reference \(reference)"
+            case .caseInSeveralOrganisations(let reference): "\(reference) is in more than one organisation"
+            case .mayNotRecord(let email, let reference): "\(email) may not record on case \(reference)"
+            case .stopped(let problem, let written):
+                "\(problem). \(written) records were written in whole batches; import the file again to finish (nothing is written twice)"
+            }
+        }
     }
 
     /// Records written per transaction: an interrupted import loses at most one batch, which the next
@@ -115,24 +139,19 @@ public enum CaseImport {
         if let email = r.asEmail {
             guard let s = try await StaffMember.query(on: db).filter(\.$email == email.lowercased()).first(), s.active
             else {
-                throw Failure(description: "--as: no active member of staff has the e-mail address \(email)")
+                throw Failure.noActiveStaff(email: email)
             }
             importer = s
         } else if !r.dryRun {
-            throw Failure(
-                description:
-                    "--as is required to import: the e-mail address of the member of staff whose conversation this is"
-            )
+            throw Failure.importerRequired
         }
         var cases = CaseFile.query(on: db).filter(\.$reference == r.caseReference)
         if let importer { cases = cases.filter(\.$organisationID == importer.organisationID) }
         let found = try await cases.all()
         guard found.count == 1, let file = found.first else {
-            throw Failure(
-                description: found.isEmpty
-                    ? "--case: no case has the reference \(r.caseReference)"
-                    : "--case: \(r.caseReference) is in more than one organisation; say who you are with --as"
-            )
+            throw found.isEmpty
+                ? Failure.noSuchCase(reference: r.caseReference)
+                : Failure.caseInSeveralOrganisations(reference: r.caseReference)
         }
         let caseID = try file.requireID()
         if let importer {
@@ -143,7 +162,7 @@ public enum CaseImport {
                 keyWorkerID: file.keyWorkerID
             )
             guard AccessPolicy.canWrite(p, allocation) else {
-                throw Failure(description: "--as: \(importer.email) may not record on case \(r.caseReference)")
+                throw Failure.mayNotRecord(email: importer.email, reference: r.caseReference)
             }
         }
         let people = try await CasePerson.query(on: db).filter(\.$caseID == caseID).all()
@@ -306,10 +325,7 @@ public enum CaseImport {
                     nil
                 }
             guard let problem else { throw error }
-            throw Failure(
-                description:
-                    "\(problem). \(written) records were written in whole batches; import the file again to finish (nothing is written twice)"
-            )
+            throw Failure.stopped(problem: problem, written: written)
         }
         report.imported = imported
         report.alreadyImported = written - imported
@@ -498,7 +514,7 @@ public enum CaseImport {
                         .field(\.$naturalKey).all().compactMap(\.naturalKey)
                     )
                 let new = existing.isEmpty ? rows : rows.filter { !existing.contains($0.naturalKey ?? "") }
-                return (new, CommunicationRepository.auditEntries(for: new, action: "communication.import"))
+                return (new, CommunicationRepository.auditEntries(for: new, action: .communicationImported))
             },
             write: { tx, new in
                 if !new.isEmpty { try await CommunicationRepository.createRows(new, on: tx) }

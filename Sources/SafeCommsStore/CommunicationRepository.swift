@@ -83,7 +83,7 @@ public enum CommunicationRepository {
     /// that of two corrections made at once the second is told (`AlreadyCorrected`).
     public static func insert(
         _ records: [CommunicationRow],
-        action: String = "communication.create",
+        action: AuditAction = .communicationRecorded,
         _ context: AuditContext,
         on db: any Database
     ) async throws {
@@ -106,7 +106,7 @@ public enum CommunicationRepository {
     }
 
     /// The audit events for stored records: ids only, never content.
-    public static func auditEntries(for records: [CommunicationRow], action: String) -> [AuditEntry] {
+    public static func auditEntries(for records: [CommunicationRow], action: AuditAction) -> [AuditEntry] {
         records.map {
             AuditEntry(
                 action: action,

@@ -18,3 +18,18 @@ extension StaffMember {
         )
     }
 }
+
+extension StaffMember {
+    /// Where a stored member of staff sits, for `AccessPolicy`. One not yet stored has no id, and no
+    /// allocation: it is an error to ask.
+    public var allocation: StaffAllocation {
+        get throws {
+            StaffAllocation(
+                staffID: try requireID(),
+                organisationID: organisationID,
+                teamID: teamID,
+                lineManagerID: lineManagerID
+            )
+        }
+    }
+}

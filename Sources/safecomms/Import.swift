@@ -94,12 +94,12 @@ struct Import: AsyncParsableCommand {
                 return try await CaseImport.run(request, on: app.db, key: app.auditKey, witness: app.auditWitness)
             }
         } catch let failure as CaseImport.Failure {
-            usage(failure.description)
+            usage(Self.words(failure))
         }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.withoutEscapingSlashes]
-            // A dry run prints exactly the fields the issue names; a real import adds what it wrote.
+            // A dry run prints exactly the report's contract fields; a real import adds what it wrote.
             var printed = report
             if dryRun { (printed.leftOut, printed.notSent) = (nil, nil) }
             FileHandle.standardOutput.write(try encoder.encode(printed) + Data("\n".utf8))
@@ -114,6 +114,19 @@ struct Import: AsyncParsableCommand {
             if let n = report.imported { print("imported \(n), already there \(report.alreadyImported ?? 0)") }
         }
         if !report.isClean { throw ExitCode(1) }
+    }
+
+    /// A refusal in the command line's terms: which flag to change.
+    static func words(_ failure: CaseImport.Failure) -> String {
+        switch failure {
+        case .noActiveStaff: "--as: \(failure)"
+        case .importerRequired:
+            "--as is required to import: the e-mail address of the member of staff whose conversation this is"
+        case .noSuchCase: "--case: \(failure)"
+        case .caseInSeveralOrganisations: "--case: \(failure); say who you are with --as"
+        case .mayNotRecord: "--as: \(failure)"
+        case .stopped: failure.description
+        }
     }
 
     func usage(_ message: String) -> Never {

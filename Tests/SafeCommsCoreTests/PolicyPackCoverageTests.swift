@@ -47,6 +47,20 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     }
 
     /// The copies in `Policies/sources` are the documents in `../shared/policies` when that folder exists.
+    /// A clause is in force where the organisation uses a pack that holds it, or has not chosen packs
+    /// (WNL-10.2's landlines apply only with the WorkNLearn pack).
+    @Test func aClauseIsInForceOnlyWithItsPack() throws {
+        let library = try BundledPolicies.library()
+        let worknlearn = try #require(library.packs.first { $0.clauses.contains { $0.id == "WNL-10.2" } })
+        let others = library.ids.filter { $0 != worknlearn.id }
+        #expect(library.inForce("WNL-10.2", packs: nil))
+        #expect(library.inForce("WNL-10.2", packs: [worknlearn.id]))
+        #expect(library.inForce("WNL-10.2", packs: others + [worknlearn.id]))
+        #expect(!library.inForce("WNL-10.2", packs: others))
+        #expect(!library.inForce("WNL-10.2", packs: []))
+        #expect(!library.inForce("XX-1", packs: nil))
+    }
+
     @Test func sourceCopiesMatchTheSharedDocuments() throws {
         let shared = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/policies")
         guard FileManager.default.fileExists(atPath: shared.path) else { return }

@@ -98,8 +98,8 @@ import Vapor
             #expect(records[2].transcript == "<Media omitted>" && records[3].transcript == "This message was deleted")
             let audited = try await AuditEvent.query(on: app.db).filter(\.$action == "communication.import").count()
             #expect(audited == 5)
-            // Another organisation's staff cannot import into this case.
-            await #expect(throws: CaseImport.Failure.self) {
+            // Another organisation's staff cannot import into this case: for them it does not exist.
+            await #expect(throws: CaseImport.Failure.noSuchCase(reference: "North-A")) {
                 try await CaseImport.run(
                     Self.request(
                         "android-uk-24h.txt",
@@ -192,8 +192,9 @@ import Vapor
             )
             #expect(report.errors.map(\.line) == [1, 2] && report.imported == nil)
             #expect(try await CommunicationRecord.query(on: app.db).count() == 0)
-            // A member of staff who may not write on the case is refused, naming --as.
-            await #expect(throws: CaseImport.Failure.self) {
+            // A member of staff who may not write on the case is refused.
+            let admin = world.north.staff["admin"]!.email
+            await #expect(throws: CaseImport.Failure.mayNotRecord(email: admin, reference: "North-A")) {
                 try await CaseImport.run(
                     Self.request("android-uk-24h.txt", dryRun: false, as: world.north.staff["admin"]!.email),
                     on: app.db,

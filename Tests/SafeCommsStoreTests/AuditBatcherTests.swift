@@ -20,16 +20,16 @@ import Testing
                 for i in 0..<50 {
                     group.addTask {
                         try await batcher.record(
-                            AuditEntry(action: "check", entity: "check", detail: "n\(i)"),
+                            AuditEntry(action: .checked, entity: "check", detail: "n\(i)"),
                             w.context
                         )
                     }
                 }
                 try await group.waitForAll()
             }
-            try await AuditLog.record([AuditEntry(action: "case.read", entity: "case")], w.context, on: store.db)
+            try await AuditLog.record([AuditEntry(action: .caseRead, entity: "case")], w.context, on: store.db)
             for i in 0..<3 {
-                try await batcher.record(AuditEntry(action: "check", entity: "check", detail: "after \(i)"), w.context)
+                try await batcher.record(AuditEntry(action: .checked, entity: "check", detail: "after \(i)"), w.context)
             }
 
             // validation

@@ -12,7 +12,7 @@ import Testing
         let w = try await StoreWorld.make(on: store.db)
         for i in 0..<20 {
             try await AuditLog.record(
-                [AuditEntry(action: "case.read", entity: "case", entityID: "\(i)", caseID: w.caseFile.id)],
+                [AuditEntry(action: .caseRead, entity: "case", entityID: "\(i)", caseID: w.caseFile.id)],
                 w.context,
                 on: store.db
             )
@@ -95,7 +95,7 @@ import Testing
                 for i in 0..<40 {
                     group.addTask {
                         try await AuditLog.record(
-                            [AuditEntry(action: "case.read", entity: "case", entityID: "\(i)")],
+                            [AuditEntry(action: .caseRead, entity: "case", entityID: "\(i)")],
                             w.context,
                             on: store.db
                         )

@@ -20,7 +20,7 @@ import Testing
             for i in 0..<100 {
                 group.addTask {
                     try await AuditLog.record(
-                        [AuditEntry(action: "case.update", entity: "case", entityID: "\(i)")],
+                        [AuditEntry(action: .caseCreated, entity: "case", entityID: "\(i)")],
                         context,
                         on: store.db
                     )
@@ -29,7 +29,7 @@ import Testing
             for i in 0..<50 {
                 group.addTask {
                     try await batcher.record(
-                        AuditEntry(action: "case.read", entity: "case", entityID: "r\(i)"),
+                        AuditEntry(action: .caseRead, entity: "case", entityID: "r\(i)"),
                         context
                     )
                 }
@@ -110,7 +110,7 @@ import Testing
             unwitnessed.witness = nil
             for i in 0..<60 {
                 try await AuditLog.record(
-                    [AuditEntry(action: "case.read", entity: "case", entityID: "x\(i)")],
+                    [AuditEntry(action: .caseRead, entity: "case", entityID: "x\(i)")],
                     unwitnessed,
                     on: store.db
                 )

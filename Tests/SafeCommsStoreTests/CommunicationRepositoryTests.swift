@@ -109,7 +109,7 @@ import Testing
             try await CommunicationRepository.insert([original], w.context, on: db)
             var fix = w.record(at: iso("2026-10-01T10:05:00Z"))
             fix.correctsID = original.id
-            try await CommunicationRepository.insert([fix], action: "communication.correct", w.context, on: db)
+            try await CommunicationRepository.insert([fix], action: .communicationCorrected, w.context, on: db)
             let page = try await CommunicationRepository.chronology(
                 caseID: w.caseFile.id!,
                 organisationID: w.org.id!,

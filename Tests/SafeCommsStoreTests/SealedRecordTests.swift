@@ -23,7 +23,7 @@ import Testing
         }
         var correction = w.record(at: iso("2026-11-02T10:00:00Z"))
         correction.correctsID = rows[0].id
-        try await CommunicationRepository.insert([correction], action: "communication.correct", w.context, on: store.db)
+        try await CommunicationRepository.insert([correction], action: .communicationCorrected, w.context, on: store.db)
         #expect(try await AuditLog.verify(on: store.db, key: StoreWorld.key).links == 13, "an intact store verifies")
         return rows
     }
@@ -92,7 +92,7 @@ import Testing
                 try await AuditLog.create(
                     person,
                     AuditEntry(
-                        action: "person.create",
+                        action: .personAdded,
                         entity: "case_person",
                         entityID: person.id?.uuidString,
                         caseID: w.caseFile.id,
@@ -135,7 +135,7 @@ import Testing
             try await AuditLog.create(
                 consent,
                 AuditEntry(
-                    action: "consent.create",
+                    action: .consentRecorded,
                     entity: Consent.auditEntity,
                     entityID: consent.id?.uuidString,
                     rowDigest: consent.digest
@@ -158,7 +158,7 @@ import Testing
             try await AuditLog.create(
                 sharing,
                 AuditEntry(
-                    action: "number.not_shared",
+                    action: .numberNotShared,
                     entity: NumberSharing.auditEntity,
                     entityID: sharing.id?.uuidString,
                     rowDigest: sharing.digest

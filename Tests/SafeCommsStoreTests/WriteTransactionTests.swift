@@ -28,7 +28,7 @@ import Testing
                             )
                         } else {
                             try await batcher.record(
-                                AuditEntry(action: "chronology.read", entity: "case", detail: "read \(i)"),
+                                AuditEntry(action: .chronologyRead, entity: "case", detail: "read \(i)"),
                                 world.context
                             )
                         }

@@ -18,6 +18,12 @@ public struct PolicyLibrary: Sendable {
 
     public var ids: [String] { packs.map(\.id) }
 
+    /// Whether a clause is in force for an organisation: one of the packs it uses (every pack when it
+    /// has not chosen) holds the clause.
+    public func inForce(_ clause: String, packs chosen: [String]?) -> Bool {
+        packs.contains { pack in (chosen?.contains(pack.id) ?? true) && pack.clauses.contains { $0.id == clause } }
+    }
+
     /// The evaluator for these pack ids, in the order given (all packs when nil).
     /// - Parameter field: the field to name when an id is unknown (`packs`, `--packs`).
     public func evaluator(for ids: [String]?, field: String) throws(ValidationError) -> Evaluator {

@@ -26,7 +26,7 @@ public enum APITokens {
                 (),
                 [
                     AuditEntry(
-                        action: "token.issue",
+                        action: .tokenIssued,
                         entity: "api_token",
                         entityID: row.id?.uuidString,
                         detail: "for staff \(try staff.requireID())"

@@ -34,7 +34,7 @@ enum SignIn {
         let ok = matches && !tooLong
         guard ok, let staff, staff.active else {
             try await req.application.auditBatcher.record(
-                AuditEntry(action: "auth.failed", entity: "session"),
+                AuditEntry(action: .signInFailed, entity: "session"),
                 req.application.auditContext(organisationID: staff?.organisationID, source: req.clientAddress)
             )
             throw Failure.wrongCredentials
@@ -42,7 +42,7 @@ enum SignIn {
         // Signing in to one's own account must not reset the count of an address guessing at others.
         await throttle.succeed(account: emailKey, address: addressKey)
         try await req.application.auditBatcher.record(
-            AuditEntry(action: "auth.signed_in", entity: "session"),
+            AuditEntry(action: .signedIn, entity: "session"),
             req.application.auditContext(
                 organisationID: staff.organisationID,
                 actorID: staff.id,

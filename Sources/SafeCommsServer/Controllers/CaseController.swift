@@ -17,7 +17,7 @@ struct CaseController: RouteCollection {
         let p = try await req.principal()
         let cases = try await Self.visibleCases(for: p, on: req.db)
         // The list names children, so reading it is audited like reading a case.
-        try await req.audit(AuditEntry(action: "cases.list", entity: "case", detail: "\(cases.count) cases"))
+        try await req.audit(AuditEntry(action: .casesListed, entity: "case", detail: "\(cases.count) cases"))
         return cases.map(CaseDTO.init)
     }
 
@@ -65,6 +65,14 @@ struct CaseController: RouteCollection {
         ).first() != nil {
             throw Self.duplicateReference(input.reference)
         }
+        // Unless given, a case opens today in the organisation's own time zone, not the server's.
+        let openedOn: String
+        if let given = input.openedOn {
+            openedOn = given
+        } else {
+            let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
+            openedOn = settings.officeHours.localDay(of: Date()).description
+        }
         let c = CaseFile(
             organisationID: p.organisationID,
             teamID: input.teamId,
@@ -73,12 +81,12 @@ struct CaseController: RouteCollection {
             displayName: input.displayName,
             status: input.status,
             inCrisis: input.inCrisis ?? false,
-            openedOn: input.openedOn ?? Self.today()
+            openedOn: openedOn
         )
         c.id = UUID()
         try await req.createAudited(
             c,
-            AuditEntry(action: "case.create", entity: "case", entityID: c.id?.uuidString, caseID: c.id),
+            AuditEntry(action: .caseCreated, entity: "case", entityID: c.id?.uuidString, caseID: c.id),
             duplicate: Self.duplicateReference(input.reference)
         )
         return try await CaseDTO(c).encodeResponse(status: .created, for: req)
@@ -90,14 +98,8 @@ struct CaseController: RouteCollection {
 
     func show(req: Request) async throws -> CaseDTO {
         let (c, _) = try await CaseAccess.load(req, .read)
-        try await req.audit(AuditEntry(action: "case.read", entity: "case", entityID: c.id?.uuidString, caseID: c.id))
+        try await req.audit(AuditEntry(action: .caseRead, entity: "case", entityID: c.id?.uuidString, caseID: c.id))
         return CaseDTO(c)
     }
 
-    static func today() -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/London")!
-        let c = calendar.dateComponents([.year, .month, .day], from: Date())
-        return BankHolidays.Day(c.year!, c.month!, c.day!).description
-    }
 }

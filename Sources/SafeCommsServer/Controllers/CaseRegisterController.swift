@@ -57,7 +57,7 @@ struct CaseRegisterController: RouteCollection {
         try await req.createAudited(
             person,
             AuditEntry(
-                action: "person.create",
+                action: .personAdded,
                 entity: CasePerson.auditEntity,
                 entityID: person.id?.uuidString,
                 caseID: c.id,
@@ -103,7 +103,7 @@ struct CaseRegisterController: RouteCollection {
         try await req.createAudited(
             consent,
             AuditEntry(
-                action: "consent.create",
+                action: .consentRecorded,
                 entity: Consent.auditEntity,
                 entityID: consent.id?.uuidString,
                 caseID: c.id,
@@ -165,7 +165,7 @@ struct CaseRegisterController: RouteCollection {
         try await req.createAudited(
             row,
             AuditEntry(
-                action: input.shared ? "number.shared" : "number.not_shared",
+                action: input.shared ? .numberShared : .numberNotShared,
                 entity: NumberSharing.auditEntity,
                 entityID: row.id?.uuidString,
                 caseID: c.id,
@@ -185,7 +185,7 @@ struct CaseRegisterController: RouteCollection {
 
     private func readAudit(_ req: Request, _ c: CaseFile, _ what: String) async throws {
         try await req.audit(
-            AuditEntry(action: "case.read", entity: "case", entityID: c.id?.uuidString, caseID: c.id, detail: what)
+            AuditEntry(action: .caseRead, entity: "case", entityID: c.id?.uuidString, caseID: c.id, detail: what)
         )
     }
 }

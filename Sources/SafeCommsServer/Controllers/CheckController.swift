@@ -36,7 +36,7 @@ struct CheckController: RouteCollection {
         )
         try await req.application.auditBatcher.record(
             AuditEntry(
-                action: "check",
+                action: .checked,
                 entity: input.caseID == nil ? "check" : "case",
                 entityID: input.caseID?.uuidString,
                 caseID: input.caseID,

@@ -28,7 +28,7 @@ struct CommunicationController: RouteCollection {
         )
         try await req.audit(
             AuditEntry(
-                action: "chronology.read",
+                action: .chronologyRead,
                 entity: "case",
                 entityID: c.id?.uuidString,
                 caseID: c.id,
@@ -127,7 +127,7 @@ struct CommunicationController: RouteCollection {
         )
         try await CommunicationRepository.insert(
             [record],
-            action: correctingID == nil ? "communication.create" : "communication.correct",
+            action: correctingID == nil ? .communicationRecorded : .communicationCorrected,
             try req.auditContext(),
             on: req.db
         )

@@ -46,7 +46,7 @@ struct DirectoryController: RouteCollection {
             org.settings = settings
             try await org.save(on: tx)
             return (
-                org, [AuditEntry(action: "organisation.settings", entity: "organisation", entityID: org.id?.uuidString)]
+                org, [AuditEntry(action: .settingsChanged, entity: "organisation", entityID: org.id?.uuidString)]
             )
         }
         req.application.organisationSettings.forget(p.organisationID)
@@ -82,7 +82,7 @@ struct DirectoryController: RouteCollection {
         team.id = UUID()
         try await req.createAudited(
             team,
-            AuditEntry(action: "team.create", entity: "team", entityID: team.id?.uuidString),
+            AuditEntry(action: .teamCreated, entity: "team", entityID: team.id?.uuidString),
             duplicate: Self.duplicateTeam(input.name)
         )
         return try await TeamDTO(team).encodeResponse(status: .created, for: req)
@@ -138,7 +138,7 @@ struct DirectoryController: RouteCollection {
         s.id = UUID()
         try await req.createAudited(
             s,
-            AuditEntry(action: "staff.create", entity: "staff", entityID: s.id?.uuidString, detail: s.rolesText),
+            AuditEntry(action: .staffCreated, entity: "staff", entityID: s.id?.uuidString, detail: s.rolesText),
             duplicate: Self.duplicateEmail
         )
         return try await StaffDTO(s).encodeResponse(status: .created, for: req)
@@ -183,7 +183,7 @@ struct DirectoryController: RouteCollection {
         d.id = UUID()
         try await req.createAudited(
             d,
-            AuditEntry(action: "device.create", entity: "device", entityID: d.id?.uuidString),
+            AuditEntry(action: .deviceCreated, entity: "device", entityID: d.id?.uuidString),
             duplicate: Self.duplicateDevice
         )
         return try await DeviceDTO(d).encodeResponse(status: .created, for: req)
@@ -201,10 +201,8 @@ struct DirectoryController: RouteCollection {
             throw Abort(.notFound, reason: "no such device")
         }
         let holder = try await d.holderID.asyncMap { try await PhoneController.staffMember($0, p, req) }
-        guard
-            AccessPolicy.can(p, .manageDirectory)
-                || holder.map({ AccessPolicy.canManagePhones(p, of: $0.allocation) }) == true
-        else {
+        let holdersManager = try holder.map { AccessPolicy.canManagePhones(p, of: try $0.allocation) } == true
+        guard AccessPolicy.can(p, .manageDirectory) || holdersManager else {
             throw Abort(
                 .forbidden,
                 reason: "only its holder, their managers, administrators or business support change a device"
@@ -236,7 +234,7 @@ struct DirectoryController: RouteCollection {
                 d,
                 [
                     AuditEntry(
-                        action: "device.update",
+                        action: .deviceUpdated,
                         entity: "device",
                         entityID: d.id?.uuidString,
                         detail: changed.joined(separator: ",")

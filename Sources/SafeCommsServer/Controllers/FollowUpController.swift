@@ -24,7 +24,7 @@ struct FollowUpController: RouteCollection {
             p,
             req
         )
-        guard AccessPolicy.canManagePhones(p, of: worker.allocation) else {
+        guard AccessPolicy.canManagePhones(p, of: try worker.allocation) else {
             throw Abort(.forbidden, reason: "only they, their managers or business support log their voicemail")
         }
         let input = try req.content.decode(FollowUpInput.self)
@@ -48,7 +48,7 @@ struct FollowUpController: RouteCollection {
             p,
             req
         )
-        guard AccessPolicy.isSelfOrManager(p, worker.allocation) else {
+        guard AccessPolicy.isSelfOrManager(p, try worker.allocation) else {
             throw Abort(.forbidden, reason: "only they or their managers log calls they answered")
         }
         let input = try req.content.decode(FollowUpInput.self)
@@ -93,7 +93,7 @@ struct FollowUpController: RouteCollection {
                 (),
                 [
                     AuditEntry(
-                        action: "follow_up.open",
+                        action: .followUpOpened,
                         entity: FollowUpRecord.auditEntity,
                         entityID: record.id?.uuidString,
                         detail: o.kind.rawValue,
@@ -113,7 +113,7 @@ struct FollowUpController: RouteCollection {
             p,
             req
         )
-        guard AccessPolicy.canManagePhones(p, of: worker.allocation) else {
+        guard AccessPolicy.canManagePhones(p, of: try worker.allocation) else {
             throw Abort(.forbidden, reason: "only they, their managers or business support may read their follow-ups")
         }
         var q = FollowUpRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(
@@ -129,87 +129,23 @@ struct FollowUpController: RouteCollection {
     func close(req: Request) async throws -> FollowUpDTO {
         let p = try await req.principal()
         let id = try PhoneController.uuid(req.parameters.get("followUpID") ?? "", field: "follow_up_id")
-        return FollowUpDTO(
-            try await Self.close(id, try req.content.decode(FollowUpCloseInput.self), p, req),
-            now: Date()
-        )
-    }
-
-    /// Shared by the API and the phones page.
-    static func close(
-        _ id: UUID,
-        _ input: FollowUpCloseInput,
-        _ p: Principal,
-        _ req: Request
-    ) async throws -> FollowUpRecord {
-        guard
-            let record = try await FollowUpRecord.query(on: req.db).filter(\.$id == id).filter(
-                \.$organisationID == p.organisationID
-            ).first()
-        else {
-            throw Abort(.notFound, reason: "no such follow-up")
-        }
-        let worker = try await PhoneController.staffMember(record.staffID, p, req)
-        guard AccessPolicy.canAnswerMessages(p, for: worker.allocation) else {
-            throw Abort(.forbidden, reason: "only the worker or their managers close it")
-        }
+        let input = try req.content.decode(FollowUpCloseInput.self)
         let closure = try FollowUp.close(outcome: input.outcome, note: input.note, divertedTo: input.divertedTo)
-        let closer = p.staffID
-        // Read again inside the transaction: of two people closing it at once, the second is told.
-        return try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            guard let record = try await FollowUpRecord.find(id, on: tx), record.closedAt == nil else {
-                throw Abort(.conflict, reason: "this follow-up was already closed")
-            }
-            record.closedAt = RowDigest.storable(Date())
-            record.closedByID = closer
-            record.outcome = closure.outcome.rawValue
-            record.note = closure.note
-            record.divertedTo = closure.divertedTo
-            try await record.save(on: tx)
-            return (
-                record,
-                [
-                    AuditEntry(
-                        action: "follow_up.close",
-                        entity: FollowUpRecord.auditEntity,
-                        entityID: record.id?.uuidString,
-                        detail: closure.outcome.rawValue,
-                        rowDigest: record.digest
-                    )
-                ]
-            )
-        }
+        let record = try await PhoneFollowUps.close(
+            followUp: id,
+            closure,
+            by: p,
+            audit: try req.auditContext(),
+            on: req.db
+        )
+        return FollowUpDTO(record, now: Date())
     }
 
     /// Open follow-ups past due, for the manager of each worker's team (or the DSL, for all).
     func overdue(req: Request) async throws -> [FollowUpDTO] {
         let now = Date()
-        return try await Self.overdue(try await req.principal(), now: now, req).map { FollowUpDTO($0, now: now) }
-    }
-
-    /// Shared by the API and the phones page.
-    static func overdue(_ p: Principal, now: Date, _ req: Request) async throws -> [FollowUpRecord] {
-        let managed = try await ManagedStaff.ids(p, req)
-        return try await FollowUpRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(
-            \.$closedAt == nil
-        )
-        .filter(\.$dueAt < now).sort(\.$dueAt).all().filter { managed?.contains($0.staffID) ?? true }
-    }
-}
-
-/// Whose overdue work a manager sees: the staff of teams they manage and their line reports; the DSL
-/// sees everyone's (nil). Anyone else is refused.
-enum ManagedStaff {
-    static func ids(_ p: Principal, _ req: Request) async throws -> Set<UUID>? {
-        guard p.roles.contains(.manager) || p.roles.contains(.dsl) else {
-            throw Abort(.forbidden, reason: "for team managers and the DSL")
-        }
-        guard !p.roles.contains(.dsl) else { return nil }
-        let staff = try await StaffMember.query(on: req.db).filter(\.$organisationID == p.organisationID).all()
-        return Set(
-            staff.filter { s in s.teamID.map(p.managedTeamIDs.contains) == true || s.lineManagerID == p.staffID }
-                .compactMap(\.id)
-        )
+        return try await PhoneFollowUps.overdueFollowUps(for: try await req.principal(), now: now, on: req.db)
+            .map { FollowUpDTO($0, now: now) }
     }
 }
 

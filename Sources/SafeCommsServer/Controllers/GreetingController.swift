@@ -39,7 +39,7 @@ struct GreetingController: RouteCollection {
             p,
             req
         )
-        guard AccessPolicy.canManagePhones(p, of: s.allocation) else {
+        guard AccessPolicy.canManagePhones(p, of: try s.allocation) else {
             throw Abort(.forbidden, reason: "only they, their managers or business support may see this")
         }
         return try await facts(for: s, organisationID: p.organisationID, on: req)

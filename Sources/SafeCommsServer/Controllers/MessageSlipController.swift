@@ -84,13 +84,13 @@ struct MessageSlipController: RouteCollection {
                 (),
                 [
                     AuditEntry(
-                        action: "message.taken",
+                        action: .messageTaken,
                         entity: MessageSlipRecord.auditEntity,
                         entityID: record.id?.uuidString,
                         rowDigest: digest
                     ),
                     AuditEntry(
-                        action: "notification.queued",
+                        action: .notificationQueued,
                         entity: "notification",
                         entityID: email.id?.uuidString,
                         detail: "LIN-10"
@@ -109,7 +109,7 @@ struct MessageSlipController: RouteCollection {
             p,
             req
         )
-        guard AccessPolicy.canManagePhones(p, of: officer.allocation) else {
+        guard AccessPolicy.canManagePhones(p, of: try officer.allocation) else {
             throw Abort(.forbidden, reason: "only they, their managers or business support may read their messages")
         }
         var q = MessageSlipRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(
@@ -126,67 +126,23 @@ struct MessageSlipController: RouteCollection {
     func respond(req: Request) async throws -> MessageSlipDTO {
         let p = try await req.principal()
         let id = try PhoneController.uuid(req.parameters.get("messageID") ?? "", field: "message_id")
-        return MessageSlipDTO(
-            try await Self.respond(to: id, try req.content.decode(MessageResponseInput.self).response, p, req),
-            now: Date()
+        let response = try req.content.decode(MessageResponseInput.self).response
+        let record = try await PhoneFollowUps.answer(
+            message: id,
+            response: response,
+            by: p,
+            audit: try req.auditContext(),
+            on: req.db
         )
-    }
-
-    /// Shared by the API and the phones page.
-    static func respond(to id: UUID, _ text: String, _ p: Principal, _ req: Request) async throws -> MessageSlipRecord {
-        guard
-            let record = try await MessageSlipRecord.query(on: req.db).filter(\.$id == id).filter(
-                \.$organisationID == p.organisationID
-            ).first()
-        else {
-            throw Abort(.notFound, reason: "no such message")
-        }
-        let officer = try await PhoneController.staffMember(record.forStaffID, p, req)
-        guard AccessPolicy.canAnswerMessages(p, for: officer.allocation) else {
-            throw Abort(.forbidden, reason: "only the officer or their managers record the response")
-        }
-        let response = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !response.isEmpty else {
-            throw SafeCommsCore.ValidationError(field: "response", reason: "is required: what was done (LIN-7)")
-        }
-        let responder = p.staffID
-        // Read again inside the transaction: of two people answering at once, the second is told.
-        return try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            guard let record = try await MessageSlipRecord.find(id, on: tx), record.respondedAt == nil else {
-                throw Abort(.conflict, reason: "this message was already answered")
-            }
-            record.respondedAt = RowDigest.storable(Date())
-            record.respondedByID = responder
-            record.response = String(response.prefix(2_000))
-            try await record.save(on: tx)
-            return (
-                record,
-                [
-                    AuditEntry(
-                        action: "message.answered",
-                        entity: MessageSlipRecord.auditEntity,
-                        entityID: record.id?.uuidString,
-                        rowDigest: record.digest
-                    )
-                ]
-            )
-        }
+        return MessageSlipDTO(record, now: Date())
     }
 
     /// LIN-7: unanswered messages past their promised call-back time, for the manager of each officer's
     /// team (or the DSL, for the whole organisation).
     func overdue(req: Request) async throws -> [MessageSlipDTO] {
         let now = Date()
-        return try await Self.overdue(try await req.principal(), now: now, req).map { MessageSlipDTO($0, now: now) }
-    }
-
-    /// Shared by the API and the phones page.
-    static func overdue(_ p: Principal, now: Date, _ req: Request) async throws -> [MessageSlipRecord] {
-        let managed = try await ManagedStaff.ids(p, req)
-        return try await MessageSlipRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(
-            \.$respondedAt == nil
-        )
-        .filter(\.$callBackBy < now).sort(\.$callBackBy).all().filter { managed?.contains($0.forStaffID) ?? true }
+        return try await PhoneFollowUps.overdueMessages(for: try await req.principal(), now: now, on: req.db)
+            .map { MessageSlipDTO($0, now: now) }
     }
 }
 

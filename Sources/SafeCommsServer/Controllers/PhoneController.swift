@@ -91,7 +91,7 @@ struct PhoneController: RouteCollection {
         _ p: Principal,
         _ req: Request
     ) async throws -> PhoneStatus {
-        guard AccessPolicy.canManagePhones(p, of: s.allocation) else {
+        guard AccessPolicy.canManagePhones(p, of: try s.allocation) else {
             throw Abort(.forbidden, reason: "only they, their managers or business support may set this")
         }
         let desk = try input.deskNumber.map { try PhoneNumber(parsing: $0, field: "desk_number").e164 }
@@ -135,7 +135,7 @@ struct PhoneController: RouteCollection {
             // Keeping one's own details is confirming them (LIN-11).
             if confirming { status.confirmedAt = Date() }
             try await status.save(on: tx)
-            return (status, [AuditEntry(action: "phone.status", entity: "staff", entityID: id.uuidString)])
+            return (status, [AuditEntry(action: .phoneStatusSet, entity: "staff", entityID: id.uuidString)])
         }
     }
 
@@ -157,8 +157,8 @@ struct PhoneController: RouteCollection {
         }
         let allowed =
             kind == .leave
-            ? AccessPolicy.canManagePhones(p, of: s.allocation)
-            : AccessPolicy.canReportUnexpectedAbsence(p, of: s.allocation)
+            ? AccessPolicy.canManagePhones(p, of: try s.allocation)
+            : AccessPolicy.canReportUnexpectedAbsence(p, of: try s.allocation)
         guard allowed else {
             throw Abort(
                 .forbidden,
@@ -213,10 +213,16 @@ struct PhoneController: RouteCollection {
             }
             return (
                 silenced,
-                [AuditEntry(action: "absence.\(kind.rawValue)", entity: "staff", entityID: holderID.uuidString)]
+                [
+                    AuditEntry(
+                        action: kind == .leave ? .leaveRecorded : .unexpectedAbsenceRecorded,
+                        entity: "staff",
+                        entityID: holderID.uuidString
+                    )
+                ]
                     + silenced.map {
                         AuditEntry(
-                            action: "device.voicemail_off",
+                            action: .voicemailTurnedOff,
                             entity: "device",
                             entityID: $0.id?.uuidString,
                             detail: "LIN-5"
@@ -317,7 +323,7 @@ struct PhoneController: RouteCollection {
                     (),
                     [
                         AuditEntry(
-                            action: "absence.step",
+                            action: .absenceStepDone,
                             entity: "absence",
                             entityID: absence.id?.uuidString,
                             detail: step.id
@@ -375,7 +381,7 @@ struct PhoneController: RouteCollection {
                 )
             status.confirmedAt = Date()
             try await status.save(on: tx)
-            return (status, [AuditEntry(action: "directory.confirmed", entity: "staff", entityID: id.uuidString)])
+            return (status, [AuditEntry(action: .directoryConfirmed, entity: "staff", entityID: id.uuidString)])
         }
         return PhoneStatusDTO(status)
     }
@@ -411,11 +417,10 @@ struct PhoneController: RouteCollection {
         let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
         let devices = try await Device.query(on: req.db).filter(\.$organisationID == p.organisationID).sort(\.$address)
             .all()
-        // WNL-10.2 is WorkNLearn's policy: it applies where the organisation uses that pack (or all packs).
         let policy = DeviceCompliance.Policy(
             pickupHours: settings.voicemailPickupHours,
             workMobilesOnOutOfHours: settings.workMobilesOnOutOfHours ?? false,
-            landlinesAlwaysOn: settings.packs.map { $0.contains { $0.hasPrefix("worknlearn") } } ?? true
+            landlinesAlwaysOn: req.application.policyLibrary.inForce("WNL-10.2", packs: settings.packs)
         )
         let away = try await PhoneDirectoryLoader.absencesByStaff(
             organisationID: p.organisationID,
@@ -461,16 +466,5 @@ struct PhoneController: RouteCollection {
 
     static func instant(_ text: String, field: String) throws -> Date {
         try ISOInstant.parse(text, field: field)
-    }
-}
-
-extension StaffMember {
-    var allocation: StaffAllocation {
-        StaffAllocation(
-            staffID: id ?? UUID(),
-            organisationID: organisationID,
-            teamID: teamID,
-            lineManagerID: lineManagerID
-        )
     }
 }

@@ -97,7 +97,7 @@ struct DemoSeeder {
                 }
                 s.passwordHash = hash
                 try await s.save(on: tx)
-                return ((), [AuditEntry(action: "staff.password_reset", entity: "staff", entityID: s.id?.uuidString)])
+                return ((), [AuditEntry(action: .passwordReset, entity: "staff", entityID: s.id?.uuidString)])
             }
             out.append(signIn(spec, pw))
         }
@@ -206,13 +206,13 @@ struct DemoSeeder {
             for r in personRows { try await r.save(on: tx) }
             for r in consentRows { try await r.save(on: tx) }
             try await CommunicationRepository.createRows(records, on: tx)
-            var entries = [AuditEntry(action: "demo.seed", entity: "organisation", entityID: orgID.uuidString)]
+            var entries = [AuditEntry(action: .demoSeeded, entity: "organisation", entityID: orgID.uuidString)]
             entries += cases.map {
-                AuditEntry(action: "case.create", entity: "case", entityID: $0.id?.uuidString, caseID: $0.id)
+                AuditEntry(action: .caseCreated, entity: "case", entityID: $0.id?.uuidString, caseID: $0.id)
             }
             entries += people.map {
                 AuditEntry(
-                    action: "person.create",
+                    action: .personAdded,
                     entity: CasePerson.auditEntity,
                     entityID: $0.id?.uuidString,
                     caseID: $0.caseID,
@@ -221,7 +221,7 @@ struct DemoSeeder {
             }
             entries += consents.map {
                 AuditEntry(
-                    action: "consent.create",
+                    action: .consentRecorded,
                     entity: Consent.auditEntity,
                     entityID: $0.id?.uuidString,
                     caseID: $0.caseID,
@@ -229,7 +229,7 @@ struct DemoSeeder {
                     rowDigest: $0.digest
                 )
             }
-            entries += CommunicationRepository.auditEntries(for: records, action: "communication.create")
+            entries += CommunicationRepository.auditEntries(for: records, action: .communicationRecorded)
             return ((), entries)
         }
         return signIns

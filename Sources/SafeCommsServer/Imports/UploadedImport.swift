@@ -195,7 +195,12 @@ enum UploadedImport {
                         witness: req.application.auditWitness
                     )
                 } catch let failure as CaseImport.Failure {
-                    throw Abort(.forbidden, reason: failure.description)
+                    // The importer is the signed-in member of staff and the case is the page's, so
+                    // only these two can happen here.
+                    switch failure {
+                    case .stopped: throw ValidationError(field: "file", reason: failure.description)
+                    default: throw Abort(.forbidden, reason: "you may not record on this case")
+                    }
                 } catch let e as ImportError {
                     throw fileProblem(e)
                 }
@@ -247,7 +252,7 @@ enum UploadedImport {
         // Who looked at which contact was not recorded, as for any view of case data (counts only).
         try await req.audit(
             AuditEntry(
-                action: "reconciliation.run",
+                action: .reconciliationRun,
                 entity: "organisation",
                 detail: "\(report.rows) bill rows, \(report.unrecorded.count) unrecorded shown"
             )

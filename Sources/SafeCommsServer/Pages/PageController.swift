@@ -112,7 +112,7 @@ struct PageController: RouteCollection {
     func cases(req: Request) async throws -> View {
         let p = try await req.principal()
         let visible = try await CaseController.visibleCases(for: p, on: req.db)
-        try await req.audit(AuditEntry(action: "cases.list", entity: "case", detail: "\(visible.count) cases (web)"))
+        try await req.audit(AuditEntry(action: .casesListed, entity: "case", detail: "\(visible.count) cases (web)"))
         let names = try await staffNames(p, req)
         let rows = visible.map {
             CaseRow(
@@ -151,7 +151,7 @@ struct PageController: RouteCollection {
         )
         try await req.audit(
             AuditEntry(
-                action: "chronology.read",
+                action: .chronologyRead,
                 entity: "case",
                 entityID: c.id?.uuidString,
                 caseID: c.id,

@@ -121,11 +121,11 @@ struct PhonePageController: RouteCollection {
             \.$staffID == p.staffID
         )
         .filter(\.$closedAt == nil).sort(\.$dueAt).all().map(row)
-        let managesOthers = p.roles.contains(.manager) || p.roles.contains(.dsl)
+        let managesOthers = AccessPolicy.overseesOthers(p)
         var overdueMessages: [MessageRow] = [], overdueFollowUps: [FollowUpRow] = []
         if managesOthers {
-            overdueMessages = try await MessageSlipController.overdue(p, now: now, req).map(row)
-            overdueFollowUps = try await FollowUpController.overdue(p, now: now, req).map(row)
+            overdueMessages = try await PhoneFollowUps.overdueMessages(for: p, now: now, on: req.db).map(row)
+            overdueFollowUps = try await PhoneFollowUps.overdueFollowUps(for: p, now: now, on: req.db).map(row)
         }
         return try await req.view.render(
             "phones",
@@ -217,7 +217,13 @@ struct PhonePageController: RouteCollection {
         let id = try PhoneController.uuid(req.parameters.get("messageID") ?? "", field: "message_id")
         let text = (try? req.content.get(String.self, at: "response")) ?? ""
         return try await afterPost(req, done: "response") {
-            _ = try await MessageSlipController.respond(to: id, text, p, req)
+            _ = try await PhoneFollowUps.answer(
+                message: id,
+                response: text,
+                by: p,
+                audit: try req.auditContext(),
+                on: req.db
+            )
         }
     }
 
@@ -225,7 +231,10 @@ struct PhonePageController: RouteCollection {
         let p = try await req.principal()
         let id = try PhoneController.uuid(req.parameters.get("followUpID") ?? "", field: "follow_up_id")
         let input = try req.content.decode(FollowUpCloseInput.self)
-        return try await afterPost(req, done: "closed") { _ = try await FollowUpController.close(id, input, p, req) }
+        return try await afterPost(req, done: "closed") {
+            let closure = try FollowUp.close(outcome: input.outcome, note: input.note, divertedTo: input.divertedTo)
+            _ = try await PhoneFollowUps.close(followUp: id, closure, by: p, audit: try req.auditContext(), on: req.db)
+        }
     }
 
     struct MessageContext: Encodable {

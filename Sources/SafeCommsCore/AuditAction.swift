@@ -1,0 +1,52 @@
+/// What an audit event records. Stored as its raw text, which is what earlier events hold, so the
+/// vocabulary can grow without touching stored rows; a new action is a new case here.
+public enum AuditAction: String, Sendable, CaseIterable {
+    // Sign-in and access.
+    case signedIn = "auth.signed_in"
+    case signInFailed = "auth.failed"
+    case tokenIssued = "token.issue"
+
+    // Reading a case (PD-1.8: every view is on record).
+    case casesListed = "cases.list"
+    case caseRead = "case.read"
+    case chronologyRead = "chronology.read"
+
+    // Cases and their registers.
+    case caseCreated = "case.create"
+    case personAdded = "person.create"
+    case consentRecorded = "consent.create"
+    case numberShared = "number.shared"
+    case numberNotShared = "number.not_shared"
+
+    // The chronology (PD-1.1).
+    case communicationRecorded = "communication.create"
+    case communicationCorrected = "communication.correct"
+    case communicationImported = "communication.import"
+    case reconciliationRun = "reconciliation.run"
+
+    // The pre-send check.
+    case checked = "check"
+
+    // Phones (the Lincolnshire and Coventry clauses).
+    case phoneStatusSet = "phone.status"
+    case leaveRecorded = "absence.leave"
+    case unexpectedAbsenceRecorded = "absence.unexpected"
+    case absenceStepDone = "absence.step"
+    case messageTaken = "message.taken"
+    case messageAnswered = "message.answered"
+    case notificationQueued = "notification.queued"
+    case followUpOpened = "follow_up.open"
+    case followUpClosed = "follow_up.close"
+    case directoryConfirmed = "directory.confirmed"
+    case voicemailTurnedOff = "device.voicemail_off"
+
+    // The organisation and its directory.
+    case organisationCreated = "organisation.create"
+    case settingsChanged = "organisation.settings"
+    case teamCreated = "team.create"
+    case staffCreated = "staff.create"
+    case passwordReset = "staff.password_reset"
+    case deviceCreated = "device.create"
+    case deviceUpdated = "device.update"
+    case demoSeeded = "demo.seed"
+}

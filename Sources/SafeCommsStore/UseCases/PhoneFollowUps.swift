@@ -1,0 +1,139 @@
+import FluentKit
+import Foundation
+import SafeCommsCore
+
+/// The calls someone must get back to: messages taken for them (LIN-7, LIN-9, LIN-10) and follow-ups
+/// of voicemail and out-of-hours calls (COV-5, COV-7, LIN-5). Answering, closing and the overdue lists,
+/// for the API and the phones page alike: each takes the database, who is asking and what they ask.
+public enum PhoneFollowUps {
+    /// A member of staff of the asker's organisation.
+    public static func staffMember(_ id: UUID, of p: Principal, on db: any Database) async throws -> StaffMember {
+        guard
+            let s = try await StaffMember.query(on: db).filter(\.$id == id).filter(
+                \.$organisationID == p.organisationID
+            )
+            .first()
+        else { throw Refusal.notFound("no such member of staff") }
+        return s
+    }
+
+    /// Whose overdue work the asker oversees: their teams' staff and their line reports; everyone's
+    /// (nil) for the DSL.
+    public static func overseen(by p: Principal, on db: any Database) async throws -> Set<UUID>? {
+        guard AccessPolicy.overseesOthers(p) else { throw Refusal.forbidden("for team managers and the DSL") }
+        guard !p.roles.contains(.dsl) else { return nil }
+        let staff = try await StaffMember.query(on: db).filter(\.$organisationID == p.organisationID).all()
+        return Set(
+            staff.filter { s in s.teamID.map(p.managedTeamIDs.contains) == true || s.lineManagerID == p.staffID }
+                .compactMap(\.id)
+        )
+    }
+
+    /// LIN-7: unanswered messages past their promised call-back time, most overdue first.
+    public static func overdueMessages(
+        for p: Principal,
+        now: Date,
+        on db: any Database
+    ) async throws
+        -> [MessageSlipRecord]
+    {
+        let overseen = try await overseen(by: p, on: db)
+        return try await MessageSlipRecord.query(on: db).filter(\.$organisationID == p.organisationID)
+            .filter(\.$respondedAt == nil).filter(\.$callBackBy < now).sort(\.$callBackBy).all()
+            .filter { overseen?.contains($0.forStaffID) ?? true }
+    }
+
+    /// COV-5, COV-7: open follow-ups past due, most overdue first.
+    public static func overdueFollowUps(
+        for p: Principal,
+        now: Date,
+        on db: any Database
+    ) async throws
+        -> [FollowUpRecord]
+    {
+        let overseen = try await overseen(by: p, on: db)
+        return try await FollowUpRecord.query(on: db).filter(\.$organisationID == p.organisationID)
+            .filter(\.$closedAt == nil).filter(\.$dueAt < now).sort(\.$dueAt).all()
+            .filter { overseen?.contains($0.staffID) ?? true }
+    }
+
+    /// LIN-7: the officer, or a manager of theirs, records what was done about a message.
+    public static func answer(
+        message id: UUID,
+        response text: String,
+        by p: Principal,
+        audit: AuditContext,
+        on db: any Database
+    ) async throws -> MessageSlipRecord {
+        guard
+            let record = try await MessageSlipRecord.query(on: db).filter(\.$id == id)
+                .filter(\.$organisationID == p.organisationID).first()
+        else { throw Refusal.notFound("no such message") }
+        let officer = try await staffMember(record.forStaffID, of: p, on: db)
+        guard AccessPolicy.canAnswerMessages(p, for: try officer.allocation) else {
+            throw Refusal.forbidden("only the officer or their managers record the response")
+        }
+        let response = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !response.isEmpty else {
+            throw ValidationError(field: "response", reason: "is required: what was done (LIN-7)")
+        }
+        let responder = p.staffID
+        // Read again inside the transaction: of two people answering at once, the second is told.
+        return try await AuditLog.transaction(on: db, audit) { tx in
+            guard let record = try await MessageSlipRecord.find(id, on: tx), record.respondedAt == nil else {
+                throw Refusal.conflict("this message was already answered")
+            }
+            record.respondedAt = RowDigest.storable(Date())
+            record.respondedByID = responder
+            record.response = String(response.prefix(2_000))
+            try await record.save(on: tx)
+            let event = AuditEntry(
+                action: .messageAnswered,
+                entity: MessageSlipRecord.auditEntity,
+                entityID: record.id?.uuidString,
+                rowDigest: record.digest
+            )
+            return (record, [event])
+        }
+    }
+
+    /// COV-5, COV-7: the worker, or a manager of theirs, closes a follow-up: responded, or diverted
+    /// (and where to).
+    public static func close(
+        followUp id: UUID,
+        _ closure: FollowUp.Closure,
+        by p: Principal,
+        audit: AuditContext,
+        on db: any Database
+    ) async throws -> FollowUpRecord {
+        guard
+            let record = try await FollowUpRecord.query(on: db).filter(\.$id == id)
+                .filter(\.$organisationID == p.organisationID).first()
+        else { throw Refusal.notFound("no such follow-up") }
+        let worker = try await staffMember(record.staffID, of: p, on: db)
+        guard AccessPolicy.canAnswerMessages(p, for: try worker.allocation) else {
+            throw Refusal.forbidden("only the worker or their managers close it")
+        }
+        let closer = p.staffID
+        // Read again inside the transaction: of two people closing it at once, the second is told.
+        return try await AuditLog.transaction(on: db, audit) { tx in
+            guard let record = try await FollowUpRecord.find(id, on: tx), record.closedAt == nil else {
+                throw Refusal.conflict("this follow-up was already closed")
+            }
+            record.closedAt = RowDigest.storable(Date())
+            record.closedByID = closer
+            record.outcome = closure.outcome.rawValue
+            record.note = closure.note
+            record.divertedTo = closure.divertedTo
+            try await record.save(on: tx)
+            let event = AuditEntry(
+                action: .followUpClosed,
+                entity: FollowUpRecord.auditEntity,
+                entityID: record.id?.uuidString,
+                detail: closure.outcome.rawValue,
+                rowDigest: record.digest
+            )
+            return (record, [event])
+        }
+    }
+}
