@@ -28,9 +28,3 @@ enum CaseAccess {
         return (c, p)
     }
 }
-
-extension CaseFile {
-    var allocation: CaseAllocation {
-        CaseAllocation(organisationID: organisationID, teamID: teamID, keyWorkerID: keyWorkerID)
-    }
-}

@@ -48,7 +48,7 @@ struct AuditController: RouteCollection {
             }
             q.filter(\.$id < before)
         }
-        let limit = min(try CommunicationController.intQuery(req, "limit", max: 1000) ?? 100, 1000)
+        let limit = min(try req.wholeNumber(query: "limit", max: 1000) ?? 100, 1000)
         return try await q.sort(\.$id, .descending).limit(limit).all().map {
             EventDTO(
                 sequence: $0.id ?? 0,

@@ -15,27 +15,13 @@ struct CaseController: RouteCollection {
 
     func list(req: Request) async throws -> [CaseDTO] {
         let p = try await req.principal()
-        let cases = try await Self.visibleCases(for: p, on: req.db)
+        let cases = try await VisibleCases.of(p, on: req.db)
         // The list names children, so reading it is audited like reading a case.
         try await req.audit(AuditEntry(action: .casesListed, entity: "case", detail: "\(cases.count) cases"))
         return cases.map(CaseDTO.init)
     }
 
     /// The cases `p` may see, by reference. The SQL narrows; `AccessPolicy` has the last word.
-    static func visibleCases(for p: Principal, on db: any Database) async throws -> [CaseFile] {
-        let q = CaseFile.query(on: db).filter(\.$organisationID == p.organisationID)
-        let everything = p.roles.contains(.dsl) || p.roles.contains(.auditor)
-        if !everything {
-            guard p.roles.contains(.practitioner) || p.roles.contains(.manager) else { return [] }
-            let teams = Array(p.teamIDs.union(p.roles.contains(.manager) ? p.managedTeamIDs : []))
-            q.group(.or) { or in
-                or.filter(\.$keyWorkerID == p.staffID)
-                if !teams.isEmpty { or.filter(\.$teamID ~~ teams) }
-            }
-        }
-        return try await q.sort(\.$reference).all().filter { AccessPolicy.canRead(p, $0.allocation) }
-    }
-
     func create(req: Request) async throws -> Response {
         let p = try await req.require(.createCase)
         let input = try req.content.decode(CaseInput.self)

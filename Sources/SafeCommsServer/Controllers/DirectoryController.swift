@@ -193,7 +193,7 @@ struct DirectoryController: RouteCollection {
     /// directory's keepers change a device's settings; the change is audited.
     func updateDevice(req: Request) async throws -> DeviceDTO {
         let p = try await req.principal()
-        let id = try PhoneController.uuid(req.parameters.get("deviceID") ?? "", field: "device_id")
+        let id = try req.id("deviceID", field: "device_id")
         guard
             let d = try await Device.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID)
                 .first()

@@ -20,7 +20,7 @@ struct FollowUpController: RouteCollection {
     func logVoicemail(req: Request) async throws -> Response {
         let p = try await req.principal()
         let worker = try await PhoneController.staffMember(
-            try PhoneController.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"),
+            try req.id("staffID", field: "staff_id"),
             p,
             req
         )
@@ -44,7 +44,7 @@ struct FollowUpController: RouteCollection {
     func logAnsweredCall(req: Request) async throws -> Response {
         let p = try await req.principal()
         let worker = try await PhoneController.staffMember(
-            try PhoneController.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"),
+            try req.id("staffID", field: "staff_id"),
             p,
             req
         )
@@ -109,7 +109,7 @@ struct FollowUpController: RouteCollection {
     func list(req: Request) async throws -> [FollowUpDTO] {
         let p = try await req.principal()
         let worker = try await PhoneController.staffMember(
-            try PhoneController.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"),
+            try req.id("staffID", field: "staff_id"),
             p,
             req
         )
@@ -128,7 +128,7 @@ struct FollowUpController: RouteCollection {
 
     func close(req: Request) async throws -> FollowUpDTO {
         let p = try await req.principal()
-        let id = try PhoneController.uuid(req.parameters.get("followUpID") ?? "", field: "follow_up_id")
+        let id = try req.id("followUpID", field: "follow_up_id")
         let input = try req.content.decode(FollowUpCloseInput.self)
         let closure = try FollowUp.close(outcome: input.outcome, note: input.note, divertedTo: input.divertedTo)
         let record = try await PhoneFollowUps.close(

@@ -35,7 +35,7 @@ struct GreetingController: RouteCollection {
     static func facts(_ req: Request) async throws -> Voicemail.Facts {
         let p = try await req.principal()
         let s = try await PhoneController.staffMember(
-            try PhoneController.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"),
+            try req.id("staffID", field: "staff_id"),
             p,
             req
         )

@@ -77,66 +77,14 @@ struct PhoneController: RouteCollection {
     func setPhone(req: Request) async throws -> PhoneStatusDTO {
         let p = try await req.principal()
         let s = try await Self.staffMember(
-            try Self.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"),
+            try req.id("staffID", field: "staff_id"),
             p,
             req
         )
-        return PhoneStatusDTO(try await Self.setStatus(of: s, try req.content.decode(PhoneStatusInput.self), p, req))
-    }
-
-    /// Shared by the API and the phones page.
-    static func setStatus(
-        of s: StaffMember,
-        _ input: PhoneStatusInput,
-        _ p: Principal,
-        _ req: Request
-    ) async throws -> PhoneStatus {
-        guard AccessPolicy.canManagePhones(p, of: try s.allocation) else {
-            throw Abort(.forbidden, reason: "only they, their managers or business support may set this")
-        }
-        let desk = try input.deskNumber.map { try PhoneNumber(parsing: $0, field: "desk_number").e164 }
-        let removeDivert = input.divertTo?.trimmingCharacters(in: .whitespaces).isEmpty == true
-        let divert = try input.divertTo.flatMap {
-            removeDivert ? nil : try PhoneNumber(parsing: $0, field: "divert_to").e164
-        }
-        if let divert {
-            let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
-            let directory = try await PhoneDirectoryLoader.load(
-                organisationID: p.organisationID,
-                settings: settings,
-                at: Date(),
-                on: req.db
-            )
-            if let problem = directory.divertProblem(divert) {
-                throw SafeCommsCore.ValidationError(
-                    field: "divert_to",
-                    reason: "calls cannot be diverted there: \(problem)"
-                )
-            }
-        }
-        let id = try s.requireID()
-        let organisationID = s.organisationID, confirming = p.staffID == id
-        // Read and changed inside the transaction, so that two people changing it at once both count.
-        return try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            let status =
-                try await PhoneStatus.find(id, on: tx)
-                ?? PhoneStatus(
-                    staffID: id,
-                    organisationID: organisationID,
-                    deskNumber: nil,
-                    deskLoggedIn: false,
-                    deskPairedToMobile: false,
-                    divertTo: nil
-                )
-            status.deskNumber = desk ?? status.deskNumber
-            status.deskLoggedIn = input.deskLoggedIn ?? status.deskLoggedIn
-            status.deskPairedToMobile = input.deskPairedToMobile ?? status.deskPairedToMobile
-            status.divertTo = removeDivert ? nil : divert ?? status.divertTo
-            // Keeping one's own details is confirming them (LIN-11).
-            if confirming { status.confirmedAt = Date() }
-            try await status.save(on: tx)
-            return (status, [AuditEntry(action: .phoneStatusSet, entity: "staff", entityID: id.uuidString)])
-        }
+        let change = try req.content.decode(PhoneStatusInput.self).change
+        return PhoneStatusDTO(
+            try await PhoneStatusChange.set(of: s, change, by: p, audit: try req.auditContext(), on: req.db)
+        )
     }
 
     /// Leave (`leave`: the person or their managers) or an unexpected absence (`unexpected`: their line
@@ -144,7 +92,7 @@ struct PhoneController: RouteCollection {
     func addAbsence(req: Request) async throws -> Response {
         let p = try await req.principal()
         let s = try await Self.staffMember(
-            try Self.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"),
+            try req.id("staffID", field: "staff_id"),
             p,
             req
         )
@@ -359,7 +307,7 @@ struct PhoneController: RouteCollection {
     func confirm(req: Request) async throws -> PhoneStatusDTO {
         let p = try await req.principal()
         let s = try await Self.staffMember(
-            try Self.uuid(req.parameters.get("staffID") ?? "", field: "staff_id"),
+            try req.id("staffID", field: "staff_id"),
             p,
             req
         )

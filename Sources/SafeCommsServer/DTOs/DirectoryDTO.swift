@@ -147,6 +147,15 @@ struct PhoneStatusInput: Content {
     var deskPairedToMobile: Bool?
     /// A hunt group's number; "" removes the divert; absent leaves it as it is.
     var divertTo: String?
+
+    var change: PhoneStatusChange.Change {
+        .init(
+            deskNumber: deskNumber,
+            deskLoggedIn: deskLoggedIn,
+            deskPairedToMobile: deskPairedToMobile,
+            divertTo: divertTo
+        )
+    }
 }
 
 struct PhoneStatusDTO: Content {

@@ -111,7 +111,7 @@ struct PageController: RouteCollection {
 
     func cases(req: Request) async throws -> View {
         let p = try await req.principal()
-        let visible = try await CaseController.visibleCases(for: p, on: req.db)
+        let visible = try await VisibleCases.of(p, on: req.db)
         try await req.audit(AuditEntry(action: .casesListed, entity: "case", detail: "\(visible.count) cases (web)"))
         let names = try await staffNames(p, req)
         let rows = visible.map {
@@ -140,7 +140,7 @@ struct PageController: RouteCollection {
     func chronology(req: Request) async throws -> Response {
         let (c, p) = try await CaseAccess.load(req, .read)
         let page =
-            ((try? CommunicationController.intQuery(req, "page", max: CommunicationRepository.maxPage)) ?? nil) ?? 1
+            ((try? req.wholeNumber(query: "page", max: CommunicationRepository.maxPage)) ?? nil) ?? 1
         let result = try await CommunicationRepository.chronology(
             caseID: c.requireID(),
             organisationID: c.organisationID,
@@ -269,13 +269,15 @@ struct PageController: RouteCollection {
         )
         do {
             guard errors.isEmpty else { throw ValidationErrors([]) }
-            _ = try await CommunicationController.record(
-                from: input,
-                case: c,
-                principal: p,
+            _ = try await RecordContact.record(
+                try input.draft(now: Date()),
+                personID: nil,
+                deviceID: nil,
+                on: c,
+                by: p,
                 source: "web",
-                correctingID: nil,
-                on: req
+                audit: try req.auditContext(),
+                on: req.db
             )
             return req.redirect(to: "/cases/\(c.id!.uuidString)?recorded=1")
         } catch let e as ValidationErrors {

@@ -208,13 +208,19 @@ struct PhonePageController: RouteCollection {
                 deskPairedToMobile: form.paired == "on",
                 divertTo: form.divertTo ?? ""
             )
-            _ = try await PhoneController.setStatus(of: try req.staff(), input, p, req)
+            _ = try await PhoneStatusChange.set(
+                of: try req.staff(),
+                input.change,
+                by: p,
+                audit: try req.auditContext(),
+                on: req.db
+            )
         }
     }
 
     func respond(req: Request) async throws -> Response {
         let p = try await req.principal()
-        let id = try PhoneController.uuid(req.parameters.get("messageID") ?? "", field: "message_id")
+        let id = try req.id("messageID", field: "message_id")
         let text = (try? req.content.get(String.self, at: "response")) ?? ""
         return try await afterPost(req, done: "response") {
             _ = try await PhoneFollowUps.answer(
@@ -229,7 +235,7 @@ struct PhonePageController: RouteCollection {
 
     func close(req: Request) async throws -> Response {
         let p = try await req.principal()
-        let id = try PhoneController.uuid(req.parameters.get("followUpID") ?? "", field: "follow_up_id")
+        let id = try req.id("followUpID", field: "follow_up_id")
         let input = try req.content.decode(FollowUpCloseInput.self)
         return try await afterPost(req, done: "closed") {
             let closure = try FollowUp.close(outcome: input.outcome, note: input.note, divertedTo: input.divertedTo)
@@ -333,33 +339,33 @@ struct PhonePageController: RouteCollection {
             callBackBy: instant(form.callBackBy, "call_back_by", "the call-back time promised")
         )
         let officer = try? await UUID(uuidString: form.officer).asyncMap {
-            try await PhoneController.staffMember($0, p, req)
+            try await PhoneFollowUps.staffMember($0, of: p, on: req.db)
         }
         if officer == nil { errors.append(.init(field: "officer", message: "Choose who the message is for")) }
         // Checked here too so that every problem, the form's own and LIN-9's, shows at once.
+        var slip: MessageSlip?
         do {
-            _ = try MessageSlip(
-                takenAt: input.takenAt,
-                callerName: input.callerName,
-                callerFrom: input.callerFrom,
-                returnNumber: input.returnNumber,
-                reason: input.reason,
-                callBackBy: input.callBackBy,
-                now: Date()
-            )
+            slip = try input.slip(now: Date())
         } catch {
             // Fields already reported as unreadable dates are not reported twice.
             errors += error.errors.filter { e in !errors.contains { $0.field == e.field } }.map {
                 .init(field: $0.field, message: PageController.sentence($0))
             }
         }
-        guard errors.isEmpty, let officer = officer ?? nil else {
+        guard errors.isEmpty, let officer = officer ?? nil, let slip else {
             return try await renderMessage(req, form, errors: errors).encodeResponse(
                 status: .unprocessableEntity,
                 for: req
             )
         }
-        _ = try await MessageSlipController.take(input, for: officer, p, req)
+        _ = try await PhoneFollowUps.takeMessage(
+            slip,
+            for: officer,
+            by: p,
+            link: req.application.safeCommsConfig.publicURL + "/phones",
+            audit: try req.auditContext(),
+            on: req.db
+        )
         return req.redirect(to: "/phones?done=taken")
     }
 }

@@ -29,6 +29,74 @@ public enum PhoneFollowUps {
         )
     }
 
+    /// LIN-9, LIN-10: a message taken for a colleague, with the urgent e-mail telling them, queued in the
+    /// same transaction so that a message taken is never left without its notification.
+    /// - Parameter link: where the e-mail sends them (the phones page).
+    public static func takeMessage(
+        _ slip: MessageSlip,
+        for officer: StaffMember,
+        by p: Principal,
+        link: String,
+        audit: AuditContext,
+        on db: any Database
+    ) async throws -> MessageSlipRecord {
+        guard AccessPolicy.canTakeMessages(p) else { throw Refusal.forbidden("auditors change nothing") }
+        guard officer.organisationID == p.organisationID else { throw Refusal.notFound("no such member of staff") }
+        let record = MessageSlipRecord(
+            organisationID: p.organisationID,
+            forStaffID: try officer.requireID(),
+            takenByID: p.staffID,
+            takenAt: slip.takenAt,
+            callerName: slip.callerName,
+            callerFrom: slip.callerFrom,
+            returnNumber: slip.returnNumber,
+            reason: slip.reason,
+            callBackBy: slip.callBackBy
+        )
+        let taker = try await staffMember(p.staffID, of: p, on: db)
+        guard let org = try await Organisation.find(p.organisationID, on: db) else {
+            throw Refusal.notFound("no such organisation")
+        }
+        let notice = MessageNotice(
+            officerName: officer.name,
+            takenByName: taker.name,
+            takenAt: slip.takenAt,
+            callBackBy: slip.callBackBy,
+            link: link,
+            timeZone: org.settings.officeHours.timeZone
+        )
+        let email = Notification(
+            organisationID: p.organisationID,
+            staffID: try officer.requireID(),
+            recipient: officer.email,
+            subject: notice.subject,
+            body: notice.body,
+            urgent: true,
+            now: Date()
+        )
+        let slipRow = try Rewritable(record), notification = try Rewritable(email), digest = record.digest
+        try await AuditLog.transaction(on: db, audit) { tx in
+            try await slipRow.save(on: tx)
+            try await notification.save(on: tx)
+            let events = [
+                AuditEntry(
+                    action: .messageTaken,
+                    entity: MessageSlipRecord.auditEntity,
+                    entityID: record.id?.uuidString,
+                    rowDigest: digest
+                ),
+                AuditEntry(
+                    action: .notificationQueued,
+                    entity: "notification",
+                    entityID: email.id?.uuidString,
+                    detail: "LIN-10"
+                ),
+            ]
+            return ((), events)
+        }
+        return record
+    }
+
     /// LIN-7: unanswered messages past their promised call-back time, most overdue first.
     public static func overdueMessages(
         for p: Principal,

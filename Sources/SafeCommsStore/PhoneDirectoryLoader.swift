@@ -1,13 +1,12 @@
-import Fluent
+import FluentKit
 import Foundation
 import SafeCommsCore
-import SafeCommsStore
 
 /// Reads what the call router needs from the store: the organisation's teams and hunt groups, its
 /// active staff with their phone status and absences at the instant, and the numbers calls must never
 /// be diverted to (LIN-12: individual business-support officers' phones and reception phones).
-enum PhoneDirectoryLoader {
-    static func load(
+public enum PhoneDirectoryLoader {
+    public static func load(
         organisationID: UUID,
         settings: OrganisationSettings,
         at instant: Date,
@@ -58,7 +57,7 @@ enum PhoneDirectoryLoader {
 
     /// Each member of staff's absences that have started by `instant` (ended ones included: the router
     /// and the compliance report ask whether one covers the instant).
-    static func absencesByStaff(
+    public static func absencesByStaff(
         organisationID: UUID,
         startedBy instant: Date,
         on db: any Database

@@ -1,0 +1,35 @@
+import Foundation
+import SafeCommsCore
+import Vapor
+
+/// Values read from a request's path and query, each refused by name in words a user understands.
+/// Shared by the API and the pages, so neither calls the other for them.
+extension Request {
+    /// A path parameter that must be an id.
+    func id(_ parameter: String, field: String) throws -> UUID {
+        let text = parameters.get(parameter) ?? ""
+        guard let id = UUID(uuidString: text) else {
+            throw ValidationError(field: field, reason: "'\(text)' is not an id")
+        }
+        return id
+    }
+
+    /// `?name=true` (or 1, yes) and `false` (0, no); nil when absent.
+    func flag(query name: String) throws -> Bool? {
+        guard let raw: String = query[name] else { return nil }
+        switch raw {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw ValidationError(field: name, reason: "'\(raw)' is not true or false")
+        }
+    }
+
+    /// `?name=N` with N from 1 to `max`; nil when absent.
+    func wholeNumber(query name: String, max: Int) throws -> Int? {
+        guard let raw: String = query[name] else { return nil }
+        guard let n = Int(raw), (1...max).contains(n) else {
+            throw ValidationError(field: name, reason: "'\(raw)' is not a whole number from 1 to \(max)")
+        }
+        return n
+    }
+}
