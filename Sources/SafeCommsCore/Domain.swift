@@ -17,6 +17,13 @@ public enum Channel: String, Codable, CaseIterable, Sendable {
     case faceToFace = "face_to_face"
     case letter
 
+    /// The channels a communication can be checked on before it goes: every one but voicemail, a
+    /// face-to-face meeting and a letter, which no check stands in front of.
+    public static let checkable: [Channel] = [
+        .sms, .whatsapp, .whatsappCall, .whatsappVideo, .email, .phoneCall, .videoCall, .socialMedia, .photo,
+        .videoRecording, .audioRecording,
+    ]
+
     /// Written channels: the words themselves are the record (PD-1.1, PD-3.6, WA-11), so a record of one
     /// must carry its transcript.
     public var isWritten: Bool {

@@ -29,10 +29,21 @@ public struct ValidationErrors: Error, Equatable, Sendable, CustomStringConverti
 extension RawRepresentable where RawValue == String, Self: CaseIterable {
     /// Parses a wire value, or names the field and lists the values it may take.
     public static func parse(_ raw: String, field: String) throws(ValidationError) -> Self {
-        guard let value = Self(rawValue: raw) else {
-            let allowed = Self.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ValidationError(field: field, reason: "unknown value '\(raw)'; expected one of: \(allowed)")
+        guard let value = Self(rawValue: raw) else { throw unknown(raw, field: field, allowed: Array(allCases)) }
+        return value
+    }
+
+    /// Parses a wire value that must be one of `allowed` (a part of the vocabulary, in the order to list).
+    public static func parse(_ raw: String, field: String, among allowed: [Self]?) throws(ValidationError) -> Self {
+        guard let allowed else { return try parse(raw, field: field) }
+        guard let value = Self(rawValue: raw), allowed.contains(where: { $0.rawValue == raw }) else {
+            throw unknown(raw, field: field, allowed: allowed)
         }
         return value
+    }
+
+    private static func unknown(_ raw: String, field: String, allowed: [Self]) -> ValidationError {
+        let names = allowed.map(\.rawValue).joined(separator: ", ")
+        return ValidationError(field: field, reason: "unknown value '\(raw)'; expected one of: \(names)")
     }
 }

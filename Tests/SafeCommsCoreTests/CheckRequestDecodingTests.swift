@@ -45,6 +45,22 @@ import Testing
         )
     }
 
+    /// One vocabulary of channels: the record's; a check is asked only about those that are sent.
+    @Test func aCheckIsOnlyForChannelsThatAreSent() throws {
+        let sent =
+            "sms, whatsapp, whatsapp_call, whatsapp_video, email, phone_call, video_call, social_media, photo, video_recording, audio_recording"
+        for notSent in ["face_to_face", "voicemail", "letter", "fax"] {
+            #expect(
+                error(#"{"channel": "\#(notSent)"}"#)
+                    == ValidationError(field: "channel", reason: "unknown value '\(notSent)'; expected one of: \(sent)")
+            )
+        }
+        for channel in Channel.checkable {
+            #expect(try decode(#"{"channel": "\#(channel.rawValue)"}"#).channel == channel)
+        }
+        #expect(Set(Channel.allCases).subtracting(Channel.checkable) == [.voicemail, .faceToFace, .letter])
+    }
+
     @Test func everyBadFieldIsNamed() {
         #expect(error(#"{}"#)?.field == "channel")
         #expect(error(#"{"channel": "fax"}"#)?.field == "channel")

@@ -53,7 +53,7 @@ enum CheckBench {
     ]
 
     static let requests: [CheckRequest] = {
-        let channels: [CheckChannel] = [.sms, .whatsapp, .email, .phoneCall]
+        let channels: [Channel] = [.sms, .whatsapp, .email, .phoneCall]
         let devices: [DeviceKind] = [.workMobile, .personalMobile, .workEmail]
         let roles: [RecipientRole] = [.child, .parentCarer, .professional]
         let base = Date(timeIntervalSince1970: 1_795_424_400)  // 2026-11-23 09:00 London, a Monday

@@ -32,10 +32,10 @@ extension CheckRequest {
         id = try f.value("id").map { v throws(ValidationError) in try CheckID(json: v, field: f.path("id")) }
         packs = try f.strings("packs", expected: "a list of pack ids")
         at = try f.string("at").map { text throws(ValidationError) in try ISOInstant.parse(text, field: f.path("at")) }
-        guard let channel = try f.choice(CheckChannel.self, "channel") else {
+        guard let channel = try f.choice(Channel.self, "channel", among: Channel.checkable) else {
             throw ValidationError(
                 field: f.path("channel"),
-                reason: "is required; one of: \(CheckChannel.allCases.map(\.rawValue).joined(separator: ", "))"
+                reason: "is required; one of: \(Channel.checkable.map(\.rawValue).joined(separator: ", "))"
             )
         }
         self.channel = channel

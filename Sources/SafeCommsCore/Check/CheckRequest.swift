@@ -10,7 +10,7 @@ public struct CheckRequest: Sendable, Equatable {
     public var packs: [String]?
     /// When the communication happens; the caller's "now" when absent.
     public var at: Date?
-    public var channel: CheckChannel
+    public var channel: Channel
     public var direction: Direction
     public var device: Device?
     public var recipient: Recipient?
@@ -26,7 +26,7 @@ public struct CheckRequest: Sendable, Equatable {
         id: CheckID? = nil,
         packs: [String]? = nil,
         at: Date? = nil,
-        channel: CheckChannel,
+        channel: Channel,
         direction: Direction = .outgoing,
         device: Device? = nil,
         recipient: Recipient? = nil,
@@ -133,21 +133,6 @@ public enum CheckID: Sendable, Equatable, Codable {
         case .number(let n): try c.encode(n)
         }
     }
-}
-
-/// The channels a check is asked about (the record also knows voicemail, face to face and letters,
-/// which are never "sent").
-public enum CheckChannel: String, Codable, CaseIterable, Sendable {
-    case sms, whatsapp
-    case whatsappCall = "whatsapp_call"
-    case whatsappVideo = "whatsapp_video"
-    case email
-    case phoneCall = "phone_call"
-    case videoCall = "video_call"
-    case socialMedia = "social_media"
-    case photo
-    case videoRecording = "video_recording"
-    case audioRecording = "audio_recording"
 }
 
 /// Who the communication is with. `colleague` is staff of the organisation; `other` anyone else,

@@ -3,7 +3,7 @@ import Foundation
 /// The facts a rule can test. Every field given must hold (a list holds when any of its values does);
 /// a field left out is not tested. This is the vocabulary of the `when:` blocks in `Policies/*.yaml`.
 public struct Condition: Sendable, Equatable {
-    public var channels: Set<CheckChannel>?
+    public var channels: Set<Channel>?
     public var direction: Direction?
     public var devices: Set<DeviceKind>?
     public var whatsappEnabled: Bool?

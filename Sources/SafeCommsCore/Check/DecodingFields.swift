@@ -48,16 +48,24 @@ struct Fields {
 
     func string(_ key: String) throws -> String? { try value(String.self, key, expected: "a string") }
 
-    func choice<E: RawRepresentable & CaseIterable>(_ type: E.Type, _ key: String) throws -> E?
+    func choice<E: RawRepresentable & CaseIterable>(
+        _ type: E.Type,
+        _ key: String,
+        among allowed: [E]? = nil
+    ) throws -> E?
     where E.RawValue == String {
         guard let raw = try string(key) else { return nil }
-        return try E.parse(raw, field: path(key))
+        return try E.parse(raw, field: path(key), among: allowed)
     }
 
-    func choices<E: RawRepresentable & CaseIterable>(_ type: E.Type, _ key: String) throws -> [E]?
+    func choices<E: RawRepresentable & CaseIterable>(
+        _ type: E.Type,
+        _ key: String,
+        among allowed: [E]? = nil
+    ) throws -> [E]?
     where E.RawValue == String {
         guard let raws = try value([String].self, key, expected: "a list of strings") else { return nil }
-        return try raws.enumerated().map { i, raw in try E.parse(raw, field: "\(path(key))[\(i)]") }
+        return try raws.enumerated().map { i, raw in try E.parse(raw, field: "\(path(key))[\(i)]", among: allowed) }
     }
 
     /// A nested object decoded with its own path prefix.

@@ -154,7 +154,7 @@ extension Condition {
     init(_ decoder: any Decoder, prefix: String) throws {
         self.init()
         let f = try Fields(decoder, prefix: prefix, known: Self.fields)
-        channels = try f.choices(CheckChannel.self, "channels").map(Set.init)
+        channels = try f.choices(Channel.self, "channels", among: Channel.checkable).map(Set.init)
         direction = try f.choice(Direction.self, "direction")
         devices = try f.choices(DeviceKind.self, "devices").map(Set.init)
         whatsappEnabled = try f.bool("whatsapp_enabled")

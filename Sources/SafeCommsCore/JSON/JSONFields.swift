@@ -59,17 +59,25 @@ struct JSONFields {
         }
     }
 
-    func choice<E: RawRepresentable & CaseIterable>(_ type: E.Type, _ key: String) throws(ValidationError) -> E?
+    func choice<E: RawRepresentable & CaseIterable>(
+        _ type: E.Type,
+        _ key: String,
+        among allowed: [E]? = nil
+    ) throws(ValidationError) -> E?
     where E.RawValue == String {
         guard let raw = try string(key) else { return nil }
-        return try E.parse(raw, field: path(key))
+        return try E.parse(raw, field: path(key), among: allowed)
     }
 
-    func choices<E: RawRepresentable & CaseIterable>(_ type: E.Type, _ key: String) throws(ValidationError) -> [E]?
+    func choices<E: RawRepresentable & CaseIterable>(
+        _ type: E.Type,
+        _ key: String,
+        among allowed: [E]? = nil
+    ) throws(ValidationError) -> [E]?
     where E.RawValue == String {
         guard let raws = try strings(key) else { return nil }
         return try raws.enumerated().map { i, raw throws(ValidationError) in
-            try E.parse(raw, field: "\(path(key))[\(i)]")
+            try E.parse(raw, field: "\(path(key))[\(i)]", among: allowed)
         }
     }
 
