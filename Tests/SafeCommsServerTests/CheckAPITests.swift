@@ -20,7 +20,7 @@ import VaporTesting
             dateOfBirth: "2012-05-04",
             postcode: "BH15 2AB"
         ).create(on: app.db)
-        for (kind, channel) in [("texting_agreed", Optional("email")), ("parent_permission", nil)] {
+        for (kind, channel) in [(ConsentKind.textingAgreed, Optional("email")), (.parentPermission, nil)] {
             try await Consent(
                 organisationID: org.id,
                 caseID: org.caseA,

@@ -22,14 +22,13 @@ import VaporTesting
             let cases = try await CaseFile.query(on: app.db).all()
             #expect(cases.count == 50)
             #expect(
-                Set(cases.map(\.status))
-                    == Set(
-                        [CaseStatus.lookedAfter, .childProtection, .childInNeed, .earlyHelp, .other].map(\.rawValue)
-                    )
+                Set(cases.map(\.status)) == [
+                    CaseStatus.lookedAfter, .childProtection, .childInNeed, .earlyHelp, .other,
+                ]
             )
             #expect(try await Team.query(on: app.db).all().allSatisfy { $0.huntGroupNumber != nil })
             let kinds = Set(try await Device.query(on: app.db).all().map(\.kind))
-            #expect(kinds == [DeviceKind.workMobile.rawValue, DeviceKind.deskPhone.rawValue])
+            #expect(kinds == [DeviceKind.workMobile, .deskPhone])
             #expect(try await CasePerson.query(on: app.db).count() == 150)
             #expect(try await Consent.query(on: app.db).count() >= 50)
             let records = try await CommunicationRecord.query(on: app.db).all()

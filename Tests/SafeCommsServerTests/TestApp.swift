@@ -135,7 +135,7 @@ struct World: Sendable {
             keyWorkerID: staff["practitioner"]!.id,
             reference: "\(name)-A",
             displayName: "Child A",
-            status: CaseStatus.lookedAfter.rawValue,
+            status: .lookedAfter,
             openedOn: "2026-01-10"
         )
         let caseB = CaseFile(
@@ -145,7 +145,7 @@ struct World: Sendable {
             keyWorkerID: staff["practitionerB"]!.id,
             reference: "\(name)-B",
             displayName: "Child B",
-            status: CaseStatus.childInNeed.rawValue,
+            status: .childInNeed,
             openedOn: "2026-02-10"
         )
         try await caseA.create(on: db)

@@ -126,7 +126,7 @@ import Testing
                 caseID: w.caseFile.id!,
                 personID: nil,
                 recordedByID: w.staff.id!,
-                kind: "texting_agreed",
+                kind: .textingAgreed,
                 channel: "sms",
                 givenBy: "Aisha",
                 reason: "Prefers texts",

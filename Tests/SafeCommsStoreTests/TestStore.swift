@@ -83,7 +83,7 @@ struct StoreWorld {
             keyWorkerID: staff.id,
             reference: "C-1",
             displayName: "A. B.",
-            status: CaseStatus.lookedAfter.rawValue,
+            status: .lookedAfter,
             openedOn: "2026-01-05"
         )
         try await c.create(on: db)

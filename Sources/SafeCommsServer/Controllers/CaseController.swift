@@ -28,7 +28,8 @@ struct CaseController: RouteCollection {
         var problems: [ValidationError] = []
         do { try requireText(input.reference, field: "reference", max: 50) } catch { problems.append(error) }
         do { try requireText(input.displayName, field: "display_name", max: 100) } catch { problems.append(error) }
-        do { _ = try CaseStatus.parse(input.status, field: "status") } catch { problems.append(error) }
+        var status = CaseStatus.other
+        do { status = try CaseStatus.parse(input.status, field: "status") } catch { problems.append(error) }
         if let d = input.openedOn { do { try validateDay(d, field: "opened_on") } catch { problems.append(error) } }
         try ValidationErrors(problems).throwIfAny()
         if let t = input.teamId,
@@ -65,7 +66,7 @@ struct CaseController: RouteCollection {
             keyWorkerID: input.keyWorkerId,
             reference: input.reference,
             displayName: input.displayName,
-            status: input.status,
+            status: status,
             inCrisis: input.inCrisis ?? false,
             openedOn: openedOn
         )

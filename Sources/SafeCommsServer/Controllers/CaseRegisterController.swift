@@ -79,7 +79,8 @@ struct CaseRegisterController: RouteCollection {
         let (c, p) = try await CaseAccess.load(req, .write)
         let input = try req.content.decode(ConsentInput.self)
         var problems: [ValidationError] = []
-        do { _ = try ConsentKind.parse(input.kind, field: "kind") } catch { problems.append(error) }
+        var kind = ConsentKind.parentPermission
+        do { kind = try ConsentKind.parse(input.kind, field: "kind") } catch { problems.append(error) }
         if let ch = input.channel {
             do { _ = try SafeCommsCore.Channel.parse(ch, field: "channel") } catch { problems.append(error) }
         }
@@ -93,7 +94,7 @@ struct CaseRegisterController: RouteCollection {
             caseID: try c.requireID(),
             personID: input.personId,
             recordedByID: p.staffID,
-            kind: input.kind,
+            kind: kind,
             channel: input.channel,
             givenBy: input.givenBy,
             reason: input.reason,

@@ -59,7 +59,7 @@ struct CheckController: RouteCollection {
             \.$organisationID == c.organisationID
         ).all()
         r.caseInfo = CheckRequest.CaseInfo(
-            status: CaseStatus(rawValue: c.status),
+            status: c.status,
             inCrisis: c.inCrisis,
             people: people.map {
                 CasePersonInfo(
@@ -76,9 +76,7 @@ struct CheckController: RouteCollection {
         )
         .filter(\.$withdrawnOn == nil).all()
         r.consents = Set(
-            consents.filter { $0.channel == nil || $0.channel == request.channel.rawValue }.compactMap {
-                ConsentKind(rawValue: $0.kind)
-            }
+            consents.filter { $0.channel == nil || $0.channel == request.channel.rawValue }.map(\.kind)
         )
         return r
     }

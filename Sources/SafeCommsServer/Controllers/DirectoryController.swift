@@ -173,7 +173,7 @@ struct DirectoryController: RouteCollection {
         let d = Device(
             organisationID: p.organisationID,
             holderID: input.holderId,
-            kind: kind.rawValue,
+            kind: kind,
             address: address,
             callerIDWithheld: input.callerIdWithheld ?? true,
             voicemailEnabled: input.voicemailEnabled ?? true,

@@ -376,7 +376,7 @@ struct PhoneController: RouteCollection {
             on: req.db
         )
         return devices.compactMap { d in
-            guard let kind = DeviceKind(rawValue: d.kind) else { return nil }
+            let kind = d.kind
             let facts = DeviceCompliance.Facts(
                 kind: kind,
                 callerIDWithheld: d.callerIDWithheld,

@@ -27,7 +27,7 @@ struct CaseDTO: Content {
         id = c.id
         reference = c.reference
         displayName = c.displayName
-        status = c.status
+        status = c.status.rawValue
         inCrisis = c.inCrisis
         teamId = c.teamID
         keyWorkerId = c.keyWorkerID
@@ -97,7 +97,7 @@ struct ConsentDTO: Content {
         id = c.id
         caseId = c.caseID
         personId = c.personID
-        kind = c.kind
+        kind = c.kind.rawValue
         channel = c.channel
         givenBy = c.givenBy
         reason = c.reason

@@ -93,7 +93,7 @@ struct DeviceDTO: Content {
 
     init(_ d: Device) {
         id = d.id
-        kind = d.kind
+        kind = d.kind.rawValue
         address = d.address
         holderId = d.holderID
         callerIdWithheld = d.callerIDWithheld

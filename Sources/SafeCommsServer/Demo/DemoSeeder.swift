@@ -172,7 +172,7 @@ struct DemoSeeder {
                     id: UUID(),
                     organisationID: orgID,
                     holderID: s.id,
-                    kind: DeviceKind.workMobile.rawValue,
+                    kind: .workMobile,
                     address: s.workMobile!,
                     whatsappEnabled: i < 5
                 )
@@ -182,7 +182,7 @@ struct DemoSeeder {
                     id: UUID(),
                     organisationID: orgID,
                     holderID: s.id,
-                    kind: DeviceKind.deskPhone.rawValue,
+                    kind: .deskPhone,
                     address: "+44163296\(String(format: "%04d", 1000 + i))"
                 )
             )
@@ -225,7 +225,7 @@ struct DemoSeeder {
                     entity: Consent.auditEntity,
                     entityID: $0.id?.uuidString,
                     caseID: $0.caseID,
-                    detail: $0.kind,
+                    detail: $0.kind.rawValue,
                     rowDigest: $0.digest
                 )
             }
@@ -266,7 +266,7 @@ struct DemoSeeder {
                 keyWorkerID: worker.id,
                 reference: String(format: "NB-%05d", 10_000 + i * 37),
                 displayName: "\(childFirst) \(surname.prefix(1)).",
-                status: status.rawValue,
+                status: status,
                 inCrisis: i % 17 == 3,
                 openedOn: String(format: "202%d-%02d-%02d", 4 + i % 2, 1 + i % 12, 1 + i % 28)
             )
@@ -314,7 +314,7 @@ struct DemoSeeder {
                         caseID: c.id!,
                         personID: child.id,
                         recordedByID: worker.id!,
-                        kind: ConsentKind.textingAgreed.rawValue,
+                        kind: .textingAgreed,
                         channel: SafeCommsCore.Channel.sms.rawValue,
                         givenBy: child.name,
                         reason: "Prefers texts to arrange visits",
@@ -330,7 +330,7 @@ struct DemoSeeder {
                         caseID: c.id!,
                         personID: parent.id,
                         recordedByID: worker.id!,
-                        kind: ConsentKind.parentPermission.rawValue,
+                        kind: .parentPermission,
                         channel: nil,
                         givenBy: parent.name,
                         reason: "Agreed at first visit that the worker may contact the child",
@@ -365,7 +365,7 @@ struct DemoSeeder {
             "Call about transport to contact; agreed taxi for Saturday.",
         ]
         let mobiles = Dictionary(
-            devices.filter { $0.kind == DeviceKind.workMobile.rawValue }.map { ($0.holderID!, $0.id!) },
+            devices.filter { $0.kind == .workMobile }.map { ($0.holderID!, $0.id!) },
             uniquingKeysWith: { a, _ in a }
         )
         let peopleByCase = Dictionary(grouping: people, by: \.caseID)

@@ -341,14 +341,14 @@ struct PageController: RouteCollection {
         try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db).timeZone
     }
 
-    static func statusLabel(_ raw: String) -> String {
-        switch CaseStatus(rawValue: raw) {
+    static func statusLabel(_ status: CaseStatus) -> String {
+        switch status {
         case .lookedAfter: "Looked after"
         case .childProtection: "Child protection plan"
         case .childInNeed: "Child in need"
         case .earlyHelp: "Early help"
         case .closed: "Closed"
-        default: "Other"
+        case .other: "Other"
         }
     }
 

@@ -24,7 +24,7 @@ extension CaseFile {
             keyWorkerID: try row.optionalID("key_worker_id"),
             reference: try row.text("reference"),
             displayName: DataKeys.open(try row.text("display_name")),
-            status: try row.text("status"),
+            status: try CaseStatus.parse(try row.text("status"), field: "status"),
             inCrisis: row.column("in_crisis")?.bool ?? false,
             openedOn: try row.text("opened_on")
         )

@@ -20,7 +20,7 @@ public final class CaseFile: Model, @unchecked Sendable {
     @Field(key: "reference") public var reference: String
     /// How the child is named on screen (initials or a first name; the full record is a CasePerson).
     @Field(key: "display_name") var sealedDisplayName: String
-    @Field(key: "status") public var status: String
+    @Field(key: "status") public var status: CaseStatus
     @Field(key: "in_crisis") public var inCrisis: Bool
     @Field(key: "opened_on") public var openedOn: String
 
@@ -33,7 +33,7 @@ public final class CaseFile: Model, @unchecked Sendable {
         keyWorkerID: UUID?,
         reference: String,
         displayName: String,
-        status: String,
+        status: CaseStatus,
         inCrisis: Bool = false,
         openedOn: String
     ) {

@@ -41,7 +41,7 @@ extension Consent: SealedRow {
         d.add(caseID)
         d.add(personID)
         d.add(recordedByID)
-        d.add(kind)
+        d.add(kind.rawValue)
         d.add(channel)
         d.add(givenBy)
         d.add(reason)

@@ -17,7 +17,7 @@ public final class Consent: Model, @unchecked Sendable {
     @Field(key: "recorded_by_id") public var recordedByID: UUID
 
     // data fields
-    @Field(key: "kind") public var kind: String
+    @Field(key: "kind") public var kind: ConsentKind
     /// The channel the consent covers; nil covers every channel.
     @OptionalField(key: "channel") public var channel: String?
     @Field(key: "given_by") var sealedGivenBy: String
@@ -33,7 +33,7 @@ public final class Consent: Model, @unchecked Sendable {
         caseID: UUID,
         personID: UUID?,
         recordedByID: UUID,
-        kind: String,
+        kind: ConsentKind,
         channel: String?,
         givenBy: String,
         reason: String,

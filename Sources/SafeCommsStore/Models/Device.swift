@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import SafeCommsCore
 
 /// A work phone, desk phone or mailbox and who holds it (WNL-7.1, COV-6, COV-7).
 public final class Device: Model, @unchecked Sendable {
@@ -14,7 +15,7 @@ public final class Device: Model, @unchecked Sendable {
     @OptionalField(key: "holder_id") public var holderID: UUID?
 
     // data fields
-    @Field(key: "kind") public var kind: String
+    @Field(key: "kind") public var kind: DeviceKind
     @Field(key: "address") public var address: String
     @Field(key: "caller_id_withheld") public var callerIDWithheld: Bool
     @Field(key: "voicemail_enabled") public var voicemailEnabled: Bool
@@ -28,7 +29,7 @@ public final class Device: Model, @unchecked Sendable {
         id: UUID? = nil,
         organisationID: UUID,
         holderID: UUID?,
-        kind: String,
+        kind: DeviceKind,
         address: String,
         callerIDWithheld: Bool = true,
         voicemailEnabled: Bool = true,
