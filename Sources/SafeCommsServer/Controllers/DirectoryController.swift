@@ -200,7 +200,7 @@ struct DirectoryController: RouteCollection {
         else {
             throw Abort(.notFound, reason: "no such device")
         }
-        let holder = try await d.holderID.asyncMap { try await PhoneController.staffMember($0, p, req) }
+        let holder = try await d.holderID.asyncMap { try await PhoneFollowUps.staffMember($0, of: p, on: req.db) }
         let holdersManager = try holder.map { AccessPolicy.canManagePhones(p, of: try $0.allocation) } == true
         guard AccessPolicy.can(p, .manageDirectory) || holdersManager else {
             throw Abort(

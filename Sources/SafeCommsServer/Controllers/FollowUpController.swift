@@ -19,11 +19,7 @@ struct FollowUpController: RouteCollection {
 
     func logVoicemail(req: Request) async throws -> Response {
         let p = try await req.principal()
-        let worker = try await PhoneController.staffMember(
-            try req.id("staffID", field: "staff_id"),
-            p,
-            req
-        )
+        let worker = try await PhoneFollowUps.staffMember(try req.id("staffID", field: "staff_id"), of: p, on: req.db)
         guard AccessPolicy.canManagePhones(p, of: try worker.allocation) else {
             throw Abort(.forbidden, reason: "only they, their managers or business support log their voicemail")
         }
@@ -43,11 +39,7 @@ struct FollowUpController: RouteCollection {
     /// COV-5: answers 201 with the follow-up when one is needed, or 200 with the reason none is.
     func logAnsweredCall(req: Request) async throws -> Response {
         let p = try await req.principal()
-        let worker = try await PhoneController.staffMember(
-            try req.id("staffID", field: "staff_id"),
-            p,
-            req
-        )
+        let worker = try await PhoneFollowUps.staffMember(try req.id("staffID", field: "staff_id"), of: p, on: req.db)
         guard AccessPolicy.isSelfOrManager(p, try worker.allocation) else {
             throw Abort(.forbidden, reason: "only they or their managers log calls they answered")
         }
@@ -108,11 +100,7 @@ struct FollowUpController: RouteCollection {
     /// The worker's follow-ups, open ones first and the most overdue at the top (`?open=true`: only open).
     func list(req: Request) async throws -> [FollowUpDTO] {
         let p = try await req.principal()
-        let worker = try await PhoneController.staffMember(
-            try req.id("staffID", field: "staff_id"),
-            p,
-            req
-        )
+        let worker = try await PhoneFollowUps.staffMember(try req.id("staffID", field: "staff_id"), of: p, on: req.db)
         guard AccessPolicy.canManagePhones(p, of: try worker.allocation) else {
             throw Abort(.forbidden, reason: "only they, their managers or business support may read their follow-ups")
         }

@@ -18,11 +18,7 @@ struct MessageSlipController: RouteCollection {
 
     func take(req: Request) async throws -> Response {
         let p = try await req.principal()
-        let officer = try await PhoneController.staffMember(
-            try req.id("staffID", field: "staff_id"),
-            p,
-            req
-        )
+        let officer = try await PhoneFollowUps.staffMember(try req.id("staffID", field: "staff_id"), of: p, on: req.db)
         let input = try req.content.decode(MessageSlipInput.self)
         let record = try await PhoneFollowUps.takeMessage(
             try input.slip(now: Date()),
@@ -38,11 +34,7 @@ struct MessageSlipController: RouteCollection {
     /// The officer's messages, open ones first and the most overdue at the top (`?open=true`: only open).
     func list(req: Request) async throws -> [MessageSlipDTO] {
         let p = try await req.principal()
-        let officer = try await PhoneController.staffMember(
-            try req.id("staffID", field: "staff_id"),
-            p,
-            req
-        )
+        let officer = try await PhoneFollowUps.staffMember(try req.id("staffID", field: "staff_id"), of: p, on: req.db)
         guard AccessPolicy.canManagePhones(p, of: try officer.allocation) else {
             throw Abort(.forbidden, reason: "only they, their managers or business support may read their messages")
         }

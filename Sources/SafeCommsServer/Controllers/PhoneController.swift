@@ -45,7 +45,7 @@ struct PhoneController: RouteCollection {
             }
             (workerID, teamID) = owner
         } else if let staffID = req.query[String.self, at: "staff"] {
-            let s = try await Self.staffMember(try Self.uuid(staffID, field: "staff"), p, req)
+            let s = try await PhoneFollowUps.staffMember(try Self.uuid(staffID, field: "staff"), of: p, on: req.db)
             workerID = s.id
             teamID = s.teamID
         } else if let team = req.query[String.self, at: "team"] {
@@ -76,11 +76,7 @@ struct PhoneController: RouteCollection {
     /// their mobile (LIN-4), and where their calls are diverted (a hunt group only, LIN-12).
     func setPhone(req: Request) async throws -> PhoneStatusDTO {
         let p = try await req.principal()
-        let s = try await Self.staffMember(
-            try req.id("staffID", field: "staff_id"),
-            p,
-            req
-        )
+        let s = try await PhoneFollowUps.staffMember(try req.id("staffID", field: "staff_id"), of: p, on: req.db)
         let change = try req.content.decode(PhoneStatusInput.self).change
         return PhoneStatusDTO(
             try await PhoneStatusChange.set(of: s, change, by: p, audit: try req.auditContext(), on: req.db)
@@ -91,11 +87,7 @@ struct PhoneController: RouteCollection {
     /// manager, LIN-13). Calls move to the team's hunt group from `starts_at`.
     func addAbsence(req: Request) async throws -> Response {
         let p = try await req.principal()
-        let s = try await Self.staffMember(
-            try req.id("staffID", field: "staff_id"),
-            p,
-            req
-        )
+        let s = try await PhoneFollowUps.staffMember(try req.id("staffID", field: "staff_id"), of: p, on: req.db)
         let input = try req.content.decode(AbsenceInput.self)
         guard let kind = PhoneDirectory.Absence.Kind(rawValue: input.kind) else {
             throw SafeCommsCore.ValidationError(
@@ -203,7 +195,7 @@ struct PhoneController: RouteCollection {
         var warnings: [String] = []
         var colleague: StaffMember?
         if let colleagueID {
-            colleague = try await staffMember(colleagueID, p, req)
+            colleague = try await PhoneFollowUps.staffMember(colleagueID, of: p, on: req.db)
         } else {
             warnings.append(
                 "LIN-8: name a colleague (colleague_id) callers and e-mailers can contact while you are away."
@@ -211,7 +203,7 @@ struct PhoneController: RouteCollection {
         }
         let colleagueNumber = colleague?.workMobile
         do {
-            let facts = try await GreetingController.facts(for: s, organisationID: p.organisationID, on: req)
+            let facts = try await Greetings.facts(for: s, on: req.db)
             if let colleague {
                 dto.voicemailGreeting = try Voicemail.leaveGreeting(
                     facts,
@@ -240,14 +232,25 @@ struct PhoneController: RouteCollection {
     /// LIN-13: the steps for an unexpected absence, each with who did it and when (the person and
     /// their managers may read it).
     func checklist(req: Request) async throws -> [ChecklistStepDTO] {
-        let (absence, _) = try await Self.unexpectedAbsence(req, toChange: false)
+        let absence = try await Absences.unexpected(
+            try req.id("absenceID", field: "absence_id"),
+            by: try await req.principal(),
+            toChange: false,
+            on: req.db
+        )
         let done = try await AbsenceStep.query(on: req.db).filter(\.$absenceID == (try absence.requireID())).all()
         return AbsenceChecklist.steps.map { step in ChecklistStepDTO(step, done.first { $0.step == step.id }) }
     }
 
     /// Records a step as done, by the line or team manager (409 when it already was).
     func doStep(req: Request) async throws -> Response {
-        let (absence, p) = try await Self.unexpectedAbsence(req, toChange: true)
+        let p = try await req.principal()
+        let absence = try await Absences.unexpected(
+            try req.id("absenceID", field: "absence_id"),
+            by: p,
+            toChange: true,
+            on: req.db
+        )
         let id = req.parameters.get("step") ?? ""
         guard let step = AbsenceChecklist.step(id) else {
             throw SafeCommsCore.ValidationError(
@@ -285,32 +288,11 @@ struct PhoneController: RouteCollection {
         return try await ChecklistStepDTO(step, record).encodeResponse(status: .created, for: req)
     }
 
-    /// The unexpected absence named in the path, if the caller may see it (the person or their
-    /// managers) or, `toChange`, record its steps (their managers).
-    static func unexpectedAbsence(_ req: Request, toChange: Bool) async throws -> (StaffAbsence, Principal) {
-        let p = try await req.principal()
-        let id = try uuid(req.parameters.get("absenceID") ?? "", field: "absence_id")
-        guard
-            let absence = try await StaffAbsence.query(on: req.db).filter(\.$id == id).filter(
-                \.$organisationID == p.organisationID
-            ).first(),
-            absence.kind == PhoneDirectory.Absence.Kind.unexpected.rawValue
-        else { throw Abort(.notFound, reason: "no such unexpected absence") }
-        let who = try await staffMember(absence.staffID, p, req).allocation
-        let allowed = toChange ? AccessPolicy.manages(p, who) : AccessPolicy.isSelfOrManager(p, who)
-        guard allowed else { throw Abort(.forbidden, reason: "the line or team manager keeps this checklist (LIN-13)") }
-        return (absence, p)
-    }
-
     /// LIN-11: the member of staff confirms their contact details and availability are up to date
     /// (only they can: it is their word that they are).
     func confirm(req: Request) async throws -> PhoneStatusDTO {
         let p = try await req.principal()
-        let s = try await Self.staffMember(
-            try req.id("staffID", field: "staff_id"),
-            p,
-            req
-        )
+        let s = try await PhoneFollowUps.staffMember(try req.id("staffID", field: "staff_id"), of: p, on: req.db)
         let id = try s.requireID()
         guard id == p.staffID else {
             throw Abort(.forbidden, reason: "only they can confirm their own details (LIN-11)")
@@ -392,17 +374,6 @@ struct PhoneController: RouteCollection {
                     problems: problems.map { .init(clause: $0.clause, message: $0.message) }
                 )
         }
-    }
-
-    static func staffMember(_ id: UUID, _ p: Principal, _ req: Request) async throws -> StaffMember {
-        guard
-            let s = try await StaffMember.query(on: req.db).filter(\.$id == id).filter(
-                \.$organisationID == p.organisationID
-            ).first()
-        else {
-            throw Abort(.notFound, reason: "no such member of staff")
-        }
-        return s
     }
 
     static func uuid(_ text: String, field: String) throws -> UUID {
