@@ -145,8 +145,10 @@ public enum CaseImport {
         } else if !r.dryRun {
             throw Failure.importerRequired
         }
-        var cases = CaseFile.query(on: db).filter(\.$reference == r.caseReference)
-        if let importer { cases = cases.filter(\.$organisationID == importer.organisationID) }
+        // Without an importer (a dry run from the command line) the reference is looked for in every
+        // organisation the store holds; it must name one case.
+        let cases = (importer.map { db.scoped(to: $0.organisationID).query(CaseFile.self) } ?? CaseFile.query(on: db))
+            .filter(\.$reference == r.caseReference)
         let found = try await cases.all()
         guard found.count == 1, let file = found.first else {
             throw found.isEmpty
@@ -166,7 +168,7 @@ public enum CaseImport {
             }
         }
         let people = try await CasePerson.query(on: db).filter(\.$caseID == caseID).all()
-        let staff = try await StaffMember.query(on: db).filter(\.$organisationID == file.organisationID).all()
+        let staff = try await db.scoped(to: file.organisationID).query(StaffMember.self).all()
         let matcher = ParticipantMatcher(
             people: people.map {
                 .init(
@@ -508,7 +510,7 @@ public enum CaseImport {
                     !lookUp
                     ? []
                     : Set(
-                        try await CommunicationRecord.query(on: tx).filter(\.$organisationID == organisationID).filter(
+                        try await tx.scoped(to: organisationID).query(CommunicationRecord.self).filter(
                             \.$naturalKey ~~ keys
                         )
                         .field(\.$naturalKey).all().compactMap(\.naturalKey)

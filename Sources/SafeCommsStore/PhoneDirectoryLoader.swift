@@ -12,11 +12,11 @@ public enum PhoneDirectoryLoader {
         at instant: Date,
         on db: any Database
     ) async throws -> PhoneDirectory {
-        async let teams = Team.query(on: db).filter(\.$organisationID == organisationID).all()
-        async let staff = StaffMember.query(on: db).filter(\.$organisationID == organisationID).filter(
+        async let teams = db.scoped(to: organisationID).query(Team.self).all()
+        async let staff = db.scoped(to: organisationID).query(StaffMember.self).filter(
             \.$active == true
         ).all()
-        async let statuses = PhoneStatus.query(on: db).filter(\.$organisationID == organisationID).all()
+        async let statuses = db.scoped(to: organisationID).query(PhoneStatus.self).all()
         async let absences = absencesByStaff(organisationID: organisationID, startedBy: instant, on: db)
         let status = Dictionary(
             try await statuses.compactMap { s in s.id.map { ($0, s) } },
@@ -63,7 +63,7 @@ public enum PhoneDirectoryLoader {
         on db: any Database
     ) async throws -> [UUID: [PhoneDirectory.Absence]] {
         var away: [UUID: [PhoneDirectory.Absence]] = [:]
-        for a in try await StaffAbsence.query(on: db).filter(\.$organisationID == organisationID).filter(
+        for a in try await db.scoped(to: organisationID).query(StaffAbsence.self).filter(
             \.$startsAt <= instant
         ).all() {
             guard let kind = PhoneDirectory.Absence.Kind(rawValue: a.kind) else { continue }

@@ -223,10 +223,10 @@ public enum Reconcile {
         let zone = settings.timeZone
 
         // Case contacts: each number and the cases it belongs to.
-        let people = try await CasePerson.query(on: db).filter(\.$organisationID == r.organisationID).filter(
+        let people = try await db.scoped(to: r.organisationID).query(CasePerson.self).filter(
             \.$sealedPhone != nil
         ).all()
-        let cases = try await CaseFile.query(on: db).filter(\.$organisationID == r.organisationID).all()
+        let cases = try await db.scoped(to: r.organisationID).query(CaseFile.self).all()
         let references = Dictionary(uniqueKeysWithValues: cases.compactMap { c in c.id.map { ($0, c.reference) } })
         var casesByNumber: [String: [UUID]] = [:]
         for p in people {

@@ -6,7 +6,7 @@ extension StaffMember {
     /// One query. Used by requests (once each) and by commands acting as someone (`import --as`).
     public func principal(on db: any Database) async throws -> Principal {
         let id = try requireID()
-        let managed = try await Team.query(on: db).filter(\.$organisationID == organisationID).filter(
+        let managed = try await db.scoped(to: organisationID).query(Team.self).filter(
             \.$managerID == id
         ).all()
         return Principal(

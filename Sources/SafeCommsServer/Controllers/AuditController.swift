@@ -35,7 +35,7 @@ struct AuditController: RouteCollection {
     /// Newest first; `case_id` narrows to one case, `before` pages back by sequence number.
     func events(req: Request) async throws -> [EventDTO] {
         let p = try await req.require(.readAudit)
-        let q = AuditEvent.query(on: req.db).filter(\.$organisationID == p.organisationID)
+        let q = req.db.scoped(to: p.organisationID).auditEvents()
         if let raw: String = req.query["case_id"] {
             guard let id = UUID(uuidString: raw) else {
                 throw ValidationError(field: "case_id", reason: "is not a UUID")

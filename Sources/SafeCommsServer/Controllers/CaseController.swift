@@ -33,7 +33,7 @@ struct CaseController: RouteCollection {
         if let d = input.openedOn { do { try validateDay(d, field: "opened_on") } catch { problems.append(error) } }
         try ValidationErrors(problems).throwIfAny()
         if let t = input.teamId,
-            try await Team.query(on: req.db).filter(\.$id == t).filter(\.$organisationID == p.organisationID).first()
+            try await req.db.scoped(to: p.organisationID).query(Team.self).filter(\.$id == t).first()
                 == nil
         {
             throw ValidationError(field: "team_id", reason: "no team \(t) in your organisation")
@@ -42,12 +42,12 @@ struct CaseController: RouteCollection {
             throw Abort(.forbidden, reason: "you can open cases only for the teams you manage")
         }
         if let k = input.keyWorkerId,
-            try await StaffMember.query(on: req.db).filter(\.$id == k).filter(\.$organisationID == p.organisationID)
+            try await req.db.scoped(to: p.organisationID).query(StaffMember.self).filter(\.$id == k)
                 .first() == nil
         {
             throw ValidationError(field: "key_worker_id", reason: "no member of staff \(k) in your organisation")
         }
-        if try await CaseFile.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(
+        if try await req.db.scoped(to: p.organisationID).query(CaseFile.self).filter(
             \.$reference == input.reference
         ).first() != nil {
             throw Self.duplicateReference(input.reference)

@@ -19,7 +19,8 @@ struct CaseRegisterController: RouteCollection {
     func listPeople(req: Request) async throws -> [PersonDTO] {
         let (c, _) = try await CaseAccess.load(req, .read)
         try await readAudit(req, c, "people")
-        return try await CasePerson.query(on: req.db).filter(\.$caseID == c.requireID()).all()
+        return try await req.db.scoped(to: c.organisationID).query(CasePerson.self).filter(\.$caseID == c.requireID())
+            .all()
             // Names are sealed at rest, so they are put in order once opened.
             .sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }.map(PersonDTO.init)
     }
@@ -70,9 +71,10 @@ struct CaseRegisterController: RouteCollection {
     func listConsents(req: Request) async throws -> [ConsentDTO] {
         let (c, _) = try await CaseAccess.load(req, .read)
         try await readAudit(req, c, "consents")
-        return try await Consent.query(on: req.db).filter(\.$caseID == c.requireID()).sort(\.$givenOn).all().map(
-            ConsentDTO.init
-        )
+        return try await req.db.scoped(to: c.organisationID).query(Consent.self).filter(\.$caseID == c.requireID())
+            .sort(\.$givenOn).all().map(
+                ConsentDTO.init
+            )
     }
 
     func addConsent(req: Request) async throws -> Response {
@@ -118,7 +120,9 @@ struct CaseRegisterController: RouteCollection {
     func listSharing(req: Request) async throws -> [NumberSharingDTO] {
         let (c, _) = try await CaseAccess.load(req, .read)
         try await readAudit(req, c, "number-sharing")
-        return try await NumberSharing.query(on: req.db).filter(\.$caseID == c.requireID()).sort(\.$decidedOn).all()
+        return try await req.db.scoped(to: c.organisationID).query(NumberSharing.self).filter(
+            \.$caseID == c.requireID()
+        ).sort(\.$decidedOn).all()
             .map(NumberSharingDTO.init)
     }
 
@@ -135,9 +139,8 @@ struct CaseRegisterController: RouteCollection {
         // COV-3: the decision is the worker's "in conjunction with their team manager".
         if let m = input.managerAgreedById {
             guard
-                let manager = try await StaffMember.query(on: req.db).filter(\.$id == m).filter(
-                    \.$organisationID == p.organisationID
-                ).first()
+                let manager = try await req.db.scoped(to: p.organisationID).query(StaffMember.self).filter(\.$id == m)
+                    .first()
             else {
                 throw ValidationError(
                     field: "manager_agreed_by_id",
@@ -178,8 +181,9 @@ struct CaseRegisterController: RouteCollection {
 
     private func requirePerson(_ id: UUID?, on c: CaseFile, _ req: Request) async throws {
         guard let id else { return }
-        if try await CasePerson.query(on: req.db).filter(\.$id == id).filter(\.$caseID == c.requireID()).first() == nil
-        {
+        if try await req.db.scoped(to: c.organisationID).query(CasePerson.self).filter(\.$id == id).filter(
+            \.$caseID == c.requireID()
+        ).first() == nil {
             throw ValidationError(field: "person_id", reason: "no person \(id) on this case")
         }
     }

@@ -55,9 +55,7 @@ struct CheckController: RouteCollection {
     static func filled(_ request: CheckRequest, from c: CaseFile, on db: any Database) async throws -> CheckRequest {
         var r = request
         let caseID = try c.requireID()
-        let people = try await CasePerson.query(on: db).filter(\.$caseID == caseID).filter(
-            \.$organisationID == c.organisationID
-        ).all()
+        let people = try await db.scoped(to: c.organisationID).query(CasePerson.self).filter(\.$caseID == caseID).all()
         r.caseInfo = CheckRequest.CaseInfo(
             status: c.status,
             inCrisis: c.inCrisis,
@@ -71,10 +69,8 @@ struct CheckController: RouteCollection {
                 )
             }
         )
-        let consents = try await Consent.query(on: db).filter(\.$caseID == caseID).filter(
-            \.$organisationID == c.organisationID
-        )
-        .filter(\.$withdrawnOn == nil).all()
+        let consents = try await db.scoped(to: c.organisationID).query(Consent.self).filter(\.$caseID == caseID)
+            .filter(\.$withdrawnOn == nil).all()
         r.consents = Set(
             consents.filter { $0.channel == nil || $0.channel == request.channel.rawValue }.map(\.kind)
         )

@@ -66,7 +66,9 @@ struct CommunicationController: RouteCollection {
             throw ValidationError(field: "recordID", reason: "is not a record id (a UUID)")
         }
         guard
-            let original = try await CommunicationRecord.query(on: req.db).filter(\.$id == id).filter(
+            let original = try await req.db.scoped(to: c.organisationID).query(CommunicationRecord.self).filter(
+                \.$id == id
+            ).filter(
                 \.$caseID == c.requireID()
             ).first()
         else {

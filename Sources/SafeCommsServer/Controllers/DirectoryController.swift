@@ -55,7 +55,7 @@ struct DirectoryController: RouteCollection {
 
     func teams(req: Request) async throws -> [TeamDTO] {
         let p = try await req.require(.readDirectory)
-        return try await Team.query(on: req.db).filter(\.$organisationID == p.organisationID).sort(\.$name).all().map(
+        return try await req.db.scoped(to: p.organisationID).query(Team.self).sort(\.$name).all().map(
             TeamDTO.init
         )
     }
@@ -67,7 +67,7 @@ struct DirectoryController: RouteCollection {
         let hunt = try input.huntGroupNumber.map { try PhoneNumber(parsing: $0, field: "hunt_group_number").e164 }
         let landline = try input.coveredLandline.map { try PhoneNumber(parsing: $0, field: "covered_landline").e164 }
         try await requireStaff(input.managerId, field: "manager_id", p, req)
-        if try await Team.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(\.$name == input.name)
+        if try await req.db.scoped(to: p.organisationID).query(Team.self).filter(\.$name == input.name)
             .first() != nil
         {
             throw Self.duplicateTeam(input.name)
@@ -90,7 +90,7 @@ struct DirectoryController: RouteCollection {
 
     func staff(req: Request) async throws -> [StaffDTO] {
         let p = try await req.require(.readDirectory)
-        return try await StaffMember.query(on: req.db).filter(\.$organisationID == p.organisationID).sort(\.$name).all()
+        return try await req.db.scoped(to: p.organisationID).query(StaffMember.self).sort(\.$name).all()
             .map(StaffDTO.init)
     }
 
@@ -114,7 +114,7 @@ struct DirectoryController: RouteCollection {
         }
         try ValidationErrors(problems).throwIfAny()
         if let t = input.teamId,
-            try await Team.query(on: req.db).filter(\.$id == t).filter(\.$organisationID == p.organisationID).first()
+            try await req.db.scoped(to: p.organisationID).query(Team.self).filter(\.$id == t).first()
                 == nil
         {
             throw ValidationError(field: "team_id", reason: "no team \(t) in your organisation")
@@ -146,7 +146,7 @@ struct DirectoryController: RouteCollection {
 
     func devices(req: Request) async throws -> [DeviceDTO] {
         let p = try await req.require(.readDirectory)
-        return try await Device.query(on: req.db).filter(\.$organisationID == p.organisationID).sort(\.$address).all()
+        return try await req.db.scoped(to: p.organisationID).query(Device.self).sort(\.$address).all()
             .map(DeviceDTO.init)
     }
 
@@ -165,7 +165,7 @@ struct DirectoryController: RouteCollection {
             address = try PhoneNumber(parsing: input.address, field: "address").e164
         }
         try await requireStaff(input.holderId, field: "holder_id", p, req)
-        if try await Device.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(
+        if try await req.db.scoped(to: p.organisationID).query(Device.self).filter(
             \.$address == address
         ).first() != nil {
             throw Self.duplicateDevice
@@ -195,7 +195,7 @@ struct DirectoryController: RouteCollection {
         let p = try await req.principal()
         let id = try req.id("deviceID", field: "device_id")
         guard
-            let d = try await Device.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID)
+            let d = try await req.db.scoped(to: p.organisationID).query(Device.self).filter(\.$id == id)
                 .first()
         else {
             throw Abort(.notFound, reason: "no such device")
@@ -213,7 +213,7 @@ struct DirectoryController: RouteCollection {
         let organisationID = p.organisationID
         let device = try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
             guard
-                let d = try await Device.query(on: tx).filter(\.$id == id).filter(\.$organisationID == organisationID)
+                let d = try await tx.scoped(to: organisationID).query(Device.self).filter(\.$id == id)
                     .first()
             else {
                 throw Abort(.notFound, reason: "no such device")
@@ -261,7 +261,7 @@ struct DirectoryController: RouteCollection {
 
     private func requireStaff(_ id: UUID?, field: String, _ p: Principal, _ req: Request) async throws {
         guard let id else { return }
-        if try await StaffMember.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID)
+        if try await req.db.scoped(to: p.organisationID).query(StaffMember.self).filter(\.$id == id)
             .first() == nil
         {
             throw ValidationError(field: field, reason: "no member of staff \(id) in your organisation")

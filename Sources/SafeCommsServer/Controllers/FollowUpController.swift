@@ -104,7 +104,7 @@ struct FollowUpController: RouteCollection {
         guard AccessPolicy.canManagePhones(p, of: try worker.allocation) else {
             throw Abort(.forbidden, reason: "only they, their managers or business support may read their follow-ups")
         }
-        var q = FollowUpRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(
+        var q = req.db.scoped(to: p.organisationID).query(FollowUpRecord.self).filter(
             \.$staffID == (try worker.requireID())
         )
         if req.query[Bool.self, at: "open"] == true { q = q.filter(\.$closedAt == nil) }

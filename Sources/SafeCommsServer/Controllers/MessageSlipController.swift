@@ -38,7 +38,7 @@ struct MessageSlipController: RouteCollection {
         guard AccessPolicy.canManagePhones(p, of: try officer.allocation) else {
             throw Abort(.forbidden, reason: "only they, their managers or business support may read their messages")
         }
-        var q = MessageSlipRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(
+        var q = req.db.scoped(to: p.organisationID).query(MessageSlipRecord.self).filter(
             \.$forStaffID == (try officer.requireID())
         )
         if req.query[Bool.self, at: "open"] == true { q = q.filter(\.$respondedAt == nil) }

@@ -51,7 +51,7 @@ struct PhoneController: RouteCollection {
         } else if let team = req.query[String.self, at: "team"] {
             let id = try Self.uuid(team, field: "team")
             guard
-                try await Team.query(on: req.db).filter(\.$id == id).filter(\.$organisationID == p.organisationID)
+                try await req.db.scoped(to: p.organisationID).query(Team.self).filter(\.$id == id)
                     .first() != nil
             else {
                 throw Abort(.notFound, reason: "no such team")
@@ -140,16 +140,17 @@ struct PhoneController: RouteCollection {
             try await row.save(on: tx)
             let silenced =
                 silence
-                ? try await Device.query(on: tx).filter(\.$organisationID == organisationID).filter(
+                ? try await tx.scoped(to: organisationID).query(Device.self).filter(
                     \.$holderID == holderID
                 )
                 .filter(\.$voicemailEnabled == true).all()
                 : []
             if !silenced.isEmpty {
-                try await Device.query(on: tx).filter(\.$id ~~ silenced.compactMap(\.id)).set(
-                    \.$voicemailEnabled,
-                    to: false
-                ).update()
+                try await tx.scoped(to: organisationID).query(Device.self).filter(\.$id ~~ silenced.compactMap(\.id))
+                    .set(
+                        \.$voicemailEnabled,
+                        to: false
+                    ).update()
             }
             return (
                 silenced,
@@ -238,7 +239,9 @@ struct PhoneController: RouteCollection {
             toChange: false,
             on: req.db
         )
-        let done = try await AbsenceStep.query(on: req.db).filter(\.$absenceID == (try absence.requireID())).all()
+        let done = try await req.db.scoped(to: absence.organisationID).query(AbsenceStep.self).filter(
+            \.$absenceID == (try absence.requireID())
+        ).all()
         return AbsenceChecklist.steps.map { step in ChecklistStepDTO(step, done.first { $0.step == step.id }) }
     }
 
@@ -300,7 +303,7 @@ struct PhoneController: RouteCollection {
         let organisationID = s.organisationID
         let status = try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
             let status =
-                try await PhoneStatus.find(id, on: tx)
+                try await tx.scoped(to: organisationID).find(PhoneStatus.self, id)
                 ?? PhoneStatus(
                     staffID: id,
                     organisationID: organisationID,
@@ -325,10 +328,10 @@ struct PhoneController: RouteCollection {
             throw SafeCommsCore.ValidationError(field: "days", reason: "must be between 1 and 3650")
         }
         let cutoff = Date().addingTimeInterval(-Double(days) * 86_400)
-        async let staff = StaffMember.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(
+        async let staff = req.db.scoped(to: p.organisationID).query(StaffMember.self).filter(
             \.$active == true
         ).all()
-        async let statuses = PhoneStatus.query(on: req.db).filter(\.$organisationID == p.organisationID).all()
+        async let statuses = req.db.scoped(to: p.organisationID).query(PhoneStatus.self).all()
         let confirmed = Dictionary(
             try await statuses.compactMap { s in s.id.map { ($0, s.confirmedAt) } },
             uniquingKeysWith: { a, _ in a }
@@ -345,7 +348,7 @@ struct PhoneController: RouteCollection {
         let p = try await req.require(.readDirectory)
         let now = Date()
         let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
-        let devices = try await Device.query(on: req.db).filter(\.$organisationID == p.organisationID).sort(\.$address)
+        let devices = try await req.db.scoped(to: p.organisationID).query(Device.self).sort(\.$address)
             .all()
         let policy = DeviceCompliance.Policy(
             pickupHours: settings.voicemailPickupHours,

@@ -241,7 +241,7 @@ enum UploadedImport {
             }
         }
         let readable = Set(
-            try await CaseFile.query(on: req.db).filter(\.$organisationID == p.organisationID).all()
+            try await req.db.scoped(to: p.organisationID).query(CaseFile.self).all()
                 .filter { AccessPolicy.canRead(p, $0.allocation) }.map(\.reference)
         )
         report.unrecorded = report.unrecorded.compactMap { u in

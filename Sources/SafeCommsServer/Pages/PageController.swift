@@ -333,7 +333,7 @@ struct PageController: RouteCollection {
     }
 
     private func staffNames(_ p: Principal, _ req: Request) async throws -> [UUID: String] {
-        let staff = try await StaffMember.query(on: req.db).filter(\.$organisationID == p.organisationID).all()
+        let staff = try await req.db.scoped(to: p.organisationID).query(StaffMember.self).all()
         return Dictionary(uniqueKeysWithValues: staff.map { ($0.id!, $0.name) })
     }
 

@@ -75,10 +75,10 @@ struct PhonePageController: RouteCollection {
             team: me.teamID,
             at: now
         )
-        let status = try await PhoneStatus.find(p.staffID, on: req.db)
-        let names = try await StaffMember.query(on: req.db).filter(\.$organisationID == p.organisationID).all()
+        let status = try await req.db.scoped(to: p).find(PhoneStatus.self, p.staffID)
+        let names = try await req.db.scoped(to: p.organisationID).query(StaffMember.self).all()
             .reduce(into: [UUID: String]()) { $0[$1.id!] = $1.name }
-        let hunts = try await Team.query(on: req.db).filter(\.$organisationID == p.organisationID).sort(\.$name).all()
+        let hunts = try await req.db.scoped(to: p.organisationID).query(Team.self).sort(\.$name).all()
             .compactMap { t in t.huntGroupNumber.map { (t.name, (try? PhoneNumber(parsing: $0, field: "").e164) ?? $0) }
             }
         let diverts =
@@ -114,10 +114,10 @@ struct PhonePageController: RouteCollection {
                 overdue: now > f.dueAt
             )
         }
-        let messages = try await MessageSlipRecord.query(on: req.db).filter(\.$organisationID == p.organisationID)
+        let messages = try await req.db.scoped(to: p.organisationID).query(MessageSlipRecord.self)
             .filter(\.$forStaffID == p.staffID)
             .filter(\.$respondedAt == nil).sort(\.$callBackBy).all().map(row)
-        let followUps = try await FollowUpRecord.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(
+        let followUps = try await req.db.scoped(to: p.organisationID).query(FollowUpRecord.self).filter(
             \.$staffID == p.staffID
         )
         .filter(\.$closedAt == nil).sort(\.$dueAt).all().map(row)
@@ -293,7 +293,7 @@ struct PhonePageController: RouteCollection {
 
     private func renderMessage(_ req: Request, _ form: MessageForm, errors: [FieldError]) async throws -> View {
         let p = try await req.principal()
-        let staff = try await StaffMember.query(on: req.db).filter(\.$organisationID == p.organisationID).filter(
+        let staff = try await req.db.scoped(to: p.organisationID).query(StaffMember.self).filter(
             \.$active == true
         ).sort(\.$name).all()
         let colleagues =

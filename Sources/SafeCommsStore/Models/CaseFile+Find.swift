@@ -9,7 +9,7 @@ extension CaseFile {
     /// cost more than the query (measured).
     public static func find(_ id: UUID, organisationID: UUID, on db: any Database) async throws -> CaseFile? {
         guard let sqlite = db as? any SQLiteDatabase else {
-            return try await CaseFile.query(on: db).filter(\.$id == id).filter(\.$organisationID == organisationID)
+            return try await db.scoped(to: organisationID).query(CaseFile.self).filter(\.$id == id)
                 .first()
         }
         let rows = try await sqlite.query(

@@ -13,8 +13,8 @@ public enum Absences {
         on db: any Database
     ) async throws -> StaffAbsence {
         guard
-            let absence = try await StaffAbsence.query(on: db).filter(\.$id == id)
-                .filter(\.$organisationID == p.organisationID).first(),
+            let absence = try await db.scoped(to: p.organisationID).query(StaffAbsence.self).filter(\.$id == id)
+                .first(),
             absence.kind == PhoneDirectory.Absence.Kind.unexpected.rawValue
         else { throw Refusal.notFound("no such unexpected absence") }
         let who = try await PhoneFollowUps.staffMember(absence.staffID, of: p, on: db).allocation

@@ -23,7 +23,7 @@ public enum Greetings {
         }
         var team: Team?
         if let id = s.teamID {
-            team = try await Team.query(on: db).filter(\.$id == id).filter(\.$organisationID == s.organisationID)
+            team = try await db.scoped(to: s.organisationID).query(Team.self).filter(\.$id == id)
                 .first()
         }
         guard let alternative = team?.coveredLandline ?? team?.huntGroupNumber else {

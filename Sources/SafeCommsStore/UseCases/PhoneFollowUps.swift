@@ -9,10 +9,8 @@ public enum PhoneFollowUps {
     /// A member of staff of the asker's organisation.
     public static func staffMember(_ id: UUID, of p: Principal, on db: any Database) async throws -> StaffMember {
         guard
-            let s = try await StaffMember.query(on: db).filter(\.$id == id).filter(
-                \.$organisationID == p.organisationID
-            )
-            .first()
+            let s = try await db.scoped(to: p.organisationID).query(StaffMember.self).filter(\.$id == id)
+                .first()
         else { throw Refusal.notFound("no such member of staff") }
         return s
     }
@@ -22,7 +20,7 @@ public enum PhoneFollowUps {
     public static func overseen(by p: Principal, on db: any Database) async throws -> Set<UUID>? {
         guard AccessPolicy.overseesOthers(p) else { throw Refusal.forbidden("for team managers and the DSL") }
         guard !p.roles.contains(.dsl) else { return nil }
-        let staff = try await StaffMember.query(on: db).filter(\.$organisationID == p.organisationID).all()
+        let staff = try await db.scoped(to: p.organisationID).query(StaffMember.self).all()
         return Set(
             staff.filter { s in s.teamID.map(p.managedTeamIDs.contains) == true || s.lineManagerID == p.staffID }
                 .compactMap(\.id)
@@ -106,7 +104,7 @@ public enum PhoneFollowUps {
         -> [MessageSlipRecord]
     {
         let overseen = try await overseen(by: p, on: db)
-        return try await MessageSlipRecord.query(on: db).filter(\.$organisationID == p.organisationID)
+        return try await db.scoped(to: p.organisationID).query(MessageSlipRecord.self)
             .filter(\.$respondedAt == nil).filter(\.$callBackBy < now).sort(\.$callBackBy).all()
             .filter { overseen?.contains($0.forStaffID) ?? true }
     }
@@ -120,7 +118,7 @@ public enum PhoneFollowUps {
         -> [FollowUpRecord]
     {
         let overseen = try await overseen(by: p, on: db)
-        return try await FollowUpRecord.query(on: db).filter(\.$organisationID == p.organisationID)
+        return try await db.scoped(to: p.organisationID).query(FollowUpRecord.self)
             .filter(\.$closedAt == nil).filter(\.$dueAt < now).sort(\.$dueAt).all()
             .filter { overseen?.contains($0.staffID) ?? true }
     }
@@ -134,8 +132,8 @@ public enum PhoneFollowUps {
         on db: any Database
     ) async throws -> MessageSlipRecord {
         guard
-            let record = try await MessageSlipRecord.query(on: db).filter(\.$id == id)
-                .filter(\.$organisationID == p.organisationID).first()
+            let record = try await db.scoped(to: p.organisationID).query(MessageSlipRecord.self).filter(\.$id == id)
+                .first()
         else { throw Refusal.notFound("no such message") }
         let officer = try await staffMember(record.forStaffID, of: p, on: db)
         guard AccessPolicy.canAnswerMessages(p, for: try officer.allocation) else {
@@ -148,7 +146,8 @@ public enum PhoneFollowUps {
         let responder = p.staffID
         // Read again inside the transaction: of two people answering at once, the second is told.
         return try await AuditLog.transaction(on: db, audit) { tx in
-            guard let record = try await MessageSlipRecord.find(id, on: tx), record.respondedAt == nil else {
+            guard let record = try await tx.scoped(to: p).find(MessageSlipRecord.self, id), record.respondedAt == nil
+            else {
                 throw Refusal.conflict("this message was already answered")
             }
             record.respondedAt = RowDigest.storable(Date())
@@ -175,8 +174,8 @@ public enum PhoneFollowUps {
         on db: any Database
     ) async throws -> FollowUpRecord {
         guard
-            let record = try await FollowUpRecord.query(on: db).filter(\.$id == id)
-                .filter(\.$organisationID == p.organisationID).first()
+            let record = try await db.scoped(to: p.organisationID).query(FollowUpRecord.self).filter(\.$id == id)
+                .first()
         else { throw Refusal.notFound("no such follow-up") }
         let worker = try await staffMember(record.staffID, of: p, on: db)
         guard AccessPolicy.canAnswerMessages(p, for: try worker.allocation) else {
@@ -185,7 +184,7 @@ public enum PhoneFollowUps {
         let closer = p.staffID
         // Read again inside the transaction: of two people closing it at once, the second is told.
         return try await AuditLog.transaction(on: db, audit) { tx in
-            guard let record = try await FollowUpRecord.find(id, on: tx), record.closedAt == nil else {
+            guard let record = try await tx.scoped(to: p).find(FollowUpRecord.self, id), record.closedAt == nil else {
                 throw Refusal.conflict("this follow-up was already closed")
             }
             record.closedAt = RowDigest.storable(Date())

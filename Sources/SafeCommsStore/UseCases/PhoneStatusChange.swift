@@ -63,7 +63,7 @@ public enum PhoneStatusChange {
         // Read and changed inside the transaction, so that two people changing it at once both count.
         return try await AuditLog.transaction(on: db, audit) { tx in
             let status =
-                try await PhoneStatus.find(id, on: tx)
+                try await tx.scoped(to: organisationID).find(PhoneStatus.self, id)
                 ?? PhoneStatus(
                     staffID: id,
                     organisationID: organisationID,

@@ -25,12 +25,13 @@ public enum RecordContact {
     ) async throws -> CommunicationRow {
         let caseID = try c.requireID()
         if let personID,
-            try await CasePerson.query(on: db).filter(\.$id == personID).filter(\.$caseID == caseID).first() == nil
+            try await db.scoped(to: p).query(CasePerson.self).filter(\.$id == personID).filter(\.$caseID == caseID)
+                .first() == nil
         {
             throw ValidationError(field: "person_id", reason: "no person \(personID) on this case")
         }
         if let deviceID,
-            try await Device.query(on: db).filter(\.$id == deviceID).filter(\.$organisationID == p.organisationID)
+            try await db.scoped(to: p.organisationID).query(Device.self).filter(\.$id == deviceID)
                 .first() == nil
         {
             throw ValidationError(field: "device_id", reason: "no device \(deviceID) in your organisation")

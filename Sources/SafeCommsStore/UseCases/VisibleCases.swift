@@ -5,7 +5,7 @@ import SafeCommsCore
 /// and every case of the organisation for the DSL and auditors (`AccessPolicy.canRead` decides each).
 public enum VisibleCases {
     public static func of(_ p: Principal, on db: any Database) async throws -> [CaseFile] {
-        let q = CaseFile.query(on: db).filter(\.$organisationID == p.organisationID)
+        let q = db.scoped(to: p.organisationID).query(CaseFile.self)
         let everything = p.roles.contains(.dsl) || p.roles.contains(.auditor)
         if !everything {
             guard p.roles.contains(.practitioner) || p.roles.contains(.manager) else { return [] }
