@@ -58,11 +58,13 @@ for who in practitioner:priya.shah admin:alex.morgan; do
   token=$("$BIN" users token "$email" | tail -n 1)
   ids "$role" "$token" > "$DATA/$role.toml"
   echo "--- as $email ($role): $(tr '\n' ' ' < "$DATA/$role.toml")"
-  # Run from the scratch folder: Schemathesis keeps a cache in the current directory.
+  # Run from the scratch folder: Schemathesis keeps a cache in the current directory. One worker:
+  # with two, CPython's compiler once failed inside Schemathesis itself ("AST constructor recursion
+  # depth mismatch", a thread-safety fault), which is no finding about this API.
   (cd "$DATA" && "$ST" --config-file "$DATA/$role.toml" run "http://127.0.0.1:$PORT/openapi.yaml" \
     --header "Authorization: Bearer $token" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
-    --phases examples,coverage,fuzzing --max-examples "$MAX_EXAMPLES" --workers 2 --request-timeout 20 \
+    --phases examples,coverage,fuzzing --max-examples "$MAX_EXAMPLES" --workers 1 --request-timeout 20 \
     --suppress-health-check all --seed 1) || status=1
 done
 if grep -qiE "fatal|panic" "$DATA/serve.log"; then
