@@ -53,7 +53,7 @@ public struct SignedInSession: Sendable {
         func id(_ column: String) -> UUID? { row.column(column)?.string.flatMap(UUID.init(uuidText:)) }
         var staff: StaffMember?
         if let staffID = id("staff_id"), let org = id("organisation_id") {
-            staff = member(
+            staff = StaffMember.stored(
                 id: staffID,
                 organisationID: org,
                 teamID: id("team_id"),
@@ -78,7 +78,7 @@ public struct SignedInSession: Sendable {
         let data = try row.decode(column: "data", as: [String: String].self)
         var staff: StaffMember?
         if let staffID = try row.decode(column: "staff_id", as: UUID?.self) {
-            staff = member(
+            staff = StaffMember.stored(
                 id: staffID,
                 organisationID: try row.decode(column: "organisation_id", as: UUID.self),
                 teamID: try row.decode(column: "team_id", as: UUID?.self),
@@ -97,39 +97,5 @@ public struct SignedInSession: Sendable {
             UUID(uuidText: String($0))
         }
         return SignedInSession(data: data, staff: staff, managedTeamIDs: Set(managed))
-    }
-
-    /// A member of staff as loaded from the store (Fluent treats it as an existing row).
-    private static func member(
-        id: UUID,
-        organisationID: UUID,
-        teamID: UUID?,
-        lineManagerID: UUID?,
-        name: String,
-        email: String,
-        passwordHash: String,
-        roles: String,
-        jobTitle: String?,
-        workMobile: String?,
-        active: Bool,
-        createdAt: Date?
-    ) -> StaffMember {
-        let s = StaffMember(
-            id: id,
-            organisationID: organisationID,
-            teamID: teamID,
-            lineManagerID: lineManagerID,
-            name: name,
-            email: email,
-            passwordHash: passwordHash,
-            roles: [],
-            jobTitle: jobTitle,
-            workMobile: workMobile
-        )
-        s.rolesText = roles
-        s.active = active
-        s.createdAt = createdAt
-        s._$idExists = true
-        return s
     }
 }

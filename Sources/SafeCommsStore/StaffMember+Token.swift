@@ -48,7 +48,7 @@ extension StaffMember {
         let name: String, email: String, passwordHash: String, roles: String, jobTitle: String?, workMobile: String?
 
         public func member() -> StaffMember {
-            let staff = StaffMember(
+            StaffMember.stored(
                 id: id,
                 organisationID: organisationID,
                 teamID: teamID,
@@ -56,13 +56,48 @@ extension StaffMember {
                 name: name,
                 email: email,
                 passwordHash: passwordHash,
-                roles: [],
+                roles: roles,
                 jobTitle: jobTitle,
-                workMobile: workMobile
+                workMobile: workMobile,
+                active: true,
+                createdAt: nil
             )
-            staff.rolesText = roles
-            staff.$id.exists = true  // a stored row: saving it updates rather than inserts
-            return staff
         }
+    }
+}
+
+extension StaffMember {
+    /// A member of staff as loaded from the store (Fluent treats it as an existing row).
+    static func stored(
+        id: UUID,
+        organisationID: UUID,
+        teamID: UUID?,
+        lineManagerID: UUID?,
+        name: String,
+        email: String,
+        passwordHash: String,
+        roles: String,
+        jobTitle: String?,
+        workMobile: String?,
+        active: Bool,
+        createdAt: Date?
+    ) -> StaffMember {
+        let s = StaffMember(
+            id: id,
+            organisationID: organisationID,
+            teamID: teamID,
+            lineManagerID: lineManagerID,
+            name: name,
+            email: email,
+            passwordHash: passwordHash,
+            roles: [],
+            jobTitle: jobTitle,
+            workMobile: workMobile
+        )
+        s.rolesText = roles
+        s.active = active
+        s.createdAt = createdAt
+        s._$idExists = true
+        return s
     }
 }
