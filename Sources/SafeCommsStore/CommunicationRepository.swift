@@ -203,31 +203,14 @@ public enum CommunicationRepository {
         per: Int,
         on db: any SQLiteDatabase
     ) async throws -> ChronologyPage {
-        var sql = """
-            SELECT c.*, EXISTS (SELECT 1 FROM communications AS later WHERE later.corrects_id = c.id) AS superseded, s.name AS staff_name
-            FROM communications AS c LEFT JOIN staff AS s ON s.id = c.staff_id WHERE c.case_id = ? AND c.organisation_id = ?
-            """
-        var binds: [SQLiteData] = [.text(caseID.uuidText), .text(organisationID.uuidText)]
-        if let c = filter.channel {
-            sql += " AND c.channel = ?"
-            binds.append(.text(c.rawValue))
-        }
-        if let d = filter.direction {
-            sql += " AND c.direction = ?"
-            binds.append(.text(d.rawValue))
-        }
-        if let o = filter.outOfHours {
-            sql += " AND c.out_of_hours = ?"
-            binds.append(.integer(o ? 1 : 0))
-        }
-        if let s = filter.significant {
-            sql += " AND c.significant = ?"
-            binds.append(.integer(s ? 1 : 0))
-        }
-        // One row more than the page says whether another page follows. The limit and offset are
-        // written into the statement (both are clamped numbers): SQLite plans LIMIT and OFFSET from a
-        // bound value, so binding them made it prepare the statement a second time on every page.
-        sql += " ORDER BY c.occurred_at DESC, c.id DESC LIMIT \(per + 1) OFFSET \((page - 1) * per)"
+        var (sql, binds) = sqliteSelect(
+            columns:
+                "c.*, EXISTS (SELECT 1 FROM communications AS later WHERE later.corrects_id = c.id) AS superseded, s.name AS staff_name",
+            caseID: caseID,
+            organisationID: organisationID,
+            filter: filter
+        )
+        sql += pageClause(page: page, per: per)
         let rows = try await db.query(sql, binds)
         var records: [CommunicationRow] = [], superseded: Set<UUID> = [], names: [UUID: String] = [:]
         records.reserveCapacity(min(rows.count, per))
@@ -247,5 +230,44 @@ public enum CommunicationRepository {
             per: per,
             hasMore: rows.count > per
         )
+    }
+
+    /// A chronology query on SQLite: `columns` of a case's records (`c`, with who recorded each as `s`),
+    /// narrowed by the filters, without its order and page.
+    static func sqliteSelect(
+        columns: String,
+        caseID: UUID,
+        organisationID: UUID,
+        filter: ChronologyFilter
+    ) -> (String, [SQLiteData]) {
+        var sql = """
+            SELECT \(columns) FROM communications AS c LEFT JOIN staff AS s ON s.id = c.staff_id \
+            WHERE c.case_id = ? AND c.organisation_id = ?
+            """
+        var binds: [SQLiteData] = [.text(caseID.uuidText), .text(organisationID.uuidText)]
+        if let c = filter.channel {
+            sql += " AND c.channel = ?"
+            binds.append(.text(c.rawValue))
+        }
+        if let d = filter.direction {
+            sql += " AND c.direction = ?"
+            binds.append(.text(d.rawValue))
+        }
+        if let o = filter.outOfHours {
+            sql += " AND c.out_of_hours = ?"
+            binds.append(.integer(o ? 1 : 0))
+        }
+        if let s = filter.significant {
+            sql += " AND c.significant = ?"
+            binds.append(.integer(s ? 1 : 0))
+        }
+        return (sql, binds)
+    }
+
+    /// Newest first, and one row more than the page says whether another page follows. The limit and
+    /// offset are written into the statement (both are clamped numbers): SQLite plans LIMIT and OFFSET
+    /// from a bound value, so binding them made it prepare the statement a second time on every page.
+    static func pageClause(page: Int, per: Int) -> String {
+        " ORDER BY c.occurred_at DESC, c.id DESC LIMIT \(per + 1) OFFSET \((page - 1) * per)"
     }
 }

@@ -128,6 +128,40 @@ final class PageSession: @unchecked Sendable {
             #expect(saved.source == "web" && saved.durationSeconds == 720 && saved.outOfHours)
             let page = try await browser.get("/cases/\(world.north.caseA)?recorded=1")
             #expect(page.text.contains("Dad rang about Saturday") && page.text.contains("Out of hours"))
+            #expect(page.text.contains("The contact was added to the chronology."))
+            let recorder = try #require(try await StaffMember.find(world.north.staff["practitioner"]!.id, on: app.db))
+            #expect(page.text.contains(" by \(recorder.name)</td>"))
+            #expect(!page.text.contains("corrected later"))
+
+            // A correction shows beside the record it corrects, which stays on the page.
+            var fix = try #require(
+                try await CommunicationRepository.chronology(
+                    caseID: saved.caseID,
+                    organisationID: saved.organisationID,
+                    filter: .init(),
+                    page: 1,
+                    per: 1,
+                    on: app.db
+                ).records.first
+            )
+            fix.id = UUID()
+            fix.correctsID = try saved.requireID()
+            fix.summary = "Dad rang about Sunday"
+            try await CommunicationRepository.insert(
+                [fix],
+                action: .communicationCorrected,
+                AuditContext(
+                    organisationID: saved.organisationID,
+                    actorID: saved.staffID,
+                    source: "test",
+                    key: app.auditKey
+                ),
+                on: app.db
+            )
+            let corrected = try await browser.get("/cases/\(world.north.caseA)").text
+            #expect(corrected.contains("Dad rang about Saturday <em>(corrected later)</em>"))
+            #expect(corrected.contains("Dad rang about Sunday <em>(correction)</em>"))
+            #expect(!corrected.contains("The contact was added"))
         }
     }
 

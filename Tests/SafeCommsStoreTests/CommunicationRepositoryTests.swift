@@ -82,6 +82,95 @@ import Testing
     }
 
     @Test(arguments: TestBackend.available)
+    func thePagesLinesAgreeWithTheWholeRecords(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            // setup: calls and texts, a named counterpart and one known only by role, a correction
+            let db = store.db
+            let w = try await StoreWorld.make(on: db)
+            var records: [CommunicationRow] = []
+            for i in 0..<60 {
+                var r = w.record(
+                    at: iso("2026-10-01T09:00:00Z").addingTimeInterval(Double(i) * 5400),
+                    channel: i % 2 == 0 ? .phoneCall : .sms,
+                    significant: i % 7 == 0
+                )
+                if i % 3 == 0 {
+                    r.counterpartName = "Jo Bloggs"
+                    r.counterpartAddress = "07700 900123"
+                } else {
+                    r.counterpartRole = "parent"
+                }
+                records.append(r)
+            }
+            try await CommunicationRepository.insert(records, w.context, on: db)
+            var fix = w.record(at: records[59].occurredAt.addingTimeInterval(60))
+            fix.correctsID = records[59].id
+            fix.transcript = "See you Friday"
+            try await CommunicationRepository.insert([fix], action: .communicationCorrected, w.context, on: db)
+
+            // MUT: both pages of the lines, and the same pages of whole records
+            var lines: [ChronologyLine] = [], whole: [CommunicationRow] = []
+            var morePages: [Bool] = []
+            for page in 1...2 {
+                let l = try await CommunicationRepository.chronologyLines(
+                    caseID: w.caseFile.id!,
+                    organisationID: w.org.id!,
+                    filter: .init(),
+                    page: page,
+                    per: 50,
+                    on: db
+                )
+                let r = try await CommunicationRepository.chronology(
+                    caseID: w.caseFile.id!,
+                    organisationID: w.org.id!,
+                    filter: .init(),
+                    page: page,
+                    per: 50,
+                    on: db
+                )
+                lines += l.lines
+                whole += r.records
+                morePages.append(l.hasMore)
+            }
+            let calls = try await CommunicationRepository.chronologyLines(
+                caseID: w.caseFile.id!,
+                organisationID: w.org.id!,
+                filter: .init(channel: .phoneCall, significant: true),
+                page: 1,
+                per: 50,
+                on: db
+            )
+            let leaked = try await CommunicationRepository.chronologyLines(
+                caseID: w.caseFile.id!,
+                organisationID: try await StoreWorld.make(on: db, name: "Other Council").org.id!,
+                filter: .init(),
+                page: 1,
+                per: 50,
+                on: db
+            )
+
+            // validation: line for line what the whole record says, as the page shows it
+            #expect(morePages == [true, false])
+            #expect(lines.count == 61 && lines.map(\.id) == whole.map(\.id))
+            for (line, record) in zip(lines, whole) {
+                #expect(line.occurredAt == record.occurredAt && line.recordedAt == record.recordedAt)
+                #expect(line.channel == record.channel && line.direction == record.direction)
+                #expect(line.counterpart == (record.counterpartName ?? record.counterpartRole))
+                #expect(line.said == (record.transcript ?? record.summary))
+                #expect(line.outOfHours == record.outOfHours && line.significant == record.significant)
+                #expect(line.isCorrection == (record.correctsID != nil))
+                #expect(line.superseded == (record.id == records[59].id))
+                #expect(line.recordedBy == w.staff.name)
+            }
+            #expect(lines.first?.said == "See you Friday" && lines.first?.isCorrection == true)
+            #expect(lines.contains { $0.counterpart == "Jo Bloggs" } && lines.contains { $0.counterpart == "parent" })
+            let expectedCalls = records.filter { $0.channel == "phone_call" && $0.significant }.map(\.id).reversed()
+            #expect(calls.lines.map(\.id) == Array(expectedCalls) && !calls.lines.isEmpty)
+            #expect(leaked.lines.isEmpty)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
     func otherOrganisationNeverSeesTheRecords(backend: TestBackend) async throws {
         try await backend.withStore { store in
             let db = store.db

@@ -11,7 +11,7 @@ struct ChronologyView {
     var caseID: String
     var canWrite: Bool
     var recorded: Bool
-    var page: ChronologyPage
+    var page: ChronologyLines
     var zone: TimeZone
 
     func write(_ h: inout HTML) {
@@ -36,7 +36,7 @@ struct ChronologyView {
             h.raw("/import\">Import messages or calls</a></p>\n")
         }
         h.raw("<h2 class=\"heading-m\">Chronology</h2>\n")
-        if page.records.isEmpty {
+        if page.lines.isEmpty {
             h.raw("<p class=\"body\">Nothing has been recorded on this case yet.</p>\n")
         } else {
             h.raw(
@@ -44,7 +44,7 @@ struct ChronologyView {
             )
             h.raw("  <thead><tr><th scope=\"col\">When</th><th scope=\"col\">How</th><th scope=\"col\">With</th>")
             h.raw("<th scope=\"col\">What was said</th><th scope=\"col\">Recorded</th></tr></thead>\n  <tbody>\n")
-            for r in page.records { row(r, &h) }
+            for line in page.lines { row(line, &h) }
             h.raw("  </tbody>\n</table>\n")
         }
         h.raw("<nav class=\"pagination\" aria-label=\"Chronology pages\">\n")
@@ -53,9 +53,8 @@ struct ChronologyView {
         h.raw("</nav>")
     }
 
-    private func row(_ r: CommunicationRow, _ h: inout HTML) {
-        let superseded = page.superseded.contains(r.id)
-        h.raw(superseded ? "    <tr class=\"superseded\">\n      <td>" : "    <tr>\n      <td>")
+    private func row(_ r: ChronologyLine, _ h: inout HTML) {
+        h.raw(r.superseded ? "    <tr class=\"superseded\">\n      <td>" : "    <tr>\n      <td>")
         h.text(WallClockText.dateTime(r.occurredAt, zone: zone))
         if r.outOfHours { h.raw(" <strong class=\"tag\">Out of hours</strong>") }
         h.raw("</td>\n      <td>")
@@ -64,15 +63,15 @@ struct ChronologyView {
         h.text(r.direction)
         if r.significant { h.raw(" <strong class=\"tag tag-red\">Significant</strong>") }
         h.raw("</td>\n      <td>")
-        h.text(r.counterpartName ?? r.counterpartRole ?? "")
+        h.text(r.counterpart ?? "")
         h.raw("</td>\n      <td>")
-        h.text(r.transcript ?? r.summary ?? "")
-        if superseded { h.raw(" <em>(corrected later)</em>") }
-        if r.correctsID != nil { h.raw(" <em>(correction)</em>") }
+        h.text(r.said ?? "")
+        if r.superseded { h.raw(" <em>(corrected later)</em>") }
+        if r.isCorrection { h.raw(" <em>(correction)</em>") }
         h.raw("</td>\n      <td>")
         h.text(WallClockText.dateTime(r.recordedAt, zone: zone))
         h.raw(" by ")
-        h.text(page.staffNames[r.staffID] ?? "")
+        h.text(r.recordedBy ?? "")
         h.raw("</td>\n    </tr>\n")
     }
 

@@ -141,7 +141,7 @@ struct PageController: RouteCollection {
         let (c, p) = try await CaseAccess.load(req, .read)
         let page =
             ((try? req.wholeNumber(query: "page", max: CommunicationRepository.maxPage)) ?? nil) ?? 1
-        let result = try await CommunicationRepository.chronology(
+        let result = try await CommunicationRepository.chronologyLines(
             caseID: c.requireID(),
             organisationID: c.organisationID,
             filter: ChronologyFilter(),
@@ -164,7 +164,7 @@ struct PageController: RouteCollection {
             status: Self.statusLabel(c.status),
             caseID: c.id!.uuidString,
             canWrite: AccessPolicy.canWrite(p, c.allocation),
-            recorded: req.query["recorded"] == "1",
+            recorded: req.queryText("recorded") == "1",
             page: result,
             zone: try await organisationTimeZone(p, req)
         )

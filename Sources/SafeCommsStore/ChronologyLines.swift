@@ -1,0 +1,131 @@
+import FluentKit
+import FluentSQLiteDriver
+import Foundation
+import SQLKit
+import SafeCommsCore
+
+/// What a chronology page shows of one record, and nothing more. The page is the screen staff open
+/// most; reading only the columns it shows, and opening only the sealed text it shows (the name or the
+/// role, the transcript or the summary, never the address), costs a page a good deal less than whole
+/// records (see docs/benchmarks.md), and keeps personal data the page does not show sealed.
+public struct ChronologyLine: Sendable, Equatable {
+    public var id: UUID
+    public var occurredAt: Date
+    public var recordedAt: Date
+    public var channel: String
+    public var direction: String
+    /// The counterpart's name, or their role when no name was recorded.
+    public var counterpart: String?
+    /// The transcript, or the summary when there is no transcript.
+    public var said: String?
+    public var outOfHours: Bool
+    public var significant: Bool
+    /// This record corrects an earlier one.
+    public var isCorrection: Bool
+    /// A later record corrects this one.
+    public var superseded: Bool
+    /// The name of who recorded it.
+    public var recordedBy: String?
+}
+
+/// One page of a chronology as the page shows it, newest first.
+public struct ChronologyLines: Sendable {
+    public var lines: [ChronologyLine]
+    public var page: Int
+    public var per: Int
+    public var hasMore: Bool
+}
+
+extension CommunicationRepository {
+    /// One page of a case's chronology as the chronology page shows it (see `ChronologyLine`), in the
+    /// order and with the filters of `chronology`.
+    public static func chronologyLines(
+        caseID: UUID,
+        organisationID: UUID,
+        filter: ChronologyFilter,
+        page: Int,
+        per: Int,
+        on db: any Database
+    ) async throws -> ChronologyLines {
+        let per = min(max(per, 1), maxPageSize)
+        let page = min(max(page, 1), maxPage)
+        var lines: [ChronologyLine] = []
+        if let sqlite = db as? any SQLiteDatabase {
+            var (sql, binds) = sqliteSelect(
+                columns: lineColumns,
+                caseID: caseID,
+                organisationID: organisationID,
+                filter: filter
+            )
+            sql += pageClause(page: page, per: per)
+            let rows = try await sqlite.query(sql, binds)
+            lines.reserveCapacity(min(rows.count, per))
+            for row in rows.prefix(per) { lines.append(try line(sqlite: row)) }
+            return ChronologyLines(lines: lines, page: page, per: per, hasMore: rows.count > per)
+        }
+        guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
+        let rows = try await sql.raw(
+            """
+            SELECT \(unsafeRaw: lineColumns) FROM communications AS c LEFT JOIN staff AS s ON s.id = c.staff_id \
+            WHERE c.case_id = \(bind: caseID) AND c.organisation_id = \(bind: organisationID)\
+            \(filterClause(filter)) \(unsafeRaw: pageClause(page: page, per: per))
+            """
+        ).all()
+        for row in rows.prefix(per) { lines.append(try line(sql: row)) }
+        return ChronologyLines(lines: lines, page: page, per: per, hasMore: rows.count > per)
+    }
+
+    /// The columns a line needs; the alternatives are chosen in SQL so that only one is read and opened.
+    private static let lineColumns = """
+        c.id, c.occurred_at, c.recorded_at, c.channel, c.direction, c.out_of_hours, c.significant, \
+        c.counterpart_name, CASE WHEN c.counterpart_name IS NULL THEN c.counterpart_role END AS counterpart_role, \
+        COALESCE(c.transcript, c.summary) AS said, c.corrects_id IS NOT NULL AS is_correction, \
+        EXISTS (SELECT 1 FROM communications AS later WHERE later.corrects_id = c.id) AS superseded, \
+        s.name AS recorded_by
+        """
+
+    private static func line(sqlite row: SQLiteRow) throws -> ChronologyLine {
+        ChronologyLine(
+            id: try row.id("id"),
+            occurredAt: try row.time("occurred_at"),
+            recordedAt: try row.time("recorded_at"),
+            channel: try row.text("channel"),
+            direction: try row.text("direction"),
+            counterpart: DataKeys.open(row.optionalText("counterpart_name")) ?? row.optionalText("counterpart_role"),
+            said: DataKeys.open(row.optionalText("said")),
+            outOfHours: try row.flag("out_of_hours"),
+            significant: try row.flag("significant"),
+            isCorrection: try row.flag("is_correction"),
+            superseded: try row.flag("superseded"),
+            recordedBy: row.optionalText("recorded_by")
+        )
+    }
+
+    private static func line(sql row: any SQLRow) throws -> ChronologyLine {
+        ChronologyLine(
+            id: try row.decode(column: "id", as: UUID.self),
+            occurredAt: try row.decode(column: "occurred_at", as: Date.self),
+            recordedAt: try row.decode(column: "recorded_at", as: Date.self),
+            channel: try row.decode(column: "channel", as: String.self),
+            direction: try row.decode(column: "direction", as: String.self),
+            counterpart: try DataKeys.open(row.decode(column: "counterpart_name", as: String?.self))
+                ?? row.decode(column: "counterpart_role", as: String?.self),
+            said: DataKeys.open(try row.decode(column: "said", as: String?.self)),
+            outOfHours: try row.decode(column: "out_of_hours", as: Bool.self),
+            significant: try row.decode(column: "significant", as: Bool.self),
+            isCorrection: try row.decode(column: "is_correction", as: Bool.self),
+            superseded: try row.decode(column: "superseded", as: Bool.self),
+            recordedBy: try row.decode(column: "recorded_by", as: String?.self)
+        )
+    }
+
+    /// The filters as SQL conditions on `c`, bound.
+    private static func filterClause(_ filter: ChronologyFilter) -> SQLQueryString {
+        var clause: SQLQueryString = ""
+        if let c = filter.channel { clause = clause + " AND c.channel = \(bind: c.rawValue)" }
+        if let d = filter.direction { clause = clause + " AND c.direction = \(bind: d.rawValue)" }
+        if let o = filter.outOfHours { clause = clause + " AND c.out_of_hours = \(bind: o)" }
+        if let s = filter.significant { clause = clause + " AND c.significant = \(bind: s)" }
+        return clause
+    }
+}
