@@ -59,12 +59,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Parsers for outside logs: pure Swift (ZIPFoundation reads WhatsApp's .zip exports).
+        // Parsers for outside logs, and what an import or a reconciliation makes of them: pure Swift
+        // (ZIPFoundation reads WhatsApp's .zip exports; Crypto digests natural keys).
         .target(
             name: "SafeCommsImport",
             dependencies: [
                 "SafeCommsCore", .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -221,3 +221,14 @@ extension LocalDateTime {
         )
     }
 }
+
+/// A problem with one line of a file, in words its user understands.
+public struct ImportProblem: Sendable, Encodable, Equatable {
+    public var line: Int
+    public var reason: String
+
+    public init(line: Int, reason: String) {
+        self.line = line
+        self.reason = reason
+    }
+}

@@ -1,4 +1,3 @@
-import Crypto
 import FluentKit
 import Foundation
 import SafeCommsCore
@@ -51,10 +50,7 @@ public enum CaseImport {
 
     /// What was found, and with `--dry-run --json` all that is printed.
     public struct Report: Sendable, Encodable, Equatable {
-        public struct Problem: Sendable, Encodable, Equatable {
-            public var line: Int
-            public var reason: String
-        }
+        public typealias Problem = ImportProblem
 
         public var format: String
         public var messages: Int
@@ -188,7 +184,7 @@ public enum CaseImport {
         let importerID = try importer?.requireID()
         let now = Date()
         let namesByPerson = Dictionary(uniqueKeysWithValues: people.map { ($0.id!, $0.name) })
-        var sides = Sides(matcher: matcher, personIDs: Set(people.compactMap(\.id)), importerID: importerID)
+        var sides = ImportSides(matcher: matcher, personIDs: Set(people.compactMap(\.id)), importerID: importerID)
 
         // The first pass checks: the summary, every problem, and whether every name is matched. It
         // keeps nothing per item, so an import's memory does not grow with the file.
@@ -225,11 +221,11 @@ public enum CaseImport {
                 }
                 if !who.allMatched { building = false }
                 messages += 1
-                let (local, at) = Self.times(item, clock: clock)
+                let (local, at) = item.times(clock: clock)
                 if first.map({ local < $0 }) ?? true { first = local }
                 if last.map({ local > $0 }) ?? true { last = local }
                 guard building, who.staffID != nil else { return }
-                let found = Self.draft(item, who, at: at, names: namesByPerson).problems(now: now)
+                let found = item.draft(who, at: at, names: namesByPerson).problems(now: now)
                 if found.isEmpty {
                     toWrite += 1
                 } else {
@@ -281,14 +277,18 @@ public enum CaseImport {
             if case .person(let id) = sides.match(name) { id } else { nil }
         }
         let builder = RowBuilder(
-            format: r.format,
-            sides: sides,
+            planner: ImportPlanner(
+                format: r.format,
+                sides: sides,
+                caseID: caseID,
+                now: now,
+                names: namesByPerson,
+                chatPerson: r.format == .whatsapp && chatPeople.count == 1 ? chatPeople[0] : nil
+            ),
             organisationID: file.organisationID,
             caseID: caseID,
             settings: settings,
-            now: now,
-            names: namesByPerson,
-            chatPerson: r.format == .whatsapp && chatPeople.count == 1 ? chatPeople[0] : nil
+            now: now
         )
         let (reader, columns, media, expected) = (r.secondReading ?? r.reader, r.columns, r.media, toWrite)
         let batches = Handoff<[CommunicationRow]>.start(capacity: 1) { handoff in
@@ -296,7 +296,7 @@ public enum CaseImport {
             let clock = ZoneClock(zone)
             var batch: [CommunicationRow] = [], built = 0
             batch.reserveCapacity(batchSize)
-            _ = try ImportReader.read(builder.format, reader, columns: columns, media: media) { item in
+            _ = try ImportReader.read(builder.planner.format, reader, columns: columns, media: media) { item in
                 guard let row = try builder.row(item, clock: clock) else { return }
                 batch.append(row)
                 built += 1
@@ -305,7 +305,7 @@ public enum CaseImport {
                     batch.removeAll(keepingCapacity: true)
                 }
             }
-            guard built == expected else { throw RowBuilder.Changed(line: 0) }
+            guard built == expected else { throw ImportPlanner.Changed(line: 0) }
             if !batch.isEmpty { _ = handoff.put(batch) }
         }
 
@@ -319,7 +319,7 @@ public enum CaseImport {
             await batches.cancel()
             // The second reading failed or differed from the first: what is written is whole batches.
             let problem: String? =
-                if let changed = error as? RowBuilder.Changed {
+                if let changed = error as? ImportPlanner.Changed {
                     "\(changed.line > 0 ? "line \(changed.line): " : "")the file changed while it was being imported"
                 } else if let e = error as? ImportError {
                     "\(e), reading the file a second time"
@@ -334,159 +334,37 @@ public enum CaseImport {
         return report
     }
 
-    /// Who an item is between, from the case's side: its person, the member of staff, and which way it
-    /// went. Names are matched once each.
-    struct Sides: Sendable {
-        struct Found {
-            var personID: UUID?
-            var staffID: UUID?
-            var outgoing: Bool
-            /// Whether everyone named in a conversation is matched (or mapped).
-            var allMatched: Bool
-        }
-
-        let matcher: ParticipantMatcher
-        let personIDs: Set<UUID>
-        let importerID: UUID?
-        private var matches: [String: ParticipantMatcher.Match?] = [:]
-
-        init(matcher: ParticipantMatcher, personIDs: Set<UUID>, importerID: UUID?) {
-            self.matcher = matcher
-            self.personIDs = personIDs
-            self.importerID = importerID
-        }
-
-        mutating func match(_ name: String) -> ParticipantMatcher.Match? {
-            if let known = matches[name] { return known }
-            let m = matcher.match(name)
-            matches[name] = m
-            return m
-        }
-
-        /// nil for an item of a phone's backup or bill whose other party is not the case's.
-        mutating func of(_ item: ImportItem) -> Found? {
-            if let phoneSide = item.outgoing {
-                // The first of the other party's names or numbers that matches anyone.
-                var first: ParticipantMatcher.Match?
-                for name in item.other where first == nil { first = match(name) }
-                guard case .person(let id)? = first, personIDs.contains(id) else { return nil }
-                return Found(personID: id, staffID: importerID, outgoing: phoneSide, allMatched: true)
-            }
-            let sender = match(item.from ?? ""), recipients = item.to.map { match($0) }
-            var found = Found(
-                personID: nil,
-                staffID: importerID,
-                outgoing: false,
-                allMatched: sender != nil && !recipients.contains { $0 == nil }
-            )
-            switch sender {
-            case .staff(let id)?:
-                found.staffID = id
-                found.outgoing = true
-                let personIDs = personIDs
-                found.personID =
-                    recipients.lazy.compactMap { m -> UUID? in
-                        if case .person(let p)? = m, personIDs.contains(p) { p } else { nil }
-                    }.first
-            case .person(let id)?:
-                found.personID = personIDs.contains(id) ? id : nil
-            case .outsider?, nil:
-                break
-            }
-            return found
-        }
-    }
-
-    /// When an item happened: as the file writes it, and as an instant. In the hour the clocks skip, a
-    /// local time is read an hour on, as the phone would have shown it.
-    static func times(_ item: ImportItem, clock: ZoneClock) -> (LocalDateTime, Date) {
-        switch item.when {
-        case .local(let t): (t, clock.instant(t))
-        case .instant(let d): (item.written ?? LocalDateTime(d, in: clock.zone), d)
-        }
-    }
-
-    static func draft(_ item: ImportItem, _ who: Sides.Found, at: Date, names: [UUID: String]) -> CommunicationDraft {
-        CommunicationDraft(
-            channel: item.channel,
-            direction: who.outgoing ? .outgoing : .incoming,
-            occurredAt: at,
-            durationSeconds: item.durationSeconds,
-            counterpartName: who.personID.flatMap { names[$0] },
-            transcript: item.text,
-            summary: item.summary
-        )
-    }
-
-    /// The second pass: each item that the first pass found good, as the record to write, with its
-    /// natural key (case, format, what the item is and how many identical ones came before it at the
-    /// same time).
+    /// The second pass's records: what `ImportPlanner` plans for each item, as the row to write.
     struct RowBuilder: Sendable {
-        /// The file read differently the second time.
-        struct Changed: Error {
-            var line: Int
-        }
-
-        let format: Format
-        var sides: Sides
+        var planner: ImportPlanner
         let organisationID: UUID, caseID: UUID
         let settings: OrganisationSettings
         let now: Date
-        let names: [UUID: String]
-        /// In a WhatsApp chat with one of the case's people, who the worker's messages went to.
-        let chatPerson: UUID?
-        let keyHead: String, source: String
-        private var occurrences: (at: ImportItem.When?, counts: [String: Int]) = (nil, [:])
+        let source: String
 
-        init(
-            format: Format,
-            sides: Sides,
-            organisationID: UUID,
-            caseID: UUID,
-            settings: OrganisationSettings,
-            now: Date,
-            names: [UUID: String],
-            chatPerson: UUID?
-        ) {
-            self.format = format
-            self.sides = sides
+        init(planner: ImportPlanner, organisationID: UUID, caseID: UUID, settings: OrganisationSettings, now: Date) {
+            self.planner = planner
             self.organisationID = organisationID
             self.caseID = caseID
             self.settings = settings
             self.now = now
-            self.names = names
-            self.chatPerson = chatPerson
-            keyHead = "\(format.rawValue)\u{1F}\(caseID.uuidText)\u{1F}"
-            source = "import:\(format.rawValue)"
+            source = "import:\(planner.format.rawValue)"
         }
 
         mutating func row(_ item: ImportItem, clock: ZoneClock) throws -> CommunicationRow? {
-            guard let who = sides.of(item), let staffID = who.staffID else { return nil }
-            let (_, at) = CaseImport.times(item, clock: clock)
-            let draft = CaseImport.draft(item, who, at: at, names: names)
-            guard who.allMatched, draft.problems(now: now).isEmpty else { throw Changed(line: item.line) }
-            // Identical items at the same time are told apart by their order.
-            if occurrences.at != item.when { occurrences = (item.when, [:]) }
-            let n = occurrences.counts[item.identity, default: 0]
-            occurrences.counts[item.identity] = n + 1
-            let digest = SHA256.hash(data: Data((keyHead + item.identity + "\u{1F}\(n)").utf8))
-            var row = CommunicationRepository.makeRecord(
-                draft,
+            guard let planned = try planner.plan(item, clock: clock) else { return nil }
+            return CommunicationRepository.makeRecord(
+                planned.draft,
                 organisationID: organisationID,
                 caseID: caseID,
-                staffID: staffID,
+                staffID: planned.staffID,
                 deviceID: nil,
-                personID: who.personID,
+                personID: planned.personID,
                 settings: settings,
                 recordedAt: now,
                 source: source,
-                naturalKey: "\(format.rawValue):" + timePrefix(item.when.fileSeconds) + hex(digest.prefix(16))
+                naturalKey: planned.naturalKey
             )
-            if let chatPerson, who.outgoing {
-                row.personID = chatPerson
-                row.counterpartName = names[chatPerson]
-            }
-            return row
         }
     }
 
@@ -524,14 +402,4 @@ public enum CaseImport {
             }
         )
     }
-
-    /// The item's time, in fixed-width hex, before its digest: a file is imported in time order, so its
-    /// keys arrive in order and the unique index grows at its end rather than at random places.
-    static func timePrefix(_ fileSeconds: Double) -> String {
-        let seconds = UInt64(max(0, fileSeconds))
-        return hex((0..<5).reversed().map { UInt8(truncatingIfNeeded: seconds >> (8 * UInt64($0))) })
-    }
-
-    static func hex(_ bytes: some Sequence<UInt8>) -> String { Hex.lowercase(bytes) }
-
 }
