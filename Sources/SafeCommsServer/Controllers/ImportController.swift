@@ -17,7 +17,14 @@ struct ImportController: RouteCollection {
     func importFile(req: Request) async throws -> Response {
         let (file, _) = try await CaseAccess.load(req, .write)
         let form = try await ImportForm.read(req)
-        let report = try await UploadedImport.run(form, case: file, importer: try req.staff(), on: req)
+        let report = try await UploadedImport.run(
+            form,
+            case: file,
+            importer: try req.staff(),
+            key: req.application.auditKey,
+            witness: req.application.auditWitness,
+            on: req.db
+        )
         return try .json(report, status: report.isClean ? .ok : .unprocessableEntity)
     }
 
@@ -28,6 +35,6 @@ struct ImportController: RouteCollection {
             throw Abort(.forbidden, reason: "the unrecorded-contact report is for managers, the DSL and auditors")
         }
         let form = try await ImportForm.read(req)
-        return try .json(try await UploadedImport.reconcile(form, for: p, on: req))
+        return try .json(try await UploadedImport.reconcile(form, for: p, audit: try req.auditContext(), on: req.db))
     }
 }

@@ -128,11 +128,14 @@ enum UploadedImport {
     /// A WhatsApp export with years of media can be large; the chat text in it is what is read.
     static let maxBytes: ByteCount = "200mb"
 
+    /// The form checked, then the import run as `importer`, who is recording on `file`.
     static func run(
         _ form: ImportForm,
         case file: CaseFile,
         importer: StaffMember,
-        on req: Request
+        key: AuditKey,
+        witness: AuditWitness?,
+        on db: any Database
     ) async throws -> CaseImport.Report {
         // The uploaded file is removed however this ends, a refused form included.
         defer { form.upload?.remove() }
@@ -190,9 +193,9 @@ enum UploadedImport {
                             dryRun: form.dryRun,
                             mappings: mappings
                         ),
-                        on: req.db,
-                        key: req.application.auditKey,
-                        witness: req.application.auditWitness
+                        on: db,
+                        key: key,
+                        witness: witness
                     )
                 } catch let failure as CaseImport.Failure {
                     // The importer is the signed-in member of staff and the case is the page's, so
@@ -208,8 +211,13 @@ enum UploadedImport {
         }
     }
 
-    /// The report over the reader's organisation, listing only the cases they may see.
-    static func reconcile(_ form: ImportForm, for p: Principal, on req: Request) async throws -> Reconcile.Report {
+    /// The form checked, then the report as the reader may see it (`ReconcileForReader`).
+    static func reconcile(
+        _ form: ImportForm,
+        for p: Principal,
+        audit: AuditContext,
+        on db: any Database
+    ) async throws -> Reconcile.Report {
         defer { form.upload?.remove() }
         var problems: [ValidationError] = []
         let upload = form.upload
@@ -223,41 +231,22 @@ enum UploadedImport {
         }
         let columns = try columnMap(form.columns, problems: &problems)
         guard problems.isEmpty, let upload, let window else { throw ValidationErrors(problems) }
-        var report = try await withTaskExecutorPreference(BackgroundExecutor.shared) {
+        return try await withTaskExecutorPreference(BackgroundExecutor.shared) {
             try await withUpload(upload) { path in
                 do {
-                    return try await Reconcile.run(
-                        .init(
-                            reader: LineReader(path: path),
-                            map: columns,
-                            organisationID: p.organisationID,
-                            window: window
-                        ),
-                        on: req.db
+                    return try await ReconcileForReader.run(
+                        LineReader(path: path),
+                        columns: columns,
+                        window: window,
+                        for: p,
+                        audit: audit,
+                        on: db
                     )
                 } catch let e as ImportError {
                     throw fileProblem(e)
                 }
             }
         }
-        let readable = Set(
-            try await req.db.scoped(to: p.organisationID).query(CaseFile.self).all()
-                .filter { AccessPolicy.canRead(p, $0.allocation) }.map(\.reference)
-        )
-        report.unrecorded = report.unrecorded.compactMap { u in
-            var u = u
-            u.caseReferences = u.caseReferences.filter(readable.contains)
-            return u.caseReferences.isEmpty ? nil : u
-        }
-        // Who looked at which contact was not recorded, as for any view of case data (counts only).
-        try await req.audit(
-            AuditEntry(
-                action: .reconciliationRun,
-                entity: "organisation",
-                detail: "\(report.rows) bill rows, \(report.unrecorded.count) unrecorded shown"
-            )
-        )
-        return report
     }
 
     /// A file that cannot be read on at all (a line over the limit, a broken quote), named by its line.

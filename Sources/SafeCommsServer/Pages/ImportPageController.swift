@@ -79,7 +79,14 @@ struct ImportPageController: RouteCollection {
         let (file, _) = try await CaseAccess.load(req, .write)
         let form = try await ImportForm.read(req, csrf: CSRF.expected(req) ?? "")
         do {
-            let report = try await UploadedImport.run(form, case: file, importer: try req.staff(), on: req)
+            let report = try await UploadedImport.run(
+                form,
+                case: file,
+                importer: try req.staff(),
+                key: req.application.auditKey,
+                witness: req.application.auditWitness,
+                on: req.db
+            )
             let unmatched = Set(report.unmatched)
             let heading =
                 if let n = report.imported {
@@ -188,7 +195,7 @@ struct ImportPageController: RouteCollection {
         guard AccessPolicy.can(p, .reconcile) else { throw Self.notForYou }
         let form = try await ImportForm.read(req, csrf: CSRF.expected(req) ?? "")
         do {
-            let r = try await UploadedImport.reconcile(form, for: p, on: req)
+            let r = try await UploadedImport.reconcile(form, for: p, audit: try req.auditContext(), on: req.db)
             let rows = r.unrecorded.map {
                 UnrecordedRow(
                     line: $0.line,
