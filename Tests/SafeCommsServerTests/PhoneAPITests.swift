@@ -14,16 +14,20 @@ import VaporTesting
     static let settings =
         #"{"office_hours":{"opens_at_minute":510,"closes_at_minute":1020,"working_days":[1,2,3,4,5],"time_zone":"Europe/London","exclude_bank_holidays":true},"work_email_domains":["north.example.org"],"voicemail_pickup_hours":24,"emergency_duty_team_number":"01632 960999","reception_numbers":["01632 960300"]}"#
 
-    @Test(arguments: Backend.available)
-    func callsFollowTheRules(backend: Backend) async throws {
-        try await withTestApp(backend) { app in
-            // setup
+    /// The organisation's settings, a business-support hunt group, and the support officer's own desk
+    /// phone (an individual's number, LIN-12); with the requests the phone tests make.
+    struct Desk {
+        let app: Application
+        let world: World
+        var north: World.Org { world.north }
+        var worker: (id: UUID, token: String, email: String) { north.staff["practitioner"]! }
+        var manager: (id: UUID, token: String, email: String) { north.staff["manager"]! }
+        var forCase: String { "case=\(north.caseA)&at=\(PhoneAPITests.morning)" }
+
+        static func make(_ app: Application) async throws -> Desk {
             let world = try await World.make(app)
-            let north = world.north
-            let worker = north.staff["practitioner"]!, manager = north.staff["manager"]!,
-                support = north.staff["business_support"]!
-            let admin = north.token("admin")
-            #expect(try await app.send(.PATCH, "/api/v1/organisation", token: admin, json: Self.settings).status == .ok)
+            let admin = world.north.token("admin"), support = world.north.staff["business_support"]!
+            #expect(try await app.send(.PATCH, "/api/v1/organisation", token: admin, json: settings).status == .ok)
             let bsHunt = try await app.send(
                 .POST,
                 "/api/v1/teams",
@@ -31,7 +35,6 @@ import VaporTesting
                 json: #"{"name":"Business Support","hunt_group_number":"01632 960200"}"#
             )
             #expect(bsHunt.status == .created)
-            // The business-support officer's own desk phone: an individual's number (LIN-12).
             #expect(
                 try await app.send(
                     .PUT,
@@ -40,86 +43,114 @@ import VaporTesting
                     json: #"{"desk_number":"01632 960201"}"#
                 ).status == .ok
             )
-            func route(_ query: String, token: String = north.token("practitioner")) async throws -> [String: Any] {
-                let r = try await app.send(.GET, "/api/v1/route?\(query)", token: token)
-                #expect(r.status == .ok, "\(r.text)")
-                return r.json
-            }
-            func phone(_ json: String, token: String = worker.token) async throws -> TestingHTTPResponse {
-                try await app.send(.PUT, "/api/v1/staff/\(worker.id)/phone", token: token, json: json)
-            }
-            let forCase = "case=\(north.caseA)&at=\(Self.morning)"
+            return Desk(app: app, world: world)
+        }
 
-            // MUT and validation, clause by clause.
+        /// Where a call goes, as the API says.
+        func route(_ query: String, token: String? = nil) async throws -> [String: Any] {
+            let r = try await app.send(.GET, "/api/v1/route?\(query)", token: token ?? north.token("practitioner"))
+            #expect(r.status == .ok, "\(r.text)")
+            return r.json
+        }
+
+        /// The practitioner's phone settings changed.
+        func phone(_ json: String, token: String? = nil) async throws -> TestingHTTPResponse {
+            try await app.send(.PUT, "/api/v1/staff/\(worker.id)/phone", token: token ?? worker.token, json: json)
+        }
+
+        func absence(for staffID: UUID, by token: String, _ json: String) async throws -> TestingHTTPResponse {
+            try await app.send(.POST, "/api/v1/staff/\(staffID)/absences", token: token, json: json)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aCallGoesWhereTheWorkerIs(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let d = try await Desk.make(app)
             // LIN-6: not at the desk, not paired: the team's hunt group.
-            var r = try await route(forCase)
+            var r = try await d.route(d.forCase)
             #expect(
                 r["destination"] as? String == "hunt_group" && r["number"] as? String == "+441632960100"
                     && r["clauses"] as? [String] == ["LIN-6"]
             )
             // LIN-3: logged in at the desk: the key worker (LIN-1).
-            #expect(try await phone(#"{"desk_number":"01632 960111","desk_logged_in":true}"#).status == .ok)
-            r = try await route(forCase)
+            #expect(try await d.phone(#"{"desk_number":"01632 960111","desk_logged_in":true}"#).status == .ok)
+            r = try await d.route(d.forCase)
             #expect(
                 r["destination"] as? String == "worker" && r["number"] as? String == "+441632960111"
-                    && r["staff_id"] as? String == worker.id.uuidString
+                    && r["staff_id"] as? String == d.worker.id.uuidString
             )
-            // The number dialled: their desk number, in any written form; a hunt group; nobody's number.
-            let dialled = try await route("number=01632%20960111&at=\(Self.morning)")
+            // LIN-4: out, desk phone paired to the mobile.
+            #expect(try await d.phone(#"{"desk_logged_in":false,"desk_paired_to_mobile":true}"#).status == .ok)
+            r = try await d.route(d.forCase)
+            #expect(r["destination"] as? String == "worker" && (r["clauses"] as? [String])?.contains("LIN-4") == true)
+            // COV-4: out of office hours, the emergency duty team.
+            r = try await d.route("case=\(d.north.caseA)&at=\(Self.evening)")
+            #expect(r["destination"] as? String == "emergency_duty_team" && r["number"] as? String == "01632 960999")
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func theNumberDialledFindsWhoseItIs(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let d = try await Desk.make(app)
+            #expect(try await d.phone(#"{"desk_number":"01632 960111","desk_logged_in":true}"#).status == .ok)
+            // LIN-2: their desk number, in any written form; a hunt group; nobody's number; not a number.
+            let dialled = try await d.route("number=01632%20960111&at=\(Self.morning)")
             #expect(
-                dialled["destination"] as? String == "worker" && dialled["staff_id"] as? String == worker.id.uuidString,
+                dialled["destination"] as? String == "worker"
+                    && dialled["staff_id"] as? String == d.worker.id.uuidString,
                 "LIN-2: \(dialled)"
             )
-            let hunt = try await route("number=%2B441632960100&at=\(Self.morning)")
+            let hunt = try await d.route("number=%2B441632960100&at=\(Self.morning)")
             #expect(hunt["destination"] as? String == "hunt_group", "\(hunt)")
             #expect(
-                try await app.send(.GET, "/api/v1/route?number=01632%20960555", token: worker.token).status == .notFound
+                try await app.send(.GET, "/api/v1/route?number=01632%20960555", token: d.worker.token).status
+                    == .notFound
             )
             #expect(
-                try await app.send(.GET, "/api/v1/route?number=banana", token: worker.token).json["field"] as? String
-                    == "number"
+                try await app.send(.GET, "/api/v1/route?number=banana", token: d.worker.token).json["field"]
+                    as? String == "number"
             )
             // A worker sees where calls to them go.
             #expect(
-                try await route("staff=\(worker.id)&at=\(Self.morning)", token: worker.token)["destination"] as? String
-                    == "worker"
+                try await d.route("staff=\(d.worker.id)&at=\(Self.morning)", token: d.worker.token)["destination"]
+                    as? String == "worker"
             )
-            // LIN-4: out, desk phone paired to the mobile.
-            #expect(try await phone(#"{"desk_logged_in":false,"desk_paired_to_mobile":true}"#).status == .ok)
-            r = try await route(forCase)
-            #expect(r["destination"] as? String == "worker" && (r["clauses"] as? [String])?.contains("LIN-4") == true)
-            // COV-4: out of office hours, the emergency duty team.
-            r = try await route("case=\(north.caseA)&at=\(Self.evening)")
-            #expect(r["destination"] as? String == "emergency_duty_team" && r["number"] as? String == "01632 960999")
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func callsAreNeverDivertedToOnePersonInSupport(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let d = try await Desk.make(app)
             // LIN-12: no divert to an individual business-support officer or reception; a hunt group is fine.
             for bad in ["01632 960201", "01632 960300", "07700 900123"] {
-                let refused = try await phone(#"{"desk_paired_to_mobile":false,"divert_to":"\#(bad)"}"#)
+                let refused = try await d.phone(#"{"desk_paired_to_mobile":false,"divert_to":"\#(bad)"}"#)
                 #expect(
                     refused.status == .unprocessableEntity && refused.json["field"] as? String == "divert_to",
                     "\(bad): \(refused.text)"
                 )
                 #expect((refused.json["reason"] as? String)?.contains("LIN-12") == true)
             }
-            #expect(try await phone(#"{"desk_paired_to_mobile":false,"divert_to":"01632 960200"}"#).status == .ok)
-            r = try await route(forCase)
+            #expect(try await d.phone(#"{"desk_paired_to_mobile":false,"divert_to":"01632 960200"}"#).status == .ok)
+            let r = try await d.route(d.forCase)
             #expect(r["destination"] as? String == "divert" && r["number"] as? String == "+441632960200")
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func anUnexpectedAbsenceIsTheManagersToStartAndToWorkThrough(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let d = try await Desk.make(app)
+            #expect(try await d.phone(#"{"desk_number":"01632 960111","desk_logged_in":true}"#).status == .ok)
             // LIN-13: the line manager starts an unexpected absence; calls go to the hunt group at once.
-            #expect(try await phone(#"{"desk_logged_in":true}"#).status == .ok)
-            let selfReported = try await app.send(
-                .POST,
-                "/api/v1/staff/\(worker.id)/absences",
-                token: worker.token,
-                json: #"{"kind":"unexpected","starts_at":"2026-11-23T09:00:00Z"}"#
-            )
+            let unexpected = #"{"kind":"unexpected","starts_at":"2026-11-23T09:00:00Z"}"#
+            let selfReported = try await d.absence(for: d.worker.id, by: d.worker.token, unexpected)
             #expect(selfReported.status == .forbidden, "LIN-13 is the manager's to start")
-            let sick = try await app.send(
-                .POST,
-                "/api/v1/staff/\(worker.id)/absences",
-                token: manager.token,
-                json: #"{"kind":"unexpected","starts_at":"2026-11-23T09:00:00Z"}"#
-            )
+            let sick = try await d.absence(for: d.worker.id, by: d.manager.token, unexpected)
             #expect(sick.status == .created, "\(sick.text)")
-            r = try await route(forCase)
+            let r = try await d.route(d.forCase)
             #expect(
                 r["destination"] as? String == "hunt_group"
                     && (r["reason"] as? String)?.contains("unexpectedly absent") == true,
@@ -132,40 +163,30 @@ import VaporTesting
                 ]
             )
             let absence = try #require(sick.json["id"] as? String)
-            let byWorker = try await app.send(
-                .POST,
-                "/api/v1/absences/\(absence)/checklist/LIN-13b",
-                token: worker.token,
-                json: "{}"
-            )
-            let step = try await app.send(
-                .POST,
-                "/api/v1/absences/\(absence)/checklist/LIN-13b",
-                token: manager.token,
-                json: #"{"note":"Desk voicemail off"}"#
-            )
-            let twice = try await app.send(
-                .POST,
-                "/api/v1/absences/\(absence)/checklist/LIN-13b",
-                token: manager.token,
-                json: "{}"
-            )
-            let unknown = try await app.send(
-                .POST,
-                "/api/v1/absences/\(absence)/checklist/LIN-13z",
-                token: manager.token,
-                json: "{}"
-            )
-            let list = try await app.send(.GET, "/api/v1/absences/\(absence)/checklist", token: worker.token)
-            #expect(byWorker.status == .forbidden && step.status == .created && twice.status == .conflict)
+            func step(_ name: String, by token: String, _ json: String = "{}") async throws -> TestingHTTPResponse {
+                try await app.send(.POST, "/api/v1/absences/\(absence)/checklist/\(name)", token: token, json: json)
+            }
+            let byWorker = try await step("LIN-13b", by: d.worker.token)
+            let done = try await step("LIN-13b", by: d.manager.token, #"{"note":"Desk voicemail off"}"#)
+            let twice = try await step("LIN-13b", by: d.manager.token)
+            let unknown = try await step("LIN-13z", by: d.manager.token)
+            let list = try await app.send(.GET, "/api/v1/absences/\(absence)/checklist", token: d.worker.token)
+            #expect(byWorker.status == .forbidden && done.status == .created && twice.status == .conflict)
             #expect(unknown.status == .unprocessableEntity && unknown.json["field"] as? String == "step")
             #expect(list.jsonArray.map { $0["done"] as? Bool } == [false, true, false, false])
             #expect(
-                list.jsonArray[1]["done_by_id"] as? String == manager.id.uuidString
+                list.jsonArray[1]["done_by_id"] as? String == d.manager.id.uuidString
                     && list.jsonArray[1]["note"] as? String == "Desk voicemail off"
             )
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func greetingsComeFromTheTemplateAndWrittenOnesAreChecked(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let d = try await Desk.make(app)
             // COV-4, LIN-5: the greeting from the template, and a written one checked.
-            let greeting = try await app.send(.GET, "/api/v1/staff/\(worker.id)/greeting", token: worker.token)
+            let greeting = try await app.send(.GET, "/api/v1/staff/\(d.worker.id)/greeting", token: d.worker.token)
             let g = greeting.json["greeting"] as? String ?? ""
             #expect(
                 g.contains("North practitioner") && g.contains("+441632960100") && g.contains("01632 960999")
@@ -174,8 +195,8 @@ import VaporTesting
             )
             let checked = try await app.send(
                 .POST,
-                "/api/v1/staff/\(worker.id)/greeting/check",
-                token: worker.token,
+                "/api/v1/staff/\(d.worker.id)/greeting/check",
+                token: d.worker.token,
                 json: #"{"greeting":"Hi, it's North. Leave a message."}"#
             )
             #expect(
@@ -184,13 +205,18 @@ import VaporTesting
                 ],
                 "\(checked.text)"
             )
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func leaveNamesAColleagueAndItsReturnDate(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let d = try await Desk.make(app)
             // LIN-8: leave with a colleague gets the greeting and the out-of-office reply; without one, a warning.
-            let leave = try await app.send(
-                .POST,
-                "/api/v1/staff/\(manager.id)/absences",
-                token: manager.token,
-                json:
-                    #"{"kind":"leave","starts_at":"2026-12-21T09:00:00Z","ends_at":"2026-12-29T09:00:00Z","colleague_id":"\#(north.id("practitionerB"))"}"#
+            let leave = try await d.absence(
+                for: d.manager.id,
+                by: d.manager.token,
+                #"{"kind":"leave","starts_at":"2026-12-21T09:00:00Z","ends_at":"2026-12-29T09:00:00Z","colleague_id":"\#(d.north.id("practitionerB"))"}"#
             )
             #expect(leave.status == .created && (leave.json["warnings"] as? [String]) == [], "\(leave.text)")
             #expect(
@@ -204,11 +230,10 @@ import VaporTesting
                 ) == true,
                 "\(leave.text)"
             )
-            let alone = try await app.send(
-                .POST,
-                "/api/v1/staff/\(manager.id)/absences",
-                token: manager.token,
-                json: #"{"kind":"leave","starts_at":"2027-01-04T09:00:00Z","ends_at":"2027-01-05T09:00:00Z"}"#
+            let alone = try await d.absence(
+                for: d.manager.id,
+                by: d.manager.token,
+                #"{"kind":"leave","starts_at":"2027-01-04T09:00:00Z","ends_at":"2027-01-05T09:00:00Z"}"#
             )
             #expect(
                 alone.status == .created
@@ -216,29 +241,37 @@ import VaporTesting
                 "\(alone.text)"
             )
             // LIN-8: leave needs the return date.
-            let noReturn = try await app.send(
-                .POST,
-                "/api/v1/staff/\(manager.id)/absences",
-                token: manager.token,
-                json: #"{"kind":"leave","starts_at":"2026-11-30T09:00:00Z"}"#
+            let noReturn = try await d.absence(
+                for: d.manager.id,
+                by: d.manager.token,
+                #"{"kind":"leave","starts_at":"2026-11-30T09:00:00Z"}"#
             )
             #expect(noReturn.status == .unprocessableEntity && noReturn.json["field"] as? String == "ends_at")
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func phoneChangesAreAuditedAndStayInTheirOrganisation(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let d = try await Desk.make(app)
+            #expect(try await d.phone(#"{"desk_number":"01632 960111","desk_logged_in":true}"#).status == .ok)
+            let sick = try await d.absence(
+                for: d.worker.id,
+                by: d.manager.token,
+                #"{"kind":"unexpected","starts_at":"2026-11-23T09:00:00Z"}"#
+            )
+            #expect(sick.status == .created)
             // Every change is audited.
-            let audit = try await app.send(.GET, "/api/v1/audit/events", token: north.token("auditor"))
+            let audit = try await app.send(.GET, "/api/v1/audit/events", token: d.north.token("auditor"))
             #expect(audit.text.contains("phone.status") && audit.text.contains("absence.unexpected"))
             // Nobody crosses organisations.
             let south = try await app.send(
                 .GET,
-                "/api/v1/route?staff=\(worker.id)",
-                token: world.south.token("practitioner")
+                "/api/v1/route?staff=\(d.worker.id)",
+                token: d.world.south.token("practitioner")
             )
             #expect(south.status == .notFound)
-            let southPhone = try await app.send(
-                .PUT,
-                "/api/v1/staff/\(worker.id)/phone",
-                token: world.south.token("admin"),
-                json: #"{"desk_logged_in":true}"#
-            )
+            let southPhone = try await d.phone(#"{"desk_logged_in":true}"#, token: d.world.south.token("admin"))
             #expect(southPhone.status == .notFound)
         }
     }
