@@ -12,81 +12,61 @@ import VaporTesting
 @Suite struct FollowUpAPITests {
     static let iso = Date.ISO8601FormatStyle()
 
-    @Test(arguments: Backend.available)
-    func voicemailAndOutOfHoursCallsAreChasedUntilClosed(backend: Backend) async throws {
-        try await withTestApp(backend) { app in
-            // setup
-            let world = try await World.make(app)
-            let north = world.north
-            let worker = north.staff["practitioner"]!, manager = north.staff["manager"]!
+    /// Follow-ups logged for the North practitioner, through the API.
+    struct Calls {
+        let app: Application
+        let world: World
+        var north: World.Org { world.north }
+        var worker: (id: UUID, token: String, email: String) { north.staff["practitioner"]! }
+        var manager: (id: UUID, token: String, email: String) { north.staff["manager"]! }
+
+        static func make(_ app: Application) async throws -> Calls { Calls(app: app, world: try await World.make(app)) }
+
+        func voicemail(_ json: String, by token: String? = nil) async throws -> TestingHTTPResponse {
+            try await app.send(.POST, "/api/v1/staff/\(worker.id)/voicemails", token: token ?? worker.token, json: json)
+        }
+
+        func outOfHours(_ json: String, by token: String? = nil) async throws -> TestingHTTPResponse {
+            try await app.send(
+                .POST,
+                "/api/v1/staff/\(worker.id)/out-of-hours-calls",
+                token: token ?? worker.token,
+                json: json
+            )
+        }
+
+        /// A voicemail from yesterday, past the 24-hour pick-up, logged by business support; one from an
+        /// hour ago; and an unexpected call answered on a Friday evening: two overdue, three open.
+        func logThree() async throws -> (
+            old: TestingHTTPResponse, recent: TestingHTTPResponse, call: TestingHTTPResponse
+        ) {
             let now = Date()
-            let yesterday = now.addingTimeInterval(-30 * 3600).formatted(Self.iso),
-                anHourAgo = now.addingTimeInterval(-3600).formatted(Self.iso)
+            let old = try await voicemail(
+                #"{"received_at":"\#(now.addingTimeInterval(-30 * 3600).formatted(FollowUpAPITests.iso))","caller_name":"Ms Rahman","caller_number":"07700 900123","summary":"About Friday"}"#,
+                by: north.token("business_support")
+            )
+            let recent = try await voicemail(
+                #"{"received_at":"\#(now.addingTimeInterval(-3600).formatted(FollowUpAPITests.iso))"}"#
+            )
+            let call = try await outOfHours(
+                #"{"answered_at":"2026-11-13T21:15:00Z","expected":false,"caller_name":"Dad","summary":"Worried about contact"}"#
+            )
+            #expect(old.status == .created && recent.status == .created && call.status == .created)
+            return (old, recent, call)
+        }
+    }
 
-            // MUT
-            // COV-7, LIN-5: business support logs a voicemail from yesterday (now past the 24-hour pick-up) and one from an hour ago.
-            let old = try await app.send(
-                .POST,
-                "/api/v1/staff/\(worker.id)/voicemails",
-                token: north.token("business_support"),
-                json:
-                    #"{"received_at":"\#(yesterday)","caller_name":"Ms Rahman","caller_number":"07700 900123","summary":"About Friday"}"#
+    @Test(arguments: Backend.available)
+    func voicemailsAreLoggedAndChasedAfterTheirPickUpTime(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let c = try await Calls.make(app)
+            // COV-7, LIN-5: business support logs a voicemail from yesterday (now past the 24-hour pick-up)
+            // and the worker one from an hour ago.
+            let (old, recent, _) = try await c.logThree()
+            let missing = try await c.voicemail(#"{"caller_number":"not a number"}"#)
+            let future = try await c.voicemail(
+                #"{"received_at":"\#(Date().addingTimeInterval(3600).formatted(Self.iso))"}"#
             )
-            let recent = try await app.send(
-                .POST,
-                "/api/v1/staff/\(worker.id)/voicemails",
-                token: worker.token,
-                json: #"{"received_at":"\#(anHourAgo)"}"#
-            )
-            let missing = try await app.send(
-                .POST,
-                "/api/v1/staff/\(worker.id)/voicemails",
-                token: worker.token,
-                json: #"{"caller_number":"not a number"}"#
-            )
-            let future = try await app.send(
-                .POST,
-                "/api/v1/staff/\(worker.id)/voicemails",
-                token: worker.token,
-                json: #"{"received_at":"\#(now.addingTimeInterval(3600).formatted(Self.iso))"}"#
-            )
-            // COV-5: an unexpected call answered on a Friday evening (13 November 2026); an expected one; one in office hours.
-            let unexpected = try await app.send(
-                .POST,
-                "/api/v1/staff/\(worker.id)/out-of-hours-calls",
-                token: worker.token,
-                json:
-                    #"{"answered_at":"2026-11-13T21:15:00Z","expected":false,"caller_name":"Dad","summary":"Worried about contact"}"#
-            )
-            let expected = try await app.send(
-                .POST,
-                "/api/v1/staff/\(worker.id)/out-of-hours-calls",
-                token: worker.token,
-                json: #"{"answered_at":"2026-11-20T21:15:00Z","expected":true}"#
-            )
-            let inHours = try await app.send(
-                .POST,
-                "/api/v1/staff/\(worker.id)/out-of-hours-calls",
-                token: worker.token,
-                json: #"{"answered_at":"2026-11-20T11:00:00Z","expected":false}"#
-            )
-            let bySupport = try await app.send(
-                .POST,
-                "/api/v1/staff/\(worker.id)/out-of-hours-calls",
-                token: north.token("business_support"),
-                json: #"{"answered_at":"2026-11-20T21:15:00Z","expected":false}"#
-            )
-            let open = try await app.send(.GET, "/api/v1/staff/\(worker.id)/follow-ups?open=true", token: worker.token)
-            let overdue = try await app.send(.GET, "/api/v1/follow-ups/overdue", token: manager.token)
-            let overdueForOtherTeam = try await app.send(
-                .GET,
-                "/api/v1/follow-ups/overdue",
-                token: north.token("practitionerB")
-            )
-            let southOverdue = try await app.send(.GET, "/api/v1/follow-ups/overdue", token: world.south.token("dsl"))
-
-            // validation
-            #expect(old.status == .created && recent.status == .created, "\(old.text) \(recent.text)")
             #expect(
                 old.json["kind"] as? String == "voicemail" && old.json["clauses"] as? [String] == ["COV-7", "LIN-5"]
             )
@@ -103,10 +83,23 @@ import VaporTesting
                 "\(missing.text)"
             )
             #expect(future.status == .unprocessableEntity && future.text.contains("received_at"))
-            #expect(
-                unexpected.status == .created && unexpected.json["kind"] as? String == "out_of_hours_call",
-                "\(unexpected.text)"
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func anUnexpectedCallOutOfHoursIsDueWhenTheOfficeNextOpens(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let c = try await Calls.make(app)
+            // COV-5: an unexpected call answered on a Friday evening (13 November 2026); an expected one;
+            // one in office hours; one logged by someone else.
+            let (_, _, unexpected) = try await c.logThree()
+            let expected = try await c.outOfHours(#"{"answered_at":"2026-11-20T21:15:00Z","expected":true}"#)
+            let inHours = try await c.outOfHours(#"{"answered_at":"2026-11-20T11:00:00Z","expected":false}"#)
+            let bySupport = try await c.outOfHours(
+                #"{"answered_at":"2026-11-20T21:15:00Z","expected":false}"#,
+                by: c.north.token("business_support")
             )
+            #expect(unexpected.json["kind"] as? String == "out_of_hours_call", "\(unexpected.text)")
             let due = (unexpected.json["due_at"] as? String).flatMap { try? Date($0, strategy: .iso8601) }
             #expect(
                 due == (try Date("2026-11-16T08:30:00Z", strategy: .iso8601)),
@@ -118,6 +111,26 @@ import VaporTesting
             )
             #expect(inHours.status == .ok && (inHours.json["reason"] as? String)?.contains("office hours") == true)
             #expect(bySupport.status == .forbidden, "the worker or their managers log calls they answered")
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func overdueFollowUpsAreListedForTheWorkersManagersOnly(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let c = try await Calls.make(app)
+            let (old, _, unexpected) = try await c.logThree()
+            let open = try await app.send(
+                .GET,
+                "/api/v1/staff/\(c.worker.id)/follow-ups?open=true",
+                token: c.worker.token
+            )
+            let overdue = try await app.send(.GET, "/api/v1/follow-ups/overdue", token: c.manager.token)
+            let overdueForOtherTeam = try await app.send(
+                .GET,
+                "/api/v1/follow-ups/overdue",
+                token: c.north.token("practitionerB")
+            )
+            let southOverdue = try await app.send(.GET, "/api/v1/follow-ups/overdue", token: c.world.south.token("dsl"))
             #expect(open.jsonArray.count == 3)
             let overdueIDs = Set(overdue.jsonArray.compactMap { $0["id"] as? String })
             #expect(
@@ -125,50 +138,48 @@ import VaporTesting
                 "\(overdue.text)"
             )
             #expect(overdueForOtherTeam.status == .forbidden && southOverdue.jsonArray.isEmpty)
+        }
+    }
 
-            // MUT: closing
+    @Test(arguments: Backend.available)
+    func aFollowUpIsClosedOnceWithItsOutcome(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let c = try await Calls.make(app)
+            let (old, _, unexpected) = try await c.logThree()
             let voicemailID = try #require(old.json["id"] as? String),
                 callID = try #require(unexpected.json["id"] as? String)
-            let byOtherWorker = try await app.send(
-                .POST,
-                "/api/v1/follow-ups/\(voicemailID)/close",
-                token: north.token("practitionerB"),
-                json: #"{"outcome":"responded","note":"x"}"#
+            func close(_ id: String, by token: String, _ json: String) async throws -> TestingHTTPResponse {
+                try await app.send(.POST, "/api/v1/follow-ups/\(id)/close", token: token, json: json)
+            }
+            let byOtherWorker = try await close(
+                voicemailID,
+                by: c.north.token("practitionerB"),
+                #"{"outcome":"responded","note":"x"}"#
             )
-            let divertedNowhere = try await app.send(
-                .POST,
-                "/api/v1/follow-ups/\(callID)/close",
-                token: worker.token,
-                json: #"{"outcome":"diverted","note":"Passed on"}"#
+            let divertedNowhere = try await close(
+                callID,
+                by: c.worker.token,
+                #"{"outcome":"diverted","note":"Passed on"}"#
             )
-            let diverted = try await app.send(
-                .POST,
-                "/api/v1/follow-ups/\(callID)/close",
-                token: worker.token,
-                json: #"{"outcome":"diverted","note":"Passed on","diverted_to":"Emergency Duty Team"}"#
+            let diverted = try await close(
+                callID,
+                by: c.worker.token,
+                #"{"outcome":"diverted","note":"Passed on","diverted_to":"Emergency Duty Team"}"#
             )
-            let responded = try await app.send(
-                .POST,
-                "/api/v1/follow-ups/\(voicemailID)/close",
-                token: manager.token,
-                json: #"{"outcome":"responded","note":"Rang back"}"#
+            let responded = try await close(
+                voicemailID,
+                by: c.manager.token,
+                #"{"outcome":"responded","note":"Rang back"}"#
             )
-            let again = try await app.send(
-                .POST,
-                "/api/v1/follow-ups/\(voicemailID)/close",
-                token: worker.token,
-                json: #"{"outcome":"responded","note":"Rang back"}"#
+            let again = try await close(voicemailID, by: c.worker.token, #"{"outcome":"responded","note":"Rang back"}"#)
+            let fromSouth = try await close(
+                voicemailID,
+                by: c.world.south.token("manager"),
+                #"{"outcome":"responded","note":"x"}"#
             )
-            let fromSouth = try await app.send(
-                .POST,
-                "/api/v1/follow-ups/\(voicemailID)/close",
-                token: world.south.token("manager"),
-                json: #"{"outcome":"responded","note":"x"}"#
-            )
-            let overdueAfter = try await app.send(.GET, "/api/v1/follow-ups/overdue", token: manager.token)
-            let all = try await app.send(.GET, "/api/v1/staff/\(worker.id)/follow-ups", token: worker.token)
+            let overdueAfter = try await app.send(.GET, "/api/v1/follow-ups/overdue", token: c.manager.token)
+            let all = try await app.send(.GET, "/api/v1/staff/\(c.worker.id)/follow-ups", token: c.worker.token)
 
-            // validation
             #expect(byOtherWorker.status == .forbidden)
             #expect(
                 divertedNowhere.status == .unprocessableEntity
