@@ -23,85 +23,115 @@ import VaporTesting
         )
     }
 
+    /// Four contacts recorded on North's case A by its practitioner: an SMS in office hours, a call at
+    /// 17:00, an e-mail on a bank holiday and a WhatsApp message at 08:45 in summer.
+    func recordFour(
+        _ app: Application,
+        _ world: World
+    ) async throws -> (
+        inHours: TestingHTTPResponse, atFive: TestingHTTPResponse, bankHoliday: TestingHTTPResponse,
+        summer: TestingHTTPResponse
+    ) {
+        let inHours = try await post(
+            app,
+            world,
+            #"{"channel":"sms","occurred_at":"2026-11-02T10:00:00Z","transcript":"See you at 4pm","counterpart_address":"07700 900001"}"#
+        )
+        let atFive = try await post(
+            app,
+            world,
+            #"{"channel":"phone_call","direction":"incoming","occurred_at":"2026-11-02T17:00:00Z","duration_seconds":300,"summary":"Mum called about contact","significant":true}"#
+        )
+        let bankHoliday = try await post(
+            app,
+            world,
+            #"{"channel":"email","occurred_at":"2026-08-31T11:00:00+01:00","transcript":"Agenda attached"}"#
+        )
+        let summer = try await post(
+            app,
+            world,
+            #"{"channel":"whatsapp","occurred_at":"2026-07-01T07:45:00Z","transcript":"On my way"}"#
+        )
+        return (inHours, atFive, bankHoliday, summer)
+    }
+
     @Test(arguments: Backend.available)
-    func recordListFilterAndCorrect(backend: Backend) async throws {
+    func aRecordKnowsWhetherItWasOutOfHours(backend: Backend) async throws {
         try await withTestApp(backend) { app in
-            // setup
             let world = try await World.make(app)
-            let inHours = try await post(
-                app,
-                world,
-                #"{"channel":"sms","occurred_at":"2026-11-02T10:00:00Z","transcript":"See you at 4pm","counterpart_address":"07700 900001"}"#
-            )
-            let atFive = try await post(
-                app,
-                world,
-                #"{"channel":"phone_call","direction":"incoming","occurred_at":"2026-11-02T17:00:00Z","duration_seconds":300,"summary":"Mum called about contact","significant":true}"#
-            )
-            let bankHoliday = try await post(
-                app,
-                world,
-                #"{"channel":"email","occurred_at":"2026-08-31T11:00:00+01:00","transcript":"Agenda attached"}"#
-            )
-            let summer = try await post(
-                app,
-                world,
-                #"{"channel":"whatsapp","occurred_at":"2026-07-01T07:45:00Z","transcript":"On my way"}"#
-            )
+            let r = try await recordFour(app, world)
+            // Out of hours computed from office hours in Europe/London, bank holidays excluded.
+            #expect(r.inHours.status == .created && r.inHours.json["out_of_hours"] as? Bool == false)
+            #expect(r.inHours.json["counterpart_address"] as? String == "+447700900001")
+            #expect(r.atFive.json["out_of_hours"] as? Bool == true, "17:00 exactly is out of hours")
+            #expect(r.bankHoliday.json["out_of_hours"] as? Bool == true)
+            #expect(r.summer.json["out_of_hours"] as? Bool == false, "07:45 UTC is 08:45 BST")
+            #expect((r.inHours.json["recorded_after_seconds"] as? Int ?? 0) > 86_400)
+            let actions = try await AuditEvent.query(on: app.db).filter(\.$caseID == world.north.caseA).all()
+                .map(\.action)
+            #expect(actions == Array(repeating: "communication.create", count: 4))
+        }
+    }
 
-            // validation: out of hours computed from office hours in Europe/London, bank holidays excluded
-            #expect(inHours.status == .created && inHours.json["out_of_hours"] as? Bool == false)
-            #expect(inHours.json["counterpart_address"] as? String == "+447700900001")
-            #expect(atFive.json["out_of_hours"] as? Bool == true, "17:00 exactly is out of hours")
-            #expect(bankHoliday.json["out_of_hours"] as? Bool == true)
-            #expect(summer.json["out_of_hours"] as? Bool == false, "07:45 UTC is 08:45 BST")
-            #expect((inHours.json["recorded_after_seconds"] as? Int ?? 0) > 86_400)
-
-            // MUT: the chronology, newest first, paged and filtered
-            let all = try await app.send(
-                .GET,
-                "/api/v1/cases/\(world.north.caseA)/communications?per=2",
-                token: world.north.token("practitioner")
-            )
+    @Test(arguments: Backend.available)
+    func theChronologyIsNewestFirstPagedFilteredAndEveryReadAudited(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let world = try await World.make(app)
+            _ = try await recordFour(app, world)
+            func read(_ query: String, as role: String = "practitioner") async throws -> TestingHTTPResponse {
+                try await app.send(
+                    .GET,
+                    "/api/v1/cases/\(world.north.caseA)/communications?\(query)",
+                    token: world.north.token(role)
+                )
+            }
+            let all = try await read("per=2")
             let items = all.json["items"] as? [[String: Any]] ?? []
             #expect(
                 items.map { $0["occurred_at"] as? String } == ["2026-11-02T17:00:00.000Z", "2026-11-02T10:00:00.000Z"]
             )
             #expect(all.json["has_more"] as? Bool == true)
-            let page2 = try await app.send(
-                .GET,
-                "/api/v1/cases/\(world.north.caseA)/communications?per=2&page=2",
-                token: world.north.token("practitioner")
-            )
+            let page2 = try await read("per=2&page=2")
             #expect((page2.json["items"] as? [[String: Any]])?.count == 2 && page2.json["has_more"] as? Bool == false)
-            let ooh = try await app.send(
-                .GET,
-                "/api/v1/cases/\(world.north.caseA)/communications?out_of_hours=true",
-                token: world.north.token("practitioner")
-            )
+            let ooh = try await read("out_of_hours=true")
             #expect((ooh.json["items"] as? [[String: Any]])?.count == 2)
-            let incomingSignificant = try await app.send(
-                .GET,
-                "/api/v1/cases/\(world.north.caseA)/communications?direction=incoming&significant=true&channel=phone_call",
-                token: world.north.token("auditor")
+            let incomingSignificant = try await read(
+                "direction=incoming&significant=true&channel=phone_call",
+                as: "auditor"
             )
             #expect((incomingSignificant.json["items"] as? [[String: Any]])?.count == 1)
-            let badFilter = try await app.send(
-                .GET,
-                "/api/v1/cases/\(world.north.caseA)/communications?channel=pigeon",
-                token: world.north.token("practitioner")
-            )
+            let badFilter = try await read("channel=pigeon")
             #expect(badFilter.status == .unprocessableEntity && badFilter.json["field"] as? String == "channel")
+            // Every read is in the audit trail, attributed; the refused one read nothing.
+            let reads = try await AuditEvent.query(on: app.db).filter(\.$caseID == world.north.caseA)
+                .filter(\.$action == "chronology.read").all()
+            #expect(reads.count == 4)
+            #expect(reads.filter { $0.actorID == world.north.id("auditor") }.count == 1)
+            #expect(
+                try await AuditLog.verify(on: app.db, key: app.auditKey).links == AuditEvent.query(on: app.db).count()
+            )
+        }
+    }
 
-            // MUT: a correction is a new record; the original stays, marked superseded
+    @Test(arguments: Backend.available)
+    func aCorrectionIsANewRecordAndTheOriginalStays(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let world = try await World.make(app)
+            let inHours = try await recordFour(app, world).inHours
             let originalID = try #require(inHours.json["id"] as? String)
-            let fix = try await app.send(
-                .POST,
-                "/api/v1/cases/\(world.north.caseA)/communications/\(originalID)/corrections",
-                token: world.north.token("practitioner"),
-                json: #"{"channel":"sms","occurred_at":"2026-11-02T10:00:00Z","transcript":"See you at 4.30pm"}"#
+            func correct(as role: String = "practitioner", _ json: String) async throws -> TestingHTTPResponse {
+                try await app.send(
+                    .POST,
+                    "/api/v1/cases/\(world.north.caseA)/communications/\(originalID)/corrections",
+                    token: world.north.token(role),
+                    json: json
+                )
+            }
+            let fix = try await correct(
+                #"{"channel":"sms","occurred_at":"2026-11-02T10:00:00Z","transcript":"See you at 4.30pm"}"#
             )
             #expect(fix.status == .created && fix.json["corrects_id"] as? String == originalID)
+            #expect(fix.json["source"] as? String == "api")
             let after = try await app.send(
                 .GET,
                 "/api/v1/cases/\(world.north.caseA)/communications?channel=sms",
@@ -112,34 +142,21 @@ import VaporTesting
             #expect(smsItems.first { $0["id"] as? String == originalID }?["superseded_by_correction"] as? Bool == true)
             #expect(try await CommunicationRecord.query(on: app.db).count() == 5)
             // Corrections form a line: the original, once corrected, cannot be corrected again.
-            let again = try await app.send(
-                .POST,
-                "/api/v1/cases/\(world.north.caseA)/communications/\(originalID)/corrections",
-                token: world.north.token("practitioner"),
-                json: #"{"channel":"sms","occurred_at":"2026-11-02T10:00:00Z","transcript":"See you at 5pm"}"#
+            let again = try await correct(
+                #"{"channel":"sms","occurred_at":"2026-11-02T10:00:00Z","transcript":"See you at 5pm"}"#
             )
             #expect(again.status == .conflict)
             #expect((again.json["reason"] as? String ?? "").contains(fix.json["id"] as? String ?? "?"))
-            #expect(fix.json["source"] as? String == "api")
             // Correcting a record of a case you cannot see is refused without revealing it.
-            let sneaky = try await app.send(
-                .POST,
-                "/api/v1/cases/\(world.north.caseA)/communications/\(originalID)/corrections",
-                token: world.north.token("practitionerB"),
-                json: #"{"channel":"sms","occurred_at":"2026-11-02T10:00:00Z","transcript":"x"}"#
+            let sneaky = try await correct(
+                as: "practitionerB",
+                #"{"channel":"sms","occurred_at":"2026-11-02T10:00:00Z","transcript":"x"}"#
             )
             #expect(sneaky.status == .notFound)
-
-            // validation: every change and every read is in the audit trail, attributed
-            let events = try await AuditEvent.query(on: app.db).filter(\.$caseID == world.north.caseA).sort(\.$id).all()
-            let actions = events.map(\.action)
-            #expect(actions.filter { $0 == "communication.create" }.count == 4)
+            let actions = try await AuditEvent.query(on: app.db).filter(\.$caseID == world.north.caseA).all()
+                .map(\.action)
             #expect(actions.filter { $0 == "communication.correct" }.count == 1)
-            #expect(actions.filter { $0 == "chronology.read" }.count == 5)
-            #expect(events.first { $0.action == "chronology.read" && $0.actorID == world.north.id("auditor") } != nil)
-            #expect(
-                try await AuditLog.verify(on: app.db, key: app.auditKey).links == AuditEvent.query(on: app.db).count()
-            )
+            #expect(actions.filter { $0 == "communication.create" }.count == 4)
         }
     }
 
