@@ -151,7 +151,8 @@ let package = Package(
         .testTarget(
             name: "SafeCommsStoreTests",
             dependencies: [
-                "SafeCommsStore", "SafeCommsCore", .product(name: "FluentKit", package: "fluent-kit"),
+                "SafeCommsStore", "SafeCommsCore", "SafeCommsImport",
+                .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
             swiftSettings: swiftSettings

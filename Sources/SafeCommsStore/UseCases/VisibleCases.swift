@@ -1,4 +1,5 @@
 import FluentKit
+import Foundation
 import SafeCommsCore
 
 /// The cases a member of staff may see, by reference: their own and their team's, a manager's teams',
@@ -16,6 +17,22 @@ public enum VisibleCases {
             }
         }
         return try await q.sort(\.$reference).all().filter { AccessPolicy.canRead(p, $0.allocation) }
+    }
+
+    /// What a caller means to do with one case.
+    public enum Need: Sendable { case read, write }
+
+    /// The case with this id, when `p` may see it (and change it, for `.write`).
+    /// - Throws: `Refusal.notFound` for a case the caller may not see, or one in another organisation,
+    ///   so its existence is not revealed; `Refusal.forbidden` for a case they may read but not change.
+    public static func one(_ id: UUID, _ need: Need, for p: Principal, on db: any Database) async throws -> CaseFile {
+        guard let c = try await CaseFile.find(id, organisationID: p.organisationID, on: db),
+            AccessPolicy.canRead(p, c.allocation)
+        else { throw Refusal.notFound("no case \(id.uuidString) that you can see") }
+        if need == .write, !AccessPolicy.canWrite(p, c.allocation) {
+            throw Refusal.forbidden("your role can read this case but not change it")
+        }
+        return c
     }
 }
 
