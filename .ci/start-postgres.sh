@@ -16,7 +16,7 @@ if [ ! -f "$PGD/data/PG_VERSION" ]; then
   runuser -u postgres -- "$PGBIN/initdb" -D "$PGD/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 fi
 if ! runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGD/data" status >/dev/null 2>&1; then
-  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGD/data" -l "$PGD/log" -o "-h 127.0.0.1 -p $PORT -k $PGD -c max_connections=200 -c fsync=off" -w start >/dev/null
+  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGD/data" -l "$PGD/log" -o "-h 127.0.0.1 -p $PORT -k $PGD -c max_connections=500 -c fsync=off" -w start >/dev/null
 fi
 psql -h 127.0.0.1 -p "$PORT" -U postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname='ci'" | grep -q 1 ||
   psql -h 127.0.0.1 -p "$PORT" -U postgres -qc "CREATE ROLE ci LOGIN PASSWORD 'ci'"

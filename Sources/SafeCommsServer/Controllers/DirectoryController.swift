@@ -41,14 +41,7 @@ struct DirectoryController: RouteCollection {
         try settings.validate()
         // every pack id is one we have
         _ = try req.application.policyLibrary.evaluator(for: settings.packs, field: "packs")
-        let org = try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            guard let org = try await Organisation.find(p.organisationID, on: tx) else { throw Abort(.notFound) }
-            org.settings = settings
-            try await org.save(on: tx)
-            return (
-                org, [AuditEntry(action: .settingsChanged, entity: "organisation", entityID: org.id?.uuidString)]
-            )
-        }
+        let org = try await Directory.changeSettings(settings, for: p, audit: try req.auditContext(), on: req.db)
         req.application.organisationSettings.forget(p.organisationID)
         return OrganisationDTO(id: org.id, name: org.name, settings: org.settings)
     }
@@ -66,24 +59,17 @@ struct DirectoryController: RouteCollection {
         try requireText(input.name, field: "name", max: 100)
         let hunt = try input.huntGroupNumber.map { try PhoneNumber(parsing: $0, field: "hunt_group_number").e164 }
         let landline = try input.coveredLandline.map { try PhoneNumber(parsing: $0, field: "covered_landline").e164 }
-        try await requireStaff(input.managerId, field: "manager_id", p, req)
-        if try await req.db.scoped(to: p.organisationID).query(Team.self).filter(\.$name == input.name)
-            .first() != nil
-        {
-            throw Self.duplicateTeam(input.name)
-        }
-        let team = Team(
-            organisationID: p.organisationID,
-            name: input.name,
-            managerID: input.managerId,
-            huntGroupNumber: hunt,
-            coveredLandline: landline
-        )
-        team.id = UUID()
-        try await req.createAudited(
-            team,
-            AuditEntry(action: .teamCreated, entity: "team", entityID: team.id?.uuidString),
-            duplicate: Self.duplicateTeam(input.name)
+        let team = try await Directory.addTeam(
+            Team(
+                organisationID: p.organisationID,
+                name: input.name,
+                managerID: input.managerId,
+                huntGroupNumber: hunt,
+                coveredLandline: landline
+            ),
+            for: p,
+            audit: try req.auditContext(),
+            on: req.db
         )
         return try await TeamDTO(team).encodeResponse(status: .created, for: req)
     }
@@ -113,33 +99,22 @@ struct DirectoryController: RouteCollection {
             do { mobile = try PhoneNumber(parsing: m, field: "work_mobile").e164 } catch { problems.append(error) }
         }
         try ValidationErrors(problems).throwIfAny()
-        if let t = input.teamId,
-            try await req.db.scoped(to: p.organisationID).query(Team.self).filter(\.$id == t).first()
-                == nil
-        {
-            throw ValidationError(field: "team_id", reason: "no team \(t) in your organisation")
-        }
-        try await requireStaff(input.lineManagerId, field: "line_manager_id", p, req)
-        if try await StaffMember.query(on: req.db).filter(\.$email == input.email.lowercased()).first() != nil {
-            throw Self.duplicateEmail
-        }
         let hash = try await req.password.async.hash(input.password)
-        let s = StaffMember(
-            organisationID: p.organisationID,
-            teamID: input.teamId,
-            lineManagerID: input.lineManagerId,
-            name: input.name,
-            email: input.email,
-            passwordHash: hash,
-            roles: roles,
-            jobTitle: input.jobTitle,
-            workMobile: mobile
-        )
-        s.id = UUID()
-        try await req.createAudited(
-            s,
-            AuditEntry(action: .staffCreated, entity: "staff", entityID: s.id?.uuidString, detail: s.rolesText),
-            duplicate: Self.duplicateEmail
+        let s = try await Directory.addStaff(
+            StaffMember(
+                organisationID: p.organisationID,
+                teamID: input.teamId,
+                lineManagerID: input.lineManagerId,
+                name: input.name,
+                email: input.email,
+                passwordHash: hash,
+                roles: roles,
+                jobTitle: input.jobTitle,
+                workMobile: mobile
+            ),
+            for: p,
+            audit: try req.auditContext(),
+            on: req.db
         )
         return try await StaffDTO(s).encodeResponse(status: .created, for: req)
     }
@@ -164,107 +139,42 @@ struct DirectoryController: RouteCollection {
         default:
             address = try PhoneNumber(parsing: input.address, field: "address").e164
         }
-        try await requireStaff(input.holderId, field: "holder_id", p, req)
-        if try await req.db.scoped(to: p.organisationID).query(Device.self).filter(
-            \.$address == address
-        ).first() != nil {
-            throw Self.duplicateDevice
-        }
-        let d = Device(
-            organisationID: p.organisationID,
-            holderID: input.holderId,
-            kind: kind,
-            address: address,
-            callerIDWithheld: input.callerIdWithheld ?? true,
-            voicemailEnabled: input.voicemailEnabled ?? true,
-            whatsappEnabled: input.whatsappEnabled ?? false,
-            onOutOfHours: input.onOutOfHours ?? (kind == .landline)
-        )
-        d.id = UUID()
-        try await req.createAudited(
-            d,
-            AuditEntry(action: .deviceCreated, entity: "device", entityID: d.id?.uuidString),
-            duplicate: Self.duplicateDevice
+        let d = try await Directory.addDevice(
+            Device(
+                organisationID: p.organisationID,
+                holderID: input.holderId,
+                kind: kind,
+                address: address,
+                callerIDWithheld: input.callerIdWithheld ?? true,
+                voicemailEnabled: input.voicemailEnabled ?? true,
+                whatsappEnabled: input.whatsappEnabled ?? false,
+                onOutOfHours: input.onOutOfHours ?? (kind == .landline)
+            ),
+            for: p,
+            audit: try req.auditContext(),
+            on: req.db
         )
         return try await DeviceDTO(d).encodeResponse(status: .created, for: req)
     }
 
-    /// COV-7 (voicemail off by dialling 91760), COV-6, PD-1.11: the holder, their managers, or the
-    /// directory's keepers change a device's settings; the change is audited.
+    /// COV-7, COV-6, PD-1.11: a device's settings changed by its holder, their managers, or the
+    /// directory's keepers (`Directory.changeDevice`).
     func updateDevice(req: Request) async throws -> DeviceDTO {
         let p = try await req.principal()
         let id = try req.id("deviceID", field: "device_id")
-        guard
-            let d = try await req.db.scoped(to: p.organisationID).query(Device.self).filter(\.$id == id)
-                .first()
-        else {
-            throw Abort(.notFound, reason: "no such device")
-        }
-        let holder = try await d.holderID.asyncMap { try await PhoneFollowUps.staffMember($0, of: p, on: req.db) }
-        let holdersManager = try holder.map { AccessPolicy.canManagePhones(p, of: try $0.allocation) } == true
-        guard AccessPolicy.can(p, .manageDirectory) || holdersManager else {
-            throw Abort(
-                .forbidden,
-                reason: "only its holder, their managers, administrators or business support change a device"
-            )
-        }
         let input = try req.content.decode(DeviceSettingsInput.self)
-        // Changed inside the transaction, on the row as it is then: only the settings asked for.
-        let organisationID = p.organisationID
-        let device = try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            guard
-                let d = try await tx.scoped(to: organisationID).query(Device.self).filter(\.$id == id)
-                    .first()
-            else {
-                throw Abort(.notFound, reason: "no such device")
-            }
-            var changed: [String] = []
-            func set(_ value: Bool?, _ key: ReferenceWritableKeyPath<Device, Bool>, _ name: String) {
-                guard let value, d[keyPath: key] != value else { return }
-                d[keyPath: key] = value
-                changed.append("\(name)=\(value)")
-            }
-            set(input.callerIdWithheld, \.callerIDWithheld, "caller_id_withheld")
-            set(input.voicemailEnabled, \.voicemailEnabled, "voicemail_enabled")
-            set(input.whatsappEnabled, \.whatsappEnabled, "whatsapp_enabled")
-            set(input.onOutOfHours, \.onOutOfHours, "on_out_of_hours")
-            guard !changed.isEmpty else { return (d, []) }
-            try await d.save(on: tx)
-            return (
-                d,
-                [
-                    AuditEntry(
-                        action: .deviceUpdated,
-                        entity: "device",
-                        entityID: d.id?.uuidString,
-                        detail: changed.joined(separator: ",")
-                    )
-                ]
-            )
-        }
+        let device = try await Directory.changeDevice(
+            id,
+            .init(
+                callerIDWithheld: input.callerIdWithheld,
+                voicemailEnabled: input.voicemailEnabled,
+                whatsappEnabled: input.whatsappEnabled,
+                onOutOfHours: input.onOutOfHours
+            ),
+            for: p,
+            audit: try req.auditContext(),
+            on: req.db
+        )
         return DeviceDTO(device)
-    }
-
-    static func duplicateTeam(_ name: String) -> ValidationError {
-        ValidationError(field: "name", reason: "a team called '\(name)' already exists")
-    }
-
-    // E-mail addresses are sign-in names, so they are unique across every organisation.
-    static let duplicateEmail = ValidationError(
-        field: "email",
-        reason: "an account with this e-mail address already exists"
-    )
-    static let duplicateDevice = ValidationError(
-        field: "address",
-        reason: "a device with this number or address is already registered"
-    )
-
-    private func requireStaff(_ id: UUID?, field: String, _ p: Principal, _ req: Request) async throws {
-        guard let id else { return }
-        if try await req.db.scoped(to: p.organisationID).query(StaffMember.self).filter(\.$id == id)
-            .first() == nil
-        {
-            throw ValidationError(field: field, reason: "no member of staff \(id) in your organisation")
-        }
     }
 }

@@ -1,0 +1,214 @@
+import FluentKit
+import Foundation
+import SafeCommsCore
+
+/// Keeping the organisation's directory: its settings, teams, staff and devices. Each change is the
+/// caller's to make (`AccessPolicy`), names only the organisation's own staff and teams, is refused by
+/// the field when it repeats a name or an address, and is audited in the transaction that makes it.
+/// The API calls these with values already checked for form.
+public enum Directory {
+    /// Replaces the organisation's settings (office hours, time zone, numbers, domains, packs).
+    public static func changeSettings(
+        _ settings: OrganisationSettings,
+        for p: Principal,
+        audit: AuditContext,
+        on db: any Database
+    ) async throws -> Organisation {
+        guard AccessPolicy.can(p, .administer) else { throw Refusal.forbidden("your role does not allow this") }
+        return try await AuditLog.transaction(on: db, audit) { tx in
+            guard let org = try await Organisation.find(p.organisationID, on: tx) else {
+                throw Refusal.notFound("no such organisation")
+            }
+            org.settings = settings
+            try await org.save(on: tx)
+            return (org, [AuditEntry(action: .settingsChanged, entity: "organisation", entityID: org.id?.uuidString)])
+        }
+    }
+
+    /// A new team in the caller's organisation; `team.organisationID` is set here.
+    public static func addTeam(
+        _ team: Team,
+        for p: Principal,
+        audit: AuditContext,
+        on db: any Database
+    ) async throws
+        -> Team
+    {
+        guard AccessPolicy.can(p, .manageDirectory) else { throw Refusal.forbidden("your role does not allow this") }
+        try await requireStaff(team.managerID, field: "manager_id", of: p, on: db)
+        if try await db.scoped(to: p).query(Team.self).filter(\.$name == team.name).first() != nil {
+            throw duplicateTeam(team.name)
+        }
+        team.organisationID = p.organisationID
+        team.id = UUID()
+        try await create(
+            team,
+            AuditEntry(action: .teamCreated, entity: "team", entityID: team.id?.uuidString),
+            duplicate: duplicateTeam(team.name),
+            audit,
+            on: db
+        )
+        return team
+    }
+
+    /// A new member of staff in the caller's organisation, their password already hashed.
+    public static func addStaff(
+        _ s: StaffMember,
+        for p: Principal,
+        audit: AuditContext,
+        on db: any Database
+    ) async throws -> StaffMember {
+        guard AccessPolicy.can(p, .administer) else { throw Refusal.forbidden("your role does not allow this") }
+        if let t = s.teamID, try await db.scoped(to: p).query(Team.self).filter(\.$id == t).first() == nil {
+            throw ValidationError(field: "team_id", reason: "no team \(t) in your organisation")
+        }
+        try await requireStaff(s.lineManagerID, field: "line_manager_id", of: p, on: db)
+        // E-mail addresses are sign-in names, so they are unique across every organisation.
+        if try await StaffMember.query(on: db).filter(\.$email == s.email.lowercased()).first() != nil {
+            throw duplicateEmail
+        }
+        s.organisationID = p.organisationID
+        s.id = UUID()
+        try await create(
+            s,
+            AuditEntry(action: .staffCreated, entity: "staff", entityID: s.id?.uuidString, detail: s.rolesText),
+            duplicate: duplicateEmail,
+            audit,
+            on: db
+        )
+        return s
+    }
+
+    /// A new device in the caller's organisation, its address already in its one written form.
+    public static func addDevice(
+        _ d: Device,
+        for p: Principal,
+        audit: AuditContext,
+        on db: any Database
+    ) async throws
+        -> Device
+    {
+        guard AccessPolicy.can(p, .manageDirectory) else { throw Refusal.forbidden("your role does not allow this") }
+        try await requireStaff(d.holderID, field: "holder_id", of: p, on: db)
+        if try await db.scoped(to: p).query(Device.self).filter(\.$address == d.address).first() != nil {
+            throw duplicateDevice
+        }
+        d.organisationID = p.organisationID
+        d.id = UUID()
+        try await create(
+            d,
+            AuditEntry(action: .deviceCreated, entity: "device", entityID: d.id?.uuidString),
+            duplicate: duplicateDevice,
+            audit,
+            on: db
+        )
+        return d
+    }
+
+    /// What a holder, their manager or the directory's keepers may change on a device; nil leaves a
+    /// setting as it is.
+    public struct DeviceChange: Sendable {
+        public var callerIDWithheld: Bool?
+        public var voicemailEnabled: Bool?
+        public var whatsappEnabled: Bool?
+        public var onOutOfHours: Bool?
+
+        public init(callerIDWithheld: Bool?, voicemailEnabled: Bool?, whatsappEnabled: Bool?, onOutOfHours: Bool?) {
+            self.callerIDWithheld = callerIDWithheld
+            self.voicemailEnabled = voicemailEnabled
+            self.whatsappEnabled = whatsappEnabled
+            self.onOutOfHours = onOutOfHours
+        }
+    }
+
+    /// COV-7 (voicemail off by dialling 91760), COV-6, PD-1.11: the holder, their managers, or the
+    /// directory's keepers change a device's settings; the change is audited.
+    public static func changeDevice(
+        _ id: UUID,
+        _ change: DeviceChange,
+        for p: Principal,
+        audit: AuditContext,
+        on db: any Database
+    ) async throws -> Device {
+        guard let d = try await db.scoped(to: p).query(Device.self).filter(\.$id == id).first() else {
+            throw Refusal.notFound("no such device")
+        }
+        var holdersManager = false
+        if let holderID = d.holderID {
+            let holder = try await PhoneFollowUps.staffMember(holderID, of: p, on: db)
+            holdersManager = AccessPolicy.canManagePhones(p, of: try holder.allocation)
+        }
+        guard AccessPolicy.can(p, .manageDirectory) || holdersManager else {
+            throw Refusal.forbidden(
+                "only its holder, their managers, administrators or business support change a device"
+            )
+        }
+        // Changed inside the transaction, on the row as it is then: only the settings asked for.
+        let organisationID = p.organisationID
+        return try await AuditLog.transaction(on: db, audit) { tx in
+            guard let d = try await tx.scoped(to: organisationID).query(Device.self).filter(\.$id == id).first()
+            else {
+                throw Refusal.notFound("no such device")
+            }
+            var changed: [String] = []
+            func set(_ value: Bool?, _ key: ReferenceWritableKeyPath<Device, Bool>, _ name: String) {
+                guard let value, d[keyPath: key] != value else { return }
+                d[keyPath: key] = value
+                changed.append("\(name)=\(value)")
+            }
+            set(change.callerIDWithheld, \.callerIDWithheld, "caller_id_withheld")
+            set(change.voicemailEnabled, \.voicemailEnabled, "voicemail_enabled")
+            set(change.whatsappEnabled, \.whatsappEnabled, "whatsapp_enabled")
+            set(change.onOutOfHours, \.onOutOfHours, "on_out_of_hours")
+            guard !changed.isEmpty else { return (d, []) }
+            try await d.save(on: tx)
+            return (
+                d,
+                [
+                    AuditEntry(
+                        action: .deviceUpdated,
+                        entity: "device",
+                        entityID: d.id?.uuidString,
+                        detail: changed.joined(separator: ",")
+                    )
+                ]
+            )
+        }
+    }
+
+    static func duplicateTeam(_ name: String) -> ValidationError {
+        ValidationError(field: "name", reason: "a team called '\(name)' already exists")
+    }
+
+    static let duplicateEmail = ValidationError(
+        field: "email",
+        reason: "an account with this e-mail address already exists"
+    )
+
+    static let duplicateDevice = ValidationError(
+        field: "address",
+        reason: "a device with this number or address is already registered"
+    )
+
+    /// Creates the row with its event; a unique index's refusal (someone else was first) is `duplicate`.
+    private static func create<M: Model & Sendable>(
+        _ model: M,
+        _ entry: AuditEntry,
+        duplicate: ValidationError,
+        _ audit: AuditContext,
+        on db: any Database
+    ) async throws where M.IDValue == UUID {
+        do {
+            try await AuditLog.create(model, entry, audit, on: db)
+        } catch  where error.isUniqueViolation {
+            throw duplicate
+        }
+    }
+
+    private static func requireStaff(_ id: UUID?, field: String, of p: Principal, on db: any Database) async throws {
+        guard let id else { return }
+        if try await db.scoped(to: p).query(StaffMember.self).filter(\.$id == id).first() == nil {
+            throw ValidationError(field: field, reason: "no member of staff \(id) in your organisation")
+        }
+    }
+}
