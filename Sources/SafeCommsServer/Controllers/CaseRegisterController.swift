@@ -54,17 +54,7 @@ struct CaseRegisterController: RouteCollection {
             phone: phone,
             email: input.email?.lowercased()
         )
-        person.id = UUID()
-        try await req.createAudited(
-            person,
-            AuditEntry(
-                action: .personAdded,
-                entity: CasePerson.auditEntity,
-                entityID: person.id?.uuidString,
-                caseID: c.id,
-                rowDigest: person.digest
-            )
-        )
+        _ = try await CaseRegisters.addPerson(person, to: c, audit: try req.auditContext(), on: req.db)
         return try await PersonDTO(person).encodeResponse(status: .created, for: req)
     }
 
@@ -90,7 +80,6 @@ struct CaseRegisterController: RouteCollection {
         do { try requireText(input.reason, field: "reason", max: 2000) } catch { problems.append(error) }
         do { try validateDay(input.givenOn, field: "given_on") } catch { problems.append(error) }
         try ValidationErrors(problems).throwIfAny()
-        try await requirePerson(input.personId, on: c, req)
         let consent = Consent(
             organisationID: p.organisationID,
             caseID: try c.requireID(),
@@ -102,18 +91,7 @@ struct CaseRegisterController: RouteCollection {
             reason: input.reason,
             givenOn: input.givenOn
         )
-        consent.id = UUID()
-        try await req.createAudited(
-            consent,
-            AuditEntry(
-                action: .consentRecorded,
-                entity: Consent.auditEntity,
-                entityID: consent.id?.uuidString,
-                caseID: c.id,
-                detail: input.kind,
-                rowDigest: consent.digest
-            )
-        )
+        _ = try await CaseRegisters.addConsent(consent, to: c, by: p, audit: try req.auditContext(), on: req.db)
         return try await ConsentDTO(consent).encodeResponse(status: .created, for: req)
     }
 
@@ -135,25 +113,6 @@ struct CaseRegisterController: RouteCollection {
         do { try requireText(input.reason, field: "reason", max: 2000) } catch { problems.append(error) }
         do { try validateDay(input.decidedOn, field: "decided_on") } catch { problems.append(error) }
         try ValidationErrors(problems).throwIfAny()
-        try await requirePerson(input.personId, on: c, req)
-        // COV-3: the decision is the worker's "in conjunction with their team manager".
-        if let m = input.managerAgreedById {
-            guard
-                let manager = try await req.db.scoped(to: p.organisationID).query(StaffMember.self).filter(\.$id == m)
-                    .first()
-            else {
-                throw ValidationError(
-                    field: "manager_agreed_by_id",
-                    reason: "no member of staff \(m) in your organisation"
-                )
-            }
-            guard manager.roles.contains(.manager) || manager.roles.contains(.dsl), m != p.staffID else {
-                throw ValidationError(
-                    field: "manager_agreed_by_id",
-                    reason: "must be a team manager or the DSL other than yourself (COV-3)"
-                )
-            }
-        }
         let row = NumberSharing(
             organisationID: p.organisationID,
             caseID: try c.requireID(),
@@ -165,27 +124,8 @@ struct CaseRegisterController: RouteCollection {
             reason: input.reason,
             decidedOn: input.decidedOn
         )
-        row.id = UUID()
-        try await req.createAudited(
-            row,
-            AuditEntry(
-                action: input.shared ? .numberShared : .numberNotShared,
-                entity: NumberSharing.auditEntity,
-                entityID: row.id?.uuidString,
-                caseID: c.id,
-                rowDigest: row.digest
-            )
-        )
+        _ = try await CaseRegisters.addSharing(row, to: c, by: p, audit: try req.auditContext(), on: req.db)
         return try await NumberSharingDTO(row).encodeResponse(status: .created, for: req)
-    }
-
-    private func requirePerson(_ id: UUID?, on c: CaseFile, _ req: Request) async throws {
-        guard let id else { return }
-        if try await req.db.scoped(to: c.organisationID).query(CasePerson.self).filter(\.$id == id).filter(
-            \.$caseID == c.requireID()
-        ).first() == nil {
-            throw ValidationError(field: "person_id", reason: "no person \(id) on this case")
-        }
     }
 
     private func readAudit(_ req: Request, _ c: CaseFile, _ what: String) async throws {
