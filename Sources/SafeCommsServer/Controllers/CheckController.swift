@@ -26,7 +26,7 @@ struct CheckController: RouteCollection {
         var request = input.request
         if let id = input.caseID {
             let (c, _) = try await CaseAccess.load(req, .read, id: id)
-            request = try await Self.filled(request, from: c, on: req.db)
+            request = try await request.filled(from: c, on: req.db)
         }
         let settings = try await req.application.organisationSettings.settings(for: staff.organisationID, on: req.db)
         // The request's own packs, else the organisation's choice, else every pack.
@@ -48,32 +48,5 @@ struct CheckController: RouteCollection {
         var headers = HTTPHeaders()
         headers.contentType = .json
         return Response(status: .ok, headers: headers, body: .init(buffer: ByteBuffer(bytes: decision.json)))
-    }
-
-    /// The request with the stored case: its status and crisis flag, its people, and the consents on
-    /// file that are not withdrawn and are for this channel (or for any channel).
-    static func filled(_ request: CheckRequest, from c: CaseFile, on db: any Database) async throws -> CheckRequest {
-        var r = request
-        let caseID = try c.requireID()
-        let people = try await db.scoped(to: c.organisationID).query(CasePerson.self).filter(\.$caseID == caseID).all()
-        r.caseInfo = CheckRequest.CaseInfo(
-            status: c.status,
-            inCrisis: c.inCrisis,
-            people: people.map {
-                CasePersonInfo(
-                    name: $0.name,
-                    aliases: $0.aliases.split(separator: "\n").map(String.init),
-                    dateOfBirth: $0.dateOfBirth,
-                    address: $0.address,
-                    postcode: $0.postcode
-                )
-            }
-        )
-        let consents = try await db.scoped(to: c.organisationID).query(Consent.self).filter(\.$caseID == caseID)
-            .filter(\.$withdrawnOn == nil).all()
-        r.consents = Set(
-            consents.filter { $0.channel == nil || $0.channel == request.channel.rawValue }.map(\.kind)
-        )
-        return r
     }
 }
