@@ -19,6 +19,19 @@ public struct Principal: Sendable, Equatable {
     }
 }
 
+/// What decides who sees an incident: its kind, who raised it, and its case if it has one.
+public struct IncidentAllocation: Sendable, Equatable {
+    public let kind: IncidentKind
+    public let reporter: StaffAllocation
+    public let caseAllocation: CaseAllocation?
+
+    public init(kind: IncidentKind, reporter: StaffAllocation, caseAllocation: CaseAllocation?) {
+        self.kind = kind
+        self.reporter = reporter
+        self.caseAllocation = caseAllocation
+    }
+}
+
 /// Who a case is allocated to.
 public struct CaseAllocation: Sendable, Equatable {
     public let organisationID: UUID
@@ -135,6 +148,28 @@ public enum AccessPolicy {
         // Information governance and the DSL; IT administrators run the system but do not audit it.
         case .readAudit: p.roles.contains(.auditor) || p.roles.contains(.dsl)
         case .reconcile: !p.roles.isDisjoint(with: [.manager, .dsl, .auditor])
+        }
+    }
+
+    /// Who may see an incident: the DSL and auditors; whoever raised it and their managers; and, unless
+    /// its kind is restricted (indecent images, concerns about staff), whoever may see its case.
+    public static func canRead(_ p: Principal, _ i: IncidentAllocation) -> Bool {
+        guard p.organisationID == i.reporter.organisationID else { return false }
+        if p.roles.contains(.dsl) || p.roles.contains(.auditor) { return true }
+        if p.staffID == i.reporter.staffID || manages(p, i.reporter) { return true }
+        guard !i.kind.isRestricted, let c = i.caseAllocation else { return false }
+        return canRead(p, c)
+    }
+
+    /// Who may do a step of an incident: its owner, and (for the reporter's and the line manager's
+    /// steps) the reporter's managers and the DSL, who may always act; never an auditor.
+    public static func canComplete(_ p: Principal, _ owner: StepOwner, of i: IncidentAllocation) -> Bool {
+        guard p.organisationID == i.reporter.organisationID, !p.roles.isSubset(of: [.auditor]) else { return false }
+        if p.roles.contains(.dsl) { return true }
+        switch owner {
+        case .reporter: return p.staffID == i.reporter.staffID || manages(p, i.reporter)
+        case .lineManager: return manages(p, i.reporter)
+        case .dsl: return false
         }
     }
 

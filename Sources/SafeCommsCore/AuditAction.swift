@@ -37,6 +37,11 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case notificationQueued = "notification.queued"
     case followUpOpened = "follow_up.open"
     case followUpClosed = "follow_up.close"
+    case incidentRaised = "incident.raise"
+    case incidentStepDone = "incident.step"
+    case incidentAmended = "incident.amend"
+    case incidentPersonLinked = "incident.person"
+    case incidentRead = "incident.read"
     case directoryConfirmed = "directory.confirmed"
     case voicemailTurnedOff = "device.voicemail_off"
 

@@ -84,6 +84,33 @@ public struct OfficeHours: Codable, Equatable, Sendable {
         return instant.addingTimeInterval(14 * 86_400)
     }
 
+    /// The length of a working day, in minutes.
+    public var dayLengthMinutes: Int { max(1, closesAtMinute - opensAtMinute) }
+
+    /// The instant `minutes` of office hours after `instant`: the clock runs only while the office is
+    /// open, so an hour asked for at 16:30 on a Friday is due at 09:00 on Monday (opening at 08:30,
+    /// closing at 17:00).
+    public func adding(officeMinutes minutes: Int, to instant: Date) -> Date {
+        var remaining = max(0, minutes)
+        var t = nextOpening(atOrAfter: instant)
+        let zone = Self.zone(timeZone)
+        for _ in 0..<400 {
+            let left = closesAtMinute - LocalTime(t, zone: zone).minuteOfDay
+            if remaining <= left { return t.addingTimeInterval(Double(remaining) * 60) }
+            remaining -= left
+            t = nextOpening(atOrAfter: t.addingTimeInterval(Double(left) * 60))
+        }
+        return t
+    }
+
+    /// Closing time on the working day `instant` falls in, or on the next working day when it falls out
+    /// of hours.
+    public func closeOfWorkingDay(atOrAfter instant: Date) -> Date {
+        let t = nextOpening(atOrAfter: instant)
+        let left = closesAtMinute - LocalTime(t, zone: Self.zone(timeZone)).minuteOfDay
+        return t.addingTimeInterval(Double(left) * 60)
+    }
+
     /// The calendar day an instant falls on in the organisation's time zone.
     public func localDay(of instant: Date) -> BankHolidays.Day {
         LocalTime(instant, zone: Self.zone(timeZone)).day

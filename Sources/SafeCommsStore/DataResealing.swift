@@ -16,7 +16,8 @@ public enum DataResealing {
         (CommunicationRecord.schema, CommunicationRecord.sealedColumns), (Consent.schema, Consent.sealedColumns),
         (NumberSharing.schema, NumberSharing.sealedColumns),
         (MessageSlipRecord.schema, MessageSlipRecord.sealedColumns),
-        (FollowUpRecord.schema, FollowUpRecord.sealedColumns),
+        (FollowUpRecord.schema, FollowUpRecord.sealedColumns), (Incident.schema, Incident.sealedColumns),
+        (IncidentStep.schema, IncidentStep.sealedColumns), (IncidentAmendment.schema, IncidentAmendment.sealedColumns),
     ]
 
     public struct Report: Sendable, Equatable {
@@ -30,6 +31,7 @@ public enum DataResealing {
         on db: any Database,
         to key: DataKey,
         batchSize: Int = 500,
+        tables: [(table: String, columns: [String])] = DataResealing.tables,
         progress: @Sendable (String, Int) -> Void = { _, _ in }
     ) async throws -> Report {
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }

@@ -68,6 +68,22 @@ extension MessageSlipRecord: OrganisationOwned {
         \.$organisationID
     }
 }
+extension Incident: OrganisationOwned {
+    public static var organisationKey: KeyPath<Incident, FieldProperty<Incident, UUID>> { \.$organisationID }
+}
+extension IncidentAmendment: OrganisationOwned {
+    public static var organisationKey: KeyPath<IncidentAmendment, FieldProperty<IncidentAmendment, UUID>> {
+        \.$organisationID
+    }
+}
+extension IncidentPerson: OrganisationOwned {
+    public static var organisationKey: KeyPath<IncidentPerson, FieldProperty<IncidentPerson, UUID>> {
+        \.$organisationID
+    }
+}
+extension IncidentStep: OrganisationOwned {
+    public static var organisationKey: KeyPath<IncidentStep, FieldProperty<IncidentStep, UUID>> { \.$organisationID }
+}
 extension Notification: OrganisationOwned {
     public static var organisationKey: KeyPath<Notification, FieldProperty<Notification, UUID>> { \.$organisationID }
 }

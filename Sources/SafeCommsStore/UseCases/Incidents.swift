@@ -1,0 +1,425 @@
+import FluentKit
+import Foundation
+import SQLKit
+import SafeCommsCore
+
+/// Raising an incident, doing its steps in order, amending it, and reading it (PD-1.10, PD-1.13,
+/// PD-2.1–PD-2.5, PD-4.2, WA-13, WNL-5.2). Each write is audited with its row's digest in the same
+/// transaction; nothing is ever edited or deleted. Who sees one is `AccessPolicy.canRead(_:IncidentAllocation)`:
+/// the restricted kinds only by the reporter, their managers, the DSL and auditors.
+public enum Incidents {
+    /// An incident as asked for, its fields checked for form.
+    public struct Raise: Sendable {
+        public struct Person: Sendable {
+            public var personID: UUID?
+            public var staffID: UUID?
+            public var role: IncidentPerson.Role
+
+            public init(personID: UUID? = nil, staffID: UUID? = nil, role: IncidentPerson.Role) {
+                self.personID = personID
+                self.staffID = staffID
+                self.role = role
+            }
+        }
+
+        public var kind: IncidentKind
+        public var caseID: UUID?
+        /// For a policy breach: the clause breached (`WA-7`).
+        public var breachedClause: String?
+        public var occurredAt: Date
+        public var summary: String
+        /// Where it was raised from (`communication`, `message_slip`, `follow_up`), if anywhere.
+        public var source: (type: String, id: UUID)?
+        public var people: [Person]
+
+        public init(
+            kind: IncidentKind,
+            caseID: UUID?,
+            breachedClause: String? = nil,
+            occurredAt: Date,
+            summary: String,
+            source: (type: String, id: UUID)? = nil,
+            people: [Person] = []
+        ) {
+            self.kind = kind
+            self.caseID = caseID
+            self.breachedClause = breachedClause
+            self.occurredAt = occurredAt
+            self.summary = summary
+            self.source = source
+            self.people = people
+        }
+    }
+
+    /// An incident with its steps in order, its amendments oldest first, and its people.
+    public struct View: Sendable {
+        public var incident: Incident
+        public var steps: [IncidentStep]
+        public var amendments: [IncidentAmendment]
+        public var people: [IncidentPerson]
+
+        /// The step to do next; nil once all are done.
+        public var openStep: IncidentStep? { steps.first { $0.doneAt == nil } }
+    }
+
+    /// The kinds of record an incident may be raised from.
+    public static let sourceTypes = ["communication", "message_slip", "follow_up"]
+
+    /// - Throws: `ValidationError` by field; `Refusal.forbidden` for an auditor (who changes nothing);
+    ///   `Refusal.notFound` for a case the reporter may not see.
+    public static func raise(
+        _ r: Raise,
+        by p: Principal,
+        audit: AuditContext,
+        on db: any Database,
+        now: Date = Date()
+    ) async throws -> View {
+        guard !p.roles.isEmpty, !p.roles.isSubset(of: [.auditor]) else {
+            throw Refusal.forbidden("auditors read incidents but do not raise them")
+        }
+        let scope = db.scoped(to: p)
+        if let caseID = r.caseID { _ = try await VisibleCases.one(caseID, .read, for: p, on: db) }
+        let clause = try r.kind.clause ?? breached(r.breachedClause)
+        if r.occurredAt > now.addingTimeInterval(300) {
+            throw ValidationError(field: "occurred_at", reason: "is in the future")
+        }
+        let summary = r.summary.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !summary.isEmpty else { throw ValidationError(field: "summary", reason: "is required") }
+        guard summary.count <= 5000 else {
+            throw ValidationError(field: "summary", reason: "is longer than 5000 characters")
+        }
+        if let source = r.source { try await requireSource(source, caseID: r.caseID, of: p, on: db) }
+        for (i, person) in r.people.enumerated() {
+            switch (person.personID, person.staffID) {
+            case (let id?, nil):
+                guard let caseID = r.caseID,
+                    try await scope.query(CasePerson.self).filter(\.$id == id).filter(\.$caseID == caseID).first()
+                        != nil
+                else { throw ValidationError(field: "people[\(i)].person_id", reason: "no person \(id) on this case") }
+            case (nil, let id?):
+                guard try await scope.query(StaffMember.self).filter(\.$id == id).first() != nil else {
+                    throw ValidationError(
+                        field: "people[\(i)].staff_id",
+                        reason: "no member of staff \(id) in your organisation"
+                    )
+                }
+            default:
+                throw ValidationError(field: "people[\(i)]", reason: "names either a person_id or a staff_id")
+            }
+        }
+        // A breach of a clause by a member of staff who has breached it before goes to the DSL too.
+        var repeated = false
+        if r.kind == .policyBreach, let breacher = r.people.first(where: { $0.role == .staffMember })?.staffID {
+            let earlier = try await scope.query(Incident.self).filter(\.$kind == .policyBreach)
+                .filter(\.$clause == clause).all().compactMap(\.id)
+            if !earlier.isEmpty {
+                repeated =
+                    try await scope.query(IncidentPerson.self).filter(\.$incidentID ~~ earlier)
+                    .filter(\.$staffID == breacher).first() != nil
+            }
+        }
+        let hours = try await officeHours(of: p, on: db)
+        let incidentID = UUID()
+        let incident = Incident(
+            id: incidentID,
+            organisationID: p.organisationID,
+            caseID: r.caseID,
+            reporterID: p.staffID,
+            kind: r.kind,
+            clause: clause,
+            occurredAt: r.occurredAt,
+            raisedAt: now,
+            summary: summary,
+            sourceType: r.source?.type,
+            sourceID: r.source?.id
+        )
+        let templates = IncidentLadder.steps(for: r.kind, breached: clause, repeated: repeated)
+        let steps = templates.enumerated().map { i, t in
+            let s = IncidentStep(
+                id: UUID(),
+                organisationID: p.organisationID,
+                incidentID: incidentID,
+                step: t.id,
+                position: i,
+                owner: t.owner
+            )
+            if i == 0 {
+                s.openedAt = incident.raisedAt
+                s.dueAt = t.deadline.due(opened: incident.raisedAt, hours: hours).map(RowDigest.storable)
+            }
+            return s
+        }
+        let people = r.people.map {
+            IncidentPerson(
+                id: UUID(),
+                organisationID: p.organisationID,
+                incidentID: incidentID,
+                personID: $0.personID,
+                staffID: $0.staffID,
+                role: $0.role
+            )
+        }
+        try await AuditLog.transaction(on: db, audit) { tx in
+            try await incident.create(on: tx)
+            for s in steps { try await s.create(on: tx) }
+            for person in people { try await person.create(on: tx) }
+            var events = [
+                AuditEntry(
+                    action: .incidentRaised,
+                    entity: Incident.auditEntity,
+                    entityID: incidentID.uuidString,
+                    caseID: r.caseID,
+                    detail: "\(r.kind.rawValue) \(clause)",
+                    rowDigest: incident.digest
+                )
+            ]
+            events += steps.map {
+                AuditEntry(
+                    action: .incidentStepDone,
+                    entity: IncidentStep.auditEntity,
+                    entityID: $0.id?.uuidString,
+                    caseID: r.caseID,
+                    detail: "\($0.step) set",
+                    rowDigest: $0.digest
+                )
+            }
+            events += people.map {
+                AuditEntry(
+                    action: .incidentPersonLinked,
+                    entity: "incident_person",
+                    entityID: $0.id?.uuidString,
+                    caseID: r.caseID,
+                    detail: $0.role.rawValue
+                )
+            }
+            return ((), events)
+        }
+        return View(incident: incident, steps: steps, amendments: [], people: people)
+    }
+
+    /// What doing a step records, beyond who and when.
+    public struct Completion: Sendable {
+        public var note: String?
+        public var reference: String?
+        /// The one doing it confirms it is done (an image deleted).
+        public var confirmed: Bool
+
+        public init(note: String?, reference: String?, confirmed: Bool) {
+            self.note = note
+            self.reference = reference
+            self.confirmed = confirmed
+        }
+    }
+
+    /// Does the incident's open step; the next one opens with its own deadline, and the incident closes
+    /// with its last.
+    /// - Throws: `Refusal.conflict` for a step that is not the open one (of two doing it at once, the
+    ///   second is told); `Refusal.forbidden` for someone the step is not for; `ValidationError` for
+    ///   what the step must record and was not given.
+    public static func complete(
+        step stepID: UUID,
+        of incidentID: UUID,
+        _ c: Completion,
+        by p: Principal,
+        audit: AuditContext,
+        on db: any Database,
+        now: Date = Date()
+    ) async throws -> View {
+        let view = try await one(incidentID, for: p, on: db)
+        guard let step = view.steps.first(where: { $0.id == stepID }) else {
+            throw Refusal.notFound("no such step on this incident")
+        }
+        guard step.doneAt == nil else { throw Refusal.conflict("step \(step.step) was already done") }
+        guard view.openStep?.id == stepID else {
+            throw Refusal.conflict("step \(step.step) opens when the one before it is done")
+        }
+        guard AccessPolicy.canComplete(p, step.owner, of: try await allocation(of: view.incident, on: db)) else {
+            throw Refusal.forbidden("this step is for \(ownerWords(step.owner))")
+        }
+        let template = IncidentLadder.steps(for: view.incident.kind, breached: view.incident.clause, repeated: true)
+            .first { $0.id == step.step }
+        let note = c.note?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+        let reference = c.reference?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
+        switch template?.records {
+        case .note?: if note == nil { throw ValidationError(field: "note", reason: "is required: say what was done") }
+        case .reference?:
+            if reference == nil {
+                throw ValidationError(field: "reference", reason: "is required: who was contacted, and their reference")
+            }
+        case .confirmation?:
+            if !c.confirmed { throw ValidationError(field: "confirmed", reason: "must be ticked to say it is done") }
+        case nil: break
+        }
+        for (field, text) in [("note", note), ("reference", reference)] where (text?.count ?? 0) > 5000 {
+            throw ValidationError(field: field, reason: "is longer than 5000 characters")
+        }
+        let hours = try await officeHours(of: p, on: db)
+        let done = RowDigest.storable(now)
+        let next = view.steps.first { $0.position == step.position + 1 }
+        let nextTemplate = next.flatMap { n in
+            IncidentLadder.steps(for: view.incident.kind, breached: view.incident.clause, repeated: true)
+                .first { $0.id == n.step }
+        }
+        try await AuditLog.transaction(on: db, audit) { tx in
+            // Claimed by a conditional update: of two doing it at once, the second finds it done.
+            let claimed = try await (tx as! any SQLDatabase).update(IncidentStep.schema)
+                .set(SQLIdentifier("done_by_id"), to: SQLBind(p.staffID))
+                .where("id", .equal, SQLBind(stepID)).where("done_at", .is, SQLLiteral.null)
+                .returning("id").all()
+            guard !claimed.isEmpty else { throw Refusal.conflict("step \(step.step) was already done") }
+            step.doneAt = done
+            step.doneByID = p.staffID
+            step.note = note
+            step.reference = reference
+            try await step.save(on: tx)
+            var events = [stepEvent(step, view.incident, "done")]
+            if let next {
+                next.openedAt = done
+                next.dueAt = nextTemplate?.deadline.due(opened: done, hours: hours).map(RowDigest.storable)
+                try await next.save(on: tx)
+                events.append(stepEvent(next, view.incident, "opened"))
+            } else {
+                view.incident.closedAt = done
+                try await view.incident.save(on: tx)
+            }
+            return ((), events)
+        }
+        return try await one(incidentID, for: p, on: db)
+    }
+
+    /// A later word on the incident, in order after the others; the incident itself is never changed.
+    public static func amend(
+        _ incidentID: UUID,
+        reason: String,
+        summary: String,
+        by p: Principal,
+        audit: AuditContext,
+        on db: any Database,
+        now: Date = Date()
+    ) async throws -> View {
+        guard !p.roles.isSubset(of: [.auditor]) else { throw Refusal.forbidden("auditors do not amend incidents") }
+        let view = try await one(incidentID, for: p, on: db)
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let summary = summary.trimmingCharacters(in: .whitespacesAndNewlines)
+        var problems: [ValidationError] = []
+        if reason.isEmpty { problems.append(.init(field: "reason", reason: "is required: say why it is amended")) }
+        if summary.isEmpty { problems.append(.init(field: "summary", reason: "is required")) }
+        if reason.count > 5000 || summary.count > 5000 {
+            problems.append(
+                .init(field: reason.count > 5000 ? "reason" : "summary", reason: "is longer than 5000 characters")
+            )
+        }
+        try ValidationErrors(problems).throwIfAny()
+        let amendment = IncidentAmendment(
+            id: UUID(),
+            organisationID: p.organisationID,
+            incidentID: incidentID,
+            madeByID: p.staffID,
+            madeAt: now,
+            reason: reason,
+            summary: summary
+        )
+        try await AuditLog.create(
+            amendment,
+            AuditEntry(
+                action: .incidentAmended,
+                entity: IncidentAmendment.auditEntity,
+                entityID: amendment.id?.uuidString,
+                caseID: view.incident.caseID,
+                rowDigest: amendment.digest
+            ),
+            audit,
+            on: db
+        )
+        return try await one(incidentID, for: p, on: db)
+    }
+
+    /// The incident, when `p` may see it.
+    public static func one(_ id: UUID, for p: Principal, on db: any Database) async throws -> View {
+        let scope = db.scoped(to: p)
+        guard let incident = try await scope.find(Incident.self, id),
+            AccessPolicy.canRead(p, try await allocation(of: incident, on: db))
+        else { throw Refusal.notFound("no incident \(id.uuidString) that you can see") }
+        return View(
+            incident: incident,
+            steps: try await scope.query(IncidentStep.self).filter(\.$incidentID == id).sort(\.$position).all(),
+            amendments: try await scope.query(IncidentAmendment.self).filter(\.$incidentID == id).sort(\.$madeAt).all(),
+            people: try await scope.query(IncidentPerson.self).filter(\.$incidentID == id).all()
+        )
+    }
+
+    /// The incidents `p` may see, open ones first, then newest first.
+    public static func visible(to p: Principal, on db: any Database) async throws -> [Incident] {
+        let all = try await db.scoped(to: p).query(Incident.self).sort(\.$raisedAt, .descending).all()
+        var seen: [Incident] = []
+        for i in all where AccessPolicy.canRead(p, try await allocation(of: i, on: db)) { seen.append(i) }
+        return seen.filter { $0.closedAt == nil } + seen.filter { $0.closedAt != nil }
+    }
+
+    /// Who the incident is about, for `AccessPolicy`.
+    static func allocation(of i: Incident, on db: any Database) async throws -> IncidentAllocation {
+        guard let reporter = try await db.scoped(to: i.organisationID).find(StaffMember.self, i.reporterID) else {
+            throw Refusal.notFound("the incident's reporter is not in the directory")
+        }
+        var caseAllocation: CaseAllocation?
+        if let caseID = i.caseID {
+            caseAllocation = try await db.scoped(to: i.organisationID).find(CaseFile.self, caseID)?.allocation
+        }
+        return IncidentAllocation(kind: i.kind, reporter: try reporter.allocation, caseAllocation: caseAllocation)
+    }
+
+    static func breached(_ clause: String?) throws(ValidationError) -> String {
+        let text = (clause ?? "").trimmingCharacters(in: .whitespaces)
+        guard text.range(of: #"^[A-Z]{2,4}-[0-9]+(\.[0-9]+)*[a-z]?$"#, options: .regularExpression) != nil else {
+            throw ValidationError(field: "clause", reason: "a policy breach names the clause breached, such as WA-7")
+        }
+        return text
+    }
+
+    private static func requireSource(
+        _ source: (type: String, id: UUID),
+        caseID: UUID?,
+        of p: Principal,
+        on db: any Database
+    ) async throws {
+        let scope = db.scoped(to: p)
+        let found: Bool
+        switch source.type {
+        case "communication":
+            let record = try await scope.find(CommunicationRecord.self, source.id)
+            found = record != nil && (caseID == nil || record?.caseID == caseID)
+        case "message_slip": found = try await scope.find(MessageSlipRecord.self, source.id) != nil
+        case "follow_up": found = try await scope.find(FollowUpRecord.self, source.id) != nil
+        default:
+            throw ValidationError(field: "source.type", reason: "must be one of \(sourceTypes.joined(separator: ", "))")
+        }
+        guard found else { throw ValidationError(field: "source.id", reason: "no \(source.type) \(source.id) here") }
+    }
+
+    private static func officeHours(of p: Principal, on db: any Database) async throws -> OfficeHours {
+        (try await Organisation.find(p.organisationID, on: db)?.settings ?? .standard).officeHours
+    }
+
+    private static func stepEvent(_ s: IncidentStep, _ i: Incident, _ what: String) -> AuditEntry {
+        AuditEntry(
+            action: .incidentStepDone,
+            entity: IncidentStep.auditEntity,
+            entityID: s.id?.uuidString,
+            caseID: i.caseID,
+            detail: "\(s.step) \(what)",
+            rowDigest: s.digest
+        )
+    }
+
+    private static func ownerWords(_ owner: StepOwner) -> String {
+        switch owner {
+        case .reporter: "the person who raised it, or their managers"
+        case .lineManager: "the line manager of the person who raised it"
+        case .dsl: "the designated safeguarding lead"
+        }
+    }
+}
+
+extension String {
+    fileprivate var nilIfEmpty: String? { isEmpty ? nil : self }
+}
