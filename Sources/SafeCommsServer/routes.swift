@@ -27,6 +27,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: FollowUpController())
     try api.register(collection: GreetingController())
     try api.register(collection: ImportController())
+    try api.register(collection: IncidentController())
 
     if app.safeCommsConfig.benchmarkEcho {
         app.post("bench", "echo") { req -> Response in

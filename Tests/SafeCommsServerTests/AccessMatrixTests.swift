@@ -38,6 +38,10 @@ import VaporTesting
     static let bill =
         #"{"file":{"filename":"bill.csv","data":"\#(Data("Date,Time,Number\n02/11/2026,10:10:00,07700 900001\n".utf8).base64EncodedString())"}}"#
 
+    static func incident(_ o: World.Org) -> String? {
+        #"{"kind":"abusive_contact","case_id":"\#(o.caseA)","occurred_at":"2026-11-20T10:00:00Z","summary":"Shouting and threats on the phone"}"#
+    }
+
     static let outOfHoursCall =
         #"{"answered_at":"2026-11-20T21:15:00Z","expected":false,"summary":"Worried about Saturday's contact"}"#
 
@@ -322,6 +326,38 @@ import VaporTesting
             expect: only(["manager": 200, "dsl": 200, "auditor": 200]),
             caseScoped: false
         ),
+        // Incidents: raised on case A by whoever may see it (the other organisation raises on its own
+        // case A); an abusive call is seen with its case.
+        .init(
+            method: .POST,
+            path: "/api/v1/incidents",
+            body: { o in Self.incident(o) },
+            expect: only(["practitioner": 201, "manager": 201, "dsl": 201, "auditor": 403], otherwise: 404),
+            caseScoped: false
+        ),
+        .init(method: .GET, path: "/api/v1/incidents", body: { _ in nil }, expect: everyone, caseScoped: false),
+        .init(
+            method: .GET,
+            path: "/api/v1/incidents/{incidentA}",
+            body: { _ in nil },
+            expect: caseRead,
+            caseScoped: true
+        ),
+        // Its first step is the reporter's: they, their managers and the DSL; never an auditor.
+        .init(
+            method: .POST,
+            path: "/api/v1/incidents/{incidentA}/steps/{stepA}/complete",
+            body: { _ in #"{"note":"Recorded with the call"}"# },
+            expect: only(["practitioner": 200, "manager": 200, "dsl": 200, "auditor": 403], otherwise: 404),
+            caseScoped: true
+        ),
+        .init(
+            method: .POST,
+            path: "/api/v1/incidents/{incidentA}/amendments",
+            body: { _ in #"{"reason":"The caller was the father","summary":"Father shouting on the phone"}"# },
+            expect: only(["practitioner": 201, "manager": 201, "dsl": 201, "auditor": 403], otherwise: 404),
+            caseScoped: true
+        ),
         .init(
             method: .GET,
             path: "/api/v1/audit/events",
@@ -426,9 +462,24 @@ import VaporTesting
                 return try #require(d.json["id"] as? String)
             }
 
+            // An incident raised by the practitioner on case A; its first step goes with it.
+            let firstStep = StepBox()
+            func freshIncident() async throws -> String {
+                let i = try await app.send(
+                    .POST,
+                    "/api/v1/incidents",
+                    token: world.north.token("practitioner"),
+                    json: Self.incident(world.north)
+                )
+                #expect(i.status == .created, "\(i.text)")
+                firstStep.id = try #require((i.json["steps"] as? [[String: Any]])?.first?["id"] as? String)
+                return try #require(i.json["id"] as? String)
+            }
+
             let fresh: [(String, () async throws -> String)] = [
                 ("{recordA}", freshRecord), ("{messageA}", freshMessage), ("{absenceA}", freshAbsence),
-                ("{followUpA}", freshFollowUp), ("{deviceA}", freshDevice),
+                ("{followUpA}", freshFollowUp), ("{deviceA}", freshDevice), ("{incidentA}", freshIncident),
+                ("{stepA}", { firstStep.id }),
             ]
             func fill(_ template: String) async throws -> String {
                 var path = template
@@ -500,4 +551,9 @@ import VaporTesting
             #expect(try await references(world.south.token("dsl")).allSatisfy { !$0.hasPrefix("North") })
         }
     }
+}
+
+/// The first step of the incident made last, for the route that completes it.
+final class StepBox: @unchecked Sendable {
+    var id = ""
 }

@@ -57,6 +57,17 @@ public enum Incidents {
         public var steps: [IncidentStep]
         public var amendments: [IncidentAmendment]
         public var people: [IncidentPerson]
+        /// Who it is about, for `AccessPolicy` and for naming each step's owner.
+        public var allocation: IncidentAllocation
+
+        /// The member of staff a step is for: the reporter, or their line manager; nil for the DSL.
+        public func ownerID(_ owner: StepOwner) -> UUID? {
+            switch owner {
+            case .reporter: allocation.reporter.staffID
+            case .lineManager: allocation.reporter.lineManagerID
+            case .dsl: nil
+            }
+        }
 
         /// The step to do next; nil once all are done.
         public var openStep: IncidentStep? { steps.first { $0.doneAt == nil } }
@@ -194,7 +205,13 @@ public enum Incidents {
             }
             return ((), events)
         }
-        return View(incident: incident, steps: steps, amendments: [], people: people)
+        return View(
+            incident: incident,
+            steps: steps,
+            amendments: [],
+            people: people,
+            allocation: try await allocation(of: incident, on: db)
+        )
     }
 
     /// What doing a step records, beyond who and when.
@@ -233,7 +250,7 @@ public enum Incidents {
         guard view.openStep?.id == stepID else {
             throw Refusal.conflict("step \(step.step) opens when the one before it is done")
         }
-        guard AccessPolicy.canComplete(p, step.owner, of: try await allocation(of: view.incident, on: db)) else {
+        guard AccessPolicy.canComplete(p, step.owner, of: view.allocation) else {
             throw Refusal.forbidden("this step is for \(ownerWords(step.owner))")
         }
         let template = IncidentLadder.steps(for: view.incident.kind, breached: view.incident.clause, repeated: true)
@@ -297,8 +314,8 @@ public enum Incidents {
         on db: any Database,
         now: Date = Date()
     ) async throws -> View {
-        guard !p.roles.isSubset(of: [.auditor]) else { throw Refusal.forbidden("auditors do not amend incidents") }
         let view = try await one(incidentID, for: p, on: db)
+        guard !p.roles.isSubset(of: [.auditor]) else { throw Refusal.forbidden("auditors do not amend incidents") }
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         let summary = summary.trimmingCharacters(in: .whitespacesAndNewlines)
         var problems: [ValidationError] = []
@@ -337,14 +354,19 @@ public enum Incidents {
     /// The incident, when `p` may see it.
     public static func one(_ id: UUID, for p: Principal, on db: any Database) async throws -> View {
         let scope = db.scoped(to: p)
-        guard let incident = try await scope.find(Incident.self, id),
-            AccessPolicy.canRead(p, try await allocation(of: incident, on: db))
-        else { throw Refusal.notFound("no incident \(id.uuidString) that you can see") }
+        guard let incident = try await scope.find(Incident.self, id) else {
+            throw Refusal.notFound("no incident \(id.uuidString) that you can see")
+        }
+        let allocation = try await allocation(of: incident, on: db)
+        guard AccessPolicy.canRead(p, allocation) else {
+            throw Refusal.notFound("no incident \(id.uuidString) that you can see")
+        }
         return View(
             incident: incident,
             steps: try await scope.query(IncidentStep.self).filter(\.$incidentID == id).sort(\.$position).all(),
             amendments: try await scope.query(IncidentAmendment.self).filter(\.$incidentID == id).sort(\.$madeAt).all(),
-            people: try await scope.query(IncidentPerson.self).filter(\.$incidentID == id).all()
+            people: try await scope.query(IncidentPerson.self).filter(\.$incidentID == id).all(),
+            allocation: allocation
         )
     }
 
