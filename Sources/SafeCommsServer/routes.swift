@@ -43,4 +43,5 @@ func routes(_ app: Application) throws {
     try pages.register(collection: PageController())
     try pages.register(collection: PhonePageController())
     try pages.register(collection: ImportPageController())
+    try pages.register(collection: IncidentPageController())
 }

@@ -501,6 +501,58 @@ final class PageSession: @unchecked Sendable {
                     covered.formUnion([
                         "GET /cases/*/import", "POST /cases/*/import", "GET /reconciliation", "POST /reconciliation",
                     ])
+                    // Incidents: everyone has the list; anyone who may read the case but an auditor raises on
+                    // it, does the reporter's step and amends; the rest are not told it exists.
+                    let readsCase = own && caseRead.contains(role)
+                    let raises: UInt = role == "auditor" ? 403 : readsCase ? 303 : 404
+                    let acts: UInt = !readsCase ? 404 : role == "auditor" ? 403 : 303
+                    #expect(try await browser.get("/incidents").status == .ok, "\(role) other=\(other)")
+                    #expect(
+                        try await browser.get("/incidents/new?case=\(caseA)").status.code
+                            == (role == "auditor" ? 403 : 200),
+                        "\(role) other=\(other)"
+                    )
+                    let raisedByPage = try await browser.post(
+                        "/incidents",
+                        form: [
+                            "csrf": csrf, "kind": "abusive_contact", "case_id": caseA.uuidString,
+                            "occurred_at": "2026-11-20T10:00", "summary": "Threats on the phone",
+                        ]
+                    )
+                    #expect(
+                        raisedByPage.status.code == raises,
+                        "\(role) other=\(other): \(raisedByPage.text.prefix(300))"
+                    )
+                    func freshIncident() async throws -> (id: String, step: String) {
+                        let i = try await app.send(
+                            .POST,
+                            "/api/v1/incidents",
+                            token: world.north.token("practitioner"),
+                            json: AccessMatrixTests.incident(world.north)
+                        )
+                        let step = (i.json["steps"] as? [[String: Any]])?.first?["id"] as? String
+                        return (try #require(i.json["id"] as? String), try #require(step))
+                    }
+                    let incident = try await freshIncident()
+                    let shown = try await browser.get("/incidents/\(incident.id)")
+                    #expect(
+                        shown.status.code == (readsCase ? 200 : 404),
+                        "\(role) other=\(other): \(shown.text.prefix(400))"
+                    )
+                    let stepDone = try await browser.post(
+                        "/incidents/\(incident.id)/steps/\(incident.step)",
+                        form: ["csrf": csrf, "note": "Recorded with the call"]
+                    )
+                    #expect(stepDone.status.code == acts, "\(role) other=\(other): \(stepDone.text.prefix(300))")
+                    let amended = try await browser.post(
+                        "/incidents/\(incident.id)/amendments",
+                        form: ["csrf": csrf, "reason": "It was the father", "summary": "Father shouting"]
+                    )
+                    #expect(amended.status.code == acts, "\(role) other=\(other): \(amended.text.prefix(300))")
+                    covered.formUnion([
+                        "GET /incidents", "GET /incidents/new", "POST /incidents", "GET /incidents/*",
+                        "POST /incidents/*/steps/*", "POST /incidents/*/amendments",
+                    ])
                     let out = try await browser.post("/logout", form: ["csrf": csrf])
                     #expect(out.status == .seeOther)
                     #expect(try await browser.get("/cases").status == .seeOther, "signed out")

@@ -182,3 +182,48 @@ def test_pages_have_no_serious_accessibility_violations(browser, server, page):
             browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
             browser.find_element(By.CSS_SELECTOR, ".error-summary")
     assert serious_violations(browser) == []
+
+
+def test_raise_an_incident_and_work_its_steps(browser, server):
+    """PD-2.3: a worker raises an indecent-image incident from the case, in words only; their manager works its steps."""
+    sign_in(browser, server, server.sign_ins["practitioner"][0])
+    browser.find_element(By.CSS_SELECTOR, "table.table tbody td:first-child a").click()
+    browser.find_element(By.LINK_TEXT, "Raise an incident on this case").click()
+    assert "do not view, copy, screenshot, forward or upload" in browser.find_element(By.CSS_SELECTOR, ".warning-text").text.lower()
+    assert browser.find_elements(By.CSS_SELECTOR, "input[type=file]") == [], "the form takes no files"
+    Select(browser.find_element(By.ID, "kind")).select_by_value("image_received")
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    summary = browser.find_element(By.CSS_SELECTOR, ".error-summary")
+    assert summary.find_element(By.CSS_SELECTOR, "a").get_attribute("href").endswith("#summary")
+    assert serious_violations(browser) == []
+    browser.find_element(By.ID, "summary").send_keys("An image arrived by WhatsApp from an unknown number. Browser test.")
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    assert "The incident was raised" in browser.find_element(By.CSS_SELECTOR, ".notification-success").text
+    steps = browser.find_elements(By.CSS_SELECTOR, ".task-list li")
+    assert len(steps) == 3 and "To do" in steps[0].text and "Cannot start yet" in steps[1].text
+    assert "Mark step" not in browser.page_source, "the first step is the line manager's, not the reporter's"
+    url = browser.current_url.split("?")[0]
+    assert serious_violations(browser) == []
+    sign_out(browser)
+
+    sign_in(browser, server, server.sign_ins["manager"][0])
+    browser.get(url)
+    browser.find_element(By.ID, "note").send_keys("I know the image was received.")
+    browser.find_element(By.CSS_SELECTOR, "form[action*='/steps/'] button[type=submit]").click()
+    assert "The step was recorded as done" in browser.find_element(By.CSS_SELECTOR, ".notification-success").text
+    # PD-2.3b records who at the police was contacted, and their reference.
+    browser.find_element(By.CSS_SELECTOR, "form[action*='/steps/'] button[type=submit]").click()
+    summary = browser.find_element(By.CSS_SELECTOR, ".error-summary")
+    assert summary.find_element(By.CSS_SELECTOR, "a").get_attribute("href").endswith("#reference")
+    assert serious_violations(browser) == []
+    browser.find_element(By.ID, "reference").send_keys("PC Jones, ref 4471")
+    browser.find_element(By.CSS_SELECTOR, "form[action*='/steps/'] button[type=submit]").click()
+    assert "The step was recorded as done" in browser.find_element(By.CSS_SELECTOR, ".notification-success").text
+    assert [li.text.count("Done") > 0 for li in browser.find_elements(By.CSS_SELECTOR, ".task-list li")] == [True, True, False]
+    browser.find_element(By.LINK_TEXT, "Incidents").click()
+    assert "Indecent image received" in browser.find_element(By.CSS_SELECTOR, "table.table").text
+    assert serious_violations(browser) == []
+    # A phone's width.
+    browser.set_window_size(390, 844)
+    browser.get(url)
+    assert serious_violations(browser) == []

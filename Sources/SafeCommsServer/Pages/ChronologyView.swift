@@ -10,6 +10,8 @@ struct ChronologyView {
     var status: String
     var caseID: String
     var canWrite: Bool
+    /// Anyone who may read the case but an auditor may raise an incident on it.
+    var canRaise: Bool
     var recorded: Bool
     var page: ChronologyLines
     var zone: TimeZone
@@ -34,6 +36,11 @@ struct ChronologyView {
             h.raw("/record\">Record a contact</a> <a class=\"button button-secondary\" href=\"/cases/")
             h.text(caseID)
             h.raw("/import\">Import messages or calls</a></p>\n")
+        }
+        if canRaise {
+            h.raw("<p><a href=\"/incidents/new?case=")
+            h.text(caseID)
+            h.raw("\">Raise an incident on this case</a></p>\n")
         }
         h.raw("<h2 class=\"heading-m\">Chronology</h2>\n")
         if page.lines.isEmpty {

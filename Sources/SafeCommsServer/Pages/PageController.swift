@@ -164,6 +164,7 @@ struct PageController: RouteCollection {
             status: Self.statusLabel(c.status),
             caseID: c.id!.uuidString,
             canWrite: AccessPolicy.canWrite(p, c.allocation),
+            canRaise: !p.roles.isSubset(of: [.auditor]),
             recorded: req.queryText("recorded") == "1",
             page: result,
             zone: try await organisationTimeZone(p, req)
