@@ -42,6 +42,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case incidentAmended = "incident.amend"
     case incidentPersonLinked = "incident.person"
     case incidentRead = "incident.read"
+    case incidentEscalated = "incident.escalate"
     case directoryConfirmed = "directory.confirmed"
     case voicemailTurnedOff = "device.voicemail_off"
 

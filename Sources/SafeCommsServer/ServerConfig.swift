@@ -44,6 +44,9 @@ public struct ServerConfig: Sendable {
     public var publicURL = "http://localhost:8080"
     /// How often the outbox is looked at, and the first wait after a failed send (doubling each time).
     public var outboxPollSeconds: TimeInterval = 5
+    /// How often overdue incident steps are chased (`IncidentChaser`); 0 turns the chasing off (tests
+    /// that run it themselves, with their own clock).
+    public var incidentChaseSeconds: TimeInterval = 60
     public var outboxRetrySeconds: TimeInterval = 30
 
     public init(

@@ -81,6 +81,8 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
         app.logger.notice("SAFECOMMS_SMTP_HOST is not set: e-mail notifications wait in the outbox")
     }
 
+    if config.incidentChaseSeconds > 0 { app.lifecycle.use(IncidentChaser(interval: config.incidentChaseSeconds)) }
+
     try routes(app)
 }
 
