@@ -19,17 +19,30 @@ public struct Principal: Sendable, Equatable {
     }
 }
 
-/// What decides who sees an incident: its kind, who raised it, and its case if it has one.
+/// What decides who sees an incident: its kind, who raised it, the member of staff it concerns (a
+/// breach's or a conduct concern's), and its case if it has one.
 public struct IncidentAllocation: Sendable, Equatable {
     public let kind: IncidentKind
     public let reporter: StaffAllocation
+    /// The member of staff it is about, when that is not the reporter.
+    public let concerning: StaffAllocation?
     public let caseAllocation: CaseAllocation?
 
-    public init(kind: IncidentKind, reporter: StaffAllocation, caseAllocation: CaseAllocation?) {
+    public init(
+        kind: IncidentKind,
+        reporter: StaffAllocation,
+        concerning: StaffAllocation? = nil,
+        caseAllocation: CaseAllocation?
+    ) {
         self.kind = kind
         self.reporter = reporter
+        self.concerning = concerning
         self.caseAllocation = caseAllocation
     }
+
+    /// Whose line manager the line manager's steps are for: the member of staff it concerns, or else
+    /// whoever raised it.
+    public var managed: StaffAllocation { concerning ?? reporter }
 }
 
 /// Who a case is allocated to.
@@ -156,19 +169,20 @@ public enum AccessPolicy {
     public static func canRead(_ p: Principal, _ i: IncidentAllocation) -> Bool {
         guard p.organisationID == i.reporter.organisationID else { return false }
         if p.roles.contains(.dsl) || p.roles.contains(.auditor) { return true }
-        if p.staffID == i.reporter.staffID || manages(p, i.reporter) { return true }
+        if p.staffID == i.reporter.staffID || manages(p, i.reporter) || manages(p, i.managed) { return true }
         guard !i.kind.isRestricted, let c = i.caseAllocation else { return false }
         return canRead(p, c)
     }
 
-    /// Who may do a step of an incident: its owner, and (for the reporter's and the line manager's
-    /// steps) the reporter's managers and the DSL, who may always act; never an auditor.
+    /// Who may do a step of an incident: its owner (the reporter, or the line manager of the member of
+    /// staff it concerns, else of the reporter), the reporter's managers for the reporter's steps, and
+    /// the DSL, who may always act; never an auditor.
     public static func canComplete(_ p: Principal, _ owner: StepOwner, of i: IncidentAllocation) -> Bool {
         guard p.organisationID == i.reporter.organisationID, !p.roles.isSubset(of: [.auditor]) else { return false }
         if p.roles.contains(.dsl) { return true }
         switch owner {
         case .reporter: return p.staffID == i.reporter.staffID || manages(p, i.reporter)
-        case .lineManager: return manages(p, i.reporter)
+        case .lineManager: return manages(p, i.managed)
         case .dsl: return false
         }
     }

@@ -133,4 +133,21 @@ import Testing
                 && !AccessPolicy.canComplete(colleague, .reporter, of: i)
         )
     }
+
+    @Test func aBreachIsReviewedByTheLineManagerOfTheOneItConcerns() {
+        let org = UUID(), team = UUID(), dan = UUID(), tom = UUID(), sarah = UUID()
+        let i = IncidentAllocation(
+            kind: .policyBreach,
+            reporter: StaffAllocation(staffID: dan, organisationID: org, teamID: team, lineManagerID: nil),
+            concerning: StaffAllocation(staffID: tom, organisationID: org, teamID: team, lineManagerID: sarah),
+            caseAllocation: nil
+        )
+        func who(_ id: UUID, _ roles: Set<Role>) -> Principal {
+            Principal(staffID: id, organisationID: org, roles: roles, teamIDs: [team], managedTeamIDs: [])
+        }
+        #expect(AccessPolicy.canComplete(who(sarah, [.manager]), .lineManager, of: i), "Tom's line manager reviews it")
+        #expect(AccessPolicy.canRead(who(sarah, [.manager]), i))
+        #expect(!AccessPolicy.canComplete(who(UUID(), [.manager]), .lineManager, of: i))
+        #expect(i.managed.staffID == tom)
+    }
 }

@@ -37,12 +37,20 @@ import VaporTesting
             #expect(span > 90 * 86_400, "several months of contact")
             #expect(records.contains { $0.outOfHours } && records.contains { !$0.outOfHours })
             #expect(try await AuditLog.verify(on: app.db, key: app.auditKey).links > records.count)
+            // Incidents at different stages: one overdue with the manager, one closed, restricted ones hidden.
+            let incidents = try await Incident.query(on: app.db).all()
+            #expect(incidents.count == 4 && incidents.filter { $0.closedAt != nil }.count == 1)
+            let overdue = try await IncidentStep.query(on: app.db).filter(\.$doneAt == nil).all()
+                .filter { ($0.dueAt ?? .distantFuture) < Date() }
+            #expect(overdue.contains { $0.step == "PD-1.10b" }, "the abusive call waits on the manager")
 
             // The printed practitioner sees only their team's cases; the auditor reads but cannot write.
             let practitioner = signIns.first { $0.role == "practitioner" }!
             let browser = PageSession(app)
             try await browser.signIn(practitioner.email, practitioner.password)
             let page = try await browser.get("/cases")
+            let myIncidents = try await browser.get("/incidents")
+            #expect(myIncidents.text.contains("Indecent image received") && myIncidents.text.contains("Overdue"))
             let staff = try #require(
                 try await StaffMember.query(on: app.db).filter(\.$email == practitioner.email).first()
             )

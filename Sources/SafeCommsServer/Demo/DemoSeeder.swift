@@ -232,7 +232,98 @@ struct DemoSeeder {
             entries += CommunicationRepository.auditEntries(for: records, action: .communicationRecorded)
             return ((), entries)
         }
+        try await seedIncidents(staff: allStaff, teams: teams, cases: cases, ctx: ctx)
         return signIns
+    }
+
+    /// A few incidents at different stages, so that the practitioner, their manager and the DSL each
+    /// have something on `/incidents` at first sign-in: one with an overdue step for the manager, one
+    /// about an image received twenty minutes ago (seen only by those it concerns), a closed breach and a new one.
+    private func seedIncidents(staff: [StaffMember], teams: [Team], cases: [CaseFile], ctx: AuditContext) async throws {
+        let db = app.db
+        func principal(_ s: StaffMember) -> Principal {
+            Principal(
+                staffID: s.id!,
+                organisationID: s.organisationID,
+                roles: s.roles,
+                teamIDs: Set([s.teamID].compactMap { $0 }),
+                managedTeamIDs: Set(teams.filter { $0.managerID == s.id }.compactMap(\.id))
+            )
+        }
+        let priya = staff[0], manager = staff[5], other = staff[1]
+        guard let hers = cases.first(where: { $0.keyWorkerID == priya.id }),
+            let theirs = cases.first(where: { $0.keyWorkerID == other.id })
+        else { return }
+        let now = Date()
+        let abuse = try await Incidents.raise(
+            .init(
+                kind: .abusiveContact,
+                caseID: hers.id,
+                occurredAt: now.addingTimeInterval(-3 * 86_400 - 3_600),
+                summary: "Mother rang the work mobile shouting and threatening to come to the office."
+            ),
+            by: principal(priya),
+            audit: ctx,
+            on: db,
+            now: now.addingTimeInterval(-3 * 86_400)
+        )
+        _ = try await Incidents.complete(
+            step: abuse.steps[0].id!,
+            of: abuse.incident.id!,
+            .init(note: "Recorded with the call on the chronology.", reference: nil, confirmed: false),
+            by: principal(priya),
+            audit: ctx,
+            on: db,
+            now: now.addingTimeInterval(-3 * 86_400 + 1_800)
+        )
+        _ = try await Incidents.raise(
+            .init(
+                kind: .imageReceived,
+                caseID: hers.id,
+                occurredAt: now.addingTimeInterval(-1_800),
+                summary: "An image arrived by WhatsApp from an unknown number; not opened beyond the preview."
+            ),
+            by: principal(priya),
+            audit: ctx,
+            on: db,
+            now: now.addingTimeInterval(-1_200)
+        )
+        let breach = try await Incidents.raise(
+            .init(
+                kind: .policyBreach,
+                caseID: nil,
+                breachedClause: "WA-7",
+                occurredAt: now.addingTimeInterval(-10 * 86_400),
+                summary: "A child's full name and date of birth were posted in the team's WhatsApp group.",
+                people: [.init(staffID: other.id, role: .staffMember)]
+            ),
+            by: principal(manager),
+            audit: ctx,
+            on: db,
+            now: now.addingTimeInterval(-9 * 86_400)
+        )
+        _ = try await Incidents.complete(
+            step: breach.steps[0].id!,
+            of: breach.incident.id!,
+            .init(note: "Talked it through; the message was deleted from the group.", reference: nil, confirmed: false),
+            by: principal(manager),
+            audit: ctx,
+            on: db,
+            now: now.addingTimeInterval(-8 * 86_400)
+        )
+        _ = try await Incidents.raise(
+            .init(
+                kind: .socialNetworkConcern,
+                caseID: theirs.id,
+                occurredAt: now.addingTimeInterval(-86_400),
+                summary:
+                    "A public profile shows the young person's school and that they are meeting an adult they met online."
+            ),
+            by: principal(other),
+            audit: ctx,
+            on: db,
+            now: now.addingTimeInterval(-82_800)
+        )
     }
 
     private func makeCases(

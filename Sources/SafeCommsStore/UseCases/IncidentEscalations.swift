@@ -113,13 +113,15 @@ public enum IncidentEscalations {
             return try await scope.query(StaffMember.self).filter(\.$active == true).all()
                 .filter { $0.roles.contains(.dsl) }
         case .lineManager:
-            guard let reporter = try await scope.find(StaffMember.self, i.reporterID) else { return [] }
-            if let line = reporter.lineManagerID, let manager = try await scope.find(StaffMember.self, line),
+            // The line manager of the member of staff it concerns, else of whoever raised it.
+            let concerned = try await Incidents.allocation(of: i, on: db).managed
+            guard let member = try await scope.find(StaffMember.self, concerned.staffID) else { return [] }
+            if let line = member.lineManagerID, let manager = try await scope.find(StaffMember.self, line),
                 manager.active
             {
                 return [manager]
             }
-            guard let teamID = reporter.teamID, let team = try await scope.find(Team.self, teamID),
+            guard let teamID = member.teamID, let team = try await scope.find(Team.self, teamID),
                 let managerID = team.managerID, let manager = try await scope.find(StaffMember.self, managerID)
             else { return [] }
             return manager.active ? [manager] : []

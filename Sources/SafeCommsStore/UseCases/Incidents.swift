@@ -64,7 +64,7 @@ public enum Incidents {
         public func ownerID(_ owner: StepOwner) -> UUID? {
             switch owner {
             case .reporter: allocation.reporter.staffID
-            case .lineManager: allocation.reporter.lineManagerID
+            case .lineManager: allocation.managed.lineManagerID
             case .dsl: nil
             }
         }
@@ -378,16 +378,29 @@ public enum Incidents {
         return seen.filter { $0.closedAt == nil } + seen.filter { $0.closedAt != nil }
     }
 
-    /// Who the incident is about, for `AccessPolicy`.
+    /// Who the incident is about, for `AccessPolicy`: its reporter, the member of staff it concerns (the
+    /// first linked as `staff_member`, when that is someone else), and its case.
     static func allocation(of i: Incident, on db: any Database) async throws -> IncidentAllocation {
-        guard let reporter = try await db.scoped(to: i.organisationID).find(StaffMember.self, i.reporterID) else {
+        let scope = db.scoped(to: i.organisationID)
+        guard let reporter = try await scope.find(StaffMember.self, i.reporterID) else {
             throw Refusal.notFound("the incident's reporter is not in the directory")
         }
-        var caseAllocation: CaseAllocation?
-        if let caseID = i.caseID {
-            caseAllocation = try await db.scoped(to: i.organisationID).find(CaseFile.self, caseID)?.allocation
+        var concerning: StaffAllocation?
+        if let id = i.id,
+            let linked = try await scope.query(IncidentPerson.self).filter(\.$incidentID == id)
+                .filter(\.$role == .staffMember).first()?.staffID,
+            linked != i.reporterID, let staff = try await scope.find(StaffMember.self, linked)
+        {
+            concerning = try staff.allocation
         }
-        return IncidentAllocation(kind: i.kind, reporter: try reporter.allocation, caseAllocation: caseAllocation)
+        var caseAllocation: CaseAllocation?
+        if let caseID = i.caseID { caseAllocation = try await scope.find(CaseFile.self, caseID)?.allocation }
+        return IncidentAllocation(
+            kind: i.kind,
+            reporter: try reporter.allocation,
+            concerning: concerning,
+            caseAllocation: caseAllocation
+        )
     }
 
     static func breached(_ clause: String?) throws(ValidationError) -> String {
