@@ -21,7 +21,7 @@ export SAFECOMMS_DATA=$DATA SAFECOMMS_BENCH_ECHO=1 SAFECOMMS_BCRYPT_COST=4 LOG_L
 export TOKEN=$("$BIN" users token bench@example.org | tail -1)
 "$BIN" serve --hostname 127.0.0.1 --port "$PORT" >"$DATA/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
 URL=http://127.0.0.1:$PORT
 WRK="taskset -c 1 wrk --latency -t1"
