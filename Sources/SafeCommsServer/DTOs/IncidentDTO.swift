@@ -94,10 +94,6 @@ struct IncidentDTO: Content {
 
     init(_ v: Incidents.View, now: Date = Date()) {
         let i = v.incident
-        let templates = Dictionary(
-            IncidentLadder.steps(for: i.kind, breached: i.clause, repeated: true).map { ($0.id, $0) },
-            uniquingKeysWith: { a, _ in a }
-        )
         id = i.id
         kind = i.kind.rawValue
         label = i.kind.label
@@ -114,8 +110,8 @@ struct IncidentDTO: Content {
             Step(
                 id: s.id,
                 step: s.step,
-                clause: templates[s.step]?.clause ?? i.clause,
-                action: templates[s.step]?.action ?? "",
+                clause: i.template(of: s.step)?.clause ?? i.clause,
+                action: i.template(of: s.step)?.action ?? "",
                 ownerRole: s.owner.rawValue,
                 ownerId: v.ownerID(s.owner),
                 openedAt: s.openedAt,

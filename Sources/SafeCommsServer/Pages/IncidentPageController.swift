@@ -307,18 +307,15 @@ struct IncidentPageController: RouteCollection {
         )
         let zone = try await zone(p, req)
         let names = try await staffNames(p, req)
-        let templates = Dictionary(
-            IncidentLadder.steps(for: v.incident.kind, breached: v.incident.clause, repeated: true).map { ($0.id, $0) },
-            uniquingKeysWith: { a, _ in a }
-        )
         let now = Date()
         let open = v.openStep
         let mayDo = open.map { AccessPolicy.canComplete(p, $0.owner, of: v.allocation) } ?? false
         let steps = v.steps.map { s in
-            StepRow(
+            let template = v.incident.template(of: s.step)
+            return StepRow(
                 id: s.id!.uuidString,
                 step: s.step,
-                action: templates[s.step]?.action ?? "",
+                action: template?.action ?? "",
                 owner: Self.ownerWords(s.owner),
                 due: s.dueAt.map { WallClockText.dateTime($0, zone: zone) },
                 open: s.id == open?.id,
@@ -328,8 +325,8 @@ struct IncidentPageController: RouteCollection {
                 doneBy: s.doneByID.flatMap { names[$0] },
                 note: s.note,
                 reference: s.reference,
-                needsReference: templates[s.step]?.records == .reference,
-                needsConfirmation: templates[s.step]?.records == .confirmation
+                needsReference: template?.records == .reference,
+                needsConfirmation: template?.records == .confirmation
             )
         }
         let done: String? =

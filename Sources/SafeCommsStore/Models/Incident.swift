@@ -54,6 +54,13 @@ public final class Incident: Model, @unchecked Sendable {
     }
 }
 
+extension Incident {
+    /// What its step `id` (`PD-2.3b`) is, from its kind's ladder.
+    public func template(of id: String) -> IncidentStepTemplate? {
+        IncidentLadder.steps(for: kind, breached: clause, repeated: true).first { $0.id == id }
+    }
+}
+
 /// One step of an incident's ladder (`IncidentLadder`), opened when the one before it is done.
 public final class IncidentStep: Model, @unchecked Sendable {
     public static let schema = "incident_steps"

@@ -253,8 +253,7 @@ public enum Incidents {
         guard AccessPolicy.canComplete(p, step.owner, of: view.allocation) else {
             throw Refusal.forbidden("this step is for \(ownerWords(step.owner))")
         }
-        let template = IncidentLadder.steps(for: view.incident.kind, breached: view.incident.clause, repeated: true)
-            .first { $0.id == step.step }
+        let template = view.incident.template(of: step.step)
         let note = c.note?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
         let reference = c.reference?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
         switch template?.records {
@@ -273,10 +272,7 @@ public enum Incidents {
         let hours = try await officeHours(of: p, on: db)
         let done = RowDigest.storable(now)
         let next = view.steps.first { $0.position == step.position + 1 }
-        let nextTemplate = next.flatMap { n in
-            IncidentLadder.steps(for: view.incident.kind, breached: view.incident.clause, repeated: true)
-                .first { $0.id == n.step }
-        }
+        let nextTemplate = next.flatMap { view.incident.template(of: $0.step) }
         try await AuditLog.transaction(on: db, audit) { tx in
             // Claimed by a conditional update: of two doing it at once, the second finds it done.
             let claimed = try await (tx as! any SQLDatabase).update(IncidentStep.schema)
