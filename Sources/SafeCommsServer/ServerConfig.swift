@@ -48,6 +48,8 @@ public struct ServerConfig: Sendable {
     /// that run it themselves, with their own clock).
     public var incidentChaseSeconds: TimeInterval = 60
     public var outboxRetrySeconds: TimeInterval = 30
+    /// How long a query waits for a free database connection before the request is answered 503.
+    public var poolTimeoutSeconds: Int64 = 10
 
     public init(
         dataDirectory: String = "./data",

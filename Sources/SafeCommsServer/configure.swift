@@ -90,7 +90,7 @@ func configureDatabase(_ app: Application, _ config: ServerConfig) throws {
     if config.databaseURL == nil {
         try PrivateFiles.prepare(directory: config.dataDirectory, database: config.sqlitePath)
     }
-    let (factory, id) = try config.storeLocation.configuration()
+    let (factory, id) = try config.storeLocation.configuration(poolTimeout: .seconds(config.poolTimeoutSeconds))
     app.databases.use(factory, as: id)
 }
 

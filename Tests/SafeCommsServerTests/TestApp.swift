@@ -33,6 +33,9 @@ func withTestApp<T>(
     // One data key for every application in the test process: the key that seals is the process's,
     // and servers started as their own processes must open what the tests wrote.
     config.dataKeyFile = sharedDataKeyFile
+    // The suite runs dozens of servers at once on two cores: a query may wait for a connection longer
+    // than a real server's requests would, without anything being wrong.
+    config.poolTimeoutSeconds = 60
     if backend == .postgres {
         config.databaseURL = ProcessInfo.processInfo.environment["DATABASE_URL"]
         config.postgresSchema = "api_\(tag)"
