@@ -214,10 +214,12 @@ import Testing
                 on: db,
                 now: Self.monday
             )
-            #expect(try await Incidents.visible(to: t.other, on: db).map(\.id) == [abuse.incident.id])
+            #expect(try await Incidents.visible(to: t.other, on: db).map(\.incident.id) == [abuse.incident.id])
             for p in [t.reporter, t.line, t.dsl, t.auditor] {
                 #expect(
-                    Set(try await Incidents.visible(to: p, on: db).map(\.id)) == [image.incident.id, abuse.incident.id]
+                    Set(try await Incidents.visible(to: p, on: db).map(\.incident.id)) == [
+                        image.incident.id, abuse.incident.id,
+                    ]
                 )
             }
             await #expect(throws: Refusal.forbidden("auditors read incidents but do not raise them")) {

@@ -72,11 +72,12 @@ struct IncidentController: RouteCollection {
         }
         let overdue = try req.flag(query: "overdue")
         var shown: [IncidentDTO] = []
-        for incident in try await Incidents.visible(to: p, on: req.db) {
+        for view in try await Incidents.visible(to: p, on: req.db) {
+            let incident = view.incident
             if let status, (incident.closedAt == nil) != (status == "open") { continue }
             if let kind, incident.kind != kind { continue }
             if let caseID, incident.caseID != caseID { continue }
-            let dto = IncidentDTO(try await Incidents.one(incident.requireID(), for: p, on: req.db))
+            let dto = IncidentDTO(view)
             if let overdue, dto.overdue != overdue { continue }
             shown.append(dto)
         }

@@ -41,15 +41,15 @@ struct IncidentPageController: RouteCollection {
         let zone = try await zone(p, req)
         let now = Date()
         var rows: [Row] = []
-        for incident in try await Incidents.visible(to: p, on: req.db) {
-            let v = try await Incidents.one(incident.requireID(), for: p, on: req.db)
+        for v in try await Incidents.visible(to: p, on: req.db) {
+            let incident = v.incident
             let open = v.openStep
             rows.append(
                 Row(
                     id: incident.id!.uuidString,
                     label: incident.kind.label,
                     clause: incident.clause,
-                    reference: try await reference(incident.caseID, p, req),
+                    reference: v.caseReference(for: p),
                     raised: WallClockText.dateTime(incident.raisedAt, zone: zone),
                     next: open.map { s in
                         "\(s.step), for \(Self.ownerWords(s.owner))"
@@ -346,7 +346,7 @@ struct IncidentPageController: RouteCollection {
                 label: v.incident.kind.label,
                 clause: v.incident.clause,
                 caseID: v.incident.caseID?.uuidString,
-                reference: try await reference(v.incident.caseID, p, req),
+                reference: v.caseReference(for: p),
                 occurred: WallClockText.dateTime(v.incident.occurredAt, zone: zone),
                 raised: WallClockText.dateTime(v.incident.raisedAt, zone: zone),
                 reporter: names[v.incident.reporterID] ?? "",

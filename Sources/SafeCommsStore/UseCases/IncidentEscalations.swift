@@ -114,7 +114,7 @@ public enum IncidentEscalations {
                 .filter { $0.roles.contains(.dsl) }
         case .lineManager:
             // The line manager of the member of staff it concerns, else of whoever raised it.
-            let concerned = try await Incidents.allocation(of: i, on: db).managed
+            let concerned = try await Incidents.views(of: [i], on: db)[0].allocation.managed
             guard let member = try await scope.find(StaffMember.self, concerned.staffID) else { return [] }
             if let line = member.lineManagerID, let manager = try await scope.find(StaffMember.self, line),
                 manager.active

@@ -59,6 +59,14 @@ public enum Incidents {
         public var people: [IncidentPerson]
         /// Who it is about, for `AccessPolicy` and for naming each step's owner.
         public var allocation: IncidentAllocation
+        /// The case's reference, when it is on a case.
+        public var caseReference: String?
+
+        /// The case's reference for `p`: nil when they may see the incident but not the case.
+        public func caseReference(for p: Principal) -> String? {
+            guard let c = allocation.caseAllocation, AccessPolicy.canRead(p, c) else { return nil }
+            return caseReference
+        }
 
         /// The member of staff a step is for: the reporter, or their line manager; nil for the DSL.
         public func ownerID(_ owner: StepOwner) -> UUID? {
@@ -205,13 +213,7 @@ public enum Incidents {
             }
             return ((), events)
         }
-        return View(
-            incident: incident,
-            steps: steps,
-            amendments: [],
-            people: people,
-            allocation: try await allocation(of: incident, on: db)
-        )
+        return try await views(of: [incident], on: db)[0]
     }
 
     /// What doing a step records, beyond who and when.
@@ -349,54 +351,78 @@ public enum Incidents {
 
     /// The incident, when `p` may see it.
     public static func one(_ id: UUID, for p: Principal, on db: any Database) async throws -> View {
-        let scope = db.scoped(to: p)
-        guard let incident = try await scope.find(Incident.self, id) else {
-            throw Refusal.notFound("no incident \(id.uuidString) that you can see")
-        }
-        let allocation = try await allocation(of: incident, on: db)
-        guard AccessPolicy.canRead(p, allocation) else {
-            throw Refusal.notFound("no incident \(id.uuidString) that you can see")
-        }
-        return View(
-            incident: incident,
-            steps: try await scope.query(IncidentStep.self).filter(\.$incidentID == id).sort(\.$position).all(),
-            amendments: try await scope.query(IncidentAmendment.self).filter(\.$incidentID == id).sort(\.$madeAt).all(),
-            people: try await scope.query(IncidentPerson.self).filter(\.$incidentID == id).all(),
-            allocation: allocation
-        )
+        guard let incident = try await db.scoped(to: p).find(Incident.self, id),
+            let view = try await views(of: [incident], on: db).first, AccessPolicy.canRead(p, view.allocation)
+        else { throw Refusal.notFound("no incident \(id.uuidString) that you can see") }
+        return view
     }
 
-    /// The incidents `p` may see, open ones first, then newest first.
-    public static func visible(to p: Principal, on db: any Database) async throws -> [Incident] {
+    /// The incidents `p` may see, open ones first, then newest first, each with its steps, amendments and
+    /// people: read in a fixed number of queries however many there are.
+    public static func visible(to p: Principal, on db: any Database) async throws -> [View] {
         let all = try await db.scoped(to: p).query(Incident.self).sort(\.$raisedAt, .descending).all()
-        var seen: [Incident] = []
-        for i in all where AccessPolicy.canRead(p, try await allocation(of: i, on: db)) { seen.append(i) }
-        return seen.filter { $0.closedAt == nil } + seen.filter { $0.closedAt != nil }
+        let seen = try await views(of: all, on: db).filter { AccessPolicy.canRead(p, $0.allocation) }
+        return seen.filter { $0.incident.closedAt == nil } + seen.filter { $0.incident.closedAt != nil }
     }
 
-    /// Who the incident is about, for `AccessPolicy`: its reporter, the member of staff it concerns (the
-    /// first linked as `staff_member`, when that is someone else), and its case.
-    static func allocation(of i: Incident, on db: any Database) async throws -> IncidentAllocation {
-        let scope = db.scoped(to: i.organisationID)
-        guard let reporter = try await scope.find(StaffMember.self, i.reporterID) else {
-            throw Refusal.notFound("the incident's reporter is not in the directory")
+    /// Each incident (all of one organisation) with its parts and who it is about.
+    static func views(of incidents: [Incident], on db: any Database) async throws -> [View] {
+        guard let organisationID = incidents.first?.organisationID else { return [] }
+        let scope = db.scoped(to: organisationID)
+        let ids = incidents.compactMap(\.id)
+        var steps: [UUID: [IncidentStep]] = [:]
+        var amendments: [UUID: [IncidentAmendment]] = [:]
+        var people: [UUID: [IncidentPerson]] = [:]
+        var cases: [UUID: CaseFile] = [:]
+        let caseIDs = Array(Set(incidents.compactMap(\.caseID)))
+        // In slices, so that a long list stays inside every engine's limit on bound values.
+        for slice in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            for s in try await scope.query(IncidentStep.self).filter(\.$incidentID ~~ slice).all() {
+                steps[s.incidentID, default: []].append(s)
+            }
+            for a in try await scope.query(IncidentAmendment.self).filter(\.$incidentID ~~ slice).all() {
+                amendments[a.incidentID, default: []].append(a)
+            }
+            for person in try await scope.query(IncidentPerson.self).filter(\.$incidentID ~~ slice).all() {
+                people[person.incidentID, default: []].append(person)
+            }
         }
-        var concerning: StaffAllocation?
-        if let id = i.id,
-            let linked = try await scope.query(IncidentPerson.self).filter(\.$incidentID == id)
-                .filter(\.$role == .staffMember).first()?.staffID,
-            linked != i.reporterID, let staff = try await scope.find(StaffMember.self, linked)
-        {
-            concerning = try staff.allocation
+        for slice in stride(from: 0, to: caseIDs.count, by: 500).map({
+            Array(caseIDs[$0..<min($0 + 500, caseIDs.count)])
+        }) {
+            for c in try await scope.query(CaseFile.self).filter(\.$id ~~ slice).all() { cases[c.id!] = c }
         }
-        var caseAllocation: CaseAllocation?
-        if let caseID = i.caseID { caseAllocation = try await scope.find(CaseFile.self, caseID)?.allocation }
-        return IncidentAllocation(
-            kind: i.kind,
-            reporter: try reporter.allocation,
-            concerning: concerning,
-            caseAllocation: caseAllocation
+        let staff = Dictionary(
+            try await scope.query(StaffMember.self).all().map { ($0.id!, $0) },
+            uniquingKeysWith: { a, _ in a }
         )
+        return try incidents.map { i in
+            let id = try i.requireID()
+            let linked = people[id] ?? []
+            guard let reporter = staff[i.reporterID] else {
+                throw Refusal.notFound("the incident's reporter is not in the directory")
+            }
+            // The member of staff it concerns: the first linked as `staff_member`, when someone else.
+            var concerning: StaffAllocation?
+            if let other = linked.first(where: { $0.role == .staffMember })?.staffID, other != i.reporterID,
+                let member = staff[other]
+            {
+                concerning = try member.allocation
+            }
+            return View(
+                incident: i,
+                steps: (steps[id] ?? []).sorted { $0.position < $1.position },
+                amendments: (amendments[id] ?? []).sorted { $0.madeAt < $1.madeAt },
+                people: linked,
+                allocation: IncidentAllocation(
+                    kind: i.kind,
+                    reporter: try reporter.allocation,
+                    concerning: concerning,
+                    caseAllocation: i.caseID.flatMap { cases[$0]?.allocation }
+                ),
+                caseReference: i.caseID.flatMap { cases[$0]?.reference }
+            )
+        }
     }
 
     static func breached(_ clause: String?) throws(ValidationError) -> String {
