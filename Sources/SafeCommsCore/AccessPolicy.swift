@@ -187,6 +187,19 @@ public enum AccessPolicy {
         }
     }
 
+    /// Who sees a review item about a worker's message: the DSL (all of them) and auditors, and the
+    /// worker's line or team manager. Never the worker: the queue is their managers' to work.
+    public static func canReadReview(_ p: Principal, of worker: StaffAllocation) -> Bool {
+        guard p.organisationID == worker.organisationID else { return false }
+        return p.roles.contains(.dsl) || p.roles.contains(.auditor) || manages(p, worker)
+    }
+
+    /// Who resolves one: the DSL and the worker's managers; never an auditor.
+    public static func canResolveReview(_ p: Principal, of worker: StaffAllocation) -> Bool {
+        guard p.organisationID == worker.organisationID else { return false }
+        return p.roles.contains(.dsl) || manages(p, worker)
+    }
+
     /// A manager opens cases only for the teams they manage; the DSL for any team of the organisation.
     public static func canAllocate(_ p: Principal, toTeam teamID: UUID?) -> Bool {
         if p.roles.contains(.dsl) { return true }

@@ -43,6 +43,9 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case incidentPersonLinked = "incident.person"
     case incidentRead = "incident.read"
     case incidentEscalated = "incident.escalate"
+    case reviewFlagged = "review.flag"
+    case reviewResolved = "review.resolve"
+    case reviewRead = "review.read"
     case directoryConfirmed = "directory.confirmed"
     case voicemailTurnedOff = "device.voicemail_off"
 

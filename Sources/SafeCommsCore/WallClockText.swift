@@ -14,4 +14,10 @@ public enum WallClockText {
         return
             "\(local.day.day) \(months[local.day.month - 1]) \(local.day.year) at \(hour):\(minute < 10 ? "0" : "")\(minute)"
     }
+
+    /// `20 Nov 2026` for `instant` in `zone`.
+    public static func date(_ instant: Date, zone: TimeZone) -> String {
+        let day = LocalTime(instant, zone: zone).day
+        return "\(day.day) \(months[day.month - 1]) \(day.year)"
+    }
 }

@@ -63,6 +63,8 @@ public enum CaseImport {
         /// After a real import: records added, and ones already there from an earlier import.
         public var imported: Int?
         public var alreadyImported: Int?
+        /// Review items the scan of the new messages put on the queue (`ReviewQueue`).
+        public var flagged: Int?
         /// A phone's backup or bill: items with contacts who are not the case's, so not imported.
         public var leftOut: Int?
         /// Drafts and messages that failed to send: not communications.
@@ -124,11 +126,14 @@ public enum CaseImport {
     /// run writes.
     public static let batchSize = 10_000
 
+    /// - Parameter library: when given, every new message is scanned by the organisation's packs and
+    ///   what is found goes on the review queue, in the transaction that writes the message.
     public static func run(
         _ r: Request,
         on db: any Database,
         key: AuditKey,
-        witness: AuditWitness? = nil
+        witness: AuditWitness? = nil,
+        library: PolicyLibrary? = nil
     ) async throws -> Report {
         // Who and which case.
         var importer: StaffMember?
@@ -291,29 +296,57 @@ public enum CaseImport {
             now: now
         )
         let (reader, columns, media, expected) = (r.secondReading ?? r.reader, r.columns, r.media, toWrite)
-        let batches = Handoff<[CommunicationRow]>.start(capacity: 1) { handoff in
+        // The scan runs on the builder's thread, beside the reading, while the batch before is written.
+        var scanning: (MessageScanner, ReviewQueue.CaseFacts)?
+        if let library {
+            scanning = (library.scanner(for: settings.packs), try await ReviewQueue.CaseFacts.load(file, on: db))
+        }
+        let scan = scanning
+        let batches = Handoff<Batch>.start(capacity: 1) { handoff in
             var builder = builder
             let clock = ZoneClock(zone)
-            var batch: [CommunicationRow] = [], built = 0
-            batch.reserveCapacity(batchSize)
+            var batch = Batch(), built = 0
+            batch.rows.reserveCapacity(batchSize)
+            func flagged(_ rows: [CommunicationRow]) -> [ReviewItem] {
+                guard let (scanner, facts) = scan else { return [] }
+                return ReviewQueue.flags(
+                    rows.lazy.map(ReviewQueue.Message.init),
+                    case: facts,
+                    scanner: scanner,
+                    origin: .imported,
+                    now: now
+                )
+            }
             _ = try ImportReader.read(builder.planner.format, reader, columns: columns, media: media) { item in
                 guard let row = try builder.row(item, clock: clock) else { return }
-                batch.append(row)
+                batch.rows.append(row)
                 built += 1
-                if batch.count == batchSize {
+                if batch.rows.count == batchSize {
+                    batch.flags = flagged(batch.rows)
                     guard handoff.put(batch) else { throw CancellationError() }
-                    batch.removeAll(keepingCapacity: true)
+                    batch.rows.removeAll(keepingCapacity: true)
                 }
             }
             guard built == expected else { throw ImportPlanner.Changed(line: 0) }
-            if !batch.isEmpty { _ = handoff.put(batch) }
+            if !batch.rows.isEmpty {
+                batch.flags = flagged(batch.rows)
+                _ = handoff.put(batch)
+            }
         }
 
-        var imported = 0, written = 0
+        var imported = 0, written = 0, flags = 0
         do {
             while let batch = try await batches.next() {
-                imported += try await insertNew(batch, lookUp: earlier, context: context, on: db)
-                written += batch.count
+                let (new, flagged) = try await insertNew(
+                    batch.rows,
+                    flags: batch.flags,
+                    lookUp: earlier,
+                    context: context,
+                    on: db
+                )
+                imported += new
+                flags += flagged
+                written += batch.rows.count
             }
         } catch {
             await batches.cancel()
@@ -331,7 +364,14 @@ public enum CaseImport {
         }
         report.imported = imported
         report.alreadyImported = written - imported
+        if library != nil { report.flagged = flags }
         return report
+    }
+
+    /// A batch of the second pass: its records, and what the scan found in them.
+    struct Batch: Sendable {
+        var rows: [CommunicationRow] = []
+        var flags: [ReviewItem] = []
     }
 
     /// The second pass's records: what `ImportPlanner` plans for each item, as the row to write.
@@ -368,14 +408,15 @@ public enum CaseImport {
         }
     }
 
-    /// Inserts the rows whose natural keys are not stored yet, with their audit events, in one
-    /// transaction; returns how many were new.
+    /// Inserts the rows whose natural keys are not stored yet, and the review items of those rows, with
+    /// their audit events, in one transaction; returns how many rows were new and how many items.
     static func insertNew(
         _ rows: [CommunicationRow],
+        flags: [ReviewItem] = [],
         lookUp: Bool,
         context: AuditContext,
         on db: any Database
-    ) async throws -> Int {
+    ) async throws -> (rows: Int, flags: Int) {
         let keys = rows.compactMap(\.naturalKey)
         let organisationID = rows[0].organisationID
         // Looked up inside the transaction. Two imports of one file at once are kept apart by the
@@ -394,11 +435,20 @@ public enum CaseImport {
                         .field(\.$naturalKey).all().compactMap(\.naturalKey)
                     )
                 let new = existing.isEmpty ? rows : rows.filter { !existing.contains($0.naturalKey ?? "") }
-                return (new, CommunicationRepository.auditEntries(for: new, action: .communicationImported))
+                // An earlier import's message was scanned then; only the new ones' items are added.
+                let ids = new.count == rows.count ? nil : Set(new.map(\.id))
+                let items = ids.map { ids in flags.filter { ids.contains($0.communicationID) } } ?? flags
+                return (
+                    (new, items),
+                    CommunicationRepository.auditEntries(for: new, action: .communicationImported)
+                        + ReviewQueue.flagEntries(items)
+                )
             },
-            write: { tx, new in
+            write: { tx, planned in
+                let (new, items) = planned
                 if !new.isEmpty { try await CommunicationRepository.createRows(new, on: tx) }
-                return new.count
+                for item in items { try await item.create(on: tx) }
+                return (new.count, items.count)
             }
         )
     }

@@ -81,13 +81,15 @@ public enum CommunicationRepository {
     /// batch is kept with its audit event, or none is.
     /// A correction whose record has been corrected already is refused, inside the transaction, so
     /// that of two corrections made at once the second is told (`AlreadyCorrected`).
+    /// - Parameter flags: what the scan of the records found, for the review queue, written with them.
     public static func insert(
         _ records: [CommunicationRow],
         action: AuditAction = .communicationRecorded,
+        flags: [ReviewItem] = [],
         _ context: AuditContext,
         on db: any Database
     ) async throws {
-        let entries = auditEntries(for: records, action: action)
+        let entries = auditEntries(for: records, action: action) + ReviewQueue.flagEntries(flags)
         let corrected = records.compactMap(\.correctsID)
         try await AuditLog.transaction(on: db, context) { tx in
             if !corrected.isEmpty,
@@ -96,6 +98,7 @@ public enum CommunicationRepository {
                 throw AlreadyCorrected(by: try later.requireID())
             }
             try await createRows(records, on: tx)
+            for item in flags { try await item.create(on: tx) }
             return ((), entries)
         }
     }

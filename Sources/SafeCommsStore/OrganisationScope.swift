@@ -87,6 +87,9 @@ extension IncidentStep: OrganisationOwned {
 extension Notification: OrganisationOwned {
     public static var organisationKey: KeyPath<Notification, FieldProperty<Notification, UUID>> { \.$organisationID }
 }
+extension ReviewItem: OrganisationOwned {
+    public static var organisationKey: KeyPath<ReviewItem, FieldProperty<ReviewItem, UUID>> { \.$organisationID }
+}
 extension NumberSharing: OrganisationOwned {
     public static var organisationKey: KeyPath<NumberSharing, FieldProperty<NumberSharing, UUID>> { \.$organisationID }
 }

@@ -91,7 +91,13 @@ struct Import: AsyncParsableCommand {
         do {
             report = try await Runner.withApplication(.fromEnvironment()) { app in
                 try await Runner.migrateIfNeeded(app)
-                return try await CaseImport.run(request, on: app.db, key: app.auditKey, witness: app.auditWitness)
+                return try await CaseImport.run(
+                    request,
+                    on: app.db,
+                    key: app.auditKey,
+                    witness: app.auditWitness,
+                    library: app.policyLibrary
+                )
             }
         } catch let failure as CaseImport.Failure {
             usage(Self.words(failure))

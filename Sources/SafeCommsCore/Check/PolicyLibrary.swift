@@ -8,6 +8,8 @@ public struct PolicyLibrary: Sendable {
     private let all: Evaluator
     /// Evaluators by their pack ids (a handful of choices exist in practice).
     private let chosen = BoundedCache<[String], Evaluator>(capacity: 256)
+    /// Message scanners by their pack ids, for the same reason.
+    private let scanners = BoundedCache<[String], MessageScanner>(capacity: 256)
 
     public init(packs: [PolicyPack], analysers: [any ContentAnalyser] = Evaluator.standardAnalysers) {
         self.packs = packs
@@ -39,5 +41,12 @@ public struct PolicyLibrary: Sendable {
             if !picked.contains(where: { $0.id == id }) { picked.append(pack) }
         }
         return chosen.get(ids) { Evaluator(packs: picked, analysers: analysers) }
+    }
+
+    /// The review queue's scanner for these pack ids (all packs when nil); an id the library does not
+    /// hold is passed over, as an organisation's settings were checked when saved.
+    public func scanner(for ids: [String]?) -> MessageScanner {
+        let ids = ids ?? self.ids
+        return scanners.get(ids) { MessageScanner(packs: ids.compactMap { byID[$0] }, analysers: analysers) }
     }
 }

@@ -53,6 +53,7 @@ struct CommunicationController: RouteCollection {
             on: c,
             by: p,
             source: "api",
+            library: req.application.policyLibrary,
             audit: try req.auditContext(),
             on: req.db
         )
@@ -84,6 +85,7 @@ struct CommunicationController: RouteCollection {
                 by: p,
                 source: "api",
                 correcting: original.requireID(),
+                library: req.application.policyLibrary,
                 audit: try req.auditContext(),
                 on: req.db
             )

@@ -23,6 +23,7 @@ struct ImportController: RouteCollection {
             importer: try req.staff(),
             key: req.application.auditKey,
             witness: req.application.auditWitness,
+            library: req.application.policyLibrary,
             on: req.db
         )
         return try .json(report, status: report.isClean ? .ok : .unprocessableEntity)

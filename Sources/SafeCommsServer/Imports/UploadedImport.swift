@@ -135,6 +135,7 @@ enum UploadedImport {
         importer: StaffMember,
         key: AuditKey,
         witness: AuditWitness?,
+        library: PolicyLibrary,
         on db: any Database
     ) async throws -> CaseImport.Report {
         // The uploaded file is removed however this ends, a refused form included.
@@ -195,7 +196,8 @@ enum UploadedImport {
                         ),
                         on: db,
                         key: key,
-                        witness: witness
+                        witness: witness,
+                        library: library
                     )
                 } catch let failure as CaseImport.Failure {
                     // The importer is the signed-in member of staff and the case is the page's, so

@@ -85,6 +85,7 @@ struct ImportPageController: RouteCollection {
                 importer: try req.staff(),
                 key: req.application.auditKey,
                 witness: req.application.auditWitness,
+                library: req.application.policyLibrary,
                 on: req.db
             )
             let unmatched = Set(report.unmatched)

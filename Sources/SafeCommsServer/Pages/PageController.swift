@@ -277,6 +277,7 @@ struct PageController: RouteCollection {
                 on: c,
                 by: p,
                 source: "web",
+                library: req.application.policyLibrary,
                 audit: try req.auditContext(),
                 on: req.db
             )

@@ -11,7 +11,7 @@ public enum StoreMigrations {
             M014_CreateAbsenceSteps(), M015_AddContactConfirmed(),
             M016_CreateFollowUps(), M017_AddDeviceHours(), M018_CreateNotifications(), M019_CreateAuditHead(),
             M020_AddSessionStaff(),
-            M021_AddAuditRowDigest(), M022_SealPersonalData(), M023_CreateIncidents(),
+            M021_AddAuditRowDigest(), M022_SealPersonalData(), M023_CreateIncidents(), M024_CreateReviewItems(),
         ]
     }
 }

@@ -93,6 +93,64 @@ public enum Incidents {
         on db: any Database,
         now: Date = Date()
     ) async throws -> View {
+        let planned = try await plan(r, by: p, on: db, now: now)
+        try await AuditLog.transaction(on: db, audit) { tx in ((), try await planned.write(on: tx)) }
+        return try await views(of: [planned.incident], on: db)[0]
+    }
+
+    /// An incident checked and built, not yet written: `write(on:)` adds it inside the caller's
+    /// transaction, so that raising one can commit with what raised it (a review item resolved).
+    public struct Planned: Sendable {
+        public let incident: Incident
+        let steps: [IncidentStep]
+        let people: [IncidentPerson]
+
+        /// Writes the rows and returns their audit events.
+        public func write(on tx: any Database) async throws -> [AuditEntry] {
+            try await incident.create(on: tx)
+            for s in steps { try await s.create(on: tx) }
+            for person in people { try await person.create(on: tx) }
+            let incidentID = incident.id!
+            var events = [
+                AuditEntry(
+                    action: .incidentRaised,
+                    entity: Incident.auditEntity,
+                    entityID: incidentID.uuidString,
+                    caseID: incident.caseID,
+                    detail: "\(incident.kind.rawValue) \(incident.clause)",
+                    rowDigest: incident.digest
+                )
+            ]
+            events += steps.map {
+                AuditEntry(
+                    action: .incidentStepDone,
+                    entity: IncidentStep.auditEntity,
+                    entityID: $0.id?.uuidString,
+                    caseID: incident.caseID,
+                    detail: "\($0.step) set",
+                    rowDigest: $0.digest
+                )
+            }
+            events += people.map {
+                AuditEntry(
+                    action: .incidentPersonLinked,
+                    entity: "incident_person",
+                    entityID: $0.id?.uuidString,
+                    caseID: incident.caseID,
+                    detail: $0.role.rawValue
+                )
+            }
+            return events
+        }
+    }
+
+    /// Checks an incident as asked for and builds its rows.
+    public static func plan(
+        _ r: Raise,
+        by p: Principal,
+        on db: any Database,
+        now: Date = Date()
+    ) async throws -> Planned {
         guard !p.roles.isEmpty, !p.roles.isSubset(of: [.auditor]) else {
             throw Refusal.forbidden("auditors read incidents but do not raise them")
         }
@@ -178,42 +236,7 @@ public enum Incidents {
                 role: $0.role
             )
         }
-        try await AuditLog.transaction(on: db, audit) { tx in
-            try await incident.create(on: tx)
-            for s in steps { try await s.create(on: tx) }
-            for person in people { try await person.create(on: tx) }
-            var events = [
-                AuditEntry(
-                    action: .incidentRaised,
-                    entity: Incident.auditEntity,
-                    entityID: incidentID.uuidString,
-                    caseID: r.caseID,
-                    detail: "\(r.kind.rawValue) \(clause)",
-                    rowDigest: incident.digest
-                )
-            ]
-            events += steps.map {
-                AuditEntry(
-                    action: .incidentStepDone,
-                    entity: IncidentStep.auditEntity,
-                    entityID: $0.id?.uuidString,
-                    caseID: r.caseID,
-                    detail: "\($0.step) set",
-                    rowDigest: $0.digest
-                )
-            }
-            events += people.map {
-                AuditEntry(
-                    action: .incidentPersonLinked,
-                    entity: "incident_person",
-                    entityID: $0.id?.uuidString,
-                    caseID: r.caseID,
-                    detail: $0.role.rawValue
-                )
-            }
-            return ((), events)
-        }
-        return try await views(of: [incident], on: db)[0]
+        return Planned(incident: incident, steps: steps, people: people)
     }
 
     /// What doing a step records, beyond who and when.

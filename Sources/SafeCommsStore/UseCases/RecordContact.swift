@@ -9,6 +9,8 @@ public enum RecordContact {
     ///   - personID: the case person it was with, if any; must be on this case.
     ///   - deviceID: the device it was made on, if any; must be the organisation's.
     ///   - correcting: the record this one corrects (it is kept as it was).
+    ///   - library: when given, the record is scanned by the organisation's packs and what is found
+    ///     goes on the review queue with it.
     /// - Throws: `ValidationError` naming `person_id` or `device_id`; `CommunicationRepository.AlreadyCorrected`
     ///   when the record corrected already has a correction.
     public static func record(
@@ -19,6 +21,7 @@ public enum RecordContact {
         by p: Principal,
         source: String,
         correcting: UUID? = nil,
+        library: PolicyLibrary? = nil,
         audit: AuditContext,
         on db: any Database,
         now: Date = Date()
@@ -51,9 +54,20 @@ public enum RecordContact {
             source: source,
             correctsID: correcting
         )
+        var flags: [ReviewItem] = []
+        if let library {
+            flags = ReviewQueue.flags(
+                [ReviewQueue.Message(record)],
+                case: try await ReviewQueue.CaseFacts.load(c, on: db),
+                scanner: library.scanner(for: org.settings.packs),
+                origin: .recorded,
+                now: now
+            )
+        }
         try await CommunicationRepository.insert(
             [record],
             action: correcting == nil ? .communicationRecorded : .communicationCorrected,
+            flags: flags,
             audit,
             on: db
         )
