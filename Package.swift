@@ -151,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "SafeCommsStoreTests",
             dependencies: [
-                "SafeCommsStore", "SafeCommsCore", "SafeCommsImport",
+                "SafeCommsStore", "SafeCommsCore", "SafeCommsImport", "SafeCommsPolicies",
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ],

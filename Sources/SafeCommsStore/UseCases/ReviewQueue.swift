@@ -170,9 +170,13 @@ public enum ReviewQueue {
         on db: any Database,
         now: Date = Date()
     ) async throws -> ScanReport {
-        var query = CaseFile.query(on: db)
-        if let caseReference { query = query.filter(\.$reference == caseReference) }
-        let cases = try await query.all()
+        // Organisation by organisation: a reference names a case within one.
+        var cases: [CaseFile] = []
+        for org in try await Organisation.query(on: db).all() {
+            var query = db.scoped(to: try org.requireID()).query(CaseFile.self)
+            if let caseReference { query = query.filter(\.$reference == caseReference) }
+            cases += try await query.all()
+        }
         if let caseReference, cases.isEmpty {
             throw ValidationError(field: "case", reason: "no case has the reference \(caseReference)")
         }
@@ -196,9 +200,16 @@ public enum ReviewQueue {
                 report.messages += rows.count
                 let items = flags(rows.map(Message.init), case: facts, scanner: scanner, origin: .scan, now: now)
                 guard !items.isEmpty else { continue }
-                report.flagged += try await AuditLog.transaction(on: db, context) { tx in
-                    let events = try await add(items, on: tx)
-                    return (events.count, events)
+                // Two scans at once may both find a message new; the second's batch then breaks the
+                // unique index whole, and once more it adds only what the first did not.
+                for attempt in 1...2 {
+                    do {
+                        report.flagged += try await AuditLog.transaction(on: db, context) { tx in
+                            let events = try await add(items, on: tx)
+                            return (events.count, events)
+                        }
+                        break
+                    } catch  where error.isUniqueViolation && attempt == 1 {}
                 }
             }
         }
