@@ -28,6 +28,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: GreetingController())
     try api.register(collection: ImportController())
     try api.register(collection: IncidentController())
+    try api.register(collection: ReviewController())
 
     if app.safeCommsConfig.benchmarkEcho {
         app.post("bench", "echo") { req -> Response in
