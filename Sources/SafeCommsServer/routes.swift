@@ -45,4 +45,5 @@ func routes(_ app: Application) throws {
     try pages.register(collection: PhonePageController())
     try pages.register(collection: ImportPageController())
     try pages.register(collection: IncidentPageController())
+    try pages.register(collection: ReviewPageController())
 }

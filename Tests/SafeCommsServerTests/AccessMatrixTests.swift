@@ -42,6 +42,24 @@ import VaporTesting
         #"{"kind":"abusive_contact","case_id":"\#(o.caseA)","occurred_at":"2026-11-20T10:00:00Z","summary":"Shouting and threats on the phone"}"#
     }
 
+    /// A fresh review item on the north's case A: the practitioner's WhatsApp message naming the child,
+    /// found when it is recorded.
+    static func reviewItem(_ app: Application, _ world: World) async throws -> String {
+        let record = try await app.send(
+            .POST,
+            "/api/v1/cases/\(world.north.caseA)/communications",
+            token: world.north.token("practitioner"),
+            json:
+                #"{"channel":"whatsapp","direction":"outgoing","occurred_at":"2026-11-02T10:00:00Z","transcript":"Child A Full's review is on Monday","counterpart_role":"professional"}"#
+        )
+        #expect(record.status == .created, "\(record.text)")
+        let id = try #require(record.json["id"] as? String).lowercased()
+        let items = try await app.send(.GET, "/api/v1/review-items", token: world.north.token("dsl")).jsonArray
+        return try #require(
+            items.first { ($0["communication_id"] as? String)?.lowercased() == id }?["id"] as? String
+        )
+    }
+
     static let outOfHoursCall =
         #"{"answered_at":"2026-11-20T21:15:00Z","expected":false,"summary":"Worried about Saturday's contact"}"#
 
@@ -361,11 +379,18 @@ import VaporTesting
         // The review queue: the practitioner's WhatsApp message naming the child is on their manager's
         // and the DSL's queue, read by auditors, and never shown to the worker or their colleagues.
         .init(method: .GET, path: "/api/v1/review-items", body: { _ in nil }, expect: everyone, caseScoped: false),
-        .init(method: .GET, path: "/api/v1/review-items/summary", body: { _ in nil }, expect: everyone, caseScoped: false),
+        .init(
+            method: .GET,
+            path: "/api/v1/review-items/summary",
+            body: { _ in nil },
+            expect: everyone,
+            caseScoped: false
+        ),
         .init(
             method: .POST,
             path: "/api/v1/review-items/{reviewA}/resolve",
-            body: { _ in #"{"outcome":"false_positive","reason":"Sent to the school's DSL by secure e-mail instead"}"# },
+            body: { _ in #"{"outcome":"false_positive","reason":"Sent to the school's DSL by secure e-mail instead"}"#
+            },
             expect: only(["manager": 200, "dsl": 200, "auditor": 403], otherwise: 404),
             caseScoped: true
         ),
@@ -487,21 +512,8 @@ import VaporTesting
                 return try #require(i.json["id"] as? String)
             }
 
-            // A review item is resolved once, so each gets a fresh one: the practitioner's WhatsApp
-            // message naming the child, found when it is recorded.
-            func freshReviewItem() async throws -> String {
-                let record = try await app.send(
-                    .POST,
-                    "/api/v1/cases/\(world.north.caseA)/communications",
-                    token: world.north.token("practitioner"),
-                    json:
-                        #"{"channel":"whatsapp","direction":"outgoing","occurred_at":"2026-11-02T10:00:00Z","transcript":"Child A Full's review is on Monday","counterpart_role":"professional"}"#
-                )
-                #expect(record.status == .created, "\(record.text)")
-                let id = try #require(record.json["id"] as? String)
-                let items = try await app.send(.GET, "/api/v1/review-items", token: world.north.token("dsl")).jsonArray
-                return try #require(items.first { ($0["communication_id"] as? String)?.lowercased() == id.lowercased() }?["id"] as? String)
-            }
+            // A review item is resolved once, so each gets a fresh one.
+            func freshReviewItem() async throws -> String { try await Self.reviewItem(app, world) }
 
             let fresh: [(String, () async throws -> String)] = [
                 ("{recordA}", freshRecord), ("{messageA}", freshMessage), ("{absenceA}", freshAbsence),

@@ -553,6 +553,26 @@ final class PageSession: @unchecked Sendable {
                         "GET /incidents", "GET /incidents/new", "POST /incidents", "GET /incidents/*",
                         "POST /incidents/*/steps/*", "POST /incidents/*/amendments",
                     ])
+                    // The review queue: everyone has the page (empty unless they review); an item is read by
+                    // the worker's managers, the DSL and auditors, and resolved by all but the auditor; the
+                    // worker and the rest are not told it exists.
+                    #expect(try await browser.get("/review").status == .ok, "\(role) other=\(other)")
+                    let reviews = own && ["manager", "dsl", "auditor"].contains(role)
+                    let item = try await AccessMatrixTests.reviewItem(app, world)
+                    let reviewShown = try await browser.get("/review/\(item)")
+                    #expect(
+                        reviewShown.status.code == (reviews ? 200 : 404),
+                        "\(role) other=\(other): \(reviewShown.text.prefix(600))"
+                    )
+                    let reviewed = try await browser.post(
+                        "/review/\(item)",
+                        form: ["csrf": csrf, "outcome": "false_positive", "reason": "Sent to the school's DSL instead"]
+                    )
+                    #expect(
+                        reviewed.status.code == (!reviews ? 404 : role == "auditor" ? 403 : 303),
+                        "\(role) other=\(other): \(reviewed.text.prefix(300))"
+                    )
+                    covered.formUnion(["GET /review", "GET /review/*", "POST /review/*"])
                     let out = try await browser.post("/logout", form: ["csrf": csrf])
                     #expect(out.status == .seeOther)
                     #expect(try await browser.get("/cases").status == .seeOther, "signed out")
@@ -563,7 +583,9 @@ final class PageSession: @unchecked Sendable {
                 }
             }
             #expect(covered.isSuperset(of: pageRoutes), "page routes not covered: \(pageRoutes.subtracting(covered))")
-            #expect(try await CommunicationRecord.query(on: app.db).count() == caseWrite.count)
+            #expect(
+                try await CommunicationRecord.query(on: app.db).filter(\.$source == "web").count() == caseWrite.count
+            )
         }
     }
 

@@ -20,6 +20,12 @@ public struct PolicyLibrary: Sendable {
 
     public var ids: [String] { packs.map(\.id) }
 
+    /// The clause with this id, from whichever pack holds it.
+    public func clause(_ id: String) -> Clause? {
+        for pack in packs { if let c = pack.clause(id) { return c } }
+        return nil
+    }
+
     /// Whether a clause is in force for an organisation: one of the packs it uses (every pack when it
     /// has not chosen) holds the clause.
     public func inForce(_ clause: String, packs chosen: [String]?) -> Bool {
