@@ -44,6 +44,11 @@ import VaporTesting
                 .filter { ($0.dueAt ?? .distantFuture) < Date() }
             #expect(overdue.contains { $0.step == "PD-1.10b" }, "the abusive call waits on the manager")
 
+            // An imported chat with breaches: on the review queue of the worker's manager, not the worker's.
+            let items = try await ReviewItem.query(on: app.db).all()
+            #expect(items.map(\.clause).sorted() == ["PD-1.10", "WA-13", "WA-7", "WA-7"], "\(items.map(\.clause))")
+            #expect(items.allSatisfy { $0.origin == .imported && $0.resolvedAt == nil })
+
             // The printed practitioner sees only their team's cases; the auditor reads but cannot write.
             let practitioner = signIns.first { $0.role == "practitioner" }!
             let browser = PageSession(app)
@@ -58,6 +63,12 @@ import VaporTesting
                 let visible = page.text.contains(c.reference)
                 #expect(visible == (c.teamID == staff.teamID || c.keyWorkerID == staff.id), "\(c.reference)")
             }
+            #expect(try await browser.get("/review").text.contains("There is nothing for you to review"))
+            let manager = signIns.first { $0.role == "manager" }!
+            let managerBrowser = PageSession(app)
+            try await managerBrowser.signIn(manager.email, manager.password)
+            let queue = try await managerBrowser.get("/review")
+            #expect(queue.text.contains("WA-7") && queue.text.contains("PD-1.10") && queue.text.contains(staff.name))
             let auditor = signIns.first { $0.role == "auditor" }!
             let auditorBrowser = PageSession(app)
             try await auditorBrowser.signIn(auditor.email, auditor.password)

@@ -227,3 +227,49 @@ def test_raise_an_incident_and_work_its_steps(browser, server):
     browser.set_window_size(390, 844)
     browser.get(url)
     assert serious_violations(browser) == []
+
+
+def test_work_the_review_queue(browser, server):
+    """WA-7, PD-1.10: a manager works the review queue the imported chat filled: a breach becomes an incident, another is closed with a reason."""
+    sign_in(browser, server, server.sign_ins["manager"][0])
+    browser.find_element(By.LINK_TEXT, "Review").click()
+    clauses = [td.text for td in browser.find_elements(By.CSS_SELECTOR, ".counts table:first-child tbody td:first-child")]
+    assert "WA-7" in clauses and "PD-1.10" in clauses, clauses
+    assert serious_violations(browser) == []
+    items = browser.find_elements(By.CSS_SELECTOR, "main > table.table tbody tr")
+    open_before = len(items)
+    wa7 = [row for row in items if row.text.startswith("WA-7")]
+    assert len(wa7) == 2
+    wa7[0].find_element(By.CSS_SELECTOR, "a").click()
+    assert "The message" in browser.page_source and "a postcode" in browser.find_element(By.CSS_SELECTOR, ".summary-list").text.lower()
+    # Nothing chosen: the error names the question and links to it.
+    browser.find_element(By.CSS_SELECTOR, "form[action^='/review/'] button[type=submit]").click()
+    summary = browser.find_element(By.CSS_SELECTOR, ".error-summary")
+    assert summary.find_element(By.CSS_SELECTOR, "a").get_attribute("href").endswith("#outcome")
+    assert serious_violations(browser) == []
+    # Opened as an incident: a breach of WA-7, straight to its page.
+    browser.find_element(By.ID, "outcome-incident").click()
+    assert Select(browser.find_element(By.ID, "incident_kind")).first_selected_option.get_attribute("value") == "policy_breach"
+    browser.find_element(By.ID, "reason").send_keys("The child's date of birth went to a WhatsApp chat.")
+    browser.find_element(By.CSS_SELECTOR, "form[action^='/review/'] button[type=submit]").click()
+    assert "The incident was raised" in browser.find_element(By.CSS_SELECTOR, ".notification-success").text
+    assert "WA-7" in browser.find_element(By.CSS_SELECTOR, ".summary-list").text
+    assert serious_violations(browser) == []
+    # The other: looked at, no action; a reason is asked for first.
+    browser.find_element(By.LINK_TEXT, "Review").click()
+    next(row for row in browser.find_elements(By.CSS_SELECTOR, "main > table.table tbody tr") if row.text.startswith("WA-7")).find_element(By.CSS_SELECTOR, "a").click()
+    browser.find_element(By.ID, "outcome-no_action").click()
+    browser.find_element(By.CSS_SELECTOR, "form[action^='/review/'] button[type=submit]").click()
+    assert browser.find_element(By.CSS_SELECTOR, ".error-summary a").get_attribute("href").endswith("#reason")
+    assert browser.find_element(By.ID, "outcome-no_action").is_selected(), "the choice is kept"
+    browser.find_element(By.ID, "reason").send_keys("A reminder to myself in the worker's own notes; talked it through.")
+    browser.find_element(By.CSS_SELECTOR, "form[action^='/review/'] button[type=submit]").click()
+    assert "The item was resolved" in browser.find_element(By.CSS_SELECTOR, ".notification-success").text
+    assert len(browser.find_elements(By.CSS_SELECTOR, "main > table.table tbody tr")) == open_before - 2
+    assert serious_violations(browser) == []
+    browser.set_window_size(390, 844)
+    assert serious_violations(browser) == []
+    browser.find_element(By.CSS_SELECTOR, "main > table.table tbody tr a").click()
+    assert serious_violations(browser) == []
+    browser.set_window_size(1280, 1000)
+    sign_out(browser)

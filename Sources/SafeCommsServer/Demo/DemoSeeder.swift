@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SafeCommsCore
+import SafeCommsImport
 import SafeCommsStore
 import Vapor
 
@@ -233,6 +234,7 @@ struct DemoSeeder {
             return ((), entries)
         }
         try await seedIncidents(staff: allStaff, teams: teams, cases: cases, ctx: ctx)
+        try await seedReviewQueue(worker: allStaff[0], cases: cases, people: people, zone: org.settings.timeZone)
         return signIns
     }
 
@@ -323,6 +325,53 @@ struct DemoSeeder {
             audit: ctx,
             on: db,
             now: now.addingTimeInterval(-82_800)
+        )
+    }
+
+    /// A WhatsApp chat between Priya and a child on her caseload, imported as she would import it: two
+    /// messages give away who the child is (WA-7) and the child's reply is abusive (PD-1.10, WA-13), so
+    /// her manager and the DSL have a review queue at first sign-in.
+    private func seedReviewQueue(
+        worker: StaffMember,
+        cases: [CaseFile],
+        people: [CasePerson],
+        zone: TimeZone
+    ) async throws {
+        guard let hers = cases.first(where: { $0.keyWorkerID == worker.id }),
+            let child = people.first(where: { $0.caseID == hers.id && $0.role == PersonRole.child.rawValue }),
+            let born = child.dateOfBirth.flatMap(BankHolidays.Day.init(parsing:))
+        else { return }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        func day(_ daysAgo: Int) -> String {
+            let d = calendar.dateComponents(
+                [.day, .month, .year],
+                from: Date().addingTimeInterval(Double(-daysAgo) * 86_400)
+            )
+            return String(format: "%02d/%02d/%04d", d.day!, d.month!, d.year!)
+        }
+        let first = worker.name.split(separator: " ")[0]
+        let chat = """
+            \(day(6)), 09:15 - \(worker.name): Hi, it's \(first) from the team. Are you free Thursday after school?
+            \(day(6)), 09:21 - \(child.name): ok
+            \(day(6)), 16:40 - \(worker.name): I've sent your details to the new school: \(child.name), born \(String(format: "%02d/%02d/%04d", born.day, born.month, born.year)), \(child.postcode ?? "")
+            \(day(4)), 18:02 - \(child.name): leave me alone you stupid bitch
+            \(day(4)), 18:10 - \(worker.name): I'm sorry you're upset. I'll ring tomorrow at 4.
+            \(day(2)), 10:30 - \(worker.name): Reminder for Monday's review: \(child.name), \(child.address ?? "")
+            """
+        _ = try await CaseImport.run(
+            .init(
+                format: .whatsapp,
+                reader: LineReader(chat),
+                caseReference: hers.reference,
+                asEmail: worker.email,
+                dryRun: false,
+                mappings: [worker.name: worker.email, child.name: child.name]
+            ),
+            on: app.db,
+            key: app.auditKey,
+            witness: app.auditWitness,
+            library: app.policyLibrary
         )
     }
 
