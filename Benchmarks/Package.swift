@@ -33,6 +33,7 @@ let package = Package(
                 .product(name: "SafeCommsImport", package: "SafeComms"),
                 .product(name: "SafeCommsStore", package: "SafeComms"),
                 .product(name: "SafeCommsCore", package: "SafeComms"),
+                .product(name: "SafeCommsPolicies", package: "SafeComms"),
             ],
             path: "Benchmarks/ImportBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],

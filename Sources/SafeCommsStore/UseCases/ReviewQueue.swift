@@ -44,6 +44,35 @@ public enum ReviewQueue {
         /// The kind of each of the organisation's devices a message may name.
         let devices: [UUID: DeviceKind]
 
+        public init(
+            organisationID: UUID,
+            people: [CasePersonInfo],
+            status: CaseStatus? = nil,
+            consents: [(kind: ConsentKind, channel: String?)] = [],
+            settings: OrganisationSettings,
+            devices: [UUID: DeviceKind] = [:]
+        ) {
+            self.organisationID = organisationID
+            info = .init(status: status, people: people)
+            self.consents = consents
+            self.settings = settings
+            self.devices = devices
+        }
+
+        init(
+            organisationID: UUID,
+            info: CheckRequest.CaseInfo,
+            consents: [(kind: ConsentKind, channel: String?)],
+            settings: OrganisationSettings,
+            devices: [UUID: DeviceKind]
+        ) {
+            self.organisationID = organisationID
+            self.info = info
+            self.consents = consents
+            self.settings = settings
+            self.devices = devices
+        }
+
         public static func load(_ c: CaseFile, on db: any Database) async throws -> CaseFacts {
             let filled = try await CheckRequest(channel: .sms).filled(from: c, on: db)
             let scope = db.scoped(to: c.organisationID)
