@@ -28,10 +28,13 @@ import VaporTesting
             #expect(raised.status == .created, "\(raised.text)")
             let id = try #require(raised.json["id"] as? String)
             let step = try #require((raised.json["steps"] as? [[String: Any]])?.first?["id"] as? String)
+            // Resolving a review item may open an incident: its routes take no file either.
+            let item = try await AccessMatrixTests.reviewItem(app, world)
             let routes: [(HTTPMethod, String)] = [
                 (.POST, "/api/v1/incidents"), (.POST, "/api/v1/incidents/\(id)/steps/\(step)/complete"),
                 (.POST, "/api/v1/incidents/\(id)/amendments"), (.GET, "/api/v1/incidents"),
-                (.GET, "/api/v1/incidents/\(id)"),
+                (.GET, "/api/v1/incidents/\(id)"), (.POST, "/api/v1/review-items/\(item)/resolve"),
+                (.GET, "/api/v1/review-items"), (.GET, "/api/v1/review-items/summary"),
             ]
             let boundary = "----safecomms-test"
             let multipart =
@@ -76,7 +79,10 @@ import VaporTesting
                 "\(inJSON.text)"
             )
             // No incident table has a column that could hold bytes, and nothing written holds the file's name.
-            for table in [Incident.schema, IncidentStep.schema, IncidentAmendment.schema, IncidentPerson.schema] {
+            for table in [
+                Incident.schema, IncidentStep.schema, IncidentAmendment.schema, IncidentPerson.schema,
+                ReviewItem.schema,
+            ] {
                 let rows = try await (app.db as! any SQLDatabase).raw("SELECT * FROM \(unsafeRaw: table)").all()
                 for row in rows {
                     for column in row.allColumns {
@@ -86,6 +92,61 @@ import VaporTesting
                 }
             }
             #expect(try await Incident.query(on: app.db).count() == 1)
+        }
+    }
+
+    /// Raised from where it happened: a contact on the case, or a message taken for the caller; never
+    /// from a record the caller cannot see, or a record of another case.
+    @Test(arguments: Backend.available)
+    func anIncidentIsRaisedFromTheRecordItCameFrom(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let world = try await World.make(app)
+            let north = world.north
+            let record = try await app.send(
+                .POST,
+                "/api/v1/cases/\(north.caseA)/communications",
+                token: north.token("practitioner"),
+                json: AccessMatrixTests.comm(north)
+            )
+            let recordID = try #require(record.json["id"] as? String)
+            func raise(
+                _ token: String,
+                _ source: String,
+                _ id: String,
+                on caseID: UUID? = nil
+            ) async throws -> TestingHTTPResponse {
+                try await app.send(
+                    .POST,
+                    "/api/v1/incidents",
+                    token: token,
+                    json:
+                        #"{"kind":"abusive_contact",\#(caseID.map { #""case_id":"\#($0)","# } ?? "")"source":{"type":"\#(source)","id":"\#(id)"},"occurred_at":"2026-11-02T10:00:00Z","summary":"Threats in the reply"}"#
+                )
+            }
+            let fromRecord = try await raise(north.token("practitioner"), "communication", recordID, on: north.caseA)
+            #expect(fromRecord.status == .created, "\(fromRecord.text)")
+            #expect((fromRecord.json["source"] as? [String: Any])?["id"] as? String == recordID)
+            // The practitioner on case B cannot see case A's record.
+            let unseen = try await raise(north.token("practitionerB"), "communication", recordID)
+            #expect(
+                unseen.status == .unprocessableEntity && unseen.json["field"] as? String == "source.id",
+                "\(unseen.text)"
+            )
+            // A message taken for the practitioner: theirs and their manager's to raise from, not a colleague's.
+            let slip = try await app.send(
+                .POST,
+                "/api/v1/staff/\(north.id("practitioner"))/messages",
+                token: north.token("business_support"),
+                json: PhoneAPITests.slip
+            )
+            let slipID = try #require(slip.json["id"] as? String)
+            #expect(try await raise(north.token("practitioner"), "message_slip", slipID).status == .created)
+            #expect(try await raise(north.token("manager"), "message_slip", slipID).status == .created)
+            let colleague = try await raise(north.token("practitionerB"), "message_slip", slipID)
+            #expect(colleague.status == .unprocessableEntity && colleague.json["field"] as? String == "source.id")
+            // Another organisation's staff: as if it did not exist.
+            let south = try await raise(world.south.token("dsl"), "communication", recordID)
+            #expect(south.status == .unprocessableEntity && !south.text.contains(north.caseA.uuidString))
         }
     }
 

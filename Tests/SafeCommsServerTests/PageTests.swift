@@ -130,7 +130,11 @@ final class PageSession: @unchecked Sendable {
             #expect(page.text.contains("Dad rang about Saturday") && page.text.contains("Out of hours"))
             #expect(page.text.contains("The contact was added to the chronology."))
             let recorder = try #require(try await StaffMember.find(world.north.staff["practitioner"]!.id, on: app.db))
-            #expect(page.text.contains(" by \(recorder.name)</td>"))
+            #expect(
+                page.text.contains(
+                    " by \(recorder.name)<br><a href=\"/incidents/new?source_type=communication&amp;source_id=\(saved.id!.uuidText)\">"
+                )
+            )
             #expect(!page.text.contains("corrected later"))
 
             // A correction shows beside the record it corrects, which stays on the page.

@@ -273,3 +273,22 @@ def test_work_the_review_queue(browser, server):
     assert serious_violations(browser) == []
     browser.set_window_size(1280, 1000)
     sign_out(browser)
+
+
+def test_raise_an_incident_from_a_contact(browser, server):
+    """PD-1.10: from a contact on the chronology, the incident names what it was raised from and links back to it."""
+    sign_in(browser, server, server.sign_ins["practitioner"][0])
+    browser.find_element(By.CSS_SELECTOR, "table.table tbody td:first-child a").click()
+    case_url = browser.current_url.split("?")[0]
+    browser.find_element(By.CSS_SELECTOR, "table.table tbody tr a[href*='source_type=communication']").click()
+    assert "Raised from: the " in browser.find_element(By.CSS_SELECTOR, "main").text
+    assert browser.find_element(By.ID, "occurred_at").get_attribute("value") != ""
+    assert serious_violations(browser) == []
+    Select(browser.find_element(By.ID, "kind")).select_by_value("abusive_contact")
+    browser.find_element(By.ID, "summary").send_keys("The reply to this message was abusive and threatening. Browser test.")
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    assert "The incident was raised" in browser.find_element(By.CSS_SELECTOR, ".notification-success").text
+    raised_from = browser.find_element(By.XPATH, "//dt[text()='Raised from']/following-sibling::dd[1]/a")
+    assert raised_from.get_attribute("href").split("?")[0] == case_url
+    assert serious_violations(browser) == []
+    sign_out(browser)

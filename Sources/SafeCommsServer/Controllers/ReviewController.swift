@@ -7,7 +7,8 @@ import Vapor
 /// worker's managers and the DSL to resolve (`ReviewQueue`).
 struct ReviewController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let items = routes.grouped("review-items")
+        // Resolving one may open an incident: like the incident routes, none takes a file.
+        let items = routes.grouped(NoFileMiddleware()).grouped("review-items")
         items.get(use: list)
         items.get("summary", use: summary)
         items.post(":itemID", "resolve", use: resolve)

@@ -79,6 +79,11 @@ struct ChronologyView {
         h.text(WallClockText.dateTime(r.recordedAt, zone: zone))
         h.raw(" by ")
         h.text(r.recordedBy ?? "")
+        if canRaise {
+            h.raw("<br><a href=\"/incidents/new?source_type=communication&amp;source_id=")
+            h.text(r.id.uuidText)
+            h.raw("\">Raise an incident<span class=\"visually-hidden\"> about this contact</span></a>")
+        }
         h.raw("</td>\n    </tr>\n")
     }
 

@@ -83,6 +83,9 @@ struct IncidentPageController: RouteCollection {
         var clause: String
         var occurredAt: String
         var summary: String
+        var sourceType: String?
+        var sourceID: String?
+        var sourceWords: String?
         var errors: [PageController.FieldError]
     }
 
@@ -92,11 +95,23 @@ struct IncidentPageController: RouteCollection {
         var clause: String?
         var occurredAt: String?
         var summary: String?
+        /// What it is raised from: a contact on a case, a message taken, a follow-up.
+        var sourceType: String?
+        var sourceId: String?
 
         enum CodingKeys: String, CodingKey {
             case kind, clause, summary
             case caseId = "case_id"
             case occurredAt = "occurred_at"
+            case sourceType = "source_type"
+            case sourceId = "source_id"
+        }
+
+        var source: (type: String, id: UUID)? {
+            guard let type = sourceType, !type.isEmpty, let id = sourceId.flatMap(UUID.init(uuidString:)) else {
+                return nil
+            }
+            return (type, id)
         }
     }
 
@@ -105,13 +120,21 @@ struct IncidentPageController: RouteCollection {
         guard !p.roles.isSubset(of: [.auditor]) else {
             throw Abort(.forbidden, reason: "auditors read incidents but do not raise them")
         }
-        let form = RaiseForm(
+        var form = RaiseForm(
             kind: nil,
             caseId: req.queryText("case"),
             clause: nil,
             occurredAt: PageController.localInput(Date(), try await zone(p, req)),
-            summary: nil
+            summary: nil,
+            sourceType: req.queryText("source_type"),
+            sourceId: req.queryText("source_id")
         )
+        // Raised from a record: its case and its time, unless changed.
+        if let source = form.source {
+            let found = try await Incidents.source(source.type, source.id, for: p, on: req.db)
+            form.caseId = found.caseID?.uuidString ?? form.caseId
+            form.occurredAt = PageController.localInput(found.occurredAt, try await zone(p, req))
+        }
         return try await renderNew(req, p, form, errors: [])
     }
 
@@ -138,7 +161,8 @@ struct IncidentPageController: RouteCollection {
                     caseID: caseID,
                     breachedClause: form.clause,
                     occurredAt: occurred,
-                    summary: form.summary ?? ""
+                    summary: form.summary ?? "",
+                    source: form.source
                 ),
                 by: p,
                 audit: try req.auditContext(),
@@ -163,6 +187,12 @@ struct IncidentPageController: RouteCollection {
     {
         let caseID = form.caseId.flatMap(UUID.init(uuidString:))
         let reference = try await reference(caseID, p, req)
+        var sourceWords: String?
+        if let source = form.source {
+            let found = try await Incidents.source(source.type, source.id, for: p, on: req.db)
+            sourceWords =
+                "the \(found.words) of \(WallClockText.dateTime(found.occurredAt, zone: try await zone(p, req)))"
+        }
         return try await req.view.render(
             "incident-new",
             NewContext(
@@ -176,6 +206,9 @@ struct IncidentPageController: RouteCollection {
                 clause: form.clause ?? "",
                 occurredAt: form.occurredAt ?? "",
                 summary: form.summary ?? "",
+                sourceType: form.source?.type,
+                sourceID: form.source?.id.uuidString,
+                sourceWords: sourceWords,
                 errors: errors
             )
         )
@@ -221,6 +254,9 @@ struct IncidentPageController: RouteCollection {
         var closed: Bool
         var closedAt: String?
         var aboutImages: Bool
+        /// What it was raised from, and where that is, when the reader may see it.
+        var source: String?
+        var sourceLink: String?
         var steps: [StepRow]
         var openStep: StepRow?
         var amendments: [AmendmentRow]
@@ -329,6 +365,10 @@ struct IncidentPageController: RouteCollection {
                 needsConfirmation: template?.records == .confirmation
             )
         }
+        var source: Incidents.Source?
+        if let type = v.incident.sourceType, let sourceID = v.incident.sourceID {
+            source = try? await Incidents.source(type, sourceID, for: p, on: req.db)
+        }
         let done: String? =
             switch req.queryText("done") {
             case "raised": "The incident was raised. The first step is with its owner."
@@ -354,6 +394,8 @@ struct IncidentPageController: RouteCollection {
                 closed: v.incident.closedAt != nil,
                 closedAt: v.incident.closedAt.map { WallClockText.dateTime($0, zone: zone) },
                 aboutImages: v.incident.kind.isRestricted || v.incident.kind == .unsolicitedImage,
+                source: source.map { "The \($0.words) of \(WallClockText.dateTime($0.occurredAt, zone: zone))" },
+                sourceLink: source.map { $0.caseID.map { "/cases/\($0.uuidString)" } ?? "/phones" },
                 steps: steps,
                 openStep: mayDo ? steps.first { $0.open } : nil,
                 amendments: v.amendments.map {

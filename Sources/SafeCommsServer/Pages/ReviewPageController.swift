@@ -9,7 +9,7 @@ import Vapor
 /// `ReviewQueue`, and renders.
 struct ReviewPageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let signedIn = routes.grouped(StaffMember.redirectMiddleware(path: "/login"))
+        let signedIn = routes.grouped(NoFileMiddleware()).grouped(StaffMember.redirectMiddleware(path: "/login"))
         signedIn.get("review", use: list)
         signedIn.get("review", ":itemID", use: show)
         signedIn.post("review", ":itemID", use: resolve)

@@ -456,24 +456,84 @@ public enum Incidents {
         return text
     }
 
+    /// What an incident was raised from, as the page names it.
+    public struct Source: Sendable {
+        public var type: String
+        public var id: UUID
+        public var occurredAt: Date
+        /// "WhatsApp message received", "voicemail", "message taken".
+        public var words: String
+        public var caseID: UUID?
+    }
+
+    /// The record an incident may be raised from, when `p` may see it: a contact on a case they may
+    /// read, or a message taken or a follow-up for them or someone they manage (the DSL: anyone's).
+    /// - Throws: `ValidationError` naming `source.type` or `source.id`.
+    public static func source(_ type: String, _ id: UUID, for p: Principal, on db: any Database) async throws -> Source
+    {
+        let scope = db.scoped(to: p)
+        func mine(_ staffID: UUID) async throws -> Bool {
+            guard let s = try await scope.find(StaffMember.self, staffID) else { return false }
+            let allocation = try s.allocation
+            return p.roles.contains(.dsl) || AccessPolicy.isSelfOrManager(p, allocation)
+        }
+        let missing = ValidationError(
+            field: "source.id",
+            reason: "no \(type.replacingOccurrences(of: "_", with: " ")) \(id) that you can see"
+        )
+        switch type {
+        case "communication":
+            guard let r = try await scope.find(CommunicationRecord.self, id),
+                (try? await VisibleCases.one(r.caseID, .read, for: p, on: db)) != nil
+            else { throw missing }
+            let channel =
+                r.channel == "whatsapp"
+                ? "WhatsApp message"
+                : r.channel == "sms" ? "text message" : r.channel.replacingOccurrences(of: "_", with: " ")
+            return Source(
+                type: type,
+                id: id,
+                occurredAt: r.occurredAt,
+                words: "\(channel) \(r.direction == "incoming" ? "received" : "sent")",
+                caseID: r.caseID
+            )
+        case "message_slip":
+            guard let m = try await scope.find(MessageSlipRecord.self, id), try await mine(m.forStaffID) else {
+                throw missing
+            }
+            return Source(
+                type: type,
+                id: id,
+                occurredAt: m.takenAt,
+                words: "message taken for a colleague",
+                caseID: nil
+            )
+        case "follow_up":
+            guard let f = try await scope.find(FollowUpRecord.self, id), try await mine(f.staffID) else {
+                throw missing
+            }
+            return Source(
+                type: type,
+                id: id,
+                occurredAt: f.occurredAt,
+                words: f.kind.replacingOccurrences(of: "_", with: " "),
+                caseID: nil
+            )
+        default:
+            throw ValidationError(field: "source.type", reason: "must be one of \(sourceTypes.joined(separator: ", "))")
+        }
+    }
+
     private static func requireSource(
         _ source: (type: String, id: UUID),
         caseID: UUID?,
         of p: Principal,
         on db: any Database
     ) async throws {
-        let scope = db.scoped(to: p)
-        let found: Bool
-        switch source.type {
-        case "communication":
-            let record = try await scope.find(CommunicationRecord.self, source.id)
-            found = record != nil && (caseID == nil || record?.caseID == caseID)
-        case "message_slip": found = try await scope.find(MessageSlipRecord.self, source.id) != nil
-        case "follow_up": found = try await scope.find(FollowUpRecord.self, source.id) != nil
-        default:
-            throw ValidationError(field: "source.type", reason: "must be one of \(sourceTypes.joined(separator: ", "))")
+        let found = try await Self.source(source.type, source.id, for: p, on: db)
+        if let on = found.caseID, let caseID, on != caseID {
+            throw ValidationError(field: "source.id", reason: "is a record of another case")
         }
-        guard found else { throw ValidationError(field: "source.id", reason: "no \(source.type) \(source.id) here") }
     }
 
     private static func officeHours(of p: Principal, on db: any Database) async throws -> OfficeHours {
