@@ -26,6 +26,10 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
     /// PD-1.11: whether work mobiles stay switched on outside office hours. Off by default: a nuisance
     /// call out of hours can be very distressing, and calls then are not accepted unless expected (COV-5).
     public var workMobilesOnOutOfHours: Bool?
+    /// The organisation's own deadlines for steps of incidents, in minutes, by kind and step
+    /// (`image_received:a`), in place of the clause's: counted as the clause counts them (office time,
+    /// or the clock for what it says is immediate). Optional for settings stored before it.
+    public var incidentStepMinutes: [String: Int]?
 
     public init(
         officeHours: OfficeHours = .standard,
@@ -60,6 +64,19 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
         }
         if let date = whatsappReviewDate, BankHolidays.Day(parsing: date) == nil {
             throw ValidationError(field: "whatsapp_review_date", reason: "'\(date)' is not a date written YYYY-MM-DD")
+        }
+        let settable = IncidentLadder.settable
+        for (key, minutes) in (incidentStepMinutes ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let field = "incident_step_minutes.\(key)"
+            guard settable[key] != nil else {
+                throw ValidationError(
+                    field: field,
+                    reason: "is not a step with a deadline; name one as kind:letter, such as image_received:a"
+                )
+            }
+            guard (1...14_400).contains(minutes) else {
+                throw ValidationError(field: field, reason: "must be between 1 and 14400 minutes (ten days)")
+            }
         }
         if let packs, packs.isEmpty {
             throw ValidationError(field: "packs", reason: "name at least one pack, or leave it out for all of them")

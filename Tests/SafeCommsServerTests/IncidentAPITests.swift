@@ -95,6 +95,44 @@ import VaporTesting
         }
     }
 
+    /// The organisation's own deadline for a step, set through its settings by an administrator.
+    @Test(arguments: Backend.available)
+    func anOrganisationSetsItsOwnStepDeadlines(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            let world = try await World.make(app)
+            let admin = world.north.token("admin")
+            let current = try await app.send(.GET, "/api/v1/organisation", token: admin)
+            var s = try #require(current.json["settings"] as? [String: Any])
+            s["incident_step_minutes"] = ["image_received:a": 30, "unknown_kind:a": 5]
+            func patch() async throws -> TestingHTTPResponse {
+                try await app.send(
+                    .PATCH,
+                    "/api/v1/organisation",
+                    token: admin,
+                    json: String(decoding: try JSONSerialization.data(withJSONObject: s), as: UTF8.self)
+                )
+            }
+            let refused = try await patch()
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.json["field"] as? String == "incident_step_minutes.unknown_kind:a", "\(refused.text)")
+            s["incident_step_minutes"] = ["image_received:a": 30]
+            let patched = try await patch()
+            #expect(patched.status == .ok, "\(patched.text)")
+            let saved = (patched.json["settings"] as? [String: Any])?["incident_step_minutes"] as? [String: Int]
+            #expect(saved == ["image_received:a": 30])
+            let raised = try await app.send(
+                .POST,
+                "/api/v1/incidents",
+                token: world.north.token("practitioner"),
+                json: Self.raise("image_received", on: world.north.caseA)
+            )
+            let step = try #require((raised.json["steps"] as? [[String: Any]])?.first)
+            let opened = try #require((step["opened_at"] as? String).flatMap { try? Date($0, strategy: .iso8601) })
+            let due = try #require((step["due"] as? String).flatMap { try? Date($0, strategy: .iso8601) })
+            #expect(due.timeIntervalSince(opened) == 30 * 60)
+        }
+    }
+
     /// Raised from where it happened: a contact on the case, or a message taken for the caller; never
     /// from a record the caller cannot see, or a record of another case.
     @Test(arguments: Backend.available)

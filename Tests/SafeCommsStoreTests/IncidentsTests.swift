@@ -293,4 +293,68 @@ import Testing
             }
         }
     }
+
+    /// An organisation sets its own deadline for a step: counted as the clause counts it (the clock for
+    /// what must happen at once, office time otherwise); a step it does not name keeps the clause's.
+    @Test(arguments: TestBackend.available)
+    func anOrganisationsOwnDeadlinesReplaceTheClauses(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let db = store.db
+            let t = try await People.make(on: db)
+            var settings = t.w.org.settings
+            settings.incidentStepMinutes = ["image_received:a": 30, "abusive_contact:b": 120]
+            try settings.validate()
+            t.w.org.settings = settings
+            try await t.w.org.save(on: db)
+            let friday = try Date("2026-11-27T16:30:00Z", strategy: .iso8601)  // half an hour before closing
+            let image = try await Incidents.raise(
+                .init(kind: .imageReceived, caseID: t.w.caseFile.id, occurredAt: friday, summary: "An image arrived"),
+                by: t.reporter,
+                audit: t.w.context,
+                on: db,
+                now: friday
+            )
+            #expect(image.steps[0].dueAt == friday.addingTimeInterval(30 * 60), "by the clock")
+            let abuse = try await Incidents.raise(
+                .init(kind: .abusiveContact, caseID: t.w.caseFile.id, occurredAt: friday, summary: "Shouting"),
+                by: t.reporter,
+                audit: t.w.context,
+                on: db,
+                now: friday
+            )
+            let done = try await Incidents.complete(
+                step: abuse.steps[0].id!,
+                of: abuse.incident.id!,
+                .init(note: "Recorded", reference: nil, confirmed: false),
+                by: t.reporter,
+                audit: t.w.context,
+                on: db,
+                now: friday
+            )
+            // 120 office minutes from 16:30 on a Friday: 30 that day, 90 from Monday's 08:30.
+            #expect(done.steps[1].dueAt == (try Date("2026-11-30T10:00:00Z", strategy: .iso8601)))
+            // The third step keeps the clause's deadline: a working day.
+            #expect(
+                IncidentLadder.steps(for: .abusiveContact, minutes: settings.incidentStepMinutes!)[2].deadline
+                    == .workingDays(1)
+            )
+        }
+        // A step that does not exist, or a deadline out of range, is named.
+        var bad = OrganisationSettings.standard
+        bad.incidentStepMinutes = ["image_received:z": 30]
+        #expect(throws: ValidationError.self) { try bad.validate() }
+        bad.incidentStepMinutes = ["image_received:c": 30]
+        #expect(throws: ValidationError.self, "image_received:c waits on the police and has no deadline") {
+            try bad.validate()
+        }
+        bad.incidentStepMinutes = ["image_received:a": 0]
+        #expect(
+            throws: ValidationError(
+                field: "incident_step_minutes.image_received:a",
+                reason: "must be between 1 and 14400 minutes (ten days)"
+            )
+        ) {
+            try bad.validate()
+        }
+    }
 }

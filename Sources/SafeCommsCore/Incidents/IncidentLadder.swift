@@ -24,6 +24,16 @@ public enum StepDeadline: Sendable, Equatable {
     /// No time of its own: it waits on someone outside (the police saying an image may be deleted).
     case none
 
+    /// The same kind of deadline, `minutes` long: office time stays office time, and what the clause
+    /// says is immediate stays on the clock. A step with no time of its own keeps none.
+    public func overridden(minutes: Int) -> StepDeadline {
+        switch self {
+        case .officeMinutes, .workingDays, .endOfWorkingDay: .officeMinutes(minutes)
+        case .clockMinutes: .clockMinutes(minutes)
+        case .none: .none
+        }
+    }
+
     /// When a step opening at `opened` is due; nil for `.none`.
     public func due(opened: Date, hours: OfficeHours) -> Date? {
         switch self {
@@ -63,10 +73,13 @@ public struct IncidentStepTemplate: Sendable, Equatable {
 public enum IncidentLadder {
     /// The steps for an incident of `kind` (for a policy breach, of the clause breached), with the DSL's
     /// review added when the same member of staff has breached the same clause before.
+    /// - Parameter minutes: the organisation's own deadlines, by `kind:letter` (`image_received:a`), in
+    ///   place of the clause's (`OrganisationSettings.incidentStepMinutes`).
     public static func steps(
         for kind: IncidentKind,
         breached: String? = nil,
-        repeated: Bool = false
+        repeated: Bool = false,
+        minutes: [String: Int] = [:]
     )
         -> [IncidentStepTemplate]
     {
@@ -85,7 +98,7 @@ public enum IncidentLadder {
                 clause: clause,
                 action: action,
                 owner: owner,
-                deadline: deadline,
+                deadline: minutes[key(kind, letter)].map { deadline.overridden(minutes: $0) } ?? deadline,
                 records: records
             )
         }
@@ -300,5 +313,22 @@ public enum IncidentEscalation {
                 hours.adding(officeMinutes: hours.dayLengthMinutes, to: due)
             )
         return now >= second ? .dsl : .lineManager
+    }
+}
+
+extension IncidentLadder {
+    /// How an organisation names a step in its settings: `image_received:a`.
+    public static func key(_ kind: IncidentKind, _ letter: String) -> String { "\(kind.rawValue):\(letter)" }
+
+    /// Every step an organisation may set its own deadline for, by key, with the clause's own.
+    public static var settable: [String: StepDeadline] {
+        var out: [String: StepDeadline] = [:]
+        for kind in IncidentKind.allCases {
+            let clause = kind.clause ?? "X-1"
+            for t in steps(for: kind, breached: clause, repeated: true) where t.deadline != .none {
+                out[key(kind, String(t.id.dropFirst(clause.count)))] = t.deadline
+            }
+        }
+        return out
     }
 }

@@ -55,9 +55,9 @@ public final class Incident: Model, @unchecked Sendable {
 }
 
 extension Incident {
-    /// What its step `id` (`PD-2.3b`) is, from its kind's ladder.
-    public func template(of id: String) -> IncidentStepTemplate? {
-        IncidentLadder.steps(for: kind, breached: clause, repeated: true).first { $0.id == id }
+    /// What its step `id` (`PD-2.3b`) is, from its kind's ladder, with the organisation's own deadlines.
+    public func template(of id: String, minutes: [String: Int] = [:]) -> IncidentStepTemplate? {
+        IncidentLadder.steps(for: kind, breached: clause, repeated: true, minutes: minutes).first { $0.id == id }
     }
 }
 

@@ -195,7 +195,8 @@ public enum Incidents {
                     .filter(\.$staffID == breacher).first() != nil
             }
         }
-        let hours = try await officeHours(of: p, on: db)
+        let settings = try await settings(of: p, on: db)
+        let hours = settings.officeHours
         let incidentID = UUID()
         let incident = Incident(
             id: incidentID,
@@ -210,7 +211,12 @@ public enum Incidents {
             sourceType: r.source?.type,
             sourceID: r.source?.id
         )
-        let templates = IncidentLadder.steps(for: r.kind, breached: clause, repeated: repeated)
+        let templates = IncidentLadder.steps(
+            for: r.kind,
+            breached: clause,
+            repeated: repeated,
+            minutes: settings.incidentStepMinutes ?? [:]
+        )
         let steps = templates.enumerated().map { i, t in
             let s = IncidentStep(
                 id: UUID(),
@@ -294,10 +300,13 @@ public enum Incidents {
         for (field, text) in [("note", note), ("reference", reference)] where (text?.count ?? 0) > 5000 {
             throw ValidationError(field: field, reason: "is longer than 5000 characters")
         }
-        let hours = try await officeHours(of: p, on: db)
+        let settings = try await settings(of: p, on: db)
+        let hours = settings.officeHours
         let done = RowDigest.storable(now)
         let next = view.steps.first { $0.position == step.position + 1 }
-        let nextTemplate = next.flatMap { view.incident.template(of: $0.step) }
+        let nextTemplate = next.flatMap {
+            view.incident.template(of: $0.step, minutes: settings.incidentStepMinutes ?? [:])
+        }
         try await AuditLog.transaction(on: db, audit) { tx in
             // Claimed by a conditional update: of two doing it at once, the second finds it done.
             let claimed = try await (tx as! any SQLDatabase).update(IncidentStep.schema)
@@ -536,8 +545,8 @@ public enum Incidents {
         }
     }
 
-    private static func officeHours(of p: Principal, on db: any Database) async throws -> OfficeHours {
-        (try await Organisation.find(p.organisationID, on: db)?.settings ?? .standard).officeHours
+    private static func settings(of p: Principal, on db: any Database) async throws -> OrganisationSettings {
+        try await Organisation.find(p.organisationID, on: db)?.settings ?? .standard
     }
 
     private static func stepEvent(_ s: IncidentStep, _ i: Incident, _ what: String) -> AuditEntry {
