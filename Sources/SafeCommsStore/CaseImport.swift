@@ -447,7 +447,7 @@ public enum CaseImport {
             write: { tx, planned in
                 let (new, items) = planned
                 if !new.isEmpty { try await CommunicationRepository.createRows(new, on: tx) }
-                for item in items { try await item.create(on: tx) }
+                try await ReviewItem.insert(items, on: tx)
                 return (new.count, items.count)
             }
         )

@@ -98,7 +98,7 @@ public enum CommunicationRepository {
                 throw AlreadyCorrected(by: try later.requireID())
             }
             try await createRows(records, on: tx)
-            for item in flags { try await item.create(on: tx) }
+            try await ReviewItem.insert(flags, on: tx)
             return ((), entries)
         }
     }

@@ -190,7 +190,7 @@ enum ChatFile {
             keyWorkerID: staff.id,
             reference: "B-1",
             displayName: "Child",
-            status: CaseStatus.childInNeed.rawValue,
+            status: .childInNeed,
             openedOn: "2023-01-01"
         )
         try await c.create(on: db)
@@ -259,7 +259,7 @@ enum ReconcileData {
                 keyWorkerID: staff.id,
                 reference: "R-\(i)",
                 displayName: "Child \(i)",
-                status: CaseStatus.childInNeed.rawValue,
+                status: .childInNeed,
                 openedOn: "2023-01-01"
             )
             try await c.create(on: fresh.db)

@@ -132,7 +132,7 @@ struct BenchWorld: Sendable {
                 keyWorkerID: staff.id,
                 reference: "B-\(i)",
                 displayName: "Child \(i)",
-                status: CaseStatus.childInNeed.rawValue,
+                status: .childInNeed,
                 openedOn: "2025-01-01"
             )
         }

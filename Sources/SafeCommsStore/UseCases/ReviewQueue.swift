@@ -160,7 +160,7 @@ public enum ReviewQueue {
             }
         }
         let new = items.filter { existing.insert("\($0.communicationID) \($0.clause)").inserted }
-        for item in new { try await item.create(on: tx) }
+        try await ReviewItem.insert(new, on: tx)
         return flagEntries(new)
     }
 
