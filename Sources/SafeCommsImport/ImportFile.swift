@@ -1,5 +1,21 @@
+import Crypto
 import Foundation
+import SafeCommsCore
 import ZIPFoundation
+
+/// A file shared in a WhatsApp export: its size, and the SHA-256 of its bytes, read through once and
+/// never written anywhere, so that the police can be told exactly which file a message carried
+/// (PD-2.3) without SafeComms ever holding an image.
+public struct MediaFile: Sendable, Equatable {
+    public var bytes: UInt64
+    /// Lower-case hex; nil when the entry claims to unpack to more than a media file does.
+    public var sha256: String?
+
+    public init(bytes: UInt64, sha256: String? = nil) {
+        self.bytes = bytes
+        self.sha256 = sha256
+    }
+}
 
 /// A file given to import, opened for reading. A WhatsApp export shared "with media" is a .zip: its
 /// chat text is unpacked to a private temporary file (the text is read twice, and a zip entry can
@@ -7,8 +23,8 @@ import ZIPFoundation
 /// kept: a photo in a chat with a child may be one we must never store.
 public final class ImportFile: Sendable {
     public let reader: LineReader
-    /// The export's media: file name → bytes (empty for anything but a .zip).
-    public let media: [String: UInt64]
+    /// The export's media by file name (empty for anything but a .zip).
+    public let media: [String: MediaFile]
     private let temporary: URL?
 
     /// The chat text inside a .zip may be no larger than this: a bigger one is an archive made to
@@ -17,6 +33,8 @@ public final class ImportFile: Sendable {
     /// Chat text packs to about a fifth of its size, rarely a tenth; an entry that unpacks to more than
     /// this many times its packed size is built to cost the server, not a chat.
     public static let maxExpansion: UInt64 = 100
+    /// A media file is digested only up to this size (WhatsApp sends at most 2 GB).
+    public static let maxMediaBytes: UInt64 = 2 << 30
 
     public init(bytes: [UInt8]) {
         reader = LineReader(bytes: bytes)
@@ -117,9 +135,35 @@ public final class ImportFile: Sendable {
         }
         reader = LineReader(path: text.path)
         temporary = folder
-        var listed: [String: UInt64] = [:]
-        for f in files where f.path != chat.path { listed[(f.path as NSString).lastPathComponent] = f.uncompressedSize }
+        var listed: [String: MediaFile] = [:]
+        for f in files where f.path != chat.path {
+            listed[(f.path as NSString).lastPathComponent] = MediaFile(
+                bytes: f.uncompressedSize,
+                sha256: Self.digest(f, in: archive)
+            )
+        }
         media = listed
+    }
+
+    /// The SHA-256 of a media entry, unpacked into memory a buffer at a time and never written; nil
+    /// for an entry that claims to be larger than any media file, or to unpack to more than a photo or
+    /// video ever does from its packed size, or that cannot be read.
+    static func digest(_ entry: Entry, in archive: Archive) -> String? {
+        guard entry.uncompressedSize <= maxMediaBytes,
+            entry.uncompressedSize <= max(entry.compressedSize, 1) * maxExpansion
+        else { return nil }
+        var hash = SHA256()
+        var read: UInt64 = 0
+        do {
+            _ = try archive.extract(entry, skipCRC32: false) { data in
+                read += UInt64(data.count)
+                guard read <= entry.uncompressedSize else { throw CancellationError() }
+                hash.update(data: data)
+            }
+        } catch {
+            return nil
+        }
+        return Hex.lowercase(hash.finalize())
     }
 
     /// Removes the unpacked chat text; call it when the import is done.

@@ -65,14 +65,16 @@ extension ImportItem {
     }
 
     /// A WhatsApp message (system messages are not communications and give nil). `media` lists a .zip
-    /// export's files: one the message names is noted with its size, never kept. The natural key is
-    /// the text as written, so the same chat imported as text and again as a .zip adds nothing.
-    public init?(whatsapp m: ImportedMessage, media: [String: UInt64] = [:]) {
+    /// export's files: one the message names is noted with its size and SHA-256, never kept. The natural
+    /// key is the text as written, so the same chat imported as text and again as a .zip adds nothing.
+    public init?(whatsapp m: ImportedMessage, media: [String: MediaFile] = [:]) {
         guard m.kind != .system, let sender = m.sender else { return nil }
         let text = m.text.isEmpty ? "(an empty message)" : m.text
         var transcript = text
-        if let name = m.attachment, let bytes = media[name] {
-            transcript += "\n[attachment: \(name), \(Self.sizeText(bytes)) in the export — the file itself is not kept]"
+        if let name = m.attachment, let file = media[name] {
+            transcript +=
+                "\n[attachment: \(name), \(Self.sizeText(file.bytes)) in the export"
+                + (file.sha256.map { ", SHA-256 \($0)" } ?? "") + " — the file itself is not kept]"
         }
         self.init(
             line: m.line,

@@ -12,7 +12,7 @@ public enum ImportReader {
         _ format: ImportFormat,
         _ reader: LineReader,
         columns: CarrierCallLog.ColumnMap? = nil,
-        media: [String: UInt64] = [:],
+        media: [String: MediaFile] = [:],
         _ each: (ImportItem) throws -> Void
     ) throws -> Outcome {
         var outcome = Outcome()

@@ -18,7 +18,7 @@ public enum CaseImport {
         /// For a carrier's bill whose header names are not the usual ones.
         public var columns: CarrierCallLog.ColumnMap?
         /// A WhatsApp .zip export's media, by name and size (`ImportFile.media`).
-        public var media: [String: UInt64]
+        public var media: [String: MediaFile]
         public var caseReference: String
         /// The member of staff whose conversation it is (and who is importing it).
         public var asEmail: String?
@@ -31,7 +31,7 @@ public enum CaseImport {
             format: Format,
             reader: LineReader,
             columns: CarrierCallLog.ColumnMap? = nil,
-            media: [String: UInt64] = [:],
+            media: [String: MediaFile] = [:],
             caseReference: String,
             asEmail: String?,
             dryRun: Bool,
@@ -299,7 +299,9 @@ public enum CaseImport {
         // The scan runs on the builder's thread, beside the reading, while the batch before is written.
         var scanning: (MessageScanner, ReviewQueue.CaseFacts)?
         if let library {
-            scanning = (library.scanner(for: settings.packs), try await ReviewQueue.CaseFacts.load(file, on: db))
+            scanning = (
+                library.scanner(for: settings.packs), try await ReviewQueue.CaseFacts.load(file, deviceIDs: [], on: db)
+            )
         }
         let scan = scanning
         let batches = Handoff<Batch>.start(capacity: 1) { handoff in

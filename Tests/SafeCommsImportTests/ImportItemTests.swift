@@ -67,14 +67,16 @@ import Testing
     @Test func aZipExportIsReadAndItsMediaOnlyNamed() throws {
         let file = try ImportFile(path: fixtures.appendingPathComponent("whatsapp/iphone-media.zip").path)
         defer { file.close() }
-        #expect(file.media == ["00000012-PHOTO-2024-03-12-12-01-00.jpg": 2025])
+        // The stand-in photo's SHA-256, as `python3 -c "import hashlib; …"` gives it from make-zips.py's bytes.
+        let digest = "1cdcc995ee4e747a596f4436d70536143869bef2bd3b5086600d7a25318cc860"
+        #expect(file.media == ["00000012-PHOTO-2024-03-12-12-01-00.jpg": MediaFile(bytes: 2025, sha256: digest)])
         var items: [ImportItem] = []
         let outcome = try ImportReader.read(.whatsapp, file.reader, media: file.media) { items.append($0) }
         #expect(outcome.errors.isEmpty && items.count == 5)
         let photo = try #require(items.first { $0.text?.contains("PHOTO") == true })
         #expect(
             photo.text
-                == "<attached: 00000012-PHOTO-2024-03-12-12-01-00.jpg>\n[attachment: 00000012-PHOTO-2024-03-12-12-01-00.jpg, 1 KB in the export — the file itself is not kept]"
+                == "<attached: 00000012-PHOTO-2024-03-12-12-01-00.jpg>\n[attachment: 00000012-PHOTO-2024-03-12-12-01-00.jpg, 1 KB in the export, SHA-256 \(digest) — the file itself is not kept]"
         )
         #expect(
             photo.identity.hasSuffix("<attached: 00000012-PHOTO-2024-03-12-12-01-00.jpg>"),

@@ -139,10 +139,28 @@ import Vapor
             }
 
             #expect(zip.imported == 5 && text.imported == 0 && text.alreadyImported == 5, "\(zip) \(text)")
+            let digest = "1cdcc995ee4e747a596f4436d70536143869bef2bd3b5086600d7a25318cc860"
             #expect(
                 photo.count == 1
-                    && photo[0].transcript?.contains("1 KB in the export — the file itself is not kept") == true
+                    && photo[0].transcript?.contains(
+                        "1 KB in the export, SHA-256 \(digest) — the file itself is not kept"
+                    ) == true
             )
+            // PD-2.3: an incident raised from that message gives the police the file's name, size and
+            // SHA-256; no table holds the file.
+            let raised = try await app.send(
+                .POST,
+                "/api/v1/incidents",
+                token: world.north.token("practitioner"),
+                json:
+                    #"{"kind":"image_received","case_id":"\#(world.north.caseA)","source":{"type":"communication","id":"\#(photo[0].id!)"},"occurred_at":"2024-03-12T12:01:00Z","summary":"A photo arrived in the chat; not opened"}"#
+            )
+            #expect(raised.status == .created, "\(raised.text)")
+            let browser = PageSession(app)
+            try await browser.signIn(worker.email)
+            let page = try await browser.get("/incidents/\(try #require(raised.json["id"] as? String))")
+            #expect(page.text.contains("00000012-PHOTO-2024-03-12-12-01-00.jpg, 1 KB in the export, SHA-256 \(digest)"))
+            #expect(page.text.contains("the file itself was never kept"))
         }
     }
 

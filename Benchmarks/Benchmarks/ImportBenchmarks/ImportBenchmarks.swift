@@ -29,7 +29,11 @@ let benchmarks: @Sendable () -> Void = {
     for scanned in [false, true] {
         Benchmark(
             "Import 100,000 WhatsApp messages, one in twenty naming the parent (SQLite, \(scanned ? "scanned" : "not scanned"))",
-            configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(300), maxIterations: 5)
+            configuration: .init(
+                metrics: [.wallClock, .peakMemoryResident],
+                maxDuration: .seconds(300),
+                maxIterations: 5
+            )
         ) { benchmark in
             let report = try await ChatFile.importMeasured(
                 try ChatFile.make(messages: 100_000, personalEvery: 20),
@@ -121,7 +125,8 @@ enum ChatFile {
     /// `personalEvery`, every so many of the worker's messages names the parent and their postcode.
     static func make(lines: Int? = nil, messages: Int? = nil, personalEvery: Int? = nil) throws -> String {
         let name =
-            (lines.map { "lines-\($0)" } ?? "messages-\(messages ?? 0)") + (personalEvery.map { "-personal-\($0)" } ?? "")
+            (lines.map { "lines-\($0)" } ?? "messages-\(messages ?? 0)")
+            + (personalEvery.map { "-personal-\($0)" } ?? "")
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-whatsapp-\(name).txt").path
         if FileManager.default.fileExists(atPath: path) { return path }
         var out =

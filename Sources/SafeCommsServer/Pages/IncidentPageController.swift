@@ -257,6 +257,8 @@ struct IncidentPageController: RouteCollection {
         /// What it was raised from, and where that is, when the reader may see it.
         var source: String?
         var sourceLink: String?
+        /// The files the source message carried: named, sized and digested for the police, never kept.
+        var sourceFiles: [String]
         var steps: [StepRow]
         var openStep: StepRow?
         var amendments: [AmendmentRow]
@@ -396,6 +398,7 @@ struct IncidentPageController: RouteCollection {
                 aboutImages: v.incident.kind.isRestricted || v.incident.kind == .unsolicitedImage,
                 source: source.map { "The \($0.words) of \(WallClockText.dateTime($0.occurredAt, zone: zone))" },
                 sourceLink: source.map { $0.caseID.map { "/cases/\($0.uuidString)" } ?? "/phones" },
+                sourceFiles: source?.attachments ?? [],
                 steps: steps,
                 openStep: mayDo ? steps.first { $0.open } : nil,
                 amendments: v.amendments.map {

@@ -473,6 +473,9 @@ public enum Incidents {
         /// "WhatsApp message received", "voicemail", "message taken".
         public var words: String
         public var caseID: UUID?
+        /// What a message carried, as its import noted it: name, size and SHA-256, for the police.
+        /// The file itself was never kept.
+        public var attachments: [String] = []
     }
 
     /// The record an incident may be raised from, when `p` may see it: a contact on a case they may
@@ -499,13 +502,16 @@ public enum Incidents {
                 r.channel == "whatsapp"
                 ? "WhatsApp message"
                 : r.channel == "sms" ? "text message" : r.channel.replacingOccurrences(of: "_", with: " ")
-            return Source(
+            var found = Source(
                 type: type,
                 id: id,
                 occurredAt: r.occurredAt,
                 words: "\(channel) \(r.direction == "incoming" ? "received" : "sent")",
                 caseID: r.caseID
             )
+            found.attachments = (r.transcript ?? "").split(separator: "\n").filter { $0.hasPrefix("[attachment: ") }
+                .map { String($0.dropFirst().dropLast()) }
+            return found
         case "message_slip":
             guard let m = try await scope.find(MessageSlipRecord.self, id), try await mine(m.forStaffID) else {
                 throw missing

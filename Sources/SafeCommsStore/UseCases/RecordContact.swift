@@ -58,7 +58,7 @@ public enum RecordContact {
         if let library {
             flags = ReviewQueue.flags(
                 [ReviewQueue.Message(record)],
-                case: try await ReviewQueue.CaseFacts.load(c, on: db),
+                case: try await ReviewQueue.CaseFacts.load(c, deviceIDs: Set([deviceID].compactMap { $0 }), on: db),
                 scanner: library.scanner(for: org.settings.packs),
                 origin: .recorded,
                 now: now

@@ -73,12 +73,25 @@ public enum ReviewQueue {
             self.devices = devices
         }
 
-        public static func load(_ c: CaseFile, on db: any Database) async throws -> CaseFacts {
+        /// - Parameter deviceIDs: the devices the messages name (nil: any of the organisation's, for a
+        ///   scan of stored messages); a message recorded on one device needs only that one.
+        public static func load(
+            _ c: CaseFile,
+            deviceIDs: Set<UUID>? = nil,
+            on db: any Database
+        ) async throws -> CaseFacts {
             let filled = try await CheckRequest(channel: .sms).filled(from: c, on: db)
             let scope = db.scoped(to: c.organisationID)
             let consents = try await scope.query(Consent.self).filter(\.$caseID == c.requireID())
                 .filter(\.$withdrawnOn == nil).all()
-            let devices = try await scope.query(Device.self).all()
+            var devices: [Device] = []
+            if let deviceIDs {
+                if !deviceIDs.isEmpty {
+                    devices = try await scope.query(Device.self).filter(\.$id ~~ Array(deviceIDs)).all()
+                }
+            } else {
+                devices = try await scope.query(Device.self).all()
+            }
             return CaseFacts(
                 organisationID: c.organisationID,
                 info: filled.caseInfo ?? .init(),

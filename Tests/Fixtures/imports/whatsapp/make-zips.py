@@ -1,6 +1,6 @@
 """Writes the .zip fixtures: WhatsApp's "Export chat" with media, as an iPhone and an Android phone
 share it (the chat text beside its media files), and a zip that is not an export. The media are a few
-bytes standing in for photos: an import never unpacks them. Run from this folder; the output is
+bytes standing in for photos: an import reads them through once for their SHA-256 and never writes them. Run from this folder; the output is
 byte-for-byte the same each time."""
 import zipfile
 
