@@ -14,6 +14,18 @@ func routes(_ app: Application) throws {
         )
     }
 
+    // The compose page's script, read once: the only script, and not inline, as the security policy asks.
+    let composeScript = try String(contentsOfFile: Resources.root + "/Public/compose.js", encoding: .utf8)
+    app.get("assets", "compose.js") { _ in
+        Response(
+            status: .ok,
+            headers: [
+                "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=3600",
+            ],
+            body: .init(string: composeScript)
+        )
+    }
+
     let api = app.grouped("api", "v1")
         .grouped(BearerTokenMiddleware())
     try api.register(collection: DirectoryController())
@@ -46,4 +58,5 @@ func routes(_ app: Application) throws {
     try pages.register(collection: ImportPageController())
     try pages.register(collection: IncidentPageController())
     try pages.register(collection: ReviewPageController())
+    try pages.register(collection: ComposePageController())
 }

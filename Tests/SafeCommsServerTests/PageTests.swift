@@ -382,7 +382,9 @@ final class PageSession: @unchecked Sendable {
                     let path = "/" + r.path.map(\.description).joined(separator: "/")
                     let isPage =
                         !path.hasPrefix("/api/")
-                        && !["/healthz", "/readyz", "/metrics", "/openapi.yaml", "/assets/app.css"].contains(path)
+                        && ![
+                            "/healthz", "/readyz", "/metrics", "/openapi.yaml", "/assets/app.css", "/assets/compose.js",
+                        ].contains(path)
                     return isPage ? AccessMatrixTests.routeKey(r.method, path) : nil
                 }
             )
@@ -479,6 +481,17 @@ final class PageSession: @unchecked Sendable {
                         "POST /phones/messages/*/response",
                         "POST /phones/follow-ups/*/close",
                     ])
+                    // The compose page and its check: those who may change the case.
+                    #expect(
+                        try await browser.get("/cases/\(caseA)/compose").status.code == writeStatus,
+                        "\(role) other=\(other)"
+                    )
+                    let draft = ["csrf": csrf, "channel": "sms", "person_id": "", "text": "See you at 4pm"]
+                    for path in ["/cases/\(caseA)/compose", "/cases/\(caseA)/check"] {
+                        let checked = try await browser.post(path, form: draft)
+                        #expect(checked.status.code == writeStatus, "\(role) other=\(other) \(path)")
+                    }
+                    covered.formUnion(["GET /cases/*/compose", "POST /cases/*/compose", "POST /cases/*/check"])
                     // Imports: those who may change the case; the report: managers, the DSL, auditors.
                     #expect(
                         try await browser.get("/cases/\(caseA)/import").status.code == writeStatus,

@@ -292,3 +292,42 @@ def test_raise_an_incident_from_a_contact(browser, server):
     assert raised_from.get_attribute("href").split("?")[0] == case_url
     assert serious_violations(browser) == []
     sign_out(browser)
+
+
+def test_compose_and_check_as_you_type(browser, server):
+    """WA-7, PD-12.b: the check answers as the worker types; the Check button gives the same answer; a warning leads to the record form filled in."""
+    sign_in(browser, server, server.sign_ins["practitioner"][0])
+    browser.find_element(By.CSS_SELECTOR, "table.table tbody td:first-child a").click()
+    browser.find_element(By.LINK_TEXT, "Write to someone").click()
+    assert serious_violations(browser) == []
+    people = Select(browser.find_element(By.ID, "person_id"))
+    child = next(o for o in people.options if o.text.endswith("(child)"))
+    people.select_by_value(child.get_attribute("value"))
+    child_name = child.text.rsplit(" (", 1)[0]
+    Select(browser.find_element(By.ID, "channel")).select_by_value("whatsapp")
+    browser.find_element(By.ID, "text").send_keys("Hi, " + child_name + "'s review is on Monday at 10")
+    # As you type: the answer appears in the live region without pressing anything.
+    WebDriverWait(browser, 10).until(lambda d: "Do not send this" in d.find_element(By.ID, "check-result").text)
+    result = browser.find_element(By.ID, "check-result")
+    assert "WA-7" in result.text
+    assert result.find_element(By.CSS_SELECTOR, "mark").text == child_name
+    assert result.find_elements(By.LINK_TEXT, "Sent it? Record it on the case") == [], "a block offers no way on"
+    assert serious_violations(browser) == []
+    # The Check button (what works without script): the page again, with the same answer.
+    Select(browser.find_element(By.ID, "channel")).select_by_value("phone_call")
+    text = browser.find_element(By.ID, "text")
+    text.clear()
+    text.send_keys("Ring about Thursday at 4pm")
+    browser.find_element(By.CSS_SELECTOR, "main button[name=action]").click()
+    WebDriverWait(browser, 10).until(lambda d: "Check this before you send it" in d.find_element(By.ID, "check-result").text)
+    assert "PD-12.b" in browser.find_element(By.ID, "check-result").text
+    assert serious_violations(browser) == []
+    browser.set_window_size(390, 844)
+    assert serious_violations(browser) == []
+    browser.set_window_size(1280, 1000)
+    browser.find_element(By.LINK_TEXT, "Sent it? Record it on the case").click()
+    assert browser.find_element(By.ID, "summary").get_attribute("value") == "Ring about Thursday at 4pm"
+    assert Select(browser.find_element(By.ID, "channel")).first_selected_option.get_attribute("value") == "phone_call"
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    assert "The contact was added to the chronology" in browser.find_element(By.CSS_SELECTOR, ".notification-success").text
+    sign_out(browser)

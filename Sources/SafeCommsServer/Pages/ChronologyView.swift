@@ -13,15 +13,21 @@ struct ChronologyView {
     /// Anyone who may read the case but an auditor may raise an incident on it.
     var canRaise: Bool
     var recorded: Bool
+    /// Clauses the check found the contact just recorded falls foul of.
+    var flagged: [String] = []
     var page: ChronologyLines
     var zone: TimeZone
 
     func write(_ h: inout HTML) {
         h.raw("<a href=\"/cases\" class=\"back-link\">All cases</a>\n")
         if recorded {
-            h.raw(
-                "<div class=\"notification-success\" role=\"status\"><p>The contact was added to the chronology.</p></div>\n"
-            )
+            h.raw("<div class=\"notification-success\" role=\"status\"><p>The contact was added to the chronology.")
+            if !flagged.isEmpty {
+                h.raw(" The check found that it falls foul of ")
+                h.text(flagged.joined(separator: ", "))
+                h.raw(": it is on your line manager's review queue.")
+            }
+            h.raw("</p></div>\n")
         }
         h.raw("<h1 class=\"heading-l\">")
         h.text(reference)
@@ -35,7 +41,9 @@ struct ChronologyView {
             h.text(caseID)
             h.raw("/record\">Record a contact</a> <a class=\"button button-secondary\" href=\"/cases/")
             h.text(caseID)
-            h.raw("/import\">Import messages or calls</a></p>\n")
+            h.raw("/import\">Import messages or calls</a> <a class=\"button button-secondary\" href=\"/cases/")
+            h.text(caseID)
+            h.raw("/compose\">Write to someone</a></p>\n")
         }
         if canRaise {
             h.raw("<p><a href=\"/incidents/new?case=")

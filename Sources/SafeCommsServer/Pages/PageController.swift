@@ -166,6 +166,8 @@ struct PageController: RouteCollection {
             canWrite: AccessPolicy.canWrite(p, c.allocation),
             canRaise: !p.roles.isSubset(of: [.auditor]),
             recorded: req.queryText("recorded") == "1",
+            flagged: (req.queryText("flagged") ?? "").split(separator: ",").map(String.init)
+                .filter { req.application.policyLibrary.clause($0) != nil },
             page: result,
             zone: try await organisationTimeZone(p, req)
         )
@@ -206,7 +208,16 @@ struct PageController: RouteCollection {
         return try await renderRecord(
             req,
             c,
-            RecordForm(channel: "phone_call", direction: "outgoing", occurredAt: Self.localInput(Date(), tz)),
+            // Come from the compose page: what was sent, to whom, filled in.
+            RecordForm(
+                channel: req.queryText("channel").flatMap { SafeCommsCore.Channel(rawValue: $0)?.rawValue }
+                    ?? "phone_call",
+                direction: "outgoing",
+                occurredAt: Self.localInput(Date(), tz),
+                counterpartName: req.queryText("counterpart_name"),
+                transcript: req.queryText("transcript"),
+                summary: req.queryText("summary")
+            ),
             errors: []
         )
     }
@@ -270,7 +281,7 @@ struct PageController: RouteCollection {
         )
         do {
             guard errors.isEmpty else { throw ValidationErrors([]) }
-            _ = try await RecordContact.record(
+            let record = try await RecordContact.record(
                 try input.draft(now: Date()),
                 personID: nil,
                 deviceID: nil,
@@ -281,7 +292,13 @@ struct PageController: RouteCollection {
                 audit: try req.auditContext(),
                 on: req.db
             )
-            return req.redirect(to: "/cases/\(c.id!.uuidString)?recorded=1")
+            // What the check found in it is said at once: it is on the line manager's review queue.
+            let flagged = try await req.db.scoped(to: p).query(ReviewItem.self)
+                .filter(\.$communicationID == record.id).all().map(\.clause)
+            return req.redirect(
+                to: "/cases/\(c.id!.uuidString)?recorded=1"
+                    + (flagged.isEmpty ? "" : "&flagged=\(flagged.joined(separator: ","))")
+            )
         } catch let e as ValidationErrors {
             errors += e.errors.map { FieldError(field: $0.field, message: Self.sentence($0)) }
             return try await renderRecord(req, c, form, errors: errors).encodeResponse(
