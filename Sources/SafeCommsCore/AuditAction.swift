@@ -46,6 +46,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case reviewFlagged = "review.flag"
     case reviewResolved = "review.resolve"
     case reviewRead = "review.read"
+    case messageQueued = "sent_message.queue"
+    case messageStatus = "sent_message.status"
     case directoryConfirmed = "directory.confirmed"
     case voicemailTurnedOff = "device.voicemail_off"
 

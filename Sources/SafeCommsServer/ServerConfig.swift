@@ -1,4 +1,5 @@
 import Foundation
+import SafeCommsCore
 import SafeCommsStore
 
 /// Everything the server takes from its environment, read in one place (`fromEnvironment`) so tests
@@ -40,6 +41,16 @@ public struct ServerConfig: Sendable {
     /// The mail relay for urgent notifications (LIN-10): `SAFECOMMS_SMTP_HOST`, `SAFECOMMS_SMTP_PORT`
     /// (25), `SAFECOMMS_SMTP_FROM`. Unset: notifications wait in the outbox.
     public var smtp: SMTPSettings?
+    /// GOV.UK Notify, for texts and e-mails sent from a case: `SAFECOMMS_NOTIFY_API_KEY`,
+    /// `SAFECOMMS_NOTIFY_BASE_URL`, `SAFECOMMS_NOTIFY_SMS_TEMPLATE`, `SAFECOMMS_NOTIFY_EMAIL_TEMPLATE`,
+    /// `SAFECOMMS_NOTIFY_PERSONALISATION_KEY` (`body`), `SAFECOMMS_NOTIFY_CALLBACK_TOKEN`. Unset: the
+    /// compose page checks, and the worker sends from their own phone and records it.
+    public var notify: NotifySettings?
+    /// Why `SAFECOMMS_NOTIFY_API_KEY` could not be read; the server refuses to start with it.
+    public var notifyProblem: String?
+    /// How often queued messages are looked at, and the first wait after an uncertain send.
+    public var senderPollSeconds: TimeInterval = 1
+    public var senderRetrySeconds: TimeInterval = 30
     /// The address staff open SafeComms at (`SAFECOMMS_PUBLIC_URL`), for links in e-mails.
     public var publicURL = "http://localhost:8080"
     /// How often the outbox is looked at, and the first wait after a failed send (doubling each time).
@@ -138,6 +149,22 @@ public struct ServerConfig: Sendable {
                 port: env["SAFECOMMS_SMTP_PORT"].flatMap(Int.init) ?? 25,
                 from: env["SAFECOMMS_SMTP_FROM"] ?? "safecomms@localhost"
             )
+        }
+        if let text = env["SAFECOMMS_NOTIFY_API_KEY"], !text.isEmpty {
+            do {
+                c.notify = NotifySettings(
+                    key: try NotifyKey(parsing: text, field: "SAFECOMMS_NOTIFY_API_KEY"),
+                    baseURL: env["SAFECOMMS_NOTIFY_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+                        ?? "https://api.notifications.service.gov.uk",
+                    smsTemplate: env["SAFECOMMS_NOTIFY_SMS_TEMPLATE"].flatMap { $0.isEmpty ? nil : $0 },
+                    emailTemplate: env["SAFECOMMS_NOTIFY_EMAIL_TEMPLATE"].flatMap { $0.isEmpty ? nil : $0 },
+                    personalisationKey: env["SAFECOMMS_NOTIFY_PERSONALISATION_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+                        ?? "body",
+                    callbackToken: env["SAFECOMMS_NOTIFY_CALLBACK_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+                )
+            } catch {
+                c.notifyProblem = "\(error)"
+            }
         }
         if let url = env["SAFECOMMS_PUBLIC_URL"], !url.isEmpty {
             c.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url

@@ -83,6 +83,20 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
 
     if config.incidentChaseSeconds > 0 { app.lifecycle.use(IncidentChaser(interval: config.incidentChaseSeconds)) }
 
+    if let problem = config.notifyProblem { throw RunnerError("GOV.UK Notify: \(problem)") }
+    if let notify = config.notify {
+        let sender = MessageSender(
+            db: app.db,
+            notify: NotifyClient(settings: notify, client: app.client),
+            logger: app.logger,
+            pollInterval: config.senderPollSeconds,
+            retryBase: config.senderRetrySeconds,
+            link: config.publicURL
+        )
+        app.storage[MessageSenderKey.self] = sender
+        if config.senderPollSeconds > 0 { app.lifecycle.use(BackgroundLoop { await sender.run() }) }
+    }
+
     try routes(app)
 }
 

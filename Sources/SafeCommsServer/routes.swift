@@ -41,6 +41,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: ImportController())
     try api.register(collection: IncidentController())
     try api.register(collection: ReviewController())
+    try api.register(collection: MessageController())
 
     if app.safeCommsConfig.benchmarkEcho {
         app.post("bench", "echo") { req -> Response in

@@ -18,7 +18,7 @@ public enum DataResealing {
         (MessageSlipRecord.schema, MessageSlipRecord.sealedColumns),
         (FollowUpRecord.schema, FollowUpRecord.sealedColumns), (Incident.schema, Incident.sealedColumns),
         (IncidentStep.schema, IncidentStep.sealedColumns), (IncidentAmendment.schema, IncidentAmendment.sealedColumns),
-        (ReviewItem.schema, ReviewItem.sealedColumns),
+        (ReviewItem.schema, ReviewItem.sealedColumns), (OutgoingMessage.schema, OutgoingMessage.sealedColumns),
     ]
 
     public struct Report: Sendable, Equatable {

@@ -87,6 +87,11 @@ extension IncidentStep: OrganisationOwned {
 extension Notification: OrganisationOwned {
     public static var organisationKey: KeyPath<Notification, FieldProperty<Notification, UUID>> { \.$organisationID }
 }
+extension OutgoingMessage: OrganisationOwned {
+    public static var organisationKey: KeyPath<OutgoingMessage, FieldProperty<OutgoingMessage, UUID>> {
+        \.$organisationID
+    }
+}
 extension ReviewItem: OrganisationOwned {
     public static var organisationKey: KeyPath<ReviewItem, FieldProperty<ReviewItem, UUID>> { \.$organisationID }
 }

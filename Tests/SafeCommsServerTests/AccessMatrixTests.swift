@@ -4,6 +4,7 @@ import Vapor
 import VaporTesting
 
 @testable import SafeCommsServer
+@testable import SafeCommsStore
 
 /// Every API route × every role × own and other organisation. The table must name every route the
 /// application registers, so a new route cannot ship without its access rules being tested.
@@ -58,6 +59,30 @@ import VaporTesting
         return try #require(
             items.first { ($0["communication_id"] as? String)?.lowercased() == id }?["id"] as? String
         )
+    }
+
+    /// A text queued from the north's case A to a parent on it, as `POST …/messages` queues one.
+    static func sentMessage(_ app: Application, _ world: World) async throws -> String {
+        let parent = CasePerson(
+            id: UUID(),
+            organisationID: world.north.id,
+            caseID: world.north.caseA,
+            role: "parent_carer",
+            name: "Sam Parent",
+            phone: "+447700900123"
+        )
+        try await parent.create(on: app.db)
+        let staff = try #require(try await StaffMember.find(world.north.id("practitioner"), on: app.db))
+        let c = try #require(try await CaseFile.find(world.north.caseA, on: app.db))
+        let (message, _) = try await SendMessage.queue(
+            .init(personID: parent.id, channel: "sms", subject: nil, text: "See you at 4pm", proceedReason: "Agreed"),
+            on: c,
+            by: try await staff.principal(on: app.db),
+            library: app.policyLibrary,
+            audit: app.auditContext(organisationID: world.north.id, source: "test"),
+            on: app.db
+        )
+        return message.id!.uuidString
     }
 
     static let outOfHoursCall =
@@ -376,6 +401,22 @@ import VaporTesting
             expect: only(["practitioner": 201, "manager": 201, "dsl": 201, "auditor": 403], otherwise: 404),
             caseScoped: true
         ),
+        // Sending from the case: those who may change it (here GOV.UK Notify is not set up, so the
+        // request is refused by its channel, after the access check); reading a sent message: the case's readers.
+        .init(
+            method: .POST,
+            path: "/api/v1/cases/{caseA}/messages",
+            body: { o in #"{"person_id":"\#(o.personA)","channel":"sms","text":"See you at 4pm"}"# },
+            expect: only(["practitioner": 422, "manager": 422, "dsl": 422, "auditor": 403], otherwise: 404),
+            caseScoped: true
+        ),
+        .init(
+            method: .GET,
+            path: "/api/v1/cases/{caseA}/messages/{sentA}",
+            body: { _ in nil },
+            expect: caseRead,
+            caseScoped: true
+        ),
         // The review queue: the practitioner's WhatsApp message naming the child is on their manager's
         // and the DSL's queue, read by auditors, and never shown to the worker or their colleagues.
         .init(method: .GET, path: "/api/v1/review-items", body: { _ in nil }, expect: everyone, caseScoped: false),
@@ -515,10 +556,12 @@ import VaporTesting
             // A review item is resolved once, so each gets a fresh one.
             func freshReviewItem() async throws -> String { try await Self.reviewItem(app, world) }
 
+            // A message sent from case A, queued as the practitioner would send it.
+            let sent = try await Self.sentMessage(app, world)
             let fresh: [(String, () async throws -> String)] = [
                 ("{recordA}", freshRecord), ("{messageA}", freshMessage), ("{absenceA}", freshAbsence),
                 ("{followUpA}", freshFollowUp), ("{deviceA}", freshDevice), ("{incidentA}", freshIncident),
-                ("{stepA}", { firstStep.id }), ("{reviewA}", freshReviewItem),
+                ("{stepA}", { firstStep.id }), ("{reviewA}", freshReviewItem), ("{sentA}", { sent }),
             ]
             func fill(_ template: String) async throws -> String {
                 var path = template

@@ -15,11 +15,17 @@ struct ChronologyView {
     var recorded: Bool
     /// Clauses the check found the contact just recorded falls foul of.
     var flagged: [String] = []
+    /// A message was just sent from the case.
+    var sent = false
     var page: ChronologyLines
     var zone: TimeZone
 
     func write(_ h: inout HTML) {
         h.raw("<a href=\"/cases\" class=\"back-link\">All cases</a>\n")
+        if sent {
+            h.raw("<div class=\"notification-success\" role=\"status\"><p>The message is being sent through GOV.UK")
+            h.raw(" Notify and is in the chronology.</p></div>\n")
+        }
         if recorded {
             h.raw("<div class=\"notification-success\" role=\"status\"><p>The contact was added to the chronology.")
             if !flagged.isEmpty {

@@ -21,10 +21,14 @@ struct ComposePageController: RouteCollection {
         var channel: String?
         var subject: String?
         var text: String?
+        var proceedReason: String?
+        /// `check` (the default) or `send`.
+        var action: String?
 
         enum CodingKeys: String, CodingKey {
-            case channel, subject, text
+            case channel, subject, text, action
             case personID = "person_id"
+            case proceedReason = "proceed_reason"
         }
     }
 
@@ -39,10 +43,12 @@ struct ComposePageController: RouteCollection {
         )
     }
 
-    /// The Check button: the page again, with the answer.
+    /// The Check button: the page again, with the answer. The Send button: sent and recorded, then
+    /// the chronology; refused with the answer when the check blocks it.
     func check(req: Request) async throws -> Response {
         let (c, p) = try await CaseAccess.load(req, .write)
         let form = try req.content.decode(Form.self)
+        if form.action == "send" { return try await send(req, c, p, form) }
         do {
             let panel = try await decide(req, c, p, form)
             return try await page(req, c, form, panel: panel, errors: [])
@@ -54,6 +60,48 @@ struct ComposePageController: RouteCollection {
                 panel: nil,
                 errors: [.init(field: e.field, message: PageController.sentence(e))],
                 status: .unprocessableEntity
+            )
+        }
+    }
+
+    private func send(_ req: Request, _ c: CaseFile, _ p: Principal, _ form: Form) async throws -> Response {
+        let channel = form.channel ?? ""
+        func again(_ errors: [PageController.FieldError], panel: CheckPanel? = nil) async throws -> Response {
+            try await page(req, c, form, panel: panel, errors: errors, status: .unprocessableEntity)
+        }
+        guard req.application.safeCommsConfig.notify?.sends(channel) == true else {
+            return try await again([
+                .init(
+                    field: "channel",
+                    message:
+                        "Only a text or an e-mail can be sent from here: send anything else from your work phone, then record it"
+                )
+            ])
+        }
+        do {
+            _ = try await SendMessage.queue(
+                .init(
+                    personID: form.personID.flatMap(UUID.init(uuidString:)),
+                    channel: channel,
+                    subject: form.subject,
+                    text: form.text ?? "",
+                    proceedReason: form.proceedReason
+                ),
+                on: c,
+                by: p,
+                library: req.application.policyLibrary,
+                audit: try req.auditContext(),
+                on: req.db
+            )
+            return req.redirect(to: "/cases/\(c.id!.uuidString)?sent=1")
+        } catch let e as ValidationError {
+            return try await again([.init(field: e.field, message: PageController.sentence(e))])
+        } catch let e as ValidationErrors {
+            return try await again(e.errors.map { .init(field: $0.field, message: PageController.sentence($0)) })
+        } catch is SendMessage.Blocked {
+            return try await again(
+                [.init(field: "text", message: "The check says this must not be sent, so nothing was sent")],
+                panel: try await decide(req, c, p, form)
             )
         }
     }
@@ -145,7 +193,8 @@ struct ComposePageController: RouteCollection {
             },
             form: form,
             panel: panel,
-            errors: errors
+            errors: errors,
+            canSend: req.application.safeCommsConfig.notify.map { $0.sends("sms") || $0.sends("email") } ?? false
         )
         return PageLayout.page(
             title: "Write to someone on \(c.reference)",

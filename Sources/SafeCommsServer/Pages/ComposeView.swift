@@ -18,6 +18,8 @@ struct ComposeView {
     var form: ComposePageController.Form
     var panel: CheckPanel?
     var errors: [PageController.FieldError]
+    /// Texts and e-mails can be sent from here (GOV.UK Notify is set up).
+    var canSend = false
 
     static let channels: [(SafeCommsCore.Channel, String)] = [
         (.sms, "Text message"), (.email, "E-mail"), (.whatsapp, "WhatsApp message"), (.phoneCall, "Phone call"),
@@ -45,7 +47,12 @@ struct ComposeView {
         h.raw("<h1 class=\"heading-l\">Write to someone on ")
         h.text(reference)
         h.raw("</h1>\n<p class=\"body\">The check reads what you write against your service's policies as you type.")
-        h.raw(" Nothing is sent from this page yet: send it from your work phone or e-mail, then record it.</p>\n")
+        if canSend {
+            h.raw(" A text or e-mail is sent from here through GOV.UK Notify and added to the chronology at once;")
+            h.raw(" anything else, send from your work phone, then record it.</p>\n")
+        } else {
+            h.raw(" Send it from your work phone or e-mail, then record it.</p>\n")
+        }
         h.raw("<form method=\"post\" action=\"/cases/")
         h.text(caseID)
         h.raw("/compose\" novalidate data-check-url=\"/cases/")
@@ -83,7 +90,27 @@ struct ComposeView {
         h.raw("</textarea>\n  </div>\n")
         h.raw("  <div id=\"check-result\" aria-live=\"polite\">")
         panel?.write(&h)
-        h.raw("</div>\n  <button type=\"submit\" class=\"button\" name=\"action\" value=\"check\">Check</button>\n")
+        h.raw("</div>\n")
+        if canSend {
+            h.raw(
+                "  <div class=\"form-group\">\n    <label class=\"label\" for=\"proceed_reason\">If the check warns: why it"
+            )
+            h.raw(
+                " should go anyway</label>\n    <p class=\"hint\" id=\"proceed_reason-hint\">Kept with the message.</p>\n"
+            )
+            h.raw("    <textarea class=\"textarea\" id=\"proceed_reason\" name=\"proceed_reason\" rows=\"2\"")
+            h.raw(" aria-describedby=\"proceed_reason-hint\">")
+            h.text(form.proceedReason ?? "")
+            h.raw("</textarea>\n  </div>\n")
+        }
+        h.raw(
+            "  <button type=\"submit\" class=\"button button-secondary\" name=\"action\" value=\"check\">Check</button>\n"
+        )
+        if canSend {
+            h.raw(
+                "  <button type=\"submit\" class=\"button\" name=\"action\" value=\"send\">Send a text or e-mail</button>\n"
+            )
+        }
         h.raw("</form>\n<script src=\"/assets/compose.js\" defer></script>\n")
     }
 }

@@ -168,6 +168,7 @@ struct PageController: RouteCollection {
             recorded: req.queryText("recorded") == "1",
             flagged: (req.queryText("flagged") ?? "").split(separator: ",").map(String.init)
                 .filter { req.application.policyLibrary.clause($0) != nil },
+            sent: req.queryText("sent") == "1",
             page: result,
             zone: try await organisationTimeZone(p, req)
         )

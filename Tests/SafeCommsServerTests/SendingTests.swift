@@ -1,0 +1,203 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import SafeCommsCore
+@testable import SafeCommsServer
+@testable import SafeCommsStore
+
+/// Texts sent from a case through the GOV.UK Notify stand-in on loopback: checked, recorded the moment
+/// they are queued, sent once after commit, never when blocked, past a warning only with a reason, and
+/// never twice when Notify's answer is lost or it asks SafeComms to slow down.
+@Suite struct SendingTests {
+    static func withNotify(
+        _ backend: Backend,
+        _ body: (Application, World, NotifyStandIn, UUID) async throws -> Void
+    ) async throws {
+        let notify = try await NotifyStandIn.start()
+        do {
+            try await withTestApp(
+                backend,
+                config: {
+                    $0.notify = NotifySettings(
+                        key: try! NotifyKey(parsing: notify.apiKey, field: "key"),
+                        baseURL: notify.url,
+                        smsTemplate: notify.smsTemplate,
+                        emailTemplate: notify.emailTemplate
+                    )
+                    $0.senderPollSeconds = 0.05
+                    $0.senderRetrySeconds = 0.1
+                }
+            ) { app in
+                let world = try await World.make(app)
+                let parent = CasePerson(
+                    id: UUID(),
+                    organisationID: world.north.id,
+                    caseID: world.north.caseA,
+                    role: "parent_carer",
+                    name: "Sam Parent",
+                    phone: "+447700900123",
+                    email: "sam.parent@example.org"
+                )
+                try await parent.create(on: app.db)
+                try await body(app, world, notify, parent.id!)
+            }
+        } catch {
+            try? await notify.stop()
+            throw error
+        }
+        try await notify.stop()
+    }
+
+    static func send(_ app: Application, _ world: World, _ json: String) async throws -> TestingHTTPResponse {
+        try await app.send(
+            .POST,
+            "/api/v1/cases/\(world.north.caseA)/messages",
+            token: world.north.token("practitioner"),
+            json: json
+        )
+    }
+
+    @Test(arguments: Backend.available)
+    func anAllowedTextIsRecordedAtOnceAndSentOnce(backend: Backend) async throws {
+        try await Self.withNotify(backend) { app, world, notify, parent in
+            let sent = try await Self.send(
+                app,
+                world,
+                #"{"person_id":"\#(parent)","channel":"sms","text":"See you on Thursday at 4pm at the family centre","proceed_reason":"Arranged with Sam by phone"}"#
+            )
+            #expect(sent.status == .created, "\(sent.text)")
+            let id = try #require(sent.json["id"] as? String)
+            #expect((sent.json["decision"] as? [String: Any])?["decision"] != nil)
+            // In the chronology the moment it was queued, as sent from SafeComms.
+            let record = try #require(
+                try await CommunicationRecord.find(UUID(uuidString: sent.json["record_id"] as! String), on: app.db)
+            )
+            #expect(record.source == "sent" && record.channel == "sms" && record.direction == "outgoing")
+            #expect(record.transcript == "See you on Thursday at 4pm at the family centre")
+            // Sent once, after commit, with its reference and nothing else about anyone.
+            let arrived = try await NotificationTests.eventually { notify.received.count == 1 }
+            let state = try await OutgoingMessage.query(on: app.db).all().map {
+                "\($0.status) \($0.attempts) \($0.lastError ?? "")"
+            }
+            #expect(arrived, "\(state) refused tokens: \(notify.state.withLockedValue { $0.refusedTokens })")
+            let got = try #require(notify.received.first)
+            #expect(got.to == "+447700900123" && got.templateID == notify.smsTemplate)
+            #expect(got.personalisation == ["body": "See you on Thursday at 4pm at the family centre"])
+            #expect(got.reference == id.lowercased())
+            #expect(
+                try await NotificationTests.eventually {
+                    try await app.send(
+                        .GET,
+                        "/api/v1/cases/\(world.north.caseA)/messages/\(id)",
+                        token: world.north.token("practitioner")
+                    )
+                    .json["status"] as? String == "created"
+                }
+            )
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(notify.received.count == 1, "never twice")
+            #expect(notify.state.withLockedValue { $0.refusedTokens } == 0)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aBlockedTextIsNeitherSentNorWrittenAndAWarningNeedsAReason(backend: Backend) async throws {
+        try await Self.withNotify(backend) { app, world, notify, parent in
+            // PD-1.6: the child has not agreed to be texted.
+            let blocked = try await Self.send(
+                app,
+                world,
+                #"{"person_id":"\#(world.north.personA)","channel":"sms","text":"See you on Thursday"}"#
+            )
+            #expect(blocked.status == .unprocessableEntity)
+            #expect((blocked.json["decision"] as? [String: Any])?["decision"] as? String == "block")
+            #expect((blocked.json["reason"] as? String)?.contains("PD-1.6") == true)
+            // PD-1.5: text speak warns; without a reason nothing goes, with one it does.
+            let speak = #"{"person_id":"\#(parent)","channel":"sms","text":"c u tmrw at 4 lol""#
+            let warned = try await Self.send(app, world, speak + "}")
+            #expect(
+                warned.status == .unprocessableEntity && warned.json["field"] as? String == "proceed_reason",
+                "\(warned.text)"
+            )
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(notify.received.isEmpty)
+            #expect(try await OutgoingMessage.query(on: app.db).count() == 0)
+            #expect(try await CommunicationRecord.query(on: app.db).filter(\.$source == "sent").count() == 0)
+            let reasoned = try await Self.send(
+                app,
+                world,
+                speak + #","proceed_reason":"Sam writes like this and asked me to"}"#
+            )
+            #expect(reasoned.status == .created, "\(reasoned.text)")
+            #expect(try await NotificationTests.eventually { notify.received.count == 1 })
+            let kept = try #require(try await OutgoingMessage.query(on: app.db).first())
+            #expect(kept.decision == "warn" && kept.proceedReason == "Sam writes like this and asked me to")
+            #expect(kept.clauses.contains("PD-1.5"))
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aRateLimitWaitsAndALostAnswerIsNeverSentTwice(backend: Backend) async throws {
+        try await Self.withNotify(backend) { app, world, notify, parent in
+            notify.state.withLockedValue {
+                $0.rateLimit = 1
+                $0.loseAnswers = 1
+            }
+            let sent = try await Self.send(
+                app,
+                world,
+                #"{"person_id":"\#(parent)","channel":"email","subject":"Thursday","text":"See you on Thursday at 4pm","proceed_reason":"Agreed"}"#
+            )
+            #expect(sent.status == .created, "\(sent.text)")
+            let id = try #require(sent.json["id"] as? String)
+            // 429 first (not kept), then kept with its answer lost (500), then found by its reference.
+            #expect(
+                try await NotificationTests.eventually {
+                    try await OutgoingMessage.find(UUID(uuidString: id), on: app.db)?.status == "created"
+                }
+            )
+            let rows = try await OutgoingMessage.query(on: app.db).all().map {
+                "\($0.status) \($0.attempts) \($0.lastError ?? "") \($0.notifyID ?? "")"
+            }
+            #expect(notify.received.count == 1, "once, though tried three times \(rows)")
+            #expect(
+                notify.received.first?.personalisation == ["body": "See you on Thursday at 4pm", "subject": "Thursday"]
+            )
+            #expect(notify.received.first?.to == "sam.parent@example.org")
+        }
+    }
+
+    /// The compose page sends: a warning is named until a reason is given; a block sends nothing.
+    @Test(arguments: Backend.available)
+    func theComposePageSendsPastAWarningOnlyWithAReason(backend: Backend) async throws {
+        try await Self.withNotify(backend) { app, world, notify, parent in
+            let browser = PageSession(app)
+            try await browser.signIn(world.north.staff["practitioner"]!.email)
+            let page = try await browser.get("/cases/\(world.north.caseA)/compose")
+            #expect(page.text.contains("Send a text or e-mail") && page.text.contains("id=\"proceed_reason\""))
+            let csrf = try #require(browser.csrf(from: page))
+            var form = [
+                "csrf": csrf, "person_id": parent.uuidString, "channel": "sms", "text": "c u tmrw at 4 lol",
+                "action": "send",
+            ]
+            let warned = try await browser.post("/cases/\(world.north.caseA)/compose", form: form)
+            #expect(warned.status == .unprocessableEntity && warned.text.contains("href=\"#proceed_reason\""))
+            form["person_id"] = world.north.personA.uuidString
+            let blocked = try await browser.post("/cases/\(world.north.caseA)/compose", form: form)
+            #expect(blocked.status == .unprocessableEntity && blocked.text.contains("nothing was sent"))
+            #expect(blocked.text.contains("Do not send this") && blocked.text.contains("PD-1.6"))
+            form["person_id"] = parent.uuidString
+            form["proceed_reason"] = "Sam writes like this and asked me to"
+            let sent = try await browser.post("/cases/\(world.north.caseA)/compose", form: form)
+            #expect(sent.status == .seeOther, "\(sent.text.prefix(400))")
+            let location = try #require(sent.headers.first(name: .location))
+            #expect(location.hasSuffix("?sent=1"))
+            #expect(try await browser.get(location).text.contains("The message is being sent through GOV.UK Notify"))
+            #expect(try await NotificationTests.eventually { notify.received.count == 1 })
+            #expect(notify.received.first?.personalisation["body"] == "c u tmrw at 4 lol")
+        }
+    }
+}
