@@ -26,6 +26,8 @@ func routes(_ app: Application) throws {
         )
     }
 
+    try app.register(collection: NotifyCallbackController())
+
     let api = app.grouped("api", "v1")
         .grouped(BearerTokenMiddleware())
     try api.register(collection: DirectoryController())

@@ -26,6 +26,8 @@ public struct ChronologyLine: Sendable, Equatable {
     public var superseded: Bool
     /// The name of who recorded it.
     public var recordedBy: String?
+    /// For a message sent from SafeComms, what GOV.UK Notify says became of it.
+    public var delivery: String? = nil
 }
 
 /// One page of a chronology as the page shows it, newest first.
@@ -81,7 +83,9 @@ extension CommunicationRepository {
         c.counterpart_name, CASE WHEN c.counterpart_name IS NULL THEN c.counterpart_role END AS counterpart_role, \
         COALESCE(c.transcript, c.summary) AS said, c.corrects_id IS NOT NULL AS is_correction, \
         EXISTS (SELECT 1 FROM communications AS later WHERE later.corrects_id = c.id) AS superseded, \
-        s.name AS recorded_by
+        s.name AS recorded_by, \
+        CASE WHEN c.source = 'sent' THEN (SELECT m.status FROM outgoing_messages AS m WHERE m.record_id = c.id) END \
+        AS delivery
         """
 
     private static func line(sqlite row: SQLiteRow) throws -> ChronologyLine {
@@ -97,7 +101,8 @@ extension CommunicationRepository {
             significant: try row.flag("significant"),
             isCorrection: try row.flag("is_correction"),
             superseded: try row.flag("superseded"),
-            recordedBy: row.optionalText("recorded_by")
+            recordedBy: row.optionalText("recorded_by"),
+            delivery: row.optionalText("delivery")
         )
     }
 
@@ -115,7 +120,8 @@ extension CommunicationRepository {
             significant: try row.decode(column: "significant", as: Bool.self),
             isCorrection: try row.decode(column: "is_correction", as: Bool.self),
             superseded: try row.decode(column: "superseded", as: Bool.self),
-            recordedBy: try row.decode(column: "recorded_by", as: String?.self)
+            recordedBy: try row.decode(column: "recorded_by", as: String?.self),
+            delivery: try row.decode(column: "delivery", as: String?.self)
         )
     }
 

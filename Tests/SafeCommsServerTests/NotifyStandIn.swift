@@ -31,7 +31,16 @@ final class NotifyStandIn: Sendable {
         /// Keep the next this many sends but answer 500, as if the answer were lost.
         var loseAnswers = 0
         var refusedTokens = 0
+        /// Where Notify's callbacks go, and the token they carry, once set.
+        var callback: (url: String, token: String)?
     }
+
+    /// Notify's simulated numbers and addresses and what becomes of a message to them.
+    static let simulated: [String: String] = [
+        "07700900002": "permanent-failure", "+447700900002": "permanent-failure",
+        "07700900003": "temporary-failure", "+447700900003": "temporary-failure",
+        "perm-fail@simulator.notify": "permanent-failure", "temp-fail@simulator.notify": "temporary-failure",
+    ]
 
     let app: Application
     private let address = NIOLockedValueBox("")
@@ -145,6 +154,7 @@ final class NotifyStandIn: Sendable {
             return try Self.error(500, "Exception", "Internal server error")
         default:
             let id = outcome.1!
+            deliver(id: id, reference: reference, to: to, channel: channel)
             return try Self.json(
                 .created,
                 [
@@ -154,6 +164,44 @@ final class NotifyStandIn: Sendable {
                     "template": ["id": template, "version": 1, "uri": "\(url)/v2/template/\(template)"],
                 ]
             )
+        }
+    }
+
+    /// Notify's delivery receipt, sent soon after, when a callback is set: delivered, unless the
+    /// number or address is one of Notify's simulated failures.
+    private func deliver(id: String, reference: String, to: String, channel: String) {
+        guard let callback = state.withLockedValue({ $0.callback }) else { return }
+        let body: [String: Any] = [
+            "id": id, "reference": reference, "to": to, "status": Self.simulated[to] ?? "delivered",
+            "created_at": "2026-12-06T10:00:00.000000Z", "completed_at": "2026-12-06T10:00:05.000000Z",
+            "sent_at": "2026-12-06T10:00:01.000000Z", "notification_type": channel,
+            "template_id": channel == "sms" ? smsTemplate : emailTemplate, "template_version": 1,
+        ]
+        post(body, to: callback)
+    }
+
+    /// A text received on the service's number, as Notify's received-text callback sends it.
+    func receive(from number: String, _ message: String) {
+        guard let callback = state.withLockedValue({ $0.callback }) else { return }
+        post(
+            [
+                "id": UUID().uuidString.lowercased(), "source_number": number, "destination_number": "07700900999",
+                "message": message, "date_received": "2026-12-06T10:30:00.000000Z",
+            ],
+            to: callback
+        )
+    }
+
+    private func post(_ body: [String: Any], to callback: (url: String, token: String)) {
+        let client = app.client
+        let data = (try? JSONSerialization.data(withJSONObject: body)) ?? Data()
+        Task {
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = BearerAuthorization(token: callback.token)
+            headers.contentType = .json
+            _ = try? await client.post(URI(string: callback.url), headers: headers) { req in
+                req.body = ByteBuffer(data: data)
+            }
         }
     }
 

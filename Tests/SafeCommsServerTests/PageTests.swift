@@ -384,6 +384,8 @@ final class PageSession: @unchecked Sendable {
                         !path.hasPrefix("/api/")
                         && ![
                             "/healthz", "/readyz", "/metrics", "/openapi.yaml", "/assets/app.css", "/assets/compose.js",
+                            // GOV.UK Notify's, with its own token (SendingTests).
+                            "/notify/callback",
                         ].contains(path)
                     return isPage ? AccessMatrixTests.routeKey(r.method, path) : nil
                 }

@@ -12,8 +12,13 @@ import VaporTesting
 /// they are queued, sent once after commit, never when blocked, past a warning only with a reason, and
 /// never twice when Notify's answer is lost or it asks SafeComms to slow down.
 @Suite struct SendingTests {
+    static let callbackToken = "callback-\(UUID().uuidString)"
+
+    /// The application with Notify set up; with `callbacks`, served on a loopback port too, so that the
+    /// stand-in's receipts and received texts reach it over HTTP.
     static func withNotify(
         _ backend: Backend,
+        callbacks: Bool = false,
         _ body: (Application, World, NotifyStandIn, UUID) async throws -> Void
     ) async throws {
         let notify = try await NotifyStandIn.start()
@@ -25,7 +30,8 @@ import VaporTesting
                         key: try! NotifyKey(parsing: notify.apiKey, field: "key"),
                         baseURL: notify.url,
                         smsTemplate: notify.smsTemplate,
-                        emailTemplate: notify.emailTemplate
+                        emailTemplate: notify.emailTemplate,
+                        callbackToken: callbacks ? Self.callbackToken : nil
                     )
                     $0.senderPollSeconds = 0.05
                     $0.senderRetrySeconds = 0.1
@@ -42,7 +48,15 @@ import VaporTesting
                     email: "sam.parent@example.org"
                 )
                 try await parent.create(on: app.db)
-                try await body(app, world, notify, parent.id!)
+                guard callbacks else { return try await body(app, world, notify, parent.id!) }
+                let base = try await LoopbackServer.start(app)
+                notify.state.withLockedValue { $0.callback = (base + "/notify/callback", Self.callbackToken) }
+                // The served application is stopped before it is shut down, however the test ends.
+                do { try await body(app, world, notify, parent.id!) } catch {
+                    await app.server.shutdown()
+                    throw error
+                }
+                await app.server.shutdown()
             }
         } catch {
             try? await notify.stop()
@@ -198,6 +212,89 @@ import VaporTesting
             #expect(try await browser.get(location).text.contains("The message is being sent through GOV.UK Notify"))
             #expect(try await NotificationTests.eventually { notify.received.count == 1 })
             #expect(notify.received.first?.personalisation["body"] == "c u tmrw at 4 lol")
+        }
+    }
+
+    /// Notify's receipts update the status; a permanent failure marks the number and tells the worker;
+    /// a text received lands on the case of the person whose number sent it, and is scanned.
+    @Test(arguments: Backend.available)
+    func receiptsAndReceivedTextsComeBackThroughTheCallback(backend: Backend) async throws {
+        try await Self.withNotify(backend, callbacks: true) { app, world, notify, parent in
+            // A second parent whose number is Notify's simulated permanent failure.
+            let wrong = CasePerson(
+                id: UUID(),
+                organisationID: world.north.id,
+                caseID: world.north.caseA,
+                role: "parent_carer",
+                name: "Alex Parent",
+                phone: "07700900002"
+            )
+            try await wrong.create(on: app.db)
+            var ids: [String] = []
+            for person in [parent, wrong.id!] {
+                let sent = try await Self.send(
+                    app,
+                    world,
+                    #"{"person_id":"\#(person)","channel":"sms","text":"See you on Thursday at 4pm","proceed_reason":"Agreed"}"#
+                )
+                #expect(sent.status == .created, "\(sent.text)")
+                ids.append(try #require(sent.json["id"] as? String))
+            }
+            func status(_ id: String) async throws -> String? {
+                try await OutgoingMessage.find(UUID(uuidString: id), on: app.db)?.status
+            }
+            #expect(try await NotificationTests.eventually { try await status(ids[0]) == "delivered" })
+            #expect(try await NotificationTests.eventually { try await status(ids[1]) == "permanent-failure" })
+            // The chronology says what became of each.
+            let browser = PageSession(app)
+            try await browser.signIn(world.north.staff["practitioner"]!.email)
+            let chronology = try await browser.get("/cases/\(world.north.caseA)")
+            #expect(chronology.text.contains("Sent from SafeComms: <strong class=\"tag tag-green\">Delivered</strong>"))
+            #expect(
+                chronology.text.contains("Sent from SafeComms: <strong class=\"tag tag-red\">Not delivered</strong>")
+            )
+            let marked = try #require(try await CasePerson.find(wrong.id, on: app.db))
+            #expect(marked.phoneFailedAt != nil)
+            #expect(try await CasePerson.find(parent, on: app.db)?.phoneFailedAt == nil)
+            let compose = try await browser.get("/cases/\(world.north.caseA)/compose")
+            #expect(compose.text.contains("Alex Parent (parent carer), number may be wrong"))
+            #expect(compose.text.contains("Sam Parent (parent carer)<"))
+            let told = try await SafeCommsStore.Notification.query(on: app.db).all()
+            #expect(told.contains { $0.subject == "A text message you sent could not be delivered" })
+            #expect(!told.contains { $0.body.contains("Thursday") || $0.body.contains("07700900002") })
+            // A wrong token is refused, and changes nothing.
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = BearerAuthorization(token: "not-the-token")
+            headers.contentType = .json
+            let forged = try await app.testing().sendRequest(
+                .POST,
+                "/notify/callback",
+                headers: headers,
+                body: ByteBuffer(string: #"{"id":"x","reference":"\#(ids[0])","status":"permanent-failure"}"#)
+            )
+            #expect(forged.status == .unauthorized)
+            #expect(try await status(ids[0]) == "delivered")
+            // Sam replies, abusively: on case A, incoming, and on the review queue under PD-1.10.
+            notify.receive(from: "+447700900123", "leave me alone you stupid cow")
+            #expect(
+                try await NotificationTests.eventually {
+                    try await CommunicationRecord.query(on: app.db).filter(\.$source == "notify:received").count() == 1
+                }
+            )
+            let reply = try #require(
+                try await CommunicationRecord.query(on: app.db).filter(\.$source == "notify:received").first()
+            )
+            #expect(reply.caseID == world.north.caseA && reply.direction == "incoming" && reply.personID == parent)
+            #expect(reply.staffID == world.north.id("practitioner"), "for the worker who wrote to them")
+            #expect(
+                try await NotificationTests.eventually {
+                    try await ReviewItem.query(on: app.db).filter(\.$clause == "PD-1.10").count() == 1
+                }
+            )
+            // A number nobody on any case has: recorded nowhere.
+            notify.receive(from: "+447700900777", "Who is this?")
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await CommunicationRecord.query(on: app.db).filter(\.$source == "notify:received").count() == 1)
         }
     }
 }

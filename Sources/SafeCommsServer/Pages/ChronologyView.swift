@@ -83,6 +83,16 @@ struct ChronologyView {
         h.raw(", ")
         h.text(r.direction)
         if r.significant { h.raw(" <strong class=\"tag tag-red\">Significant</strong>") }
+        if let delivery = r.delivery {
+            switch delivery {
+            case "delivered": h.raw("<br>Sent from SafeComms: <strong class=\"tag tag-green\">Delivered</strong>")
+            case "permanent-failure", "technical-failure", "failed":
+                h.raw("<br>Sent from SafeComms: <strong class=\"tag tag-red\">Not delivered</strong>")
+            case "temporary-failure":
+                h.raw("<br>Sent from SafeComms: <strong class=\"tag tag-red\">Not delivered yet</strong>")
+            default: h.raw("<br>Sent from SafeComms: <strong class=\"tag\">Sending</strong>")
+            }
+        }
         h.raw("</td>\n      <td>")
         h.text(r.counterpart ?? "")
         h.raw("</td>\n      <td>")

@@ -189,7 +189,14 @@ struct ComposePageController: RouteCollection {
             reference: c.reference,
             csrf: CSRF.token(for: req),
             people: people.map {
-                .init(id: $0.id!.uuidString, label: "\($0.name) (\($0.role.replacingOccurrences(of: "_", with: " ")))")
+                // A number or address a message failed to reach for good is flagged where it is chosen.
+                let failed = [$0.phoneFailedAt.map { _ in "number" }, $0.emailFailedAt.map { _ in "e-mail address" }]
+                    .compactMap { $0 }
+                return .init(
+                    id: $0.id!.uuidString,
+                    label: "\($0.name) (\($0.role.replacingOccurrences(of: "_", with: " ")))"
+                        + (failed.isEmpty ? "" : ", \(failed.joined(separator: " and ")) may be wrong")
+                )
             },
             form: form,
             panel: panel,

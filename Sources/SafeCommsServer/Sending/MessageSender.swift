@@ -92,11 +92,12 @@ final class MessageSender: Sendable {
         }
     }
 
+    /// Notify has it. Only a message still queued is changed: a receipt may arrive before this is written.
     private func record(_ m: OutgoingMessage, status: String, notifyID: String) async throws {
         let now = Date()
         try await update(m.requireID()) {
-            $0.set(\.$status, to: status).set(\.$notifyID, to: notifyID).set(\.$statusAt, to: now)
-                .set(\.$lastError, to: nil)
+            $0.filter(\.$status == "queued").set(\.$status, to: status).set(\.$notifyID, to: notifyID)
+                .set(\.$statusAt, to: now).set(\.$lastError, to: nil)
         }
     }
 

@@ -25,6 +25,9 @@ public final class CasePerson: Model, @unchecked Sendable {
     @OptionalField(key: "postcode") var sealedPostcode: String?
     @OptionalField(key: "phone") var sealedPhone: String?
     @OptionalField(key: "email") var sealedEmail: String?
+    /// When a text to `phone`, or an e-mail to `email`, last failed for good: it may be wrong.
+    @OptionalField(key: "phone_failed_at") public var phoneFailedAt: Date?
+    @OptionalField(key: "email_failed_at") public var emailFailedAt: Date?
 
     public init() {}
 
