@@ -48,6 +48,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case reviewRead = "review.read"
     case messageQueued = "sent_message.queue"
     case messageStatus = "sent_message.status"
+    case taskSet = "task.set"
+    case taskDone = "task.done"
     case directoryConfirmed = "directory.confirmed"
     case voicemailTurnedOff = "device.voicemail_off"
 

@@ -44,6 +44,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: IncidentController())
     try api.register(collection: ReviewController())
     try api.register(collection: MessageController())
+    try api.register(collection: TaskController())
 
     if app.safeCommsConfig.benchmarkEcho {
         app.post("bench", "echo") { req -> Response in
@@ -62,4 +63,5 @@ func routes(_ app: Application) throws {
     try pages.register(collection: IncidentPageController())
     try pages.register(collection: ReviewPageController())
     try pages.register(collection: ComposePageController())
+    try pages.register(collection: TaskPageController())
 }

@@ -19,6 +19,7 @@ public enum DataResealing {
         (FollowUpRecord.schema, FollowUpRecord.sealedColumns), (Incident.schema, Incident.sealedColumns),
         (IncidentStep.schema, IncidentStep.sealedColumns), (IncidentAmendment.schema, IncidentAmendment.sealedColumns),
         (ReviewItem.schema, ReviewItem.sealedColumns), (OutgoingMessage.schema, OutgoingMessage.sealedColumns),
+        (CaseTask.schema, CaseTask.sealedColumns),
     ]
 
     public struct Report: Sendable, Equatable {

@@ -87,6 +87,9 @@ extension IncidentStep: OrganisationOwned {
 extension Notification: OrganisationOwned {
     public static var organisationKey: KeyPath<Notification, FieldProperty<Notification, UUID>> { \.$organisationID }
 }
+extension CaseTask: OrganisationOwned {
+    public static var organisationKey: KeyPath<CaseTask, FieldProperty<CaseTask, UUID>> { \.$organisationID }
+}
 extension OutgoingMessage: OrganisationOwned {
     public static var organisationKey: KeyPath<OutgoingMessage, FieldProperty<OutgoingMessage, UUID>> {
         \.$organisationID

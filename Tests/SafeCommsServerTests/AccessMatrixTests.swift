@@ -85,6 +85,22 @@ import VaporTesting
         return message.id!.uuidString
     }
 
+    /// A task the north's practitioner owes on case A.
+    static func task(_ app: Application, _ world: World) async throws -> String {
+        let t = CaseTask(
+            organisationID: world.north.id,
+            caseID: world.north.caseA,
+            staffID: world.north.id("practitioner"),
+            clause: "PD-1.8",
+            action: "Transcribe this message into the case file with the time and date.",
+            dueAt: Date().addingTimeInterval(3600),
+            recordID: nil,
+            now: Date()
+        )
+        try await t.create(on: app.db)
+        return t.id!.uuidString
+    }
+
     static let outOfHoursCall =
         #"{"answered_at":"2026-11-20T21:15:00Z","expected":false,"summary":"Worried about Saturday's contact"}"#
 
@@ -417,6 +433,15 @@ import VaporTesting
             expect: caseRead,
             caseScoped: true
         ),
+        // Tasks: everyone has a list; a task is done by its worker, their managers or the DSL.
+        .init(method: .GET, path: "/api/v1/tasks", body: { _ in nil }, expect: everyone, caseScoped: false),
+        .init(
+            method: .POST,
+            path: "/api/v1/tasks/{taskA}/done",
+            body: { _ in #"{"note":"Noted on the case record"}"# },
+            expect: only(["practitioner": 200, "manager": 200, "dsl": 200], otherwise: 404),
+            caseScoped: true
+        ),
         // The review queue: the practitioner's WhatsApp message naming the child is on their manager's
         // and the DSL's queue, read by auditors, and never shown to the worker or their colleagues.
         .init(method: .GET, path: "/api/v1/review-items", body: { _ in nil }, expect: everyone, caseScoped: false),
@@ -558,10 +583,13 @@ import VaporTesting
 
             // A message sent from case A, queued as the practitioner would send it.
             let sent = try await Self.sentMessage(app, world)
+            // A task is done once, so each gets a fresh one, owed by the practitioner.
+            func freshTask() async throws -> String { try await Self.task(app, world) }
             let fresh: [(String, () async throws -> String)] = [
                 ("{recordA}", freshRecord), ("{messageA}", freshMessage), ("{absenceA}", freshAbsence),
                 ("{followUpA}", freshFollowUp), ("{deviceA}", freshDevice), ("{incidentA}", freshIncident),
                 ("{stepA}", { firstStep.id }), ("{reviewA}", freshReviewItem), ("{sentA}", { sent }),
+                ("{taskA}", freshTask),
             ]
             func fill(_ template: String) async throws -> String {
                 var path = template

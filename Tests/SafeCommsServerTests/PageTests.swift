@@ -592,6 +592,15 @@ final class PageSession: @unchecked Sendable {
                         "\(role) other=\(other): \(reviewed.text.prefix(300))"
                     )
                     covered.formUnion(["GET /review", "GET /review/*", "POST /review/*"])
+                    // Tasks: everyone has the page; a task is done by its worker, their managers or the DSL.
+                    #expect(try await browser.get("/tasks").status == .ok, "\(role) other=\(other)")
+                    let task = try await AccessMatrixTests.task(app, world)
+                    let did = try await browser.post("/tasks/\(task)/done", form: ["csrf": csrf, "note": "Noted"])
+                    #expect(
+                        did.status.code == (own && ["practitioner", "manager", "dsl"].contains(role) ? 303 : 404),
+                        "\(role) other=\(other)"
+                    )
+                    covered.formUnion(["GET /tasks", "POST /tasks/*/done"])
                     let out = try await browser.post("/logout", form: ["csrf": csrf])
                     #expect(out.status == .seeOther)
                     #expect(try await browser.get("/cases").status == .seeOther, "signed out")

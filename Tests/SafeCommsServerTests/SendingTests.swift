@@ -297,4 +297,57 @@ import VaporTesting
             #expect(try await CommunicationRecord.query(on: app.db).filter(\.$source == "notify:received").count() == 1)
         }
     }
+
+    /// What the check says must follow a message becomes the worker's tasks, done once; overdue, their
+    /// manager sees them.
+    @Test(arguments: Backend.available)
+    func obligationsBecomeTasks(backend: Backend) async throws {
+        try await Self.withNotify(backend) { app, world, notify, parent in
+            let sent = try await Self.send(
+                app,
+                world,
+                #"{"person_id":"\#(parent)","channel":"sms","text":"See you on Thursday at 4pm","proceed_reason":"Agreed"}"#
+            )
+            #expect(sent.status == .created, "\(sent.text)")
+            let owed = ((sent.json["decision"] as? [String: Any])?["obligations"] as? [[String: Any]] ?? [])
+                .compactMap { $0["clause"] as? String }
+            #expect(!owed.isEmpty, "the check names what must follow a text (PD-1.8)")
+            let practitioner = world.north.token("practitioner")
+            let mine = try await app.send(.GET, "/api/v1/tasks", token: practitioner).jsonArray
+            #expect(mine.compactMap { $0["clause"] as? String }.sorted() == owed.sorted())
+            #expect(mine.allSatisfy { $0["record_id"] as? String == sent.json["record_id"] as? String })
+            // Not overdue yet: the manager's list is empty; once overdue, it is there.
+            #expect(try await app.send(.GET, "/api/v1/tasks", token: world.north.token("manager")).jsonArray.isEmpty)
+            let first = try #require(try await CaseTask.query(on: app.db).first())
+            first.dueAt = Date().addingTimeInterval(-60)
+            try await first.save(on: app.db)
+            let managers = try await app.send(.GET, "/api/v1/tasks", token: world.north.token("manager")).jsonArray
+            #expect(managers.count == 1 && managers.first?["overdue"] as? Bool == true)
+            #expect(managers.first?["worker"] as? String == "North practitioner")
+            // A colleague cannot touch it; the worker does it once, the second try is told.
+            let id = try #require(first.id?.uuidString)
+            let colleague = try await app.send(
+                .POST,
+                "/api/v1/tasks/\(id)/done",
+                token: world.north.token("practitionerB"),
+                json: "{}"
+            )
+            #expect(colleague.status == .notFound)
+            let results = try await withThrowingTaskGroup(of: UInt.self) { group in
+                for token in [practitioner, world.north.token("manager")] {
+                    group.addTask {
+                        try await app.send(
+                            .POST,
+                            "/api/v1/tasks/\(id)/done",
+                            token: token,
+                            json: #"{"note":"Noted on the case record"}"#
+                        ).status.code
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.sorted() == [200, 409])
+            #expect(try await CaseTask.find(first.id, on: app.db)?.note == "Noted on the case record")
+        }
+    }
 }

@@ -130,21 +130,25 @@ public enum SendMessage {
             recordID: record.id,
             now: now
         )
+        // What the check says must follow becomes the worker's tasks, with the message.
+        let tasks = Tasks.owed(decision.obligations, on: try c.requireID(), record: record.id, by: p, now: now)
         try await AuditLog.transaction(on: db, audit) { tx in
             try await CommunicationRepository.createRows([record], on: tx)
             try await message.create(on: tx)
+            for t in tasks { try await t.create(on: tx) }
             return (
                 (),
-                CommunicationRepository.auditEntries(for: [record], action: .communicationRecorded) + [
-                    AuditEntry(
-                        action: .messageQueued,
-                        entity: OutgoingMessage.auditEntity,
-                        entityID: message.id?.uuidString,
-                        caseID: message.caseID,
-                        detail: "\(channel.rawValue) \(decision.decision.rawValue)",
-                        rowDigest: message.digest
-                    )
-                ]
+                CommunicationRepository.auditEntries(for: [record], action: .communicationRecorded)
+                    + Tasks.setEntries(tasks) + [
+                        AuditEntry(
+                            action: .messageQueued,
+                            entity: OutgoingMessage.auditEntity,
+                            entityID: message.id?.uuidString,
+                            caseID: message.caseID,
+                            detail: "\(channel.rawValue) \(decision.decision.rawValue)",
+                            rowDigest: message.digest
+                        )
+                    ]
             )
         }
         return (message, decision)
