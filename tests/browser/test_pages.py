@@ -339,3 +339,16 @@ def test_compose_and_check_as_you_type(browser, server):
     browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
     assert "The contact was added to the chronology" in browser.find_element(By.CSS_SELECTOR, ".notification-success").text
     sign_out(browser)
+
+
+def test_tasks_page(browser, server):
+    """PD-1.8: the tasks page, for a worker and for a manager who oversees others, is accessible at both widths."""
+    for role in ("practitioner", "manager"):
+        sign_in(browser, server, server.sign_ins[role][0])
+        browser.find_element(By.LINK_TEXT, "Tasks").click()
+        assert browser.find_element(By.CSS_SELECTOR, "h1").text == "Tasks"
+        assert serious_violations(browser) == []
+        browser.set_window_size(390, 844)
+        assert serious_violations(browser) == []
+        browser.set_window_size(1280, 1000)
+        sign_out(browser)
