@@ -71,17 +71,22 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
         db: app.db,
         smtp: config.smtp.map { SMTPClient(settings: $0, group: app.eventLoopGroup) },
         logger: app.logger,
-        pollInterval: config.outboxPollSeconds,
         retryBase: config.outboxRetrySeconds
     )
     app.storage[NotificationOutboxKey.self] = outbox
     if config.smtp != nil {
-        app.lifecycle.use(NotificationOutboxLifecycle(outbox))
+        app.lifecycle.use(
+            BackgroundLoop.every(config.outboxPollSeconds, "notification outbox", logger: app.logger) {
+                try await outbox.deliverDue()
+            }
+        )
     } else {
         app.logger.notice("SAFECOMMS_SMTP_HOST is not set: e-mail notifications wait in the outbox")
     }
 
-    if config.incidentChaseSeconds > 0 { app.lifecycle.use(IncidentChaser(interval: config.incidentChaseSeconds)) }
+    if config.incidentChaseSeconds > 0 {
+        app.lifecycle.use(IncidentChaser.loop(app, interval: config.incidentChaseSeconds))
+    }
 
     if let problem = config.notifyProblem { throw RunnerError("GOV.UK Notify: \(problem)") }
     if let notify = config.notify {
@@ -89,12 +94,17 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
             db: app.db,
             notify: NotifyClient(settings: notify, client: app.client),
             logger: app.logger,
-            pollInterval: config.senderPollSeconds,
             retryBase: config.senderRetrySeconds,
             link: config.publicURL
         )
         app.storage[MessageSenderKey.self] = sender
-        if config.senderPollSeconds > 0 { app.lifecycle.use(BackgroundLoop { await sender.run() }) }
+        if config.senderPollSeconds > 0 {
+            app.lifecycle.use(
+                BackgroundLoop.every(config.senderPollSeconds, "message sender", logger: app.logger) {
+                    try await sender.sendDue()
+                }
+            )
+        }
     }
 
     try routes(app)

@@ -17,14 +17,12 @@ final class NotificationOutbox: Sendable {
     let db: any Database
     let smtp: SMTPClient?
     let logger: Logger
-    let pollInterval: TimeInterval
     let retryBase: TimeInterval
 
-    init(db: any Database, smtp: SMTPClient?, logger: Logger, pollInterval: TimeInterval, retryBase: TimeInterval) {
+    init(db: any Database, smtp: SMTPClient?, logger: Logger, retryBase: TimeInterval) {
         self.db = db
         self.smtp = smtp
         self.logger = logger
-        self.pollInterval = pollInterval
         self.retryBase = retryBase
     }
 
@@ -95,49 +93,6 @@ final class NotificationOutbox: Sendable {
                 to: now.addingTimeInterval(Self.claim)
             ).update()
             return try await Notification.query(on: tx).filter(\.$id ~~ ids).sort(\.$createdAt).all()
-        }
-    }
-
-    /// The loop the server runs: deliver what is due, then wait.
-    func run() async {
-        while !Task.isCancelled {
-            do { try await deliverDue() } catch {
-                logger.error("notification outbox: \(String(describing: error).prefix(200))")
-            }
-            try? await Task.sleep(for: .milliseconds(Int(pollInterval * 1000)))
-        }
-    }
-}
-
-/// Starts the outbox loop when the application boots and stops it at shutdown.
-final class NotificationOutboxLifecycle: LifecycleHandler, Sendable {
-    let outbox: NotificationOutbox
-    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
-
-    init(_ outbox: NotificationOutbox) { self.outbox = outbox }
-
-    func didBoot(_ application: Application) throws {
-        let outbox = self.outbox
-        task.withLockedValue { t in
-            if t == nil { t = Task { await outbox.run() } }
-        }
-    }
-
-    func shutdown(_ application: Application) {
-        stop()?.cancel()
-    }
-
-    /// Waits for a send in progress to finish, so nothing touches the database after it closes.
-    func shutdownAsync(_ application: Application) async {
-        await stop()?.value
-    }
-
-    private func stop() -> Task<Void, Never>? {
-        task.withLockedValue { t in
-            let running = t
-            t = nil
-            running?.cancel()
-            return running
         }
     }
 }

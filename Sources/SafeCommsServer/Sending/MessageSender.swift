@@ -17,7 +17,6 @@ final class MessageSender: Sendable {
     let db: any Database
     let notify: NotifyClient
     let logger: Logger
-    let pollInterval: TimeInterval
     let retryBase: TimeInterval
     let link: String
     private let window: NIOLockedValueBox<SendWindow>
@@ -26,7 +25,6 @@ final class MessageSender: Sendable {
         db: any Database,
         notify: NotifyClient,
         logger: Logger,
-        pollInterval: TimeInterval,
         retryBase: TimeInterval,
         link: String,
         perMinute: Int = 3000
@@ -34,7 +32,6 @@ final class MessageSender: Sendable {
         self.db = db
         self.notify = notify
         self.logger = logger
-        self.pollInterval = pollInterval
         self.retryBase = retryBase
         self.link = link
         window = NIOLockedValueBox(SendWindow(limit: perMinute))
@@ -178,16 +175,6 @@ final class MessageSender: Sendable {
             return try await OutgoingMessage.query(on: tx).filter(\.$id ~~ ids).sort(\.$createdAt).all()
         }
     }
-
-    /// The loop the server runs.
-    func run() async {
-        while !Task.isCancelled {
-            do { try await sendDue() } catch {
-                logger.error("message sender: \(String(reflecting: error).prefix(300))")
-            }
-            try? await Task.sleep(for: .milliseconds(Int(pollInterval * 1000)))
-        }
-    }
 }
 
 /// At most `limit` sends in any 60 seconds: how long the next must wait.
@@ -210,35 +197,6 @@ struct SendWindow: Sendable {
         if start > 4096 {
             times.removeFirst(start)
             start = 0
-        }
-    }
-}
-
-/// Runs a loop while the application is up, and waits for it at shutdown so nothing touches the
-/// database after it closes.
-final class BackgroundLoop: LifecycleHandler, Sendable {
-    let body: @Sendable () async -> Void
-    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
-
-    init(_ body: @escaping @Sendable () async -> Void) { self.body = body }
-
-    func didBoot(_ application: Application) throws {
-        let body = self.body
-        task.withLockedValue { t in
-            if t == nil { t = Task { await body() } }
-        }
-    }
-
-    func shutdown(_ application: Application) { stop()?.cancel() }
-
-    func shutdownAsync(_ application: Application) async { await stop()?.value }
-
-    private func stop() -> Task<Void, Never>? {
-        task.withLockedValue { t in
-            let running = t
-            t = nil
-            running?.cancel()
-            return running
         }
     }
 }
