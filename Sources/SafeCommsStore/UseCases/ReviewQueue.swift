@@ -289,6 +289,8 @@ public enum ReviewQueue {
         public var clause: String?
         public var staffID: UUID?
         public var caseID: UUID?
+        /// One item alone (`one`).
+        var itemID: UUID?
         public var limit = 200
 
         public init(status: Status = .open, clause: String? = nil, staffID: UUID? = nil, caseID: UUID? = nil) {
@@ -323,6 +325,7 @@ public enum ReviewQueue {
         if let clause = filter.clause { q = q.filter(\.$clause == clause) }
         if let staffID = filter.staffID { q = q.filter(\.$staffID == staffID) }
         if let caseID = filter.caseID { q = q.filter(\.$caseID == caseID) }
+        if let itemID = filter.itemID { q = q.filter(\.$id == itemID) }
         let items = try await q.sort(\.$occurredAt).sort(\.$id).limit(filter.limit).all()
         guard !items.isEmpty else { return [] }
         let cases = Dictionary(
@@ -356,8 +359,8 @@ public enum ReviewQueue {
             AccessPolicy.canReadReview(p, of: try worker.allocation)
         else { throw Refusal.notFound("no review item \(id.uuidString) that you can see") }
         var filter = Filter(status: .all, staffID: item.staffID, caseID: item.caseID)
-        filter.limit = 10_000
-        if let view = try await visible(filter, to: p, on: db).first(where: { $0.item.id == id }) { return view }
+        filter.itemID = id
+        if let view = try await visible(filter, to: p, on: db).first { return view }
         throw Refusal.notFound("no review item \(id.uuidString) that you can see")
     }
 
