@@ -48,6 +48,11 @@ public struct ServerConfig: Sendable {
     public var notify: NotifySettings?
     /// Why `SAFECOMMS_NOTIFY_API_KEY` could not be read; the server refuses to start with it.
     public var notifyProblem: String?
+    /// How e-mail from a case goes (`SAFECOMMS_EMAIL_VIA`): through GOV.UK Notify (the default) or the
+    /// mail relay above. Texts always go through Notify.
+    public var emailVia: EmailRoute = .notify
+    /// Why the mail relay's settings cannot be used, if they cannot; the server then does not start.
+    public var smtpProblem: String?
     /// How often queued messages are looked at, and the first wait after an uncertain send.
     public var senderPollSeconds: TimeInterval = 1
     public var senderRetrySeconds: TimeInterval = 30
@@ -144,11 +149,31 @@ public struct ServerConfig: Sendable {
         if let f = env["SAFECOMMS_AUDIT_WITNESS"], !f.isEmpty { c.auditWitnessFile = f }
         c.benchmarkEcho = env["SAFECOMMS_BENCH_ECHO"] == "1"
         if let host = env["SAFECOMMS_SMTP_HOST"], !host.isEmpty {
-            c.smtp = SMTPSettings(
+            func value(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
+            let tls = value("SAFECOMMS_SMTP_TLS")?.lowercased() ?? "none"
+            let smtp = SMTPSettings(
                 host: host,
                 port: env["SAFECOMMS_SMTP_PORT"].flatMap(Int.init) ?? 25,
-                from: env["SAFECOMMS_SMTP_FROM"] ?? "safecomms@localhost"
+                from: env["SAFECOMMS_SMTP_FROM"] ?? "safecomms@localhost",
+                security: SMTPSettings.Security(rawValue: tls) ?? .none,
+                username: value("SAFECOMMS_SMTP_USERNAME"),
+                password: value("SAFECOMMS_SMTP_PASSWORD"),
+                caFile: value("SAFECOMMS_SMTP_CA_FILE")
             )
+            c.smtp = smtp
+            c.smtpProblem =
+                SMTPSettings.Security(rawValue: tls) == nil
+                ? "SAFECOMMS_SMTP_TLS is \"starttls\" or \"none\"" : smtp.problem
+        }
+        if let via = env["SAFECOMMS_EMAIL_VIA"], !via.isEmpty {
+            if let route = EmailRoute(rawValue: via.lowercased()) {
+                c.emailVia = route
+                if route == .relay, c.smtp == nil {
+                    c.smtpProblem = "SAFECOMMS_EMAIL_VIA=relay needs SAFECOMMS_SMTP_HOST"
+                }
+            } else {
+                c.smtpProblem = "SAFECOMMS_EMAIL_VIA is \"notify\" or \"relay\""
+            }
         }
         if let text = env["SAFECOMMS_NOTIFY_API_KEY"], !text.isEmpty {
             do {
@@ -171,4 +196,9 @@ public struct ServerConfig: Sendable {
         }
         return c
     }
+}
+
+/// How e-mail from a case is sent.
+public enum EmailRoute: String, Sendable {
+    case notify, relay
 }

@@ -59,7 +59,12 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
     )
     app.storage[PolicyLibraryKey.self] = try BundledPolicies.library()
     app.storage[AuditBatcherKey.self] = AuditBatcher(db: app.db)
-    app.storage[TokenLookupKey.self] = TokenLookup(db: app.db)
+    if config.databaseURL == nil {
+        let reader = SQLiteReader(path: config.sqlitePath)
+        app.storage[SQLiteReaderKey.self] = reader
+        app.lifecycle.use(SQLiteReaderShutdown(reader: reader))
+    }
+    app.storage[TokenLookupKey.self] = TokenLookup(db: app.db, reader: app.sqliteReader)
     app.storage[OrganisationSettingsCacheKey.self] = OrganisationSettingsCache()
     app.storage[LoginThrottleKey.self] = LoginThrottle(
         maxFailures: config.loginMaxFailures,
@@ -67,6 +72,7 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
         window: TimeInterval(config.loginLockoutSeconds)
     )
 
+    if let problem = config.smtpProblem { throw RunnerError("the mail relay: \(problem)") }
     let outbox = NotificationOutbox(
         db: app.db,
         smtp: config.smtp.map { SMTPClient(settings: $0, group: app.eventLoopGroup) },
@@ -89,10 +95,19 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
     }
 
     if let problem = config.notifyProblem { throw RunnerError("GOV.UK Notify: \(problem)") }
+    var transports: [String: any MessageTransport] = [:]
     if let notify = config.notify {
+        let client = NotifyClient(settings: notify, client: app.client)
+        if notify.sends("sms") { transports["sms"] = client }
+        if notify.sends("email"), config.emailVia == .notify { transports["email"] = client }
+    }
+    if config.emailVia == .relay, let smtp = config.smtp {
+        transports["email"] = RelayTransport(smtp: SMTPClient(settings: smtp, group: app.eventLoopGroup))
+    }
+    if !transports.isEmpty {
         let sender = MessageSender(
             db: app.db,
-            notify: NotifyClient(settings: notify, client: app.client),
+            transports: transports,
             logger: app.logger,
             retryBase: config.senderRetrySeconds,
             link: config.publicURL
@@ -170,6 +185,16 @@ struct TokenLookupKey: StorageKey {
     typealias Value = TokenLookup
 }
 
+struct SQLiteReaderKey: StorageKey {
+    typealias Value = SQLiteReader
+}
+
+/// Stops the reader's threads and closes its connections when the server stops.
+struct SQLiteReaderShutdown: LifecycleHandler {
+    let reader: SQLiteReader
+    func shutdownAsync(_ application: Application) async { try? await reader.shutdown() }
+}
+
 struct OrganisationSettingsCacheKey: StorageKey {
     typealias Value = OrganisationSettingsCache
 }
@@ -181,6 +206,8 @@ extension Application {
     public var auditBatcher: AuditBatcher { storage[AuditBatcherKey.self]! }
     /// Bearer tokens looked up together (no cache: see `TokenLookup`).
     var tokenLookup: TokenLookup { storage[TokenLookupKey.self]! }
+    /// Read connections outside Fluent's pool for the hottest reads, when the store is a SQLite file.
+    var sqliteReader: SQLiteReader? { storage[SQLiteReaderKey.self] }
     /// Organisation settings, held for a few seconds.
     var organisationSettings: OrganisationSettingsCache { storage[OrganisationSettingsCacheKey.self]! }
 }

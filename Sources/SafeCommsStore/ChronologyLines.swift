@@ -51,20 +51,21 @@ extension CommunicationRepository {
     ) async throws -> ChronologyLines {
         let per = min(max(per, 1), maxPageSize)
         let page = min(max(page, 1), maxPage)
-        var lines: [ChronologyLine] = []
         if let sqlite = db as? any SQLiteDatabase {
-            var (sql, binds) = sqliteSelect(
-                columns: lineColumns,
+            let (sql, binds) = sqliteLines(
                 caseID: caseID,
                 organisationID: organisationID,
-                filter: filter
+                filter: filter,
+                page: page,
+                per: per
             )
-            sql += pageClause(page: page, per: per)
             let rows = try await sqlite.query(sql, binds)
+            var lines: [ChronologyLine] = []
             lines.reserveCapacity(min(rows.count, per))
             for row in rows.prefix(per) { lines.append(try line(sqlite: row)) }
             return ChronologyLines(lines: lines, page: page, per: per, hasMore: rows.count > per)
         }
+        var lines: [ChronologyLine] = []
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
         let rows = try await sql.raw(
             """
@@ -75,6 +76,67 @@ extension CommunicationRepository {
         ).all()
         for row in rows.prefix(per) { lines.append(try line(sql: row)) }
         return ChronologyLines(lines: lines, page: page, per: per, hasMore: rows.count > per)
+    }
+
+    /// The case with this id and one page of its chronology, for someone who may read it (the case as
+    /// `VisibleCases.one` gives it, and its lines as `chronologyLines`). With SQLite's reader both are
+    /// read in one hop to its thread.
+    public static func chronologyPage(
+        caseID: UUID,
+        for p: Principal,
+        page: Int,
+        per: Int,
+        reader: SQLiteReader?,
+        on db: any Database
+    ) async throws -> (CaseFile, ChronologyLines) {
+        guard let reader else {
+            let c = try await VisibleCases.one(caseID, .read, for: p, on: db)
+            let lines = try await chronologyLines(
+                caseID: caseID,
+                organisationID: p.organisationID,
+                filter: ChronologyFilter(),
+                page: page,
+                per: per,
+                on: db
+            )
+            return (c, lines)
+        }
+        let per = min(max(per, 1), maxPageSize)
+        let page = min(max(page, 1), maxPage)
+        return try await reader.read { connection in
+            let found = try CaseFile.find(caseID, organisationID: p.organisationID, in: connection)
+            let c = try VisibleCases.allowed(found, caseID, .read, for: p)
+            let (sql, binds) = sqliteLines(
+                caseID: caseID,
+                organisationID: p.organisationID,
+                filter: ChronologyFilter(),
+                page: page,
+                per: per
+            )
+            var lines: [ChronologyLine] = []
+            lines.reserveCapacity(per)
+            var more = false
+            try connection.each(sql, binds) { row in
+                if lines.count == per { more = true } else { lines.append(try line(sqlite: row)) }
+            }
+            return (c, ChronologyLines(lines: lines, page: page, per: per, hasMore: more))
+        }
+    }
+
+    private static func sqliteLines(
+        caseID: UUID,
+        organisationID: UUID,
+        filter: ChronologyFilter,
+        page: Int,
+        per: Int
+    ) -> (String, [SQLiteData]) {
+        let (sql, binds) = sqliteSelect(
+            columns: lineColumns,
+            caseID: caseID,
+            organisationID: organisationID,
+            filter: filter
+        )
+        return (sql + pageClause(page: page, per: per), binds)
     }
 
     /// The columns a line needs; the alternatives are chosen in SQL so that only one is read and opened.
@@ -88,7 +150,7 @@ extension CommunicationRepository {
         AS delivery
         """
 
-    private static func line(sqlite row: SQLiteRow) throws -> ChronologyLine {
+    private static func line(sqlite row: some StoredRow) throws -> ChronologyLine {
         ChronologyLine(
             id: try row.id("id"),
             occurredAt: try row.time("occurred_at"),

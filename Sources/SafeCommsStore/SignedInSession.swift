@@ -18,9 +18,23 @@ public struct SignedInSession: Sendable {
     public var managedTeamIDs: Set<UUID>
 
     /// The session stored under `key` (the SHA-256 of its id), or nil.
-    public static func load(key: String, on db: any Database) async throws -> SignedInSession? {
+    /// - Parameter reader: SQLite's read connections, when the store is a SQLite file.
+    public static func load(
+        key: String,
+        on db: any Database,
+        reader: SQLiteReader? = nil
+    ) async throws
+        -> SignedInSession?
+    {
+        if let reader {
+            return try await reader.read { connection in
+                var found: SignedInSession?
+                try connection.each(sqliteQuery, [.text(key)]) { found = try decode(sqlite: $0) }
+                return found
+            }
+        }
         if let sqlite = db as? any SQLiteDatabase {
-            let rows = try await sqlite.query(query(managed: "group_concat(t.id)") + " ?", [.text(key)])
+            let rows = try await sqlite.query(sqliteQuery, [.text(key)])
             return try rows.first.map(decode(sqlite:))
         }
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
@@ -36,6 +50,8 @@ public struct SignedInSession: Sendable {
         try await sql.update(table).set(SQLIdentifier("staff_id"), to: id).where("key", .equal, SQLBind(key)).run()
     }
 
+    private static let sqliteQuery = query(managed: "group_concat(t.id)") + " ?"
+
     private static func query(managed aggregate: String) -> String {
         """
         SELECT s.data, st.id AS staff_id, st.organisation_id, st.team_id, st.line_manager_id, st.name, st.email, st.password_hash,
@@ -45,7 +61,7 @@ public struct SignedInSession: Sendable {
         """
     }
 
-    private static func decode(sqlite row: SQLiteRow) throws -> SignedInSession {
+    private static func decode(sqlite row: some StoredRow) throws -> SignedInSession {
         var data: [String: String] = [:]
         if let text = row.column("data")?.string, case .object(let members) = try JSONValue.parse(Array(text.utf8)) {
             for m in members { if case .string(let v) = m.value { data[m.key] = v } }

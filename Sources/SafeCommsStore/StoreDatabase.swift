@@ -69,6 +69,11 @@ public final class StoreDatabase: @unchecked Sendable {
         return l
     }
 
+    /// The SQLite file, when the store is one.
+    public var sqlitePath: String? {
+        if case .sqlite(let path) = location { path } else { nil }
+    }
+
     public var db: any Database {
         databases.database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())!
     }

@@ -10,6 +10,7 @@ import NIOCore
 /// futures, under a lock, so that signing a request in costs no task or actor hop of its own.
 public final class TokenLookup: Sendable {
     private let db: any Database
+    private let reader: SQLiteReader?
     private let state = NIOLockedValueBox(State())
     /// Bounds one query's `IN` list (SQLite allows 32,766 parameters; a flood of made-up tokens
     /// should not build one enormous statement).
@@ -20,7 +21,10 @@ public final class TokenLookup: Sendable {
         var running = false
     }
 
-    public init(db: any Database) { self.db = db }
+    public init(db: any Database, reader: SQLiteReader? = nil) {
+        self.db = db
+        self.reader = reader
+    }
 
     /// The active member of staff the token with this hash belongs to, or nil.
     public func staff(forTokenHash hash: String, on loop: any EventLoop) -> EventLoopFuture<StaffMember?> {
@@ -44,7 +48,7 @@ public final class TokenLookup: Sendable {
             return batch
         }
         guard !batch.isEmpty else { return }
-        StaffMember.forTokens(hashes: batch.map(\.0), on: db).whenComplete { result in
+        StaffMember.forTokens(hashes: batch.map(\.0), on: db, reader: reader).whenComplete { result in
             for (h, promises) in batch {
                 for p in promises {
                     switch result {

@@ -63,7 +63,16 @@ let sharedDataKeyFile = FileManager.default.temporaryDirectory.appendingPathComp
 
 private func cleanUp(_ app: Application, _ config: ServerConfig, _ dir: String) async throws {
     if let schema = config.postgresSchema {
-        try await (app.db as! any SQLDatabase).raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
+        // The application's background loops (outbox, sender, chaser) still run until it shuts down;
+        // PostgreSQL may pick the DROP as the victim of a deadlock with one of their queries.
+        for attempt in 1...5 {
+            do {
+                try await (app.db as! any SQLDatabase).raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
+                break
+            } catch where attempt < 5 {
+                try await Task.sleep(for: .milliseconds(100 * attempt))
+            }
+        }
     }
     try await app.asyncShutdown()
     try? FileManager.default.removeItem(atPath: dir)

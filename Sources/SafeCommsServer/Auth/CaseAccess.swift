@@ -8,10 +8,15 @@ enum CaseAccess {
     typealias Need = VisibleCases.Need
 
     static func load(_ req: Request, _ need: Need, parameter: String = "caseID") async throws -> (CaseFile, Principal) {
+        try await load(req, need, id: id(req, parameter: parameter))
+    }
+
+    /// The case id the route names.
+    static func id(_ req: Request, parameter: String = "caseID") throws -> UUID {
         guard let raw = req.parameters.get(parameter), let id = UUID(uuidString: raw) else {
             throw ValidationError(field: parameter, reason: "is not a case id (a UUID)")
         }
-        return try await load(req, need, id: id)
+        return id
     }
 
     /// The case with this id, when the caller may see it (and change it, for `.write`).

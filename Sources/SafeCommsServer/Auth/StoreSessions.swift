@@ -47,7 +47,13 @@ struct StoreSessions: SessionDriver {
     func readSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<SessionData?> {
         let key = Self.key(sessionID).string
         return request.eventLoop.makeFutureWithTask {
-            guard let session = try await SignedInSession.load(key: key, on: request.db) else { return nil }
+            guard
+                let session = try await SignedInSession.load(
+                    key: key,
+                    on: request.db,
+                    reader: request.application.sqliteReader
+                )
+            else { return nil }
             let data = SessionData(initialData: session.data)
             request.storage[ReadKey.self] = data
             request.storage[SignedInKey.self] = session

@@ -24,7 +24,7 @@ struct MessageController: RouteCollection {
     func send(req: Request) async throws -> Response {
         let (c, p) = try await CaseAccess.load(req, .write)
         let input = try req.content.decode(Input.self)
-        guard req.application.safeCommsConfig.notify?.sends(input.channel) == true else {
+        guard req.application.messageSender?.sends(input.channel) == true else {
             throw ValidationError(
                 field: "channel",
                 reason:

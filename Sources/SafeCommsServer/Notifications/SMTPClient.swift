@@ -1,17 +1,59 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 
-/// Where e-mail goes: a council's internal relay (`SAFECOMMS_SMTP_HOST`, `_PORT`, `_FROM`).
+/// Where e-mail goes: a council's relay (`SAFECOMMS_SMTP_HOST`, `_PORT`, `_FROM`), optionally over
+/// TLS (`SAFECOMMS_SMTP_TLS=starttls`) and signed in (`SAFECOMMS_SMTP_USERNAME`, `_PASSWORD`).
 public struct SMTPSettings: Sendable, Equatable {
+    /// How the connection to the relay is protected.
+    public enum Security: String, Sendable, Equatable {
+        /// Plain SMTP, for a relay inside the council's own network.
+        case none
+        /// STARTTLS (RFC 3207) before anything else is said: a relay that does not offer it is refused.
+        case starttls
+    }
+
     public var host: String
     public var port: Int
     public var from: String
+    public var security: Security
+    /// AUTH PLAIN (RFC 4954), only ever after STARTTLS.
+    public var username: String?
+    public var password: String?
+    /// PEM certificates to trust for the relay besides the system's (a council's own authority).
+    public var caFile: String?
 
-    public init(host: String, port: Int = 25, from: String) {
+    public init(
+        host: String,
+        port: Int = 25,
+        from: String,
+        security: Security = .none,
+        username: String? = nil,
+        password: String? = nil,
+        caFile: String? = nil
+    ) {
         self.host = host
         self.port = port
         self.from = from
+        self.security = security
+        self.username = username
+        self.password = password
+        self.caFile = caFile
+    }
+
+    /// What is wrong with these settings, in the words of the variables an administrator sets.
+    public var problem: String? {
+        if username != nil, security != .starttls {
+            return "SAFECOMMS_SMTP_USERNAME needs SAFECOMMS_SMTP_TLS=starttls: a password is never sent unencrypted"
+        }
+        if (username == nil) != (password == nil) {
+            return "SAFECOMMS_SMTP_USERNAME and SAFECOMMS_SMTP_PASSWORD go together"
+        }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            return "SAFECOMMS_SMTP_CA_FILE names a file that cannot be read"
+        }
+        return nil
     }
 }
 
@@ -22,12 +64,16 @@ struct MailMessage: Sendable, Equatable {
     var body: String
     /// LIN-10: "an urgent email": marked high priority for mail clients.
     var urgent: Bool
+    /// The Message-ID's left part; a new one when nil. A case's e-mail uses its own id, so a copy sent
+    /// twice (see `RelayTransport`) is recognisably the same message.
+    var messageID: String? = nil
 }
 
-/// A small SMTP client (RFC 5321) for the organisation's relay: EHLO, MAIL, RCPT, DATA, QUIT, one
-/// message per connection. Plain SMTP to an internal relay is how council systems hand mail on; the
-/// notices it carries hold no personal data (see `MessageNotice`), so TLS to the relay is left to a
-/// later issue.
+/// A small SMTP client (RFC 5321) for the organisation's relay: EHLO, then STARTTLS and EHLO again
+/// and AUTH PLAIN when the settings ask, MAIL, RCPT, DATA, QUIT, one message per connection. Plain
+/// SMTP to a relay inside the council's network is how many council systems hand mail on; a relay
+/// elsewhere, or one that needs signing in to, gets TLS first (the certificate is checked against the
+/// host name), and the password never goes unencrypted.
 struct SMTPClient: Sendable {
     let settings: SMTPSettings
     let group: any EventLoopGroup
@@ -58,14 +104,40 @@ struct SMTPClient: Sendable {
             var lines = SMTPLineReader(inbound)
             func expect(_ codes: Set<Int>, after command: String) async throws {
                 let reply = try await Self.reply(&lines)
-                guard codes.contains(reply.code) else { throw SMTPError.rejected(command: command, reply: reply.text) }
+                guard codes.contains(reply.code) else {
+                    throw SMTPError.rejected(command: command, code: reply.code, reply: reply.text)
+                }
             }
             func say(_ line: String, expecting codes: Set<Int>) async throws {
                 try await outbound.write(ByteBuffer(string: line + "\r\n"))
                 try await expect(codes, after: String(line.prefix { $0 != " " && $0 != ":" }))
             }
             try await expect([220], after: "the greeting")
-            try await say("EHLO \(Self.heloName(settings.from))", expecting: [250])
+            let helo = "EHLO \(Self.heloName(settings.from))"
+            var offered = try await ask(helo, &lines, outbound, expecting: [250])
+            if settings.security == .starttls {
+                guard offered.contains(where: { $0.uppercased().hasPrefix("STARTTLS") }) else {
+                    throw SMTPError.protocolError("the mail server does not offer STARTTLS, which the settings require")
+                }
+                try await say("STARTTLS", expecting: [220])
+                let context = try tlsContext(), name = Self.sniName(settings.host), raw = channel.channel
+                try await raw.eventLoop.submit {
+                    try raw.pipeline.syncOperations.addHandler(
+                        NIOSSLClientHandler(context: context, serverHostname: name),
+                        position: .first
+                    )
+                }.get()
+                offered = try await ask(helo, &lines, outbound, expecting: [250])
+            }
+            if let username = settings.username, let password = settings.password {
+                guard offered.contains(where: { Self.offersPlain($0) }) else {
+                    throw SMTPError.protocolError("the mail server does not offer AUTH PLAIN")
+                }
+                let credentials = Data(([0] + Array(username.utf8) + [0] + Array(password.utf8))).base64EncodedString()
+                try await outbound.write(ByteBuffer(string: "AUTH PLAIN \(credentials)\r\n"))
+                // The command holds the password: the error names AUTH only.
+                try await expect([235], after: "AUTH")
+            }
             try await say("MAIL FROM:<\(settings.from)>", expecting: [250])
             try await say("RCPT TO:<\(message.to)>", expecting: [250, 251])
             try await say("DATA", expecting: [354])
@@ -75,15 +147,53 @@ struct SMTPClient: Sendable {
         }
     }
 
+    /// Says `command` and returns the reply's lines (EHLO's are what the server offers).
+    private func ask(
+        _ command: String,
+        _ lines: inout SMTPLineReader,
+        _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
+        expecting codes: Set<Int>
+    ) async throws -> [String] {
+        try await outbound.write(ByteBuffer(string: command + "\r\n"))
+        let reply = try await Self.reply(&lines)
+        guard codes.contains(reply.code) else {
+            throw SMTPError.rejected(command: "EHLO", code: reply.code, reply: reply.text)
+        }
+        return reply.lines
+    }
+
+    /// TLS as a client: the system's roots and the configured authority, the host name checked.
+    private func tlsContext() throws -> NIOSSLContext {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        if let caFile = settings.caFile {
+            tls.additionalTrustRoots = [.file(caFile)]
+        }
+        return try NIOSSLContext(configuration: tls)
+    }
+
+    /// SNI carries a name, never an address (RFC 6066 3); the certificate is checked against either.
+    static func sniName(_ host: String) -> String? {
+        host.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) ? nil : host
+    }
+
+    /// An EHLO line such as "AUTH LOGIN PLAIN" or "AUTH=PLAIN".
+    static func offersPlain(_ line: String) -> Bool {
+        let words = line.uppercased().split(whereSeparator: { $0 == " " || $0 == "=" })
+        return words.first == "AUTH" && words.dropFirst().contains("PLAIN")
+    }
+
     /// One reply, which may run over several lines ("250-…" then "250 …").
-    static func reply(_ lines: inout SMTPLineReader) async throws -> (code: Int, text: String) {
+    static func reply(_ lines: inout SMTPLineReader) async throws -> (code: Int, text: String, lines: [String]) {
         var text: [String] = []
         while let line = try await lines.next() {
             guard line.utf8.count >= 3, let code = Int(line.prefix(3)) else {
                 throw SMTPError.protocolError("an unreadable reply")
             }
             text.append(String(line.dropFirst(4)))
-            if line.utf8.count == 3 || line.dropFirst(3).first == " " { return (code, text.joined(separator: " ")) }
+            if line.utf8.count == 3 || line.dropFirst(3).first == " " {
+                return (code, text.joined(separator: " "), text)
+            }
         }
         throw SMTPError.protocolError("the server closed the connection")
     }
@@ -109,7 +219,7 @@ struct SMTPClient: Sendable {
             "To: <\(header(m.to))>",
             "Subject: \(encodedWord(m.subject))",
             "Date: \(rfc5322Date(now))",
-            "Message-ID: <\(UUID().uuidString.lowercased())@\(heloName(from))>",
+            "Message-ID: <\(m.messageID ?? UUID().uuidString.lowercased())@\(heloName(from))>",
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: 8bit",

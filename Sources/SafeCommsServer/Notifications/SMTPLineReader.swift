@@ -33,14 +33,14 @@ struct SMTPLineReader {
 }
 
 enum SMTPError: Error, CustomStringConvertible {
-    /// The server answered with a code we did not expect; `permanent` for 5xx.
-    case rejected(command: String, reply: String)
+    /// The server answered with a code we did not expect (5xx: it will never take it as it is).
+    case rejected(command: String, code: Int, reply: String)
     case protocolError(String)
     case timedOut(seconds: Int)
 
     var description: String {
         switch self {
-        case .rejected(let command, let reply): "the mail server refused \(command): \(reply.prefix(200))"
+        case .rejected(let command, _, let reply): "the mail server refused \(command): \(reply.prefix(200))"
         case .protocolError(let what): "mail server protocol error: \(what)"
         case .timedOut(let s): "the mail server did not finish within \(s) seconds"
         }

@@ -88,6 +88,8 @@ struct ChronologyView {
             case "delivered": h.raw("<br>Sent from SafeComms: <strong class=\"tag tag-green\">Delivered</strong>")
             case "permanent-failure", "technical-failure", "failed":
                 h.raw("<br>Sent from SafeComms: <strong class=\"tag tag-red\">Not delivered</strong>")
+            // Handed to the mail relay, or to an international network: no receipt will follow.
+            case "sent": h.raw("<br>Sent from SafeComms: <strong class=\"tag\">Sent</strong>")
             case "temporary-failure":
                 h.raw("<br>Sent from SafeComms: <strong class=\"tag tag-red\">Not delivered yet</strong>")
             default: h.raw("<br>Sent from SafeComms: <strong class=\"tag\">Sending</strong>")

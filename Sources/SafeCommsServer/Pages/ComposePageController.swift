@@ -69,7 +69,7 @@ struct ComposePageController: RouteCollection {
         func again(_ errors: [PageController.FieldError], panel: CheckPanel? = nil) async throws -> Response {
             try await page(req, c, form, panel: panel, errors: errors, status: .unprocessableEntity)
         }
-        guard req.application.safeCommsConfig.notify?.sends(channel) == true else {
+        guard req.application.messageSender?.sends(channel) == true else {
             return try await again([
                 .init(
                     field: "channel",
@@ -201,7 +201,7 @@ struct ComposePageController: RouteCollection {
             form: form,
             panel: panel,
             errors: errors,
-            canSend: req.application.safeCommsConfig.notify.map { $0.sends("sms") || $0.sends("email") } ?? false
+            canSend: req.application.messageSender.map { $0.sends("sms") || $0.sends("email") } ?? false
         )
         return PageLayout.page(
             title: "Write to someone on \(c.reference)",

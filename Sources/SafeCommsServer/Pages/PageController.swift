@@ -138,15 +138,17 @@ struct PageController: RouteCollection {
     }
 
     func chronology(req: Request) async throws -> Response {
-        let (c, p) = try await CaseAccess.load(req, .read)
+        let caseID = try CaseAccess.id(req)
+        let p = try await req.principal()
         let page =
             ((try? req.wholeNumber(query: "page", max: CommunicationRepository.maxPage)) ?? nil) ?? 1
-        let result = try await CommunicationRepository.chronologyLines(
-            caseID: c.requireID(),
-            organisationID: c.organisationID,
-            filter: ChronologyFilter(),
+        // The case and its page in one read (see `chronologyPage`).
+        let (c, result) = try await CommunicationRepository.chronologyPage(
+            caseID: caseID,
+            for: p,
             page: page,
             per: 50,
+            reader: req.application.sqliteReader,
             on: req.db
         )
         try await req.audit(

@@ -6,16 +6,18 @@ import SafeCommsCore
 import SafeCommsStore
 import Vapor
 
-/// Sends the texts and e-mails queued on cases (`SendMessage`) through GOV.UK Notify, after the
-/// transaction that queued them has committed. Never twice: a message whose earlier attempt had no
-/// clear answer (a timeout, a 5xx, a crash before its status was written) is first looked for at
-/// Notify by its reference, and only sent if Notify does not have it. A 429 waits as long as Notify
+/// Sends the texts and e-mails queued on cases (`SendMessage`) through GOV.UK Notify (or e-mail through
+/// the council's relay, `RelayTransport`), after the transaction that queued them has committed. Never
+/// twice through Notify: a message whose earlier attempt had no clear answer (a timeout, a 5xx, a
+/// crash before its status was written) is first looked for at Notify by its reference, and only sent
+/// if Notify does not have it. A 429 waits as long as Notify
 /// says; a 400 or 403 fails at once and the worker is e-mailed why (never the message). At most
 /// 3,000 go in any minute, Notify's limit for a key. Several servers may run this: each claims what
 /// it sends (as the e-mail outbox does).
 final class MessageSender: Sendable {
     let db: any Database
-    let notify: NotifyClient
+    /// How each channel ("sms", "email") is sent; a channel without one cannot be sent from here.
+    let transports: [String: any MessageTransport]
     let logger: Logger
     let retryBase: TimeInterval
     let link: String
@@ -23,14 +25,14 @@ final class MessageSender: Sendable {
 
     init(
         db: any Database,
-        notify: NotifyClient,
+        transports: [String: any MessageTransport],
         logger: Logger,
         retryBase: TimeInterval,
         link: String,
         perMinute: Int = 3000
     ) {
         self.db = db
-        self.notify = notify
+        self.transports = transports
         self.logger = logger
         self.retryBase = retryBase
         self.link = link
@@ -57,21 +59,25 @@ final class MessageSender: Sendable {
     /// counts the attempt before it is made, so a crash mid-send leaves it counted).
     private func handle(_ m: OutgoingMessage) async throws -> Bool {
         let id = try m.requireID()
+        guard let transport = transports[m.channel] else {
+            try await refuse(m, "this server is not set up to send \(m.channel == "sms" ? "text messages" : "e-mail")")
+            return false
+        }
         if m.attempts > 1 {
             do {
-                if let already = try await notify.find(reference: id) {
-                    try await record(m, status: "created", notifyID: already)
+                if let already = try await transport.find(reference: id) {
+                    try await record(m, status: transport.handedOnStatus, notifyID: already)
                     return true
                 }
             } catch {
-                try await retryLater(m, "could not ask Notify whether it has it: \(error)")
+                try await retryLater(m, "could not ask whether it was already sent: \(error)")
                 return false
             }
         }
         window.withLockedValue { $0.sent(at: Date()) }
-        switch await notify.send(m) {
+        switch await transport.send(m) {
         case .accepted(let notifyID):
-            try await record(m, status: "created", notifyID: notifyID)
+            try await record(m, status: transport.handedOnStatus, notifyID: notifyID)
             return true
         case .rateLimited(let after):
             // Notify did not take it: this attempt does not count.
@@ -88,6 +94,9 @@ final class MessageSender: Sendable {
             return false
         }
     }
+
+    /// Whether this channel ("sms", "email") can be sent from here.
+    func sends(_ channel: String) -> Bool { transports[channel] != nil }
 
     /// Notify has it. Only a message still queued is changed: a receipt may arrive before this is written.
     private func record(_ m: OutgoingMessage, status: String, notifyID: String) async throws {
@@ -110,7 +119,7 @@ final class MessageSender: Sendable {
         }
     }
 
-    /// Notify will never take it as it is: failed, and the worker told why by e-mail.
+    /// It will never be taken as it is: failed, and the worker told why by e-mail.
     private func refuse(_ m: OutgoingMessage, _ reason: String) async throws {
         let now = Date()
         let id = try m.requireID()
@@ -124,7 +133,7 @@ final class MessageSender: Sendable {
                     recipient: $0.email,
                     subject: "A \(kind) you sent from SafeComms was not sent",
                     body: """
-                        GOV.UK Notify refused a \(kind) you sent from a case in SafeComms, so it was not sent: \(reason)
+                        A \(kind) you sent from a case in SafeComms was refused, so it was not sent: \(reason)
 
                         The case's chronology shows it as failed. Open the case to send it again or another way: \(link)/cases/\(m.caseID.uuidString)
                         """,

@@ -41,21 +41,9 @@ public struct NotifySettings: Sendable, Equatable {
 
 /// Notify's API for sending and for asking after a message already sent. Every request carries a
 /// fresh token (`NotifyKey.token`). What Notify answers is turned into what the sender does next.
-struct NotifyClient: Sendable {
+struct NotifyClient: MessageTransport {
     let settings: NotifySettings
     let client: any Client
-
-    enum Answer: Sendable, Equatable {
-        /// 201: Notify has it, under this id.
-        case accepted(id: String)
-        /// 429: too many; try again after this many seconds (the sender's own wait when Notify does
-        /// not say).
-        case rateLimited(after: TimeInterval?)
-        /// 400 or 403: it will never be accepted as it is; Notify's reason.
-        case refused(String)
-        /// 5xx, a timeout, no answer: it may or may not have arrived.
-        case uncertain(String)
-    }
 
     private var headers: HTTPHeaders {
         var h = HTTPHeaders()
@@ -64,7 +52,10 @@ struct NotifyClient: Sendable {
         return h
     }
 
-    func send(_ m: OutgoingMessage) async -> Answer {
+    /// Notify's receipts move it on from here.
+    var handedOnStatus: String { "created" }
+
+    func send(_ m: OutgoingMessage) async -> TransportAnswer {
         let sms = m.channel == "sms"
         guard let template = sms ? settings.smsTemplate : settings.emailTemplate else {
             return .refused("no GOV.UK Notify template is set for \(sms ? "text messages" : "e-mail")")

@@ -12,11 +12,22 @@ extension CaseFile {
             return try await db.scoped(to: organisationID).query(CaseFile.self).filter(\.$id == id)
                 .first()
         }
-        let rows = try await sqlite.query(
-            "SELECT * FROM cases WHERE id = ? AND organisation_id = ?",
-            [.text(id.uuidText), .text(organisationID.uuidText)]
-        )
-        guard let row = rows.first else { return nil }
+        let rows = try await sqlite.query(findSQL, [.text(id.uuidText), .text(organisationID.uuidText)])
+        return try rows.first.map { try decode($0, id: id, organisationID: organisationID) }
+    }
+
+    /// The same, on one of `SQLiteReader`'s connections (beside the reads of the same page).
+    static func find(_ id: UUID, organisationID: UUID, in connection: SQLiteReader.Connection) throws -> CaseFile? {
+        var found: CaseFile?
+        try connection.each(findSQL, [.text(id.uuidText), .text(organisationID.uuidText)]) {
+            found = try decode($0, id: id, organisationID: organisationID)
+        }
+        return found
+    }
+
+    private static let findSQL = "SELECT * FROM cases WHERE id = ? AND organisation_id = ?"
+
+    private static func decode(_ row: some StoredRow, id: UUID, organisationID: UUID) throws -> CaseFile {
         let c = CaseFile(
             id: id,
             organisationID: organisationID,

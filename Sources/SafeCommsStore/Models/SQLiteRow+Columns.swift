@@ -5,8 +5,14 @@ import SafeCommsCore
 
 /// A stored row's columns as SQLite keeps them: ids as their text, times as seconds since 1970,
 /// flags as 0 or 1. For the hot reads that skip SQLKit's `Decodable` path (a chronology page, a case,
-/// a page view's session).
-extension SQLiteRow {
+/// a page view's session), whether read through SQLite-NIO or `SQLiteReader`.
+public protocol StoredRow {
+    func column(_ name: String) -> SQLiteData?
+}
+
+extension SQLiteRow: StoredRow {}
+
+extension StoredRow {
     func text(_ column: String) throws -> String {
         guard let value = self.column(column)?.string else { throw UnreadableColumn(column: column) }
         return value

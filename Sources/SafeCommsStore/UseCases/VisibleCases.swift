@@ -26,8 +26,12 @@ public enum VisibleCases {
     /// - Throws: `Refusal.notFound` for a case the caller may not see, or one in another organisation,
     ///   so its existence is not revealed; `Refusal.forbidden` for a case they may read but not change.
     public static func one(_ id: UUID, _ need: Need, for p: Principal, on db: any Database) async throws -> CaseFile {
-        guard let c = try await CaseFile.find(id, organisationID: p.organisationID, on: db),
-            AccessPolicy.canRead(p, c.allocation)
+        try allowed(try await CaseFile.find(id, organisationID: p.organisationID, on: db), id, need, for: p)
+    }
+
+    /// `found` (the case with this id in `p`'s organisation, or nil) when `p` may see it, as `one` says.
+    static func allowed(_ found: CaseFile?, _ id: UUID, _ need: Need, for p: Principal) throws -> CaseFile {
+        guard let c = found, AccessPolicy.canRead(p, c.allocation)
         else { throw Refusal.notFound("no case \(id.uuidString) that you can see") }
         if need == .write, !AccessPolicy.canWrite(p, c.allocation) {
             throw Refusal.forbidden("your role can read this case but not change it")
