@@ -69,7 +69,7 @@ private func cleanUp(_ app: Application, _ config: ServerConfig, _ dir: String) 
             do {
                 try await (app.db as! any SQLDatabase).raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
                 break
-            } catch where attempt < 5 {
+            } catch  where attempt < 5 {
                 try await Task.sleep(for: .milliseconds(100 * attempt))
             }
         }
