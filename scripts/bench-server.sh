@@ -13,7 +13,7 @@ ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-6s}
 RATE=${RATE:-2000}
 CONNECTIONS=${CONNECTIONS:-32}
-BIN=.build/release/safecomms
+BIN=${BIN:-.build/release/safecomms}
 [ -x "$BIN" ] || swift build -c release --product safecomms
 DATA=$(mktemp -d /tmp/safecomms-bench-XXXXXX)
 export SAFECOMMS_DATA=$DATA SAFECOMMS_BENCH_ECHO=1 SAFECOMMS_BCRYPT_COST=4 LOG_LEVEL=warning

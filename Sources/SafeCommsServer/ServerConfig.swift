@@ -55,6 +55,9 @@ public struct ServerConfig: Sendable {
     public var smtpProblem: String?
     /// How often queued messages are looked at, and the first wait after an uncertain send.
     public var senderPollSeconds: TimeInterval = 1
+    /// How long a message one server has claimed to send is left to it before another takes it over
+    /// (`SAFECOMMS_SENDER_CLAIM_SECONDS`): after a crash, how long its messages wait.
+    public var senderClaimSeconds: TimeInterval = 300
     public var senderRetrySeconds: TimeInterval = 30
     /// The address staff open SafeComms at (`SAFECOMMS_PUBLIC_URL`), for links in e-mails.
     public var publicURL = "http://localhost:8080"
@@ -165,6 +168,7 @@ public struct ServerConfig: Sendable {
                 SMTPSettings.Security(rawValue: tls) == nil
                 ? "SAFECOMMS_SMTP_TLS is \"starttls\" or \"none\"" : smtp.problem
         }
+        if let n = env["SAFECOMMS_SENDER_CLAIM_SECONDS"].flatMap(TimeInterval.init), n > 0 { c.senderClaimSeconds = n }
         if let via = env["SAFECOMMS_EMAIL_VIA"], !via.isEmpty {
             if let route = EmailRoute(rawValue: via.lowercased()) {
                 c.emailVia = route

@@ -110,6 +110,7 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
             transports: transports,
             logger: app.logger,
             retryBase: config.senderRetrySeconds,
+            claim: config.senderClaimSeconds,
             link: config.publicURL
         )
         app.storage[MessageSenderKey.self] = sender

@@ -12,7 +12,8 @@ import Vapor
 /// whose `iat` is within 30 seconds, signed with the key's secret; otherwise 403 `AuthError`, as
 /// Notify answers. A body without its template or placeholder is 400 `BadRequestError`. A 201 answers
 /// `{id, reference, content, uri, template}`. Tests can make it answer 429 `RateLimitError`, or take a
-/// message and lose the answer (a 500 after it is kept), as a crash or a dropped connection would.
+/// message and lose the answer (a 500 after it is kept), as a crash or a dropped connection would, or
+/// keep one and hold its answer back while the sender is killed.
 final class NotifyStandIn: Sendable {
     struct Received: Sendable {
         var channel: String
@@ -30,6 +31,10 @@ final class NotifyStandIn: Sendable {
         var rateLimit = 0
         /// Keep the next this many sends but answer 500, as if the answer were lost.
         var loseAnswers = 0
+        /// Keep the next this many sends and answer nothing until `release` (or two minutes), so that
+        /// the sender can be killed while it waits.
+        var holdAnswers = 0
+        var released = false
         var refusedTokens = 0
         /// Where Notify's callbacks go, and the token they carry, once set.
         var callback: (url: String, token: String)?
@@ -75,6 +80,7 @@ final class NotifyStandIn: Sendable {
     }
 
     func stop() async throws {
+        state.withLockedValue { $0.released = true }
         await app.server.shutdown()
         try await app.asyncShutdown()
     }
@@ -83,7 +89,11 @@ final class NotifyStandIn: Sendable {
         for channel in ["sms", "email"] {
             app.post("v2", "notifications", .constant(channel)) { [self] req async throws -> Response in
                 if let refused = authError(req) { return refused }
-                return try send(req, channel)
+                if let answer = try send(req, channel) { return answer }
+                for _ in 0..<1200 where !state.withLockedValue({ $0.released }) {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                return try Self.error(500, "Exception", "Internal server error")
             }
         }
         app.get("v2", "notifications") { [self] req async throws -> Response in
@@ -100,7 +110,8 @@ final class NotifyStandIn: Sendable {
         }
     }
 
-    private func send(_ req: Request, _ channel: String) throws -> Response {
+    /// Notify's answer, or nil when it is held back (`holdAnswers`).
+    private func send(_ req: Request, _ channel: String) throws -> Response? {
         guard let body = req.body.data,
             let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
         else { return try Self.error(400, "BadRequestError", "Request body is not JSON") }
@@ -141,6 +152,10 @@ final class NotifyStandIn: Sendable {
                 s.loseAnswers -= 1
                 return (500, id)
             }
+            if s.holdAnswers > 0 {
+                s.holdAnswers -= 1
+                return (0, id)
+            }
             return (201, id)
         }
         switch outcome {
@@ -152,6 +167,8 @@ final class NotifyStandIn: Sendable {
             )
         case (500, _):
             return try Self.error(500, "Exception", "Internal server error")
+        case (0, _):
+            return nil
         default:
             let id = outcome.1!
             deliver(id: id, reference: reference, to: to, channel: channel)

@@ -209,7 +209,7 @@ import VaporTesting
             #expect(sent.status == .seeOther, "\(sent.text.prefix(400))")
             let location = try #require(sent.headers.first(name: .location))
             #expect(location.hasSuffix("?sent=1"))
-            #expect(try await browser.get(location).text.contains("The message is being sent through GOV.UK Notify"))
+            #expect(try await browser.get(location).text.contains("The message is being sent and is in the chronology"))
             #expect(try await NotificationTests.eventually { notify.received.count == 1 })
             #expect(notify.received.first?.personalisation["body"] == "c u tmrw at 4 lol")
         }

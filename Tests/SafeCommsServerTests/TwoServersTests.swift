@@ -127,7 +127,7 @@ final class ServeProcess: @unchecked Sendable {
     let log: URL
     var base: String { "http://127.0.0.1:\(port)" }
 
-    init(config: ServerConfig, keyHex: String?, isolation: String) throws {
+    init(config: ServerConfig, keyHex: String?, isolation: String, extra: [String: String] = [:]) throws {
         port = try Self.freePort()
         log = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-serve-\(port).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -141,6 +141,7 @@ final class ServeProcess: @unchecked Sendable {
         env["SAFECOMMS_DATA_KEY_FILE"] = config.dataKeyFile
         env["SAFECOMMS_DATA"] = config.dataDirectory
         env["LOG_LEVEL"] = "warning"
+        env.merge(extra) { _, new in new }
         process.environment = env
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
@@ -157,6 +158,13 @@ final class ServeProcess: @unchecked Sendable {
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         Issue.record("server on \(port) did not become ready: \(text.suffix(2000))")
         throw CancellationError()
+    }
+
+    /// SIGKILL: the process stops where it is, as in a power cut or the OOM killer.
+    func kill() {
+        guard process.isRunning else { return }
+        _ = Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     func stop() {

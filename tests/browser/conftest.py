@@ -24,11 +24,11 @@ def free_port():
 
 
 class DemoServer:
-    def __init__(self):
+    def __init__(self, extra_env=None):
         self.data = tempfile.mkdtemp(prefix="safecomms-browser-")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = dict(os.environ, SAFECOMMS_DATA=self.data, SAFECOMMS_BCRYPT_COST="4")
+        self.env = dict(os.environ, SAFECOMMS_DATA=self.data, SAFECOMMS_BCRYPT_COST="4", **(extra_env or {}))
         self.env.pop("DATABASE_URL", None)
         self.lines = []
         self.proc = subprocess.Popen(
@@ -84,6 +84,20 @@ def server():
     s = DemoServer()
     yield s
     s.stop()
+
+
+@pytest.fixture(scope="session")
+def sending_server():
+    """The demo with texts and e-mails sent through a GOV.UK Notify stand-in on loopback."""
+    from notify_standin import NotifyStandIn
+
+    notify = NotifyStandIn()
+    s = DemoServer(notify.environment())
+    notify.callback_url = s.url + "/notify/callback"
+    s.notify = notify
+    yield s
+    s.stop()
+    notify.stop()
 
 
 @pytest.fixture()

@@ -23,8 +23,8 @@ struct ChronologyView {
     func write(_ h: inout HTML) {
         h.raw("<a href=\"/cases\" class=\"back-link\">All cases</a>\n")
         if sent {
-            h.raw("<div class=\"notification-success\" role=\"status\"><p>The message is being sent through GOV.UK")
-            h.raw(" Notify and is in the chronology.</p></div>\n")
+            h.raw("<div class=\"notification-success\" role=\"status\"><p>The message is being sent and is in the")
+            h.raw(" chronology. Whether it was delivered shows beside it.</p></div>\n")
         }
         if recorded {
             h.raw("<div class=\"notification-success\" role=\"status\"><p>The contact was added to the chronology.")

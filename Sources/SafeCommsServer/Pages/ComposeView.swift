@@ -48,7 +48,7 @@ struct ComposeView {
         h.text(reference)
         h.raw("</h1>\n<p class=\"body\">The check reads what you write against your service's policies as you type.")
         if canSend {
-            h.raw(" A text or e-mail is sent from here through GOV.UK Notify and added to the chronology at once;")
+            h.raw(" A text or e-mail is sent from here and added to the chronology at once;")
             h.raw(" anything else, send from your work phone, then record it.</p>\n")
         } else {
             h.raw(" Send it from your work phone or e-mail, then record it.</p>\n")

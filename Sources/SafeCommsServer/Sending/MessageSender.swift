@@ -20,6 +20,8 @@ final class MessageSender: Sendable {
     let transports: [String: any MessageTransport]
     let logger: Logger
     let retryBase: TimeInterval
+    /// How long a claimed message is left to the process that claimed it.
+    let claim: TimeInterval
     let link: String
     private let window: NIOLockedValueBox<SendWindow>
 
@@ -28,6 +30,7 @@ final class MessageSender: Sendable {
         transports: [String: any MessageTransport],
         logger: Logger,
         retryBase: TimeInterval,
+        claim: TimeInterval = 300,
         link: String,
         perMinute: Int = 3000
     ) {
@@ -35,12 +38,11 @@ final class MessageSender: Sendable {
         self.transports = transports
         self.logger = logger
         self.retryBase = retryBase
+        self.claim = claim
         self.link = link
         window = NIOLockedValueBox(SendWindow(limit: perMinute))
     }
 
-    /// How long a claimed message is left to the process that claimed it.
-    static let claim: TimeInterval = 300
     static let batch = 50
 
     /// Sends what is due now; returns how many Notify accepted.
@@ -178,7 +180,7 @@ final class MessageSender: Sendable {
             // The attempt is counted as it is claimed: if this process dies mid-send, the next one to
             // claim it asks Notify first.
             try await OutgoingMessage.query(on: tx).filter(\.$id ~~ ids)
-                .set(\.$nextAttemptAt, to: now.addingTimeInterval(Self.claim)).update()
+                .set(\.$nextAttemptAt, to: now.addingTimeInterval(self.claim)).update()
             try await sql.update(OutgoingMessage.schema).set(SQLIdentifier("attempts"), to: SQLRaw("attempts + 1"))
                 .where(SQLIdentifier("id"), .in, SQLBind.group(ids)).run()
             return try await OutgoingMessage.query(on: tx).filter(\.$id ~~ ids).sort(\.$createdAt).all()
