@@ -24,7 +24,7 @@ class NotifyStandIn:
         self.api_key = f"browser-tests-{self.service}-{self.secret}"
         self.sms_template, self.email_template = str(uuid.uuid4()), str(uuid.uuid4())
         self.callback_token = str(uuid.uuid4())
-        self.callback_url = None  # set once SafeComms' address is known
+        self.callback_url = None  # set once SafeComms' address is known; no receipts until then
         self.received = []
         self.refused = 0
         self.lock = threading.Lock()
@@ -65,7 +65,8 @@ class NotifyStandIn:
                     self.answer(400, {"status_code": 400, "errors": [{"error": "BadRequestError", "message": "Template not found"}]})
                     return
                 notification = {"id": str(uuid.uuid4()), "reference": body.get("reference"), "kind": kind,
-                                "to": body.get("phone_number") or body.get("email_address"), "body": body}
+                                "to": body.get("phone_number") or body.get("email_address"), "body": body,
+                                "at": time.monotonic()}
                 with standin.lock:
                     standin.received.append(notification)
                 self.answer(201, {
@@ -74,7 +75,8 @@ class NotifyStandIn:
                     "uri": f"http://127.0.0.1/v2/notifications/{notification['id']}",
                     "template": {"id": template, "version": 1, "uri": "http://127.0.0.1/template"},
                 })
-                threading.Thread(target=standin.receipt, args=(notification,), daemon=True).start()
+                if standin.callback_url:
+                    threading.Thread(target=standin.receipt, args=(notification,), daemon=True).start()
 
             def do_GET(self):
                 if not self.authorised():

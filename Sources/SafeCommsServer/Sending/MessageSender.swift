@@ -45,15 +45,22 @@ final class MessageSender: Sendable {
 
     static let batch = 50
 
-    /// Sends what is due now; returns how many Notify accepted.
+    /// Sends what is due now, a batch at a time until a batch comes back short (so a backlog goes at
+    /// the limiter's pace, not a batch per poll); returns how many were accepted.
     @discardableResult
     func sendDue(now: Date = Date()) async throws -> Int {
         var accepted = 0
-        for m in try await claimDue(now: now) {
-            let wait = window.withLockedValue { $0.delay(now: Date()) }
-            if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
-            if try await handle(m) { accepted += 1 }
-        }
+        var claimed: [OutgoingMessage]
+        var at = now
+        repeat {
+            claimed = try await claimDue(now: at)
+            for m in claimed {
+                let wait = window.withLockedValue { $0.delay(now: Date()) }
+                if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
+                if try await handle(m) { accepted += 1 }
+            }
+            at = max(at, Date())
+        } while claimed.count == Self.batch && !Task.isCancelled
         return accepted
     }
 

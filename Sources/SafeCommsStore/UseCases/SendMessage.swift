@@ -131,7 +131,14 @@ public enum SendMessage {
             now: now
         )
         // What the check says must follow becomes the worker's tasks, with the message.
-        let tasks = Tasks.owed(decision.obligations, on: try c.requireID(), record: record.id, by: p, now: now)
+        let tasks = Tasks.owed(
+            decision.obligations,
+            on: try c.requireID(),
+            record: record.id,
+            by: p,
+            metByRecord: { library.clause($0.clause)?.kind == .recorded },
+            now: now
+        )
         try await AuditLog.transaction(on: db, audit) { tx in
             try await CommunicationRepository.createRows([record], on: tx)
             try await message.create(on: tx)

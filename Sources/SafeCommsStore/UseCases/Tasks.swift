@@ -7,15 +7,21 @@ import SafeCommsCore
 /// sent it. Each is done once, by the worker or their managers (or the DSL), with a note.
 public enum Tasks {
     /// The tasks for a message's obligations, due when the check says.
+    /// - Parameter metByRecord: whether SafeComms wrote the message's record itself (a message sent
+    ///   from a case, recorded the moment it was queued). An obligation of a "recorded" clause (PD-1.1
+    ///   record the call, PD-1.2 note it was out of hours, PD-1.8 transcribe it, PD-3.6 keep a copy)
+    ///   is then met by that record: its task is kept, done at once, so the trail shows the obligation
+    ///   and how it was met, and the worker is not asked to do what is already done.
     static func owed(
         _ obligations: [Obligation],
         on caseID: UUID,
         record: UUID,
         by p: Principal,
+        metByRecord: (Obligation) -> Bool = { _ in false },
         now: Date
     ) -> [CaseTask] {
         obligations.map {
-            CaseTask(
+            let task = CaseTask(
                 organisationID: p.organisationID,
                 caseID: caseID,
                 staffID: p.staffID,
@@ -25,6 +31,11 @@ public enum Tasks {
                 recordID: record,
                 now: now
             )
+            if metByRecord($0) {
+                task.doneAt = RowDigest.storable(now)
+                task.note = "Met by the chronology record SafeComms wrote when the message was sent."
+            }
+            return task
         }
     }
 
