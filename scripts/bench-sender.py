@@ -8,8 +8,8 @@ every token with notifications-python-client, the code Notify runs):
 2. The outbox: MESSAGES texts queued at once by 8 clients; the stand-in's clock says how many the
    sender sent in each minute and at most in any 60 seconds (Notify's limit is 3,000 a minute per key).
 
-Starts `safecomms serve --demo` (release build) on SQLite in a temporary directory, with DATABASE_URL on
-that (empty) PostgreSQL database instead. Run nothing else meanwhile.
+Starts `safecomms serve --demo` (release build) on SQLite in a temporary directory (with DATABASE_URL, on
+that PostgreSQL database, which must be empty). Run nothing else meanwhile.
 
     .venv/bin/python scripts/bench-sender.py                 # needs notifications-python-client
     MESSAGES=3600 ROUNDS=300 BIN=.build/release/safecomms .venv/bin/python scripts/bench-sender.py
@@ -77,7 +77,10 @@ def main():
                 break
             except OSError:
                 time.sleep(0.2)
-        email = next(m.group(1) for l in lines if (m := re.match(r"^practitioner\s{2,}.+?\s{2,}(\S+@\S+)", l)))
+        emails = [m.group(1) for l in lines if (m := re.match(r"^practitioner\s{2,}.+?\s{2,}(\S+@\S+)", l))]
+        if not emails:
+            sys.exit("the demo server did not start:\n" + "".join(lines[-30:]))
+        email = emails[0]
         token = subprocess.run([BIN, "users", "token", email], env=env, capture_output=True, text=True,
                                check=True).stdout.strip()
         client = Client(port, token)
