@@ -20,16 +20,7 @@ import Vapor
             try await withTestApp(backend, config: { $0.auditKeyHex = keyHex }) { app in
                 // setup: a parent with a mobile on the practitioner's case; a server sending through Notify
                 let world = try await World.make(app)
-                let parent = CasePerson(
-                    id: UUID(),
-                    organisationID: world.north.id,
-                    caseID: world.north.caseA,
-                    role: "parent_carer",
-                    name: "Sam Parent",
-                    phone: "+447700900123",
-                    email: nil
-                )
-                try await parent.create(on: app.db)
+                let parent = try await SendingTests.addParent(app, world)
                 let environment = [
                     "SAFECOMMS_NOTIFY_API_KEY": notify.apiKey,
                     "SAFECOMMS_NOTIFY_BASE_URL": notify.url,
@@ -39,12 +30,10 @@ import Vapor
                     "SAFECOMMS_SENDER_CLAIM_SECONDS": "1",
                 ]
                 let config = app.safeCommsConfig
-                let first = try ServeProcess(
-                    config: config,
-                    keyHex: keyHex,
-                    isolation: "read_committed",
-                    extra: environment
-                )
+                let serve = {
+                    try ServeProcess(config: config, keyHex: keyHex, isolation: "read_committed", extra: environment)
+                }
+                let first = try serve()
                 defer { first.kill() }
                 try await first.waitUntilReady(app)
 
@@ -67,12 +56,7 @@ import Vapor
                 let held = try #require(try await OutgoingMessage.query(on: app.db).first())
                 #expect(held.status == "queued" && held.attempts == 1, "Notify has it; the store does not know")
 
-                let second = try ServeProcess(
-                    config: config,
-                    keyHex: keyHex,
-                    isolation: "read_committed",
-                    extra: environment
-                )
+                let second = try serve()
                 defer { second.stop() }
                 try await second.waitUntilReady(app)
                 let settled = try await NotificationTests.eventually {

@@ -38,16 +38,7 @@ import VaporTesting
                 }
             ) { app in
                 let world = try await World.make(app)
-                let parent = CasePerson(
-                    id: UUID(),
-                    organisationID: world.north.id,
-                    caseID: world.north.caseA,
-                    role: "parent_carer",
-                    name: "Sam Parent",
-                    phone: "+447700900123",
-                    email: "sam.parent@example.org"
-                )
-                try await parent.create(on: app.db)
+                let parent = try await Self.addParent(app, world)
                 guard callbacks else { return try await body(app, world, notify, parent.id!) }
                 let base = try await LoopbackServer.start(app)
                 notify.state.withLockedValue { $0.callback = (base + "/notify/callback", Self.callbackToken) }
@@ -63,6 +54,21 @@ import VaporTesting
             throw error
         }
         try await notify.stop()
+    }
+
+    /// Sam Parent, with a mobile and an e-mail address, on the north practitioner's case.
+    static func addParent(_ app: Application, _ world: World) async throws -> CasePerson {
+        let parent = CasePerson(
+            id: UUID(),
+            organisationID: world.north.id,
+            caseID: world.north.caseA,
+            role: "parent_carer",
+            name: "Sam Parent",
+            phone: "+447700900123",
+            email: "sam.parent@example.org"
+        )
+        try await parent.create(on: app.db)
+        return parent
     }
 
     static func send(_ app: Application, _ world: World, _ json: String) async throws -> TestingHTTPResponse {
