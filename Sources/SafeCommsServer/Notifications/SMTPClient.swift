@@ -120,6 +120,11 @@ struct SMTPClient: Sendable {
                     throw SMTPError.protocolError("the mail server does not offer STARTTLS, which the settings require")
                 }
                 try await say("STARTTLS", expecting: [220])
+                // Anything already sent after the 220 came before TLS, where anyone on the path could
+                // have written it; read as the server's answers it would be trusted (CVE-2011-0411).
+                guard lines.isEmpty else {
+                    throw SMTPError.protocolError("the mail server sent more after agreeing to STARTTLS")
+                }
                 let context = try tlsContext(), name = Self.sniName(settings.host), raw = channel.channel
                 try await raw.eventLoop.submit {
                     try raw.pipeline.syncOperations.addHandler(

@@ -12,6 +12,9 @@ struct SMTPLineReader {
         self.limit = limit
     }
 
+    /// Whether nothing read from the connection is waiting to be returned as a line.
+    var isEmpty: Bool { buffer.readableBytes == 0 }
+
     /// The next line without its CRLF (a bare LF is accepted too), or nil when the peer closed.
     mutating func next() async throws -> String? {
         while true {
