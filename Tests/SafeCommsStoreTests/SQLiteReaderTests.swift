@@ -83,6 +83,16 @@ import Testing
             let w = try await StoreWorld.make(on: db)
             let reader = SQLiteReader(path: try #require(store.sqlitePath))
             let p = try await w.staff.principal(on: db)
+            let firstPage = { @Sendable in
+                try await CommunicationRepository.chronologyPage(
+                    caseID: w.caseFile.id!,
+                    for: p,
+                    page: 1,
+                    per: 200,
+                    reader: reader,
+                    on: db
+                )
+            }
 
             // MUT: 8 writers record 10 contacts each; after each acknowledged write, the writer reads
             // the first page through the reader and looks for its record, while the others write
@@ -91,19 +101,11 @@ import Testing
                     group.addTask {
                         var found = 0
                         for i in 0..<10 {
-                            // Each writer's records are newer than anything written before, so each is on
-                            // the first page when it is read.
+                            // All 80 fit on the first page of 200.
                             let at = Date().addingTimeInterval(Double(writer * 10 + i) * 86_400 + 1_000_000)
                             let row = w.record(at: at)
                             try await CommunicationRepository.insert([row], w.context, on: db)
-                            let (_, page) = try await CommunicationRepository.chronologyPage(
-                                caseID: w.caseFile.id!,
-                                for: p,
-                                page: 1,
-                                per: 200,
-                                reader: reader,
-                                on: db
-                            )
+                            let (_, page) = try await firstPage()
                             if page.lines.contains(where: { $0.id == row.id }) { found += 1 }
                         }
                         return found
@@ -111,14 +113,7 @@ import Testing
                 }
                 return try await group.reduce(0, +)
             }
-            let (_, all) = try await CommunicationRepository.chronologyPage(
-                caseID: w.caseFile.id!,
-                for: p,
-                page: 1,
-                per: 200,
-                reader: reader,
-                on: db
-            )
+            let (_, all) = try await firstPage()
             try await reader.shutdown()
 
             // validation
