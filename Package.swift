@@ -54,10 +54,11 @@ let package = Package(
             name: "SafeCommsPolicies",
             dependencies: ["SafeCommsCore"],
             path: "Policies",
-            exclude: ["sources"],
             resources: [
                 .copy("coventry-mobile-2017.yaml"), .copy("whatsapp-2020.yaml"), .copy("pan-dorset-4.4.yaml"),
                 .copy("worknlearn-mobile.yaml"), .copy("lincolnshire-telephone-2024.yaml"),
+                // The annotated documents, for each clause's own words on the policy page.
+                .copy("sources"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -19,6 +19,20 @@ public enum BundledPolicies {
         }
     }
 
+    /// Each pack's clauses in the words of its source document: pack id → clause id → text.
+    /// - Throws: `PolicyPackError` when a document is missing from the installed resources.
+    public static func clauseTexts(for packs: [PolicyPack]) throws -> [String: [String: String]] {
+        var out: [String: [String: String]] = [:]
+        for pack in packs {
+            let name = (pack.source as NSString).deletingPathExtension
+            guard let url = Bundle.module.url(forResource: name, withExtension: "md", subdirectory: "sources") else {
+                throw PolicyPackError(file: pack.source, field: "", reason: "missing from the installed resources")
+            }
+            out[pack.id] = ClauseText.parse(document: try String(contentsOf: url, encoding: .utf8))
+        }
+        return out
+    }
+
     /// The library of the bundled packs, loaded once per process.
     public static func library() throws -> PolicyLibrary {
         try PolicyLibrary(packs: load())

@@ -15,6 +15,13 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case caseCreated = "case.create"
     case personAdded = "person.create"
     case consentRecorded = "consent.create"
+    case consentWithdrawn = "consent.withdraw"
+    case caseFactsChanged = "case.facts"
+    case numberSharingAcknowledged = "number.acknowledged"
+    case policyAcknowledged = "policy.acknowledge"
+    case phoneAgreed = "young_phone.agreement"
+    case phoneHandedIn = "young_phone.hand_in"
+    case phoneReturned = "young_phone.returned"
     case numberShared = "number.shared"
     case numberNotShared = "number.not_shared"
 

@@ -85,6 +85,30 @@ public enum ConsentKind: String, Codable, CaseIterable, Sendable {
     case recordingDslWritten = "recording_dsl_written"
     case personalDeviceDslAndParent = "personal_device_dsl_and_parent"
     case numberSharingManagerAgreed = "number_sharing_manager_agreed"
+
+    /// Written consent only the DSL gives: to a recording (WNL-1.5), and to contact from a personal
+    /// device with the parent's agreement (PD-12.a, PD-12.b, WNL-6.5). The record names the DSL who gave it.
+    public var needsDSL: Bool { self == .recordingDslWritten || self == .personalDeviceDslAndParent }
+
+    /// Not a consent at all but a decision kept in the number-sharing register (COV-3), which the
+    /// check reads from there.
+    public var keptInNumberSharingRegister: Bool { self == .numberSharingManagerAgreed }
+
+    /// The kinds recorded as consents on a case.
+    public static let recordable = allCases.filter { !$0.keptInNumberSharingRegister }
+
+    /// What a member of staff reads for the kind.
+    public var label: String {
+        switch self {
+        case .textingAgreed: "The child agreed to texting (PD-1.6)"
+        case .parentPermission: "A parent or carer gave permission for this form of contact (PD-12.b)"
+        case .emailStrategyParentAware: "The parent knows of the e-mail strategy (PD-3.5)"
+        case .emailStrategyManagerAgreed: "The manager agreed the e-mail strategy (PD-3.5)"
+        case .recordingDslWritten: "The DSL gave written consent to a recording (WNL-1.5)"
+        case .personalDeviceDslAndParent: "The DSL and a parent agreed to contact from a personal device (PD-12.b)"
+        case .numberSharingManagerAgreed: "Work number shared with the team manager's agreement (COV-3)"
+        }
+    }
 }
 
 /// Staff roles from MISSION.md. A person may hold several.

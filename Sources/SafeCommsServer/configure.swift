@@ -57,7 +57,12 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
             viewDirectory: Resources.viewsDirectory
         )
     )
-    app.storage[PolicyLibraryKey.self] = try BundledPolicies.library()
+    let library = try BundledPolicies.library()
+    app.storage[PolicyLibraryKey.self] = library
+    app.storage[PolicyCatalogueKey.self] = PolicyCatalogue(
+        packs: library.packs,
+        texts: try BundledPolicies.clauseTexts(for: library.packs)
+    )
     app.storage[AuditBatcherKey.self] = AuditBatcher(db: app.db)
     if config.databaseURL == nil {
         let reader = SQLiteReader(path: config.sqlitePath)
@@ -178,6 +183,10 @@ struct PolicyLibraryKey: StorageKey {
     typealias Value = PolicyLibrary
 }
 
+struct PolicyCatalogueKey: StorageKey {
+    typealias Value = PolicyCatalogue
+}
+
 struct AuditBatcherKey: StorageKey {
     typealias Value = AuditBatcher
 }
@@ -203,6 +212,8 @@ struct OrganisationSettingsCacheKey: StorageKey {
 extension Application {
     /// The policy packs this installation checks against.
     public var policyLibrary: PolicyLibrary { storage[PolicyLibraryKey.self]! }
+    /// The packs as staff read them: each clause's own words, and where SafeComms carries it out.
+    var policyCatalogue: PolicyCatalogue { storage[PolicyCatalogueKey.self]! }
     /// Group commit for audit events that change nothing else.
     public var auditBatcher: AuditBatcher { storage[AuditBatcherKey.self]! }
     /// Bearer tokens looked up together (no cache: see `TokenLookup`).

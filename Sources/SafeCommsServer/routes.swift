@@ -45,6 +45,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: ReviewController())
     try api.register(collection: MessageController())
     try api.register(collection: TaskController())
+    try api.register(collection: PolicyController())
 
     if app.safeCommsConfig.benchmarkEcho {
         app.post("bench", "echo") { req -> Response in
@@ -64,4 +65,6 @@ func routes(_ app: Application) throws {
     try pages.register(collection: ReviewPageController())
     try pages.register(collection: ComposePageController())
     try pages.register(collection: TaskPageController())
+    try pages.register(collection: PolicyPageController())
+    try pages.register(collection: RegisterPageController())
 }

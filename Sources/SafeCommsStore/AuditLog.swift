@@ -407,6 +407,10 @@ public enum AuditLog {
         faults += try await checkTable(NumberSharing.self, sealed, on: db, pageSize: pageSize)
         faults += try await checkTable(MessageSlipRecord.self, sealed, on: db, pageSize: pageSize)
         faults += try await checkTable(FollowUpRecord.self, sealed, on: db, pageSize: pageSize)
+        faults += try await checkTable(CaseFactChange.self, sealed, on: db, pageSize: pageSize)
+        faults += try await checkTable(PolicyAcknowledgement.self, sealed, on: db, pageSize: pageSize)
+        faults += try await checkTable(PhoneAgreement.self, sealed, on: db, pageSize: pageSize)
+        faults += try await checkTable(PhoneHandIn.self, sealed, on: db, pageSize: pageSize)
         guard faults.isEmpty else {
             throw RecordsChanged(faults: faults.sorted { ($0.table, $0.id.uuidText) < ($1.table, $1.id.uuidText) })
         }

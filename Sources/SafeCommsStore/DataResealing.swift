@@ -19,7 +19,8 @@ public enum DataResealing {
         (FollowUpRecord.schema, FollowUpRecord.sealedColumns), (Incident.schema, Incident.sealedColumns),
         (IncidentStep.schema, IncidentStep.sealedColumns), (IncidentAmendment.schema, IncidentAmendment.sealedColumns),
         (ReviewItem.schema, ReviewItem.sealedColumns), (OutgoingMessage.schema, OutgoingMessage.sealedColumns),
-        (CaseTask.schema, CaseTask.sealedColumns),
+        (CaseTask.schema, CaseTask.sealedColumns), (CaseFactChange.schema, CaseFactChange.sealedColumns),
+        (PhoneAgreement.schema, PhoneAgreement.sealedColumns), (PhoneHandIn.schema, PhoneHandIn.sealedColumns),
     ]
 
     public struct Report: Sendable, Equatable {

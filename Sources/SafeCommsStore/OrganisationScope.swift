@@ -113,3 +113,21 @@ extension StaffMember: OrganisationOwned {
 extension Team: OrganisationOwned {
     public static var organisationKey: KeyPath<Team, FieldProperty<Team, UUID>> { \.$organisationID }
 }
+extension CaseFactChange: OrganisationOwned {
+    public static var organisationKey: KeyPath<CaseFactChange, FieldProperty<CaseFactChange, UUID>> {
+        \.$organisationID
+    }
+}
+extension PolicyAcknowledgement: OrganisationOwned {
+    public static var organisationKey: KeyPath<PolicyAcknowledgement, FieldProperty<PolicyAcknowledgement, UUID>> {
+        \.$organisationID
+    }
+}
+extension PhoneAgreement: OrganisationOwned {
+    public static var organisationKey: KeyPath<PhoneAgreement, FieldProperty<PhoneAgreement, UUID>> {
+        \.$organisationID
+    }
+}
+extension PhoneHandIn: OrganisationOwned {
+    public static var organisationKey: KeyPath<PhoneHandIn, FieldProperty<PhoneHandIn, UUID>> { \.$organisationID }
+}

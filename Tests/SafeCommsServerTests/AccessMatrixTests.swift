@@ -185,12 +185,65 @@ import VaporTesting
             expect: caseWrite,
             caseScoped: true
         ),
+        // Withdrawing a consent, and changing a case's status or crisis flag: those who may change it.
+        .init(
+            method: .POST,
+            path: "/api/v1/cases/{caseA}/consents/{consentA}/withdraw",
+            body: { _ in #"{"reason":"The child asked for calls only"}"# },
+            expect: only(["practitioner": 200, "manager": 200, "dsl": 200, "auditor": 403], otherwise: 404),
+            caseScoped: true
+        ),
+        .init(
+            method: .GET,
+            path: "/api/v1/cases/{caseA}/facts",
+            body: { _ in nil },
+            expect: caseRead,
+            caseScoped: true
+        ),
+        .init(
+            method: .POST,
+            path: "/api/v1/cases/{caseA}/facts",
+            body: { _ in #"{"in_crisis":true,"reason":"Placement breakdown"}"# },
+            expect: only(["practitioner": 200, "manager": 200, "dsl": 200, "auditor": 403], otherwise: 404),
+            caseScoped: true
+        ),
         .init(
             method: .GET,
             path: "/api/v1/cases/{caseA}/number-sharing",
             body: { _ in nil },
             expect: caseRead,
             caseScoped: true
+        ),
+        // PD-1.3: a number the practitioner shared is acknowledged by their line manager or the DSL.
+        .init(
+            method: .GET,
+            path: "/api/v1/number-sharing/to-acknowledge",
+            body: { _ in nil },
+            expect: everyone,
+            caseScoped: false
+        ),
+        .init(
+            method: .POST,
+            path: "/api/v1/number-sharing/{sharingA}/acknowledge",
+            body: { _ in nil },
+            expect: only(["manager": 200, "dsl": 200]),
+            caseScoped: true
+        ),
+        // The policy: everyone reads and acknowledges it; managers, the DSL and auditors see who has not.
+        .init(method: .GET, path: "/api/v1/policies", body: { _ in nil }, expect: everyone, caseScoped: false),
+        .init(
+            method: .POST,
+            path: "/api/v1/policies/{packA}/acknowledge",
+            body: { _ in #"{"version":"1"}"# },
+            expect: everyone,
+            caseScoped: false
+        ),
+        .init(
+            method: .GET,
+            path: "/api/v1/policies/outstanding",
+            body: { _ in nil },
+            expect: only(["manager": 200, "dsl": 200, "auditor": 200]),
+            caseScoped: false
         ),
         .init(
             method: .POST,
@@ -585,11 +638,35 @@ import VaporTesting
             let sent = try await Self.sentMessage(app, world)
             // A task is done once, so each gets a fresh one, owed by the practitioner.
             func freshTask() async throws -> String { try await Self.task(app, world) }
+            // A consent is withdrawn once, so each gets a fresh one, recorded by the practitioner.
+            func freshConsent() async throws -> String {
+                let c = try await app.send(
+                    .POST,
+                    "/api/v1/cases/\(world.north.caseA)/consents",
+                    token: world.north.token("practitioner"),
+                    json:
+                        #"{"kind":"texting_agreed","given_by":"Child A","reason":"Prefers texts","given_on":"2026-11-01"}"#
+                )
+                #expect(c.status == .created, "\(c.text)")
+                return try #require(c.json["id"] as? String)
+            }
+            // A number shared is acknowledged once, so each gets a fresh one, shared by the practitioner.
+            func freshSharing() async throws -> String {
+                let s = try await app.send(
+                    .POST,
+                    "/api/v1/cases/\(world.north.caseA)/number-sharing",
+                    token: world.north.token("practitioner"),
+                    json: #"{"shared":true,"number":"07700 900100","reason":"For visits","decided_on":"2026-11-01"}"#
+                )
+                #expect(s.status == .created, "\(s.text)")
+                return try #require(s.json["id"] as? String)
+            }
             let fresh: [(String, () async throws -> String)] = [
                 ("{recordA}", freshRecord), ("{messageA}", freshMessage), ("{absenceA}", freshAbsence),
                 ("{followUpA}", freshFollowUp), ("{deviceA}", freshDevice), ("{incidentA}", freshIncident),
                 ("{stepA}", { firstStep.id }), ("{reviewA}", freshReviewItem), ("{sentA}", { sent }),
-                ("{taskA}", freshTask),
+                ("{taskA}", freshTask), ("{consentA}", freshConsent), ("{sharingA}", freshSharing),
+                ("{packA}", { "whatsapp-2020" }),
             ]
             func fill(_ template: String) async throws -> String {
                 var path = template

@@ -72,10 +72,14 @@ final class PageSession: @unchecked Sendable {
             let world = try await World.make(app)
             let browser = PageSession(app)
             let res = try await browser.signIn(world.north.staff["practitioner"]!.email)
+            // Not yet acknowledged: the policy comes first (WNL-5.2).
             #expect(
-                res.status == .seeOther && res.headers.first(name: .location) == "/cases",
+                res.status == .seeOther && res.headers.first(name: .location) == "/policies?first=1",
                 "\(res.status) \(res.body.string.prefix(600))"
             )
+            // Business support do not write to children and families: straight to the cases.
+            let support = try await PageSession(app).signIn(world.north.staff["business_support"]!.email)
+            #expect(support.headers.first(name: .location) == "/cases")
             let cookie = try #require(browser.lastSetCookie)
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"))
             let cases = try await browser.get("/cases")
@@ -601,6 +605,94 @@ final class PageSession: @unchecked Sendable {
                         "\(role) other=\(other)"
                     )
                     covered.formUnion(["GET /tasks", "POST /tasks/*/done"])
+                    // The case's registers: read by those who read the case, kept by those who change it.
+                    let writes = writeStatus == 200 ? UInt(303) : writeStatus
+                    for page in ["consents", "facts", "number-sharing"] {
+                        let shown = try await browser.get("/cases/\(caseA)/\(page)")
+                        #expect(
+                            shown.status.code == (readsCase ? 200 : 404),
+                            "\(role) other=\(other) \(page): \(shown.text.prefix(400))"
+                        )
+                    }
+                    let consent = try await browser.post(
+                        "/cases/\(caseA)/consents",
+                        form: [
+                            "csrf": csrf, "kind": "texting_agreed", "given_by": "Child A", "reason": "Prefers texts",
+                            "given_on": "2026-11-01",
+                        ]
+                    )
+                    #expect(
+                        consent.status.code == writes,
+                        "\(role) other=\(other): \(consent.text.components(separatedBy: "<main").last?.prefix(700) ?? "")"
+                    )
+                    let consentID = try #require(
+                        try await app.send(
+                            .POST,
+                            "/api/v1/cases/\(caseA)/consents",
+                            token: world.north.token("practitioner"),
+                            json:
+                                #"{"kind":"texting_agreed","given_by":"Child A","reason":"x","given_on":"2026-11-01"}"#
+                        ).json["id"] as? String
+                    )
+                    let withdrawn = try await browser.post(
+                        "/cases/\(caseA)/consents/\(consentID)/withdraw",
+                        form: ["csrf": csrf, "reason": "Asked for calls only"]
+                    )
+                    #expect(withdrawn.status.code == writes, "\(role) other=\(other): \(withdrawn.text.prefix(300))")
+                    let facts = try await browser.post(
+                        "/cases/\(caseA)/facts",
+                        form: ["csrf": csrf, "status": "looked_after", "reason": "Checked at review"]
+                    )
+                    #expect(facts.status.code == writes, "\(role) other=\(other): \(facts.text.prefix(300))")
+                    let shared = try await browser.post(
+                        "/cases/\(caseA)/number-sharing",
+                        form: [
+                            "csrf": csrf, "shared": "yes", "number": "07700 900100", "reason": "For visits",
+                            "decided_on": "2026-11-01",
+                        ]
+                    )
+                    #expect(shared.status.code == writes, "\(role) other=\(other): \(shared.text.prefix(300))")
+                    // PD-1.3: the practitioner's line manager or the DSL acknowledges a number they gave.
+                    #expect(try await browser.get("/number-sharing").status == .ok, "\(role) other=\(other)")
+                    let sharingID = try #require(
+                        try await app.send(
+                            .POST,
+                            "/api/v1/cases/\(caseA)/number-sharing",
+                            token: world.north.token("practitioner"),
+                            json:
+                                #"{"shared":true,"number":"07700 900100","reason":"For visits","decided_on":"2026-11-01"}"#
+                        ).json["id"] as? String
+                    )
+                    let acknowledged = try await browser.post(
+                        "/number-sharing/\(sharingID)/acknowledge",
+                        form: ["csrf": csrf]
+                    )
+                    #expect(
+                        acknowledged.status.code == (other ? 404 : ["manager", "dsl"].contains(role) ? 303 : 403),
+                        "\(role) other=\(other): \(acknowledged.text.prefix(300))"
+                    )
+                    // The policy: everyone reads and acknowledges it; managers, the DSL and auditors see who has not.
+                    #expect(try await browser.get("/policies").status == .ok, "\(role) other=\(other)")
+                    #expect(try await browser.get("/policies/whatsapp-2020").status == .ok, "\(role) other=\(other)")
+                    #expect(
+                        try await browser.post(
+                            "/policies/whatsapp-2020/acknowledge",
+                            form: ["csrf": csrf, "version": "1"]
+                        )
+                        .status == .seeOther,
+                        "\(role) other=\(other)"
+                    )
+                    #expect(
+                        try await browser.get("/policies/outstanding").status.code
+                            == (["manager", "dsl", "auditor"].contains(role) ? 200 : 403),
+                        "\(role) other=\(other)"
+                    )
+                    covered.formUnion([
+                        "GET /cases/*/consents", "POST /cases/*/consents", "POST /cases/*/consents/*/withdraw",
+                        "GET /cases/*/facts", "POST /cases/*/facts", "GET /cases/*/number-sharing",
+                        "POST /cases/*/number-sharing", "GET /number-sharing", "POST /number-sharing/*/acknowledge",
+                        "GET /policies", "GET /policies/*", "POST /policies/*/acknowledge", "GET /policies/outstanding",
+                    ])
                     let out = try await browser.post("/logout", form: ["csrf": csrf])
                     #expect(out.status == .seeOther)
                     #expect(try await browser.get("/cases").status == .seeOther, "signed out")

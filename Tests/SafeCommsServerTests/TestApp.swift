@@ -83,8 +83,9 @@ struct World: Sendable {
     struct Org: Sendable {
         let id: UUID
         let teamA: UUID, teamB: UUID
-        /// Role name → (staff id, bearer token). `practitioner` works in team A and is key worker of
-        /// `caseA`; `practitionerB` works in team B; `manager` manages team A only.
+        /// Role name → (staff id, bearer token). `practitioner` works in team A, is key worker of
+        /// `caseA` and has `manager` as line manager; `practitionerB` works in team B; `manager`
+        /// manages team A only.
         let staff: [String: (id: UUID, token: String, email: String)]
         let caseA: UUID, caseB: UUID
         let personA: UUID
@@ -140,6 +141,11 @@ struct World: Sendable {
         }
         teamA.managerID = staff["manager"]!.id
         try await teamA.save(on: db)
+        // The practitioner's line manager is their team's manager (PD-1.3 tells them of numbers shared).
+        if let worker = try await StaffMember.find(staff["practitioner"]!.id, on: db) {
+            worker.lineManagerID = staff["manager"]!.id
+            try await worker.save(on: db)
+        }
         let caseA = CaseFile(
             id: UUID(),
             organisationID: org.id!,

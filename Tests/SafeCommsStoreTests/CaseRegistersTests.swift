@@ -50,7 +50,14 @@ import Testing
             }
             func field(_ row: NumberSharing) async -> String? {
                 do {
-                    _ = try await CaseRegisters.addSharing(row, to: w.caseFile, by: worker, audit: w.context, on: db)
+                    _ = try await CaseRegisters.addSharing(
+                        row,
+                        to: w.caseFile,
+                        by: worker,
+                        link: "",
+                        audit: w.context,
+                        on: db
+                    )
                     return nil
                 } catch let e as ValidationError {
                     return e.field

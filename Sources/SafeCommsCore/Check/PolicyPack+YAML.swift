@@ -83,9 +83,10 @@ func decodeYAML<T>(file: String, _ body: () throws -> T) throws(PolicyPackError)
 
 extension PolicyPack: Decodable {
     public init(from decoder: any Decoder) throws {
-        let f = try Fields(decoder, prefix: "", known: ["id", "title", "source", "clauses"])
+        let f = try Fields(decoder, prefix: "", known: ["id", "title", "version", "source", "clauses"])
         id = try f.required(String.self, "id")
         title = try f.required(String.self, "title")
+        version = try f.string("version") ?? "1"
         source = try f.required(String.self, "source")
         clauses = try f.objects("clauses") { d, p in try Clause(d, prefix: p) } ?? []
     }
@@ -93,7 +94,11 @@ extension PolicyPack: Decodable {
 
 extension Clause {
     init(_ decoder: any Decoder, prefix: String) throws {
-        let f = try Fields(decoder, prefix: prefix, known: ["id", "kind", "summary", "rules", "obligations"])
+        let f = try Fields(
+            decoder,
+            prefix: prefix,
+            known: ["id", "kind", "summary", "rules", "obligations", "backed_by"]
+        )
         id = try f.required(String.self, "id")
         guard let kind = try f.choice(ClauseKind.self, "kind") else {
             throw ValidationError(field: f.path("kind"), reason: "is required")
@@ -102,6 +107,14 @@ extension Clause {
         summary = try f.required(String.self, "summary")
         rules = try f.objects("rules") { d, p in try Rule(d, prefix: p) } ?? []
         obligations = try f.objects("obligations") { d, p in try ObligationRule(d, prefix: p) } ?? []
+        backing =
+            try f.object("backed_by") { d, p in
+                let g = try Fields(d, prefix: p, known: ["code", "tests"])
+                return Backing(
+                    code: try g.value([String].self, "code", expected: "a list of file paths") ?? [],
+                    tests: try g.value([String].self, "tests", expected: "a list of file paths") ?? []
+                )
+            } ?? Backing()
     }
 }
 

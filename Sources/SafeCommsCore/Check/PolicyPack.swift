@@ -5,13 +5,16 @@ import Foundation
 public struct PolicyPack: Sendable, Equatable {
     public var id: String
     public var title: String
+    /// Changed whenever what the pack asks of staff changes, so that staff acknowledge it again.
+    public var version: String
     /// The annotated document the clause ids come from (`policies/<source>`).
     public var source: String
     public var clauses: [Clause]
 
-    public init(id: String, title: String, source: String, clauses: [Clause]) {
+    public init(id: String, title: String, version: String = "1", source: String, clauses: [Clause]) {
         self.id = id
         self.title = title
+        self.version = version
         self.source = source
         self.clauses = clauses
     }
@@ -37,13 +40,34 @@ public struct Clause: Sendable, Equatable {
     public var summary: String
     public var rules: [Rule]
     public var obligations: [ObligationRule]
+    /// Where SafeComms carries the clause out, and the tests that hold it to it.
+    public var backing: Backing
 
-    public init(id: String, kind: ClauseKind, summary: String, rules: [Rule] = [], obligations: [ObligationRule] = []) {
+    public init(
+        id: String,
+        kind: ClauseKind,
+        summary: String,
+        rules: [Rule] = [],
+        obligations: [ObligationRule] = [],
+        backing: Backing = Backing()
+    ) {
         self.id = id
         self.kind = kind
         self.summary = summary
         self.rules = rules
         self.obligations = obligations
+        self.backing = backing
+    }
+
+    /// Files relative to the repository, each of which cites the clause id (`ClauseBackingTests` holds
+    /// them to it): the code that carries the clause out and the tests that exercise it.
+    public struct Backing: Sendable, Equatable {
+        public var code: [String]
+        public var tests: [String]
+        public init(code: [String] = [], tests: [String] = []) {
+            self.code = code
+            self.tests = tests
+        }
     }
 }
 

@@ -12,8 +12,13 @@ struct CaseRegisterController: RouteCollection {
         c.post("people", use: addPerson)
         c.get("consents", use: listConsents)
         c.post("consents", use: addConsent)
+        c.post("consents", ":consentID", "withdraw", use: withdrawConsent)
         c.get("number-sharing", use: listSharing)
         c.post("number-sharing", use: addSharing)
+        c.get("facts", use: factHistory)
+        c.post("facts", use: changeFacts)
+        routes.get("number-sharing", "to-acknowledge", use: toAcknowledge)
+        routes.post("number-sharing", ":sharingID", "acknowledge", use: acknowledge)
     }
 
     func listPeople(req: Request) async throws -> [PersonDTO] {
@@ -79,6 +84,9 @@ struct CaseRegisterController: RouteCollection {
         do { try requireText(input.givenBy, field: "given_by", max: 200) } catch { problems.append(error) }
         do { try requireText(input.reason, field: "reason", max: 2000) } catch { problems.append(error) }
         do { try validateDay(input.givenOn, field: "given_on") } catch { problems.append(error) }
+        if let end = input.endsOn {
+            do { try validateDay(end, field: "ends_on") } catch { problems.append(error) }
+        }
         try ValidationErrors(problems).throwIfAny()
         let consent = Consent(
             organisationID: p.organisationID,
@@ -89,10 +97,66 @@ struct CaseRegisterController: RouteCollection {
             channel: input.channel,
             givenBy: input.givenBy,
             reason: input.reason,
-            givenOn: input.givenOn
+            givenOn: input.givenOn,
+            endsOn: input.endsOn
         )
         _ = try await CaseRegisters.addConsent(consent, to: c, by: p, audit: try req.auditContext(), on: req.db)
         return try await ConsentDTO(consent).encodeResponse(status: .created, for: req)
+    }
+
+    func withdrawConsent(req: Request) async throws -> ConsentDTO {
+        let (c, p) = try await CaseAccess.load(req, .write)
+        let id = try req.id("consentID", field: "consent_id")
+        let input = try req.content.decode(WithdrawalInput.self)
+        let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
+        let day = input.withdrawnOn ?? settings.officeHours.localDay(of: Date()).description
+        try validateDay(day, field: "withdrawn_on")
+        return ConsentDTO(
+            try await CaseRegisters.withdrawConsent(
+                id,
+                on: c,
+                reason: input.reason,
+                day: day,
+                by: p,
+                audit: try req.auditContext(),
+                on: req.db
+            )
+        )
+    }
+
+    func factHistory(req: Request) async throws -> [CaseFactDTO] {
+        let (c, _) = try await CaseAccess.load(req, .read)
+        try await readAudit(req, c, "facts")
+        return try await CaseRegisters.factHistory(of: c, on: req.db).map(CaseFactDTO.init)
+    }
+
+    func changeFacts(req: Request) async throws -> [CaseFactDTO] {
+        let (c, p) = try await CaseAccess.load(req, .write)
+        let changes = try req.content.decode(CaseFactsInput.self).changes()
+        return try await CaseRegisters.changeFacts(
+            of: try c.requireID(),
+            changes,
+            by: p,
+            audit: try req.auditContext(),
+            on: req.db
+        ).map(CaseFactDTO.init)
+    }
+
+    func toAcknowledge(req: Request) async throws -> [NumberSharingDTO] {
+        let p = try await req.principal()
+        return try await CaseRegisters.sharingsToAcknowledge(for: p, on: req.db).map(NumberSharingDTO.init)
+    }
+
+    func acknowledge(req: Request) async throws -> NumberSharingDTO {
+        let p = try await req.principal()
+        return NumberSharingDTO(
+            try await CaseRegisters.acknowledgeSharing(
+                try req.id("sharingID", field: "sharing_id"),
+                by: p,
+                audit: try req.auditContext(),
+                on: req.db
+            )
+        )
     }
 
     func listSharing(req: Request) async throws -> [NumberSharingDTO] {
@@ -124,7 +188,14 @@ struct CaseRegisterController: RouteCollection {
             reason: input.reason,
             decidedOn: input.decidedOn
         )
-        _ = try await CaseRegisters.addSharing(row, to: c, by: p, audit: try req.auditContext(), on: req.db)
+        _ = try await CaseRegisters.addSharing(
+            row,
+            to: c,
+            by: p,
+            link: req.application.safeCommsConfig.publicURL + "/number-sharing",
+            audit: try req.auditContext(),
+            on: req.db
+        )
         return try await NumberSharingDTO(row).encodeResponse(status: .created, for: req)
     }
 

@@ -24,11 +24,16 @@ struct CheckController: RouteCollection {
         }
         let input = try body.withUnsafeReadableBytes { raw throws(ValidationError) in try CheckInput(json: raw) }
         var request = input.request
+        let settings = try await req.application.organisationSettings.settings(for: staff.organisationID, on: req.db)
         if let id = input.caseID {
             let (c, _) = try await CaseAccess.load(req, .read, id: id)
-            request = try await request.filled(from: c, on: req.db)
+            request = try await request.filled(
+                from: c,
+                by: staff.id,
+                day: settings.officeHours.localDay(of: request.at ?? Date()).description,
+                on: req.db
+            )
         }
-        let settings = try await req.application.organisationSettings.settings(for: staff.organisationID, on: req.db)
         // The request's own packs, else the organisation's choice, else every pack.
         let decision = try library.evaluator(for: request.packs ?? settings.packs, field: "packs").evaluate(
             request,

@@ -79,6 +79,13 @@ struct ConsentInput: Content {
     var givenBy: String
     var reason: String
     var givenOn: String
+    var endsOn: String?
+}
+
+struct WithdrawalInput: Content {
+    var reason: String
+    /// The organisation's today when absent.
+    var withdrawnOn: String?
 }
 
 struct ConsentDTO: Content {
@@ -90,7 +97,10 @@ struct ConsentDTO: Content {
     var givenBy: String
     var reason: String
     var givenOn: String
+    var endsOn: String?
     var withdrawnOn: String?
+    var withdrawnById: UUID?
+    var withdrawnReason: String?
     var recordedById: UUID
 
     init(_ c: Consent) {
@@ -102,7 +112,10 @@ struct ConsentDTO: Content {
         givenBy = c.givenBy
         reason = c.reason
         givenOn = c.givenOn
+        endsOn = c.endsOn
         withdrawnOn = c.withdrawnOn
+        withdrawnById = c.withdrawnByID
+        withdrawnReason = c.withdrawnReason
         recordedById = c.recordedByID
     }
 }
@@ -122,6 +135,9 @@ struct NumberSharingDTO: Content {
     var staffId: UUID
     var personId: UUID?
     var managerAgreedById: UUID?
+    var lineManagerId: UUID?
+    var acknowledgedById: UUID?
+    var acknowledgedAt: Date?
     var shared: Bool
     var number: String
     var reason: String
@@ -133,10 +149,74 @@ struct NumberSharingDTO: Content {
         staffId = n.staffID
         personId = n.personID
         managerAgreedById = n.managerAgreedByID
+        lineManagerId = n.lineManagerID
+        acknowledgedById = n.acknowledgedByID
+        acknowledgedAt = n.acknowledgedAt
         shared = n.shared
         number = n.number
         reason = n.reason
         decidedOn = n.decidedOn
+    }
+}
+
+/// A change to a case's facts; each field left out stays as it is. An empty `key_worker_id` or
+/// `team_id` takes the key worker or team off the case.
+struct CaseFactsInput: Content {
+    var status: String?
+    var inCrisis: Bool?
+    var keyWorkerId: String?
+    var teamId: String?
+    var reason: String
+
+    func changes() throws -> CaseRegisters.FactChanges {
+        var problems: [ValidationError] = []
+        var out = CaseRegisters.FactChanges(inCrisis: inCrisis, reason: reason)
+        if let status {
+            do { out.status = try CaseStatus.parse(status, field: "status") } catch { problems.append(error) }
+        }
+        func optionalID(_ text: String?, _ field: String) -> UUID?? {
+            guard let text else { return nil }
+            if text.isEmpty { return .some(nil) }
+            guard let id = UUID(uuidString: text) else {
+                problems.append(ValidationError(field: field, reason: "'\(text)' is not an id"))
+                return nil
+            }
+            return .some(id)
+        }
+        out.keyWorkerID = optionalID(keyWorkerId, "key_worker_id")
+        out.teamID = optionalID(teamId, "team_id")
+        if out.status == nil, inCrisis == nil, out.keyWorkerID == nil, out.teamID == nil, problems.isEmpty {
+            problems.append(
+                ValidationError(
+                    field: "status",
+                    reason: "nothing to change: give status, in_crisis, key_worker_id or team_id"
+                )
+            )
+        }
+        try ValidationErrors(problems).throwIfAny()
+        return out
+    }
+}
+
+struct CaseFactDTO: Content {
+    var id: UUID?
+    var caseId: UUID
+    var fact: String
+    var before: String?
+    var after: String?
+    var reason: String
+    var changedById: UUID
+    var changedAt: Date
+
+    init(_ f: CaseFactChange) {
+        id = f.id
+        caseId = f.caseID
+        fact = f.fact
+        before = f.before
+        after = f.after
+        reason = f.reason
+        changedById = f.changedByID
+        changedAt = f.changedAt
     }
 }
 

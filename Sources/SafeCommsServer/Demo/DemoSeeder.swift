@@ -198,6 +198,20 @@ struct DemoSeeder {
             staffRows = try allStaff.map(Rewritable.init)
         let deviceRows = try allDevices.map(Rewritable.init), caseRows = try cases.map(Rewritable.init)
         let personRows = try people.map(Rewritable.init), consentRows = try consents.map(Rewritable.init)
+        // The demo's staff have read every policy already; a member of staff added later is asked
+        // to on first sign-in (`/policies?first=1`).
+        let acknowledgements = allStaff.flatMap { s in
+            app.policyCatalogue.packs.map {
+                PolicyAcknowledgement(
+                    organisationID: orgID,
+                    staffID: s.id!,
+                    packID: $0.id,
+                    version: $0.version,
+                    acknowledgedAt: RowDigest.storable(Date())
+                )
+            }
+        }
+        let acknowledgementRows = try acknowledgements.map(Rewritable.init)
         try await AuditLog.transaction(on: db, ctx) { tx in
             try await orgRow.save(on: tx)
             for r in teamRows { try await r.save(on: tx) }
@@ -206,6 +220,7 @@ struct DemoSeeder {
             for r in caseRows { try await r.save(on: tx) }
             for r in personRows { try await r.save(on: tx) }
             for r in consentRows { try await r.save(on: tx) }
+            for r in acknowledgementRows { try await r.save(on: tx) }
             try await CommunicationRepository.createRows(records, on: tx)
             var entries = [AuditEntry(action: .demoSeeded, entity: "organisation", entityID: orgID.uuidString)]
             entries += cases.map {
@@ -231,6 +246,15 @@ struct DemoSeeder {
                 )
             }
             entries += CommunicationRepository.auditEntries(for: records, action: .communicationRecorded)
+            entries += acknowledgements.map {
+                AuditEntry(
+                    action: .policyAcknowledged,
+                    entity: PolicyAcknowledgement.auditEntity,
+                    entityID: $0.id?.uuidString,
+                    detail: "\($0.packID) \($0.version)",
+                    rowDigest: $0.digest
+                )
+            }
             return ((), entries)
         }
         try await seedIncidents(staff: allStaff, teams: teams, cases: cases, ctx: ctx)

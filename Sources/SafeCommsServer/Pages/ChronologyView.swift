@@ -41,6 +41,15 @@ struct ChronologyView {
         h.text(displayName)
         h.raw("</h1>\n<p class=\"body\">")
         h.text(status)
+        h.raw("</p>\n<p class=\"body\">")
+        for (path, label) in Self.registers {
+            h.raw("<a href=\"/cases/")
+            h.text(caseID)
+            h.raw(path)
+            h.raw("\">")
+            h.raw(label)
+            h.raw("</a> ")
+        }
         h.raw("</p>\n")
         if canWrite {
             h.raw("<p><a class=\"button\" href=\"/cases/")
@@ -112,6 +121,12 @@ struct ChronologyView {
         }
         h.raw("</td>\n    </tr>\n")
     }
+
+    /// The case's registers, each a page of its own.
+    static let registers: [(StaticString, StaticString)] = [
+        ("/facts", "Status and allocation"), ("/consents", "Consents and agreements"),
+        ("/number-sharing", "Number sharing"),
+    ]
 
     /// "phone call" for `phone_call`, made once: Foundation's string replacement on every row cost a
     /// twentieth of the page (measured).

@@ -62,6 +62,19 @@ struct PageController: RouteCollection {
         req.session.data[SignIn.signedInAtKey] = String(Int(Date().timeIntervalSince1970))
         req.auth.login(staff)
         req.session.authenticate(staff)
+        // Someone who writes to children and families reads the policy before anything else, and is
+        // asked again when a pack changes (a new version).
+        if !staff.roles.isDisjoint(with: [.practitioner, .manager, .dsl]) {
+            let p = try await req.principal()
+            if try await !PolicyAcknowledgements.outstanding(
+                for: p.staffID,
+                of: p.organisationID,
+                packs: try await PolicyController.packs(req, p),
+                on: req.db
+            ).isEmpty {
+                return req.redirect(to: "/policies?first=1", redirectType: .normal)
+            }
+        }
         return req.redirect(to: "/cases", redirectType: .normal)
     }
 

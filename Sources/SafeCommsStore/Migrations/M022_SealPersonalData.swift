@@ -8,12 +8,16 @@ struct M022_SealPersonalData: AsyncMigration {
         _ = try await DataResealing.run(on: database, to: DataKeys.current, tables: Self.tables)
     }
 
-    /// The tables there were when this migration was written; later ones are sealed from their first row.
-    static let tables: [(table: String, columns: [String])] = DataResealing.tables.filter {
-        [
-            CaseFile.schema, CasePerson.schema, CommunicationRecord.schema, Consent.schema, NumberSharing.schema,
-            MessageSlipRecord.schema, FollowUpRecord.schema,
-        ].contains($0.table)
+    /// The tables and columns there were when this migration was written; later ones are sealed from
+    /// their first value (a consent's withdrawal reason came later).
+    static let tables: [(table: String, columns: [String])] = DataResealing.tables.compactMap { t in
+        guard
+            [
+                CaseFile.schema, CasePerson.schema, CommunicationRecord.schema, Consent.schema, NumberSharing.schema,
+                MessageSlipRecord.schema, FollowUpRecord.schema,
+            ].contains(t.table)
+        else { return nil }
+        return (t.table, t.columns.filter { $0 != "withdrawn_reason" })
     }
 
     /// Values stay sealed: the models open them either way.

@@ -12,7 +12,9 @@ public enum StoreMigrations {
             M016_CreateFollowUps(), M017_AddDeviceHours(), M018_CreateNotifications(), M019_CreateAuditHead(),
             M020_AddSessionStaff(),
             M021_AddAuditRowDigest(), M022_SealPersonalData(), M023_CreateIncidents(), M024_CreateReviewItems(),
-            M025_CreateOutgoingMessages(), M026_AddContactFailures(), M027_CreateTasks(),
+            M025_CreateOutgoingMessages(), M026_AddContactFailures(), M027_CreateTasks(), M028_ConsentLifecycle(),
+            M029_CreateCaseFactChanges(), M030_NumberSharingAcknowledgement(), M031_CreatePolicyAcknowledgements(),
+            M032_CreateYoungPeoplesPhones(),
         ]
     }
 }

@@ -47,6 +47,13 @@ extension Consent: SealedRow {
         d.add(reason)
         d.add(givenOn)
         d.add(withdrawnOn)
+        // Sealed only once set, so a row written before these fields existed keeps its digest.
+        if endsOn != nil || withdrawnByID != nil {
+            d.add(endsOn)
+            d.add(withdrawnByID)
+            d.add(withdrawnReason)
+            d.add(withdrawnAt)
+        }
         return d.hex
     }
 }
@@ -66,6 +73,12 @@ extension NumberSharing: SealedRow {
         d.add(number)
         d.add(reason)
         d.add(decidedOn)
+        // Sealed only once set, so a row written before these fields existed keeps its digest.
+        if lineManagerID != nil || acknowledgedByID != nil {
+            d.add(lineManagerID)
+            d.add(acknowledgedByID)
+            d.add(acknowledgedAt)
+        }
         return d.hex
     }
 }
@@ -112,6 +125,77 @@ extension FollowUpRecord: SealedRow {
         d.add(outcome)
         d.add(note)
         d.add(divertedTo)
+        return d.hex
+    }
+}
+
+extension CaseFactChange: SealedRow {
+    public static let auditEntity = "case_fact"
+
+    public var digest: String {
+        var d = RowDigest(table: Self.schema)
+        d.add(id)
+        d.add(organisationID)
+        d.add(caseID)
+        d.add(changedByID)
+        d.add(changedAt)
+        d.add(fact)
+        d.add(before)
+        d.add(after)
+        d.add(reason)
+        return d.hex
+    }
+}
+
+extension PolicyAcknowledgement: SealedRow {
+    public static let auditEntity = "policy_acknowledgement"
+
+    public var digest: String {
+        var d = RowDigest(table: Self.schema)
+        d.add(id)
+        d.add(organisationID)
+        d.add(staffID)
+        d.add(packID)
+        d.add(version)
+        d.add(acknowledgedAt)
+        return d.hex
+    }
+}
+
+extension PhoneAgreement: SealedRow {
+    public static let auditEntity = "phone_agreement"
+
+    public var digest: String {
+        var d = RowDigest(table: Self.schema)
+        d.add(id)
+        d.add(organisationID)
+        d.add(caseID)
+        d.add(personID)
+        d.add(recordedByID)
+        d.add(setting.rawValue)
+        d.add(rule)
+        d.add(personalUse)
+        d.add(agreedOn)
+        d.add(recordedAt)
+        return d.hex
+    }
+}
+
+extension PhoneHandIn: SealedRow {
+    public static let auditEntity = "phone_hand_in"
+
+    public var digest: String {
+        var d = RowDigest(table: Self.schema)
+        d.add(id)
+        d.add(organisationID)
+        d.add(caseID)
+        d.add(personID)
+        d.add(receivedByID)
+        d.add(returnedByID)
+        d.add(kind.rawValue)
+        d.add(at)
+        d.add(keptWhere)
+        d.add(returnedAt)
         return d.hex
     }
 }

@@ -23,7 +23,12 @@ public final class Consent: Model, @unchecked Sendable {
     @Field(key: "given_by") var sealedGivenBy: String
     @Field(key: "reason") var sealedReason: String
     @Field(key: "given_on") public var givenOn: String
+    /// The last day of a consent given for a time; nil for one given until withdrawn.
+    @OptionalField(key: "ends_on") public var endsOn: String?
     @OptionalField(key: "withdrawn_on") public var withdrawnOn: String?
+    @OptionalField(key: "withdrawn_by_id") public var withdrawnByID: UUID?
+    @OptionalField(key: "withdrawn_reason") var sealedWithdrawnReason: String?
+    @OptionalField(key: "withdrawn_at") public var withdrawnAt: Date?
 
     public init() {}
 
@@ -37,7 +42,8 @@ public final class Consent: Model, @unchecked Sendable {
         channel: String?,
         givenBy: String,
         reason: String,
-        givenOn: String
+        givenOn: String,
+        endsOn: String? = nil
     ) {
         self.id = id
         self.organisationID = organisationID
@@ -49,13 +55,19 @@ public final class Consent: Model, @unchecked Sendable {
         self.givenBy = givenBy
         self.reason = reason
         self.givenOn = givenOn
+        self.endsOn = endsOn
+    }
+
+    /// Whether the check counts it on `day` (YYYY-MM-DD): given by then, not withdrawn, not ended.
+    public func inForce(on day: String) -> Bool {
+        withdrawnOn == nil && givenOn <= day && (endsOn.map { day <= $0 } ?? true)
     }
 }
 
 /// Personal fields are stored sealed under the data key (`DataKeys`) and read in clear.
 extension Consent {
     /// The columns stored sealed, for `keys rotate`.
-    static let sealedColumns = ["given_by", "reason"]
+    static let sealedColumns = ["given_by", "reason", "withdrawn_reason"]
 
     public var givenBy: String {
         get { DataKeys.open(sealedGivenBy) }
@@ -65,5 +77,10 @@ extension Consent {
     public var reason: String {
         get { DataKeys.open(sealedReason) }
         set { sealedReason = DataKeys.seal(newValue) }
+    }
+
+    public var withdrawnReason: String? {
+        get { DataKeys.open(sealedWithdrawnReason) }
+        set { sealedWithdrawnReason = DataKeys.seal(newValue) }
     }
 }

@@ -16,6 +16,10 @@ public final class NumberSharing: Model, @unchecked Sendable {
     @Field(key: "staff_id") public var staffID: UUID
     @OptionalField(key: "person_id") public var personID: UUID?
     @OptionalField(key: "manager_agreed_by_id") public var managerAgreedByID: UUID?
+    /// PD-1.3: the worker's line manager when the number was given, told through the outbox.
+    @OptionalField(key: "line_manager_id") public var lineManagerID: UUID?
+    @OptionalField(key: "acknowledged_by_id") public var acknowledgedByID: UUID?
+    @OptionalField(key: "acknowledged_at") public var acknowledgedAt: Date?
 
     // data fields
     @Field(key: "shared") public var shared: Bool

@@ -72,8 +72,13 @@ public enum CaseCheck {
             },
             text: subject.isEmpty ? d.text : subject + "\n" + d.text
         )
-        request = try await request.filled(from: c, on: db)
         let settings = try await Organisation.find(p.organisationID, on: db)?.settings ?? .standard
+        request = try await request.filled(
+            from: c,
+            by: p.staffID,
+            day: settings.officeHours.localDay(of: now).description,
+            on: db
+        )
         let decision = try library.evaluator(for: settings.packs, field: "packs").evaluate(
             request,
             settings: settings,

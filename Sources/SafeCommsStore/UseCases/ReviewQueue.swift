@@ -80,7 +80,12 @@ public enum ReviewQueue {
             deviceIDs: Set<UUID>? = nil,
             on db: any Database
         ) async throws -> CaseFacts {
-            let filled = try await CheckRequest(channel: .sms).filled(from: c, on: db)
+            let filled = try await CheckRequest(channel: .sms).filled(
+                from: c,
+                by: nil,
+                day: OfficeHours.standard.localDay(of: Date()).description,
+                on: db
+            )
             let scope = db.scoped(to: c.organisationID)
             let consents = try await scope.query(Consent.self).filter(\.$caseID == c.requireID())
                 .filter(\.$withdrawnOn == nil).all()

@@ -1,0 +1,161 @@
+"""The registers and the policy as people use them: the policy read first and acknowledged (WNL-5.2),
+consents given and withdrawn (PD-1.6), a case's status changed (COV-3), a number shared and acknowledged (PD-1.3)."""
+import json
+import uuid
+import urllib.request
+
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from test_pages import serious_violations, sign_in, sign_out
+
+
+def post(server, token, path, body):
+    req = urllib.request.Request(
+        server.url + path, data=json.dumps(body).encode(), method="POST",
+        headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req) as r:
+        return json.load(r)
+
+
+def notice(browser, words):
+    """Waits for the page after a form is sent: its success banner saying `words` (the page before may
+    still be showing a banner of its own)."""
+    def shown(d):
+        try:
+            return any(words in n.text for n in d.find_elements(By.CSS_SELECTOR, ".notification-success"))
+        except StaleElementReferenceException:
+            return False
+    WebDriverWait(browser, 10).until(shown)
+    return True
+
+
+def both_widths_clean(browser):
+    """axe-core finds nothing serious on the page as it is, at desktop width and at a phone's."""
+    assert serious_violations(browser) == []
+    size = browser.get_window_size()
+    browser.set_window_size(390, 844)
+    browser.refresh()
+    assert serious_violations(browser) == []
+    browser.set_window_size(size["width"], size["height"])
+
+
+def test_a_new_practitioner_reads_the_policy_first(browser, server):
+    admin = server.token(server.sign_ins["admin"][0]["email"])
+    email = f"new.starter.{uuid.uuid4().hex[:6]}@{server.sign_ins['admin'][0]['email'].split('@')[1]}"
+    password = "a long new starter password"
+    post(server, admin, "/api/v1/staff", {"name": "New Starter", "email": email, "password": password, "roles": ["practitioner"]})
+    who = {"email": email, "password": password}
+
+    sign_in(browser, server, who)
+    assert "/policies?first=1" in browser.current_url, "the policy comes first"
+    assert "Before you start" in browser.find_element(By.CSS_SELECTOR, ".inset-text").text
+    assert len(browser.find_elements(By.CSS_SELECTOR, "table.table .tag-red")) == 5
+    both_widths_clean(browser)
+
+    # Search across every pack's clauses.
+    browser.find_element(By.ID, "q").send_keys("WhatsApp personal")
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    hits = browser.find_elements(By.CSS_SELECTOR, "ul.task-list li")
+    assert hits and all("whatsapp" in h.text.lower() or "personal" in h.text.lower() for h in hits)
+    both_widths_clean(browser)
+
+    # Each pack clause by clause, every guidance clause in its own words; acknowledge each.
+    for i in range(5):
+        browser.get(server.url + "/policies")
+        browser.find_elements(By.CSS_SELECTOR, "table.table tbody tr td:first-child a")[i].click()
+        sections = browser.find_elements(By.CSS_SELECTOR, "section.check-block")
+        assert len(sections) > 5
+        guidance = [s for s in sections if "Guidance" in s.find_element(By.CSS_SELECTOR, "h2").text]
+        for s in guidance:
+            words = s.find_element(By.CSS_SELECTOR, "details p").get_attribute("textContent")
+            assert len(words) > 20, s.get_attribute("id")
+        if i == 0:
+            both_widths_clean(browser)
+        browser.find_element(By.CSS_SELECTOR, "#acknowledge ~ form button[type=submit]").click()
+        assert notice(browser, "You acknowledged")
+    assert "You have acknowledged every one." in browser.page_source
+    sign_out(browser)
+
+    sign_in(browser, server, who)
+    assert browser.current_url.endswith("/cases"), "once acknowledged, sign-in goes to the cases"
+
+
+def test_consents_given_withdrawn_and_the_case_status_changed(browser, server):
+    sign_in(browser, server, server.sign_ins["practitioner"][0])
+    browser.find_element(By.CSS_SELECTOR, "table.table tbody td:first-child a").click()
+    case_url = browser.current_url.split("?")[0]
+    browser.find_element(By.LINK_TEXT, "Consents and agreements").click()
+    both_widths_clean(browser)
+    # Only the DSL records the DSL's consents.
+    kinds = [o.get_attribute("value") for o in Select(browser.find_element(By.ID, "kind")).options]
+    assert "recording_dsl_written" not in kinds and "texting_agreed" in kinds
+
+    # A consent without its reason is refused by name, and what was typed is kept.
+    Select(browser.find_element(By.ID, "kind")).select_by_value("texting_agreed")
+    browser.find_element(By.ID, "given_by").send_keys("The young person")
+    browser.find_element(By.ID, "given_on").send_keys("2026-11-01")
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/consents'] button[type=submit]").click()
+    summary = browser.find_element(By.CSS_SELECTOR, ".error-summary")
+    assert summary.find_element(By.CSS_SELECTOR, "a").get_attribute("href").endswith("#reason")
+    assert browser.find_element(By.ID, "given_by").get_attribute("value") == "The young person"
+    both_widths_clean(browser)
+    browser.find_element(By.ID, "reason").send_keys("Prefers texts about meetings. Browser test.")
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/consents'] button[type=submit]").click()
+    assert notice(browser, "The check counts it")
+    mine = [li for li in browser.find_elements(By.CSS_SELECTOR, "ul.task-list li") if "Browser test." in li.text]
+    assert len(mine) == 1, "the reason agreed is shown"
+
+    # Withdrawn: it moves to the history with who and why.
+    form = mine[0].find_element(By.CSS_SELECTOR, "form")
+    form.find_element(By.CSS_SELECTOR, "input[name=reason]").send_keys("Asked for calls only")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert notice(browser, "no longer counts it")
+    past = browser.find_element(By.CSS_SELECTOR, "table.table").text
+    assert "Browser test." in past and "Asked for calls only" in past
+
+    # The case's status changes, with its history.
+    browser.get(case_url)
+    browser.find_element(By.LINK_TEXT, "Status and allocation").click()
+    Select(browser.find_element(By.ID, "status")).select_by_value("child_in_need")
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    summary = browser.find_element(By.CSS_SELECTOR, ".error-summary")
+    assert summary.find_element(By.CSS_SELECTOR, "a").get_attribute("href").endswith("#reason")
+    assert Select(browser.find_element(By.ID, "status")).first_selected_option.get_attribute("value") == "child_in_need", "what was chosen is kept"
+    both_widths_clean(browser)
+    browser.find_element(By.ID, "reason").send_keys("Stepped down at review. Browser test.")
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    assert notice(browser, "uses its facts as they are now")
+    assert "Child in need" in browser.find_element(By.CSS_SELECTOR, "table.table").text
+    both_widths_clean(browser)
+
+
+def test_a_number_shared_is_acknowledged_by_the_line_manager(browser, server):
+    worker = server.sign_ins["practitioner"][0]
+    sign_in(browser, server, worker)
+    browser.find_element(By.CSS_SELECTOR, "table.table tbody td:first-child a").click()
+    browser.find_element(By.LINK_TEXT, "Number sharing").click()
+    both_widths_clean(browser)
+    browser.find_element(By.ID, "shared-yes").click()
+    browser.find_element(By.ID, "reason").send_keys("For placement visits. Browser test.")
+    browser.find_element(By.ID, "decided_on").send_keys("2026-11-20")
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    assert notice(browser, "your line manager has been told")
+    assert "Not acknowledged yet" in browser.find_element(By.CSS_SELECTOR, "table.table").text
+    sign_out(browser)
+
+    sign_in(browser, server, server.sign_ins["manager"][0])
+    browser.get(server.url + "/number-sharing")
+    item = [li for li in browser.find_elements(By.CSS_SELECTOR, "ul.task-list li") if "Browser test." in li.text]
+    assert len(item) == 1 and worker["name"] in item[0].text
+    both_widths_clean(browser)
+    item = [li for li in browser.find_elements(By.CSS_SELECTOR, "ul.task-list li") if "Browser test." in li.text]
+    item[0].find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert notice(browser, "Acknowledged.")
+    assert "Browser test." not in browser.page_source
+    # Who has not acknowledged the policy: the manager's own people.
+    browser.get(server.url + "/policies/outstanding")
+    assert "Who has not acknowledged" in browser.find_element(By.CSS_SELECTOR, "h1").text
+    both_widths_clean(browser)
