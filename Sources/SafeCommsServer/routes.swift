@@ -46,6 +46,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: MessageController())
     try api.register(collection: TaskController())
     try api.register(collection: PolicyController())
+    try api.register(collection: YoungPersonPhoneController())
 
     if app.safeCommsConfig.benchmarkEcho {
         app.post("bench", "echo") { req -> Response in
@@ -67,4 +68,5 @@ func routes(_ app: Application) throws {
     try pages.register(collection: TaskPageController())
     try pages.register(collection: PolicyPageController())
     try pages.register(collection: RegisterPageController())
+    try pages.register(collection: YoungPersonPhonePageController())
 }

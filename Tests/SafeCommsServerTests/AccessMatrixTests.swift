@@ -214,6 +214,36 @@ import VaporTesting
             expect: caseRead,
             caseScoped: true
         ),
+        // A young person's phone (WNL-1.4, WNL-6.3.x): read by the case's readers, kept by those who change it.
+        .init(
+            method: .GET,
+            path: "/api/v1/cases/{caseA}/phone-register",
+            body: { _ in nil },
+            expect: caseRead,
+            caseScoped: true
+        ),
+        .init(
+            method: .POST,
+            path: "/api/v1/cases/{caseA}/phone-agreements",
+            body: { _ in #"{"setting":"workplace","personal_use":"Breaks only","agreed_on":"2026-11-02"}"# },
+            expect: caseWrite,
+            caseScoped: true
+        ),
+        .init(
+            method: .POST,
+            path: "/api/v1/cases/{caseA}/phone-hand-ins",
+            body: { _ in #"{"kept_where":"Office safe"}"# },
+            // Handed in once: the first writer's lands; the rest are told it is already in.
+            expect: only(["practitioner": 201, "manager": 409, "dsl": 409, "auditor": 403], otherwise: 404),
+            caseScoped: true
+        ),
+        .init(
+            method: .POST,
+            path: "/api/v1/cases/{caseA}/phone-hand-ins/{handInA}/return",
+            body: { _ in nil },
+            expect: only(["practitioner": 200, "manager": 200, "dsl": 200, "auditor": 403], otherwise: 404),
+            caseScoped: true
+        ),
         // PD-1.3: a number the practitioner shared is acknowledged by their line manager or the DSL.
         .init(
             method: .GET,
@@ -650,6 +680,30 @@ import VaporTesting
                 #expect(c.status == .created, "\(c.text)")
                 return try #require(c.json["id"] as? String)
             }
+            // A phone is returned once, so each gets a fresh one, handed in through the practitioner.
+            func freshHandIn() async throws -> String {
+                let table = try await app.send(
+                    .GET,
+                    "/api/v1/cases/\(world.north.caseA)/phone-register",
+                    token: world.north.token("practitioner")
+                )
+                // The phone the matrix handed in earlier is returned first, so it can be handed in again.
+                for h in table.json["hand_ins"] as? [[String: Any]] ?? [] where h["returned_at"] == nil {
+                    _ = try await app.send(
+                        .POST,
+                        "/api/v1/cases/\(world.north.caseA)/phone-hand-ins/\(h["id"] as! String)/return",
+                        token: world.north.token("practitioner")
+                    )
+                }
+                let h = try await app.send(
+                    .POST,
+                    "/api/v1/cases/\(world.north.caseA)/phone-hand-ins",
+                    token: world.north.token("practitioner"),
+                    json: #"{"kept_where":"Office safe"}"#
+                )
+                #expect(h.status == .created, "\(h.text)")
+                return try #require(h.json["id"] as? String)
+            }
             // A number shared is acknowledged once, so each gets a fresh one, shared by the practitioner.
             func freshSharing() async throws -> String {
                 let s = try await app.send(
@@ -666,7 +720,7 @@ import VaporTesting
                 ("{followUpA}", freshFollowUp), ("{deviceA}", freshDevice), ("{incidentA}", freshIncident),
                 ("{stepA}", { firstStep.id }), ("{reviewA}", freshReviewItem), ("{sentA}", { sent }),
                 ("{taskA}", freshTask), ("{consentA}", freshConsent), ("{sharingA}", freshSharing),
-                ("{packA}", { "whatsapp-2020" }),
+                ("{packA}", { "whatsapp-2020" }), ("{handInA}", freshHandIn),
             ]
             func fill(_ template: String) async throws -> String {
                 var path = template

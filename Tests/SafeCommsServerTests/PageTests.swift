@@ -652,6 +652,43 @@ final class PageSession: @unchecked Sendable {
                         ]
                     )
                     #expect(shared.status.code == writes, "\(role) other=\(other): \(shared.text.prefix(300))")
+                    // A young person's phone: the same readers and writers as the case.
+                    #expect(
+                        try await browser.get("/cases/\(caseA)/phone").status.code == (readsCase ? 200 : 404),
+                        "\(role) other=\(other)"
+                    )
+                    let phoneAgreed = try await browser.post(
+                        "/cases/\(caseA)/phone/agreement",
+                        form: [
+                            "csrf": csrf, "setting": "workplace", "personal_use": "Breaks only",
+                            "agreed_on": "2026-11-02",
+                        ]
+                    )
+                    #expect(
+                        phoneAgreed.status.code == writes,
+                        "\(role) other=\(other): \(phoneAgreed.text.prefix(300))"
+                    )
+                    // Each writer hands in and gets back a phone: returned first, so it can be handed in again.
+                    let handedIn = try await browser.post(
+                        "/cases/\(caseA)/phone/hand-in",
+                        form: ["csrf": csrf, "kept_where": "Safe"]
+                    )
+                    #expect(handedIn.status.code == writes, "\(role) other=\(other): \(handedIn.text.prefix(300))")
+                    let openHandIn = try await YoungPeoplesPhones.register(
+                        of: try #require(try await CaseFile.find(caseA, on: app.db)),
+                        on: app.db
+                    ).handIns.first { $0.kind == .handedIn && $0.returnedAt == nil }
+                    #expect(openHandIn != nil || writes != 303, "\(role) other=\(other): a writer's phone is in")
+                    // Those who may not change the case are refused before the hand-in is looked for.
+                    let back = try await browser.post(
+                        "/cases/\(caseA)/phone/hand-ins/\((openHandIn?.id ?? UUID()).uuidString)/return",
+                        form: ["csrf": csrf]
+                    )
+                    #expect(back.status.code == writes, "\(role) other=\(other): \(back.text.prefix(300))")
+                    covered.formUnion([
+                        "GET /cases/*/phone", "POST /cases/*/phone/agreement", "POST /cases/*/phone/hand-in",
+                        "POST /cases/*/phone/hand-ins/*/return",
+                    ])
                     // PD-1.3: the practitioner's line manager or the DSL acknowledges a number they gave.
                     #expect(try await browser.get("/number-sharing").status == .ok, "\(role) other=\(other)")
                     let sharingID = try #require(

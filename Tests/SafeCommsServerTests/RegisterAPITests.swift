@@ -405,4 +405,88 @@ import VaporTesting
             #expect(row["packs"] as? [String] == ["whatsapp-2020"])
         }
     }
+
+    @Test(arguments: Backend.available)
+    func aPhoneHandedInAndReturnedShowsInTheYoungPersonsHistory(backend: Backend) async throws {
+        try await withTestApp(backend) { app in
+            // setup: WNL-6.3.3, an alternative provision where phones are handed in for the day
+            let world = try await World.make(app), north = world.north
+            let token = north.token("practitioner")
+            let agreed = try await app.send(
+                .POST,
+                "/api/v1/cases/\(north.caseA)/phone-agreements",
+                token: token,
+                json: #"{"setting":"alternative_provision","personal_use":"Lunch break only","agreed_on":"2026-11-02"}"#
+            )
+            #expect(agreed.status == .created, "\(agreed.text)")
+            #expect(
+                agreed.json["clause"] as? String == "WNL-6.3.3"
+                    && (agreed.json["rule"] as? String)?.hasPrefix("Handed in at the start of the day") == true
+            )
+            let nowhere = try await app.send(
+                .POST,
+                "/api/v1/cases/\(north.caseA)/phone-hand-ins",
+                token: token,
+                json: "{}"
+            )
+            #expect(nowhere.status == .unprocessableEntity && nowhere.text.contains("kept_where"), "\(nowhere.text)")
+
+            // MUT: handed in, then returned by two people at once
+            let handed = try await app.send(
+                .POST,
+                "/api/v1/cases/\(north.caseA)/phone-hand-ins",
+                token: token,
+                json: #"{"kept_where":"Named tray in the office safe"}"#
+            )
+            #expect(handed.status == .created, "\(handed.text)")
+            let twice = try await app.send(
+                .POST,
+                "/api/v1/cases/\(north.caseA)/phone-hand-ins",
+                token: north.token("manager"),
+                json: #"{"kept_where":"Office"}"#
+            )
+            #expect(twice.status == .conflict, "a phone in the safe is not handed in again")
+            let id = try #require(handed.json["id"] as? String)
+            let answers = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for who in ["practitioner", "manager"] {
+                    group.addTask { @Sendable in
+                        try await app.send(
+                            .POST,
+                            "/api/v1/cases/\(north.caseA)/phone-hand-ins/\(id)/return",
+                            token: north.token(who)
+                        ).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+
+            // validation
+            #expect(answers.sorted { $0.code < $1.code } == [.ok, .conflict])
+            let register = try await app.send(.GET, "/api/v1/cases/\(north.caseA)/phone-register", token: token)
+            let history = register.json["hand_ins"] as? [[String: Any]] ?? []
+            #expect(history.count == 1)
+            #expect(history.first?["kept_where"] as? String == "Named tray in the office safe")
+            #expect(history.first?["returned_at"] != nil && history.first?["returned_by_id"] != nil)
+            #expect(history.first?["person_id"] as? String == north.personA.uuidString)
+
+            // WNL-6.3.4: at our centre the phone is not stored but confirmed switched off.
+            let centre = try await app.send(
+                .POST,
+                "/api/v1/cases/\(north.caseA)/phone-agreements",
+                token: token,
+                json: #"{"setting":"our_centre","personal_use":"None while at the centre","agreed_on":"2026-11-20"}"#
+            )
+            #expect(centre.status == .created)
+            let off = try await app.send(.POST, "/api/v1/cases/\(north.caseA)/phone-hand-ins", token: token, json: "{}")
+            #expect(off.status == .created && off.json["kind"] as? String == "switched_off", "\(off.text)")
+            let after = try await app.send(.GET, "/api/v1/cases/\(north.caseA)/phone-register", token: token)
+            #expect((after.json["agreements"] as? [[String: Any]])?.first?["setting"] as? String == "our_centre")
+            #expect(
+                (after.json["agreements"] as? [[String: Any]])?.count == 2,
+                "the earlier agreement stays as history"
+            )
+            let verified = try await AuditLog.verify(on: app.db, key: app.auditKey)
+            #expect(verified.links > 0)
+        }
+    }
 }

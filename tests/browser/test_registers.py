@@ -159,3 +159,35 @@ def test_a_number_shared_is_acknowledged_by_the_line_manager(browser, server):
     browser.get(server.url + "/policies/outstanding")
     assert "Who has not acknowledged" in browser.find_element(By.CSS_SELECTOR, "h1").text
     both_widths_clean(browser)
+
+
+def test_a_young_persons_phone_handed_in_and_returned(browser, server):
+    """WNL-1.4, WNL-6.3.3: the agreement recorded, the phone handed in and given back, in the young person's history."""
+    sign_in(browser, server, server.sign_ins["practitioner"][0])
+    browser.find_element(By.CSS_SELECTOR, "table.table tbody td:first-child a").click()
+    browser.find_element(By.LINK_TEXT, "Young person's phone").click()
+    both_widths_clean(browser)
+    Select(browser.find_element(By.ID, "setting")).select_by_value("alternative_provision")
+    browser.find_element(By.ID, "agreed_on").send_keys("2026-11-02")
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/phone/agreement'] button[type=submit]").click()
+    summary = browser.find_element(By.CSS_SELECTOR, ".error-summary")
+    assert summary.find_element(By.CSS_SELECTOR, "a").get_attribute("href").endswith("#personal_use")
+    assert Select(browser.find_element(By.ID, "setting")).first_selected_option.get_attribute("value") == "alternative_provision"
+    both_widths_clean(browser)
+    browser.find_element(By.ID, "personal_use").send_keys("Lunch break only. Browser test.")
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/phone/agreement'] button[type=submit]").click()
+    assert notice(browser, "The agreement was recorded.")
+    assert "Lunch break only. Browser test." in browser.find_element(By.CSS_SELECTOR, "dl.summary-list").text
+
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/phone/hand-in'] button[type=submit]").click()
+    summary = browser.find_element(By.CSS_SELECTOR, ".error-summary")
+    assert summary.find_element(By.CSS_SELECTOR, "a").get_attribute("href").endswith("#kept_where")
+    browser.find_element(By.ID, "kept_where").send_keys("Named tray in the office safe")
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/phone/hand-in'] button[type=submit]").click()
+    assert notice(browser, "handed in")
+    both_widths_clean(browser)
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/return'] button[type=submit]").click()
+    assert notice(browser, "returned")
+    history = browser.find_element(By.CSS_SELECTOR, "table.table").text
+    assert "Named tray in the office safe" in history
+    both_widths_clean(browser)

@@ -125,7 +125,7 @@ struct ChronologyView {
     /// The case's registers, each a page of its own.
     static let registers: [(StaticString, StaticString)] = [
         ("/facts", "Status and allocation"), ("/consents", "Consents and agreements"),
-        ("/number-sharing", "Number sharing"),
+        ("/number-sharing", "Number sharing"), ("/phone", "Young person's phone"),
     ]
 
     /// "phone call" for `phone_call`, made once: Foundation's string replacement on every row cost a
