@@ -59,6 +59,11 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case taskDone = "task.done"
     case directoryConfirmed = "directory.confirmed"
     case voicemailTurnedOff = "device.voicemail_off"
+    case deviceHandedOver = "device.hand_over"
+    case deviceAuthorised = "device.authorise"
+    case deviceAuthorisationRevoked = "device.revoke"
+    case devicePersonalUse = "device.personal_use"
+    case devicesMonitored = "device.monitoring"
 
     // The organisation and its directory.
     case organisationCreated = "organisation.create"

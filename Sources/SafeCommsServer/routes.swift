@@ -47,6 +47,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: TaskController())
     try api.register(collection: PolicyController())
     try api.register(collection: YoungPersonPhoneController())
+    try api.register(collection: DeviceRegisterController())
 
     if app.safeCommsConfig.benchmarkEcho {
         app.post("bench", "echo") { req -> Response in

@@ -411,6 +411,9 @@ public enum AuditLog {
         faults += try await checkTable(PolicyAcknowledgement.self, sealed, on: db, pageSize: pageSize)
         faults += try await checkTable(PhoneAgreement.self, sealed, on: db, pageSize: pageSize)
         faults += try await checkTable(PhoneHandIn.self, sealed, on: db, pageSize: pageSize)
+        faults += try await checkTable(DeviceHolding.self, sealed, on: db, pageSize: pageSize)
+        faults += try await checkTable(DeviceAuthorisation.self, sealed, on: db, pageSize: pageSize)
+        faults += try await checkTable(DevicePersonalUse.self, sealed, on: db, pageSize: pageSize)
         guard faults.isEmpty else {
             throw RecordsChanged(faults: faults.sorted { ($0.table, $0.id.uuidText) < ($1.table, $1.id.uuidText) })
         }

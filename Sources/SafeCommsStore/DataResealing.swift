@@ -21,6 +21,7 @@ public enum DataResealing {
         (ReviewItem.schema, ReviewItem.sealedColumns), (OutgoingMessage.schema, OutgoingMessage.sealedColumns),
         (CaseTask.schema, CaseTask.sealedColumns), (CaseFactChange.schema, CaseFactChange.sealedColumns),
         (PhoneAgreement.schema, PhoneAgreement.sealedColumns), (PhoneHandIn.schema, PhoneHandIn.sealedColumns),
+        (DevicePersonalUse.schema, DevicePersonalUse.sealedColumns),
     ]
 
     public struct Report: Sendable, Equatable {

@@ -131,3 +131,16 @@ extension PhoneAgreement: OrganisationOwned {
 extension PhoneHandIn: OrganisationOwned {
     public static var organisationKey: KeyPath<PhoneHandIn, FieldProperty<PhoneHandIn, UUID>> { \.$organisationID }
 }
+extension DeviceHolding: OrganisationOwned {
+    public static var organisationKey: KeyPath<DeviceHolding, FieldProperty<DeviceHolding, UUID>> { \.$organisationID }
+}
+extension DeviceAuthorisation: OrganisationOwned {
+    public static var organisationKey: KeyPath<DeviceAuthorisation, FieldProperty<DeviceAuthorisation, UUID>> {
+        \.$organisationID
+    }
+}
+extension DevicePersonalUse: OrganisationOwned {
+    public static var organisationKey: KeyPath<DevicePersonalUse, FieldProperty<DevicePersonalUse, UUID>> {
+        \.$organisationID
+    }
+}

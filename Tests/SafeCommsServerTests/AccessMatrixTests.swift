@@ -244,6 +244,50 @@ import VaporTesting
             expect: only(["practitioner": 200, "manager": 200, "dsl": 200, "auditor": 403], otherwise: 404),
             caseScoped: true
         ),
+        // The work device register (WNL-7.1–WNL-7.3): the DSL and auditors monitor; the directory's
+        // keepers and the DSL hand over and authorise; the holder records personal use.
+        .init(
+            method: .GET,
+            path: "/api/v1/devices/monitoring",
+            body: { _ in nil },
+            expect: only(["dsl": 200, "auditor": 200]),
+            caseScoped: false
+        ),
+        .init(
+            method: .GET,
+            path: "/api/v1/devices/{deviceA}/history",
+            body: { _ in nil },
+            expect: only(["practitioner": 200, "dsl": 200, "auditor": 200, "admin": 200, "business_support": 200]),
+            caseScoped: true
+        ),
+        .init(
+            method: .POST,
+            path: "/api/v1/devices/{deviceA}/hand-over",
+            body: { o in #"{"holder_id":"\#(o.id("practitionerB"))"}"# },
+            expect: only(["dsl": 200, "admin": 200, "business_support": 200]),
+            caseScoped: true
+        ),
+        .init(
+            method: .POST,
+            path: "/api/v1/devices/{deviceA}/authorisations",
+            body: { o in #"{"staff_id":"\#(o.id("practitionerB"))"}"# },
+            expect: only(["dsl": 201, "admin": 201, "business_support": 201]),
+            caseScoped: true
+        ),
+        .init(
+            method: .POST,
+            path: "/api/v1/device-authorisations/{authorisationA}/revoke",
+            body: { _ in nil },
+            expect: only(["dsl": 200, "admin": 200, "business_support": 200]),
+            caseScoped: true
+        ),
+        .init(
+            method: .POST,
+            path: "/api/v1/devices/{deviceA}/personal-use",
+            body: { _ in #"{"reason":"Rang home: child unwell","emergency":true}"# },
+            expect: only(["practitioner": 201]),
+            caseScoped: true
+        ),
         // PD-1.3: a number the practitioner shared is acknowledged by their line manager or the DSL.
         .init(
             method: .GET,
@@ -680,6 +724,17 @@ import VaporTesting
                 #expect(c.status == .created, "\(c.text)")
                 return try #require(c.json["id"] as? String)
             }
+            // An authorisation is revoked once, so each gets a fresh one on a fresh device.
+            func freshAuthorisation() async throws -> String {
+                let a = try await app.send(
+                    .POST,
+                    "/api/v1/devices/\(try await freshDevice())/authorisations",
+                    token: world.north.token("dsl"),
+                    json: #"{"staff_id":"\#(world.north.id("practitionerB"))"}"#
+                )
+                #expect(a.status == .created, "\(a.text)")
+                return try #require(a.json["id"] as? String)
+            }
             // A phone is returned once, so each gets a fresh one, handed in through the practitioner.
             func freshHandIn() async throws -> String {
                 let table = try await app.send(
@@ -721,6 +776,7 @@ import VaporTesting
                 ("{stepA}", { firstStep.id }), ("{reviewA}", freshReviewItem), ("{sentA}", { sent }),
                 ("{taskA}", freshTask), ("{consentA}", freshConsent), ("{sharingA}", freshSharing),
                 ("{packA}", { "whatsapp-2020" }), ("{handInA}", freshHandIn),
+                ("{authorisationA}", freshAuthorisation),
             ]
             func fill(_ template: String) async throws -> String {
                 var path = template

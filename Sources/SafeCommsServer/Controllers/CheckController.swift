@@ -24,6 +24,10 @@ struct CheckController: RouteCollection {
         }
         let input = try body.withUnsafeReadableBytes { raw throws(ValidationError) in try CheckInput(json: raw) }
         var request = input.request
+        if let id = input.deviceID {
+            let d = try await WorkDevices.forCheck(id, by: try await req.principal(), on: req.db)
+            request.device = CheckRequest.Device(kind: d.kind, whatsappEnabled: d.whatsappEnabled)
+        }
         let settings = try await req.application.organisationSettings.settings(for: staff.organisationID, on: req.db)
         if let id = input.caseID {
             let (c, _) = try await CaseAccess.load(req, .read, id: id)

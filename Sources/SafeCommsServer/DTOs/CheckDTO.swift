@@ -6,16 +6,28 @@ import SafeCommsCore
 struct CheckInput {
     var request: CheckRequest
     var caseID: UUID?
+    /// A device in the register: its kind and WhatsApp state replace the request's `device`.
+    var deviceID: UUID?
 
     init(json bytes: some Collection<UInt8>) throws(ValidationError) {
         let document = try CheckRequest.document(bytes)
-        request = try CheckRequest(json: document, allowing: ["case_id"])
-        guard case .object(let members) = document, let value = members.first(where: { $0.key == "case_id" })?.value,
-            value != .null
-        else { return }
+        request = try CheckRequest(json: document, allowing: ["case_id", "device_id"])
+        guard case .object(let members) = document else { return }
+        caseID = try Self.id(members, "case_id", "a case id")
+        deviceID = try Self.id(members, "device_id", "a device id")
+    }
+
+    private static func id(
+        _ members: [JSONMember],
+        _ key: String,
+        _ what: String
+    )
+        throws(ValidationError) -> UUID?
+    {
+        guard let value = members.first(where: { $0.key == key })?.value, value != .null else { return nil }
         guard case .string(let raw) = value, let id = UUID(uuidString: raw) else {
-            throw ValidationError(field: "case_id", reason: "is not a case id (a UUID)")
+            throw ValidationError(field: key, reason: "is not \(what) (a UUID)")
         }
-        caseID = id
+        return id
     }
 }

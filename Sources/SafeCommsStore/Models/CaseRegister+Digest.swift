@@ -199,3 +199,52 @@ extension PhoneHandIn: SealedRow {
         return d.hex
     }
 }
+
+extension DeviceHolding: SealedRow {
+    public static let auditEntity = "device_holding"
+
+    public var digest: String {
+        var d = RowDigest(table: Self.schema)
+        d.add(id)
+        d.add(organisationID)
+        d.add(deviceID)
+        d.add(holderID)
+        d.add(handedOverByID)
+        d.add(fromAt)
+        return d.hex
+    }
+}
+
+extension DeviceAuthorisation: SealedRow {
+    public static let auditEntity = "device_authorisation"
+
+    public var digest: String {
+        var d = RowDigest(table: Self.schema)
+        d.add(id)
+        d.add(organisationID)
+        d.add(deviceID)
+        d.add(staffID)
+        d.add(authorisedByID)
+        d.add(authorisedAt)
+        d.add(revokedByID)
+        d.add(revokedAt)
+        return d.hex
+    }
+}
+
+extension DevicePersonalUse: SealedRow {
+    public static let auditEntity = "device_personal_use"
+
+    public var digest: String {
+        var d = RowDigest(table: Self.schema)
+        d.add(id)
+        d.add(organisationID)
+        d.add(deviceID)
+        d.add(staffID)
+        d.add(at)
+        d.add(emergency)
+        d.add(agreedByID)
+        d.add(reason)
+        return d.hex
+    }
+}

@@ -143,6 +143,12 @@ public enum Directory {
                 "only its holder, their managers, administrators or business support change a device"
             )
         }
+        // WA-2: WhatsApp goes on a work mobile when someone else agrees it, never on its holder's word.
+        if change.whatsappEnabled == true, !d.whatsappEnabled, d.holderID == p.staffID {
+            throw Refusal.forbidden(
+                "WhatsApp on a work device is switched on by its holder's manager, the DSL or an administrator, not by its holder (WA-2)"
+            )
+        }
         // Changed inside the transaction, on the row as it is then: only the settings asked for.
         let organisationID = p.organisationID
         return try await AuditLog.transaction(on: db, audit) { tx in
