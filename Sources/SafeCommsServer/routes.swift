@@ -70,4 +70,5 @@ func routes(_ app: Application) throws {
     try pages.register(collection: PolicyPageController())
     try pages.register(collection: RegisterPageController())
     try pages.register(collection: YoungPersonPhonePageController())
+    try pages.register(collection: DevicePageController())
 }

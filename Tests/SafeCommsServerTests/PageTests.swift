@@ -689,6 +689,71 @@ final class PageSession: @unchecked Sendable {
                         "GET /cases/*/phone", "POST /cases/*/phone/agreement", "POST /cases/*/phone/hand-in",
                         "POST /cases/*/phone/hand-ins/*/return",
                     ])
+                    // Work devices: everyone has the list; a device's page is for its holder, the DSL,
+                    // auditors and the directory's keepers, who hand it over and authorise its users.
+                    #expect(try await browser.get("/devices").status == .ok, "\(role) other=\(other)")
+                    let deviceID = try #require(
+                        try await app.send(
+                            .POST,
+                            "/api/v1/devices",
+                            token: world.north.token("admin"),
+                            json:
+                                #"{"kind":"work_mobile","address":"07700 7\#(String(format: "%05d", Int.random(in: 0..<99999)))","holder_id":"\#(officer)"}"#
+                        ).json["id"] as? String
+                    )
+                    let seesDevice =
+                        own && ["practitioner", "dsl", "auditor", "admin", "business_support"].contains(role)
+                    let keepsDevices = own && ["dsl", "admin", "business_support"].contains(role)
+                    #expect(
+                        try await browser.get("/devices/\(deviceID)").status.code
+                            == (seesDevice ? 200 : own ? 403 : 404),
+                        "\(role) other=\(other)"
+                    )
+                    let authorisedOnPage = try await browser.post(
+                        "/devices/\(deviceID)/authorisations",
+                        form: ["csrf": csrf, "staff_id": world.north.id("practitionerB").uuidString]
+                    )
+                    #expect(
+                        authorisedOnPage.status.code == (keepsDevices ? 303 : own ? 403 : 404),
+                        "\(role) other=\(other): \(authorisedOnPage.text.prefix(300))"
+                    )
+                    let authorisation = try #require(
+                        try await app.send(
+                            .POST,
+                            "/api/v1/devices/\(deviceID)/authorisations",
+                            token: world.north.token("dsl"),
+                            json: #"{"staff_id":"\#(world.north.id("manager"))"}"#
+                        ).json["id"] as? String
+                    )
+                    #expect(
+                        try await browser.post(
+                            "/devices/\(deviceID)/authorisations/\(authorisation)/revoke",
+                            form: ["csrf": csrf]
+                        ).status.code == (keepsDevices ? 303 : own ? 403 : 404),
+                        "\(role) other=\(other)"
+                    )
+                    let personal = try await browser.post(
+                        "/devices/\(deviceID)/personal-use",
+                        form: ["csrf": csrf, "reason": "Rang home", "emergency": "yes"]
+                    )
+                    // The holder may; so may the manager, whose authorisation only a keeper could revoke.
+                    #expect(
+                        personal.status.code
+                            == (own && ["practitioner", "manager"].contains(role) ? 303 : own ? 403 : 404),
+                        "\(role) other=\(other): \(personal.text.prefix(300))"
+                    )
+                    let handedOver = try await browser.post(
+                        "/devices/\(deviceID)/hand-over",
+                        form: ["csrf": csrf, "holder_id": world.north.id("practitionerB").uuidString]
+                    )
+                    #expect(
+                        handedOver.status.code == (keepsDevices ? 303 : own ? 403 : 404),
+                        "\(role) other=\(other): \(handedOver.text.prefix(300))"
+                    )
+                    covered.formUnion([
+                        "GET /devices", "GET /devices/*", "POST /devices/*/hand-over", "POST /devices/*/authorisations",
+                        "POST /devices/*/authorisations/*/revoke", "POST /devices/*/personal-use",
+                    ])
                     // PD-1.3: the practitioner's line manager or the DSL acknowledges a number they gave.
                     #expect(try await browser.get("/number-sharing").status == .ok, "\(role) other=\(other)")
                     let sharingID = try #require(

@@ -191,3 +191,36 @@ def test_a_young_persons_phone_handed_in_and_returned(browser, server):
     history = browser.find_element(By.CSS_SELECTOR, "table.table").text
     assert "Named tray in the office safe" in history
     both_widths_clean(browser)
+
+
+def test_work_devices_monitored_by_the_dsl(browser, server):
+    """WNL-7.2, WNL-7.3: the holder records a personal call; the DSL sees it beside the device's recorded use and authorises a colleague."""
+    sign_in(browser, server, server.sign_ins["practitioner"][0])
+    browser.find_element(By.LINK_TEXT, "Devices").click()
+    both_widths_clean(browser)
+    browser.find_element(By.CSS_SELECTOR, "ul.task-list li a").click()
+    device_url = browser.current_url.split("?")[0]
+    # Not an emergency and nobody named: refused by name.
+    browser.find_element(By.ID, "reason").send_keys("Told my family I would be late. Browser test.")
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/personal-use'] button[type=submit]").click()
+    summary = browser.find_element(By.CSS_SELECTOR, ".error-summary")
+    assert summary.find_element(By.CSS_SELECTOR, "a").get_attribute("href").endswith("#agreed_by_id")
+    assert "WNL-7.3" in summary.text
+    both_widths_clean(browser)
+    browser.find_element(By.ID, "emergency").click()
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/personal-use'] button[type=submit]").click()
+    assert notice(browser, "The personal use was recorded.")
+    assert "Browser test." in browser.find_element(By.CSS_SELECTOR, "table.table:last-of-type").text
+    sign_out(browser)
+
+    sign_in(browser, server, server.sign_ins["dsl"][0])
+    browser.find_element(By.LINK_TEXT, "Devices").click()
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.table tbody tr")
+    assert len(rows) > 5 and any(r.find_elements(By.CSS_SELECTOR, "td")[4].text == "1" for r in rows)
+    both_widths_clean(browser)
+    browser.get(device_url)
+    Select(browser.find_element(By.ID, "staff_id")).select_by_visible_text(server.sign_ins["practitioner"][1]["name"])
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/authorisations'] button[type=submit]").click()
+    assert notice(browser, "They may now use the device.")
+    assert server.sign_ins["practitioner"][1]["name"] in browser.find_element(By.CSS_SELECTOR, "ul.task-list").text
+    both_widths_clean(browser)
