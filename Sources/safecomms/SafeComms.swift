@@ -11,7 +11,7 @@ struct SafeComms: AsyncParsableCommand {
         abstract: "Runs children's-services communication policies: the case chronology, registers and audit trail.",
         subcommands: [
             Serve.self, Migrate.self, Check.self, Analyse.self, Import.self, ReconcileCommand.self, Users.self,
-            Audit.self, Keys.self, Scan.self, NotifyCommand.self,
+            Audit.self, Keys.self, Scan.self, NotifyCommand.self, Clauses.self,
         ]
     )
 

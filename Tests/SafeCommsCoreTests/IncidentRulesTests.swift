@@ -21,6 +21,36 @@ import Testing
         #expect(IncidentLadder.steps(for: .imageReceived).last?.deadline == StepDeadline.none, "waits on the police")
     }
 
+    /// Each run clause's own ladder: who acts first and what they record, as the clause asks.
+    @Test func eachClausesLadderDoesWhatTheClauseSays() {
+        // PD-1.13: reported to the line manager, then deleted (confirmed).
+        let bluetooth = IncidentLadder.steps(for: .unsolicitedImage)
+        #expect(bluetooth.map(\.owner) == [.lineManager, .reporter] && bluetooth.last?.records == .confirmation)
+        #expect(IncidentKind.unsolicitedImage.clause == "PD-1.13")
+        // PD-2.2: the phone kept with the young person's permission, and the police contacted (a reference).
+        let volunteered = IncidentLadder.steps(for: .imagesVolunteered)
+        #expect(
+            volunteered.map(\.records) == [.note, .reference, .note]
+                && IncidentKind.imagesVolunteered.clause == "PD-2.2"
+        )
+        // PD-2.4: advise deleting the material and keep a record the line manager reads.
+        let refused = IncidentLadder.steps(for: .phoneRefused)
+        #expect(refused.map(\.owner) == [.reporter, .lineManager] && IncidentKind.phoneRefused.clause == "PD-2.4")
+        // PD-2.5: never downloaded; the police or the DSL contacted at once (a reference within the hour).
+        let doubtful = IncidentLadder.steps(for: .doubtfulContent)
+        #expect(doubtful.first?.records == .reference && doubtful.first?.deadline == .clockMinutes(60))
+        #expect(doubtful.last?.owner == .dsl && IncidentKind.doubtfulContent.clause == "PD-2.5")
+        // PD-4.2: recorded in words, and the line manager told.
+        let social = IncidentLadder.steps(for: .socialNetworkConcern)
+        #expect(
+            social.map(\.owner) == [.reporter, .lineManager] && IncidentKind.socialNetworkConcern.clause == "PD-4.2"
+        )
+        // WNL-5.2: a concern about a member of staff's conduct goes to the DSL, and is restricted.
+        let conduct = IncidentLadder.steps(for: .conductConcern)
+        #expect(conduct.allSatisfy { $0.owner == .dsl } && IncidentKind.conductConcern.isRestricted)
+        #expect(IncidentKind.conductConcern.clause == "WNL-5.2")
+    }
+
     @Test func aRepeatedBreachGoesToTheDSL() {
         let once = IncidentLadder.steps(for: .policyBreach, breached: "WA-7")
         let again = IncidentLadder.steps(for: .policyBreach, breached: "WA-7", repeated: true)

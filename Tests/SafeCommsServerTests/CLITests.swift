@@ -185,4 +185,23 @@ import Testing
         c.auditKeyHex = String(repeating: "ab", count: 32)
         #expect(c.auditKeyWarning == nil)
     }
+
+    /// `safecomms clauses` lists every clause once, each with code and tests, and succeeds only then.
+    @Test func clausesListsEveryClauseWithItsBacking() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("safecomms-clauses-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try run(["clauses", "--jsonl"], data: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = r.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(rows.count == 110 && Set(rows.compactMap { $0["id"] as? String }).count == 110)
+        #expect(
+            rows.allSatisfy {
+                !(($0["code"] as? [String]) ?? []).isEmpty && !(($0["tests"] as? [String]) ?? []).isEmpty
+            }
+        )
+        let kinds = Dictionary(grouping: rows, by: { $0["kind"] as? String ?? "" }).mapValues(\.count)
+        #expect(kinds == ["enforced": 27, "recorded": 16, "run": 35, "guidance": 32], "\(kinds)")
+    }
 }

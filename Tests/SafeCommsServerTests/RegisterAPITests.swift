@@ -348,6 +348,7 @@ import VaporTesting
         }
     }
 
+    /// WNL-5.2: staff show they understand what misuse is by acknowledging each version of the policy.
     @Test(arguments: Backend.available)
     func aNewPackVersionAsksEveryoneAgain(backend: Backend) async throws {
         try await withTestApp(backend) { app in
@@ -409,9 +410,25 @@ import VaporTesting
     @Test(arguments: Backend.available)
     func aPhoneHandedInAndReturnedShowsInTheYoungPersonsHistory(backend: Backend) async throws {
         try await withTestApp(backend) { app in
-            // setup: WNL-6.3.3, an alternative provision where phones are handed in for the day
+            // setup: the agreement (WNL-1.4); WNL-6.3.1 and WNL-6.3.2 take the placement's or the school's
+            // rule; WNL-6.3.3, an alternative provision where phones are handed in for the day
             let world = try await World.make(app), north = world.north
             let token = north.token("practitioner")
+            for (setting, clause, rule) in [
+                ("workplace", "WNL-6.3.1", "lunch and tea breaks"),
+                ("mainstream_school", "WNL-6.3.2", "The school's own rules"),
+            ] {
+                let r = try await app.send(
+                    .POST,
+                    "/api/v1/cases/\(world.north.caseA)/phone-agreements",
+                    token: world.north.token("practitioner"),
+                    json: #"{"setting":"\#(setting)","personal_use":"Breaks","agreed_on":"2026-10-01"}"#
+                )
+                #expect(
+                    r.json["clause"] as? String == clause && (r.json["rule"] as? String)?.contains(rule) == true,
+                    "\(r.text)"
+                )
+            }
             let agreed = try await app.send(
                 .POST,
                 "/api/v1/cases/\(north.caseA)/phone-agreements",
@@ -482,8 +499,8 @@ import VaporTesting
             let after = try await app.send(.GET, "/api/v1/cases/\(north.caseA)/phone-register", token: token)
             #expect((after.json["agreements"] as? [[String: Any]])?.first?["setting"] as? String == "our_centre")
             #expect(
-                (after.json["agreements"] as? [[String: Any]])?.count == 2,
-                "the earlier agreement stays as history"
+                (after.json["agreements"] as? [[String: Any]])?.count == 4,
+                "the earlier agreements stay as history"
             )
             let verified = try await AuditLog.verify(on: app.db, key: app.auditKey)
             #expect(verified.links > 0)

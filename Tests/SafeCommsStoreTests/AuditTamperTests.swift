@@ -6,7 +6,8 @@ import Testing
 @testable import SafeCommsCore
 @testable import SafeCommsStore
 
-/// Tampering straight in the database, as someone with database access might, must be detected.
+/// Tampering straight in the database, as someone with database access might, must be detected: what
+/// is recorded of communication with children stays open to scrutiny (PD-12.1).
 @Suite struct AuditTamperTests {
     func seeded(_ store: StoreDatabase) async throws -> StoreWorld {
         let w = try await StoreWorld.make(on: store.db)

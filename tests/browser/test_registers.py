@@ -1,5 +1,6 @@
 """The registers and the policy as people use them: the policy read first and acknowledged (WNL-5.2),
-consents given and withdrawn (PD-1.6), a case's status changed (COV-3), a number shared and acknowledged (PD-1.3)."""
+consents given and withdrawn (PD-1.6), a case's status changed (COV-3), a number shared and acknowledged (PD-1.3),
+a young person's phone (WNL-1.4, WNL-6.3.3) and work devices (WNL-7.1, WNL-7.2, WNL-7.3)."""
 import json
 import uuid
 import urllib.request

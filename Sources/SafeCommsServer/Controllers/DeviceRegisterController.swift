@@ -105,6 +105,7 @@ struct DeviceRegisterController: RouteCollection {
     func history(req: Request) async throws -> HistoryDTO {
         let p = try await req.principal()
         let h = try await WorkDevices.history(try req.id("deviceID", field: "device_id"), for: p, on: req.db)
+        try await req.audit(AuditEntry(action: .devicesMonitored, entity: "device", entityID: h.device.id?.uuidString))
         return HistoryDTO(
             device: DeviceDTO(h.device),
             holdings: h.holdings.map(HoldingDTO.init),

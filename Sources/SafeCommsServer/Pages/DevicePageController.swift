@@ -166,7 +166,16 @@ struct DevicePageController: RouteCollection {
     }
 
     func show(req: Request) async throws -> View {
-        try await render(req, form: Form(), errors: [])
+        let view = try await render(req, form: Form(), errors: [])
+        try await req.audit(
+            AuditEntry(
+                action: .devicesMonitored,
+                entity: "device",
+                entityID: try req.id("deviceID", field: "device_id").uuidString,
+                detail: "(web)"
+            )
+        )
+        return view
     }
 
     private func render(_ req: Request, form: Form, errors: [FieldError]) async throws -> View {

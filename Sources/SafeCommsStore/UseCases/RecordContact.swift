@@ -3,7 +3,8 @@ import Foundation
 import SafeCommsCore
 
 /// Recording a contact in a child's chronology (PD-1.1, PD-1.8, WA-11), or correcting one: the API and
-/// the case page both call this with a checked draft. The record and its audit event commit together.
+/// the case page both call this with a checked draft. The record and its audit event commit together,
+/// so every communication with a child stays open to scrutiny (PD-12.1).
 public enum RecordContact {
     /// - Parameters:
     ///   - personID: the case person it was with, if any; must be on this case.
