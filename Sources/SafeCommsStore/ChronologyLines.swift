@@ -36,6 +36,21 @@ public struct ChronologyLines: Sendable {
     public var page: Int
     public var per: Int
     public var hasMore: Bool
+    /// The agreements on file that the chronology page shows above the records, each with the reason
+    /// agreed (PD-1.6, PD-12.b): the child's agreement to texting and the parent's permission.
+    public var agreements: [Agreement] = []
+}
+
+/// A consent the chronology shows: what was agreed, for which channel, why and since when.
+public struct Agreement: Sendable, Equatable {
+    public var kind: ConsentKind
+    public var channel: String?
+    public var reason: String
+    public var givenOn: String
+    public var endsOn: String?
+
+    /// The kinds the chronology shows.
+    static let shown: [ConsentKind] = [.textingAgreed, .parentPermission]
 }
 
 extension CommunicationRepository {
@@ -89,9 +104,10 @@ extension CommunicationRepository {
         reader: SQLiteReader?,
         on db: any Database
     ) async throws -> (CaseFile, ChronologyLines) {
+        let today = OfficeHours.standard.localDay(of: Date()).description
         guard let reader else {
             let c = try await VisibleCases.one(caseID, .read, for: p, on: db)
-            let lines = try await chronologyLines(
+            var lines = try await chronologyLines(
                 caseID: caseID,
                 organisationID: p.organisationID,
                 filter: ChronologyFilter(),
@@ -99,6 +115,18 @@ extension CommunicationRepository {
                 per: per,
                 on: db
             )
+            lines.agreements = try await db.scoped(to: p).query(Consent.self).filter(\.$caseID == caseID)
+                .filter(\.$withdrawnOn == nil).filter(\.$kind ~~ Agreement.shown).sort(\.$givenOn).all()
+                .filter { $0.inForce(on: today) }
+                .map {
+                    Agreement(
+                        kind: $0.kind,
+                        channel: $0.channel,
+                        reason: $0.reason,
+                        givenOn: $0.givenOn,
+                        endsOn: $0.endsOn
+                    )
+                }
             return (c, lines)
         }
         let per = min(max(per, 1), maxPageSize)
@@ -119,9 +147,29 @@ extension CommunicationRepository {
             try connection.each(sql, binds) { row in
                 if lines.count == per { more = true } else { lines.append(try line(sqlite: row)) }
             }
-            return (c, ChronologyLines(lines: lines, page: page, per: per, hasMore: more))
+            var agreements: [Agreement] = []
+            try connection.each(agreementsSQL, [.text(caseID.uuidText), .text(p.organisationID.uuidText)]) { row in
+                guard let kind = ConsentKind(rawValue: try row.text("kind")) else { return }
+                let a = Agreement(
+                    kind: kind,
+                    channel: row.optionalText("channel"),
+                    reason: DataKeys.open(try row.text("reason")),
+                    givenOn: try row.text("given_on"),
+                    endsOn: row.optionalText("ends_on")
+                )
+                if a.givenOn <= today && (a.endsOn.map { today <= $0 } ?? true) { agreements.append(a) }
+            }
+            return (c, ChronologyLines(lines: lines, page: page, per: per, hasMore: more, agreements: agreements))
         }
     }
+
+    /// The agreements the page shows: not withdrawn, of the kinds shown; whether in force today is
+    /// decided on the dates read.
+    private static let agreementsSQL = """
+        SELECT kind, channel, reason, given_on, ends_on FROM consents \
+        WHERE case_id = ? AND organisation_id = ? AND withdrawn_on IS NULL \
+        AND kind IN ('texting_agreed', 'parent_permission') ORDER BY given_on
+        """
 
     private static func sqliteLines(
         caseID: UUID,

@@ -50,6 +50,14 @@ import VaporTesting
                 json: Self.check(north, pack: "pan-dorset-4.4")
             )
             #expect(!Self.clauses(counted).contains("PD-1.6"), "PD-1.6: the agreement on file counts")
+            // The chronology shows the agreement with the reason agreed (PD-1.6).
+            let page = PageSession(app)
+            try await page.signIn(north.staff["practitioner"]!.email)
+            let shown = try await page.get("/cases/\(north.caseA)")
+            #expect(
+                shown.text.contains("Reason agreed: Prefers texts to calls about meetings"),
+                "\(shown.text.prefix(2000))"
+            )
 
             // MUT: two people withdraw it at once
             let path = "/api/v1/cases/\(north.caseA)/consents/\(consentID)/withdraw"
@@ -79,6 +87,7 @@ import VaporTesting
                 json: Self.check(north, pack: "pan-dorset-4.4")
             )
             #expect(Self.clauses(after).contains("PD-1.6"), "PD-1.6: a withdrawn agreement no longer counts")
+            #expect(try await !page.get("/cases/\(north.caseA)").text.contains("Prefers texts to calls"), "nor shows")
             let list = try await app.send(.GET, "/api/v1/cases/\(north.caseA)/consents", token: token)
             let row = try #require(list.jsonArray.first { $0["id"] as? String == consentID })
             #expect(row["withdrawn_reason"] as? String == "The child asked for calls only")

@@ -108,6 +108,12 @@ def test_consents_given_withdrawn_and_the_case_status_changed(browser, server):
     assert notice(browser, "The check counts it")
     mine = [li for li in browser.find_elements(By.CSS_SELECTOR, "ul.task-list li") if "Browser test." in li.text]
     assert len(mine) == 1, "the reason agreed is shown"
+    # The chronology shows it too, with the reason agreed (PD-1.6).
+    browser.get(case_url)
+    assert "Reason agreed: Prefers texts about meetings. Browser test." in browser.find_element(By.CSS_SELECTOR, "main").text
+    assert serious_violations(browser) == []
+    browser.get(case_url + "/consents")
+    mine = [li for li in browser.find_elements(By.CSS_SELECTOR, "ul.task-list li") if "Browser test." in li.text]
 
     # Withdrawn: it moves to the history with who and why.
     form = mine[0].find_element(By.CSS_SELECTOR, "form")

@@ -65,6 +65,25 @@ struct ChronologyView {
             h.text(caseID)
             h.raw("\">Raise an incident on this case</a></p>\n")
         }
+        if !page.agreements.isEmpty {
+            h.raw("<h2 class=\"heading-m\">Agreed with the family</h2>\n<ul class=\"task-list\">\n")
+            for a in page.agreements {
+                h.raw("  <li>")
+                h.text(a.kind.label)
+                h.raw(", ")
+                h.text(a.channel.map { Self.channelLabels[$0] ?? $0 } ?? "every channel")
+                h.raw(", since ")
+                h.text(a.givenOn)
+                if let end = a.endsOn {
+                    h.raw(" until ")
+                    h.text(end)
+                }
+                h.raw("<br><span class=\"hint\">Reason agreed: ")
+                h.text(a.reason)
+                h.raw("</span></li>\n")
+            }
+            h.raw("</ul>\n")
+        }
         h.raw("<h2 class=\"heading-m\">Chronology</h2>\n")
         if page.lines.isEmpty {
             h.raw("<p class=\"body\">Nothing has been recorded on this case yet.</p>\n")
