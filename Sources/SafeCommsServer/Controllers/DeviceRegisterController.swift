@@ -177,7 +177,7 @@ struct DeviceRegisterController: RouteCollection {
             reason: input.reason,
             emergency: input.emergency ?? false,
             agreedBy: input.agreedById,
-            at: try YoungPersonPhoneController.instant(input.at),
+            at: try pastInstant(input.at),
             by: p,
             audit: try req.auditContext(),
             on: req.db

@@ -46,3 +46,12 @@ extension Request {
         return nil
     }
 }
+
+/// A time a caller gives for something that has happened (`at`), not in the future beyond a few
+/// minutes' clock difference; now when not given.
+func pastInstant(_ text: String?, field: String = "at") throws -> Date {
+    guard let text else { return Date() }
+    let at = try ISOInstant.parse(text, field: field)
+    if at > Date().addingTimeInterval(300) { throw ValidationError(field: field, reason: "is in the future") }
+    return at
+}

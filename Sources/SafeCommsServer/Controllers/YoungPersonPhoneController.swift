@@ -132,7 +132,7 @@ struct YoungPersonPhoneController: RouteCollection {
     func handIn(req: Request) async throws -> Response {
         let (c, p) = try await CaseAccess.load(req, .write)
         let input = try req.content.decode(HandInInput.self)
-        let at = try Self.instant(input.at)
+        let at = try pastInstant(input.at)
         let row = try await YoungPeoplesPhones.handIn(
             person: input.personId,
             on: c,
@@ -145,18 +145,10 @@ struct YoungPersonPhoneController: RouteCollection {
         return try await HandInDTO(row).encodeResponse(status: .created, for: req)
     }
 
-    /// A time given, not in the future (a few minutes' clock difference allowed); now when not given.
-    static func instant(_ text: String?) throws -> Date {
-        guard let text else { return Date() }
-        let at = try ISOInstant.parse(text, field: "at")
-        if at > Date().addingTimeInterval(300) { throw ValidationError(field: "at", reason: "is in the future") }
-        return at
-    }
-
     func returnPhone(req: Request) async throws -> HandInDTO {
         let (c, p) = try await CaseAccess.load(req, .write)
         let input = req.body.data == nil ? ReturnInput() : try req.content.decode(ReturnInput.self)
-        let at = try Self.instant(input.at)
+        let at = try pastInstant(input.at)
         return HandInDTO(
             try await YoungPeoplesPhones.returnPhone(
                 try req.id("handInID", field: "hand_in_id"),

@@ -48,16 +48,9 @@ struct DevicePageController: RouteCollection {
         .landline: "Landline", .workEmail: "Work e-mail", .personalEmail: "Personal e-mail",
     ]
 
-    private func names(_ req: Request, _ p: Principal) async throws -> [UUID: String] {
-        Dictionary(
-            try await req.db.scoped(to: p).query(StaffMember.self).all().compactMap { s in s.id.map { ($0, s.name) } },
-            uniquingKeysWith: { a, _ in a }
-        )
-    }
-
     func list(req: Request) async throws -> View {
         let p = try await req.principal()
-        let names = try await names(req, p)
+        let names = try await req.staffNames(p)
         let monitors = p.roles.contains(.dsl) || p.roles.contains(.auditor)
         let days = ((try? req.wholeNumber(query: "days", max: 366)) ?? nil) ?? 30
         var rows: [DeviceRow] = []
@@ -181,7 +174,7 @@ struct DevicePageController: RouteCollection {
     private func render(_ req: Request, form: Form, errors: [FieldError]) async throws -> View {
         let p = try await req.principal()
         let h = try await WorkDevices.history(try req.id("deviceID", field: "device_id"), for: p, on: req.db)
-        let names = try await names(req, p)
+        let names = try await req.staffNames(p)
         let zone = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db).timeZone
         let staff = try await req.db.scoped(to: p).query(StaffMember.self).filter(\.$active == true).all()
             .sorted { $0.name < $1.name }
@@ -241,13 +234,7 @@ struct DevicePageController: RouteCollection {
     }
 
     private func fail(_ req: Request, _ form: Form, _ error: any Error) async throws -> Response {
-        let errors: [FieldError]
-        switch error {
-        case let e as ValidationErrors:
-            errors = e.errors.map { FieldError(field: $0.field, message: PageController.sentence($0)) }
-        case let e as ValidationError: errors = [FieldError(field: e.field, message: PageController.sentence(e))]
-        default: throw error
-        }
+        guard let errors = PageController.fieldErrors(error) else { throw error }
         return try await render(req, form: form, errors: errors).encodeResponse(status: .unprocessableEntity, for: req)
     }
 

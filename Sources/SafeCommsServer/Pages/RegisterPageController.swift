@@ -34,16 +34,6 @@ struct RegisterPageController: RouteCollection {
         var canWrite: Bool
     }
 
-    private func header(_ c: CaseFile, _ p: Principal) -> CaseHeader {
-        CaseHeader(
-            id: c.id!.uuidString,
-            reference: c.reference,
-            name: c.displayName,
-            status: PageController.statusLabel(c.status),
-            canWrite: AccessPolicy.canWrite(p, c.allocation)
-        )
-    }
-
     private func readAudit(_ req: Request, _ c: CaseFile, _ what: String) async throws {
         try await req.audit(
             AuditEntry(
@@ -56,24 +46,9 @@ struct RegisterPageController: RouteCollection {
         )
     }
 
-    /// Names of the organisation's staff by id, for "recorded by" columns.
-    private func staffNames(_ req: Request, _ p: Principal) async throws -> [UUID: String] {
-        let all = try await req.db.scoped(to: p).query(StaffMember.self).all()
-        return Dictionary(all.compactMap { s in s.id.map { ($0, s.name) } }, uniquingKeysWith: { a, _ in a })
-    }
-
     private static func today(_ req: Request, _ p: Principal) async throws -> String {
         let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
         return settings.officeHours.localDay(of: Date()).description
-    }
-
-    private static func fieldErrors(_ error: any Error) -> [FieldError]? {
-        switch error {
-        case let e as ValidationErrors:
-            e.errors.map { FieldError(field: $0.field, message: PageController.sentence($0)) }
-        case let e as ValidationError: [FieldError(field: e.field, message: PageController.sentence(e))]
-        default: nil
-        }
     }
 
     // MARK: Consents
@@ -142,7 +117,7 @@ struct RegisterPageController: RouteCollection {
         let rows = try await scope.query(Consent.self).filter(\.$caseID == c.requireID()).sort(\.$givenOn, .descending)
             .all()
         let people = try await scope.query(CasePerson.self).filter(\.$caseID == c.requireID()).all()
-        let names = try await staffNames(req, p)
+        let names = try await req.staffNames(p)
         let today = try await Self.today(req, p)
         let personName = Dictionary(
             people.compactMap { x in x.id.map { ($0, x.name) } },
@@ -184,7 +159,7 @@ struct RegisterPageController: RouteCollection {
                 title: "Consents and agreements: \(c.reference)",
                 csrf: CSRF.token(for: req),
                 user: try req.staff().name,
-                c: header(c, p),
+                c: CaseHeader(c, p),
                 done: req.queryText("done"),
                 errors: errors,
                 inForce: all.filter { $0.withdrawn == nil && $0.state == "In force" },
@@ -249,7 +224,7 @@ struct RegisterPageController: RouteCollection {
             _ = try await CaseRegisters.addConsent(consent, to: c, by: p, audit: try req.auditContext(), on: req.db)
             return req.redirect(to: "/cases/\(c.id!.uuidString)/consents?done=added")
         } catch {
-            guard let errors = Self.fieldErrors(error) else { throw error }
+            guard let errors = PageController.fieldErrors(error) else { throw error }
             return try await renderConsents(req, c, p, form: form, errors: errors).encodeResponse(
                 status: .unprocessableEntity,
                 for: req
@@ -277,7 +252,7 @@ struct RegisterPageController: RouteCollection {
             )
             return req.redirect(to: "/cases/\(c.id!.uuidString)/consents?done=withdrawn")
         } catch {
-            guard var errors = Self.fieldErrors(error) else { throw error }
+            guard var errors = PageController.fieldErrors(error) else { throw error }
             // The reason box belongs to this consent's row.
             errors = errors.map {
                 FieldError(field: $0.field == "reason" ? "reason-\(id.uuidString)" : $0.field, message: $0.message)
@@ -352,7 +327,7 @@ struct RegisterPageController: RouteCollection {
             !$0.roles.isDisjoint(with: [.practitioner, .manager, .dsl])
         }.sorted { $0.name < $1.name }
         let teams = try await scope.query(Team.self).all().sorted { $0.name < $1.name }
-        let names = try await staffNames(req, p)
+        let names = try await req.staffNames(p)
         let teamNames = Dictionary(
             teams.compactMap { t in t.id.map { ($0.uuidText, t.name) } },
             uniquingKeysWith: { a, _ in a }
@@ -386,7 +361,7 @@ struct RegisterPageController: RouteCollection {
                 title: "Status and allocation: \(c.reference)",
                 csrf: CSRF.token(for: req),
                 user: try req.staff().name,
-                c: header(c, p),
+                c: CaseHeader(c, p),
                 done: req.queryText("done") == "1",
                 errors: errors,
                 inCrisis: c.inCrisis,
@@ -446,7 +421,7 @@ struct RegisterPageController: RouteCollection {
             )
             return req.redirect(to: "/cases/\(c.id!.uuidString)/facts?done=1")
         } catch {
-            guard let errors = Self.fieldErrors(error) else { throw error }
+            guard let errors = PageController.fieldErrors(error) else { throw error }
             return try await renderFacts(req, c, p, form: form, errors: errors).encodeResponse(
                 status: .unprocessableEntity,
                 for: req
@@ -505,7 +480,7 @@ struct RegisterPageController: RouteCollection {
         _ p: Principal,
         cases: [UUID: CaseFile]? = nil
     ) async throws -> [SharingRow] {
-        let names = try await staffNames(req, p)
+        let names = try await req.staffNames(p)
         let people = try await req.db.scoped(to: p).query(CasePerson.self).filter(\.$caseID ~~ Set(list.map(\.caseID)))
             .all()
         let personName = Dictionary(
@@ -563,7 +538,7 @@ struct RegisterPageController: RouteCollection {
                 title: "Number sharing: \(c.reference)",
                 csrf: CSRF.token(for: req),
                 user: try req.staff().name,
-                c: header(c, p),
+                c: CaseHeader(c, p),
                 done: req.queryText("done") == "1",
                 errors: errors,
                 rows: try await rows(list, req, p),
@@ -637,7 +612,7 @@ struct RegisterPageController: RouteCollection {
             )
             return req.redirect(to: "/cases/\(c.id!.uuidString)/number-sharing?done=1")
         } catch {
-            guard let errors = Self.fieldErrors(error) else { throw error }
+            guard let errors = PageController.fieldErrors(error) else { throw error }
             return try await renderSharing(req, c, p, form: form, errors: errors).encodeResponse(
                 status: .unprocessableEntity,
                 for: req

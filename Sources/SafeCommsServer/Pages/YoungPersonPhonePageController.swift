@@ -102,10 +102,7 @@ struct YoungPersonPhonePageController: RouteCollection {
             children.compactMap { x in x.id.map { ($0, x.name) } },
             uniquingKeysWith: { a, _ in a }
         )
-        let names = Dictionary(
-            try await scope.query(StaffMember.self).all().compactMap { s in s.id.map { ($0, s.name) } },
-            uniquingKeysWith: { a, _ in a }
-        )
+        let names = try await req.staffNames(p)
         let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
         let zone = settings.timeZone
         func agreement(_ a: PhoneAgreement) -> AgreementRow {
@@ -132,13 +129,7 @@ struct YoungPersonPhonePageController: RouteCollection {
             )
         }
         let isOpen = { (r: HandInRow) in !r.switchedOff && r.returned == nil }
-        let header = RegisterPageController.CaseHeader(
-            id: c.id!.uuidString,
-            reference: c.reference,
-            name: c.displayName,
-            status: PageController.statusLabel(c.status),
-            canWrite: AccessPolicy.canWrite(p, c.allocation)
-        )
+        let header = RegisterPageController.CaseHeader(c, p)
         return try await req.view.render(
             "young-person-phone",
             Context(
@@ -163,15 +154,6 @@ struct YoungPersonPhonePageController: RouteCollection {
                 today: settings.officeHours.localDay(of: Date()).description
             )
         )
-    }
-
-    private static func fieldErrors(_ error: any Error) -> [FieldError]? {
-        switch error {
-        case let e as ValidationErrors:
-            e.errors.map { FieldError(field: $0.field, message: PageController.sentence($0)) }
-        case let e as ValidationError: [FieldError(field: e.field, message: PageController.sentence(e))]
-        default: nil
-        }
     }
 
     private func person(_ form: Form) -> UUID? { form.personId.flatMap(UUID.init(uuidString:)) }
@@ -204,7 +186,7 @@ struct YoungPersonPhonePageController: RouteCollection {
             )
             return req.redirect(to: "/cases/\(c.id!.uuidString)/phone?done=agreed")
         } catch {
-            guard let errors = Self.fieldErrors(error) else { throw error }
+            guard let errors = PageController.fieldErrors(error) else { throw error }
             return try await render(req, c, p, form: form, errors: errors).encodeResponse(
                 status: .unprocessableEntity,
                 for: req
@@ -227,7 +209,7 @@ struct YoungPersonPhonePageController: RouteCollection {
             )
             return req.redirect(to: "/cases/\(c.id!.uuidString)/phone?done=in")
         } catch {
-            guard let errors = Self.fieldErrors(error) else { throw error }
+            guard let errors = PageController.fieldErrors(error) else { throw error }
             return try await render(req, c, p, form: form, errors: errors).encodeResponse(
                 status: .unprocessableEntity,
                 for: req
