@@ -773,6 +773,12 @@ final class PageSession: @unchecked Sendable {
                         acknowledged.status.code == (other ? 404 : ["manager", "dsl"].contains(role) ? 303 : 403),
                         "\(role) other=\(other): \(acknowledged.text.prefix(300))"
                     )
+                    // The accessibility statement and privacy notice: everyone, signed in or not.
+                    for path in ["/accessibility", "/privacy"] {
+                        #expect(try await browser.get(path).status == .ok, "\(role) other=\(other) \(path)")
+                        #expect(try await PageSession(app).get(path).status == .ok, "signed out \(path)")
+                    }
+                    covered.formUnion(["GET /accessibility", "GET /privacy"])
                     // The policy: everyone reads and acknowledges it; managers, the DSL and auditors see who has not.
                     #expect(try await browser.get("/policies").status == .ok, "\(role) other=\(other)")
                     #expect(try await browser.get("/policies/whatsapp-2020").status == .ok, "\(role) other=\(other)")

@@ -101,6 +101,7 @@ def test_consents_given_withdrawn_and_the_case_status_changed(browser, server):
     browser.find_element(By.CSS_SELECTOR, "form[action$='/consents'] button[type=submit]").click()
     summary = browser.find_element(By.CSS_SELECTOR, ".error-summary")
     assert summary.find_element(By.CSS_SELECTOR, "a").get_attribute("href").endswith("#reason")
+    assert browser.execute_script("return document.activeElement.classList.contains('error-summary')"), "the summary takes focus"
     assert browser.find_element(By.ID, "given_by").get_attribute("value") == "The young person"
     both_widths_clean(browser)
     browser.find_element(By.ID, "reason").send_keys("Prefers texts about meetings. Browser test.")
@@ -231,3 +232,18 @@ def test_work_devices_monitored_by_the_dsl(browser, server):
     assert notice(browser, "They may now use the device.")
     assert server.sign_ins["practitioner"][1]["name"] in browser.find_element(By.CSS_SELECTOR, "ul.task-list").text
     both_widths_clean(browser)
+
+
+def test_accessibility_statement_and_privacy_notice_are_public(browser, server):
+    """A public body publishes both; every page's footer links to them, signed in or not."""
+    browser.get(server.url + "/login")
+    browser.find_element(By.LINK_TEXT, "Accessibility statement").click()
+    assert "Accessibility statement for SafeComms" in browser.find_element(By.CSS_SELECTOR, "h1").text
+    assert "Equality and Human Rights Commission" in browser.page_source
+    both_widths_clean(browser)
+    browser.find_element(By.LINK_TEXT, "Privacy notice").click()
+    assert "Information Commissioner" in browser.find_element(By.CSS_SELECTOR, "main").text
+    both_widths_clean(browser)
+    sign_in(browser, server, server.sign_ins["auditor"][0])
+    browser.find_element(By.LINK_TEXT, "Privacy notice").click()
+    assert browser.find_elements(By.CSS_SELECTOR, ".header-signout"), "shown inside the signed-in frame"

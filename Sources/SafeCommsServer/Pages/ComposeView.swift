@@ -33,7 +33,7 @@ struct ComposeView {
         h.text(reference)
         h.raw("</a>\n")
         if !errors.isEmpty {
-            h.raw("<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\">\n")
+            h.raw("<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" autofocus>\n")
             h.raw("  <h2 class=\"error-summary-title\">There is a problem</h2>\n  <ul>")
             for e in errors {
                 h.raw("<li><a href=\"#")

@@ -77,7 +77,7 @@ enum PageLayout {
         body(&h)
         h.raw("\n    </main>\n  </div>\n  <footer class=\"footer\" role=\"contentinfo\">\n")
         h.raw(
-            "    <div class=\"width-container\">Every view and change of a case is recorded in the audit trail.</div>\n"
+            "    <div class=\"width-container\">Every view and change of a case is recorded in the audit trail. <a href=\"/accessibility\">Accessibility statement</a> <a href=\"/privacy\">Privacy notice</a></div>\n"
         )
         h.raw("  </footer>\n</body>\n</html>\n")
         return h
