@@ -247,3 +247,18 @@ def test_accessibility_statement_and_privacy_notice_are_public(browser, server):
     sign_in(browser, server, server.sign_ins["auditor"][0])
     browser.find_element(By.LINK_TEXT, "Privacy notice").click()
     assert browser.find_elements(By.CSS_SELECTOR, ".header-signout"), "shown inside the signed-in frame"
+
+
+def test_pages_fit_a_phone_without_sideways_scrolling(browser, server):
+    """At 390 px the page is no wider than the screen: tables, the header and long words wrap."""
+    browser.set_window_size(390, 844)
+    sign_in(browser, server, server.sign_ins["dsl"][0])
+    case = browser.find_element(By.CSS_SELECTOR, "table.table tbody td:first-child a").get_attribute("href")
+    pages = [
+        "/cases", case, case + "/consents", case + "/facts", case + "/number-sharing", case + "/phone",
+        "/devices", "/policies", "/policies/pan-dorset-4.4", "/phones", "/incidents", "/review", "/tasks",
+    ]
+    for page in pages:
+        browser.get(page if page.startswith("http") else server.url + page)
+        width = browser.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert width[0] <= width[1], f"{page} is {width[0]} px wide on a {width[1]} px screen"
