@@ -30,6 +30,13 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
     /// (`image_received:a`), in place of the clause's: counted as the clause counts them (office time,
     /// or the clock for what it says is immediate). Optional for settings stored before it.
     public var incidentStepMinutes: [String: Int]?
+    /// How soon after a contact its record should be written, in hours: the managers' dashboards
+    /// measure recording delay against it. The policies ask for records without naming a time
+    /// (PD-1.1); nil means 24 hours, the usual practice.
+    public var recordingTargetHours: Int?
+
+    /// `recordingTargetHours`, or its default.
+    public var recordingTarget: Int { recordingTargetHours ?? 24 }
 
     public init(
         officeHours: OfficeHours = .standard,
@@ -77,6 +84,9 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
             guard (1...14_400).contains(minutes) else {
                 throw ValidationError(field: field, reason: "must be between 1 and 14400 minutes (ten days)")
             }
+        }
+        if let h = recordingTargetHours, !(1...720).contains(h) {
+            throw ValidationError(field: "recording_target_hours", reason: "must be between 1 and 720 hours (30 days)")
         }
         if let packs, packs.isEmpty {
             throw ValidationError(field: "packs", reason: "name at least one pack, or leave it out for all of them")

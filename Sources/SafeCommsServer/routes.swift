@@ -62,6 +62,7 @@ func routes(_ app: Application) throws {
     let pages = app.grouped(app.sessions.middleware, SessionStaffAuthenticator(), CSRFMiddleware())
     try pages.register(collection: PublicPageController())
     try pages.register(collection: PageController())
+    try pages.register(collection: HomePageController())
     try pages.register(collection: PhonePageController())
     try pages.register(collection: ImportPageController())
     try pages.register(collection: IncidentPageController())

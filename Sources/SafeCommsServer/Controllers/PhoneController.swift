@@ -327,20 +327,9 @@ struct PhoneController: RouteCollection {
         guard (1...3650).contains(days) else {
             throw SafeCommsCore.ValidationError(field: "days", reason: "must be between 1 and 3650")
         }
-        let cutoff = Date().addingTimeInterval(-Double(days) * 86_400)
-        async let staff = req.db.scoped(to: p.organisationID).query(StaffMember.self).filter(
-            \.$active == true
-        ).all()
-        async let statuses = req.db.scoped(to: p.organisationID).query(PhoneStatus.self).all()
-        let confirmed = Dictionary(
-            try await statuses.compactMap { s in s.id.map { ($0, s.confirmedAt) } },
-            uniquingKeysWith: { a, _ in a }
-        )
-        return try await staff.compactMap { s -> StaleEntryDTO? in
-            guard let id = s.id else { return nil }
-            let at = confirmed[id] ?? nil
-            return at.map { $0 < cutoff } ?? true ? StaleEntryDTO(staffId: id, name: s.name, confirmedAt: at) : nil
-        }.sorted { ($0.confirmedAt ?? .distantPast) < ($1.confirmedAt ?? .distantPast) }
+        return try await Directory.stale(of: p, olderThan: days, on: req.db).map {
+            StaleEntryDTO(staffId: $0.staffID, name: $0.name, confirmedAt: $0.confirmedAt)
+        }
     }
 
     /// COV-6, LIN-5, PD-1.11, WNL-10.2: the organisation's devices that differ from policy, each with what is wrong.

@@ -150,9 +150,7 @@ struct ChronologyView {
     /// "phone call" for `phone_call`, made once: Foundation's string replacement on every row cost a
     /// twentieth of the page (measured).
     static let channelLabels = Dictionary(
-        uniqueKeysWithValues: Channel.allCases.map {
-            ($0.rawValue, $0.rawValue.replacingOccurrences(of: "_", with: " "))
-        }
+        uniqueKeysWithValues: Channel.allCases.map { ($0.rawValue, Labels.channel($0.rawValue)) }
     )
 
     private func link(_ target: Int, _ label: StaticString, _ h: inout HTML) {

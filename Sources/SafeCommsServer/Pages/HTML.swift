@@ -58,7 +58,7 @@ enum PageLayout {
         h.raw(" – SafeComms</title>\n  <link rel=\"stylesheet\" href=\"/assets/app.css\">\n</head>\n<body>\n")
         h.raw("  <a href=\"#main-content\" class=\"skip-link\">Skip to main content</a>\n")
         h.raw("  <header class=\"header\" role=\"banner\">\n    <div class=\"width-container header-row\">\n")
-        h.raw("      <a href=\"/cases\" class=\"header-logo\">SafeComms</a>\n")
+        h.raw("      <a href=\"/\" class=\"header-logo\">SafeComms</a>\n")
         if let user {
             h.raw(
                 "      <nav class=\"header-nav\" aria-label=\"Sections\"><a href=\"/cases\">Cases</a> <a href=\"/phones\">Phones</a> <a href=\"/incidents\">Incidents</a> <a href=\"/review\">Review</a> <a href=\"/tasks\">Tasks</a> <a href=\"/devices\">Devices</a> <a href=\"/policies\">Policies</a></nav>\n"

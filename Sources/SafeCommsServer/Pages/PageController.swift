@@ -12,7 +12,6 @@ struct PageController: RouteCollection {
         routes.post("login", use: login)
         let signedIn = routes.grouped(StaffMember.redirectMiddleware(path: "/login"))
         signedIn.post("logout", use: logout)
-        signedIn.get { req in req.redirect(to: "/cases") }
         signedIn.get("cases", use: cases)
         signedIn.get("cases", ":caseID", use: chronology)
         signedIn.get("cases", ":caseID", "record", use: recordForm)
@@ -75,7 +74,7 @@ struct PageController: RouteCollection {
                 return req.redirect(to: "/policies?first=1", redirectType: .normal)
             }
         }
-        return req.redirect(to: "/cases", redirectType: .normal)
+        return req.redirect(to: "/", redirectType: .normal)
     }
 
     private func loginFailed(_ req: Request, _ form: LoginForm, _ error: SignIn.Failure) async throws -> Response {

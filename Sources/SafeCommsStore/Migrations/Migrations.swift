@@ -14,7 +14,7 @@ public enum StoreMigrations {
             M021_AddAuditRowDigest(), M022_SealPersonalData(), M023_CreateIncidents(), M024_CreateReviewItems(),
             M025_CreateOutgoingMessages(), M026_AddContactFailures(), M027_CreateTasks(), M028_ConsentLifecycle(),
             M029_CreateCaseFactChanges(), M030_NumberSharingAcknowledgement(), M031_CreatePolicyAcknowledgements(),
-            M032_CreateYoungPeoplesPhones(), M033_CreateDeviceRegister(),
+            M032_CreateYoungPeoplesPhones(), M033_CreateDeviceRegister(), M034_IndexContactByTime(),
         ]
     }
 }

@@ -217,4 +217,34 @@ public enum Directory {
             throw ValidationError(field: field, reason: "no member of staff \(id) in your organisation")
         }
     }
+
+    public struct StaleEntry: Sendable {
+        public var staffID: UUID
+        public var name: String
+        public var confirmedAt: Date?
+    }
+
+    /// LIN-11: active staff whose details were not confirmed in the last `days`, longest unconfirmed
+    /// (never first), so each owner and whoever keeps the directory sees who must update.
+    public static func stale(
+        of p: Principal,
+        olderThan days: Int,
+        now: Date = Date(),
+        on db: any Database
+    )
+        async throws -> [StaleEntry]
+    {
+        let cutoff = now.addingTimeInterval(-Double(days) * 86_400)
+        let scope = db.scoped(to: p.organisationID)
+        let staff = try await scope.query(StaffMember.self).filter(\.$active == true).all()
+        let confirmed = Dictionary(
+            try await scope.query(PhoneStatus.self).all().compactMap { s in s.id.map { ($0, s.confirmedAt) } },
+            uniquingKeysWith: { a, _ in a }
+        )
+        return staff.compactMap { s -> StaleEntry? in
+            guard let id = s.id else { return nil }
+            let at = confirmed[id] ?? nil
+            return at.map { $0 < cutoff } ?? true ? StaleEntry(staffID: id, name: s.name, confirmedAt: at) : nil
+        }.sorted { ($0.confirmedAt ?? .distantPast, $0.name) < ($1.confirmedAt ?? .distantPast, $1.name) }
+    }
 }

@@ -1,0 +1,146 @@
+import FluentKit
+import Foundation
+import SafeCommsCore
+
+/// What a team manager sees of their team, and the DSL of the whole organisation, on their home page:
+/// work gone overdue, incidents and the review queue, when and how late contact is recorded, and
+/// where the policy is not yet met. One read of each register, narrowed to the people the reader
+/// oversees (`PhoneFollowUps.overseen`).
+public enum Dashboards {
+    public struct Oversight: Sendable {
+        public var now: Date
+        /// The DSL's view: everyone in the organisation.
+        public var organisationWide: Bool
+        public var overdueMessages: [MessageSlipRecord]
+        public var overdueFollowUps: [FollowUpRecord]
+        public var overdueTasks: [CaseTask]
+        public var openIncidents: [Incidents.View]
+        public var review: ReviewQueue.Summary
+        /// Out-of-hours contact recorded in the last seven days, per worker, most first.
+        public var outOfHoursThisWeek: [(staffID: UUID, count: Int)]
+        /// Recording delay over the last `windowDays`, per worker, against `targetHours`.
+        public var delays: [DashboardFigures.Delay]
+        public var targetHours: Int
+        /// Contact in the last `windowDays` by channel and local hour.
+        public var byHour: [String: [Int]]
+        public var hoursOutsideOffice: Set<Int>
+        /// Open work by kind and age band (`DashboardFigures.AgeBand` order).
+        public var openByAge: [(kind: String, counts: [Int])]
+        /// The newest run of the unrecorded-contact report in the organisation.
+        public var lastReconciliation: AuditEvent?
+        public var sharingsToAcknowledge: [NumberSharing]
+        public var notAcknowledged: [PolicyAcknowledgements.Outstanding]
+        /// Cases with texts or WhatsApp messages in the window and no texting agreement in force (PD-1.6).
+        public var textingWithoutAgreement: [CaseFile]
+        /// The DSL's: open review items that only a DSL's written consent answers (WNL-1.5, PD-12.b).
+        public var awaitingDSL: [ReviewItem]
+        public var names: [UUID: String]
+    }
+
+    /// How far back the contact figures look.
+    public static let windowDays = 28
+
+    /// Clauses a DSL's written consent answers.
+    static let dslConsentClauses = ["WNL-1.5", "PD-12.b"]
+
+    /// - Throws: `Refusal.forbidden` for anyone but a manager or the DSL.
+    public static func oversight(
+        for p: Principal,
+        packs: [PolicyPack],
+        settings: OrganisationSettings,
+        now: Date = Date(),
+        on db: any Database
+    ) async throws -> Oversight {
+        let overseen = try await PhoneFollowUps.overseen(by: p, on: db)
+        let wide = overseen == nil
+        let scope = db.scoped(to: p)
+        func mine(_ id: UUID) -> Bool { overseen?.contains(id) ?? true }
+        let since = now.addingTimeInterval(-Double(windowDays) * 86_400)
+        let weekAgo = now.addingTimeInterval(-7 * 86_400)
+
+        let openMessages = try await scope.query(MessageSlipRecord.self).filter(\.$respondedAt == nil).all()
+            .filter { mine($0.forStaffID) }
+        let openFollowUps = try await scope.query(FollowUpRecord.self).filter(\.$closedAt == nil).all()
+            .filter { mine($0.staffID) }
+        let openTasks = try await scope.query(CaseTask.self).filter(\.$doneAt == nil).all().filter { mine($0.staffID) }
+        let incidents = try await Incidents.visible(to: p, on: db).filter { $0.incident.closedAt == nil }
+        let openReview = try await scope.query(ReviewItem.self).filter(\.$resolvedAt == nil).all()
+            .filter { mine($0.staffID) }
+
+        // Recent contact, only the columns the figures need, only the people overseen.
+        var recent = scope.query(CommunicationRecord.self).filter(\.$occurredAt >= since)
+            .field(\.$id).field(\.$organisationID).field(\.$caseID).field(\.$staffID).field(\.$channel)
+            .field(\.$direction).field(\.$occurredAt).field(\.$recordedAt).field(\.$outOfHours)
+        if let overseen {
+            recent = recent.filter(\.$staffID ~~ Array(overseen))
+        }
+        let contact = overseen?.isEmpty == true ? [] : try await recent.all()
+
+        var outOfHours: [UUID: Int] = [:]
+        for c in contact where c.outOfHours && c.occurredAt >= weekAgo { outOfHours[c.staffID, default: 0] += 1 }
+
+        let visible = try await VisibleCases.of(p, on: db)
+        let visibleIDs = Set(visible.compactMap(\.id))
+        let texted = Set(
+            contact.filter { ($0.channel == "sms" || $0.channel == "whatsapp") && visibleIDs.contains($0.caseID) }
+                .map(\.caseID)
+        )
+        let today = settings.officeHours.localDay(of: now).description
+        var agreed = Set<UUID>()
+        for slice in Array(texted).chunked(500) {
+            for c in try await scope.query(Consent.self).filter(\.$caseID ~~ slice)
+                .filter(\.$kind == .textingAgreed).all() where c.inForce(on: today)
+            {
+                agreed.insert(c.caseID)
+            }
+        }
+
+        let reconciliation = try await scope.auditEvents().filter(\.$action == AuditAction.reconciliationRun.rawValue)
+            .sort(\.$id, .descending).first()
+        let names = Dictionary(
+            try await scope.query(StaffMember.self).all().compactMap { s in s.id.map { ($0, s.name) } },
+            uniquingKeysWith: { a, _ in a }
+        )
+        return Oversight(
+            now: now,
+            organisationWide: wide,
+            overdueMessages: openMessages.filter { $0.callBackBy < now }.sorted { $0.callBackBy < $1.callBackBy },
+            overdueFollowUps: openFollowUps.filter { $0.dueAt < now }.sorted { $0.dueAt < $1.dueAt },
+            overdueTasks: openTasks.filter { $0.dueAt < now }.sorted { $0.dueAt < $1.dueAt },
+            openIncidents: incidents,
+            review: try await ReviewQueue.summary(for: p, on: db, now: now),
+            outOfHoursThisWeek: outOfHours.map { ($0.key, $0.value) }
+                .sorted { ($1.count, names[$0.staffID] ?? "") < ($0.count, names[$1.staffID] ?? "") },
+            delays: DashboardFigures.recordingDelay(
+                contact.map { .init(staffID: $0.staffID, occurredAt: $0.occurredAt, recordedAt: $0.recordedAt) },
+                targetMinutes: settings.recordingTarget * 60
+            ),
+            targetHours: settings.recordingTarget,
+            byHour: DashboardFigures.byHour(contact.map { ($0.channel, $0.occurredAt) }, zone: settings.timeZone),
+            hoursOutsideOffice: DashboardFigures.hoursOutsideOffice(settings.officeHours),
+            openByAge: [
+                ("Messages to call back", DashboardFigures.ages(openMessages.map(\.takenAt), now: now)),
+                ("Follow-ups", DashboardFigures.ages(openFollowUps.map(\.occurredAt), now: now)),
+                ("Tasks", DashboardFigures.ages(openTasks.map(\.createdAt), now: now)),
+                ("Review items", DashboardFigures.ages(openReview.map(\.flaggedAt), now: now)),
+                ("Incidents", DashboardFigures.ages(incidents.map(\.incident.raisedAt), now: now)),
+            ],
+            lastReconciliation: reconciliation,
+            sharingsToAcknowledge: try await CaseRegisters.sharingsToAcknowledge(for: p, on: db),
+            notAcknowledged: try await PolicyAcknowledgements.whoHasNot(for: p, packs: packs, on: db),
+            textingWithoutAgreement: visible.filter { texted.contains($0.id!) && !agreed.contains($0.id!) }
+                .sorted { $0.reference < $1.reference },
+            awaitingDSL: p.roles.contains(.dsl)
+                ? openReview.filter { dslConsentClauses.contains($0.clause) }.sorted { $0.flaggedAt < $1.flaggedAt }
+                : [],
+            names: names
+        )
+    }
+}
+
+extension Array {
+    /// The array in runs of at most `size`, for `IN` lists within every engine's limit on bound values.
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
