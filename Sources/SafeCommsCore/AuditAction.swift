@@ -74,4 +74,9 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case deviceCreated = "device.create"
     case deviceUpdated = "device.update"
     case demoSeeded = "demo.seed"
+
+    // The trail itself: who searched it, checked it or took a copy away.
+    case auditSearched = "audit.search"
+    case auditVerified = "audit.verify"
+    case auditExported = "audit.export"
 }

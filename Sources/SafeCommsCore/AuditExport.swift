@@ -104,7 +104,8 @@ public enum AuditExport {
 
     private static func readJSONLines(_ text: String) throws(Unreadable) -> [AuditLink] {
         var links: [AuditLink] = []
-        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty
+        {
             let object: [JSONMember]
             do {
                 guard case .object(let members) = try JSONValue.parse(Array(line.utf8)) else {

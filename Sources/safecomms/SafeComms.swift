@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import NIOCore
 import NIOPosix
+import SafeCommsCore
 import SafeCommsServer
+import SafeCommsStore
 
 @main
 struct SafeComms: AsyncParsableCommand {
@@ -108,7 +110,47 @@ struct Users: AsyncParsableCommand {
 }
 
 struct Audit: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Work with the audit trail.", subcommands: [Verify.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Work with the audit trail.",
+        subcommands: [Verify.self, VerifyExport.self]
+    )
+
+    struct VerifyExport: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify-export",
+            abstract:
+                "Check an export of the audit trail (CSV or JSON Lines from the audit page): every event as the chain sealed it, and each next to the one before it where the file has both."
+        )
+
+        @Argument(help: "The exported file.")
+        var file: String
+
+        func run() async throws {
+            let config = ServerConfig.fromEnvironment()
+            // The installation's key, never a new one: a file checked against a fresh key would look altered.
+            guard config.auditKeyHex?.isEmpty == false || FileManager.default.fileExists(atPath: config.auditKeyPath)
+            else {
+                FileHandle.standardError.write(
+                    Data(
+                        "No audit key at \(config.auditKeyPath): run this where the server keeps its data (SAFECOMMS_DATA), or set SAFECOMMS_AUDIT_KEY\n"
+                            .utf8
+                    )
+                )
+                throw ExitCode(2)
+            }
+            let key = try AuditKey.load(environment: config.auditKeyHex, path: config.auditKeyPath)
+            do {
+                let text = try String(contentsOfFile: file, encoding: .utf8)
+                let v = try AuditExport.verify(try AuditExport.read(text), key: key)
+                print(
+                    "Export intact: \(v.events) events as the chain sealed them; \(v.joined) joined to the event before; \(v.gaps) places where the export skips events it was not asked for"
+                )
+            } catch {
+                FileHandle.standardError.write(Data("Export BROKEN: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+    }
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

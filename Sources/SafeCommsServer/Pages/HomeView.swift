@@ -256,6 +256,7 @@ struct HomeView {
         }
 
         if o.organisationWide {
+            h.raw("<p class=\"body\"><a href=\"/audit\">Search, check and export the audit trail</a></p>\n")
             h.raw("<h3 class=\"heading-s\">Awaiting a DSL's written consent</h3>\n")
             if o.awaitingDSL.isEmpty {
                 h.raw("<p class=\"body\">Nothing is waiting for a DSL's consent.</p>\n")

@@ -96,6 +96,9 @@ enum Labels {
         case .deviceCreated: "added a device"
         case .deviceUpdated: "changed a device"
         case .demoSeeded: "made the demonstration data"
+        case .auditSearched: "searched the audit trail"
+        case .auditVerified: "checked the audit trail"
+        case .auditExported: "exported the audit trail"
         case nil: code
         }
     }

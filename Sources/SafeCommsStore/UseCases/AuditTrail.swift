@@ -14,8 +14,13 @@ public enum AuditTrail {
         /// Before this instant.
         public var to: Date?
 
-        public init(actorID: UUID? = nil, caseID: UUID? = nil, action: String? = nil, from: Date? = nil, to: Date? = nil)
-        {
+        public init(
+            actorID: UUID? = nil,
+            caseID: UUID? = nil,
+            action: String? = nil,
+            from: Date? = nil,
+            to: Date? = nil
+        ) {
             self.actorID = actorID
             self.caseID = caseID
             self.action = action
