@@ -19,6 +19,12 @@ public enum BundledPolicies {
         }
     }
 
+    /// A bundled pack's YAML as shipped, for an administrator to start a changed version from.
+    public static func yaml(of id: String) -> String? {
+        guard ids.contains(id), let url = Bundle.module.url(forResource: id, withExtension: "yaml") else { return nil }
+        return try? String(contentsOf: url, encoding: .utf8)
+    }
+
     /// Each pack's clauses in the words of its source document: pack id → clause id → text.
     /// - Throws: `PolicyPackError` when a document is missing from the installed resources.
     public static func clauseTexts(for packs: [PolicyPack]) throws -> [String: [String: String]] {

@@ -19,6 +19,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case caseFactsChanged = "case.facts"
     case numberSharingAcknowledged = "number.acknowledged"
     case policyAcknowledged = "policy.acknowledge"
+    case policySimulated = "policy.simulate"
     case phoneAgreed = "young_phone.agreement"
     case phoneHandedIn = "young_phone.hand_in"
     case phoneReturned = "young_phone.returned"

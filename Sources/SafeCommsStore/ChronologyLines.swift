@@ -36,9 +36,11 @@ public struct ChronologyLines: Sendable {
     public var page: Int
     public var per: Int
     public var hasMore: Bool
-    /// The agreements on file that the chronology page shows above the records, each with the reason
-    /// agreed (PD-1.6, PD-12.b): the child's agreement to texting and the parent's permission.
+    /// The agreements in force that the case page shows above the records, each with the reason
+    /// agreed (PD-1.6, PD-12.b and the rest): what was agreed, for which channel.
     public var agreements: [Agreement] = []
+    /// Who the case is with and who holds it, for the case page (read with the page).
+    public var summary = CaseSummary()
 }
 
 /// A consent the chronology shows: what was agreed, for which channel, why and since when.
@@ -48,9 +50,6 @@ public struct Agreement: Sendable, Equatable {
     public var reason: String
     public var givenOn: String
     public var endsOn: String?
-
-    /// The kinds the chronology shows.
-    static let shown: [ConsentKind] = [.textingAgreed, .parentPermission]
 }
 
 extension CommunicationRepository {
@@ -99,6 +98,7 @@ extension CommunicationRepository {
     public static func chronologyPage(
         caseID: UUID,
         for p: Principal,
+        filter: ChronologyFilter = ChronologyFilter(),
         page: Int,
         per: Int,
         reader: SQLiteReader?,
@@ -110,13 +110,14 @@ extension CommunicationRepository {
             var lines = try await chronologyLines(
                 caseID: caseID,
                 organisationID: p.organisationID,
-                filter: ChronologyFilter(),
+                filter: filter,
                 page: page,
                 per: per,
                 on: db
             )
+            lines.summary = try await CaseSummary.read(c, on: db)
             lines.agreements = try await db.scoped(to: p).query(Consent.self).filter(\.$caseID == caseID)
-                .filter(\.$withdrawnOn == nil).filter(\.$kind ~~ Agreement.shown).sort(\.$givenOn).all()
+                .filter(\.$withdrawnOn == nil).sort(\.$givenOn).all()
                 .filter { $0.inForce(on: today) }
                 .map {
                     Agreement(
@@ -137,7 +138,7 @@ extension CommunicationRepository {
             let (sql, binds) = sqliteLines(
                 caseID: caseID,
                 organisationID: p.organisationID,
-                filter: ChronologyFilter(),
+                filter: filter,
                 page: page,
                 per: per
             )
@@ -159,16 +160,24 @@ extension CommunicationRepository {
                 )
                 if a.givenOn <= today && (a.endsOn.map { today <= $0 } ?? true) { agreements.append(a) }
             }
-            return (c, ChronologyLines(lines: lines, page: page, per: per, hasMore: more, agreements: agreements))
+            return (
+                c,
+                ChronologyLines(
+                    lines: lines,
+                    page: page,
+                    per: per,
+                    hasMore: more,
+                    agreements: agreements,
+                    summary: try CaseSummary.read(c, in: connection)
+                )
+            )
         }
     }
 
-    /// The agreements the page shows: not withdrawn, of the kinds shown; whether in force today is
-    /// decided on the dates read.
+    /// The agreements the page shows: not withdrawn; whether in force today is decided on the dates read.
     private static let agreementsSQL = """
         SELECT kind, channel, reason, given_on, ends_on FROM consents \
-        WHERE case_id = ? AND organisation_id = ? AND withdrawn_on IS NULL \
-        AND kind IN ('texting_agreed', 'parent_permission') ORDER BY given_on
+        WHERE case_id = ? AND organisation_id = ? AND withdrawn_on IS NULL ORDER BY given_on
         """
 
     private static func sqliteLines(
@@ -242,6 +251,9 @@ extension CommunicationRepository {
         if let d = filter.direction { clause = clause + " AND c.direction = \(bind: d.rawValue)" }
         if let o = filter.outOfHours { clause = clause + " AND c.out_of_hours = \(bind: o)" }
         if let s = filter.significant { clause = clause + " AND c.significant = \(bind: s)" }
+        if let id = filter.personID { clause = clause + " AND c.person_id = \(bind: id)" }
+        if let f = filter.from { clause = clause + " AND c.occurred_at >= \(bind: f)" }
+        if let t = filter.to { clause = clause + " AND c.occurred_at < \(bind: t)" }
         return clause
     }
 }

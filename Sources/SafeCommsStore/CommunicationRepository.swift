@@ -10,13 +10,29 @@ public struct ChronologyFilter: Sendable, Equatable {
     public var direction: Direction?
     public var outOfHours: Bool?
     public var significant: Bool?
+    /// Contact with this person of the case.
+    public var personID: UUID?
+    /// Contact that happened at or after this instant.
+    public var from: Date?
+    /// Contact that happened before this instant.
+    public var to: Date?
 
-    public init(channel: Channel? = nil, direction: Direction? = nil, outOfHours: Bool? = nil, significant: Bool? = nil)
-    {
+    public init(
+        channel: Channel? = nil,
+        direction: Direction? = nil,
+        outOfHours: Bool? = nil,
+        significant: Bool? = nil,
+        personID: UUID? = nil,
+        from: Date? = nil,
+        to: Date? = nil
+    ) {
         self.channel = channel
         self.direction = direction
         self.outOfHours = outOfHours
         self.significant = significant
+        self.personID = personID
+        self.from = from
+        self.to = to
     }
 }
 
@@ -173,6 +189,9 @@ public enum CommunicationRepository {
         if let d = filter.direction { q = q.where(SQLColumn("direction", table: table), .equal, SQLBind(d.rawValue)) }
         if let o = filter.outOfHours { q = q.where(SQLColumn("out_of_hours", table: table), .equal, SQLBind(o)) }
         if let s = filter.significant { q = q.where(SQLColumn("significant", table: table), .equal, SQLBind(s)) }
+        if let id = filter.personID { q = q.where(SQLColumn("person_id", table: table), .equal, SQLBind(id)) }
+        if let f = filter.from { q = q.where(SQLColumn("occurred_at", table: table), .greaterThanOrEqual, SQLBind(f)) }
+        if let t = filter.to { q = q.where(SQLColumn("occurred_at", table: table), .lessThan, SQLBind(t)) }
         // One row more than the page says whether another page follows.
         let rows = try await q.orderBy(SQLColumn("occurred_at", table: table), SQLDirection.descending).orderBy(
             SQLColumn("id", table: table),
@@ -263,6 +282,18 @@ public enum CommunicationRepository {
         if let s = filter.significant {
             sql += " AND c.significant = ?"
             binds.append(.integer(s ? 1 : 0))
+        }
+        if let id = filter.personID {
+            sql += " AND c.person_id = ?"
+            binds.append(.text(id.uuidText))
+        }
+        if let f = filter.from {
+            sql += " AND c.occurred_at >= ?"
+            binds.append(.float(f.timeIntervalSince1970))
+        }
+        if let t = filter.to {
+            sql += " AND c.occurred_at < ?"
+            binds.append(.float(t.timeIntervalSince1970))
         }
         return (sql, binds)
     }

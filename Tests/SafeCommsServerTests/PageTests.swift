@@ -795,6 +795,15 @@ final class PageSession: @unchecked Sendable {
                             == (["manager", "dsl", "auditor"].contains(role) ? 200 : 403),
                         "\(role) other=\(other)"
                     )
+                    // The audit trail: auditors and the DSL, each seeing only their own organisation's.
+                    for path in ["/audit", "/audit/verify", "/audit/export.csv", "/audit/export.jsonl"] {
+                        let res = try await browser.get(path)
+                        #expect(res.status.code == (["dsl", "auditor"].contains(role) ? 200 : 403), "\(role) \(path)")
+                        #expect(!res.body.string.contains(other ? "North" : "South"), "\(role) \(path) other=\(other)")
+                    }
+                    covered.formUnion([
+                        "GET /audit", "GET /audit/verify", "GET /audit/export.csv", "GET /audit/export.jsonl",
+                    ])
                     covered.formUnion([
                         "GET /cases/*/consents", "POST /cases/*/consents", "POST /cases/*/consents/*/withdraw",
                         "GET /cases/*/facts", "POST /cases/*/facts", "GET /cases/*/number-sharing",

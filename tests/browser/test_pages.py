@@ -84,7 +84,8 @@ def test_auditor_reads_but_cannot_record(browser, server):
     sign_in(browser, server, server.sign_ins["auditor"][0])
     browser.get(server.url + "/cases")
     rows = browser.find_elements(By.CSS_SELECTOR, "table.table tbody tr")
-    assert len(rows) == 50
+    assert browser.find_element(By.ID, "case-count").text == "50 cases, page 1 of 2"
+    assert len(rows) == 25, "a page at a time"
     browser.find_element(By.CSS_SELECTOR, "table.table tbody td:first-child a").click()
     assert browser.find_elements(By.LINK_TEXT, "Record a contact") == []
     browser.get(browser.current_url + "/record")

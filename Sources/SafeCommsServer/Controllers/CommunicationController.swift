@@ -105,6 +105,14 @@ struct CommunicationController: RouteCollection {
         if let d: String = req.query["direction"] { f.direction = try Direction.parse(d, field: "direction") }
         f.outOfHours = try req.flag(query: "out_of_hours")
         f.significant = try req.flag(query: "significant")
+        if let raw: String = req.query["person_id"] {
+            guard let id = UUID(uuidString: raw) else {
+                throw ValidationError(field: "person_id", reason: "is not a UUID")
+            }
+            f.personID = id
+        }
+        if let raw: String = req.query["from"] { f.from = try ISOInstant.parse(raw, field: "from") }
+        if let raw: String = req.query["to"] { f.to = try ISOInstant.parse(raw, field: "to") }
         return f
     }
 }

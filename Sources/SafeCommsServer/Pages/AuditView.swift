@@ -119,40 +119,7 @@ struct AuditView {
         }
     }
 
-    /// A labelled form field, with its own error message above it when it has one.
     private func group(_ id: String, _ label: String, _ h: inout HTML, field: (inout HTML) -> Void) {
-        let error = search.errors.first { $0.field == id }
-        h.raw(error == nil ? "<div class=\"form-group\">\n" : "<div class=\"form-group form-group-error\">\n")
-        h.raw("<label class=\"label\" for=\"")
-        h.text(id)
-        h.raw("\">")
-        h.text(label)
-        h.raw("</label>\n")
-        if let error {
-            h.raw("<p class=\"error-message\" id=\"")
-            h.text(id)
-            h.raw("-error\"><span class=\"visually-hidden\">Error:</span> ")
-            h.text(error.message)
-            h.raw("</p>\n")
-        }
-        field(&h)
-        h.raw("</div>\n")
-    }
-}
-
-/// The error summary at the top of a form written with `HTML`, as `register-errors.leaf` writes it:
-/// it takes focus, and each line links to its field.
-enum PageErrors {
-    static func summary(_ errors: [PageController.FieldError], _ h: inout HTML) {
-        h.raw("<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" autofocus>\n")
-        h.raw("  <h2 class=\"error-summary-title\">There is a problem</h2>\n  <ul>")
-        for e in errors {
-            h.raw("<li><a href=\"#")
-            h.text(e.field)
-            h.raw("\">")
-            h.text(e.message)
-            h.raw("</a></li>")
-        }
-        h.raw("</ul>\n</div>\n")
+        FormGroup.write(id: id, label: label, errors: search.errors, &h, field)
     }
 }

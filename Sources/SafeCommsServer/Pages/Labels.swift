@@ -22,6 +22,15 @@ enum Labels {
         }
     }
 
+    static func personRole(_ code: String) -> String {
+        switch PersonRole(rawValue: code) {
+        case .child: "child"
+        case .parentCarer: "parent or carer"
+        case .professional: "professional"
+        case .other, nil: "other"
+        }
+    }
+
     static func role(_ role: Role) -> String {
         switch role {
         case .practitioner: "Practitioner"
@@ -49,6 +58,7 @@ enum Labels {
         case .caseFactsChanged: "changed a case's facts"
         case .numberSharingAcknowledged: "acknowledged a number shared"
         case .policyAcknowledged: "acknowledged a policy"
+        case .policySimulated: "tried a changed policy against past contact"
         case .phoneAgreed: "recorded a young person's phone agreement"
         case .phoneHandedIn: "took in a young person's phone"
         case .phoneReturned: "returned a young person's phone"

@@ -103,50 +103,53 @@ struct PageController: RouteCollection {
         return req.redirect(to: "/login")
     }
 
-    struct CaseRow: Encodable {
-        var id: String
-        var reference: String
-        var displayName: String
-        var status: String
-        var inCrisis: Bool
-        var keyWorker: String
-    }
-
-    struct CasesContext: Encodable {
-        var title = "My cases"
-        var csrf: String
-        var user: String
-        var roles: String
-        var canReconcile: Bool
-        var cases: [CaseRow]
-    }
-
-    func cases(req: Request) async throws -> View {
+    /// `/cases`: search by reference or name, narrow by status, team and key worker, a page at a time.
+    func cases(req: Request) async throws -> Response {
         let p = try await req.principal()
-        let visible = try await VisibleCases.of(p, on: req.db)
-        try await req.audit(AuditEntry(action: .casesListed, entity: "case", detail: "\(visible.count) cases (web)"))
-        let names = try await staffNames(p, req)
-        let rows = visible.map {
-            CaseRow(
-                id: $0.id!.uuidString,
-                reference: $0.reference,
-                displayName: $0.displayName,
-                status: Self.statusLabel($0.status),
-                inCrisis: $0.inCrisis,
-                keyWorker: $0.keyWorkerID.flatMap { names[$0] } ?? "unallocated"
-            )
+        let form = CaseListView.Form(
+            text: req.queryText("q") ?? "",
+            status: req.queryText("status") ?? "",
+            team: req.queryText("team") ?? "",
+            keyWorker: req.queryText("key_worker") ?? ""
+        )
+        var errors: [FieldError] = []
+        var query = CaseSearch.Query(
+            text: form.text,
+            page: ((try? req.wholeNumber(query: "page", max: 100_000)) ?? nil) ?? 1
+        )
+        if !form.status.isEmpty {
+            query.status = CaseStatus(rawValue: form.status)
+            if query.status == nil { errors.append(.init(field: "status", message: "Choose a status from the list")) }
         }
-        let staff = try req.staff()
-        return try await req.view.render(
-            "cases",
-            CasesContext(
-                csrf: CSRF.token(for: req),
-                user: staff.name,
-                roles: staff.rolesText.replacingOccurrences(of: ",", with: ", "),
-                canReconcile: AccessPolicy.can(p, .reconcile),
-                cases: rows
+        if !form.team.isEmpty {
+            query.teamID = UUID(uuidString: form.team)
+            if query.teamID == nil { errors.append(.init(field: "team", message: "Choose a team from the list")) }
+        }
+        if !form.keyWorker.isEmpty {
+            query.keyWorkerID = UUID(uuidString: form.keyWorker)
+            if query.keyWorkerID == nil {
+                errors.append(.init(field: "key_worker", message: "Choose a key worker from the list"))
+            }
+        }
+        let result = try await CaseSearch.run(query, for: p, on: req.db)
+        try await req.audit(
+            AuditEntry(
+                action: .casesListed,
+                entity: "case",
+                detail: "\(result.cases.count) of \(result.total) cases (web)"
             )
         )
+        let scope = req.db.scoped(to: p)
+        let view = CaseListView(
+            form: form,
+            errors: errors,
+            result: result,
+            teams: try await scope.query(Team.self).sort(\.$name).all(),
+            staff: try await scope.query(StaffMember.self).sort(\.$name).all(),
+            canReconcile: AccessPolicy.can(p, .reconcile)
+        )
+        return PageLayout.page(title: "Cases", user: try req.staff().name, csrf: CSRF.token(for: req), body: view.write)
+            .response(status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
     func chronology(req: Request) async throws -> Response {
@@ -154,10 +157,13 @@ struct PageController: RouteCollection {
         let p = try await req.principal()
         let page =
             ((try? req.wholeNumber(query: "page", max: CommunicationRepository.maxPage)) ?? nil) ?? 1
+        let zone = try await organisationTimeZone(p, req)
+        let (filters, filter, errors) = Self.chronologyFilters(req, zone)
         // The case and its page in one read (see `chronologyPage`).
         let (c, result) = try await CommunicationRepository.chronologyPage(
             caseID: caseID,
             for: p,
+            filter: filter,
             page: page,
             per: 50,
             reader: req.application.sqliteReader,
@@ -169,7 +175,7 @@ struct PageController: RouteCollection {
                 entity: "case",
                 entityID: c.id?.uuidString,
                 caseID: c.id,
-                detail: "page \(result.page) (web)"
+                detail: "page \(result.page) (web)" + (filters.any ? " filtered" : "")
             )
         )
         let view = ChronologyView(
@@ -184,14 +190,69 @@ struct PageController: RouteCollection {
                 .filter { req.application.policyLibrary.clause($0) != nil },
             sent: req.queryText("sent") == "1",
             page: result,
-            zone: try await organisationTimeZone(p, req)
+            zone: zone,
+            filters: filters,
+            errors: errors
         )
         return PageLayout.page(
             title: "Case \(c.reference)",
             user: try req.staff().name,
             csrf: CSRF.token(for: req),
             body: view.write
-        ).response()
+        ).response(status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    /// The chronology's filters from the query string. One that cannot be read is named and left out;
+    /// the rest still apply. A person not on the case simply matches nothing.
+    static func chronologyFilters(
+        _ req: Request,
+        _ zone: TimeZone
+    ) -> (
+        ChronologyView.Filters, ChronologyFilter, [FieldError]
+    ) {
+        var form = ChronologyView.Filters(
+            channel: req.queryText("channel") ?? "",
+            person: req.queryText("person") ?? "",
+            outOfHours: req.queryText("out_of_hours") == "1",
+            significant: req.queryText("significant") == "1",
+            from: req.queryText("from") ?? "",
+            to: req.queryText("to") ?? ""
+        )
+        var filter = ChronologyFilter(
+            outOfHours: form.outOfHours ? true : nil,
+            significant: form.significant ? true : nil
+        )
+        var errors: [FieldError] = []
+        if !form.channel.isEmpty {
+            filter.channel = SafeCommsCore.Channel(rawValue: form.channel)
+            if filter.channel == nil {
+                errors.append(.init(field: "channel", message: "Choose how the contact happened from the list"))
+            }
+        }
+        if !form.person.isEmpty {
+            filter.personID = UUID(uuidString: form.person)
+            if filter.personID == nil {
+                errors.append(.init(field: "person", message: "Choose a person from the list"))
+            }
+        }
+        func day(_ text: String, _ field: String) -> (start: Date, end: Date)? {
+            guard !text.isEmpty else { return nil }
+            guard let bounds = dayBounds(text, zone) else {
+                errors.append(
+                    .init(field: field, message: "Enter the \(field) date as a real date, such as 2026-11-02")
+                )
+                return nil
+            }
+            return bounds
+        }
+        filter.from = day(form.from, "from")?.start
+        filter.to = day(form.to, "to")?.end
+        if let f = filter.from, let t = filter.to, f >= t {
+            errors.append(.init(field: "to", message: "The to date must be the same as or after the from date"))
+            filter.to = nil
+        }
+        if errors.contains(where: { $0.field == "channel" }) { form.channel = "" }
+        return (form, filter, errors)
     }
 
     struct Option: Encodable {
@@ -366,11 +427,6 @@ struct PageController: RouteCollection {
         )
     }
 
-    private func staffNames(_ p: Principal, _ req: Request) async throws -> [UUID: String] {
-        let staff = try await req.db.scoped(to: p.organisationID).query(StaffMember.self).all()
-        return Dictionary(uniqueKeysWithValues: staff.map { ($0.id!, $0.name) })
-    }
-
     private func organisationTimeZone(_ p: Principal, _ req: Request) async throws -> TimeZone {
         try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db).timeZone
     }
@@ -384,6 +440,18 @@ struct PageController: RouteCollection {
         case .closed: "Closed"
         case .other: "Other"
         }
+    }
+
+    /// The local day written `2026-11-02` (as `<input type="date">` sends it): its first instant and the
+    /// next day's, in the organisation's zone (a day of 23 or 25 hours when the clocks change).
+    static func dayBounds(_ text: String, _ zone: TimeZone) -> (start: Date, end: Date)? {
+        guard let d = BankHolidays.Day(parsing: text) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        guard let start = calendar.date(from: DateComponents(year: d.year, month: d.month, day: d.day)),
+            let end = calendar.date(byAdding: .day, value: 1, to: start)
+        else { return nil }
+        return (start, end)
     }
 
     static func sentence(_ e: ValidationError) -> String {

@@ -6,17 +6,24 @@ import SafeCommsCore
 /// and every case of the organisation for the DSL and auditors (`AccessPolicy.canRead` decides each).
 public enum VisibleCases {
     public static func of(_ p: Principal, on db: any Database) async throws -> [CaseFile] {
+        guard let q = query(p, on: db) else { return [] }
+        return try await q.sort(\.$reference).all().filter { AccessPolicy.canRead(p, $0.allocation) }
+    }
+
+    /// The cases `p` may see, as a query to narrow further (callers still keep only those
+    /// `AccessPolicy.canRead` allows); nil for someone who sees no cases.
+    static func query(_ p: Principal, on db: any Database) -> QueryBuilder<CaseFile>? {
         let q = db.scoped(to: p.organisationID).query(CaseFile.self)
         let everything = p.roles.contains(.dsl) || p.roles.contains(.auditor)
         if !everything {
-            guard p.roles.contains(.practitioner) || p.roles.contains(.manager) else { return [] }
+            guard p.roles.contains(.practitioner) || p.roles.contains(.manager) else { return nil }
             let teams = Array(p.teamIDs.union(p.roles.contains(.manager) ? p.managedTeamIDs : []))
             q.group(.or) { or in
                 or.filter(\.$keyWorkerID == p.staffID)
                 if !teams.isEmpty { or.filter(\.$teamID ~~ teams) }
             }
         }
-        return try await q.sort(\.$reference).all().filter { AccessPolicy.canRead(p, $0.allocation) }
+        return q
     }
 
     /// What a caller means to do with one case.
