@@ -804,6 +804,15 @@ final class PageSession: @unchecked Sendable {
                     covered.formUnion([
                         "GET /audit", "GET /audit/verify", "GET /audit/export.csv", "GET /audit/export.jsonl",
                     ])
+                    // Trying a changed policy: administrators only.
+                    let simulate = try await browser.get("/policies/simulate")
+                    #expect(simulate.status.code == (role == "admin" ? 200 : 403), "\(role)")
+                    let tried = try await browser.post(
+                        "/policies/simulate",
+                        form: ["pack": "x", "days": "1", "csrf": csrf]
+                    )
+                    #expect(tried.status.code == (role == "admin" ? 422 : 403), "\(role)")
+                    covered.formUnion(["GET /policies/simulate", "POST /policies/simulate"])
                     covered.formUnion([
                         "GET /cases/*/consents", "POST /cases/*/consents", "POST /cases/*/consents/*/withdraw",
                         "GET /cases/*/facts", "POST /cases/*/facts", "GET /cases/*/number-sharing",

@@ -431,7 +431,10 @@ struct HomeView {
         item("WhatsApp permission reviewed by", s.whatsappReviewDate ?? "Not set")
         item("Contact recorded within", "\(s.recordingTarget) hours")
         item("Policies in use", a.packs.map(\.title).joined(separator: ", "))
-        h.raw("</dl>\n<ul class=\"list\">\n<li>")
+        h.raw(
+            "</dl>\n<p class=\"body\"><a href=\"/policies/simulate\">Try a changed policy against past contact</a></p>\n"
+        )
+        h.raw("<ul class=\"list\">\n<li>")
         h.text(a.teams)
         h.raw(" teams</li>\n<li>")
         h.text(a.staff)
