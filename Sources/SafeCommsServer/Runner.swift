@@ -45,6 +45,7 @@ public enum Runner {
     public static func serve(
         _ config: ServerConfig,
         demo: Bool,
+        demoSize: DemoSize = .small,
         hostname: String,
         port: Int,
         output: @Sendable (String) -> Void
@@ -59,7 +60,10 @@ public enum Runner {
                 app.logger.warning("\(warning)")
             }
             if demo {
-                let signIns = try await DemoSeeder(app: app).run()
+                let signIns = try await DemoSeeder(app: app).run(size: demoSize) { written in
+                    // Standard error, so the sign-in table on standard output stays whole.
+                    FileHandle.standardError.write(Data("Making the large demo: \(written) records written\n".utf8))
+                }
                 output(DemoSeeder.table(signIns, url: "http://\(hostname):\(port)"))
             }
             try await app.execute()

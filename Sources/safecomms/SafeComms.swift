@@ -36,6 +36,11 @@ struct Serve: AsyncParsableCommand {
 
     @Flag(help: "On an empty store, create the demo organisation and print its sign-ins.")
     var demo = false
+    @Option(
+        help:
+            "With --demo: small (50 cases) or large (a council: 5,000 cases, 200 staff, 1,000,000 records; a few minutes)."
+    )
+    var size: DemoSize = .small
     @Option(help: "Address to listen on.")
     var hostname = "127.0.0.1"
     @Option(help: "Port to listen on.")
@@ -43,7 +48,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         try Runner.bootstrapLogging(serving: true)
-        try await Runner.serve(.fromEnvironment(), demo: demo, hostname: hostname, port: port) {
+        try await Runner.serve(.fromEnvironment(), demo: demo, demoSize: size, hostname: hostname, port: port) {
             // Written straight through: stdout to a file or pipe is block-buffered and the server never returns.
             FileHandle.standardOutput.write(Data(($0 + "\n").utf8))
         }
@@ -215,3 +220,5 @@ struct Keys: AsyncParsableCommand {
         }
     }
 }
+
+extension DemoSize: ExpressibleByArgument {}

@@ -63,16 +63,26 @@ struct DemoSeeder {
 
     /// Seeds when the store is empty; when the demo organisation already exists its sign-ins get new
     /// passwords so the printed table always works. A store holding any other organisation is refused.
-    func run() async throws -> [SignIn] {
+    /// - Parameter size: `.large` grows the organisation to a council's size (`LargeDemo`), once.
+    /// - Parameter progress: told the records written so far while a large demo is made.
+    func run(size: DemoSize = .small, progress: @Sendable (Int) -> Void = { _ in }) async throws -> [SignIn] {
         let db = app.db
         let orgs = try await Organisation.query(on: db).all()
+        let signIns: [SignIn]
         if let existing = orgs.first(where: { $0.name == Self.organisationName }) {
-            return try await resetPasswords(existing)
+            signIns = try await resetPasswords(existing)
+        } else {
+            guard orgs.isEmpty else {
+                throw RunnerError("--demo needs an empty data directory; this store already holds a real organisation")
+            }
+            signIns = try await seed()
         }
-        guard orgs.isEmpty else {
-            throw RunnerError("--demo needs an empty data directory; this store already holds a real organisation")
+        if size == .large, let org = try await Organisation.query(on: db).filter(\.$name == Self.organisationName).first(),
+            try await CaseFile.query(on: db).filter(\.$organisationID == org.id!).count() < LargeDemo.cases
+        {
+            try await LargeDemo(app: app).enlarge(org, progress: progress)
         }
-        return try await seed()
+        return signIns
     }
 
     private func password(_ rng: inout SystemRandomNumberGenerator) -> String {

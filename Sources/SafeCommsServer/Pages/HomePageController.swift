@@ -83,6 +83,7 @@ struct HomePageController: RouteCollection {
             p.roles.contains(.dsl)
             ? [] : visible.filter { $0.keyWorkerID != p.staffID }.sorted { $0.reference < $1.reference }
         return HomeView.MyWork(
+            staffID: p.staffID,
             cases: mine,
             teamCases: Array(team.prefix(10)),
             teamCaseCount: team.count,

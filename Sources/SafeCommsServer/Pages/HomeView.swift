@@ -5,7 +5,11 @@ import SafeCommsStore
 /// The home page, written straight into bytes (see `HTML`): one part per role the reader holds,
 /// each listing what waits for them with a link to where it is done.
 struct HomeView {
+    /// How many of a list the home shows before linking to the rest.
+    static let listed = 25
+
     struct MyWork {
+        var staffID: UUID
         var cases: [CaseFile]
         var teamCases: [CaseFile]
         var teamCaseCount: Int
@@ -76,7 +80,14 @@ struct HomeView {
         if m.cases.isEmpty {
             h.raw("<p class=\"body\">No cases are allocated to you.</p>\n")
         } else {
-            caseTable(m.cases, caption: "Cases allocated to you", &h)
+            caseTable(Array(m.cases.prefix(Self.listed)), caption: "Cases allocated to you", &h)
+            if m.cases.count > Self.listed {
+                h.raw("<p class=\"body\"><a href=\"/cases?key_worker=")
+                h.text(m.staffID.uuidString)
+                h.raw("\">All ")
+                h.text(m.cases.count)
+                h.raw(" of your cases</a></p>\n")
+            }
         }
         if !m.teamCases.isEmpty {
             h.raw("<h2 class=\"heading-m\">Your team's cases</h2>\n")
