@@ -144,3 +144,7 @@ extension DevicePersonalUse: OrganisationOwned {
         \.$organisationID
     }
 }
+
+extension RoleGrant: OrganisationOwned {
+    public static var organisationKey: KeyPath<RoleGrant, FieldProperty<RoleGrant, UUID>> { \.$organisationID }
+}

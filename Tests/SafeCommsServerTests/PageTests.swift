@@ -813,6 +813,45 @@ final class PageSession: @unchecked Sendable {
                     )
                     #expect(tried.status.code == (role == "admin" ? 422 : 403), "\(role)")
                     covered.formUnion(["GET /policies/simulate", "POST /policies/simulate"])
+                    // Administration: settings and accounts for administrators; teams for business support too.
+                    let isAdmin = role == "admin", keepsTeams = ["admin", "business_support"].contains(role)
+                    let worker = world.north.id("practitionerB"), teamA = world.north.teamA
+                    let mine = !other
+                    for (method, path, form, allowed, expected) in [
+                        ("GET", "/admin/settings", [String: String](), isAdmin, 200),
+                        ("POST", "/admin/settings", [:], isAdmin, 422),
+                        ("GET", "/admin/teams", [:], keepsTeams, 200),
+                        ("POST", "/admin/teams", ["name": ""], keepsTeams, 422),
+                        (
+                            "POST", "/admin/teams/\(teamA)", ["hunt_group_number": "+441632960100"], keepsTeams,
+                            mine ? 303 : 404
+                        ),
+                        ("GET", "/admin/staff", [:], isAdmin, 200),
+                        ("POST", "/admin/staff", [:], isAdmin, 422),
+                        ("GET", "/admin/staff/\(worker)", [:], isAdmin, mine ? 200 : 404),
+                        (
+                            "POST", "/admin/staff/\(worker)/roles", ["role_practitioner": "on"], isAdmin,
+                            mine ? 303 : 404
+                        ),
+                        ("POST", "/admin/staff/\(worker)/active", ["active": "1"], isAdmin, mine ? 303 : 404),
+                        ("POST", "/admin/staff/\(worker)/password", [:], isAdmin, mine ? 200 : 404),
+                        ("POST", "/admin/role-grants/\(UUID())", ["decision": "approve"], isAdmin, 404),
+                    ] {
+                        let res =
+                            method == "GET"
+                            ? try await browser.get(path)
+                            : try await browser.post(path, form: form.merging(["csrf": csrf]) { a, _ in a })
+                        #expect(
+                            res.status.code == (allowed ? expected : 403),
+                            "\(role) other=\(other) \(method) \(path)"
+                        )
+                    }
+                    covered.formUnion([
+                        "GET /admin/settings", "POST /admin/settings", "GET /admin/teams", "POST /admin/teams",
+                        "POST /admin/teams/*", "GET /admin/staff", "POST /admin/staff", "GET /admin/staff/*",
+                        "POST /admin/staff/*/roles", "POST /admin/staff/*/active", "POST /admin/staff/*/password",
+                        "POST /admin/role-grants/*",
+                    ])
                     covered.formUnion([
                         "GET /cases/*/consents", "POST /cases/*/consents", "POST /cases/*/consents/*/withdraw",
                         "GET /cases/*/facts", "POST /cases/*/facts", "GET /cases/*/number-sharing",

@@ -23,3 +23,50 @@ def test_an_administrator_tries_a_changed_policy(browser, server):
     browser.find_element(By.XPATH, "//button[text()='Try it']").click()
     assert "The changed pack cannot be read" in browser.find_element(By.CSS_SELECTOR, ".error-summary").text
     both_widths_clean(browser)
+
+
+def test_an_administrator_keeps_settings_and_accounts(browser, server):
+    sign_in(browser, server, server.sign_ins["admin"][0])
+    browser.find_element(By.LINK_TEXT, "Change the settings").click()
+    both_widths_clean(browser)
+    target = browser.find_element(By.ID, "recording_target_hours")
+    target.clear()
+    target.send_keys("forty")
+    browser.find_element(By.XPATH, "//button[text()='Save the settings']").click()
+    summary = browser.find_element(By.CSS_SELECTOR, ".error-summary")
+    assert "recording target" in summary.text
+    assert browser.find_element(By.ID, "recording_target_hours-error")
+    both_widths_clean(browser)
+    target = browser.find_element(By.ID, "recording_target_hours")
+    target.clear()
+    target.send_keys("48")
+    browser.find_element(By.XPATH, "//button[text()='Save the settings']").click()
+    assert "The settings were saved" in browser.find_element(By.CSS_SELECTOR, ".notification-success").text
+    assert browser.find_element(By.ID, "recording_target_hours").get_attribute("value") == "48"
+
+    browser.get(server.url + "/admin/staff")
+    both_widths_clean(browser)
+    browser.find_element(By.ID, "name").send_keys("Browser Newstarter")
+    browser.find_element(By.ID, "email").send_keys("browser.newstarter@" + server.sign_ins["admin"][0]["email"].split("@")[1])
+    browser.find_element(By.ID, "role_practitioner").click()
+    browser.find_element(By.ID, "role_dsl").click()
+    browser.find_element(By.XPATH, "//button[text()='Create the account']").click()
+    password = browser.find_element(By.ID, "new-password").text
+    assert len(password) > 12
+    assert "waits for a second administrator" in browser.page_source
+    both_widths_clean(browser)
+    browser.get(server.url + "/admin/staff")
+    assert "Browser Newstarter" in browser.find_element(By.ID, "pending").text
+
+
+def test_business_support_changes_a_hunt_group(browser, server):
+    sign_in(browser, server, server.sign_ins["business_support"][0])
+    browser.find_element(By.LINK_TEXT, "Change the teams and hunt groups").click()
+    both_widths_clean(browser)
+    hunt = browser.find_elements(By.CSS_SELECTOR, "input[name=hunt_group_number]")[0]
+    hunt.clear()
+    hunt.send_keys("01632 960101")
+    browser.find_elements(By.CSS_SELECTOR, "main form.filters button[type=submit]")[0].click()
+    assert "The team was changed" in browser.find_element(By.CSS_SELECTOR, ".notification-success").text
+    assert "+441632960101" in browser.page_source
+    both_widths_clean(browser)

@@ -77,8 +77,9 @@ struct DemoSeeder {
             }
             signIns = try await seed()
         }
-        if size == .large, let org = try await Organisation.query(on: db).filter(\.$name == Self.organisationName).first(),
-            try await CaseFile.query(on: db).filter(\.$organisationID == org.id!).count() < LargeDemo.cases
+        if size == .large,
+            let org = try await Organisation.query(on: db).filter(\.$name == Self.organisationName).first(),
+            try await db.scoped(to: org.id!).query(CaseFile.self).count() < LargeDemo.cases
         {
             try await LargeDemo(app: app).enlarge(org, progress: progress)
         }

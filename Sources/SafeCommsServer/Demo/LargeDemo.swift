@@ -33,8 +33,8 @@ struct LargeDemo {
         var rng = SeededRandom(seed: 20_261_206)
         // Staff who never sign in in the demo: one unguessable password for all of them.
         let hash = try await app.password.async.hash(UUID().uuidString + UUID().uuidString)
-        var teams = try await Team.query(on: db).filter(\.$organisationID == orgID).sort(\.$name).all()
-        var staff = try await StaffMember.query(on: db).filter(\.$organisationID == orgID).all()
+        var teams = try await db.scoped(to: orgID).query(Team.self).sort(\.$name).all()
+        var staff = try await db.scoped(to: orgID).query(StaffMember.self).all()
         var newTeams: [Team] = [], newStaff: [StaffMember] = []
         for t in 0..<Self.teams {
             let team = Team(
@@ -89,7 +89,7 @@ struct LargeDemo {
         )
         let teamsWithWorkers = teams.filter { workersByTeam[$0.id!] != nil }
 
-        let existing = try await CaseFile.query(on: db).filter(\.$organisationID == orgID).count()
+        let existing = try await db.scoped(to: orgID).query(CaseFile.self).count()
         let toMake = Self.cases - existing
         let perCase = Self.records / Self.cases
         let batch = 250
@@ -251,7 +251,8 @@ struct LargeDemo {
                 Double((hour - 12) * 3600 + Int.random(in: 0..<60, using: &rng) * 60)
             )
             let channel: SafeCommsCore.Channel =
-                person.phone == nil ? .email : rng.pick([.sms, .sms, .phoneCall, .phoneCall, .email, .faceToFace, .whatsapp])
+                person.phone == nil
+                ? .email : rng.pick([.sms, .sms, .phoneCall, .phoneCall, .email, .faceToFace, .whatsapp])
             let written = channel.isWritten
             let draft = CommunicationDraft(
                 channel: channel,

@@ -50,4 +50,33 @@ enum FormGroup {
         control(&h)
         h.raw("</div>\n")
     }
+
+    /// A group of checkboxes or radios under a legend; `id` is the first control's, for the error
+    /// summary's link.
+    static func fieldset(
+        id: String,
+        legend: String,
+        hint: String? = nil,
+        errors: [PageController.FieldError],
+        _ h: inout HTML,
+        _ controls: (inout HTML) -> Void
+    ) {
+        let error = errors.first { $0.field == id }
+        h.raw(error == nil ? "<div class=\"form-group\">\n" : "<div class=\"form-group form-group-error\">\n")
+        h.raw("<fieldset class=\"radios\"><legend>")
+        h.text(legend)
+        h.raw("</legend>\n")
+        if let hint {
+            h.raw("<p class=\"hint\">")
+            h.text(hint)
+            h.raw("</p>\n")
+        }
+        if let error {
+            h.raw("<p class=\"error-message\"><span class=\"visually-hidden\">Error:</span> ")
+            h.text(error.message)
+            h.raw("</p>\n")
+        }
+        controls(&h)
+        h.raw("</fieldset>\n</div>\n")
+    }
 }

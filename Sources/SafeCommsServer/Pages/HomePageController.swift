@@ -52,7 +52,8 @@ struct HomePageController: RouteCollection {
                 teams: try await scope.query(Team.self).count(),
                 staff: try await scope.query(StaffMember.self).filter(\.$active == true).count(),
                 devices: try await scope.query(Device.self).count(),
-                packs: packs
+                packs: packs,
+                pendingGrants: try await StaffAccounts.pending(for: p, on: req.db).count
             )
         }
         if p.roles.contains(.auditor) {

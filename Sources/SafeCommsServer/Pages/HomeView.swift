@@ -31,6 +31,7 @@ struct HomeView {
         var staff: Int
         var devices: Int
         var packs: [PolicyPack]
+        var pendingGrants: Int
     }
 
     var name: String
@@ -400,6 +401,7 @@ struct HomeView {
             h.raw("</tbody>\n</table>\n")
         }
         h.raw("<h3 class=\"heading-s\">Hunt groups</h3>\n")
+        h.raw("<p class=\"body\"><a href=\"/admin/teams\">Change the teams and hunt groups</a></p>\n")
         if d.huntGroups.isEmpty {
             h.raw("<p class=\"body\">No team has a hunt group number.</p>\n")
         } else {
@@ -442,16 +444,21 @@ struct HomeView {
         item("WhatsApp permission reviewed by", s.whatsappReviewDate ?? "Not set")
         item("Contact recorded within", "\(s.recordingTarget) hours")
         item("Policies in use", a.packs.map(\.title).joined(separator: ", "))
-        h.raw(
-            "</dl>\n<p class=\"body\"><a href=\"/policies/simulate\">Try a changed policy against past contact</a></p>\n"
-        )
-        h.raw("<ul class=\"list\">\n<li>")
-        h.text(a.teams)
-        h.raw(" teams</li>\n<li>")
+        h.raw("</dl>\n<p><a class=\"button\" href=\"/admin/settings\">Change the settings</a></p>\n")
+        h.raw("<ul class=\"list\">\n<li><a href=\"/admin/staff\">")
         h.text(a.staff)
-        h.raw(" staff accounts in use</li>\n<li><a href=\"/devices\">")
+        h.raw(" staff accounts in use</a>")
+        if a.pendingGrants > 0 {
+            h.raw(" <strong class=\"tag\">")
+            h.text(a.pendingGrants)
+            h.raw(" waiting for approval</strong>")
+        }
+        h.raw("</li>\n<li><a href=\"/admin/teams\">")
+        h.text(a.teams)
+        h.raw(" teams and their hunt groups</a></li>\n<li><a href=\"/devices\">")
         h.text(a.devices)
-        h.raw(" devices</a></li>\n</ul>\n")
+        h.raw(" devices</a></li>\n")
+        h.raw("<li><a href=\"/policies/simulate\">Try a changed policy against past contact</a></li>\n</ul>\n")
     }
 
     // MARK: The audit trail

@@ -69,7 +69,7 @@ public enum Dashboards {
 
         // Recent contact, only the columns the figures need, only the people overseen.
         var recent = scope.query(CommunicationRecord.self).filter(\.$occurredAt >= since)
-            .field(\.$id).field(\.$organisationID).field(\.$caseID).field(\.$staffID).field(\.$channel)
+            .field(\.$id).field(\.$caseID).field(\.$staffID).field(\.$channel)
             .field(\.$direction).field(\.$occurredAt).field(\.$recordedAt).field(\.$outOfHours)
         if let overseen {
             recent = recent.filter(\.$staffID ~~ Array(overseen))

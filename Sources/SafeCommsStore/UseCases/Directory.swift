@@ -182,6 +182,29 @@ public enum Directory {
         }
     }
 
+    /// Changes a team's manager, hunt group number or covered landline (LIN-6, LIN-13); `.some(nil)`
+    /// takes one off, nil leaves it as it is. Numbers are already in their one written form.
+    public static func changeTeam(
+        _ id: UUID,
+        managerID: UUID??,
+        huntGroupNumber: String??,
+        coveredLandline: String??,
+        for p: Principal,
+        audit: AuditContext,
+        on db: any Database
+    ) async throws -> Team {
+        guard AccessPolicy.can(p, .manageDirectory) else { throw Refusal.forbidden("your role does not allow this") }
+        if let managerID { try await requireStaff(managerID, field: "manager_id", of: p, on: db) }
+        return try await AuditLog.transaction(on: db, audit) { tx in
+            guard let t = try await tx.scoped(to: p).find(Team.self, id) else { throw Refusal.notFound("no such team") }
+            if let managerID { t.managerID = managerID }
+            if let huntGroupNumber { t.huntGroupNumber = huntGroupNumber }
+            if let coveredLandline { t.coveredLandline = coveredLandline }
+            try await t.save(on: tx)
+            return (t, [AuditEntry(action: .teamChanged, entity: "team", entityID: id.uuidString)])
+        }
+    }
+
     static func duplicateTeam(_ name: String) -> ValidationError {
         ValidationError(field: "name", reason: "a team called '\(name)' already exists")
     }
