@@ -169,6 +169,7 @@ let package = Package(
                 "SafeCommsStore",
                 "SafeCommsImport",
                 "SafeCommsCore",
+                "SafeCommsPolicies",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
