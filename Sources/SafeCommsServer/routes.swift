@@ -66,6 +66,7 @@ func routes(_ app: Application) throws {
     try pages.register(collection: AuditPageController())
     try pages.register(collection: SimulationPageController())
     try pages.register(collection: AdminPageController())
+    try pages.register(collection: PhoneWorkPageController())
     try pages.register(collection: PhonePageController())
     try pages.register(collection: ImportPageController())
     try pages.register(collection: IncidentPageController())

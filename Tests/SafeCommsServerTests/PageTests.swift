@@ -846,6 +846,25 @@ final class PageSession: @unchecked Sendable {
                             "\(role) other=\(other) \(method) \(path)"
                         )
                     }
+                    // The rest of the phone pages: open to everyone signed in; what they may do is checked
+                    // on each request (PhoneWorkPageTests), so empty forms are named and unknown ids not found.
+                    for (method, path, expected) in [
+                        ("GET", "/phones/absences", 200), ("POST", "/phones/absences", 422),
+                        ("GET", "/phones/absences/\(UUID())", 404),
+                        ("POST", "/phones/absences/\(UUID())/steps/LIN-13a", 404),
+                        ("GET", "/phones/greeting", 200), ("POST", "/phones/greeting", 422),
+                        ("GET", "/phones/voicemail", 200), ("POST", "/phones/voicemail", 422),
+                    ] {
+                        let res =
+                            method == "GET"
+                            ? try await browser.get(path) : try await browser.post(path, form: ["csrf": csrf])
+                        #expect(res.status.code == expected, "\(role) other=\(other) \(method) \(path)")
+                    }
+                    covered.formUnion([
+                        "GET /phones/absences", "POST /phones/absences", "GET /phones/absences/*",
+                        "POST /phones/absences/*/steps/*", "GET /phones/greeting", "POST /phones/greeting",
+                        "GET /phones/voicemail", "POST /phones/voicemail",
+                    ])
                     covered.formUnion([
                         "GET /admin/settings", "POST /admin/settings", "GET /admin/teams", "POST /admin/teams",
                         "POST /admin/teams/*", "GET /admin/staff", "POST /admin/staff", "GET /admin/staff/*",

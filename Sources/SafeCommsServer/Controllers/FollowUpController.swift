@@ -67,33 +67,7 @@ struct FollowUpController: RouteCollection {
         _ p: Principal,
         _ req: Request
     ) async throws -> Response {
-        let record = FollowUpRecord(
-            organisationID: p.organisationID,
-            staffID: try worker.requireID(),
-            loggedByID: p.staffID,
-            kind: o.kind.rawValue,
-            occurredAt: o.occurredAt,
-            callerName: o.callerName,
-            callerNumber: o.callerNumber,
-            summary: o.summary,
-            dueAt: o.dueAt
-        )
-        let row = try Rewritable(record), digest = record.digest
-        try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            try await row.save(on: tx)
-            return (
-                (),
-                [
-                    AuditEntry(
-                        action: .followUpOpened,
-                        entity: FollowUpRecord.auditEntity,
-                        entityID: record.id?.uuidString,
-                        detail: o.kind.rawValue,
-                        rowDigest: digest
-                    )
-                ]
-            )
-        }
+        let record = try await PhoneFollowUps.log(o, for: worker, by: p, audit: try req.auditContext(), on: req.db)
         return try await FollowUpDTO(record, now: Date()).encodeResponse(status: .created, for: req)
     }
 

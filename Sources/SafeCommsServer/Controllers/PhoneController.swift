@@ -95,199 +95,60 @@ struct PhoneController: RouteCollection {
                 reason: "'\(input.kind)' is not one of leave, unexpected"
             )
         }
-        let allowed =
-            kind == .leave
-            ? AccessPolicy.canManagePhones(p, of: try s.allocation)
-            : AccessPolicy.canReportUnexpectedAbsence(p, of: try s.allocation)
-        guard allowed else {
-            throw Abort(
-                .forbidden,
-                reason: kind == .leave
-                    ? "only they or their managers may record leave"
-                    : "an unexpected absence is started by the line manager (LIN-13)"
-            )
-        }
-        let starts = try Self.instant(input.startsAt, field: "starts_at")
-        let ends = try input.endsAt.map { try Self.instant($0, field: "ends_at") }
-        if let ends, ends <= starts {
-            throw SafeCommsCore.ValidationError(field: "ends_at", reason: "must be after starts_at")
-        }
-        if kind == .leave, ends == nil {
-            throw SafeCommsCore.ValidationError(
-                field: "ends_at",
-                reason: "leave needs the date the person is expected back (LIN-8)"
-            )
-        }
-        let absence = StaffAbsence(
-            organisationID: s.organisationID,
-            staffID: try s.requireID(),
-            recordedByID: p.staffID,
-            kind: kind.rawValue,
-            startsAt: starts,
-            endsAt: ends
-        )
-        // LIN-5, LIN-6: away for longer than voicemail will be picked up, so their voicemail goes off (the
-        // router already sends their calls to the hunt group), in the same transaction.
         let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
-        let silence = DeviceCompliance.voicemailMustGoOff(
-            .init(kind: kind, from: starts, until: ends),
-            pickupHours: settings.voicemailPickupHours
+        let recorded = try await Absences.record(
+            kind,
+            for: s,
+            starts: try Self.instant(input.startsAt, field: "starts_at"),
+            ends: try input.endsAt.map { try Self.instant($0, field: "ends_at") },
+            by: p,
+            settings: settings,
+            audit: try req.auditContext(),
+            on: req.db
         )
-        let row = try Rewritable(absence)
-        let organisationID = p.organisationID, holderID = try s.requireID()
-        // The devices are found inside the transaction: a voicemail switched on meanwhile goes off too.
-        let silenced = try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            try await row.save(on: tx)
-            let silenced =
-                silence
-                ? try await tx.scoped(to: organisationID).query(Device.self).filter(
-                    \.$holderID == holderID
-                )
-                .filter(\.$voicemailEnabled == true).all()
-                : []
-            if !silenced.isEmpty {
-                try await tx.scoped(to: organisationID).query(Device.self).filter(\.$id ~~ silenced.compactMap(\.id))
-                    .set(
-                        \.$voicemailEnabled,
-                        to: false
-                    ).update()
-            }
-            return (
-                silenced,
-                [
-                    AuditEntry(
-                        action: kind == .leave ? .leaveRecorded : .unexpectedAbsenceRecorded,
-                        entity: "staff",
-                        entityID: holderID.uuidString
-                    )
-                ]
-                    + silenced.map {
-                        AuditEntry(
-                            action: .voicemailTurnedOff,
-                            entity: "device",
-                            entityID: $0.id?.uuidString,
-                            detail: "LIN-5"
-                        )
-                    }
-            )
-        }
-        var dto = AbsenceDTO(absence)
-        dto.voicemailTurnedOff = silenced.map(\.address)
+        var dto = AbsenceDTO(recorded.absence)
+        dto.voicemailTurnedOff = recorded.voicemailTurnedOff
         // LIN-13: the manager who records an unexpected absence gets its checklist straight away.
         if kind == .unexpected { dto.checklist = AbsenceChecklist.steps.map { ChecklistStepDTO($0, nil) } }
-        if kind == .leave, let ends {
-            try await Self.leaveMessages(&dto, for: s, returning: ends, colleagueID: input.colleagueId, p, req)
+        if kind == .leave, let ends = recorded.absence.endsAt {
+            let colleague = try await input.colleagueId.asyncMap {
+                try await PhoneFollowUps.staffMember($0, of: p, on: req.db)
+            }
+            let messages = try await Absences.leaveMessages(
+                for: s,
+                returning: ends,
+                colleague: colleague,
+                settings: settings,
+                on: req.db
+            )
+            dto.voicemailGreeting = messages.greeting
+            dto.outOfOffice = messages.outOfOffice
+            dto.warnings = messages.warnings
         }
         return try await dto.encodeResponse(status: .created, for: req)
-    }
-
-    /// LIN-8: the voicemail greeting and the out-of-office reply for leave, with the return date and a
-    /// colleague to contact; what is missing is a warning, since the leave itself must still be saved.
-    static func leaveMessages(
-        _ dto: inout AbsenceDTO,
-        for s: StaffMember,
-        returning: Date,
-        colleagueID: UUID?,
-        _ p: Principal,
-        _ req: Request
-    ) async throws {
-        let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
-        let day = settings.officeHours.localDay(of: returning)
-        var warnings: [String] = []
-        var colleague: StaffMember?
-        if let colleagueID {
-            colleague = try await PhoneFollowUps.staffMember(colleagueID, of: p, on: req.db)
-        } else {
-            warnings.append(
-                "LIN-8: name a colleague (colleague_id) callers and e-mailers can contact while you are away."
-            )
-        }
-        let colleagueNumber = colleague?.workMobile
-        do {
-            let facts = try await Greetings.facts(for: s, on: req.db)
-            if let colleague {
-                dto.voicemailGreeting = try Voicemail.leaveGreeting(
-                    facts,
-                    returning: day,
-                    colleague: colleague.name,
-                    colleagueNumber: colleagueNumber ?? facts.alternativeNumber
-                )
-            }
-            dto.outOfOffice = OutOfOffice.leaveReply(
-                name: s.name,
-                returning: day,
-                colleague: colleague?.name,
-                colleagueContact: colleague.map {
-                    [$0.email, $0.workMobile].compactMap { $0 }.joined(separator: ", ")
-                },
-                alternativeNumber: facts.alternativeNumber
-            )
-        } catch let error as SafeCommsCore.ValidationError {
-            warnings.append("LIN-8: no greeting could be made: \(error.description)")
-        } catch let error as ValidationErrors {
-            warnings.append("LIN-8: no greeting could be made: \(error.description)")
-        }
-        dto.warnings = warnings
     }
 
     /// LIN-13: the steps for an unexpected absence, each with who did it and when (the person and
     /// their managers may read it).
     func checklist(req: Request) async throws -> [ChecklistStepDTO] {
-        let absence = try await Absences.unexpected(
+        let (_, steps) = try await Absences.checklist(
             try req.id("absenceID", field: "absence_id"),
             by: try await req.principal(),
-            toChange: false,
             on: req.db
         )
-        let done = try await req.db.scoped(to: absence.organisationID).query(AbsenceStep.self).filter(
-            \.$absenceID == (try absence.requireID())
-        ).all()
-        return AbsenceChecklist.steps.map { step in ChecklistStepDTO(step, done.first { $0.step == step.id }) }
+        return steps.map { ChecklistStepDTO($0.0, $0.1) }
     }
 
     /// Records a step as done, by the line or team manager (409 when it already was).
     func doStep(req: Request) async throws -> Response {
-        let p = try await req.principal()
-        let absence = try await Absences.unexpected(
-            try req.id("absenceID", field: "absence_id"),
-            by: p,
-            toChange: true,
+        let (step, record) = try await Absences.completeStep(
+            req.parameters.get("step") ?? "",
+            of: try req.id("absenceID", field: "absence_id"),
+            note: try req.content.decode(ChecklistStepInput.self).note,
+            by: try await req.principal(),
+            audit: try req.auditContext(),
             on: req.db
         )
-        let id = req.parameters.get("step") ?? ""
-        guard let step = AbsenceChecklist.step(id) else {
-            throw SafeCommsCore.ValidationError(
-                field: "step",
-                reason: "'\(id)' is not one of \(AbsenceChecklist.steps.map(\.id).joined(separator: ", "))"
-            )
-        }
-        let note = try req.content.decode(ChecklistStepInput.self).note?.trimmingCharacters(in: .whitespacesAndNewlines)
-        let record = AbsenceStep(
-            organisationID: p.organisationID,
-            absenceID: try absence.requireID(),
-            doneByID: p.staffID,
-            step: step.id,
-            note: note.map { String($0.prefix(1_000)) }
-        )
-        let row = try Rewritable(record)
-        do {
-            try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-                try await row.save(on: tx)
-                return (
-                    (),
-                    [
-                        AuditEntry(
-                            action: .absenceStepDone,
-                            entity: "absence",
-                            entityID: absence.id?.uuidString,
-                            detail: step.id
-                        )
-                    ]
-                )
-            }
-        } catch  where error.isUniqueViolation {
-            throw Abort(.conflict, reason: "\(step.id) was already recorded as done")
-        }
         return try await ChecklistStepDTO(step, record).encodeResponse(status: .created, for: req)
     }
 

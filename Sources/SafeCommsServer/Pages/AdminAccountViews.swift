@@ -15,6 +15,15 @@ struct TeamsView {
             case managerID = "manager_id"
             case huntGroupNumber = "hunt_group_number"
         }
+
+        init() {}
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            name = try c.decodeIfPresent(String.self, forKey: .name) ?? ""
+            managerID = try c.decodeIfPresent(String.self, forKey: .managerID)
+            huntGroupNumber = try c.decodeIfPresent(String.self, forKey: .huntGroupNumber)
+        }
     }
 
     var teams: [Team]

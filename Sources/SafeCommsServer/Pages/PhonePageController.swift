@@ -157,6 +157,7 @@ struct PhonePageController: RouteCollection {
         "status": "Your phone settings were saved.", "response": "Your response was recorded.",
         "closed": "The follow-up was closed.",
         "taken": "The message was taken and e-mailed to them as urgent.",
+        "logged": "The voicemail was logged: it is on the follow-ups below with its deadline.",
     ]
 
     static func summary(_ r: RouteDecision, _ names: [UUID: String]) -> String {

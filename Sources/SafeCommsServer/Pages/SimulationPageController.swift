@@ -19,6 +19,17 @@ struct SimulationPageController: RouteCollection {
         var days: String
 
         enum CodingKeys: String, CodingKey { case pack, days }
+
+        init(pack: String, days: String) {
+            self.pack = pack
+            self.days = days
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            pack = try c.decodeIfPresent(String.self, forKey: .pack) ?? ""
+            days = try c.decodeIfPresent(String.self, forKey: .days) ?? ""
+        }
     }
 
     private func administrator(_ req: Request) async throws -> Principal {

@@ -203,4 +203,43 @@ public enum PhoneFollowUps {
             return (record, [event])
         }
     }
+
+    /// COV-5, COV-7, LIN-5: a follow-up opened for a voicemail or a call answered out of hours, with its
+    /// audit event.
+    public static func log(
+        _ o: FollowUp.Opened,
+        for worker: StaffMember,
+        by p: Principal,
+        audit: AuditContext,
+        on db: any Database
+    ) async throws -> FollowUpRecord {
+        let record = FollowUpRecord(
+            organisationID: p.organisationID,
+            staffID: try worker.requireID(),
+            loggedByID: p.staffID,
+            kind: o.kind.rawValue,
+            occurredAt: o.occurredAt,
+            callerName: o.callerName,
+            callerNumber: o.callerNumber,
+            summary: o.summary,
+            dueAt: o.dueAt
+        )
+        let row = try Rewritable(record), digest = record.digest
+        try await AuditLog.transaction(on: db, audit) { tx in
+            try await row.save(on: tx)
+            return (
+                (),
+                [
+                    AuditEntry(
+                        action: .followUpOpened,
+                        entity: FollowUpRecord.auditEntity,
+                        entityID: record.id?.uuidString,
+                        detail: o.kind.rawValue,
+                        rowDigest: digest
+                    )
+                ]
+            )
+        }
+        return record
+    }
 }
