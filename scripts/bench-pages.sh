@@ -64,7 +64,7 @@ FROM=$(date -d '-180 days' +%F); TO=$(date -d '-30 days' +%F)
 FAILED=0
 run() {  # label cookie path connections
   local out status
-  out=$(wrk -t2 -c"$4" -d"$DURATION" --latency -H "Cookie: $2" -s scripts/wrk/statuses.lua "$URL$3" 2>&1)
+  out=$(wrk -t"$(( $4 < 2 ? $4 : 2 ))" -c"$4" -d"$DURATION" --latency -H "Cookie: $2" -s scripts/wrk/statuses.lua "$URL$3" 2>&1)
   status=$(sed -n 's/^non-2xx: //p' <<<"$out")
   printf '%-22s %8s req/s   p50 %8s   p99 %8s   %s\n' "$1" \
     "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \

@@ -11,6 +11,9 @@ public struct LineReader: Sendable {
     }
 
     let source: Source
+    /// Told the bytes read so far after each chunk of a file, for a progress bar (`safecomms import`
+    /// and `reconcile` on a terminal); a file read twice counts from zero again.
+    public var onBytesRead: (@Sendable (Int) -> Void)?
     /// A line longer than this is an error, not a reason to hold the whole file.
     public static let maxLineBytes = 1 << 20
     static let chunkBytes = 1 << 16
@@ -38,6 +41,7 @@ public struct LineReader: Sendable {
             // One buffer, refilled: a line handed over is a slice of it, and a caller that keeps one
             // keeps a copy (arrays copy on write).
             var chunk = [UInt8](repeating: 0, count: Self.chunkBytes)
+            var total = 0
             while true {
                 let count = try chunk.withUnsafeMutableBytes { raw in
                     while true {
@@ -52,6 +56,8 @@ public struct LineReader: Sendable {
                     }
                 }
                 if count == 0 { break }
+                total += count
+                onBytesRead?(total)
                 if try !splitter.deliver(chunk, 0..<count, body) { return }
             }
         }

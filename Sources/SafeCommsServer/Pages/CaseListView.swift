@@ -88,7 +88,7 @@ struct CaseListView {
         h.raw("<th scope=\"col\">Team</th><th scope=\"col\">Key worker</th></tr></thead>\n<tbody>\n")
         for c in result.cases {
             h.raw("<tr><td><a href=\"/cases/")
-            h.text(c.id!.uuidString)
+            h.text(c.id.uuidString)
             h.raw("\">")
             h.text(c.reference)
             h.raw("</a></td><td>")

@@ -27,6 +27,7 @@ struct HomePageController: RouteCollection {
                 packs: packs,
                 settings: settings,
                 now: now,
+                reader: req.application.sqliteReader,
                 on: req.db
             )
         }
@@ -77,7 +78,7 @@ struct HomePageController: RouteCollection {
         -> HomeView.MyWork
     {
         let scope = req.db.scoped(to: p)
-        let visible = try await VisibleCases.of(p, on: req.db)
+        let visible = try await CaseSearch.listings(.init(), for: p, reader: req.application.sqliteReader, on: req.db)
         let mine = visible.filter { $0.keyWorkerID == p.staffID }.sorted { $0.reference < $1.reference }
         // The DSL sees every case; their home lists only their own, and the case list searches the rest.
         let team =

@@ -10,8 +10,8 @@ struct HomeView {
 
     struct MyWork {
         var staffID: UUID
-        var cases: [CaseFile]
-        var teamCases: [CaseFile]
+        var cases: [CaseListing]
+        var teamCases: [CaseListing]
         var teamCaseCount: Int
         var tasks: [Tasks.View]
         var messages: [MessageSlipRecord]
@@ -156,14 +156,14 @@ struct HomeView {
         }
     }
 
-    private func caseTable(_ cases: [CaseFile], caption: String, _ h: inout HTML) {
+    private func caseTable(_ cases: [CaseListing], caption: String, _ h: inout HTML) {
         h.raw("<table class=\"table\">\n<caption class=\"visually-hidden\">")
         h.text(caption)
         h.raw("</caption>\n<thead><tr><th scope=\"col\">Reference</th><th scope=\"col\">Child</th>")
         h.raw("<th scope=\"col\">Status</th></tr></thead>\n<tbody>\n")
         for c in cases {
             h.raw("<tr><td><a href=\"/cases/")
-            h.text(c.id!.uuidString)
+            h.text(c.id.uuidString)
             h.raw("\">")
             h.text(c.reference)
             h.raw("</a></td><td>")
@@ -259,7 +259,7 @@ struct HomeView {
             )
             for c in o.textingWithoutAgreement {
                 h.raw("<li><a href=\"/cases/")
-                h.text(c.id!.uuidString)
+                h.text(c.id.uuidString)
                 h.raw("/consents\">")
                 h.text(c.reference)
                 h.raw("</a></li>\n")

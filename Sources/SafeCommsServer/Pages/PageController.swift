@@ -131,7 +131,7 @@ struct PageController: RouteCollection {
                 errors.append(.init(field: "key_worker", message: "Choose a key worker from the list"))
             }
         }
-        let result = try await CaseSearch.run(query, for: p, on: req.db)
+        let result = try await CaseSearch.run(query, for: p, reader: req.application.sqliteReader, on: req.db)
         try await req.audit(
             AuditEntry(
                 action: .casesListed,

@@ -1,5 +1,7 @@
 import FluentKit
+import FluentSQLiteDriver
 import Foundation
+import SQLKit
 import SafeCommsCore
 
 /// What a team manager sees of their team, and the DSL of the whole organisation, on their home page:
@@ -31,7 +33,7 @@ public enum Dashboards {
         public var sharingsToAcknowledge: [NumberSharing]
         public var notAcknowledged: [PolicyAcknowledgements.Outstanding]
         /// Cases with texts or WhatsApp messages in the window and no texting agreement in force (PD-1.6).
-        public var textingWithoutAgreement: [CaseFile]
+        public var textingWithoutAgreement: [CaseListing]
         /// The DSL's: open review items that only a DSL's written consent answers (WNL-1.5, PD-12.b).
         public var awaitingDSL: [ReviewItem]
         public var names: [UUID: String]
@@ -49,6 +51,7 @@ public enum Dashboards {
         packs: [PolicyPack],
         settings: OrganisationSettings,
         now: Date = Date(),
+        reader: SQLiteReader? = nil,
         on db: any Database
     ) async throws -> Oversight {
         let overseen = try await PhoneFollowUps.overseen(by: p, on: db)
@@ -68,19 +71,15 @@ public enum Dashboards {
             .filter { mine($0.staffID) }
 
         // Recent contact, only the columns the figures need, only the people overseen.
-        var recent = scope.query(CommunicationRecord.self).filter(\.$occurredAt >= since)
-            .field(\.$id).field(\.$caseID).field(\.$staffID).field(\.$channel)
-            .field(\.$direction).field(\.$occurredAt).field(\.$recordedAt).field(\.$outOfHours)
-        if let overseen {
-            recent = recent.filter(\.$staffID ~~ Array(overseen))
-        }
-        let contact = overseen?.isEmpty == true ? [] : try await recent.all()
+        let contact =
+            overseen?.isEmpty == true
+            ? [] : try await recentContact(p.organisationID, since: since, staff: overseen, reader: reader, on: db)
 
         var outOfHours: [UUID: Int] = [:]
         for c in contact where c.outOfHours && c.occurredAt >= weekAgo { outOfHours[c.staffID, default: 0] += 1 }
 
-        let visible = try await VisibleCases.of(p, on: db)
-        let visibleIDs = Set(visible.compactMap(\.id))
+        let visible = try await CaseSearch.listings(.init(), for: p, reader: reader, on: db)
+        let visibleIDs = Set(visible.map(\.id))
         let texted = Set(
             contact.filter { ($0.channel == "sms" || $0.channel == "whatsapp") && visibleIDs.contains($0.caseID) }
                 .map(\.caseID)
@@ -128,13 +127,81 @@ public enum Dashboards {
             lastReconciliation: reconciliation,
             sharingsToAcknowledge: try await CaseRegisters.sharingsToAcknowledge(for: p, on: db),
             notAcknowledged: try await PolicyAcknowledgements.whoHasNot(for: p, packs: packs, on: db),
-            textingWithoutAgreement: visible.filter { texted.contains($0.id!) && !agreed.contains($0.id!) }
+            textingWithoutAgreement: visible.filter { texted.contains($0.id) && !agreed.contains($0.id) }
                 .sorted { $0.reference < $1.reference },
             awaitingDSL: p.roles.contains(.dsl)
                 ? openReview.filter { dslConsentClauses.contains($0.clause) }.sorted { $0.flaggedAt < $1.flaggedAt }
                 : [],
             names: names
         )
+    }
+}
+
+extension Dashboards {
+    /// One record as the dashboards count it.
+    struct Contact: Sendable {
+        var staffID: UUID
+        var caseID: UUID
+        var channel: String
+        var occurredAt: Date
+        var recordedAt: Date
+        var outOfHours: Bool
+    }
+
+    /// The organisation's contact since `since`, of `staff` when given, as plain columns: a DSL's
+    /// four weeks of a council are tens of thousands of rows, too many to read as Fluent models.
+    static func recentContact(
+        _ organisationID: UUID,
+        since: Date,
+        staff: Set<UUID>?,
+        reader: SQLiteReader?,
+        on db: any Database
+    ) async throws -> [Contact] {
+        let ids = staff.map(Array.init)
+        if let reader {
+            var sql = """
+                SELECT staff_id, case_id, channel, occurred_at, recorded_at, out_of_hours FROM communications \
+                WHERE organisation_id = ? AND occurred_at >= ?
+                """
+            var binds: [SQLiteData] = [.text(organisationID.uuidText), .float(since.timeIntervalSince1970)]
+            if let ids {
+                sql += " AND staff_id IN (" + Array(repeating: "?", count: ids.count).joined(separator: ",") + ")"
+                binds += ids.map { .text($0.uuidText) }
+            }
+            let statement = sql, values = binds
+            return try await reader.read { connection in
+                var out: [Contact] = []
+                try connection.each(statement, values) { row in
+                    out.append(
+                        Contact(
+                            staffID: try row.id("staff_id"),
+                            caseID: try row.id("case_id"),
+                            channel: try row.text("channel"),
+                            occurredAt: try row.time("occurred_at"),
+                            recordedAt: try row.time("recorded_at"),
+                            outOfHours: try row.flag("out_of_hours")
+                        )
+                    )
+                }
+                return out
+            }
+        }
+        guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
+        var select = sql.select()
+            .columns("staff_id", "case_id", "channel", "occurred_at", "recorded_at", "out_of_hours")
+            .from(CommunicationRecord.schema).where("organisation_id", .equal, organisationID)
+            .where("occurred_at", .greaterThanOrEqual, since)
+        if let ids { select = select.where(SQLIdentifier("staff_id"), .in, SQLBind.group(ids)) }
+        return try await select.all().map { row in
+            Contact(
+                staffID: try row.decode(column: "staff_id", as: UUID.self),
+                caseID: try row.decode(column: "case_id", as: UUID.self),
+                channel: try row.decode(column: "channel", as: String.self),
+                occurredAt: try row.decode(column: "occurred_at", as: Date.self),
+                recordedAt: try row.decode(column: "recorded_at", as: Date.self),
+                outOfHours: try row.decode(column: "out_of_hours", as: Bool.self)
+            )
+        }
     }
 }
 
