@@ -67,22 +67,37 @@ public enum CaseSearch {
         on db: any Database
     ) async throws -> Result {
         let per = min(max(q.per, 1), 200)
-        var found = try await listings(q, for: p, reader: reader, on: db)
-        if let text = q.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-            found = found.filter {
-                $0.reference.range(of: text, options: [.caseInsensitive]) != nil
-                    || $0.displayName.range(of: text, options: [.caseInsensitive, .diacriticInsensitive]) != nil
-            }
-        }
-        let pages = max(1, (found.count + per - 1) / per)
+        guard let scope = Scope(q, p) else { return Result(cases: [], total: 0, page: 1, per: per) }
+        // First the ids that match, by reference: three text columns a case, names opened (and folded)
+        // once per process; then the page's cases in full.
+        let text = q.text.map { fold($0.trimmingCharacters(in: .whitespaces)) } ?? ""
+        let candidates = try await scope.rows(columns: "id, reference, display_name", reader: reader, on: db)
+        let ids =
+            text.isEmpty
+            ? candidates.map(\.id)
+            : candidates.filter { fold($0.reference).contains(text) || fold(opened: $0.sealedName).contains(text) }
+                .map(\.id)
+        let pages = max(1, (ids.count + per - 1) / per)
         let page = min(max(q.page, 1), pages)
         let start = (page - 1) * per
-        return Result(
-            cases: Array(found[min(start, found.count)..<min(start + per, found.count)]),
-            total: found.count,
-            page: page,
-            per: per
+        let shown = Array(ids[min(start, ids.count)..<min(start + per, ids.count)])
+        let byID = Dictionary(
+            try await scope.listings(ids: shown, reader: reader, on: db).map { ($0.id.uuidText, $0) },
+            uniquingKeysWith: { a, _ in a }
         )
+        return Result(cases: shown.compactMap { byID[$0] }, total: ids.count, page: page, per: per)
+    }
+
+    private static let folded = BoundedCache<String, String>(capacity: 200_000)
+
+    /// Text as searches compare it: without case or accents ("Zoë" finds "zoe").
+    static func fold(_ text: String) -> String {
+        folded.get(text) { text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
+    }
+
+    /// A sealed name opened and folded, remembered by its sealed form (which changes when it does).
+    static func fold(opened sealed: String) -> String {
+        folded.get(sealed) { fold(DataKeys.open(sealed)) }
     }
 
     /// Every case `p` may see that the query's filters keep, by reference.
@@ -92,68 +107,165 @@ public enum CaseSearch {
         reader: SQLiteReader?,
         on db: any Database
     ) async throws -> [CaseListing] {
-        let everything = p.roles.contains(.dsl) || p.roles.contains(.auditor)
-        guard everything || p.roles.contains(.practitioner) || p.roles.contains(.manager) else { return [] }
-        var sql = "SELECT id, reference, display_name, status, in_crisis, team_id, key_worker_id FROM cases"
-        sql += " WHERE organisation_id = ?"
-        var binds: [String] = [p.organisationID.uuidText]
-        if let s = q.status {
-            sql += " AND status = ?"
-            binds.append(s.rawValue)
+        guard let scope = Scope(q, p) else { return [] }
+        return try await scope.listings(ids: nil, reader: reader, on: db)
+    }
+
+    /// Those of these cases `p` may see, by reference.
+    public static func listings(
+        ids: some Collection<UUID>,
+        for p: Principal,
+        reader: SQLiteReader?,
+        on db: any Database
+    ) async throws -> [CaseListing] {
+        guard let scope = Scope(.init(), p) else { return [] }
+        var out: [CaseListing] = []
+        // In slices, within every engine's limit on bound values.
+        for slice in Array(ids).chunked(2_000) {
+            out += try await scope.listings(ids: slice.map(\.uuidText), reader: reader, on: db)
         }
-        if let t = q.teamID {
-            sql += " AND team_id = ?"
-            binds.append(t.uuidText)
+        return out.sorted { $0.reference < $1.reference }
+    }
+
+    /// The cases a query may reach, as SQL: the reader's own (`VisibleCases`) narrowed by the filters.
+    struct Scope {
+        var p: Principal
+        var conditions: [String] = ["organisation_id = ?"]
+        var binds: [UUID?] = []
+        var status: String?
+
+        init?(_ q: Query, _ p: Principal) {
+            self.p = p
+            binds = [p.organisationID]
+            let everything = p.roles.contains(.dsl) || p.roles.contains(.auditor)
+            if !everything {
+                guard p.roles.contains(.practitioner) || p.roles.contains(.manager) else { return nil }
+                let teams = Array(p.teamIDs.union(p.roles.contains(.manager) ? p.managedTeamIDs : []))
+                conditions.append(
+                    "(key_worker_id = ?"
+                        + (teams.isEmpty
+                            ? "" : " OR team_id IN (" + teams.map { _ in "?" }.joined(separator: ",") + ")") + ")"
+                )
+                binds += [p.staffID] + teams
+            }
+            if let t = q.teamID {
+                conditions.append("team_id = ?")
+                binds.append(t)
+            }
+            if let k = q.keyWorkerID {
+                conditions.append("key_worker_id = ?")
+                binds.append(k)
+            }
+            status = q.status?.rawValue
         }
-        if let k = q.keyWorkerID {
-            sql += " AND key_worker_id = ?"
-            binds.append(k.uuidText)
+
+        struct Candidate: Sendable {
+            var id: String
+            var reference: String
+            var sealedName: String
         }
-        sql += " ORDER BY reference"
-        @Sendable func keep(_ c: CaseListing) -> Bool {
-            AccessPolicy.canRead(
-                p,
-                CaseAllocation(organisationID: p.organisationID, teamID: c.teamID, keyWorkerID: c.keyWorkerID)
-            )
+
+        func sql(_ columns: String, ids: Int?) -> String {
+            var where_ = conditions
+            if status != nil { where_.append("status = ?") }
+            if let ids {
+                where_.append("id IN (" + Array(repeating: "?", count: max(ids, 1)).joined(separator: ",") + ")")
+            }
+            return "SELECT \(columns) FROM cases WHERE " + where_.joined(separator: " AND ") + " ORDER BY reference"
         }
-        if let reader {
-            let statement = sql, values: [SQLiteData] = binds.map { .text($0) }
-            return try await reader.read { connection in
-                var out: [CaseListing] = []
-                try connection.each(statement, values) { row in
-                    let c = CaseListing(
-                        id: try row.id("id"),
-                        reference: try row.text("reference"),
-                        sealedName: try row.text("display_name"),
-                        status: CaseStatus(rawValue: try row.text("status")) ?? .other,
-                        inCrisis: try row.flag("in_crisis"),
-                        teamID: try row.optionalID("team_id"),
-                        keyWorkerID: try row.optionalID("key_worker_id")
-                    )
-                    if keep(c) { out.append(c) }
+
+        func sqliteBinds(ids: [String]?) -> [SQLiteData] {
+            binds.map { .text($0!.uuidText) } + (status.map { [.text($0)] } ?? []) + (ids?.map { .text($0) } ?? [])
+        }
+
+        func postgresQuery(_ sql: String, ids: [String]?) -> SQLQueryString {
+            var q = SQLQueryString("")
+            let parts = sql.split(separator: "?", omittingEmptySubsequences: false)
+            var values: [any Encodable & Sendable] = binds.map { $0! }
+            if let status { values.append(status) }
+            values += (ids ?? []).compactMap(UUID.init(uuidString:))
+            for (i, part) in parts.enumerated() {
+                q.appendInterpolation(unsafeRaw: String(part))
+                if i < parts.count - 1 { q.appendInterpolation(bind: values[i]) }
+            }
+            return q
+        }
+
+        func rows(columns: String, reader: SQLiteReader?, on db: any Database) async throws -> [Candidate] {
+            let statement = sql(columns, ids: nil)
+            if let reader {
+                let values = sqliteBinds(ids: nil)
+                return try await reader.read { connection in
+                    var out: [Candidate] = []
+                    try connection.each(statement, values) { row in
+                        out.append(
+                            Candidate(
+                                id: try row.text("id"),
+                                reference: try row.text("reference"),
+                                sealedName: try row.text("display_name")
+                            )
+                        )
+                    }
+                    return out
                 }
-                return out
+            }
+            guard let sqlDB = db as? any SQLDatabase else { throw SQLRequired() }
+            return try await sqlDB.raw(postgresQuery(statement, ids: nil)).all().map { row in
+                Candidate(
+                    id: try row.decode(column: "id", as: UUID.self).uuidText,
+                    reference: try row.decode(column: "reference", as: String.self),
+                    sealedName: try row.decode(column: "display_name", as: String.self)
+                )
             }
         }
-        guard let sqlDB = db as? any SQLDatabase else { throw SQLRequired() }
-        var select = sqlDB.select()
-            .columns("id", "reference", "display_name", "status", "in_crisis", "team_id", "key_worker_id")
-            .from(CaseFile.schema).where("organisation_id", .equal, p.organisationID)
-        if let s = q.status { select = select.where("status", .equal, s.rawValue) }
-        if let t = q.teamID { select = select.where("team_id", .equal, t) }
-        if let k = q.keyWorkerID { select = select.where("key_worker_id", .equal, k) }
-        let rows = try await select.orderBy("reference").all()
-        return try rows.compactMap { row in
-            let c = CaseListing(
-                id: try row.decode(column: "id", as: UUID.self),
-                reference: try row.decode(column: "reference", as: String.self),
-                sealedName: try row.decode(column: "display_name", as: String.self),
-                status: CaseStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .other,
-                inCrisis: try row.decode(column: "in_crisis", as: Bool.self),
-                teamID: try row.decode(column: "team_id", as: UUID?.self),
-                keyWorkerID: try row.decode(column: "key_worker_id", as: UUID?.self)
+
+        /// The cases in full: those with these ids, or all of them (nil). Each is checked against
+        /// `AccessPolicy` too, whatever the SQL said.
+        func listings(ids: [String]?, reader: SQLiteReader?, on db: any Database) async throws -> [CaseListing] {
+            if let ids, ids.isEmpty { return [] }
+            let statement = sql(
+                "id, reference, display_name, status, in_crisis, team_id, key_worker_id",
+                ids: ids?.count
             )
-            return keep(c) ? c : nil
+            let p = self.p
+            @Sendable func keep(_ c: CaseListing) -> Bool {
+                AccessPolicy.canRead(
+                    p,
+                    CaseAllocation(organisationID: p.organisationID, teamID: c.teamID, keyWorkerID: c.keyWorkerID)
+                )
+            }
+            if let reader {
+                let values = sqliteBinds(ids: ids)
+                return try await reader.read { connection in
+                    var out: [CaseListing] = []
+                    try connection.each(statement, values) { row in
+                        let c = CaseListing(
+                            id: try row.id("id"),
+                            reference: try row.text("reference"),
+                            sealedName: try row.text("display_name"),
+                            status: CaseStatus(rawValue: try row.text("status")) ?? .other,
+                            inCrisis: try row.flag("in_crisis"),
+                            teamID: try row.optionalID("team_id"),
+                            keyWorkerID: try row.optionalID("key_worker_id")
+                        )
+                        if keep(c) { out.append(c) }
+                    }
+                    return out
+                }
+            }
+            guard let sqlDB = db as? any SQLDatabase else { throw SQLRequired() }
+            return try await sqlDB.raw(postgresQuery(statement, ids: ids)).all().compactMap { row in
+                let c = CaseListing(
+                    id: try row.decode(column: "id", as: UUID.self),
+                    reference: try row.decode(column: "reference", as: String.self),
+                    sealedName: try row.decode(column: "display_name", as: String.self),
+                    status: CaseStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .other,
+                    inCrisis: try row.decode(column: "in_crisis", as: Bool.self),
+                    teamID: try row.decode(column: "team_id", as: UUID?.self),
+                    keyWorkerID: try row.decode(column: "key_worker_id", as: UUID?.self)
+                )
+                return keep(c) ? c : nil
+            }
         }
     }
 }

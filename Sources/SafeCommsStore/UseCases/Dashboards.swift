@@ -78,21 +78,17 @@ public enum Dashboards {
         var outOfHours: [UUID: Int] = [:]
         for c in contact where c.outOfHours && c.occurredAt >= weekAgo { outOfHours[c.staffID, default: 0] += 1 }
 
-        let visible = try await CaseSearch.listings(.init(), for: p, reader: reader, on: db)
-        let visibleIDs = Set(visible.map(\.id))
-        let texted = Set(
-            contact.filter { ($0.channel == "sms" || $0.channel == "whatsapp") && visibleIDs.contains($0.caseID) }
-                .map(\.caseID)
-        )
+        // Cases texted in the window with no agreement from the child in force today (PD-1.6): the
+        // agreements read as plain columns in one query, the cases only for those without.
         let today = settings.officeHours.localDay(of: now).description
-        var agreed = Set<UUID>()
-        for slice in Array(texted).chunked(500) {
-            for c in try await scope.query(Consent.self).filter(\.$caseID ~~ slice)
-                .filter(\.$kind == .textingAgreed).all() where c.inForce(on: today)
-            {
-                agreed.insert(c.caseID)
-            }
-        }
+        let texted = Set(contact.filter { $0.channel == "sms" || $0.channel == "whatsapp" }.map(\.caseID))
+        let agreed = try await textingAgreed(p.organisationID, on: today, reader: reader, on: db)
+        let withoutAgreement = try await CaseSearch.listings(
+            ids: texted.subtracting(agreed),
+            for: p,
+            reader: reader,
+            on: db
+        )
 
         let reconciliation = try await scope.auditEvents().filter(\.$action == AuditAction.reconciliationRun.rawValue)
             .sort(\.$id, .descending).first()
@@ -127,8 +123,7 @@ public enum Dashboards {
             lastReconciliation: reconciliation,
             sharingsToAcknowledge: try await CaseRegisters.sharingsToAcknowledge(for: p, on: db),
             notAcknowledged: try await PolicyAcknowledgements.whoHasNot(for: p, packs: packs, on: db),
-            textingWithoutAgreement: visible.filter { texted.contains($0.id) && !agreed.contains($0.id) }
-                .sorted { $0.reference < $1.reference },
+            textingWithoutAgreement: withoutAgreement,
             awaitingDSL: p.roles.contains(.dsl)
                 ? openReview.filter { dslConsentClauses.contains($0.clause) }.sorted { $0.flaggedAt < $1.flaggedAt }
                 : [],
@@ -146,6 +141,46 @@ extension Dashboards {
         var occurredAt: Date
         var recordedAt: Date
         var outOfHours: Bool
+    }
+
+    /// The cases with the child's agreement to texting in force on `day` (PD-1.6).
+    static func textingAgreed(
+        _ organisationID: UUID,
+        on day: String,
+        reader: SQLiteReader?,
+        on db: any Database
+    ) async throws -> Set<UUID> {
+        let sql = """
+            SELECT case_id, given_on, ends_on FROM consents \
+            WHERE organisation_id = ? AND kind = 'texting_agreed' AND withdrawn_on IS NULL
+            """
+        @Sendable func inForce(_ given: String, _ ends: String?) -> Bool {
+            given <= day && (ends.map { day <= $0 } ?? true)
+        }
+        if let reader {
+            return try await reader.read { connection in
+                var out = Set<UUID>()
+                try connection.each(sql, [.text(organisationID.uuidText)]) { row in
+                    if inForce(try row.text("given_on"), row.optionalText("ends_on")) {
+                        out.insert(try row.id("case_id"))
+                    }
+                }
+                return out
+            }
+        }
+        guard let sqlDB = db as? any SQLDatabase else { throw SQLRequired() }
+        let rows = try await sqlDB.select().columns("case_id", "given_on", "ends_on").from(Consent.schema)
+            .where("organisation_id", .equal, organisationID).where("kind", .equal, ConsentKind.textingAgreed.rawValue)
+            .where("withdrawn_on", .is, SQLLiteral.null).all()
+        var out = Set<UUID>()
+        for row in rows
+        where inForce(
+            try row.decode(column: "given_on", as: String.self),
+            try row.decode(column: "ends_on", as: String?.self)
+        ) {
+            out.insert(try row.decode(column: "case_id", as: UUID.self))
+        }
+        return out
     }
 
     /// The organisation's contact since `since`, of `staff` when given, as plain columns: a DSL's
