@@ -22,7 +22,7 @@ struct CaseListView {
     var errors: [PageController.FieldError]
     var result: CaseSearch.Result
     var teams: [Team]
-    var staff: [StaffMember]
+    var staff: [StaffListing]
     var canReconcile: Bool
 
     func write(_ h: inout HTML) {
@@ -33,7 +33,7 @@ struct CaseListView {
                 "<p class=\"body\"><a href=\"/reconciliation\">Check a carrier's bill for contact nobody recorded</a></p>\n"
             )
         }
-        let names = Dictionary(staff.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let names = Dictionary(staff.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let teamNames = Dictionary(teams.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
         h.raw(
             "<form method=\"get\" action=\"/cases\" class=\"filters\" role=\"search\" novalidate>\n<div class=\"filters-row\">\n"
@@ -56,7 +56,7 @@ struct CaseListView {
             "Key worker",
             "Anyone",
             staff.filter { !$0.roles.isDisjoint(with: [.practitioner, .manager, .dsl]) }.map {
-                ($0.id!.uuidString, $0.name)
+                ($0.id.uuidString, $0.name)
             },
             form.keyWorker,
             &h

@@ -145,7 +145,7 @@ struct PageController: RouteCollection {
             errors: errors,
             result: result,
             teams: try await scope.query(Team.self).sort(\.$name).all(),
-            staff: try await scope.query(StaffMember.self).sort(\.$name).all(),
+            staff: try await StaffListing.all(of: p.organisationID, reader: req.application.sqliteReader, on: req.db),
             canReconcile: AccessPolicy.can(p, .reconcile)
         )
         return PageLayout.page(title: "Cases", user: try req.staff().name, csrf: CSRF.token(for: req), body: view.write)

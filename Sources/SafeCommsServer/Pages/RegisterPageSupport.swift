@@ -33,7 +33,7 @@ extension PageController {
 extension Request {
     /// The names of the organisation's staff by id, for "recorded by" columns.
     func staffNames(_ p: Principal) async throws -> [UUID: String] {
-        let all = try await db.scoped(to: p).query(StaffMember.self).all()
-        return Dictionary(all.compactMap { s in s.id.map { ($0, s.name) } }, uniquingKeysWith: { a, _ in a })
+        let all = try await StaffListing.all(of: p.organisationID, reader: application.sqliteReader, on: db)
+        return Dictionary(all.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
     }
 }

@@ -72,11 +72,16 @@ public enum CaseSearch {
         // once per process; then the page's cases in full.
         let text = q.text.map { fold($0.trimmingCharacters(in: .whitespaces)) } ?? ""
         let candidates = try await scope.rows(columns: "id, reference, display_name", reader: reader, on: db)
-        let ids =
-            text.isEmpty
-            ? candidates.map(\.id)
-            : candidates.filter { fold($0.reference).contains(text) || fold(opened: $0.sealedName).contains(text) }
-                .map(\.id)
+        var ids: [String]
+        if text.isEmpty {
+            ids = candidates.map(\.id)
+        } else {
+            let names = NameFolds.shared.folded(candidates.map(\.sealedName))
+            ids = []
+            for (c, name) in zip(candidates, names) where fold(c.reference).contains(text) || name.contains(text) {
+                ids.append(c.id)
+            }
+        }
         let pages = max(1, (ids.count + per - 1) / per)
         let page = min(max(q.page, 1), pages)
         let start = (page - 1) * per
@@ -88,16 +93,41 @@ public enum CaseSearch {
         return Result(cases: shown.compactMap { byID[$0] }, total: ids.count, page: page, per: per)
     }
 
-    private static let folded = BoundedCache<String, String>(capacity: 200_000)
-
-    /// Text as searches compare it: without case or accents ("Zoë" finds "zoe").
+    /// Text as searches compare it: without case or accents ("Zoë" finds "zoe"). Plain ASCII (every
+    /// reference) is only lowercased, which is what folding would do to it.
     static func fold(_ text: String) -> String {
-        folded.get(text) { text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
+        text.utf8.allSatisfy { $0 < 0x80 }
+            ? text.lowercased() : text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
     }
 
-    /// A sealed name opened and folded, remembered by its sealed form (which changes when it does).
-    static func fold(opened sealed: String) -> String {
-        folded.get(sealed) { fold(DataKeys.open(sealed)) }
+    /// Names opened from their sealed form and folded, remembered by the sealed form (which changes
+    /// when the name does), so a search opens each name once per process. One lock a search, not one
+    /// a name: eight searches at once were queueing on it.
+    final class NameFolds: @unchecked Sendable {
+        static let shared = NameFolds()
+        private let lock = NSLock()
+        private var values: [String: String] = [:]
+        private let capacity = 200_000
+
+        func folded(_ sealed: [String]) -> [String] {
+            var out = [String?](repeating: nil, count: sealed.count)
+            lock.withLock {
+                for (i, s) in sealed.enumerated() { out[i] = values[s] }
+            }
+            var made: [(String, String)] = []
+            for (i, s) in sealed.enumerated() where out[i] == nil {
+                let f = CaseSearch.fold(DataKeys.open(s))
+                out[i] = f
+                made.append((s, f))
+            }
+            if !made.isEmpty {
+                lock.withLock {
+                    if values.count + made.count > capacity { values.removeAll(keepingCapacity: true) }
+                    for (s, f) in made { values[s] = f }
+                }
+            }
+            return out.map { $0 ?? "" }
+        }
     }
 
     /// Every case `p` may see that the query's filters keep, by reference.

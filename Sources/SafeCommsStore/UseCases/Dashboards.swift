@@ -93,7 +93,7 @@ public enum Dashboards {
         let reconciliation = try await scope.auditEvents().filter(\.$action == AuditAction.reconciliationRun.rawValue)
             .sort(\.$id, .descending).first()
         let names = Dictionary(
-            try await scope.query(StaffMember.self).all().compactMap { s in s.id.map { ($0, s.name) } },
+            try await StaffListing.all(of: p.organisationID, reader: reader, on: db).map { ($0.id, $0.name) },
             uniquingKeysWith: { a, _ in a }
         )
         return Oversight(
