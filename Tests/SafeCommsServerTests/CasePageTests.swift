@@ -53,6 +53,9 @@ import VaporTesting
             // By name, without its accent or case; by part of a reference; by status and key worker.
             #expect(Self.references(try await manager.get("/cases?q=zoe").body.string) == ["North-X07"])
             #expect(Self.references(try await manager.get("/cases?q=north-x1").body.string).count == 10)
+            // A reference search's own % and _ are only characters.
+            #expect(try await manager.get("/cases?q=north-x%251").body.string.contains("No cases match."))
+            #expect(try await manager.get("/cases?q=north_x1").body.string.contains("No cases match."))
             let plans = Self.references(try await manager.get("/cases?status=child_protection").body.string)
             #expect(plans.count == 15 && plans.allSatisfy { Int($0.suffix(2))! % 2 == 1 })
             let hers = Self.references(

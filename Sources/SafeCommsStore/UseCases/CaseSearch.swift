@@ -68,14 +68,14 @@ public enum CaseSearch {
     ) async throws -> Result {
         let per = min(max(q.per, 1), 200)
         guard let scope = Scope(q, p) else { return Result(cases: [], total: 0, page: 1, per: per) }
-        // First the ids that match, by reference: three text columns a case, names opened (and folded)
-        // once per process; then the page's cases in full.
         let text = q.text.map { fold($0.trimmingCharacters(in: .whitespaces)) } ?? ""
-        let candidates = try await scope.rows(columns: "id, reference, display_name", reader: reader, on: db)
+        // No text, or text with a digit (only a reference has one): SQL finds the ids. Otherwise names
+        // are compared too: three text columns a case, each name opened and folded once per process.
         var ids: [String]
-        if text.isEmpty {
-            ids = candidates.map(\.id)
+        if text.isEmpty || text.contains(where: \.isNumber) {
+            ids = try await scope.ids(referenceContaining: text.isEmpty ? nil : text, reader: reader, on: db)
         } else {
+            let candidates = try await scope.rows(columns: "id, reference, display_name", reader: reader, on: db)
             let names = NameFolds.shared.folded(candidates.map(\.sealedName))
             ids = []
             for (c, name) in zip(candidates, names) where fold(c.reference).contains(text) || name.contains(text) {
@@ -195,9 +195,13 @@ public enum CaseSearch {
             var sealedName: String
         }
 
+        /// A reference containing this (lowercase) text, matched in SQL.
+        var reference: String?
+
         func sql(_ columns: String, ids: Int?) -> String {
             var where_ = conditions
             if status != nil { where_.append("status = ?") }
+            if reference != nil { where_.append("lower(reference) LIKE ? ESCAPE '\\'") }
             if let ids {
                 where_.append("id IN (" + Array(repeating: "?", count: max(ids, 1)).joined(separator: ",") + ")")
             }
@@ -205,7 +209,37 @@ public enum CaseSearch {
         }
 
         func sqliteBinds(ids: [String]?) -> [SQLiteData] {
-            binds.map { .text($0!.uuidText) } + (status.map { [.text($0)] } ?? []) + (ids?.map { .text($0) } ?? [])
+            binds.map { .text($0!.uuidText) } + (status.map { [.text($0)] } ?? []) + (pattern.map { [.text($0)] } ?? [])
+                + (ids?.map { .text($0) } ?? [])
+        }
+
+        /// `reference` as a LIKE pattern, its own % and _ escaped.
+        var pattern: String? {
+            reference.map {
+                "%"
+                    + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                    .replacingOccurrences(of: "_", with: "\\_") + "%"
+            }
+        }
+
+        /// The ids of the cases in scope whose reference contains `text` (all of them for nil), by reference.
+        func ids(referenceContaining text: String?, reader: SQLiteReader?, on db: any Database) async throws -> [String]
+        {
+            var scope = self
+            scope.reference = text
+            let statement = scope.sql("id", ids: nil)
+            if let reader {
+                let values = scope.sqliteBinds(ids: nil)
+                return try await reader.read { connection in
+                    var out: [String] = []
+                    try connection.each(statement, values) { row in out.append(try row.text("id")) }
+                    return out
+                }
+            }
+            guard let sqlDB = db as? any SQLDatabase else { throw SQLRequired() }
+            return try await sqlDB.raw(scope.postgresQuery(statement, ids: nil)).all().map {
+                try $0.decode(column: "id", as: UUID.self).uuidText
+            }
         }
 
         func postgresQuery(_ sql: String, ids: [String]?) -> SQLQueryString {
@@ -213,6 +247,7 @@ public enum CaseSearch {
             let parts = sql.split(separator: "?", omittingEmptySubsequences: false)
             var values: [any Encodable & Sendable] = binds.map { $0! }
             if let status { values.append(status) }
+            if let pattern { values.append(pattern) }
             values += (ids ?? []).compactMap(UUID.init(uuidString:))
             for (i, part) in parts.enumerated() {
                 q.appendInterpolation(unsafeRaw: String(part))
