@@ -77,9 +77,15 @@ struct Import: AsyncParsableCommand {
             usage(e.reason)
         }
         defer { opened.close() }
+        // The file is read twice (first to plan, then to write): the bar fills once for each.
+        var fileReader = opened.reader
+        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil
+        let bar = ProgressBar("Reading \((file as NSString).lastPathComponent)", total: size, unit: .bytes)
+        fileReader.onBytesRead = { bar.update($0) }
+        defer { bar.finish() }
         let request = CaseImport.Request(
             format: format,
-            reader: opened.reader,
+            reader: fileReader,
             columns: columnMap,
             media: opened.media,
             caseReference: caseReference,

@@ -49,7 +49,12 @@ struct ReconcileCommand: AsyncParsableCommand {
                 usage("\(columns): \(error)")
             }
         }
-        let reader = LineReader(path: calls)
+        var billReader = LineReader(path: calls)
+        let size = (try? FileManager.default.attributesOfItem(atPath: calls)[.size] as? Int) ?? nil
+        let bar = ProgressBar("Reading the bill", total: size, unit: .bytes)
+        billReader.onBytesRead = { bar.update($0) }
+        defer { bar.finish() }
+        let reader = billReader
         let email = asEmail, columnMap = map
         let outcome: Result<Reconcile.Report, RunnerError> = try await Runner.withApplication(.fromEnvironment()) {
             app in

@@ -209,9 +209,13 @@ struct Keys: AsyncParsableCommand {
 
         func run() async throws {
             try Runner.bootstrapLogging(serving: false)
+            let bar = ProgressBar("Sealing", unit: .items("values"))
+            let sealed = SealedCount()
             let (key, report) = try await Runner.rotateDataKeys(.fromEnvironment(), resume: resume) { table, n in
-                print("\(table): \(n) \(n == 1 ? "value" : "values") sealed")
+                bar.update(sealed.add(table, n))
+                if !bar.enabled { print("\(table): \(n) \(n == 1 ? "value" : "values") sealed") }
             }
+            bar.finish()
             print("Data key \(key.id): \(report.resealed) values sealed under it; every other value already was")
             if !report.unreadable.isEmpty {
                 for line in report.unreadable { FileHandle.standardError.write(Data("Left as it is: \(line)\n".utf8)) }
@@ -222,3 +226,16 @@ struct Keys: AsyncParsableCommand {
 }
 
 extension DemoSize: ExpressibleByArgument {}
+
+/// The values sealed so far over every table, from each table's own running count.
+final class SealedCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var byTable: [String: Int] = [:]
+
+    func add(_ table: String, _ n: Int) -> Int {
+        lock.withLock {
+            byTable[table] = n
+            return byTable.values.reduce(0, +)
+        }
+    }
+}

@@ -25,6 +25,8 @@ struct Scan: AsyncParsableCommand {
         try Runner.bootstrapLogging(serving: false)
         guard (caseReference != nil) != all else { usage("say which: --case REF, or --all") }
         let report: ReviewQueue.ScanReport
+        let bar = ProgressBar("Scanning", unit: .items("messages"))
+        defer { bar.finish() }
         do {
             report = try await Runner.withApplication(.fromEnvironment()) { app in
                 try await Runner.migrateIfNeeded(app)
@@ -33,7 +35,8 @@ struct Scan: AsyncParsableCommand {
                     library: app.policyLibrary,
                     key: app.auditKey,
                     witness: app.auditWitness,
-                    on: app.db
+                    on: app.db,
+                    progress: { bar.update($0) }
                 )
             }
         } catch let e as SafeCommsCore.ValidationError {

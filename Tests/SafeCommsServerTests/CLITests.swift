@@ -27,10 +27,11 @@ import Testing
         data: String,
         stdin: String? = nil,
         stdinBytes: [UInt8]? = nil,
-        environment extra: [String: String] = [:]
+        environment extra: [String: String] = [:],
+        executable: URL? = nil
     ) throws -> Result {
         let p = Process()
-        p.executableURL = Self.binary
+        p.executableURL = executable ?? Self.binary
         p.arguments = args
         var env = ProcessInfo.processInfo.environment
         env["SAFECOMMS_DATA"] = data

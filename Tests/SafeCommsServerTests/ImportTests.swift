@@ -204,6 +204,32 @@ import Vapor
         }
     }
 
+    /// On a terminal `safecomms import` draws its progress (the bar, the share, the rate) on standard
+    /// error; piped, it draws nothing. The terminal is a real pseudo-terminal, made by `script`.
+    @Test func theCommandDrawsProgressOnlyOnATerminal() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "safecomms-progress-\(UUID().uuidString.prefix(8))"
+        ).path
+        try await withTestApp(.sqlite, config: { $0.dataDirectory = data }) { app in
+            _ = try await World.make(app)
+            let file = Self.fixtures.appendingPathComponent("iphone-us-12h.txt").path
+            let piped = try CLITests().run(["import", "whatsapp", file, "--case", "North-A", "--dry-run"], data: data)
+            #expect(!piped.stderr.contains("Reading"), "\(piped.stderr)")
+            let command = [CLITests.binary.path, "import", "whatsapp", file, "--case", "North-A", "--dry-run"]
+                .map { "'" + $0 + "'" }.joined(separator: " ")
+            let onTerminal = try CLITests().run(
+                ["-qec", command, "/dev/null"],
+                data: data,
+                executable: URL(fileURLWithPath: "/usr/bin/script")
+            )
+            #expect(
+                onTerminal.stdout.contains("Reading iphone-us-12h.txt [####################] 100%"),
+                "\(onTerminal.stdout)"
+            )
+            #expect(onTerminal.stdout.contains("/s"))
+        }
+    }
+
     /// `safecomms import … --dry-run --json`: one JSON object on stdout, as the issue specifies.
     @Test func theCommandsDryRunJSON() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent(

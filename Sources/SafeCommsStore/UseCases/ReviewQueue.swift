@@ -215,7 +215,8 @@ public enum ReviewQueue {
         key: AuditKey,
         witness: AuditWitness? = nil,
         on db: any Database,
-        now: Date = Date()
+        now: Date = Date(),
+        progress: @Sendable (Int) -> Void = { _ in }
     ) async throws -> ScanReport {
         // Organisation by organisation: a reference names a case within one.
         var cases: [CaseFile] = []
@@ -245,6 +246,7 @@ public enum ReviewQueue {
                 guard let last = rows.last else { break }
                 after = last.id
                 report.messages += rows.count
+                progress(report.messages)
                 let items = flags(rows.map(Message.init), case: facts, scanner: scanner, origin: .scan, now: now)
                 guard !items.isEmpty else { continue }
                 // Two scans at once may both find a message new; the second's batch then breaks the
