@@ -524,21 +524,6 @@ struct DemoSeeder {
         devices: [Device],
         rng: inout SeededRandom
     ) -> [CommunicationRow] {
-        let now = Date()
-        let texts = [
-            "Hi, just confirming I'll visit on Thursday at 4pm. Let me know if that doesn't work.",
-            "Thanks for letting me know. I've passed the message to school.",
-            "Reminder: review meeting is next Tuesday at 10am at the family centre.",
-            "Running 10 minutes late, sorry. See you shortly.",
-            "Can we move our catch-up to Friday after school?",
-        ]
-        let summaries = [
-            "Discussed how the week at school went; agreed next visit date.",
-            "Parent called about contact arrangements; explained the plan and will confirm by text.",
-            "Designated teacher reported improved attendance this half term.",
-            "Home visit: child seen alone, bedroom seen, no concerns raised.",
-            "Call about transport to contact; agreed taxi for Saturday.",
-        ]
         let mobiles = Dictionary(
             devices.filter { $0.kind == .workMobile }.map { ($0.holderID!, $0.id!) },
             uniquingKeysWith: { a, _ in a }
@@ -547,52 +532,93 @@ struct DemoSeeder {
         var records: [CommunicationRow] = []
         for c in cases {
             let count = 20 + Int.random(in: 0..<21, using: &rng)
-            for _ in 0..<count {
-                let person = rng.pick(peopleByCase[c.id!]!)
-                let daysAgo = Double(Int.random(in: 1...120, using: &rng))
-                // Mostly working hours; some evenings and weekends, as real contact is.
-                let hour =
-                    Int.random(in: 0..<10, using: &rng) < 8
-                    ? Int.random(in: 9...16, using: &rng) : Int.random(in: 17...21, using: &rng)
-                let occurred = Calendar.current.startOfDay(for: now.addingTimeInterval(-daysAgo * 86_400))
-                    .addingTimeInterval(Double(hour * 3600 + Int.random(in: 0..<60, using: &rng) * 60))
-                let channel: SafeCommsCore.Channel =
-                    person.phone == nil
-                    ? .email : rng.pick([.sms, .sms, .phoneCall, .phoneCall, .email, .faceToFace, .whatsapp])
-                let written = channel.isWritten
-                let draft = CommunicationDraft(
-                    channel: channel,
-                    direction: Bool.random(using: &rng) ? .outgoing : .incoming,
-                    occurredAt: occurred,
-                    durationSeconds: channel == .phoneCall ? Int.random(in: 60...1500, using: &rng) : nil,
-                    counterpartName: person.name,
-                    counterpartRole: PersonRole(rawValue: person.role),
-                    counterpartAddress: channel == .email ? person.email : person.phone,
-                    transcript: written ? rng.pick(texts) : nil,
-                    summary: written ? nil : rng.pick(summaries),
-                    significant: Int.random(in: 0..<25, using: &rng) == 0
-                )
-                let lag =
-                    Double(
-                        Int.random(in: 0..<10, using: &rng) < 8
-                            ? Int.random(in: 5...240, using: &rng) : Int.random(in: 1...14, using: &rng) * 1440
-                    ) * 60
-                records.append(
-                    CommunicationRepository.makeRecord(
-                        draft,
-                        organisationID: org.id!,
-                        caseID: c.id!,
-                        staffID: c.keyWorkerID!,
-                        deviceID: channel == .faceToFace ? nil : mobiles[c.keyWorkerID!],
-                        personID: person.id,
-                        settings: org.settings,
-                        recordedAt: min(now, occurred.addingTimeInterval(lag)),
-                        source: "demo"
-                    )
-                )
-            }
+            records += Self.records(
+                count,
+                for: c,
+                people: peopleByCase[c.id!]!,
+                days: 120,
+                device: mobiles[c.keyWorkerID!],
+                org: org,
+                rng: &rng
+            )
         }
         return records
+    }
+
+    static let texts = [
+        "Hi, just confirming I'll visit on Thursday at 4pm. Let me know if that doesn't work.",
+        "Thanks for letting me know. I've passed the message to school.",
+        "Reminder: review meeting is next Tuesday at 10am at the family centre.",
+        "Running 10 minutes late, sorry. See you shortly.",
+        "Can we move our catch-up to Friday after school?",
+    ]
+    static let summaries = [
+        "Discussed how the week at school went; agreed next visit date.",
+        "Parent called about contact arrangements; explained the plan and will confirm by text.",
+        "Designated teacher reported improved attendance this half term.",
+        "Home visit: child seen alone, bedroom seen, no concerns raised.",
+        "Call about transport to contact; agreed taxi for Saturday.",
+    ]
+
+    /// `count` records of contact on a case over the last `days`, by its key worker: mostly in working
+    /// hours with some evenings and weekends, mostly recorded within hours and some days late, as real
+    /// contact is. The small demo and the large one both make theirs here.
+    static func records(
+        _ count: Int,
+        for c: CaseFile,
+        people: [CasePerson],
+        days: Int,
+        device: UUID?,
+        org: Organisation,
+        rng: inout SeededRandom
+    ) -> [CommunicationRow] {
+        let now = Date()
+        var out: [CommunicationRow] = []
+        out.reserveCapacity(count)
+        for _ in 0..<count {
+            let person = rng.pick(people)
+            let daysAgo = Double(Int.random(in: 1...days, using: &rng))
+            let hour =
+                Int.random(in: 0..<10, using: &rng) < 8
+                ? Int.random(in: 9...16, using: &rng) : Int.random(in: 17...21, using: &rng)
+            let occurred = Calendar.current.startOfDay(for: now.addingTimeInterval(-daysAgo * 86_400))
+                .addingTimeInterval(Double(hour * 3600 + Int.random(in: 0..<60, using: &rng) * 60))
+            let channel: SafeCommsCore.Channel =
+                person.phone == nil
+                ? .email : rng.pick([.sms, .sms, .phoneCall, .phoneCall, .email, .faceToFace, .whatsapp])
+            let written = channel.isWritten
+            let draft = CommunicationDraft(
+                channel: channel,
+                direction: Bool.random(using: &rng) ? .outgoing : .incoming,
+                occurredAt: occurred,
+                durationSeconds: channel == .phoneCall ? Int.random(in: 60...1500, using: &rng) : nil,
+                counterpartName: person.name,
+                counterpartRole: PersonRole(rawValue: person.role),
+                counterpartAddress: channel == .email ? person.email : person.phone,
+                transcript: written ? rng.pick(texts) : nil,
+                summary: written ? nil : rng.pick(summaries),
+                significant: Int.random(in: 0..<25, using: &rng) == 0
+            )
+            let lag =
+                Double(
+                    Int.random(in: 0..<10, using: &rng) < 8
+                        ? Int.random(in: 5...240, using: &rng) : Int.random(in: 1...14, using: &rng) * 1440
+                ) * 60
+            out.append(
+                CommunicationRepository.makeRecord(
+                    draft,
+                    organisationID: org.id!,
+                    caseID: c.id!,
+                    staffID: c.keyWorkerID!,
+                    deviceID: channel == .faceToFace ? nil : device,
+                    personID: person.id,
+                    settings: org.settings,
+                    recordedAt: min(now, occurred.addingTimeInterval(lag)),
+                    source: "demo"
+                )
+            )
+        }
+        return out
     }
 
     /// The sign-ins as a table for the terminal.

@@ -106,7 +106,15 @@ struct LargeDemo {
                 cases.append(c)
                 people += ps
                 consents += cs
-                records += Self.makeRecords(perCase, for: c, people: ps, org: org, rng: &rng)
+                records += DemoSeeder.records(
+                    perCase,
+                    for: c,
+                    people: ps,
+                    days: Self.days,
+                    device: nil,
+                    org: org,
+                    rng: &rng
+                )
             }
             let caseRows = try cases.map(Rewritable.init), personRows = try people.map(Rewritable.init)
             let consentRows = try consents.map(Rewritable.init)
@@ -219,72 +227,5 @@ struct LargeDemo {
             )
         }
         return (c, [child, parent, professional], consents)
-    }
-
-    static func makeRecords(
-        _ count: Int,
-        for c: CaseFile,
-        people: [CasePerson],
-        org: Organisation,
-        rng: inout SeededRandom
-    ) -> [CommunicationRow] {
-        let now = Date()
-        let texts = [
-            "Hi, just confirming I'll visit on Thursday at 4pm. Let me know if that doesn't work.",
-            "Reminder: review meeting is next Tuesday at 10am at the family centre.",
-            "Running 10 minutes late, sorry. See you shortly.",
-        ]
-        let summaries = [
-            "Discussed how the week at school went; agreed next visit date.",
-            "Home visit: child seen alone, bedroom seen, no concerns raised.",
-            "Call about transport to contact; agreed taxi for Saturday.",
-        ]
-        var out: [CommunicationRow] = []
-        out.reserveCapacity(count)
-        for _ in 0..<count {
-            let person = rng.pick(people)
-            let daysAgo = Double(Int.random(in: 1...days, using: &rng))
-            let hour =
-                Int.random(in: 0..<10, using: &rng) < 8
-                ? Int.random(in: 9...16, using: &rng) : Int.random(in: 17...21, using: &rng)
-            let occurred = now.addingTimeInterval(-daysAgo * 86_400).addingTimeInterval(
-                Double((hour - 12) * 3600 + Int.random(in: 0..<60, using: &rng) * 60)
-            )
-            let channel: SafeCommsCore.Channel =
-                person.phone == nil
-                ? .email : rng.pick([.sms, .sms, .phoneCall, .phoneCall, .email, .faceToFace, .whatsapp])
-            let written = channel.isWritten
-            let draft = CommunicationDraft(
-                channel: channel,
-                direction: Bool.random(using: &rng) ? .outgoing : .incoming,
-                occurredAt: occurred,
-                durationSeconds: channel == .phoneCall ? Int.random(in: 60...1500, using: &rng) : nil,
-                counterpartName: person.name,
-                counterpartRole: PersonRole(rawValue: person.role),
-                counterpartAddress: channel == .email ? person.email : person.phone,
-                transcript: written ? rng.pick(texts) : nil,
-                summary: written ? nil : rng.pick(summaries),
-                significant: Int.random(in: 0..<25, using: &rng) == 0
-            )
-            let lag =
-                Double(
-                    Int.random(in: 0..<10, using: &rng) < 8
-                        ? Int.random(in: 5...240, using: &rng) : Int.random(in: 1...14, using: &rng) * 1440
-                ) * 60
-            out.append(
-                CommunicationRepository.makeRecord(
-                    draft,
-                    organisationID: org.id!,
-                    caseID: c.id!,
-                    staffID: c.keyWorkerID!,
-                    deviceID: nil,
-                    personID: person.id,
-                    settings: org.settings,
-                    recordedAt: min(now, occurred.addingTimeInterval(lag)),
-                    source: "demo"
-                )
-            )
-        }
-        return out
     }
 }
