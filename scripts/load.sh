@@ -189,7 +189,7 @@ for i in "${PICK[@]}"; do
   [ -n "$csrf" ] || die "GET /login gave no csrf field"
   status=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -c "$jar" -b "$jar" \
     --data-urlencode "email=${ALL_EMAIL[$i]}" --data-urlencode "password=${ALL_PASS[$i]}" --data-urlencode "csrf=$csrf" "$URL/login")
-  [[ $status == "303 $URL/cases" ]] || die "signing in ${ALL_EMAIL[$i]} answered '$status', not a redirect to /cases"
+  [[ $status == "303 $URL/" ]] || die "signing in ${ALL_EMAIL[$i]} answered '$status', not a redirect to their home"
   cookie=$(awk '$6 == "safecomms_session" {v = $7} END {print v}' "$jar")
   [ -n "$cookie" ] || die "no safecomms_session cookie for ${ALL_EMAIL[$i]}"
   token=$("$BIN" users token "${ALL_EMAIL[$i]}" --label load | tail -n 1)

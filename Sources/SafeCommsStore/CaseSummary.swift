@@ -29,44 +29,46 @@ public struct CaseSummary: Sendable, Equatable {
 }
 
 extension CaseSummary {
-    static let peopleSQL = """
-        SELECT id, role, name FROM case_people WHERE case_id = ? AND organisation_id = ? ORDER BY role, id
-        """
-    static let sharedSQL = """
-        SELECT n.number, n.decided_on, n.person_id, s.name AS by_name FROM number_sharing AS n \
-        LEFT JOIN staff AS s ON s.id = n.staff_id \
-        WHERE n.case_id = ? AND n.organisation_id = ? AND n.shared = 1 ORDER BY n.decided_on
-        """
-    static let holdersSQL = """
-        SELECT (SELECT name FROM staff WHERE id = ?) AS key_worker, (SELECT name FROM teams WHERE id = ?) AS team
+    /// The people, the numbers shared and the holders' names in one statement (`k` says which a
+    /// row is): three statements cost the chronology page a fifth of its rate (measured).
+    static let summarySQL = """
+        SELECT 'p' AS k, id AS a, role AS b, name AS c, NULL AS d FROM case_people \
+        WHERE case_id = ?1 AND organisation_id = ?2 \
+        UNION ALL SELECT 's', n.person_id, n.number, n.decided_on, s.name FROM number_sharing AS n \
+        LEFT JOIN staff AS s ON s.id = n.staff_id WHERE n.case_id = ?1 AND n.organisation_id = ?2 AND n.shared = 1 \
+        UNION ALL SELECT 'h', NULL, (SELECT name FROM staff WHERE id = ?3), (SELECT name FROM teams WHERE id = ?4), NULL
         """
 
     /// Read on SQLite's reader thread, in the same hop as the chronology.
     static func read(_ c: CaseFile, in connection: SQLiteReader.Connection) throws -> CaseSummary {
         var s = CaseSummary()
-        let binds: [SQLiteData] = [.text(c.id!.uuidText), .text(c.organisationID.uuidText)]
-        try connection.each(peopleSQL, binds) { row in
-            s.people.append(
-                Person(id: try row.id("id"), name: DataKeys.open(try row.text("name")), role: try row.text("role"))
-            )
-        }
-        try connection.each(sharedSQL, binds) { row in
-            s.shared.append(
-                Shared(
-                    number: DataKeys.open(try row.text("number")),
-                    decidedOn: try row.text("decided_on"),
-                    by: row.optionalText("by_name"),
-                    personID: row.optionalText("person_id").flatMap(UUID.init(uuidString:))
+        let binds: [SQLiteData] = [
+            .text(c.id!.uuidText), .text(c.organisationID.uuidText),
+            c.keyWorkerID.map { .text($0.uuidText) } ?? .null, c.teamID.map { .text($0.uuidText) } ?? .null,
+        ]
+        try connection.each(summarySQL, binds) { row in
+            switch try row.text("k") {
+            case "p":
+                s.people.append(
+                    Person(id: try row.id("a"), name: DataKeys.open(try row.text("c")), role: try row.text("b"))
                 )
-            )
+            case "s":
+                s.shared.append(
+                    Shared(
+                        number: DataKeys.open(try row.text("b")),
+                        decidedOn: try row.text("c"),
+                        by: row.optionalText("d"),
+                        personID: row.optionalText("a").flatMap(UUID.init(uuidString:))
+                    )
+                )
+            default:
+                s.keyWorker = row.optionalText("b")
+                s.team = row.optionalText("c")
+            }
         }
-        try connection.each(
-            holdersSQL,
-            [c.keyWorkerID.map { .text($0.uuidText) } ?? .null, c.teamID.map { .text($0.uuidText) } ?? .null]
-        ) { row in
-            s.keyWorker = row.optionalText("key_worker")
-            s.team = row.optionalText("team")
-        }
+        // The union keeps each part's rows together but not their order: people by role, numbers by date.
+        s.people.sort { ($0.role, $0.id.uuidString) < ($1.role, $1.id.uuidString) }
+        s.shared.sort { $0.decidedOn < $1.decidedOn }
         return s
     }
 
