@@ -2,7 +2,8 @@
 import datetime
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from test_pages import sign_in, sign_out
 from test_registers import both_widths_clean
@@ -46,7 +47,9 @@ def test_leave_an_absence_checklist_and_a_voicemail(browser, server):
     both_widths_clean(browser)
     browser.find_element(By.ID, "note-LIN-13b").send_keys("Desk voicemail turned off")
     browser.find_element(By.XPATH, "//button[text()='Mark LIN-13b done']").click()
-    assert "Desk voicemail turned off" in browser.find_element(By.ID, "checklist").text
+    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: "Desk voicemail turned off" in d.find_element(By.ID, "checklist").text
+    )
     both_widths_clean(browser)
     sign_out(browser)
 
