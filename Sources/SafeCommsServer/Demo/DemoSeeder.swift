@@ -234,28 +234,7 @@ struct DemoSeeder {
             for r in acknowledgementRows { try await r.save(on: tx) }
             try await CommunicationRepository.createRows(records, on: tx)
             var entries = [AuditEntry(action: .demoSeeded, entity: "organisation", entityID: orgID.uuidString)]
-            entries += cases.map {
-                AuditEntry(action: .caseCreated, entity: "case", entityID: $0.id?.uuidString, caseID: $0.id)
-            }
-            entries += people.map {
-                AuditEntry(
-                    action: .personAdded,
-                    entity: CasePerson.auditEntity,
-                    entityID: $0.id?.uuidString,
-                    caseID: $0.caseID,
-                    rowDigest: $0.digest
-                )
-            }
-            entries += consents.map {
-                AuditEntry(
-                    action: .consentRecorded,
-                    entity: Consent.auditEntity,
-                    entityID: $0.id?.uuidString,
-                    caseID: $0.caseID,
-                    detail: $0.kind.rawValue,
-                    rowDigest: $0.digest
-                )
-            }
+            entries += Self.caseEntries(cases, people, consents)
             entries += CommunicationRepository.auditEntries(for: records, action: .communicationRecorded)
             entries += acknowledgements.map {
                 AuditEntry(
@@ -543,6 +522,30 @@ struct DemoSeeder {
             )
         }
         return records
+    }
+
+    /// The audit events of cases made with their people and consents, each row's digest sealed in.
+    static func caseEntries(_ cases: [CaseFile], _ people: [CasePerson], _ consents: [Consent]) -> [AuditEntry] {
+        cases.map { AuditEntry(action: .caseCreated, entity: "case", entityID: $0.id?.uuidString, caseID: $0.id) }
+            + people.map {
+                AuditEntry(
+                    action: .personAdded,
+                    entity: CasePerson.auditEntity,
+                    entityID: $0.id?.uuidString,
+                    caseID: $0.caseID,
+                    rowDigest: $0.digest
+                )
+            }
+            + consents.map {
+                AuditEntry(
+                    action: .consentRecorded,
+                    entity: Consent.auditEntity,
+                    entityID: $0.id?.uuidString,
+                    caseID: $0.caseID,
+                    detail: $0.kind.rawValue,
+                    rowDigest: $0.digest
+                )
+            }
     }
 
     static let texts = [

@@ -119,28 +119,7 @@ struct LargeDemo {
             let caseRows = try cases.map(Rewritable.init), personRows = try people.map(Rewritable.init)
             let consentRows = try consents.map(Rewritable.init)
             let rows = records
-            var entries = cases.map {
-                AuditEntry(action: .caseCreated, entity: "case", entityID: $0.id?.uuidString, caseID: $0.id)
-            }
-            entries += people.map {
-                AuditEntry(
-                    action: .personAdded,
-                    entity: CasePerson.auditEntity,
-                    entityID: $0.id?.uuidString,
-                    caseID: $0.caseID,
-                    rowDigest: $0.digest
-                )
-            }
-            entries += consents.map {
-                AuditEntry(
-                    action: .consentRecorded,
-                    entity: Consent.auditEntity,
-                    entityID: $0.id?.uuidString,
-                    caseID: $0.caseID,
-                    detail: $0.kind.rawValue,
-                    rowDigest: $0.digest
-                )
-            }
+            var entries = DemoSeeder.caseEntries(cases, people, consents)
             entries += CommunicationRepository.auditEntries(for: rows, action: .communicationRecorded)
             let batchEntries = entries
             try await AuditLog.transaction(on: db, ctx) { tx in

@@ -32,18 +32,6 @@ struct AdminPageController: RouteCollection {
         return p
     }
 
-    private func page(
-        _ req: Request,
-        _ title: String,
-        status: HTTPStatus = .ok,
-        _ body: (inout HTML) -> Void
-    ) throws
-        -> Response
-    {
-        PageLayout.page(title: title, user: try req.staff().name, csrf: CSRF.token(for: req), body: body)
-            .response(status: status)
-    }
-
     // MARK: Settings
 
     func settings(req: Request) async throws -> Response {
@@ -55,7 +43,7 @@ struct AdminPageController: RouteCollection {
             csrf: CSRF.token(for: req),
             saved: req.queryText("saved") == "1"
         )
-        return try page(req, "Organisation settings", view.write)
+        return try PageLayout.response(req, "Organisation settings", view.write)
     }
 
     func saveSettings(req: Request) async throws -> Response {
@@ -79,7 +67,7 @@ struct AdminPageController: RouteCollection {
             guard let errors = PageController.fieldErrors(error) else { throw error }
             view.errors = errors.map { .init(field: SettingsView.formField($0.field), message: $0.message) }
         }
-        return try page(req, "Organisation settings", status: .unprocessableEntity, view.write)
+        return try PageLayout.response(req, "Organisation settings", status: .unprocessableEntity, view.write)
     }
 
     // MARK: Teams
@@ -105,7 +93,7 @@ struct AdminPageController: RouteCollection {
             csrf: CSRF.token(for: req),
             done: req.queryText("done")
         )
-        return try page(req, "Teams and hunt groups", status: status, view.write)
+        return try PageLayout.response(req, "Teams and hunt groups", status: status, view.write)
     }
 
     func addTeam(req: Request) async throws -> Response {
@@ -236,7 +224,7 @@ struct AdminPageController: RouteCollection {
                 StaffListView.notices[$0].value
             }
         )
-        return try page(req, "Staff accounts", status: status, view.write)
+        return try PageLayout.response(req, "Staff accounts", status: status, view.write)
     }
 
     func addStaff(req: Request) async throws -> Response {
@@ -280,7 +268,7 @@ struct AdminPageController: RouteCollection {
                     password: password,
                     waiting: grants.map(\.role)
                 )
-                return try page(req, "Account created", view.write)
+                return try PageLayout.response(req, "Account created", view.write)
             } catch {
                 guard let e = PageController.fieldErrors(error) else { throw error }
                 errors = e
@@ -325,7 +313,7 @@ struct AdminPageController: RouteCollection {
                 MemberView.notices[$0].value
             }
         )
-        return try page(req, s.name, status: status, view.write)
+        return try PageLayout.response(req, s.name, status: status, view.write)
     }
 
     func changeRoles(req: Request) async throws -> Response {
@@ -377,7 +365,7 @@ struct AdminPageController: RouteCollection {
             on: req.db
         )
         let view = CreatedView(name: s.name, email: s.email, password: password, waiting: [], reset: true)
-        return try page(req, "Password reset", view.write)
+        return try PageLayout.response(req, "Password reset", view.write)
     }
 
     func decide(req: Request) async throws -> Response {

@@ -83,3 +83,15 @@ enum PageLayout {
         return h
     }
 }
+
+extension PageLayout {
+    /// A page for the signed-in member of staff, as a response.
+    static func response(
+        _ req: Request,
+        _ title: String,
+        status: HTTPStatus = .ok,
+        _ body: (inout HTML) -> Void
+    ) throws -> Response {
+        page(title: title, user: try req.staff().name, csrf: CSRF.token(for: req), body: body).response(status: status)
+    }
+}

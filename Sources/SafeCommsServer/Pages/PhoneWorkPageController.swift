@@ -20,18 +20,6 @@ struct PhoneWorkPageController: RouteCollection {
         phones.post("voicemail", use: logVoicemail)
     }
 
-    private func render(
-        _ req: Request,
-        _ title: String,
-        status: HTTPStatus = .ok,
-        _ body: (inout HTML) -> Void
-    ) throws
-        -> Response
-    {
-        PageLayout.page(title: title, user: try req.staff().name, csrf: CSRF.token(for: req), body: body)
-            .response(status: status)
-    }
-
     /// The people whose phones `p` may look after (themselves first), and those they manage.
     private func people(_ p: Principal, _ req: Request) async throws -> (phones: [StaffMember], managed: [StaffMember])
     {
@@ -108,7 +96,7 @@ struct PhoneWorkPageController: RouteCollection {
         let colleagues = try await req.db.scoped(to: p).query(StaffMember.self).filter(\.$active == true).sort(\.$name)
             .all()
         let csrf = CSRF.token(for: req)
-        return try render(req, "Leave and absence", status: status) { h in
+        return try PageLayout.response(req, "Leave and absence", status: status) { h in
             if !errors.isEmpty { PageErrors.summary(errors, &h) }
             h.raw(
                 "<a href=\"/phones\" class=\"back-link\">Phones</a>\n<h1 class=\"heading-l\">Leave and absence</h1>\n"
@@ -241,7 +229,7 @@ struct PhoneWorkPageController: RouteCollection {
             settings: settings,
             on: req.db
         )
-        return try render(req, "Leave recorded") { h in
+        return try PageLayout.response(req, "Leave recorded") { h in
             h.raw("<div class=\"notification-success\" role=\"status\" id=\"leave-recorded\"><p>")
             h.text(s.name)
             h.raw("'s leave is recorded: calls go to the team's hunt group until ")
@@ -286,7 +274,7 @@ struct PhoneWorkPageController: RouteCollection {
         let zone = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db).timeZone
         let mayDo = (try? await Absences.unexpected(absence.id!, by: p, toChange: true, on: req.db)) != nil
         let csrf = CSRF.token(for: req)
-        return try render(req, "Unexpected absence") { h in
+        return try PageLayout.response(req, "Unexpected absence") { h in
             h.raw("<a href=\"/phones/absences\" class=\"back-link\">Leave and absence</a>\n")
             if req.queryText("recorded") == "1" {
                 AdminParts.notice(
@@ -393,7 +381,8 @@ struct PhoneWorkPageController: RouteCollection {
         }
         let problems = errors.isEmpty ? trimmed.flatMap { t in facts.map { Voicemail.problems(in: t, $0) } } : nil
         let csrf = CSRF.token(for: req)
-        return try render(req, "Voicemail greeting", status: errors.isEmpty ? .ok : .unprocessableEntity) { h in
+        return try PageLayout.response(req, "Voicemail greeting", status: errors.isEmpty ? .ok : .unprocessableEntity) {
+            h in
             if !errors.isEmpty { PageErrors.summary(errors, &h) }
             h.raw(
                 "<a href=\"/phones\" class=\"back-link\">Phones</a>\n<h1 class=\"heading-l\">Your voicemail greeting</h1>\n"
@@ -507,7 +496,7 @@ struct PhoneWorkPageController: RouteCollection {
     ) async throws -> Response {
         let (phones, _) = try await people(p, req)
         let csrf = CSRF.token(for: req)
-        return try render(req, "Log a voicemail", status: status) { h in
+        return try PageLayout.response(req, "Log a voicemail", status: status) { h in
             if !errors.isEmpty { PageErrors.summary(errors, &h) }
             h.raw("<a href=\"/phones\" class=\"back-link\">Phones</a>\n<h1 class=\"heading-l\">Log a voicemail</h1>\n")
             h.raw(
