@@ -291,6 +291,18 @@ struct Multipart {
                 audited == 2,
                 "each report shown is in the audit trail (the manager's and the other organisation's DSL's)"
             )
+
+            // Each organisation's overseers' homes say when its own bill was last checked, and by whom.
+            let north = PageSession(app)
+            try await north.signIn(world.north.staff["dsl"]!.email)
+            let northHome = try await north.get("/").body.string
+            #expect(northHome.contains("The carrier's bill was last checked on "))
+            #expect(northHome.contains(" by North manager: "))
+            let southDSL = PageSession(app)
+            try await southDSL.signIn(world.south.staff["dsl"]!.email)
+            let southHome = try await southDSL.get("/").body.string
+            #expect(southHome.contains(" by South dsl: "))
+            #expect(!southHome.contains("North manager"))
         }
     }
 }

@@ -15,7 +15,7 @@ public enum StoreMigrations {
             M025_CreateOutgoingMessages(), M026_AddContactFailures(), M027_CreateTasks(), M028_ConsentLifecycle(),
             M029_CreateCaseFactChanges(), M030_NumberSharingAcknowledgement(), M031_CreatePolicyAcknowledgements(),
             M032_CreateYoungPeoplesPhones(), M033_CreateDeviceRegister(), M034_IndexContactByTime(),
-            M035_IndexCaseRegisters(), M036_CreateRoleGrants(),
+            M035_IndexCaseRegisters(), M036_CreateRoleGrants(), M037_IndexReconciliationRuns(),
         ]
     }
 }

@@ -42,6 +42,9 @@ public enum Dashboards {
     /// How far back the contact figures look.
     public static let windowDays = 28
 
+    /// `reconciliation.run` quoted as SQL, for the partial index over those events and its query.
+    static let reconciliationRunLiteral = "'\(AuditAction.reconciliationRun.rawValue)'"
+
     /// Clauses a DSL's written consent answers.
     static let dslConsentClauses = ["WNL-1.5", "PD-12.b"]
 
@@ -90,8 +93,11 @@ public enum Dashboards {
             on: db
         )
 
-        let reconciliation = try await scope.auditEvents().filter(\.$action == AuditAction.reconciliationRun.rawValue)
-            .sort(\.$id, .descending).first()
+        // The action as a literal, so that both engines use the partial index M037 made for it.
+        let reconciliation = try await scope.auditEvents().filter(
+            .custom(SQLRaw("action = \(reconciliationRunLiteral)"))
+        )
+        .sort(\.$id, .descending).first()
         let names = Dictionary(
             try await StaffListing.all(of: p.organisationID, reader: reader, on: db).map { ($0.id, $0.name) },
             uniquingKeysWith: { a, _ in a }
