@@ -73,12 +73,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // One SQLite setting Swift cannot make (its function is variadic): see SQLiteReader.
+        .target(name: "SQLiteSettings"),
         // Fluent models, migrations, repositories and the audit chain.
         .target(
             name: "SafeCommsStore",
             dependencies: [
                 "SafeCommsCore",
                 "SafeCommsImport",
+                "SQLiteSettings",
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),

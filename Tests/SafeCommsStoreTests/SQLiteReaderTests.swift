@@ -76,6 +76,56 @@ import Testing
         }
     }
 
+    /// A statement is prepared once per connection and kept; run again with other values it must not
+    /// be compiled again (SQLite would, for `col = ?` with an ORDER BY, without the planner's
+    /// stability guarantee), or keeping it saves nothing.
+    @Test func keptStatementsAreNotCompiledAgainWhenRunWithOtherValues() async throws {
+        try await TestBackend.sqlite.withStore { store in
+            // setup: two cases with records, each read once so that every statement is kept
+            let db = store.db
+            let w = try await StoreWorld.make(on: db)
+            let other = try await StoreWorld.make(on: db, name: "Other Council")
+            let start = iso("2026-10-01T09:00:00Z")
+            try await CommunicationRepository.insert(
+                (0..<30).map { w.record(at: start.addingTimeInterval(Double($0) * 3600)) },
+                w.context,
+                on: db
+            )
+            try await CommunicationRepository.insert(
+                (0..<30).map { other.record(at: start.addingTimeInterval(Double($0) * 3600)) },
+                other.context,
+                on: db
+            )
+            let reader = SQLiteReader(path: try #require(store.sqlitePath), threads: 1)
+            let readers = [
+                (w.caseFile.id!, try await w.staff.principal(on: db)),
+                (other.caseFile.id!, try await other.staff.principal(on: db)),
+            ]
+
+            // MUT: each case's first page, in turn, five times (the same statements, other values)
+            var counts: [Int] = []
+            for _ in 0..<5 {
+                for (caseID, p) in readers {
+                    let page = try await CommunicationRepository.chronologyPage(
+                        caseID: caseID,
+                        for: p,
+                        page: 1,
+                        per: 50,
+                        reader: reader,
+                        on: db
+                    )
+                    counts.append(page.1.lines.count)
+                }
+            }
+            let plannedAgain = try await reader.read { $0.timesPlannedAgain }
+            try await reader.shutdown()
+
+            // validation
+            #expect(counts == Array(repeating: 30, count: 10))
+            #expect(plannedAgain == 0)
+        }
+    }
+
     @Test func everyCommittedWriteIsReadAtOnceWhileOthersWrite() async throws {
         try await TestBackend.sqlite.withStore { store in
             // setup
