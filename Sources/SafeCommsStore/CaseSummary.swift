@@ -1,5 +1,7 @@
 import FluentKit
+import FluentSQLiteDriver
 import Foundation
+import PostgresNIO
 import SQLKit
 import SQLiteNIO
 import SafeCommsCore
@@ -35,63 +37,80 @@ extension CaseSummary {
         SELECT 'p' AS k, id AS a, role AS b, name AS c, NULL AS d FROM case_people \
         WHERE case_id = ?1 AND organisation_id = ?2 \
         UNION ALL SELECT 's', n.person_id, n.number, n.decided_on, s.name FROM number_sharing AS n \
-        LEFT JOIN staff AS s ON s.id = n.staff_id WHERE n.case_id = ?1 AND n.organisation_id = ?2 AND n.shared = 1 \
+        LEFT JOIN staff AS s ON s.id = n.staff_id WHERE n.case_id = ?1 AND n.organisation_id = ?2 AND n.shared \
         UNION ALL SELECT 'h', NULL, (SELECT name FROM staff WHERE id = ?3), (SELECT name FROM teams WHERE id = ?4), NULL
         """
 
     /// Read on SQLite's reader thread, in the same hop as the chronology.
     static func read(_ c: CaseFile, in connection: SQLiteReader.Connection) throws -> CaseSummary {
         var s = CaseSummary()
-        let binds: [SQLiteData] = [
+        try connection.each(summarySQL, sqliteBinds(c)) { try s.add($0) }
+        return s.ordered()
+    }
+
+    private static func sqliteBinds(_ c: CaseFile) -> [SQLiteData] {
+        [
             .text(c.id!.uuidText), .text(c.organisationID.uuidText),
             c.keyWorkerID.map { .text($0.uuidText) } ?? .null, c.teamID.map { .text($0.uuidText) } ?? .null,
         ]
-        try connection.each(summarySQL, binds) { row in
-            switch try row.text("k") {
-            case "p":
-                s.people.append(
-                    Person(id: try row.id("a"), name: DataKeys.open(try row.text("c")), role: try row.text("b"))
+    }
+
+    /// One row of `summarySQL`, from SQLite.
+    private mutating func add(_ row: some StoredRow) throws {
+        switch try row.text("k") {
+        case "p":
+            people.append(Person(id: try row.id("a"), name: DataKeys.open(try row.text("c")), role: try row.text("b")))
+        case "s":
+            shared.append(
+                Shared(
+                    number: DataKeys.open(try row.text("b")),
+                    decidedOn: try row.text("c"),
+                    by: row.optionalText("d"),
+                    personID: row.optionalText("a").flatMap(UUID.init(uuidString:))
                 )
-            case "s":
-                s.shared.append(
-                    Shared(
-                        number: DataKeys.open(try row.text("b")),
-                        decidedOn: try row.text("c"),
-                        by: row.optionalText("d"),
-                        personID: row.optionalText("a").flatMap(UUID.init(uuidString:))
-                    )
-                )
-            default:
-                s.keyWorker = row.optionalText("b")
-                s.team = row.optionalText("c")
-            }
+            )
+        default:
+            keyWorker = row.optionalText("b")
+            team = row.optionalText("c")
         }
-        // The union keeps each part's rows together but not their order: people by role, numbers by date.
+    }
+
+    /// The union keeps each part's rows together but not their order: people by role, numbers by date.
+    private func ordered() -> CaseSummary {
+        var s = self
         s.people.sort { ($0.role, $0.id.uuidString) < ($1.role, $1.id.uuidString) }
         s.shared.sort { $0.decidedOn < $1.decidedOn }
         return s
     }
 
-    /// The same through Fluent, for PostgreSQL.
+    /// The same without the reader: through SQLite-NIO, or on PostgreSQL the one statement with
+    /// PostgreSQL's placeholders.
     static func read(_ c: CaseFile, on db: any Database) async throws -> CaseSummary {
         var s = CaseSummary()
-        let scope = db.scoped(to: c.organisationID)
-        s.people = try await scope.query(CasePerson.self).filter(\.$caseID == c.id!).sort(\.$role).sort(\.$id).all()
-            .map { Person(id: $0.id!, name: $0.name, role: $0.role) }
-        let shared = try await scope.query(NumberSharing.self).filter(\.$caseID == c.id!).filter(\.$shared == true)
-            .sort(\.$decidedOn).all()
-        let staffIDs = Array(Set(shared.map(\.staffID) + [c.keyWorkerID].compactMap { $0 }))
-        let names = Dictionary(
-            staffIDs.isEmpty
-                ? []
-                : try await scope.query(StaffMember.self).filter(\.$id ~~ staffIDs).all().map { ($0.id!, $0.name) },
-            uniquingKeysWith: { a, _ in a }
-        )
-        s.shared = shared.map {
-            Shared(number: $0.number, decidedOn: $0.decidedOn, by: names[$0.staffID], personID: $0.personID)
+        if let sqlite = db as? any SQLiteDatabase {
+            for row in try await sqlite.query(summarySQL, sqliteBinds(c)) { try s.add(row) }
+            return s.ordered()
         }
-        s.keyWorker = c.keyWorkerID.flatMap { names[$0] }
-        if let team = c.teamID { s.team = try await scope.query(Team.self).filter(\.$id == team).first()?.name }
-        return s
+        var binds = PostgresBindings()
+        binds.append(try c.requireID())
+        binds.append(c.organisationID)
+        binds.append(c.keyWorkerID)
+        binds.append(c.teamID)
+        let query = PostgresQuery(unsafeSQL: summarySQL.replacingOccurrences(of: "?", with: "$"), binds: binds)
+        guard let rows = try await PostgresRows.all(query, on: db) else { throw SQLRequired() }
+        for row in rows {
+            // The columns `k`, `a`, `b`, `c`, `d` of `summarySQL`.
+            let (k, a, b, text, d) = try row.decode((String, UUID?, String?, String?, String?).self)
+            switch k {
+            case "p":
+                if let id = a { s.people.append(Person(id: id, name: DataKeys.open(text ?? ""), role: b ?? "")) }
+            case "s":
+                s.shared.append(Shared(number: DataKeys.open(b ?? ""), decidedOn: text ?? "", by: d, personID: a))
+            default:
+                s.keyWorker = b
+                s.team = text
+            }
+        }
+        return s.ordered()
     }
 }

@@ -1,6 +1,7 @@
 import FluentKit
 import FluentSQLiteDriver
 import Foundation
+import PostgresNIO
 import SQLKit
 import SafeCommsCore
 
@@ -50,6 +51,9 @@ public struct Agreement: Sendable, Equatable {
     public var reason: String
     public var givenOn: String
     public var endsOn: String?
+
+    /// Given on or before `day` and not ended before it (days as `yyyy-MM-dd`).
+    func inForce(on day: String) -> Bool { givenOn <= day && (endsOn.map { day <= $0 } ?? true) }
 }
 
 extension CommunicationRepository {
@@ -79,16 +83,21 @@ extension CommunicationRepository {
             for row in rows.prefix(per) { lines.append(try line(sqlite: row)) }
             return ChronologyLines(lines: lines, page: page, per: per, hasMore: rows.count > per)
         }
-        var lines: [ChronologyLine] = []
-        guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
-        let rows = try await sql.raw(
-            """
-            SELECT \(unsafeRaw: lineColumns) FROM communications AS c LEFT JOIN staff AS s ON s.id = c.staff_id \
-            WHERE c.case_id = \(bind: caseID) AND c.organisation_id = \(bind: organisationID)\
-            \(filterClause(filter)) \(unsafeRaw: pageClause(page: page, per: per))
-            """
-        ).all()
-        for row in rows.prefix(per) { lines.append(try line(sql: row)) }
+        var query = PostgresSQL(
+            "SELECT \(lineColumns) FROM communications AS c LEFT JOIN staff AS s ON s.id = c.staff_id WHERE true"
+        )
+        try query.append(" AND c.case_id = $n", caseID)
+        try query.append(" AND c.organisation_id = $n", organisationID)
+        if let c = filter.channel { try query.append(" AND c.channel = $n", c.rawValue) }
+        if let d = filter.direction { try query.append(" AND c.direction = $n", d.rawValue) }
+        if let o = filter.outOfHours { try query.append(" AND c.out_of_hours = $n", o) }
+        if let s = filter.significant { try query.append(" AND c.significant = $n", s) }
+        if let id = filter.personID { try query.append(" AND c.person_id = $n", id) }
+        if let f = filter.from { try query.append(" AND c.occurred_at >= $n", f) }
+        if let t = filter.to { try query.append(" AND c.occurred_at < $n", t) }
+        query.text += pageClause(page: page, per: per)
+        guard let rows = try await PostgresRows.all(query.query, on: db) else { throw SQLRequired() }
+        let lines = try rows.prefix(per).map(line(postgres:))
         return ChronologyLines(lines: lines, page: page, per: per, hasMore: rows.count > per)
     }
 
@@ -116,18 +125,8 @@ extension CommunicationRepository {
                 on: db
             )
             lines.summary = try await CaseSummary.read(c, on: db)
-            lines.agreements = try await db.scoped(to: p).query(Consent.self).filter(\.$caseID == caseID)
-                .filter(\.$withdrawnOn == nil).sort(\.$givenOn).all()
+            lines.agreements = try await agreements(caseID: caseID, organisationID: p.organisationID, on: db)
                 .filter { $0.inForce(on: today) }
-                .map {
-                    Agreement(
-                        kind: $0.kind,
-                        channel: $0.channel,
-                        reason: $0.reason,
-                        givenOn: $0.givenOn,
-                        endsOn: $0.endsOn
-                    )
-                }
             return (c, lines)
         }
         let per = min(max(per, 1), maxPageSize)
@@ -150,15 +149,7 @@ extension CommunicationRepository {
             }
             var agreements: [Agreement] = []
             try connection.each(agreementsSQL, [.text(caseID.uuidText), .text(p.organisationID.uuidText)]) { row in
-                guard let kind = ConsentKind(rawValue: try row.text("kind")) else { return }
-                let a = Agreement(
-                    kind: kind,
-                    channel: row.optionalText("channel"),
-                    reason: DataKeys.open(try row.text("reason")),
-                    givenOn: try row.text("given_on"),
-                    endsOn: row.optionalText("ends_on")
-                )
-                if a.givenOn <= today && (a.endsOn.map { today <= $0 } ?? true) { agreements.append(a) }
+                if let a = try agreement(row), a.inForce(on: today) { agreements.append(a) }
             }
             return (
                 c,
@@ -177,8 +168,47 @@ extension CommunicationRepository {
     /// The agreements the page shows: not withdrawn; whether in force today is decided on the dates read.
     private static let agreementsSQL = """
         SELECT kind, channel, reason, given_on, ends_on FROM consents \
-        WHERE case_id = ? AND organisation_id = ? AND withdrawn_on IS NULL ORDER BY given_on
+        WHERE case_id = ?1 AND organisation_id = ?2 AND withdrawn_on IS NULL ORDER BY given_on
         """
+
+    /// The case's agreements not withdrawn (`agreementsSQL`), without the reader.
+    private static func agreements(
+        caseID: UUID,
+        organisationID: UUID,
+        on db: any Database
+    ) async throws
+        -> [Agreement]
+    {
+        if let sqlite = db as? any SQLiteDatabase {
+            return try await sqlite.query(agreementsSQL, [.text(caseID.uuidText), .text(organisationID.uuidText)])
+                .compactMap(agreement)
+        }
+        var binds = PostgresBindings()
+        binds.append(caseID)
+        binds.append(organisationID)
+        let query = PostgresQuery(unsafeSQL: agreementsSQL.replacingOccurrences(of: "?", with: "$"), binds: binds)
+        guard let rows = try await PostgresRows.all(query, on: db) else { throw SQLRequired() }
+        return try rows.compactMap { row in
+            let (kind, channel, reason, givenOn, endsOn) = try row.decode(
+                (String, String?, String, String, String?).self
+            )
+            return ConsentKind(rawValue: kind).map {
+                Agreement(kind: $0, channel: channel, reason: DataKeys.open(reason), givenOn: givenOn, endsOn: endsOn)
+            }
+        }
+    }
+
+    /// One row of `agreementsSQL`, from SQLite.
+    private static func agreement(_ row: some StoredRow) throws -> Agreement? {
+        guard let kind = ConsentKind(rawValue: try row.text("kind")) else { return nil }
+        return Agreement(
+            kind: kind,
+            channel: row.optionalText("channel"),
+            reason: DataKeys.open(try row.text("reason")),
+            givenOn: try row.text("given_on"),
+            endsOn: row.optionalText("ends_on")
+        )
+    }
 
     private static func sqliteLines(
         caseID: UUID,
@@ -225,35 +255,28 @@ extension CommunicationRepository {
         )
     }
 
-    private static func line(sql row: any SQLRow) throws -> ChronologyLine {
-        ChronologyLine(
-            id: try row.decode(column: "id", as: UUID.self),
-            occurredAt: try row.decode(column: "occurred_at", as: Date.self),
-            recordedAt: try row.decode(column: "recorded_at", as: Date.self),
-            channel: try row.decode(column: "channel", as: String.self),
-            direction: try row.decode(column: "direction", as: String.self),
-            counterpart: try DataKeys.open(row.decode(column: "counterpart_name", as: String?.self))
-                ?? row.decode(column: "counterpart_role", as: String?.self),
-            said: DataKeys.open(try row.decode(column: "said", as: String?.self)),
-            outOfHours: try row.decode(column: "out_of_hours", as: Bool.self),
-            significant: try row.decode(column: "significant", as: Bool.self),
-            isCorrection: try row.decode(column: "is_correction", as: Bool.self),
-            superseded: try row.decode(column: "superseded", as: Bool.self),
-            recordedBy: try row.decode(column: "recorded_by", as: String?.self),
-            delivery: try row.decode(column: "delivery", as: String?.self)
+    private static func line(postgres row: PostgresRow) throws -> ChronologyLine {
+        // In `lineColumns`' order.
+        let (
+            id, occurredAt, recordedAt, channel, direction, outOfHours, significant, name, role, said, isCorrection,
+            superseded, recordedBy, delivery
+        ) = try row.decode(
+            (UUID, Date, Date, String, String, Bool, Bool, String?, String?, String?, Bool, Bool, String?, String?).self
         )
-    }
-
-    /// The filters as SQL conditions on `c`, bound.
-    private static func filterClause(_ filter: ChronologyFilter) -> SQLQueryString {
-        var clause: SQLQueryString = ""
-        if let c = filter.channel { clause = clause + " AND c.channel = \(bind: c.rawValue)" }
-        if let d = filter.direction { clause = clause + " AND c.direction = \(bind: d.rawValue)" }
-        if let o = filter.outOfHours { clause = clause + " AND c.out_of_hours = \(bind: o)" }
-        if let s = filter.significant { clause = clause + " AND c.significant = \(bind: s)" }
-        if let id = filter.personID { clause = clause + " AND c.person_id = \(bind: id)" }
-        if let f = filter.from { clause = clause + " AND c.occurred_at >= \(bind: f)" }
-        if let t = filter.to { clause = clause + " AND c.occurred_at < \(bind: t)" }
-        return clause
+        return ChronologyLine(
+            id: id,
+            occurredAt: occurredAt,
+            recordedAt: recordedAt,
+            channel: channel,
+            direction: direction,
+            counterpart: DataKeys.open(name) ?? role,
+            said: DataKeys.open(said),
+            outOfHours: outOfHours,
+            significant: significant,
+            isCorrection: isCorrection,
+            superseded: superseded,
+            recordedBy: recordedBy,
+            delivery: delivery
+        )
     }
 }

@@ -40,6 +40,15 @@ public struct StaffListing: Sendable, Equatable {
                 return out
             }
         }
+        if let rows = try await PostgresRows.all(
+            "SELECT id, name, roles, team_id, active FROM staff WHERE organisation_id = \(organisationID) ORDER BY name",
+            on: db
+        ) {
+            return try rows.map { row in
+                let (id, name, roleList, teamID, active) = try row.decode((UUID, String, String, UUID?, Bool).self)
+                return StaffListing(id: id, name: name, roles: roles(roleList), teamID: teamID, active: active)
+            }
+        }
         guard let sqlDB = db as? any SQLDatabase else { throw SQLRequired() }
         return try await sqlDB.select().columns("id", "name", "roles", "team_id", "active").from(StaffMember.schema)
             .where("organisation_id", .equal, organisationID).orderBy("name").all().map { row in
