@@ -21,7 +21,7 @@ struct CaseListView {
     var form: Form
     var errors: [PageController.FieldError]
     var result: CaseSearch.Result
-    var teams: [Team]
+    var teams: [TeamListing]
     var staff: [StaffListing]
     var canReconcile: Bool
 
@@ -34,7 +34,7 @@ struct CaseListView {
             )
         }
         let names = Dictionary(staff.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let teamNames = Dictionary(teams.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let teamNames = Dictionary(teams.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         h.raw(
             "<form method=\"get\" action=\"/cases\" class=\"filters\" role=\"search\" novalidate>\n<div class=\"filters-row\">\n"
         )
@@ -50,7 +50,7 @@ struct CaseListView {
             form.status,
             &h
         )
-        select("team", "Team", "Any team", teams.map { ($0.id!.uuidString, $0.name) }, form.team, &h)
+        select("team", "Team", "Any team", teams.map { ($0.id.uuidString, $0.name) }, form.team, &h)
         select(
             "key_worker",
             "Key worker",

@@ -139,12 +139,11 @@ struct PageController: RouteCollection {
                 detail: "\(result.cases.count) of \(result.total) cases (web)"
             )
         )
-        let scope = req.db.scoped(to: p)
         let view = CaseListView(
             form: form,
             errors: errors,
             result: result,
-            teams: try await scope.query(Team.self).sort(\.$name).all(),
+            teams: try await TeamListing.all(of: p.organisationID, reader: req.application.sqliteReader, on: req.db),
             staff: try await StaffListing.all(of: p.organisationID, reader: req.application.sqliteReader, on: req.db),
             canReconcile: AccessPolicy.can(p, .reconcile)
         )

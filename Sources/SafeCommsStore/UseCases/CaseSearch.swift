@@ -1,6 +1,7 @@
 import FluentKit
 import FluentSQLiteDriver
 import Foundation
+import PostgresNIO
 import SQLKit
 import SafeCommsCore
 
@@ -236,24 +237,30 @@ public enum CaseSearch {
                     return out
                 }
             }
-            guard let sqlDB = db as? any SQLDatabase else { throw SQLRequired() }
-            return try await sqlDB.raw(scope.postgresQuery(statement, ids: nil)).all().map {
-                try $0.decode(column: "id", as: UUID.self).uuidText
+            guard let rows = try await PostgresRows.all(scope.postgresQuery(statement, ids: nil), on: db) else {
+                throw SQLRequired()
             }
+            return try rows.map { try $0.decode(UUID.self).uuidText }
         }
 
-        func postgresQuery(_ sql: String, ids: [String]?) -> SQLQueryString {
-            var q = SQLQueryString("")
-            let parts = sql.split(separator: "?", omittingEmptySubsequences: false)
-            var values: [any Encodable & Sendable] = binds.map { $0! }
-            if let status { values.append(status) }
-            if let pattern { values.append(pattern) }
-            values += (ids ?? []).compactMap(UUID.init(uuidString:))
-            for (i, part) in parts.enumerated() {
-                q.appendInterpolation(unsafeRaw: String(part))
-                if i < parts.count - 1 { q.appendInterpolation(bind: values[i]) }
+        /// `sql` with PostgreSQL's numbered placeholders and the values bound.
+        func postgresQuery(_ sql: String, ids: [String]?) -> PostgresQuery {
+            var bindings = PostgresBindings()
+            for id in binds { bindings.append(id) }
+            if let status { bindings.append(status) }
+            if let pattern { bindings.append(pattern) }
+            for id in (ids ?? []).compactMap(UUID.init(uuidString:)) { bindings.append(id) }
+            var text = ""
+            var n = 0
+            for character in sql {
+                if character == "?" {
+                    n += 1
+                    text += "$\(n)"
+                } else {
+                    text.append(character)
+                }
             }
-            return q
+            return PostgresQuery(unsafeSQL: text, binds: bindings)
         }
 
         func rows(columns: String, reader: SQLiteReader?, on db: any Database) async throws -> [Candidate] {
@@ -274,13 +281,12 @@ public enum CaseSearch {
                     return out
                 }
             }
-            guard let sqlDB = db as? any SQLDatabase else { throw SQLRequired() }
-            return try await sqlDB.raw(postgresQuery(statement, ids: nil)).all().map { row in
-                Candidate(
-                    id: try row.decode(column: "id", as: UUID.self).uuidText,
-                    reference: try row.decode(column: "reference", as: String.self),
-                    sealedName: try row.decode(column: "display_name", as: String.self)
-                )
+            guard let rows = try await PostgresRows.all(postgresQuery(statement, ids: nil), on: db) else {
+                throw SQLRequired()
+            }
+            return try rows.map { row in
+                let (id, reference, name) = try row.decode((UUID, String, String).self)
+                return Candidate(id: id.uuidText, reference: reference, sealedName: name)
             }
         }
 
@@ -318,16 +324,21 @@ public enum CaseSearch {
                     return out
                 }
             }
-            guard let sqlDB = db as? any SQLDatabase else { throw SQLRequired() }
-            return try await sqlDB.raw(postgresQuery(statement, ids: ids)).all().compactMap { row in
+            guard let rows = try await PostgresRows.all(postgresQuery(statement, ids: ids), on: db) else {
+                throw SQLRequired()
+            }
+            return try rows.compactMap { row in
+                let (id, reference, name, status, inCrisis, teamID, keyWorkerID) = try row.decode(
+                    (UUID, String, String, String, Bool, UUID?, UUID?).self
+                )
                 let c = CaseListing(
-                    id: try row.decode(column: "id", as: UUID.self),
-                    reference: try row.decode(column: "reference", as: String.self),
-                    sealedName: try row.decode(column: "display_name", as: String.self),
-                    status: CaseStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .other,
-                    inCrisis: try row.decode(column: "in_crisis", as: Bool.self),
-                    teamID: try row.decode(column: "team_id", as: UUID?.self),
-                    keyWorkerID: try row.decode(column: "key_worker_id", as: UUID?.self)
+                    id: id,
+                    reference: reference,
+                    sealedName: name,
+                    status: CaseStatus(rawValue: status) ?? .other,
+                    inCrisis: inCrisis,
+                    teamID: teamID,
+                    keyWorkerID: keyWorkerID
                 )
                 return keep(c) ? c : nil
             }
