@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -22,6 +23,18 @@ import VaporTesting
     @Test(arguments: Backend.available)
     func theCaseListSearchesFiltersAndPagesWithinWhatTheReaderMaySee(backend: Backend) async throws {
         try await withTestApp(backend) { app in
+            if backend == .postgres {
+                // A reference is searched for anywhere in it: on PostgreSQL through a trigram index,
+                // which the planner uses for the search's own query once scans are dear.
+                let plan = try await app.db.transaction { db in
+                    let sql = db as! any SQLDatabase
+                    try await sql.raw("SET LOCAL enable_seqscan = off").run()
+                    return try await sql.raw(
+                        "EXPLAIN SELECT id FROM cases WHERE lower(reference) LIKE \(bind: "%north-a%") ESCAPE '\\'"
+                    ).all().map { try $0.decode(column: "QUERY PLAN", as: String.self) }.joined(separator: "\n")
+                }
+                #expect(plan.contains("cases_reference_trigrams"), "\(plan)")
+            }
             let world = try await World.make(app)
             let north = world.north
             // Thirty more cases in team A, the odd ones on a child protection plan.
