@@ -32,7 +32,7 @@ public enum BillReconciliation {
         }
     }
 
-    public struct Lateness: Sendable, Encodable, Equatable {
+    public struct Lateness: Sendable, Codable, Equatable {
         public var recorded: Int
         public var medianMinutes: Int
         public var p90Minutes: Int

@@ -225,7 +225,7 @@ extension LocalDateTime {
 }
 
 /// A problem with one line of a file, in words its user understands.
-public struct ImportProblem: Sendable, Encodable, Equatable {
+public struct ImportProblem: Sendable, Codable, Equatable {
     public var line: Int
     public var reason: String
 

@@ -14,7 +14,7 @@ func routes(_ app: Application) throws {
         )
     }
 
-    // The compose page's script, read once: the only script, and not inline, as the security policy asks.
+    // The compose page's script, read once: not inline, as the security policy asks.
     let composeScript = try String(contentsOfFile: Resources.root + "/Public/compose.js", encoding: .utf8)
     app.get("assets", "compose.js") { _ in
         Response(
@@ -23,6 +23,18 @@ func routes(_ app: Application) throws {
                 "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=3600",
             ],
             body: .init(string: composeScript)
+        )
+    }
+
+    // The long-work page's script, likewise.
+    let workScript = try String(contentsOfFile: Resources.root + "/Public/work.js", encoding: .utf8)
+    app.get("assets", "work.js") { _ in
+        Response(
+            status: .ok,
+            headers: [
+                "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=3600",
+            ],
+            body: .init(string: workScript)
         )
     }
 
@@ -69,6 +81,7 @@ func routes(_ app: Application) throws {
     try pages.register(collection: PhoneWorkPageController())
     try pages.register(collection: PhonePageController())
     try pages.register(collection: ImportPageController())
+    try pages.register(collection: WorkPageController())
     try pages.register(collection: IncidentPageController())
     try pages.register(collection: ReviewPageController())
     try pages.register(collection: ComposePageController())

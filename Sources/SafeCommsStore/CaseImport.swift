@@ -269,7 +269,7 @@ public enum CaseImport {
             key: key,
             witness: witness
         )
-        let earlier =
+        var earlier =
             try await CommunicationRecord.query(on: db).filter(\.$caseID == caseID).filter(
                 \.$source == "import:\(r.format.rawValue)"
             )
@@ -339,13 +339,26 @@ public enum CaseImport {
         var imported = 0, written = 0, flags = 0
         do {
             while let batch = try await batches.next() {
-                let (new, flagged) = try await insertNew(
-                    batch.rows,
-                    flags: batch.flags,
-                    lookUp: earlier,
-                    context: context,
-                    on: db
-                )
+                // Two imports of one file at once (two people, two tabs) both find nothing there, and
+                // the second's batch meets the first's rows in the unique index on natural keys: it
+                // fails whole, and is run again looking its rows up, so each record is written once.
+                var attempt = 1
+                var result: (rows: Int, flags: Int)?
+                while result == nil {
+                    do {
+                        result = try await insertNew(
+                            batch.rows,
+                            flags: batch.flags,
+                            lookUp: earlier,
+                            context: context,
+                            on: db
+                        )
+                    } catch  where error.isUniqueViolation && attempt < 5 {
+                        earlier = true
+                        attempt += 1
+                    }
+                }
+                let (new, flagged) = result!
                 imported += new
                 flags += flagged
                 written += batch.rows.count
@@ -422,7 +435,7 @@ public enum CaseImport {
         let keys = rows.compactMap(\.naturalKey)
         let organisationID = rows[0].organisationID
         // Looked up inside the transaction. Two imports of one file at once are kept apart by the
-        // unique index on natural keys: the second's batch fails whole and is added by running it again.
+        // unique index on natural keys: the second's batch fails whole and `run` runs it again.
         return try await AuditLog.transaction(
             on: db,
             context,

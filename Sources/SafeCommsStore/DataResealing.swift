@@ -22,6 +22,7 @@ public enum DataResealing {
         (CaseTask.schema, CaseTask.sealedColumns), (CaseFactChange.schema, CaseFactChange.sealedColumns),
         (PhoneAgreement.schema, PhoneAgreement.sealedColumns), (PhoneHandIn.schema, PhoneHandIn.sealedColumns),
         (DevicePersonalUse.schema, DevicePersonalUse.sealedColumns),
+        (LongWorkRecord.schema, LongWorkRecord.sealedColumns),
     ]
 
     public struct Report: Sendable, Equatable {

@@ -145,6 +145,12 @@ extension DevicePersonalUse: OrganisationOwned {
     }
 }
 
+extension LongWorkRecord: OrganisationOwned {
+    public static var organisationKey: KeyPath<LongWorkRecord, FieldProperty<LongWorkRecord, UUID>> {
+        \.$organisationID
+    }
+}
+
 extension RoleGrant: OrganisationOwned {
     public static var organisationKey: KeyPath<RoleGrant, FieldProperty<RoleGrant, UUID>> { \.$organisationID }
 }

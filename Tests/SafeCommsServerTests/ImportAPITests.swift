@@ -324,7 +324,8 @@ struct Multipart {
                 multipart: Multipart(
                     fields: [("csrf", csrf), ("format", "whatsapp"), ("dry_run", "on")],
                     file: ("chat.txt", chat)
-                )
+                ),
+                waitingForWork: true
             )
             let mapped = try await browser.post(
                 "/cases/\(world.north.caseA)/import",
@@ -334,7 +335,8 @@ struct Multipart {
                         ("map", "Jo Bloggs=\(world.north.staff["practitioner"]!.email)\r\nSam Parent=Child A Full"),
                     ],
                     file: ("chat.txt", chat)
-                )
+                ),
+                waitingForWork: true
             )
             let noFile = try await browser.post(
                 "/cases/\(world.north.caseA)/import",
@@ -402,7 +404,8 @@ struct Multipart {
                 multipart: Multipart(
                     fields: [("csrf", csrf), ("window", "30m")],
                     file: ("week.csv", try Multipart.fixture("calls/week.csv"))
-                )
+                ),
+                waitingForWork: true
             )
             let badWindow = try await browser.post(
                 "/reconciliation",

@@ -53,6 +53,23 @@ final class PageSession: @unchecked Sendable {
         )
     }
 
+    /// A long-work form's answer followed to its end: a 303 to `/work/{id}` is looked at until the
+    /// work has finished (its page no longer shows the progress bar), and that page returned. Any
+    /// other answer is returned as it is.
+    func post(_ path: String, multipart: Multipart, waitingForWork: Bool) async throws -> TestingHTTPResponse {
+        let sent = try await post(path, multipart: multipart)
+        guard waitingForWork, sent.status == .seeOther, let work = sent.headers.first(name: .location),
+            work.hasPrefix("/work/")
+        else { return sent }
+        for _ in 0..<3000 {
+            let page = try await get(work)
+            if !(page.status == .ok && page.text.contains("id=\"work-progress\"")) { return page }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("\(path): the work at \(work) did not finish")
+        return try await get(work)
+    }
+
     func csrf(from res: TestingHTTPResponse) -> String? {
         res.text.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/).map { String($0.1) }
     }
@@ -388,6 +405,7 @@ final class PageSession: @unchecked Sendable {
                         !path.hasPrefix("/api/")
                         && ![
                             "/healthz", "/readyz", "/metrics", "/openapi.yaml", "/assets/app.css", "/assets/compose.js",
+                            "/assets/work.js",
                             // GOV.UK Notify's, with its own token (SendingTests).
                             "/notify/callback",
                         ].contains(path)
@@ -507,7 +525,11 @@ final class PageSession: @unchecked Sendable {
                         fields: [("csrf", csrf), ("format", "sms-backup"), ("dry_run", "on")],
                         file: ("sms.xml", try Multipart.fixture("sms-backup/sms.xml"))
                     )
-                    let imported = try await browser.post("/cases/\(caseA)/import", multipart: sms)
+                    let imported = try await browser.post(
+                        "/cases/\(caseA)/import",
+                        multipart: sms,
+                        waitingForWork: true
+                    )
                     #expect(imported.status.code == writeStatus, "\(role) other=\(other): \(imported.text.prefix(300))")
                     let reconciles = ["manager", "dsl", "auditor"].contains(role)
                     #expect(
@@ -518,11 +540,18 @@ final class PageSession: @unchecked Sendable {
                         fields: [("csrf", csrf)],
                         file: ("week.csv", try Multipart.fixture("calls/week.csv"))
                     )
-                    let report = try await browser.post("/reconciliation", multipart: bill)
+                    let report = try await browser.post("/reconciliation", multipart: bill, waitingForWork: true)
                     #expect(report.status.code == (reconciles ? 200 : 403), "\(role) other=\(other)")
                     #expect(!other || !report.text.contains("North-A"), "never another organisation's cases")
+                    // Their own imports and reports, each with its page and its progress.
+                    let work = try await browser.get("/work")
+                    #expect(work.status == .ok, "\(role) other=\(other)")
+                    if let started = work.text.firstMatch(of: /href="(\/work\/[0-9A-F-]+)"/).map({ String($0.1) }) {
+                        #expect(try await browser.get(started + "/progress").status == .ok, "\(role) \(started)")
+                    }
                     covered.formUnion([
                         "GET /cases/*/import", "POST /cases/*/import", "GET /reconciliation", "POST /reconciliation",
+                        "GET /work", "GET /work/*", "GET /work/*/progress",
                     ])
                     // Incidents: everyone has the list; anyone who may read the case but an auditor raises on
                     // it, does the reporter's step and amends; the rest are not told it exists.

@@ -128,6 +128,15 @@ enum UploadedImport {
     /// A WhatsApp export with years of media can be large; the chat text in it is what is read.
     static let maxBytes: ByteCount = "200mb"
 
+    /// An import form whose fields have been checked: what `run` needs.
+    struct CheckedImport: Sendable {
+        var format: ImportFormat
+        var upload: ReceivedFile
+        var mappings: [String: String]
+        var columns: CarrierCallLog.ColumnMap?
+        var dryRun: Bool
+    }
+
     /// The form checked, then the import run as `importer`, who is recording on `file`.
     static func run(
         _ form: ImportForm,
@@ -138,8 +147,20 @@ enum UploadedImport {
         library: PolicyLibrary,
         on db: any Database
     ) async throws -> CaseImport.Report {
-        // The uploaded file is removed however this ends, a refused form included.
-        defer { form.upload?.remove() }
+        try await run(
+            check(form),
+            case: file,
+            importer: importer,
+            key: key,
+            witness: witness,
+            library: library,
+            on: db
+        )
+    }
+
+    /// The import form's fields checked, each problem naming its field.
+    /// - Throws: `ValidationErrors`, having removed the uploaded file.
+    static func check(_ form: ImportForm) throws -> CheckedImport {
         var problems: [ValidationError] = []
         let format = form.format.flatMap { ImportFormat(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
         if format == nil {
@@ -167,14 +188,40 @@ enum UploadedImport {
             }
             mappings[parts[0]] = parts[1]
         }
-        let columns = try columnMap(form.columns, problems: &problems)
+        let columns: CarrierCallLog.ColumnMap?
+        do {
+            columns = try columnMap(form.columns, problems: &problems)
+        } catch {
+            form.upload?.remove()
+            throw error
+        }
         if columns != nil, format != .calls {
             problems.append(.init(field: "columns", reason: "is only for a carrier's bill (calls)"))
         }
-        guard problems.isEmpty, let format, let upload else { throw ValidationErrors(problems) }
+        guard problems.isEmpty, let format, let upload else {
+            form.upload?.remove()
+            throw ValidationErrors(problems)
+        }
+        return CheckedImport(format: format, upload: upload, mappings: mappings, columns: columns, dryRun: form.dryRun)
+    }
+
+    /// The checked import run as `importer`, who is recording on `file`; the uploaded file is removed
+    /// however it ends.
+    /// - Parameter bytesRead: told the bytes of the file read so far, after each chunk (the file is
+    ///   read from its start again for each pass: to check, then to write).
+    static func run(
+        _ checked: CheckedImport,
+        case file: CaseFile,
+        importer: StaffMember,
+        key: AuditKey,
+        witness: AuditWitness?,
+        library: PolicyLibrary,
+        bytesRead: (@Sendable (Int) -> Void)? = nil,
+        on db: any Database
+    ) async throws -> CaseImport.Report {
         // Unpacking, reading and matching a file is long work: off the event loops (`BackgroundExecutor`).
-        return try await withTaskExecutorPreference(BackgroundExecutor.shared) {
-            try await withUpload(upload) { path in
+        try await withTaskExecutorPreference(BackgroundExecutor.shared) {
+            try await withUpload(checked.upload) { path in
                 let opened: ImportFile
                 do {
                     opened = try ImportFile(path: path)
@@ -182,17 +229,19 @@ enum UploadedImport {
                     throw ValidationError(field: "file", reason: e.reason)
                 }
                 defer { opened.close() }
+                var reader = opened.reader
+                reader.onBytesRead = bytesRead
                 do {
                     return try await CaseImport.run(
                         .init(
-                            format: format,
-                            reader: opened.reader,
-                            columns: columns,
+                            format: checked.format,
+                            reader: reader,
+                            columns: checked.columns,
                             media: opened.media,
                             caseReference: file.reference,
                             asEmail: importer.email,
-                            dryRun: form.dryRun,
-                            mappings: mappings
+                            dryRun: checked.dryRun,
+                            mappings: checked.mappings
                         ),
                         on: db,
                         key: key,
@@ -213,6 +262,13 @@ enum UploadedImport {
         }
     }
 
+    /// A reconciliation form whose fields have been checked.
+    struct CheckedReconciliation: Sendable {
+        var upload: ReceivedFile
+        var columns: CarrierCallLog.ColumnMap?
+        var window: TimeInterval
+    }
+
     /// The form checked, then the report as the reader may see it (`ReconcileForReader`).
     static func reconcile(
         _ form: ImportForm,
@@ -220,7 +276,12 @@ enum UploadedImport {
         audit: AuditContext,
         on db: any Database
     ) async throws -> Reconcile.Report {
-        defer { form.upload?.remove() }
+        try await reconcile(checkReconciliation(form), for: p, audit: audit, on: db)
+    }
+
+    /// The reconciliation form's fields checked, each problem naming its field.
+    /// - Throws: `ValidationErrors`, having removed the uploaded file.
+    static func checkReconciliation(_ form: ImportForm) throws -> CheckedReconciliation {
         var problems: [ValidationError] = []
         let upload = form.upload
         if upload == nil {
@@ -231,15 +292,37 @@ enum UploadedImport {
         if window == nil {
             problems.append(.init(field: "window", reason: "'\(windowText)' is not a duration such as 30m, 2h or 90s"))
         }
-        let columns = try columnMap(form.columns, problems: &problems)
-        guard problems.isEmpty, let upload, let window else { throw ValidationErrors(problems) }
-        return try await withTaskExecutorPreference(BackgroundExecutor.shared) {
-            try await withUpload(upload) { path in
+        let columns: CarrierCallLog.ColumnMap?
+        do {
+            columns = try columnMap(form.columns, problems: &problems)
+        } catch {
+            form.upload?.remove()
+            throw error
+        }
+        guard problems.isEmpty, let upload, let window else {
+            form.upload?.remove()
+            throw ValidationErrors(problems)
+        }
+        return CheckedReconciliation(upload: upload, columns: columns, window: window)
+    }
+
+    /// The checked report as the reader may see it; the uploaded file is removed however it ends.
+    static func reconcile(
+        _ checked: CheckedReconciliation,
+        for p: Principal,
+        audit: AuditContext,
+        bytesRead: (@Sendable (Int) -> Void)? = nil,
+        on db: any Database
+    ) async throws -> Reconcile.Report {
+        try await withTaskExecutorPreference(BackgroundExecutor.shared) {
+            try await withUpload(checked.upload) { path in
+                var reader = LineReader(path: path)
+                reader.onBytesRead = bytesRead
                 do {
                     return try await ReconcileForReader.run(
-                        LineReader(path: path),
-                        columns: columns,
-                        window: window,
+                        reader,
+                        columns: checked.columns,
+                        window: checked.window,
                         for: p,
                         audit: audit,
                         on: db

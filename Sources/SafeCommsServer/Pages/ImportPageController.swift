@@ -22,12 +22,12 @@ struct ImportPageController: RouteCollection {
     typealias FieldError = PageController.FieldError
     typealias Option = PageController.Option
 
-    struct Participant: Encodable {
+    struct Participant: Codable, Sendable {
         var name: String
         var unmatched: Bool
     }
 
-    struct ImportResult: Encodable {
+    struct ImportResult: Codable, Sendable {
         var heading: String
         var stopped: Bool
         var messages: Int
@@ -43,7 +43,7 @@ struct ImportPageController: RouteCollection {
         var checkedOnly: Bool
     }
 
-    struct ImportContext: Encodable {
+    struct ImportContext: Codable, Sendable {
         var title: String
         var csrf: String
         var user: String
@@ -75,55 +75,83 @@ struct ImportPageController: RouteCollection {
         )
     }
 
+    /// The form checked at once (a problem with a field is answered on the form); the import then runs
+    /// in the background and the browser is sent to its page (`/work/{id}`), which shows how far it has
+    /// got and, when done, what it found.
     func importFile(req: Request) async throws -> Response {
         let (file, _) = try await CaseAccess.load(req, .write)
         let form = try await ImportForm.read(req, csrf: CSRF.expected(req) ?? "")
+        let checked: UploadedImport.CheckedImport
         do {
-            let report = try await UploadedImport.run(
-                form,
-                case: file,
-                importer: try req.staff(),
-                key: req.application.auditKey,
-                witness: req.application.auditWitness,
-                library: req.application.policyLibrary,
-                on: req.db
-            )
-            let unmatched = Set(report.unmatched)
-            let heading =
-                if let n = report.imported {
-                    "Imported \(n)"
-                        + ((report.alreadyImported ?? 0) > 0 ? " (\(report.alreadyImported!) were already there)" : "")
-                } else if !report.errors.isEmpty {
-                    "The file has problems: nothing was written"
-                } else if !unmatched.isEmpty {
-                    "Say who \(unmatched.count == 1 ? "one name is" : "\(unmatched.count) names are"): nothing was written"
-                } else {
-                    "Ready to import: nothing was written yet"
-                }
-            let result = ImportResult(
-                heading: heading,
-                stopped: !report.isClean,
-                messages: report.messages,
-                first: report.first,
-                last: report.last,
-                participants: report.participants.map { Participant(name: $0, unmatched: unmatched.contains($0)) },
-                unmatched: unmatched.count,
-                problems: report.errors,
-                imported: report.imported,
-                alreadyImported: report.alreadyImported,
-                leftOut: report.leftOut,
-                notSent: report.notSent,
-                checkedOnly: report.imported == nil
-            )
-            return try await renderImport(req, file, form: form, errors: [], result: result)
-                .encodeResponse(status: report.isClean ? .ok : .unprocessableEntity, for: req)
+            checked = try UploadedImport.check(form)
         } catch let e as ValidationErrors {
             return try await renderImport(req, file, form: form, errors: Self.fieldErrors(e.errors), result: nil)
                 .encodeResponse(status: .unprocessableEntity, for: req)
-        } catch let e as ValidationError {
-            return try await renderImport(req, file, form: form, errors: Self.fieldErrors([e]), result: nil)
-                .encodeResponse(status: .unprocessableEntity, for: req)
         }
+        let importer = try req.staff()
+        let app = req.application
+        // The page it ends on: the form as sent (a file cannot be kept in one), with what was found.
+        let page = importContext(req, file, form: form, errors: [], result: nil)
+        let id = try await PageWork.start(
+            .caseImport,
+            caseID: file.id,
+            upload: checked.upload,
+            by: try await req.principal(),
+            app: app
+        ) { bytesRead in
+            var page = page
+            do {
+                let report = try await UploadedImport.run(
+                    checked,
+                    case: file,
+                    importer: importer,
+                    key: app.auditKey,
+                    witness: app.auditWitness,
+                    library: app.policyLibrary,
+                    bytesRead: bytesRead,
+                    on: app.db
+                )
+                page.result = Self.result(of: report)
+                return WorkOutcome(ok: report.isClean, page: page)
+            } catch let e as ValidationErrors {
+                page.errors = Self.fieldErrors(e.errors)
+            } catch let e as ValidationError {
+                page.errors = Self.fieldErrors([e])
+            }
+            return WorkOutcome(ok: false, page: page)
+        }
+        return req.redirect(to: "/work/\(id.uuidString)", redirectType: .normal)
+    }
+
+    /// An import's report as its page shows it.
+    static func result(of report: CaseImport.Report) -> ImportResult {
+        let unmatched = Set(report.unmatched)
+        let heading =
+            if let n = report.imported {
+                "Imported \(n)"
+                    + ((report.alreadyImported ?? 0) > 0 ? " (\(report.alreadyImported!) were already there)" : "")
+            } else if !report.errors.isEmpty {
+                "The file has problems: nothing was written"
+            } else if !unmatched.isEmpty {
+                "Say who \(unmatched.count == 1 ? "one name is" : "\(unmatched.count) names are"): nothing was written"
+            } else {
+                "Ready to import: nothing was written yet"
+            }
+        return ImportResult(
+            heading: heading,
+            stopped: !report.isClean,
+            messages: report.messages,
+            first: report.first,
+            last: report.last,
+            participants: report.participants.map { Participant(name: $0, unmatched: unmatched.contains($0)) },
+            unmatched: unmatched.count,
+            problems: report.errors,
+            imported: report.imported,
+            alreadyImported: report.alreadyImported,
+            leftOut: report.leftOut,
+            notSent: report.notSent,
+            checkedOnly: report.imported == nil
+        )
     }
 
     /// Each problem as the error summary shows it: the field's label, then what is wrong.
@@ -142,32 +170,39 @@ struct ImportPageController: RouteCollection {
         errors: [FieldError],
         result: ImportResult?
     ) async throws -> View {
-        try await req.view.render(
-            "import",
-            ImportContext(
-                title: "Import into \(file.reference)",
-                csrf: CSRF.token(for: req),
-                user: try req.staff().name,
-                caseID: file.id!.uuidString,
-                reference: file.reference,
-                formats: Self.formatLabels.map {
-                    Option(value: $0.0.rawValue, label: $0.1, selected: form.format == $0.0.rawValue)
-                },
-                map: form.map ?? "",
-                columns: form.columns ?? "",
-                dryRun: form.dryRun,
-                errors: errors,
-                result: result
-            )
+        try await req.view.render("import", importContext(req, file, form: form, errors: errors, result: result))
+    }
+
+    private func importContext(
+        _ req: Request,
+        _ file: CaseFile,
+        form: ImportForm,
+        errors: [FieldError],
+        result: ImportResult?
+    ) -> ImportContext {
+        ImportContext(
+            title: "Import into \(file.reference)",
+            csrf: CSRF.token(for: req),
+            user: (try? req.staff().name) ?? "",
+            caseID: file.id!.uuidString,
+            reference: file.reference,
+            formats: Self.formatLabels.map {
+                Option(value: $0.0.rawValue, label: $0.1, selected: form.format == $0.0.rawValue)
+            },
+            map: form.map ?? "",
+            columns: form.columns ?? "",
+            dryRun: form.dryRun,
+            errors: errors,
+            result: result
         )
     }
 
-    struct UnrecordedRow: Encodable {
+    struct UnrecordedRow: Codable, Sendable {
         var line: Int, at: String, kind: String, direction: String, number: String, cases: String, duration: String,
             outOfHours: Bool
     }
 
-    struct ReconcileResult: Encodable {
+    struct ReconcileResult: Codable, Sendable {
         var rows: Int
         var caseContacts: Int
         var recorded: Int
@@ -176,7 +211,7 @@ struct ImportPageController: RouteCollection {
         var problems: [CaseImport.Report.Problem]
     }
 
-    struct ReconcileContext: Encodable {
+    struct ReconcileContext: Codable, Sendable {
         var title = "Unrecorded contact"
         var csrf: String
         var user: String
@@ -191,13 +226,51 @@ struct ImportPageController: RouteCollection {
         return try await renderReconcile(req, form: ImportForm(window: "30m"), errors: [], result: nil)
     }
 
+    /// As an import: the form checked at once, the report made in the background (`/work/{id}`).
     func reconcile(req: Request) async throws -> Response {
         let p = try await req.principal()
         guard AccessPolicy.can(p, .reconcile) else { throw Self.notForYou }
         let form = try await ImportForm.read(req, csrf: CSRF.expected(req) ?? "")
+        let checked: UploadedImport.CheckedReconciliation
         do {
-            let r = try await UploadedImport.reconcile(form, for: p, audit: try req.auditContext(), on: req.db)
-            let rows = r.unrecorded.map {
+            checked = try UploadedImport.checkReconciliation(form)
+        } catch let e as ValidationErrors {
+            return try await renderReconcile(req, form: form, errors: Self.fieldErrors(e.errors), result: nil)
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let audit = try req.auditContext()
+        let app = req.application
+        let page = reconcileContext(req, form: form, errors: [], result: nil)
+        let id = try await PageWork.start(.reconciliation, caseID: nil, upload: checked.upload, by: p, app: app) {
+            bytesRead in
+            var page = page
+            do {
+                let r = try await UploadedImport.reconcile(
+                    checked,
+                    for: p,
+                    audit: audit,
+                    bytesRead: bytesRead,
+                    on: app.db
+                )
+                page.result = Self.result(of: r)
+                return WorkOutcome(ok: true, page: page)
+            } catch let e as ValidationErrors {
+                page.errors = Self.fieldErrors(e.errors)
+            } catch let e as ValidationError {
+                page.errors = Self.fieldErrors([e])
+            }
+            return WorkOutcome(ok: false, page: page)
+        }
+        return req.redirect(to: "/work/\(id.uuidString)", redirectType: .normal)
+    }
+
+    /// A report as its page shows it.
+    static func result(of r: Reconcile.Report) -> ReconcileResult {
+        ReconcileResult(
+            rows: r.rows,
+            caseContacts: r.caseContacts,
+            recorded: r.recorded,
+            unrecorded: r.unrecorded.map {
                 UnrecordedRow(
                     line: $0.line,
                     at: $0.at.replacingOccurrences(of: "T", with: " "),
@@ -208,20 +281,10 @@ struct ImportPageController: RouteCollection {
                     duration: $0.durationSeconds.map { "\($0 / 60) min \($0 % 60) s" } ?? "",
                     outOfHours: $0.outOfHours
                 )
-            }
-            let result = ReconcileResult(
-                rows: r.rows,
-                caseContacts: r.caseContacts,
-                recorded: r.recorded,
-                unrecorded: rows,
-                lateness: r.lateness,
-                problems: r.errors
-            )
-            return try await renderReconcile(req, form: form, errors: [], result: result).encodeResponse(for: req)
-        } catch let e as ValidationErrors {
-            return try await renderReconcile(req, form: form, errors: Self.fieldErrors(e.errors), result: nil)
-                .encodeResponse(status: .unprocessableEntity, for: req)
-        }
+            },
+            lateness: r.lateness,
+            problems: r.errors
+        )
     }
 
     static let notForYou = Abort(
@@ -235,16 +298,22 @@ struct ImportPageController: RouteCollection {
         errors: [FieldError],
         result: ReconcileResult?
     ) async throws -> View {
-        try await req.view.render(
-            "reconcile",
-            ReconcileContext(
-                csrf: CSRF.token(for: req),
-                user: try req.staff().name,
-                window: form.window ?? "30m",
-                columns: form.columns ?? "",
-                errors: errors,
-                result: result
-            )
+        try await req.view.render("reconcile", reconcileContext(req, form: form, errors: errors, result: result))
+    }
+
+    private func reconcileContext(
+        _ req: Request,
+        form: ImportForm,
+        errors: [FieldError],
+        result: ReconcileResult?
+    ) -> ReconcileContext {
+        ReconcileContext(
+            csrf: CSRF.token(for: req),
+            user: (try? req.staff().name) ?? "",
+            window: form.window ?? "30m",
+            columns: form.columns ?? "",
+            errors: errors,
+            result: result
         )
     }
 }

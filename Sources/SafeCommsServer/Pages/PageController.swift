@@ -18,7 +18,7 @@ struct PageController: RouteCollection {
         signedIn.post("cases", ":caseID", "record", use: record)
     }
 
-    struct FieldError: Encodable {
+    struct FieldError: Codable, Sendable {
         var field: String
         var message: String
     }
@@ -254,7 +254,7 @@ struct PageController: RouteCollection {
         return (form, filter, errors)
     }
 
-    struct Option: Encodable {
+    struct Option: Codable, Sendable {
         var value: String
         var label: String
         var selected: Bool
