@@ -65,6 +65,7 @@ struct HomePageController: RouteCollection {
         } else if view.mine != nil || view.desk != nil {
             view.names = try await req.staffNames(p)
         }
+        view.work = try await LongWork.recent(for: p, now: now, on: req.db)
         try await req.audit(AuditEntry(action: .casesListed, entity: "home", detail: "home page (web)"))
         return PageLayout.page(title: "Home", user: view.name, csrf: CSRF.token(for: req), body: view.write).response()
     }

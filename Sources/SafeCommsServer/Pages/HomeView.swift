@@ -44,9 +44,19 @@ struct HomeView {
     var admin: Admin?
     var auditEvents: [AuditEvent]?
     var names: [UUID: String] = [:]
+    /// Imports and reports this person started from a page in the last week.
+    var work: [LongWork.View] = []
 
     func write(_ h: inout HTML) {
         h.raw("<h1 class=\"heading-l\">Your work</h1>\n")
+        if !work.isEmpty {
+            let running = work.filter { $0.status == .running }.count
+            h.raw("<p class=\"body\" id=\"your-work\"><a href=\"/work\">Your imports and reports</a>: ")
+            h.text(running)
+            h.raw(" running, ")
+            h.text(work.count - running)
+            h.raw(" ended in the last week.</p>\n")
+        }
         // A manager's home is their team's dashboard first; their own cases follow.
         if let oversight { write(oversight, &h) }
         if let mine { write(mine, &h) }
