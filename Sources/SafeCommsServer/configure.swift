@@ -49,6 +49,7 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
     // Views ship inside the package's resource bundle, so they are found wherever the binary runs. The
     // bundle may sit under a hidden folder (`.build`), so only the sandbox and extension limits apply.
     app.views.use(.leaf)
+    FieldErrorTags.register(app)
     app.leaf.sources = .singleSource(
         NIOLeafFiles(
             fileio: app.fileio,

@@ -136,6 +136,21 @@ final class PageSession: @unchecked Sendable {
             )
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.text.contains("There is a problem") && bad.text.contains("href=\"#summary\""))
+            // The field's own message above it, its group marked, and the control described by it;
+            // the fields without a problem left alone.
+            #expect(
+                bad.text.contains(
+                    "<div class=\"form-group form-group-error\">\n    <label class=\"label\" for=\"summary\">"
+                )
+            )
+            #expect(
+                bad.text.contains(
+                    "<p class=\"error-message\" id=\"summary-error\"><span class=\"visually-hidden\">Error:</span> "
+                )
+            )
+            #expect(bad.text.contains("id=\"summary\" aria-describedby=\"summary-error\""))
+            #expect(bad.text.components(separatedBy: "class=\"error-message\"").count == 2, "one field, one message")
+            #expect(!form.text.contains("error-message") && !form.text.contains("aria-describedby=\"summary-error\""))
             #expect(try await CommunicationRecord.query(on: app.db).count() == 0)
             let good = try await browser.post(
                 "/cases/\(world.north.caseA)/record",
@@ -779,7 +794,19 @@ final class PageSession: @unchecked Sendable {
                         handedOver.status.code == (keepsDevices ? 303 : own ? 403 : 404),
                         "\(role) other=\(other): \(handedOver.text.prefix(300))"
                     )
+                    // Adding a device: administrators and business support only.
+                    let addsDevices = ["admin", "business_support"].contains(role)
+                    #expect(
+                        try await browser.get("/devices/new").status.code == (addsDevices ? 200 : 403),
+                        "\(role) other=\(other)"
+                    )
+                    let added = try await browser.post(
+                        "/devices",
+                        form: ["csrf": csrf, "kind": "desk_phone", "address": "not a number"]
+                    )
+                    #expect(added.status.code == (addsDevices ? 422 : 403), "\(role) other=\(other)")
                     covered.formUnion([
+                        "GET /devices/new", "POST /devices",
                         "GET /devices", "GET /devices/*", "POST /devices/*/hand-over", "POST /devices/*/authorisations",
                         "POST /devices/*/authorisations/*/revoke", "POST /devices/*/personal-use",
                     ])

@@ -70,3 +70,24 @@ def test_business_support_changes_a_hunt_group(browser, server):
     assert "The team was changed" in browser.find_element(By.CSS_SELECTOR, ".notification-success").text
     assert "+441632960101" in browser.page_source
     both_widths_clean(browser)
+
+
+def test_an_administrator_adds_a_work_device(browser, server):
+    sign_in(browser, server, server.sign_ins["admin"][0])
+    browser.get(server.url + "/devices")
+    browser.find_element(By.LINK_TEXT, "Add a work device").click()
+    WebDriverWait(browser, 10).until(lambda d: d.current_url.endswith("/devices/new"))
+    both_widths_clean(browser)
+    browser.find_element(By.ID, "address").send_keys("not a number")
+    browser.find_element(By.XPATH, "//button[text()='Add the device']").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".error-summary"))
+    assert browser.find_element(By.ID, "address-error")
+    both_widths_clean(browser)
+    address = browser.find_element(By.ID, "address")
+    address.clear()
+    address.send_keys("07700 900456")
+    browser.find_element(By.XPATH, "//button[text()='Add the device']").click()
+    WebDriverWait(browser, 10).until(lambda d: "done=added" in d.current_url)
+    assert "The device was added to the directory." in browser.find_element(By.CSS_SELECTOR, ".notification-success").text
+    assert "+447700900456" in browser.find_element(By.TAG_NAME, "h1").text
+    both_widths_clean(browser)

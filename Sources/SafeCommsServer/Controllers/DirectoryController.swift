@@ -128,28 +128,14 @@ struct DirectoryController: RouteCollection {
     func createDevice(req: Request) async throws -> Response {
         let p = try await req.require(.manageDirectory)
         let input = try req.content.decode(DeviceInput.self)
-        let kind = try DeviceKind.parse(input.kind, field: "kind")
-        let address: String
-        switch kind {
-        case .workEmail, .personalEmail:
-            guard EmailAddress.isPlausible(input.address) else {
-                throw ValidationError(field: "address", reason: "'\(input.address)' is not an e-mail address")
-            }
-            address = input.address.lowercased()
-        default:
-            address = try PhoneNumber(parsing: input.address, field: "address").e164
-        }
         let d = try await Directory.addDevice(
-            Device(
-                organisationID: p.organisationID,
-                holderID: input.holderId,
-                kind: kind,
-                address: address,
-                callerIDWithheld: input.callerIdWithheld ?? true,
-                voicemailEnabled: input.voicemailEnabled ?? true,
-                whatsappEnabled: input.whatsappEnabled ?? false,
-                onOutOfHours: input.onOutOfHours ?? (kind == .landline)
-            ),
+            kind: input.kind,
+            address: input.address,
+            holderID: input.holderId,
+            callerIDWithheld: input.callerIdWithheld ?? true,
+            voicemailEnabled: input.voicemailEnabled ?? true,
+            whatsappEnabled: input.whatsappEnabled ?? false,
+            onOutOfHours: input.onOutOfHours,
             for: p,
             audit: try req.auditContext(),
             on: req.db

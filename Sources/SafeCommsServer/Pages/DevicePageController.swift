@@ -12,6 +12,8 @@ struct DevicePageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(StaffMember.redirectMiddleware(path: "/login"))
         signedIn.get("devices", use: list)
+        signedIn.get("devices", "new", use: newDevice)
+        signedIn.post("devices", use: addDevice)
         signedIn.get("devices", ":deviceID", use: show)
         signedIn.post("devices", ":deviceID", "hand-over", use: handOver)
         signedIn.post("devices", ":deviceID", "authorisations", use: authorise)
@@ -41,6 +43,8 @@ struct DevicePageController: RouteCollection {
         var monitors: Bool
         var days: Int
         var rows: [DeviceRow]
+        /// Administrators and business support keep the directory: they may add a device.
+        var canAdd = false
     }
 
     private static let kindLabels: [DeviceKind: String] = [
@@ -99,7 +103,8 @@ struct DevicePageController: RouteCollection {
                 user: try req.staff().name,
                 monitors: monitors,
                 days: days,
-                rows: rows
+                rows: rows,
+                canAdd: AccessPolicy.can(p, .manageDirectory)
             )
         )
     }
@@ -232,6 +237,70 @@ struct DevicePageController: RouteCollection {
             )
         )
     }
+
+    /// The form to add a device, for those who keep the directory.
+    func newDevice(req: Request) async throws -> Response {
+        let p = try await req.principal()
+        guard AccessPolicy.can(p, .manageDirectory) else { throw Self.notKeeper }
+        return try await newDevicePage(req, p, DeviceNewView.Form(), errors: [], status: .ok)
+    }
+
+    /// The device added (`Directory.addDevice`), then its page; a problem is named on the form.
+    func addDevice(req: Request) async throws -> Response {
+        let p = try await req.principal()
+        guard AccessPolicy.can(p, .manageDirectory) else { throw Self.notKeeper }
+        let form = try req.content.decode(DeviceNewView.Form.self)
+        var errors: [FieldError] = []
+        let holder = form.holderID.isEmpty ? nil : UUID(uuidString: form.holderID)
+        if !form.holderID.isEmpty, holder == nil {
+            errors.append(FieldError(field: "holder_id", message: "Choose who holds it from the list"))
+        }
+        if errors.isEmpty {
+            do {
+                let d = try await Directory.addDevice(
+                    kind: form.kind,
+                    address: form.address,
+                    holderID: holder,
+                    callerIDWithheld: form.callerIDWithheld,
+                    voicemailEnabled: form.voicemail,
+                    whatsappEnabled: form.whatsapp,
+                    onOutOfHours: form.onOutOfHours ? true : nil,
+                    for: p,
+                    audit: try req.auditContext(),
+                    on: req.db
+                )
+                return req.redirect(to: "/devices/\(d.id!.uuidString)?done=added", redirectType: .normal)
+            } catch {
+                guard let found = PageController.fieldErrors(error) else { throw error }
+                errors = found
+            }
+        }
+        return try await newDevicePage(req, p, form, errors: errors, status: .unprocessableEntity)
+    }
+
+    private func newDevicePage(
+        _ req: Request,
+        _ p: Principal,
+        _ form: DeviceNewView.Form,
+        errors: [FieldError],
+        status: HTTPResponseStatus
+    ) async throws -> Response {
+        let view = DeviceNewView(
+            form: form,
+            errors: errors,
+            staff: try await StaffListing.all(of: p.organisationID, reader: req.application.sqliteReader, on: req.db),
+            csrf: CSRF.token(for: req)
+        )
+        return PageLayout.page(
+            title: "Add a work device",
+            user: try req.staff().name,
+            csrf: view.csrf,
+            body: view.write
+        )
+        .response(status: status)
+    }
+
+    static let notKeeper = Abort(.forbidden, reason: "devices are added by administrators and business support")
 
     private func fail(_ req: Request, _ form: Form, _ error: any Error) async throws -> Response {
         guard let errors = PageController.fieldErrors(error) else { throw error }

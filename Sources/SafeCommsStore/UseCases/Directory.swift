@@ -80,6 +80,51 @@ public enum Directory {
     }
 
     /// A new device in the caller's organisation, its address already in its one written form.
+    /// A new device as a form or the API describes it: its kind and its number or address checked and
+    /// written as stored (a number in E.164, an address in lower case), then `addDevice`.
+    /// - Parameter onOutOfHours: nil for the kind's default (landlines on at all times, WNL-10.2).
+    /// - Throws: `ValidationError` naming `kind` or `address`.
+    public static func addDevice(
+        kind: String,
+        address: String,
+        holderID: UUID?,
+        callerIDWithheld: Bool = true,
+        voicemailEnabled: Bool = true,
+        whatsappEnabled: Bool = false,
+        onOutOfHours: Bool? = nil,
+        for p: Principal,
+        audit: AuditContext,
+        on db: any Database
+    ) async throws -> Device {
+        let kind = try DeviceKind.parse(kind, field: "kind")
+        let stored: String
+        switch kind {
+        case .workEmail, .personalEmail:
+            let trimmed = address.trimmingCharacters(in: .whitespaces)
+            guard EmailAddress.isPlausible(trimmed) else {
+                throw ValidationError(field: "address", reason: "'\(address)' is not an e-mail address")
+            }
+            stored = trimmed.lowercased()
+        default:
+            stored = try PhoneNumber(parsing: address, field: "address").e164
+        }
+        return try await addDevice(
+            Device(
+                organisationID: p.organisationID,
+                holderID: holderID,
+                kind: kind,
+                address: stored,
+                callerIDWithheld: callerIDWithheld,
+                voicemailEnabled: voicemailEnabled,
+                whatsappEnabled: whatsappEnabled,
+                onOutOfHours: onOutOfHours ?? (kind == .landline)
+            ),
+            for: p,
+            audit: audit,
+            on: db
+        )
+    }
+
     public static func addDevice(
         _ d: Device,
         for p: Principal,
