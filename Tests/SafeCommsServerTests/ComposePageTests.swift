@@ -44,6 +44,8 @@ import VaporTesting
             text["text"] = "See you on Thursday at 4pm"
             let noAgreement = try await browser.post("/cases/\(north.caseA)/check", form: text)
             #expect(noAgreement.text.contains("Do not send this") && noAgreement.text.contains("PD-1.6"))
+            // The clause's id links to the clause on its policy's page.
+            #expect(noAgreement.text.contains("<a href=\"/policies/pan-dorset-4.4#PD-1.6\">PD-1.6</a>"))
             // A call to the child: a warning (PD-12.b), with the record form filled in one step away.
             var call = text
             call["channel"] = "phone_call"

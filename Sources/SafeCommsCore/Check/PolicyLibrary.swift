@@ -21,6 +21,11 @@ public struct PolicyLibrary: Sendable {
     public var ids: [String] { packs.map(\.id) }
 
     /// The clause with this id, from whichever pack holds it.
+    /// The id of the pack that holds the clause, for a link to it (`/policies/{pack}#{clause}`).
+    public func packID(of clause: String) -> String? {
+        packs.first { $0.clause(clause) != nil }?.id
+    }
+
     public func clause(_ id: String) -> Clause? {
         for pack in packs { if let c = pack.clause(id) { return c } }
         return nil

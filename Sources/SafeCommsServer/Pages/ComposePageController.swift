@@ -156,8 +156,10 @@ struct ComposePageController: RouteCollection {
             try req.auditContext()
         )
         var clauses: [String: String] = [:]
+        var links: [String: String] = [:]
         for id in decision.clauses + decision.obligations.map(\.clause) {
             clauses[id] = library.clause(id)?.summary
+            links[id] = library.packID(of: id).map { "/policies/\($0)#\(id)" }
         }
         // Once sent, the record form filled in: never for what must not be sent.
         var link: String?
@@ -170,7 +172,13 @@ struct ComposePageController: RouteCollection {
             ]
             link = "/cases/\(c.id!.uuidString)/record?\(query.percentEncodedQuery ?? "")"
         }
-        return CheckPanel(decision: decision, text: checked.request.text ?? text, clauses: clauses, recordLink: link)
+        return CheckPanel(
+            decision: decision,
+            text: checked.request.text ?? text,
+            clauses: clauses,
+            clauseLinks: links,
+            recordLink: link
+        )
     }
 
     private func page(

@@ -123,6 +123,8 @@ struct CheckPanel {
     var text: String
     /// Each clause's summary, for the small print.
     var clauses: [String: String]
+    /// Each clause's place on its policy's page.
+    var clauseLinks: [String: String] = [:]
     /// Where to record the contact once sent, with the form filled in; nil when it must not be sent.
     var recordLink: String?
 
@@ -146,7 +148,7 @@ struct CheckPanel {
                 )
                 h.text(f.message)
                 h.raw("<br><span class=\"hint\">")
-                h.text(f.clause)
+                clause(f.clause, &h)
                 if let summary = clauses[f.clause] {
                     h.raw(": ")
                     h.text(summary)
@@ -167,7 +169,7 @@ struct CheckPanel {
                 h.raw("  <li>")
                 h.text(o.action)
                 h.raw(" <span class=\"hint\">(")
-                h.text(o.clause)
+                clause(o.clause, &h)
                 h.raw(")</span></li>\n")
             }
             h.raw("</ul>\n")
@@ -181,6 +183,16 @@ struct CheckPanel {
     }
 
     /// The text with each found stretch in `<mark>`; overlapping stretches are marked together.
+    /// A clause's id, linked to the clause on its policy's page when the pack is known.
+    private func clause(_ id: String, _ h: inout HTML) {
+        guard let href = clauseLinks[id] else { return h.text(id) }
+        h.raw("<a href=\"")
+        h.text(href)
+        h.raw("\">")
+        h.text(id)
+        h.raw("</a>")
+    }
+
     static func marked(_ text: String, _ spans: [Span], _ h: inout HTML) {
         let scalars = Array(text.unicodeScalars)
         let ordered = spans.filter { $0.end > $0.start }.sorted { ($0.start, -$0.end) < ($1.start, -$1.end) }

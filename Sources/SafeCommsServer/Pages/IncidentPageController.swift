@@ -245,6 +245,8 @@ struct IncidentPageController: RouteCollection {
         var id: String
         var label: String
         var clause: String
+        /// The clause on its policy's page.
+        var clauseHref: String?
         var caseID: String?
         var reference: String?
         var occurred: String
@@ -387,6 +389,9 @@ struct IncidentPageController: RouteCollection {
                 id: id.uuidString,
                 label: v.incident.kind.label,
                 clause: v.incident.clause,
+                clauseHref: req.application.policyLibrary.packID(of: v.incident.clause).map {
+                    "/policies/\($0)#\(v.incident.clause)"
+                },
                 caseID: v.incident.caseID?.uuidString,
                 reference: v.caseReference(for: p),
                 occurred: WallClockText.dateTime(v.incident.occurredAt, zone: zone),

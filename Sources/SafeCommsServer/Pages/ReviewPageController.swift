@@ -90,6 +90,8 @@ struct ReviewPageController: RouteCollection {
         var id: String
         var clause: String
         var clauseSummary: String
+        /// The clause on its policy's page.
+        var clauseHref: String?
         var caseID: String
         var reference: String?
         var channel: String
@@ -213,6 +215,9 @@ struct ReviewPageController: RouteCollection {
                 id: id.uuidString,
                 clause: item.clause,
                 clauseSummary: req.application.policyLibrary.clause(item.clause)?.summary ?? "",
+                clauseHref: req.application.policyLibrary.packID(of: item.clause).map {
+                    "/policies/\($0)#\(item.clause)"
+                },
                 caseID: item.caseID.uuidString,
                 reference: v.caseReference,
                 channel: Self.channelWords(v.channel),
