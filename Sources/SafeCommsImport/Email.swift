@@ -41,6 +41,15 @@ public enum Email {
         public var attachments: [String]
         /// Without angle brackets.
         public var messageID: String?
+        /// Where the time came from: the Date header, or for a message without one its newest
+        /// Received header or the mbox `From ` line before it.
+        public var timeFrom: TimeSource = .dateHeader
+    }
+
+    public enum TimeSource: String, Sendable, Equatable {
+        case dateHeader = "the Date header"
+        case receivedHeader = "the Received header"
+        case mboxFromLine = "the mbox 'From ' line"
     }
 
     public struct Summary: Sendable, Equatable {
@@ -83,12 +92,15 @@ public enum Email {
                 if line.allSatisfy(MIME.isWhitespace) { return true }
                 let mbox = isFromLine(line)
                 isMbox = mbox
-                current = MessageParser(start: mbox ? number + 1 : number)
+                current = MessageParser(
+                    start: mbox ? number + 1 : number,
+                    fromLine: mbox ? String(decoding: line, as: UTF8.self) : nil
+                )
                 if mbox { return true }
             } else if isMbox == true {
                 if isFromLine(line), previousBlank || isEnvelope(line) {
                     try end()
-                    current = MessageParser(start: number + 1)
+                    current = MessageParser(start: number + 1, fromLine: String(decoding: line, as: UTF8.self))
                     previousBlank = false
                     return true
                 }

@@ -8,6 +8,8 @@ extension Email {
         enum Phase { case rootHeaders, partHeaders, body }
 
         let start: Int
+        /// An mbox's `From ` line before the message, for its time when the message has no Date.
+        let fromLine: String?
         private var error: ImportError?
         private var phase = Phase.rootHeaders
         private var headers = HeaderBlock()
@@ -17,7 +19,10 @@ extension Email {
         private var attachments: [String] = []
         private var body: Piece?
 
-        init(start: Int) { self.start = start }
+        init(start: Int, fromLine: String? = nil) {
+            self.start = start
+            self.fromLine = fromLine
+        }
 
         /// After the first problem the rest of the message is only counted past.
         mutating func feed(_ line: ArraySlice<UInt8>, _ number: Int) {
@@ -56,7 +61,8 @@ extension Email {
                     subject: e.subject,
                     text: body?.text ?? "",
                     attachments: attachments,
-                    messageID: e.messageID
+                    messageID: e.messageID,
+                    timeFrom: e.timeFrom
                 )
             )
         }
@@ -121,7 +127,7 @@ extension Email {
         private mutating func endHeaders(bodyLine: Int) throws(ImportError) {
             let block = headers
             headers = HeaderBlock()
-            if phase == .rootHeaders { envelope = try Envelope(block, start: start) }
+            if phase == .rootHeaders { envelope = try Envelope(block, start: start, fromLine: fromLine) }
             phase = .body
             try beginBody(block, bodyLine: bodyLine)
         }
@@ -319,12 +325,12 @@ extension Email {
     /// The header fields a chronology needs, as read; the rest are passed over.
     struct HeaderBlock {
         enum Field: Int, CaseIterable {
-            case date, from, to, cc, subject, messageID, contentType, transferEncoding, disposition
+            case date, from, to, cc, subject, messageID, contentType, transferEncoding, disposition, received
         }
 
         static let names: [[UInt8]] = [
             "date", "from", "to", "cc", "subject", "message-id", "content-type", "content-transfer-encoding",
-            "content-disposition",
+            "content-disposition", "received",
         ].map { Array($0.utf8) }
         /// Headers longer than this are taken for a fault, not held.
         static let maxBytes = 1 << 20
@@ -400,10 +406,29 @@ extension Email {
         var subject: String
         var messageID: String?
 
-        init(_ h: HeaderBlock, start: Int) throws(ImportError) {
-            guard let date = h[.date] else { throw ImportError(line: start, reason: "the message has no Date header") }
-            guard let when = DateParser.parse(date.text) else {
-                throw ImportError(line: date.line, reason: "the Date header '\(date.text)' is not an RFC 5322 date")
+        var timeFrom = Email.TimeSource.dateHeader
+
+        init(_ h: HeaderBlock, start: Int, fromLine: String? = nil) throws(ImportError) {
+            let when: (written: LocalDateTime, at: Date)
+            if let date = h[.date] {
+                guard let parsed = DateParser.parse(date.text) else {
+                    throw ImportError(line: date.line, reason: "the Date header '\(date.text)' is not an RFC 5322 date")
+                }
+                when = parsed
+            } else if let received = h[.received], let semicolon = received.text.lastIndex(of: ";"),
+                let parsed = DateParser.parse(String(received.text[received.text.index(after: semicolon)...]))
+            {
+                // The newest hop's time (RFC 5322 3.6.7: its date follows the last semicolon).
+                when = parsed
+                timeFrom = .receivedHeader
+            } else if let fromLine, let parsed = Self.envelopeTime(fromLine) {
+                when = parsed
+                timeFrom = .mboxFromLine
+            } else {
+                throw ImportError(
+                    line: start,
+                    reason: "the message has no Date header, and no Received header or mbox 'From ' line to date it by"
+                )
             }
             guard let fromHeader = h[.from] else {
                 throw ImportError(line: start, reason: "the message has no From header")
@@ -426,6 +451,27 @@ extension Email {
             self.to = to
             self.subject = subject
             self.messageID = h[.messageID].flatMap { Self.messageID($0.text) }
+        }
+
+        /// The time on an mbox `From sender Tue Mar 12 09:15:00 2024` line (asctime, which has no zone:
+        /// taken as UTC, as mbox writers keep it).
+        static func envelopeTime(_ line: String) -> (written: LocalDateTime, at: Date)? {
+            let words = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard words.count >= 7, let month = DateParser.month(words[3].lowercased()),
+                let day = Int(words[4]), let year = Int(words[6])
+            else { return nil }
+            let clock = words[5].split(separator: ":").compactMap { Int($0) }
+            guard clock.count == 3 || clock.count == 2,
+                let written = LocalDateTime.valid(
+                    year: year,
+                    month: month,
+                    day: day,
+                    hour: clock[0],
+                    minute: clock[1],
+                    second: clock.count == 3 ? clock[2] : nil
+                )
+            else { return nil }
+            return (written, Date(timeIntervalSince1970: written.wallSeconds))
         }
 
         /// The id inside the angle brackets, with the white space and comments the obsolete syntax allows

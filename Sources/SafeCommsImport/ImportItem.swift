@@ -97,7 +97,9 @@ extension ImportItem {
         let body = Self.joined(
             m.subject.isEmpty ? nil : "Subject: \(m.subject)",
             m.text,
-            m.attachments.isEmpty ? nil : Self.attachmentNote(m.attachments)
+            m.attachments.isEmpty ? nil : Self.attachmentNote(m.attachments),
+            m.timeFrom == .dateHeader
+                ? nil : "(The e-mail has no Date header: its time is from \(m.timeFrom.rawValue).)"
         )
         self.init(
             line: m.line,

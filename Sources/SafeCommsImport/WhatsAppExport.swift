@@ -8,9 +8,11 @@ import Foundation
 ///   message carries the chat's name as its sender and starts its text with U+200E.
 /// Any other line continues the message before it. Dates are day-first or month-first depending on the
 /// phone's language, with two- or four-digit years and `/`, `.` or `-`; which order the file uses is
-/// decided from the whole file (a first number over 12 means day-first, a second over 12 month-first,
-/// otherwise the order under which the messages run forwards in time, then day-first as UK phones
-/// write it). Times are 24-hour or 12-hour, with a space, no-break space or narrow no-break space
+/// decided from the whole file (a four-digit year first means year-first; a two-digit year written
+/// first is told by its last number, the day, changing more often than its first, since the day is
+/// what changes fastest in a chat; a first number over 12 means day-first, a second over 12
+/// month-first, otherwise the order under which the messages run forwards in time, then day-first as
+/// UK phones write it). Times are 24-hour or 12-hour, with a space, no-break space or narrow no-break space
 /// before AM/PM.
 ///
 /// The file is read twice, a line at a time: memory stays constant and time linear.
@@ -113,6 +115,11 @@ public enum WhatsAppExport {
         var dayLine = 0, monthLine = 0, yearFirst = 0, others = 0
         var backwards = (day: 0, month: 0)
         var previous = (day: Int?.none, month: Int?.none)
+        // For a two-digit year written first (`24-03-01`): how often the first and the last number
+        // change from one message to the next, and whether every date is a real one read that way.
+        var changes = (first: 0, last: 0)
+        var last: Header?
+        var shortYearFirstValid = true
         try reader.forEachLine { line, number in
             guard let h = Header.parse(line) else { return true }
             if h.a >= 1000 {
@@ -120,6 +127,12 @@ public enum WhatsAppExport {
                 return true
             }
             others += 1
+            if let p = last {
+                if p.a != h.a { changes.first += 1 }
+                if p.c != h.c { changes.last += 1 }
+            }
+            last = h
+            if shortYearFirstValid, h.yearDigits != 2 || h.date(.yearFirst) == nil { shortYearFirstValid = false }
             if h.a > 12, h.b <= 12, dayLine == 0 { dayLine = number }
             if h.b > 12, h.a <= 12, monthLine == 0 { monthLine = number }
             if let d = h.date(.dayFirst)?.sortKey {
@@ -133,6 +146,9 @@ public enum WhatsAppExport {
             return true
         }
         if yearFirst > 0 && others == 0 { return .yearFirst }
+        // In a chat that runs forwards in time the day changes most often. Written day-first, that is
+        // the first number; written year-first with a two-digit year, the last.
+        if yearFirst == 0, others > 0, shortYearFirstValid, changes.last > changes.first { return .yearFirst }
         if dayLine > 0 && monthLine > 0 {
             throw ImportError(
                 line: monthLine,
@@ -292,7 +308,7 @@ public enum WhatsAppExport {
         func date(_ order: DateOrder) -> LocalDateTime? {
             var (y, m, d): (Int, Int, Int)
             switch order {
-            case .yearFirst: (y, m, d) = (a, b, c)
+            case .yearFirst: (y, m, d) = (a < 100 ? 2000 + a : a, b, c)
             case .dayFirst: (y, m, d) = (c, b, a)
             case .monthFirst: (y, m, d) = (c, a, b)
             }

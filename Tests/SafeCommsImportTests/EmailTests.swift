@@ -393,15 +393,14 @@ private let emailFixtures = fixtures.appendingPathComponent("email")
 
     // MARK: mbox
 
-    @Test func mboxWithEscapesAndABrokenMessage() throws {
+    @Test func mboxWithEscapesAndAMessageWithoutADate() throws {
         let (s, m) = try Self.read("case-notes.mbox")
-        #expect(s.messages == 5 && m.count == 5)
-        try #require(m.count > 4)
-        #expect(
-            s.errors == [ImportError(line: 29, reason: "the message has no Date header")],
-            "the broken one is named, the rest still read"
-        )
-        #expect(m.map(\.line) == [2, 19, 36, 55, 62], "the line after each From separator")
+        #expect(s.messages == 6 && m.count == 6 && s.errors.isEmpty, "\(s)")
+        try #require(m.count > 5)
+        #expect(m.map(\.line) == [2, 19, 29, 36, 55, 62], "the line after each From separator")
+        // The school's first letter has no Date header: dated by the From line before it, and said so.
+        #expect(m[2].text == "This message has no Date header." && m[2].timeFrom == .mboxFromLine)
+        #expect(m[2].at == Self.utc("2024-03-13T08:00:00Z"))
         #expect(
             m[0].text == """
                 Hi Sam,
@@ -419,13 +418,13 @@ private let emailFixtures = fixtures.appendingPathComponent("email")
         #expect(
             m[1].text == "Thanks — that’s fine." && m[1].from == Self.address("Sam Parent", "sam.parent@example.com")
         )
-        #expect(m[2].text == "Please find the attendance letter attached." && m[2].attachments == ["attendance.pdf"])
-        #expect(m[2].to.map(\.email) == ["alex.worker@north.gov.uk", "sam.parent@example.com"])
+        #expect(m[3].text == "Please find the attendance letter attached." && m[3].attachments == ["attendance.pdf"])
+        #expect(m[3].to.map(\.email) == ["alex.worker@north.gov.uk", "sam.parent@example.com"])
         #expect(
-            m[3].text == "See you at 4." && m[3].subject == "Thursday",
+            m[4].text == "See you at 4." && m[4].subject == "Thursday",
             "ended by an envelope line with no blank line before it"
         )
-        #expect(m[4].text == "Running ten minutes late, sorry." && m[4].at == Self.utc("2024-03-14T16:30:00Z"))
+        #expect(m[5].text == "Running ten minutes late, sorry." && m[5].at == Self.utc("2024-03-14T16:30:00Z"))
     }
 
     @Test func aByteOrderMarkAndBlankLinesBeforeTheHeaders() throws {
@@ -479,9 +478,42 @@ private let emailFixtures = fixtures.appendingPathComponent("email")
         )
     }
 
+    /// A message without a Date header (as some exports and forwarding tools save it) is dated by its
+    /// newest Received header, or in an mbox by the `From ` line before it, and says so.
+    @Test func aMessageWithoutADateIsDatedByItsReceivedHeaderOrItsFromLine() throws {
+        let (s, m) = try Self.read("no-date-received.eml")
+        #expect(s.errors.isEmpty && m.count == 1, "\(s)")
+        #expect(m.first?.at == ISO8601DateFormatter().date(from: "2024-03-12T09:15:02Z"))
+        #expect(m.first?.timeFrom == .receivedHeader && m.first?.text == "Thursday at 4pm is fine.")
+
+        let (box, messages) = try Self.read("no-date.mbox")
+        #expect(box.errors.isEmpty && messages.count == 2, "\(box)")
+        #expect(messages.first?.at == ISO8601DateFormatter().date(from: "2024-03-12T09:15:00Z"))
+        #expect(messages.map(\.timeFrom) == [.mboxFromLine, .dateHeader])
+        #expect(messages.last?.at == ISO8601DateFormatter().date(from: "2024-03-12T10:02:29Z"))
+
+        // What the chronology shows says where the time came from.
+        #expect(
+            ImportItem(email: m[0]).text?.hasSuffix(
+                "(The e-mail has no Date header: its time is from the Received header.)"
+            ) == true
+        )
+        #expect(ImportItem(email: messages[1]).text?.contains("no Date header") == false)
+
+        // Neither: the message is named, and nothing is made up.
+        let (none, nothing) = try Self.read(text: "From: a@example.org\nSubject: x\n\nbody\n")
+        #expect(nothing.isEmpty && none.errors.first?.reason.contains("no Date header") == true, "\(none)")
+    }
+
     @Test func otherProblemsAreNamedByLine() throws {
         let cases: [(String, ImportError)] = [
-            ("To: Sam\nSubject: x\n\nbody", ImportError(line: 1, reason: "the message has no Date header")),
+            (
+                "To: Sam\nSubject: x\n\nbody",
+                ImportError(
+                    line: 1,
+                    reason: "the message has no Date header, and no Received header or mbox 'From ' line to date it by"
+                )
+            ),
             (
                 "Date: Tue, 12 Mar 2024 09:15:00 +0000\n\nbody",
                 ImportError(line: 1, reason: "the message has no From header")

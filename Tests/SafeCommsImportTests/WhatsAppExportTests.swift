@@ -97,6 +97,21 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         }
     }
 
+    /// A two-digit year written first (`24-03-01`), as some phones' languages write it: the day is the
+    /// number that changes most often in a chat, so the file is read year-first, March 2024, not
+    /// day-first (24 March 2001).
+    @Test(arguments: [
+        ("android-year-first-yy.txt", 5, "2024-03-01T10:26", "2024-03-13T08:15"),
+        ("iphone-year-first-yy.txt", 5, "2024-03-01T10:26:56", "2024-03-13T08:15:00"),
+    ])
+    func twoDigitYearsWrittenFirst(file: String, messages: Int, first: String, last: String) throws {
+        let (s, m) = try Self.read(file)
+        #expect(s.dateOrder == .yearFirst && s.errors.isEmpty, "\(s)")
+        #expect(s.messages == messages, "\(s)")
+        #expect(s.first?.description == first && s.last?.description == last, "\(s)")
+        #expect(m.last?.text == "See you at 4pm" && m.last?.sender == "Jo Bloggs")
+    }
+
     @Test func otherLayouts() throws {
         // Dots, a trailing dot, no comma, and a year-first date.
         for (line, expected) in [

@@ -196,7 +196,7 @@ import Vapor
                 map: outsider
             )
             let again = try await Self.run(.email, "email/gmail-mixed-attachments.eml", app, as: worker.email, map: map)
-            let broken = try await Self.run(.email, "email/case-notes.mbox", app, as: worker.email, map: outsider)
+            let broken = try await Self.run(.email, "email/bad-date.eml", app, as: worker.email, map: outsider)
             let records = try await CommunicationRecord.query(on: app.db).sort(\.$occurredAt).all()
 
             #expect(
@@ -226,7 +226,7 @@ import Vapor
             )
             #expect(
                 broken.errors.count == 1 && broken.unmatched.isEmpty && broken.imported == nil,
-                "the message with no Date stops the import: \(broken)"
+                "a message whose Date cannot be read stops the import: \(broken)"
             )
         }
     }
