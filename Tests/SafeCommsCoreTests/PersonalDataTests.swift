@@ -78,6 +78,10 @@ import Testing
         #expect(found("NI number AB 12 34 56 C.", t) == ["AB 12 34 56 C"])
         #expect(found("JG103759A", t) == ["JG103759A"])
         #expect(found("QQ123456C DA123456A BG123456A AB123456E AB123456", t).isEmpty, "invalid prefixes and suffixes")
+        // Typed in lower case, spaced or not; a mixed-case word before six digits is not one.
+        #expect(found("his ni is jk 12 34 56 c thanks", t) == ["jk 12 34 56 c"])
+        #expect(found("ni jk123456c", t) == ["jk123456c"])
+        #expect(found("Ab 12 34 56 C, qq123456c, gb123456a, ab123456e", t).isEmpty)
     }
 
     @Test func postcodes() {

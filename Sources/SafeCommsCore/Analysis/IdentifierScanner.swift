@@ -316,10 +316,15 @@ enum IdentifierScanner {
     // MARK: National Insurance numbers
 
     /// Two letters (not D, F, I, Q, U or V first; not D, F, I, O, Q, U or V second; not BG, GB, KN,
-    /// NK, NT, TN or ZZ), six digits, optionally in pairs, and a final A, B, C or D.
+    /// NK, NT, TN or ZZ), six digits, optionally in pairs, and a final A, B, C or D. People type it in
+    /// lower case too ("jk 12 34 56 c"): a prefix wholly in lower case is read as its capitals, and
+    /// then the last letter may be lower case; a mixed-case prefix ("Ab") is a word, not a number.
     static func nino(_ c: [UInt32], at i: Int) -> Found? {
-        guard i + 8 < c.count, isUpper(c[i]), isUpper(c[i + 1]) else { return nil }
-        let p0 = Character(Unicode.Scalar(c[i])!), p1 = Character(Unicode.Scalar(c[i + 1])!)
+        guard i + 8 < c.count else { return nil }
+        let lower = isLower(c[i]) && isLower(c[i + 1])
+        guard lower || (isUpper(c[i]) && isUpper(c[i + 1])) else { return nil }
+        let u0 = lower ? c[i] - 0x20 : c[i], u1 = lower ? c[i + 1] - 0x20 : c[i + 1]
+        let p0 = Character(Unicode.Scalar(u0)!), p1 = Character(Unicode.Scalar(u1)!)
         guard !"DFIQUV".contains(p0), !"DFIOQUV".contains(p1),
             !["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"].contains(String([p0, p1]))
         else {
@@ -334,10 +339,10 @@ enum IdentifierScanner {
             j += 1
         }
         if j < c.count, c[j] == 0x20 { j += 1 }
-        guard j < c.count, (0x41...0x44).contains(c[j]) else { return nil }
+        guard j < c.count, (0x41...0x44).contains(c[j]) || (lower && (0x61...0x64).contains(c[j])) else { return nil }
         j += 1
         if j < c.count, isAlnum(c[j]) { return nil }
-        return Found(type: FindingType.nino, start: i, end: j, confidence: 0.9)
+        return Found(type: FindingType.nino, start: i, end: j, confidence: lower ? 0.85 : 0.9)
     }
 
     // MARK: postcodes
