@@ -742,7 +742,7 @@ final class PageSession: @unchecked Sendable {
                             "/api/v1/devices",
                             token: world.north.token("admin"),
                             json:
-                                #"{"kind":"work_mobile","address":"07700 7\#(String(format: "%05d", Int.random(in: 0..<99999)))","holder_id":"\#(officer)"}"#
+                                #"{"kind":"work_mobile","address":"\#(DeviceNumbers.fresh("07700 7"))","holder_id":"\#(officer)"}"#
                         ).json["id"] as? String
                     )
                     let seesDevice =

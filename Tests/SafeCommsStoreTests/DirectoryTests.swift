@@ -52,12 +52,14 @@ import Testing
             let w = try await StoreWorld.make(on: db)
             let other = try await StoreWorld.make(on: db, name: "Other Council")
             let support = Self.caller(w, [.businessSupport])
+            var lastNumber = 100
             func device(holder: UUID?) -> Device {
-                Device(
+                lastNumber += 1  // each device a number of its own: a repeated one is refused
+                return Device(
                     organisationID: w.org.id!,
                     holderID: holder,
                     kind: .workMobile,
-                    address: "+447700900\(Int.random(in: 100...999))",
+                    address: "+447700900\(lastNumber)",
                     callerIDWithheld: true,
                     voicemailEnabled: true,
                     whatsappEnabled: false,
