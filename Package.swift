@@ -49,6 +49,8 @@ let package = Package(
         .target(
             name: "SafeCommsCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams")],
+            // The analysers' name and word lists, as data (Analysis/Data/SOURCES.md).
+            resources: [.copy("Analysis/Data")],
             swiftSettings: swiftSettings
         ),
         // The policy packs as data: Policies/*.yaml, bundled as resources.

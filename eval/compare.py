@@ -25,7 +25,7 @@ from importlib import metadata  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from metrics import Counts, score_corpus  # noqa: E402
+from metrics import Counts, overlaps, score_corpus  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TYPES = ["PERSON", "CASE_PERSON", "DATE_OF_BIRTH", "ADDRESS", "POSTCODE", "PHONE_NUMBER", "EMAIL",
@@ -302,6 +302,33 @@ def main(argv=None) -> int:
         L.append(f"| **micro, all types (SafeComms)** | {sum(gold_counts.values())} | "
                  + " | ".join(prf(micro(sc["counts"], TYPES))) + " | | | | |")
     L.append("")
+
+    origins = sorted({l["origin"] for m in messages for l in m["labels"] if l["type"] == "PERSON" and "origin" in l})
+    if origins:
+        L.append("## PERSON recall by the origin of the name\n")
+        L.append("A gold PERSON span counts as found when a predicted PERSON span overlaps it. Names come from "
+                 "Faker's locales for each origin; SafeComms' lists come from the ONS and the US census.\n")
+        sides = [(name, side_) for name, side_ in (("SafeComms", sc), ("Presidio", pr)) if side_]
+        L.append("| origin | gold | " + " | ".join(f"{name} R" for name, _ in sides) + " |")
+        L.append("|---|---:|" + "---:|" * len(sides))
+        spread = {name: [] for name, _ in sides}
+        for o in origins:
+            row, gold_n = [], 0
+            for name, side_ in sides:
+                found = total = 0
+                for m, pred in zip(messages, side_["preds"]):
+                    ps = [(s_, e_) for t_, s_, e_ in pred if t_ == "PERSON"]
+                    for l in m["labels"]:
+                        if l["type"] == "PERSON" and l.get("origin") == o:
+                            total += 1
+                            found += any(overlaps(p_, (l["start"], l["end"])) for p_ in ps)
+                gold_n = total
+                spread[name].append(found / total if total else 0.0)
+                row.append(pct(found / total if total else None))
+            L.append(f"| {o} | {gold_n} | " + " | ".join(row) + " |")
+        L.append("| **spread (highest − lowest)** | | " + " | ".join(
+            f"{100 * (max(v) - min(v)):.1f} points" for v in spread.values()) + " |")
+        L.append("")
 
     L.append("## Clean messages with any finding of a PII type (target < 1 %)\n")
     for name, side_ in (("SafeComms", sc), ("Presidio (mapped types)", pr), ("Presidio + UK recognizers (mapped types)", pr_uk)):

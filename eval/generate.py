@@ -22,6 +22,9 @@ from pathlib import Path
 
 from faker import Faker
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from community_templates import COMMUNITY_TEMPLATES  # noqa: E402
+
 SEED = 20250117
 N_PII = 1100        # "pii" messages, of which N_CASE carry a case (a people list)
 N_CASE = 210
@@ -62,6 +65,16 @@ DIVERSE_LAST = [
     "Adeyemi", "Wiśniewska", "Nguyen", "Popescu", "O'Brien", "McDonagh", "Ali", "Mahmood", "Achterberg",
     "Da Silva", "Smith-Jones", "Okonkwo", "Boateng", "Kaur", "Singh", "Murphy", "Doherty", "Ó Súilleabháin",
 ]
+# The communities set (--communities): each person's names come from one origin, drawn from Faker's
+# locales for it. SafeComms' name lists come from the ONS and the US census, never from Faker, so this
+# set measures names the detector was not taught. Every PERSON label carries its person's origin.
+ORIGINS = {
+    "English": ["en_GB"], "Irish": ["en_IE"], "Polish": ["pl_PL"], "Romanian": ["ro_RO"],
+    "Lithuanian": ["lt_LT"], "Portuguese": ["pt_PT"], "Nigerian": ["yo_NG", "ig_NG", "ha_NG"],
+    "Ghanaian": ["tw_GH"], "South Asian": ["en_IN", "en_PK"],
+}
+NAME_SHAPE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
 WORDLIKE_FIRST = ["Grace", "Rose", "Will", "Mark", "Hope", "Joy", "Bill", "Summer", "Frank", "Holly", "Daisy"]
 
 TOWNS = [  # (town, postcode outward choices)
@@ -166,10 +179,31 @@ def edit_distance_le1(a: str, b: str) -> bool:
 
 
 class Gen:
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, communities: bool = False):
         self.r = random.Random(seed)
         self.fake = Faker("en_GB")
         self.fake.seed_instance(seed)
+        self.communities = communities
+        self.fakes: dict[str, Faker] = {}
+        if communities:
+            for i, locale in enumerate(loc for locs in ORIGINS.values() for loc in locs):
+                self.fakes[locale] = Faker(locale)
+                self.fakes[locale].seed_instance(seed + i)
+
+    def origin(self) -> str:
+        return self.r.choice(list(ORIGINS))
+
+    def _one_word(self, draw) -> str:
+        while True:
+            w = draw()
+            if NAME_SHAPE.fullmatch(w):
+                return w
+
+    def origin_first(self, origin: str) -> str:
+        return self._one_word(self.fakes[self.r.choice(ORIGINS[origin])].first_name)
+
+    def origin_last(self, origin: str) -> str:
+        return self._one_word(self.fakes[self.r.choice(ORIGINS[origin])].last_name)
 
     # ---- names
     def first_name(self, child: bool) -> str:
@@ -604,15 +638,18 @@ class Message:
     def __init__(self):
         self.parts: list[tuple[str, tuple[str, ...]]] = []
 
-    def add(self, text: str, types: tuple[str, ...] = ()):
+    def add(self, text: str, types: tuple[str, ...] = (), origin: str | None = None):
         if text:
-            self.parts.append((text, types))
+            self.parts.append((text, types, origin))
 
     def build(self) -> tuple[str, list[dict]]:
         text, labels, pos = "", [], 0
-        for t, types in self.parts:
+        for t, types, origin in self.parts:
             for ty in types:
-                labels.append({"type": ty, "start": pos, "end": pos + len(t)})
+                label = {"type": ty, "start": pos, "end": pos + len(t)}
+                if origin is not None:
+                    label["origin"] = origin
+                labels.append(label)
             text += t
             pos += len(t)
         return text, labels
@@ -625,24 +662,30 @@ class Scenario:
         self.g, self.case, self.register = g, case, register
         r = g.r
         self.cache: dict[str, list] = {}
+        # Origins of the family, the worker and the other professionals (communities set only).
+        self.origin = self.w_origin = self.x_origin = self.x2_origin = None
+        if g.communities:
+            self.origin, self.w_origin, self.x_origin, self.x2_origin = (g.origin() for _ in range(4))
         # child / young person
-        self.c_first = g.first_name(child=True)
-        self.c_last = g.last_name()
+        self.c_first = g.first_name(child=True) if not g.communities else g.origin_first(self.origin)
+        self.c_last = g.last_name() if not g.communities else g.origin_last(self.origin)
         self.c_female = r.random() < 0.5
-        self.c2_first = g.first_name(child=True)
+        self.c2_first = g.first_name(child=True) if not g.communities else g.origin_first(self.origin)
         while self.c2_first == self.c_first:
-            self.c2_first = g.first_name(child=True)
+            self.c2_first = g.first_name(child=True) if not g.communities else g.origin_first(self.origin)
         # parent
         self.p_female = r.random() < 0.75
-        self.p_first = g.first_name(child=False)
-        self.p_last = self.c_last if r.random() < 0.6 else g.last_name()
+        self.p_first = g.first_name(child=False) if not g.communities else g.origin_first(self.origin)
+        self.p_last = self.c_last if r.random() < 0.6 else (
+            g.last_name() if not g.communities else g.origin_last(self.origin))
         self.p_title = r.choice(PARENT_TITLES_F if self.p_female else PARENT_TITLES_M)
         # worker and another professional
-        self.w_first, self.w_last = g.fake.first_name(), g.fake.last_name()
+        self.w_first, self.w_last = self._someone(self.w_origin)
         t, role = r.choice(PRO_TITLES)
         self.x_title, self.x_role = t, role
-        self.x_first, self.x_last = g.fake.first_name(), g.last_name()
-        self.x2_first, self.x2_last = g.fake.first_name(), g.fake.last_name()
+        self.x_first, self.x_last = (g.fake.first_name(), g.last_name()) if not g.communities else self._someone(
+            self.x_origin)
+        self.x2_first, self.x2_last = self._someone(self.x2_origin)
         self.w_role = r.choice(ROLES)
         self.place = g.place()
         self.place2 = g.place()
@@ -652,6 +695,11 @@ class Scenario:
         self.ref_form = None
         if case:
             self._make_case()
+
+    def _someone(self, origin: str | None) -> tuple[str, str]:
+        if origin is None:
+            return self.g.fake.first_name(), self.g.fake.last_name()
+        return self.g.origin_first(origin), self.g.origin_last(origin)
 
     # ---- the case
     def _make_case(self):
@@ -701,10 +749,12 @@ class Scenario:
         case_names = []
         for p in self.people:
             case_names += p["name"].split() + p["aliases"]
-        for attr in [("w_first", "w_last"), ("x_first", "x_last"), ("x2_first", "x2_last")]:
+        for attr, origin in [(("w_first", "w_last"), self.w_origin), (("x_first", "x_last"), self.x_origin),
+                             (("x2_first", "x2_last"), self.x2_origin)]:
             while any(edit_distance_le1(getattr(self, a), n) for a in attr for n in case_names):
-                setattr(self, attr[0], g.fake.first_name())
-                setattr(self, attr[1], g.fake.last_name())
+                first, last = self._someone(origin)
+                setattr(self, attr[0], first)
+                setattr(self, attr[1], last)
 
     # ---- helpers
     def _addr_text(self, p: dict, with_town: bool, casual: bool, abbreviate: bool) -> str:
@@ -718,8 +768,8 @@ class Scenario:
             s += f", {p['town']}"
         return s.lower() if casual else s
 
-    def _name(self, text: str) -> list:
-        return [(text, ("PERSON",))]
+    def _name(self, text: str, origin: str | None) -> list:
+        return [(text, ("PERSON",), origin)]
 
     def _pc_text(self, pc: str) -> str:
         v = self.g.r.random()
@@ -748,16 +798,20 @@ class Scenario:
             if self.case:
                 text, is_name = self.ref_form
                 types = ("CASE_PERSON", "PERSON") if is_name else ("CASE_PERSON",)
-                return [(text, types)]
+                return [(text, types, self.origin)]
             if base == "cfull":
-                return self._name(f"{self.c_first} {self.c_last}")
+                return self._name(f"{self.c_first} {self.c_last}", self.origin)
             if base == "cf_lc":
-                return self._name(self.c_first.lower() if r.random() < 0.6 else self.c_first)
-            return self._name(self.c_first)
+                return self._name(self.c_first.lower() if r.random() < 0.6 else self.c_first, self.origin)
+            return self._name(self.c_first, self.origin)
         if base == "cf2":
-            return self._name(self.c2_first)
+            return self._name(self.c2_first, self.origin)
+        if base == "cf2_lc":
+            return self._name(self.c2_first.lower(), self.origin)
+        if base == "pf_lc":
+            return self._name(self.p_first.lower(), self.origin)
         if base == "cl":
-            return self._name(self.c_last)
+            return self._name(self.c_last, self.origin)
         if base == "cf_pron":
             return [(self.pron()[0], ())]
         if base == "cf_pron_pos":
@@ -765,23 +819,23 @@ class Scenario:
         if base == "cf_pron_cap":
             return [(self.pron()[2], ())]
         if base == "pf":
-            return self._name(self.p_first)
+            return self._name(self.p_first, self.origin)
         if base == "pfull":
-            return self._name(f"{self.p_first} {self.p_last}")
+            return self._name(f"{self.p_first} {self.p_last}", self.origin)
         if base == "pt":
-            return [(self.p_title + " ", ()), (self.p_last, ("PERSON",))]
+            return [(self.p_title + " ", ()), (self.p_last, ("PERSON",), self.origin)]
         if base in ("wf", "wf_lc"):
-            return self._name(self.w_first.lower() if base == "wf_lc" else self.w_first)
+            return self._name(self.w_first.lower() if base == "wf_lc" else self.w_first, self.w_origin)
         if base == "wfull":
-            return self._name(f"{self.w_first} {self.w_last}")
+            return self._name(f"{self.w_first} {self.w_last}", self.w_origin)
         if base == "xf":
-            return self._name(self.x_first)
+            return self._name(self.x_first, self.x_origin)
         if base == "xfull":
             if name == "xfull2":
-                return self._name(f"{self.x2_first} {self.x2_last}")
-            return self._name(f"{self.x_first} {self.x_last}")
+                return self._name(f"{self.x2_first} {self.x2_last}", self.x2_origin)
+            return self._name(f"{self.x_first} {self.x_last}", self.x_origin)
         if base == "xt":
-            return [(self.x_title + " ", ()), (self.x_last, ("PERSON",))]
+            return [(self.x_title + " ", ()), (self.x_last, ("PERSON",), self.x_origin)]
         if base == "wrole":
             return [(self.w_role, ())]
         if base == "xrole":
@@ -873,7 +927,7 @@ class Scenario:
         return parts
 
 
-CASE_FORBIDDEN = re.compile(r"\{(pf|pfull|pt|cl|cf2|nhs2|dobth|pdob)\d*\}")
+CASE_FORBIDDEN = re.compile(r"\{(pf|pf_lc|pfull|pt|cl|cf2|cf2_lc|nhs2|dobth|pdob)\d*\}")
 
 
 def make_message(g: Gen, kind: str, case: bool) -> dict:
@@ -885,7 +939,11 @@ def make_message(g: Gen, kind: str, case: bool) -> dict:
         parts = sc.expand(tpl)
         people: list = []
     else:
-        if case:
+        if g.communities and r.random() < 0.5:
+            # Templates written blind, never tuned against the detector (eval/community_templates.py).
+            pool = [t for t in COMMUNITY_TEMPLATES if not case or not CASE_FORBIDDEN.search(t)]
+            tpl = r.choice(pool)
+        elif case:
             pool = CASE_ONLY + [t for t in YP + PARENT + PRO
                                 if not CASE_FORBIDDEN.search(t) and re.search(r"\{(cf|cf_lc|cfull)\}", t)]
             tpl = r.choice(pool)
@@ -901,8 +959,8 @@ def make_message(g: Gen, kind: str, case: bool) -> dict:
             parts = (extra + [(" ", ())] + parts) if r.random() < 0.4 else (parts + [(" ", ())] + extra)
         people = sc.people
     msg = Message()
-    for t, types in parts:
-        msg.add(t, types)
+    for part in parts:
+        msg.add(*part)
     text, labels = msg.build()
     if kind == "pii" and register == "casual" and r.random() < 0.12:
         lowered = text.lower()
@@ -933,8 +991,8 @@ def validate(m: dict):
         assert list(p.keys()) == ["name", "aliases", "date_of_birth", "address", "postcode"], p
 
 
-def generate(seed: int = SEED) -> list[dict]:
-    g = Gen(seed)
+def generate(seed: int = SEED, communities: bool = False) -> list[dict]:
+    g = Gen(seed, communities)
     specs = [("pii", i < N_CASE) for i in range(N_PII)] + [("clean", False)] * N_CLEAN
     g.r.shuffle(specs)
     out, seen = [], set()
@@ -956,8 +1014,11 @@ def main(argv=None) -> int:
     ap.add_argument("--samples", type=int, default=0, help="print N labelled examples")
     ap.add_argument("--seed", type=int, default=SEED,
                     help="another seed gives a held-out set: the same kinds of message, different people and draws")
+    ap.add_argument("--communities", action="store_true",
+                    help="names from the UK's communities (Faker locales per origin), labelled with their origin, "
+                         "and half the messages from templates written blind (eval/community_templates.py)")
     args = ap.parse_args(argv)
-    messages = generate(args.seed)
+    messages = generate(args.seed, args.communities)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     data = "".join(json.dumps({k: m[k] for k in ("id", "kind", "text", "people", "labels")}, ensure_ascii=False) + "\n"
@@ -970,6 +1031,9 @@ def main(argv=None) -> int:
     print("labels per type:")
     for t in TYPES:
         print(f"  {t:<14} {counts[t]:>5}")
+    origins = Counter(l["origin"] for m in messages for l in m["labels"] if l["type"] == "PERSON" and "origin" in l)
+    if origins:
+        print("PERSON labels per origin: " + ", ".join(f"{o} {origins[o]}" for o in ORIGINS))
     print(f"sha256 {hashlib.sha256(data).hexdigest()}")
     for m in messages[: args.samples]:
         print(f"\n{m['id']} [{m['kind']}] {m['text']!r}")

@@ -1,17 +1,22 @@
 /// Finds people's names the analyser was not told about, from name lists shipped as data
-/// (`Data/NameList.swift`) and the context a name is written in:
+/// (`Data/first-names.txt`, `Data/surnames.txt`: the names of the UK's children and their communities,
+/// from the ONS, and of the US census) and the context a name is written in:
 /// - after a title (Mr, Mrs, Ms, Miss, Dr, Mx): any capitalised words ("Mrs Okafor");
 /// - a known first name with a capital, and the capitalised surname after it ("Jayden Price");
 /// - a known first name on its own, with a capital and not at the start of a sentence, or after a
-///   greeting ("Hi Jayden", "hi jayden"), or before a comma at the start ("Jayden, can you …").
+///   greeting ("Hi Jayden", "hi jayden"), or before a comma at the start ("Jayden, can you …");
+/// - a known first name in lower case where the words around make it a person: "can wojciech bring
+///   her", "about tiago", "zain's mum", "dovydas said";
+/// - a capitalised word inside a sentence that is no English word, place or organisation the
+///   dictionary knows ("about Ogooluwa"): names outnumber every list.
 /// First names that are also ordinary words ("Will", "May", "Hope", "Grace", "Mark") count only after
 /// a title or a greeting, or with a surname after them.
 enum NameFinder {
-    static let firstNames = index(NameList.firstNames)
-    static let surnames = index(NameList.surnames)
-
-    static func index(_ list: String) -> HashIndex<String> {
-        HashIndex(list.split(separator: "\n").map { (WordHash.of(String($0)), String($0)) })
+    /// The first name a word is (accents aside), if it is one.
+    static func firstName(_ t: AnalysedText.Token) -> WordLists.FirstName? {
+        if let n = WordLists.firstNames[t.hash], n.text == t.text { return n }
+        guard let f = folded(t), let n = WordLists.firstNames[WordHash.of(f)], n.text == f else { return nil }
+        return n
     }
 
     static let titles = WordSet([
@@ -45,7 +50,7 @@ enum NameFinder {
     static let placeWords = WordSet(
         PersonalDataAnalyser.streetTypeList + [
             "school", "academy", "college", "centre", "center", "hospital", "surgery", "practice", "house", "hall",
-            "library", "church",
+            "library", "church", "grammar",
             "primary", "junior", "infant", "infants", "nursery", "community", "court", "station", "council", "trust",
             "team", "unit", "ward",
             "clinic", "services", "service", "estate", "park", "road", "street", "building", "room", "office",
@@ -53,11 +58,18 @@ enum NameFinder {
         ]
     )
 
-    static func isFirstName(_ t: AnalysedText.Token) -> Bool {
-        firstNames[t.hash] == t.text || folded(t).map { firstNames[WordHash.of($0)] == $0 } == true
-    }
+    static func isFirstName(_ t: AnalysedText.Token) -> Bool { firstName(t) != nil }
     static func isSurname(_ t: AnalysedText.Token) -> Bool {
-        surnames[t.hash] == t.text || folded(t).map { surnames[WordHash.of($0)] == $0 } == true
+        WordLists.surnames.contains(t) || folded(t).map { WordLists.surnames.contains($0) } == true
+    }
+    /// A place, an organisation or another proper noun the dictionary knows ("Lincoln", "Chester").
+    static func isProperNoun(_ t: AnalysedText.Token) -> Bool {
+        WordLists.properNouns.contains(t) || folded(t).map { WordLists.properNouns.contains($0) } == true
+    }
+    /// A word the dictionary knows, as an everyday word or a proper noun (a place, a month, a firm).
+    static func isDictionaryWord(_ t: AnalysedText.Token) -> Bool {
+        WordLists.englishWords.contains(t) || WordLists.properNouns.contains(t)
+            || folded(t).map { WordLists.englishWords.contains($0) || WordLists.properNouns.contains($0) } == true
     }
 
     /// A word with accents taken off ("chloé" → "chloe", "łukasz" → "lukasz"), when it has any.
@@ -127,6 +139,16 @@ enum NameFinder {
             }
             return j
         }
+        func afterPlacePreposition(_ i: Int) -> Bool { i > 0 && placePrepositions.contains(t[i - 1]) }
+        /// Capitalised words run on from `i` to a place word within three: "Lincoln Castle Academy".
+        func beforePlaceName(_ i: Int) -> Bool {
+            var j = i + 1
+            while j < t.count, j <= i + 3, t[j].capitalised, PersonalDataAnalyser.gap(c, t[j - 1], t[j]) == .space {
+                if placeWords.contains(t[j]) { return true }
+                j += 1
+            }
+            return false
+        }
         while k < t.count {
             let w = t[k]
             // Mrs Okafor, Dr Patel
@@ -145,9 +167,14 @@ enum NameFinder {
                 k += 1
                 continue
             }
+            // "St Edward's School", "Thomas Hardye School": part of a place's or an organisation's name.
+            if (k > 0 && saints.contains(t[k - 1]) && t[k - 1].capitalised) || beforePlaceName(k) {
+                k += 1
+                continue
+            }
             // Kayden's, Joy's: a capitalised word with a possessive inside a sentence.
             let possessive = w.end + 1 < c.count && (c[w.end] == 0x27 || c[w.end] == 0x2019) && c[w.end + 1] == 0x73
-            if possessive, isNameLike(w, c), !placeWords.contains(w),
+            if possessive, isNameLike(w, c), !placeWords.contains(w), !notNames.contains(w),
                 !startsSentence(c, w.start) || !ordinaryWords.contains(w)
             {
                 emit(k..<(k + 1), 0.6)
@@ -155,10 +182,13 @@ enum NameFinder {
             }
             let ordinary =
                 ordinaryWords.contains(w) || CasePersonAnalyser.wordLikeNames.contains(w.text) || placeWords.contains(w)
+                || greetings.contains(w) || notNames.contains(w)
             let known = PersonalDataAnalyser.isWord(w.text) && isFirstName(w)
+            // "to Lincoln", "in Chester": a name that is also a place, written as one.
+            let asPlace = known && afterPlacePreposition(k) && isProperNoun(w)
             let nameLike = isNameLike(w, c)
-            let nextIsPlace = k + 1 < t.count && placeWords.contains(t[k + 1]) && t[k + 1].capitalised
-            if nameLike, !nextIsPlace {
+            let nextCue = k + 1 < t.count && cuesAfter.contains(t[k + 1])
+            if nameLike, !asPlace {
                 // Jayden Price; Oskar Naylor (an unknown first name before a known surname)
                 if k + 1 < t.count, isNameLike(t[k + 1], c), PersonalDataAnalyser.gap(c, w, t[k + 1]) == .space,
                     known
@@ -181,14 +211,90 @@ enum NameFinder {
                     emit(k..<(k + 1), startsSentence(c, w.start) ? 0.6 : 0.7)
                     continue
                 }
-            } else if known, !ordinary, !w.capitalised, w.text.utf8.count >= 3, greeted || k == 0 || k + 1 == t.count {
-                // hi jayden; "roy can u confirm"; "… right? kathryn"
-                emit(k..<(k + 1), 0.5)
-                continue
+                if !known, !ordinary, isUnknownWord(w) {
+                    if !startsSentence(c, w.start) {
+                        // "about Ogooluwa": inside a sentence, a capitalised word no list or dictionary
+                        // knows, unless the word before makes it a place ("in Swanage").
+                        if !afterPlacePreposition(k) {
+                            emit(k..<run(from: k + 1, max: 2), 0.55)
+                            continue
+                        }
+                    } else if nextCue || (k == 0 && k + 1 < t.count && PersonalDataAnalyser.gap(c, w, t[k + 1]) == .comma)
+                        || k + 1 == t.count
+                    {
+                        // "Devyka was upset", "Keji, Emeka and …", a sign-off ("… Thanks. Baashir").
+                        emit(k..<(k + 1), 0.5)
+                        continue
+                    }
+                }
+            } else if !w.capitalised, w.text.utf8.count >= 3, PersonalDataAnalyser.isWord(w.text),
+                !ordinary, !textSpeak.contains(w)
+            {
+                let cued =
+                    possessive || (k > 0 && cuesBefore.contains(t[k - 1])) || nextCue
+                    || (k > 0 && afterPlacePreposition(k) && !isProperNoun(w))
+                if known, greeted || k == 0 || k + 1 == t.count {
+                    // hi jayden; "roy can u confirm"; "… right? kathryn"
+                    emit(k..<(k + 1), 0.5)
+                    continue
+                }
+                // "can wojciech bring her", "about tiago", "zain's mum", "dovydas said": a name that is no
+                // everyday word, where the words around it say it is a person.
+                if known, firstName(w)?.alsoWord == false, cued, !asPlace {
+                    emit(k..<(k + 1), 0.5)
+                    continue
+                }
+                // "hi ogooluwa", "without onyinye there": a word no list or dictionary knows, where the
+                // words around it say it is a person.
+                if !known, w.text.utf8.count >= 4, isUnknownWord(w), greeted || cued {
+                    emit(k..<(k + 1), 0.45)
+                    continue
+                }
             }
             k += 1
         }
         return out
+    }
+
+    /// Words before a lower-case name that make it a person: "with tiago", "tell zain", "and chidinma".
+    static let cuesBefore = WordSet([
+        "with", "about", "abt", "tell", "ask", "and", "call", "ring", "text", "see", "meet", "collect", "bring",
+        "take", "saw", "seen", "visit", "visited", "told", "asked", "called", "met", "remind", "let", "give", "gave",
+        "help", "support", "can", "could", "did", "does", "is", "was", "has", "had", "will", "would", "for", "or",
+        "but", "discuss", "without", "dropped", "drop", "picked", "pick", "thank", "thanked", "love", "miss",
+    ])
+    /// Words never a person's name, whatever the lists say: pronouns and the like ("It's", "Everyone's").
+    static let notNames = WordSet([
+        "it", "that", "what", "there", "here", "who", "he", "she", "let", "where", "how", "everyone", "today",
+        "tomorrow", "mum", "dad", "one", "someone", "nobody", "everybody", "anyone", "nothing", "everything",
+        "this", "which", "hiya", "yesterday", "tonight", "tonite", "team",
+    ])
+    static let saints = WordSet(["st", "saint"])
+    /// Words after a lower-case name that make it a person: "wojciech said", "dovydas is".
+    static let cuesAfter = WordSet([
+        "is", "was", "has", "had", "said", "says", "will", "can", "could", "did", "does", "didn't", "doesn't",
+        "isn't", "wasn't", "won't", "can't", "hasn't", "wants", "needs", "needed", "seems", "seemed", "looked",
+        "got", "went", "asked", "told", "came", "left", "missed", "attended", "would", "should", "might", "must",
+        "loves", "likes", "feels", "felt", "and", "or", "who", "hasnt", "isnt", "wasnt", "cant", "wont", "didnt",
+        "rang", "called", "texted", "wants", "presented", "disclosed", "told", "beat", "really", "seemed",
+    ])
+    /// Words before a place, which a capitalised word after them more likely is: "in Swanage".
+    static let placePrepositions = WordSet([
+        "in", "at", "from", "to", "near", "into", "towards", "via", "the", "of", "outside", "around", "through",
+    ])
+    /// Brands and services messages name, which no dictionary knows.
+    static let organisations = WordSet([
+        "whatsapp", "snapchat", "instagram", "tiktok", "facebook", "messenger", "childline", "kooth", "ofsted",
+        "barnardo", "tesco", "asda", "lidl", "aldi", "morrisons", "sainsbury", "greggs", "primark", "youtube",
+        "google", "zoom", "signal", "telegram", "iphone", "android", "samsung", "outlook", "gmail", "hotmail",
+    ])
+    static let textSpeak = WordSet(PhraseLists.textSpeak.filter { !$0.contains(" ") })
+
+    /// Name-like in its letters, and no known word, place, organisation or everyday name of a thing.
+    static func isUnknownWord(_ t: AnalysedText.Token) -> Bool {
+        PersonalDataAnalyser.isWord(t.text) && t.text.utf8.count >= 3 && !isDictionaryWord(t)
+            && !organisations.contains(t) && !ordinaryWords.contains(t) && !placeWords.contains(t)
+            && !textSpeak.contains(t)
     }
 
     /// Nothing but spaces between the start of the text, or a full stop, question mark, exclamation

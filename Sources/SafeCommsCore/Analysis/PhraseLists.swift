@@ -16,7 +16,7 @@ public enum PhraseLists {
     /// WA-10 and PD-1.10: abusive or threatening words and phrases, wrong in either direction. Shipped as
     /// data: better-profanity 0.7.0's list (MIT) less the words children's services use every day, plus
     /// British insults and threats (`scripts/make-language-list.py`, `scripts/language/`).
-    public static let inappropriateLanguage = LanguageList.words.split(separator: "\n").map(String.init)
+    public static let inappropriateLanguage = WordLists.inappropriateLanguage
 
     /// WA-10, PD-1.5 (outgoing only): over-familiar words that cross a professional boundary in a
     /// worker's message, though they are friendly, not abusive, from a parent.
