@@ -15,7 +15,7 @@ from open data; SOURCES.md beside them names each source and its licence.
     * scripts/uk-first-names.txt, written for SafeComms.
 - surnames.txt: the 20,000 commonest surnames of the US 1990 census (names 0.3.0).
 - english-words.txt: the everyday (lower-case) words of SCOWL's British English list (Debian's
-  wbritish), without possessives: a capitalised word in a sentence that is none of these, no proper
+  wbritish) with its contractions ("don't"), without possessives: a capitalised word in a sentence that is none of these, no proper
   noun and no known name is probably someone's name.
 - proper-nouns.txt: SCOWL's capitalised entries (places, months, organisations, people), lower case.
 
@@ -41,7 +41,7 @@ def census(name, limit=None):
     return words[:limit] if limit else words
 
 
-entries = [w.strip() for w in scowl.read_text(encoding="utf-8").splitlines() if w.strip() and "'" not in w]
+entries = [w.strip() for w in scowl.read_text(encoding="utf-8").splitlines() if w.strip() and not w.strip().endswith("'s")]
 common = sorted({w for w in entries if w == w.lower()})
 common_set = set(common)
 proper = sorted({w.lower() for w in entries if w != w.lower()} - common_set)

@@ -24,7 +24,7 @@ enum NameFinder {
     ])
     static let greetings = WordSet([
         "hi", "hiya", "hello", "hey", "dear", "morning", "afternoon", "evening", "thanks", "cheers", "regards", "love",
-        "bye", "from", "its", "it's",
+        "bye", "from", "its", "it's", "sorry",
     ])
 
     /// Ordinary English words that are also in the name lists, and words that are never names at the
@@ -140,11 +140,17 @@ enum NameFinder {
             return j
         }
         func afterPlacePreposition(_ i: Int) -> Bool { i > 0 && placePrepositions.contains(t[i - 1]) }
+        /// "spoke to Batal", "a text from Vritti": "to" or "from" after words people are the end of.
+        func spokenTo(_ i: Int) -> Bool {
+            i > 1 && (t[i - 1].text == "to" || t[i - 1].text == "from") && spokenToVerbs.contains(t[i - 2])
+        }
         /// Capitalised words run on from `i` to a place word within three: "Lincoln Castle Academy".
         func beforePlaceName(_ i: Int) -> Bool {
             var j = i + 1
             while j < t.count, j <= i + 3, t[j].capitalised, PersonalDataAnalyser.gap(c, t[j - 1], t[j]) == .space {
-                if placeWords.contains(t[j]) { return true }
+                // "Naomi Ward" is a person; "Oakdale Junior School" a place.
+                let surnameAtEnd = isSurname(t[j]) && (j + 1 == t.count || !t[j + 1].capitalised)
+                if placeWords.contains(t[j]), !surnameAtEnd { return true }
                 j += 1
             }
             return false
@@ -183,9 +189,11 @@ enum NameFinder {
             let ordinary =
                 ordinaryWords.contains(w) || CasePersonAnalyser.wordLikeNames.contains(w.text) || placeWords.contains(w)
                 || greetings.contains(w) || notNames.contains(w)
-            let known = PersonalDataAnalyser.isWord(w.text) && isFirstName(w)
+            // "27 Jan 2024": a month, though Jan is a name too.
+            let dated = calendarWords.contains(w) && (nextToDigit(c, w.start - 1, -1) || nextToDigit(c, w.end, 1))
+            let known = PersonalDataAnalyser.isWord(w.text) && isFirstName(w) && !dated
             // "to Lincoln", "in Chester": a name that is also a place, written as one.
-            let asPlace = known && afterPlacePreposition(k) && isProperNoun(w)
+            let asPlace = known && k > 0 && placeOnlyPrepositions.contains(t[k - 1]) && isProperNoun(w)
             let nameLike = isNameLike(w, c)
             let nextCue = k + 1 < t.count && cuesAfter.contains(t[k + 1])
             if nameLike, !asPlace {
@@ -193,7 +201,7 @@ enum NameFinder {
                 if k + 1 < t.count, isNameLike(t[k + 1], c), PersonalDataAnalyser.gap(c, w, t[k + 1]) == .space,
                     known
                         ? (isSurname(t[k + 1]) || !ordinaryWords.contains(t[k + 1]))
-                        : (!ordinary && isSurname(t[k + 1]) && !startsSentence(c, w.start))
+                        : (!ordinary && isUnknownWord(w) && isSurname(t[k + 1]) && !startsSentence(c, w.start))
                 {
                     let end = run(from: k + 1, max: 2)
                     if end > k + 1 {
@@ -211,16 +219,28 @@ enum NameFinder {
                     emit(k..<(k + 1), startsSentence(c, w.start) ? 0.6 : 0.7)
                     continue
                 }
+                // "For Guy, the priority …", "tell Bill": a capitalised name that is also a word, after a
+                // word that names a person next, when it is not a month or season, nor the start of a title
+                // ("Summer Fair").
+                if known, ordinary, k > 0, cuesBefore.contains(t[k - 1]) || spokenTo(k),
+                    PersonalDataAnalyser.gap(c, t[k - 1], w) == .space, !calendarWords.contains(w),
+                    !notNames.contains(w), !greetings.contains(w), !placeWords.contains(w),
+                    k + 1 == t.count || !t[k + 1].capitalised || PersonalDataAnalyser.gap(c, w, t[k + 1]) != .space
+                {
+                    emit(k..<(k + 1), 0.55)
+                    continue
+                }
                 if !known, !ordinary, isUnknownWord(w) {
                     if !startsSentence(c, w.start) {
                         // "about Ogooluwa": inside a sentence, a capitalised word no list or dictionary
                         // knows, unless the word before makes it a place ("in Swanage").
-                        if !afterPlacePreposition(k) {
+                        if !afterPlacePreposition(k) || spokenTo(k) {
                             emit(k..<run(from: k + 1, max: 2), 0.55)
                             continue
                         }
-                    } else if nextCue || (k == 0 && k + 1 < t.count && PersonalDataAnalyser.gap(c, w, t[k + 1]) == .comma)
-                        || k + 1 == t.count
+                    } else if nextCue || (k == 0 && w.end + 1 < c.count && (c[w.end] == 0x2C || c[w.end + 1] == 0x2D))
+                        || (k == 0 && k + 1 < t.count && vocativeCues.contains(t[k + 1]))
+                        || k + 1 == t.count || (w.end + 1 < c.count && c[w.end] == 0x20 && c[w.end + 1] == 0x28)
                     {
                         // "Devyka was upset", "Keji, Emeka and …", a sign-off ("… Thanks. Baashir").
                         emit(k..<(k + 1), 0.5)
@@ -232,7 +252,7 @@ enum NameFinder {
             {
                 let cued =
                     possessive || (k > 0 && cuesBefore.contains(t[k - 1])) || nextCue
-                    || (k > 0 && afterPlacePreposition(k) && !isProperNoun(w))
+                    || (k > 0 && afterPlacePreposition(k) && !isProperNoun(w)) || spokenTo(k)
                 if known, greeted || k == 0 || k + 1 == t.count {
                     // hi jayden; "roy can u confirm"; "… right? kathryn"
                     emit(k..<(k + 1), 0.5)
@@ -246,7 +266,11 @@ enum NameFinder {
                 }
                 // "hi ogooluwa", "without onyinye there": a word no list or dictionary knows, where the
                 // words around it say it is a person.
-                if !known, w.text.utf8.count >= 4, isUnknownWord(w), greeted || cued {
+                if !known, w.text.utf8.count >= 4, isUnknownWord(w),
+                    greeted || possessive || (k > 0 && cuesBefore.contains(t[k - 1]))
+                        || (k + 1 < t.count && strongCuesAfter.contains(t[k + 1]))
+                        || (k == 0 && k + 1 < t.count && vocativeCues.contains(t[k + 1]))
+                {
                     emit(k..<(k + 1), 0.45)
                     continue
                 }
@@ -270,6 +294,27 @@ enum NameFinder {
         "this", "which", "hiya", "yesterday", "tonight", "tonite", "team",
     ])
     static let saints = WordSet(["st", "saint"])
+    static let calendarWords = WordSet([
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "spring", "summer", "autumn", "winter", "christmas", "easter", "monday", "tuesday",
+        "wednesday", "thursday", "friday", "saturday", "sunday",
+    ])
+    /// The first character other than a space from `i` in direction `step` is a digit.
+    static func nextToDigit(_ c: [UInt32], _ i: Int, _ step: Int) -> Bool {
+        var j = i
+        while j >= 0, j < c.count, c[j] == 0x20 { j += step }
+        return j >= 0 && j < c.count && c[j] >= 0x30 && c[j] <= 0x39
+    }
+    static let spokenToVerbs = WordSet([
+        "spoke", "speak", "speaking", "talk", "talked", "talking", "according", "said", "say", "message", "text",
+        "email", "call", "letter", "referral", "sent", "send", "given", "give", "belongs", "listen", "listened",
+        "explained", "introduced", "reply", "replied", "note", "card", "gift", "present", "visit", "news",
+    ])
+    /// Words before a place that are seldom before a person ("in Chester"; but "spoke to Paige").
+    static let placeOnlyPrepositions = WordSet([
+        "in", "at", "near", "into", "towards", "via", "outside", "around", "through",
+    ])
     /// Words after a lower-case name that make it a person: "wojciech said", "dovydas is".
     static let cuesAfter = WordSet([
         "is", "was", "has", "had", "said", "says", "will", "can", "could", "did", "does", "didn't", "doesn't",
@@ -277,6 +322,15 @@ enum NameFinder {
         "got", "went", "asked", "told", "came", "left", "missed", "attended", "would", "should", "might", "must",
         "loves", "likes", "feels", "felt", "and", "or", "who", "hasnt", "isnt", "wasnt", "cant", "wont", "didnt",
         "rang", "called", "texted", "wants", "presented", "disclosed", "told", "beat", "really", "seemed",
+    ])
+    /// Verbs after a word no list knows that make it someone: "veniamin needs", "ogooluwa rang".
+    static let strongCuesAfter = WordSet([
+        "said", "says", "wants", "needs", "rang", "texted", "told", "asked", "seemed", "seems", "feels", "felt",
+        "looked", "went", "came", "left", "missed", "attended", "loves", "likes", "beat", "disclosed", "presented",
+    ])
+    /// Words after a name at the start of a message that say it is spoken to: "Tudora pls can u …".
+    static let vocativeCues = WordSet([
+        "pls", "plz", "please", "ur", "u", "r", "can", "could", "are", "have", "did", "where", "its", "it's", "thanks",
     ])
     /// Words before a place, which a capitalised word after them more likely is: "in Swanage".
     static let placePrepositions = WordSet([
