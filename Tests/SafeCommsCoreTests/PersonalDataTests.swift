@@ -71,6 +71,10 @@ import Testing
         )
         #expect(found("order 9434765919 arrived", t).isEmpty, "ten bare digits pass the check one time in eleven")
         #expect(found("NHS number 943 476 5918", t).isEmpty, "a wrong check digit")
+        // Three then seven digits, as some letters print it: only with "NHS" before it.
+        #expect(found("NHS no. 943 4765919 on file", t) == ["943 4765919"])
+        #expect(found("NHS: 943-4765919", t) == ["943-4765919"])
+        #expect(found("account 943 4765919 is closed", t).isEmpty, "three and seven digits without NHS")
     }
 
     @Test func nationalInsuranceNumbers() {
@@ -115,6 +119,26 @@ import Testing
         #expect(found("I will call. You may want to. We hope so. Mark the date. By the grace of God.", t).isEmpty)
         #expect(found("Will Hope is coming; Dear Grace, thanks", t) == ["Will Hope", "Grace"])
         #expect(found("Thanks. Tuesday at 10:30 in the Green Room.", t).isEmpty)
+    }
+
+    /// The names of the UK's children, not only the common English ones: from the ONS's lists, in
+    /// lower case and standing alone where the words around make them a person, and names no list holds.
+    @Test func namesFromEveryCommunity() {
+        let t = FindingType.person
+        #expect(found("can Wojciech bring her to the review? About Tiago: fine.", t) == ["Wojciech", "Tiago"])
+        #expect(found("can wojciech bring her", t) == ["wojciech"])
+        #expect(found("we talked about chidinma and dovydas said yes", t) == ["chidinma", "dovydas"])
+        #expect(found("zain's mum rang", t) == ["zain"])
+        #expect(found("Spoke to Ogooluwa earlier, she is fine", t) == ["Ogooluwa"])
+        #expect(found("hi ogooluwa can u ring me", t) == ["ogooluwa"])
+        #expect(found("Devyka was upset after contact.", t) == ["Devyka"])
+        // Words, places, schools and months stay what they are.
+        #expect(found("Hi all, Will you be able to make it? Hope you're well.", t).isEmpty)
+        #expect(
+            found("We met in Swanage at St Edward's School, Thomas Hardye School and Parkstone Grammar.", t).isEmpty
+        )
+        #expect(found("DOB 27 Jan 2024; your payslip has the wrong code; don't post it; Summer term starts", t).isEmpty)
+        #expect(found("Sent on WhatsApp, then Snapchat; see Ofsted's report.", t).isEmpty)
     }
 
     @Test func everyFindingIsInsideTheTextAndRedacts() {

@@ -254,7 +254,7 @@ enum IdentifierScanner {
 
     // MARK: NHS numbers
 
-    /// Ten digits, together or 3-3-4 with spaces or hyphens, with a valid modulus 11 check digit.
+    /// Ten digits, together, 3-3-4 or 3-7 with spaces or hyphens, with a valid modulus 11 check digit.
     /// One ten-digit number in eleven passes the check by chance, so without "NHS" just before it
     /// the confidence is low and only the spaced form counts.
     static func nhs(_ c: [UInt32], at i: Int) -> Found? {
@@ -276,6 +276,12 @@ enum IdentifierScanner {
             d = a + b + e
             end = i + 12
             spaced = true
+        } else if let a = digits(i, 3), i + 3 < c.count, c[i + 3] == 0x20 || c[i + 3] == 0x2D, let b = digits(i + 4, 7)
+        {
+            // "401 0234567": three then seven, as some letters and systems print it. Counted, like ten
+            // digits together, only with "NHS" just before.
+            d = a + b
+            end = i + 11
         } else {
             return nil
         }

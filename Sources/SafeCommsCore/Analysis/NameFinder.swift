@@ -180,7 +180,7 @@ enum NameFinder {
             }
             // Kayden's, Joy's: a capitalised word with a possessive inside a sentence.
             let possessive = w.end + 1 < c.count && (c[w.end] == 0x27 || c[w.end] == 0x2019) && c[w.end + 1] == 0x73
-            if possessive, isNameLike(w, c), !placeWords.contains(w), !notNames.contains(w),
+            if possessive, isNameLike(w, c), !placeWords.contains(w), !notNames.contains(w), !organisations.contains(w),
                 !startsSentence(c, w.start) || !ordinaryWords.contains(w)
             {
                 emit(k..<(k + 1), 0.6)
