@@ -109,6 +109,15 @@ import Testing
         #expect(found("she was born on the 4th of May 2012 in Poole", t) == ["4th of May 2012"])
         #expect(found("d.o.b. 4.5.12", t) == ["4.5.12"])
         #expect(found("the meeting on 04/05/2025 is moved", t).isEmpty)
+        // A date of birth put right: the right date and the wrong one named again are both hers.
+        #expect(
+            found("Her DOB is 04/07/2014. No, sorry, it's the 4th of June 2014, not 04/07/2014", t)
+                == ["04/07/2014", "4th of June 2014", "04/07/2014"]
+        )
+        #expect(
+            found("DOB 04/07/2014. The review is on 12/01/2026, no change.", t) == ["04/07/2014"],
+            "a later date that corrects nothing is not one"
+        )
     }
 
     @Test func namesFromTheListsAndTheirContext() {

@@ -147,7 +147,7 @@ public struct PersonalDataAnalyser: ContentAnalyser {
     ) -> [ContentFinding] {
         let t = text.tokens
         var next = 0  // names and dates are both in text order: the name just before a date is found by one sweep
-        return dates.compactMap { d in
+        func dateOfBirth(_ d: DateScanner.Found) -> ContentFinding? {
             let start = t[d.tokens.lowerBound].start
             while next + 1 < names.count, names[next + 1].end <= start { next += 1 }
             if next < names.count, let n = Optional(names[next]), n.end <= start, start - n.end <= 3,
@@ -173,5 +173,30 @@ public struct PersonalDataAnalyser: ContentAnalyser {
                 confidence: 0.9
             )
         }
+        var lastBirthDate: Int? = nil  // the token after the last date of birth found
+        return dates.compactMap { d in
+            let found = dateOfBirth(d)
+            if found != nil {
+                lastBirthDate = d.tokens.upperBound
+            } else if let last = lastBirthDate, d.tokens.lowerBound - last <= 12,
+                t[max(last, d.tokens.lowerBound - 6)..<d.tokens.lowerBound].contains(where: { correctionWords.contains($0) })
+            {
+                // "DOB 04/07/2014 — no, it's the 4th of June 2014, not 04/07/2014": a date put right, or
+                // the wrong one named again, soon after a date of birth is one too.
+                lastBirthDate = d.tokens.upperBound
+                return ContentFinding(
+                    type: FindingType.dateOfBirth,
+                    span: text.span(d.tokens, type: FindingType.dateOfBirth),
+                    confidence: 0.8
+                )
+            }
+            return found
+        }
     }
+
+    /// Words that put a date right: "no, it's …", "not …", "sorry, I meant …", "actually …".
+    static let correctionWords = WordSet([
+        "no", "not", "sorry", "actually", "mean", "meant", "correction", "wrong", "should", "instead", "rather",
+        "typo", "oops",
+    ])
 }
