@@ -179,7 +179,9 @@ public struct PersonalDataAnalyser: ContentAnalyser {
             if found != nil {
                 lastBirthDate = d.tokens.upperBound
             } else if let last = lastBirthDate, d.tokens.lowerBound - last <= 12,
-                t[max(last, d.tokens.lowerBound - 6)..<d.tokens.lowerBound].contains(where: { correctionWords.contains($0) })
+                t[max(last, d.tokens.lowerBound - 6)..<d.tokens.lowerBound].contains(where: {
+                    correctionWords.contains($0)
+                })
             {
                 // "DOB 04/07/2014 — no, it's the 4th of June 2014, not 04/07/2014": a date put right, or
                 // the wrong one named again, soon after a date of birth is one too.
