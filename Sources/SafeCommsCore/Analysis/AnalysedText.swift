@@ -12,6 +12,18 @@ public struct AnalysedText: Sendable {
         public var capitalised: Bool
         /// `WordHash.of(text)`, made while tokenising.
         public var hash: UInt64
+        /// Letters (and apostrophes) only, no digit: a word rather than a number or a code. Asked of
+        /// every word several times over, so worked out once.
+        public var isWord: Bool
+
+        public init(text: String, start: Int, end: Int, capitalised: Bool, hash: UInt64) {
+            self.text = text
+            self.start = start
+            self.end = end
+            self.capitalised = capitalised
+            self.hash = hash
+            isWord = !text.utf8.contains { $0 &- 0x30 < 10 }
+        }
     }
 
     public let text: String

@@ -325,14 +325,25 @@ enum IdentifierScanner {
     /// NK, NT, TN or ZZ), six digits, optionally in pairs, and a final A, B, C or D. People type it in
     /// lower case too ("jk 12 34 56 c"): a prefix wholly in lower case is read as its capitals, and
     /// then the last letter may be lower case; a mixed-case prefix ("Ab") is a word, not a number.
+    static let ninoFirstRefused = letterMask("DFIQUV")
+    static let ninoSecondRefused = letterMask("DFIOQUV")
+    static let ninoPairsRefused: [UInt32] = ["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"].map { pair in
+        pair.unicodeScalars.reduce(0) { $0 << 8 | $1.value }
+    }
+    /// A bit for each capital letter, A the lowest.
+    static func letterMask(_ letters: String) -> UInt32 {
+        letters.unicodeScalars.reduce(0) { $0 | 1 << ($1.value - 0x41) }
+    }
+
     static func nino(_ c: [UInt32], at i: Int) -> Found? {
         guard i + 8 < c.count else { return nil }
         let lower = isLower(c[i]) && isLower(c[i + 1])
         guard lower || (isUpper(c[i]) && isUpper(c[i + 1])) else { return nil }
+        // Most words are two lower-case letters and no digit: the cheapest test first.
+        guard isDigit(c[i + 2]) || (c[i + 2] == 0x20 && isDigit(c[i + 3])) else { return nil }
         let u0 = lower ? c[i] - 0x20 : c[i], u1 = lower ? c[i + 1] - 0x20 : c[i + 1]
-        let p0 = Character(Unicode.Scalar(u0)!), p1 = Character(Unicode.Scalar(u1)!)
-        guard !"DFIQUV".contains(p0), !"DFIOQUV".contains(p1),
-            !["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"].contains(String([p0, p1]))
+        guard Self.ninoFirstRefused & (1 << (u0 - 0x41)) == 0, Self.ninoSecondRefused & (1 << (u1 - 0x41)) == 0,
+            !Self.ninoPairsRefused.contains(u0 << 8 | u1)
         else {
             return nil
         }

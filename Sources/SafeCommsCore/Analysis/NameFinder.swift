@@ -14,9 +14,8 @@
 enum NameFinder {
     /// The first name a word is (accents aside), if it is one.
     static func firstName(_ t: AnalysedText.Token) -> WordLists.FirstName? {
-        if let n = WordLists.firstNames[t.hash], n.text == t.text { return n }
-        guard let f = folded(t), let n = WordLists.firstNames[WordHash.of(f)], n.text == f else { return nil }
-        return n
+        if let n = WordLists.firstNames[t.hash] { return n }
+        return folded(t).flatMap { WordLists.firstNames[WordHash.of($0)] }
     }
 
     static let titles = WordSet([
@@ -58,7 +57,6 @@ enum NameFinder {
         ]
     )
 
-    static func isFirstName(_ t: AnalysedText.Token) -> Bool { firstName(t) != nil }
     static func isSurname(_ t: AnalysedText.Token) -> Bool {
         WordLists.surnames.contains(t) || folded(t).map { WordLists.surnames.contains($0) } == true
     }
@@ -101,7 +99,7 @@ enum NameFinder {
     /// Capitalised, two letters or more, not an acronym ("PA", "GP", "NHS") and not a contraction
     /// ("I've"; the tokeniser has already taken a possessive 's off), though O'Brien and D'Souza are names.
     static func isNameLike(_ t: AnalysedText.Token, _ c: [UInt32]) -> Bool {
-        t.capitalised && t.end - t.start >= 2 && PersonalDataAnalyser.isWord(t.text)
+        t.capitalised && t.end - t.start >= 2 && t.isWord
             && !IdentifierScanner.isUpper(c[t.start + 1])
             && (!t.text.utf8.contains(0x27) || t.text.hasPrefix("o'") || t.text.hasPrefix("d'"))
     }
@@ -155,11 +153,55 @@ enum NameFinder {
             }
             return false
         }
+        /// "can wojciech bring her", "about tiago", "zain's mum", "dovydas said", "hi ogooluwa": a
+        /// lower-case word is a name only where the words around it say so. Most words of a message
+        /// are lower case and have no such words around them, so those are asked first and the lists
+        /// only then.
+        func lowerCaseName(_ k: Int) -> Double? {
+            let w = t[k]
+            guard w.isWord, w.text.utf8.count >= 3 else { return nil }
+            let greeted = k > 0 && greetings.contains(t[k - 1]) && PersonalDataAnalyser.gap(c, t[k - 1], w) != .other
+            let possessive = w.end + 1 < c.count && (c[w.end] == 0x27 || c[w.end] == 0x2019) && c[w.end + 1] == 0x73
+            let before = k > 0 && cuesBefore.contains(t[k - 1])
+            let after = k + 1 < t.count && cuesAfter.contains(t[k + 1])
+            let strongAfter = k + 1 < t.count && strongCuesAfter.contains(t[k + 1])
+            let edge = greeted || k == 0 || k + 1 == t.count
+            let cued =
+                possessive || before || after || spokenTo(k) || (afterPlacePreposition(k) && !isProperNoun(w))
+            guard edge || cued || strongAfter else { return nil }
+            guard !isOrdinary(w), !textSpeak.contains(w), !titles.contains(w),
+                !(k > 0 && saints.contains(t[k - 1]) && t[k - 1].capitalised), !beforePlaceName(k)
+            else { return nil }
+            if let first = isDated(w) ? nil : firstName(w) {
+                // hi jayden; "roy can u confirm"; "… right? kathryn"
+                if edge { return 0.5 }
+                // A name that is no everyday word, where the words around it say it is a person.
+                let asPlace = k > 0 && placeOnlyPrepositions.contains(t[k - 1]) && isProperNoun(w)
+                return !first.alsoWord && cued && !asPlace ? 0.5 : nil
+            }
+            // "hi ogooluwa", "without onyinye there": a word no list or dictionary knows, where the
+            // words around it say it is a person.
+            let vocative = k == 0 && k + 1 < t.count && vocativeCues.contains(t[k + 1])
+            guard w.text.utf8.count >= 4, greeted || possessive || before || strongAfter || vocative else { return nil }
+            return isUnknownWord(w) ? 0.45 : nil
+        }
+        /// "27 Jan 2024": a month, though Jan is a name too.
+        func isDated(_ w: AnalysedText.Token) -> Bool {
+            calendarWords.contains(w) && (nextToDigit(c, w.start - 1, -1) || nextToDigit(c, w.end, 1))
+        }
         while k < t.count {
             let w = t[k]
+            if !w.capitalised {
+                if let confidence = lowerCaseName(k) {
+                    emit(k..<(k + 1), confidence)
+                } else {
+                    k += 1
+                }
+                continue
+            }
             // Mrs Okafor, Dr Patel
             if titles.contains(w), w.capitalised, k + 1 < t.count, t[k + 1].capitalised,
-                PersonalDataAnalyser.isWord(t[k + 1].text)
+                t[k + 1].isWord
             {
                 let gapOK = c[w.end..<t[k + 1].start].allSatisfy { $0 == 0x20 || $0 == 0x2E }
                 let end = run(from: k + 1, max: 3)
@@ -186,12 +228,8 @@ enum NameFinder {
                 emit(k..<(k + 1), 0.6)
                 continue
             }
-            let ordinary =
-                ordinaryWords.contains(w) || CasePersonAnalyser.wordLikeNames.contains(w.text) || placeWords.contains(w)
-                || greetings.contains(w) || notNames.contains(w)
-            // "27 Jan 2024": a month, though Jan is a name too.
-            let dated = calendarWords.contains(w) && (nextToDigit(c, w.start - 1, -1) || nextToDigit(c, w.end, 1))
-            let known = PersonalDataAnalyser.isWord(w.text) && isFirstName(w) && !dated
+            let ordinary = isOrdinary(w)
+            let known = w.isWord && !isDated(w) && firstName(w) != nil
             // "to Lincoln", "in Chester": a name that is also a place, written as one.
             let asPlace = known && k > 0 && placeOnlyPrepositions.contains(t[k - 1]) && isProperNoun(w)
             let nameLike = isNameLike(w, c)
@@ -247,33 +285,6 @@ enum NameFinder {
                         continue
                     }
                 }
-            } else if !w.capitalised, w.text.utf8.count >= 3, PersonalDataAnalyser.isWord(w.text),
-                !ordinary, !textSpeak.contains(w)
-            {
-                let cued =
-                    possessive || (k > 0 && cuesBefore.contains(t[k - 1])) || nextCue
-                    || (k > 0 && afterPlacePreposition(k) && !isProperNoun(w)) || spokenTo(k)
-                if known, greeted || k == 0 || k + 1 == t.count {
-                    // hi jayden; "roy can u confirm"; "… right? kathryn"
-                    emit(k..<(k + 1), 0.5)
-                    continue
-                }
-                // "can wojciech bring her", "about tiago", "zain's mum", "dovydas said": a name that is no
-                // everyday word, where the words around it say it is a person.
-                if known, firstName(w)?.alsoWord == false, cued, !asPlace {
-                    emit(k..<(k + 1), 0.5)
-                    continue
-                }
-                // "hi ogooluwa", "without onyinye there": a word no list or dictionary knows, where the
-                // words around it say it is a person.
-                if !known, w.text.utf8.count >= 4, isUnknownWord(w),
-                    greeted || possessive || (k > 0 && cuesBefore.contains(t[k - 1]))
-                        || (k + 1 < t.count && strongCuesAfter.contains(t[k + 1]))
-                        || (k == 0 && k + 1 < t.count && vocativeCues.contains(t[k + 1]))
-                {
-                    emit(k..<(k + 1), 0.45)
-                    continue
-                }
             }
             k += 1
         }
@@ -294,6 +305,7 @@ enum NameFinder {
         "this", "which", "hiya", "yesterday", "tonight", "tonite", "team",
     ])
     static let saints = WordSet(["st", "saint"])
+    static let wordLikeNames = WordSet(CasePersonAnalyser.wordLikeNames)
     static let calendarWords = WordSet([
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
         "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
@@ -344,9 +356,16 @@ enum NameFinder {
     ])
     static let textSpeak = WordSet(PhraseLists.textSpeak.filter { !$0.contains(" ") })
 
+    /// A word too common to be taken for a name by itself: an everyday word that is a name too, a
+    /// place word, a greeting or a pronoun.
+    static func isOrdinary(_ w: AnalysedText.Token) -> Bool {
+        ordinaryWords.contains(w) || wordLikeNames.contains(w) || placeWords.contains(w) || greetings.contains(w)
+            || notNames.contains(w)
+    }
+
     /// Name-like in its letters, and no known word, place, organisation or everyday name of a thing.
     static func isUnknownWord(_ t: AnalysedText.Token) -> Bool {
-        PersonalDataAnalyser.isWord(t.text) && t.text.utf8.count >= 3 && !isDictionaryWord(t)
+        t.isWord && t.text.utf8.count >= 3 && !isDictionaryWord(t)
             && !organisations.contains(t) && !ordinaryWords.contains(t) && !placeWords.contains(t)
             && !textSpeak.contains(t)
     }

@@ -73,7 +73,7 @@ public struct PersonalDataAnalyser: ContentAnalyser {
             var street: Int?
             // The words of the street name are written alike (all capitalised, or all in lower case)
             // and are not little words: "room 2 at Broad Street" has no house number.
-            while j < t.count, j - k <= 4, isWord(t[j].text), !linkWords.contains(t[j]),
+            while j < t.count, j - k <= 4, t[j].isWord, !linkWords.contains(t[j]),
                 gap(c, t[j - 1], t[j]) == .space || (j == k + 1 && gap(c, t[k], t[j]) == .comma),
                 t[j].capitalised == t[k + 1].capitalised
             {
@@ -86,11 +86,11 @@ public struct PersonalDataAnalyser: ContentAnalyser {
             }
             var last = s
             // ", Poole" or ", Milton Keynes": a town of capitalised words after a comma.
-            if s + 1 < t.count, gap(c, t[s], t[s + 1]) == .comma, t[s + 1].capitalised, isWord(t[s + 1].text),
+            if s + 1 < t.count, gap(c, t[s], t[s + 1]) == .comma, t[s + 1].capitalised, t[s + 1].isWord,
                 IdentifierScanner.postcode(c, at: t[s + 1].start) == nil
             {
                 last = s + 1
-                if last + 1 < t.count, t[last + 1].capitalised, isWord(t[last + 1].text),
+                if last + 1 < t.count, t[last + 1].capitalised, t[last + 1].isWord,
                     gap(c, t[last], t[last + 1]) == .space,
                     !streetTypes.contains(t[last + 1]), IdentifierScanner.postcode(c, at: t[last + 1].start) == nil
                 {
@@ -115,10 +115,6 @@ public struct PersonalDataAnalyser: ContentAnalyser {
         let digits = u.prefix { $0 >= 0x30 && $0 <= 0x39 }.count
         return (1...3).contains(digits)
             && (u.count == digits || (u.count == digits + 1 && (0x61...0x7A).contains(u[digits])))
-    }
-
-    static func isWord(_ w: String) -> Bool {
-        w.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x27 || $0 >= 0x80 }
     }
 
     enum Gap { case space, comma, other }

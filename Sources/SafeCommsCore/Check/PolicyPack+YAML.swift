@@ -23,7 +23,7 @@ extension PolicyPack {
         try decodeYAML(file: file) {
             let pack = try YAMLDecoder().decode(
                 PolicyPack.self,
-                from: try BoundedYAML.compose(yaml, maxBytes: 1 << 20, maxValues: 200_000)
+                from: try BoundedYAML.compose(yaml, maxBytes: 1 << 20, maxValues: 200_000, resolver: .basic)
             )
             try pack.validate()
             return pack
