@@ -170,4 +170,37 @@ import Testing
         #expect(out[0]["redacted"] as? String == "DOB [DATE_OF_BIRTH], email [EMAIL]")
         #expect(out[1]["error"] as? String == "line 2: text: expected a string" && out[1]["id"] as? Int == 2)
     }
+
+    /// A file of many lines is answered by more than one core at once; the answers still come back
+    /// one per line, in the lines' order, with each error naming its own line.
+    @Test func manyLinesAreAnsweredInTheirOrder() throws {
+        // setup
+        let count = 1_000
+        let input = (1...count).map { n in
+            switch n {
+            case 150: #"{"id": 150, "text": 7}"#
+            case 777: ""
+            default: #"{"id": \#(n), "text": "Call Jayden on 07700 900\#(String(format: "%03d", n % 1000))"}"#
+            }
+        }.joined(separator: "\n")
+
+        // MUT
+        let r = try cli.run(["analyse", "--jsonl"], data: data, stdin: input)
+
+        // validation
+        #expect(r.status == 1, "the bad lines fail the run at the end")
+        let out = try lines(r.stdout)
+        try #require(out.count == count, "one answer per line")
+        for (i, answer) in out.enumerated() {
+            let n = i + 1
+            switch n {
+            case 150: #expect(answer["error"] as? String == "line 150: text: expected a string")
+            case 777:
+                #expect(answer["error"] as? String == "line 777: the line is empty; send one JSON request per line")
+            default:
+                #expect(answer["id"] as? Int == n, "answer \(n) is line \(n)'s")
+                #expect(answer["redacted"] as? String == "Call [PERSON] on [PHONE_NUMBER]", "line \(n): \(answer)")
+            }
+        }
+    }
 }

@@ -259,32 +259,34 @@ enum IdentifierScanner {
     /// the confidence is low and only the spaced form counts.
     static func nhs(_ c: [UInt32], at i: Int) -> Found? {
         guard isDigit(c[i]) else { return nil }
-        func digits(_ from: Int, _ n: Int) -> [Int]? {
-            guard from + n <= c.count, (from..<(from + n)).allSatisfy({ isDigit(c[$0]) }) else { return nil }
-            return (from..<(from + n)).map { Int(c[$0] - 0x30) }
+        /// How many digits run on from `from` (the shape is decided before any digit is read as a number).
+        func run(_ from: Int) -> Int {
+            var j = from
+            while j < c.count, isDigit(c[j]) { j += 1 }
+            return j - from
         }
-        var d: [Int]
-        var end: Int
+        let groups: [Range<Int>]
         var spaced = false
-        if let run = digits(i, 10) {
-            d = run
-            end = i + 10
-        } else if let a = digits(i, 3), i + 3 < c.count, c[i + 3] == 0x20 || c[i + 3] == 0x2D, let b = digits(i + 4, 3),
-            i + 7 < c.count,
-            c[i + 7] == c[i + 3], let e = digits(i + 8, 4)
-        {
-            d = a + b + e
-            end = i + 12
-            spaced = true
-        } else if let a = digits(i, 3), i + 3 < c.count, c[i + 3] == 0x20 || c[i + 3] == 0x2D, let b = digits(i + 4, 7)
-        {
-            // "401 0234567": three then seven, as some letters and systems print it. Counted, like ten
-            // digits together, only with "NHS" just before.
-            d = a + b
-            end = i + 11
+        let first = run(i)
+        if first >= 10 {
+            groups = [i..<(i + 10)]
+        } else if first == 3, i + 3 < c.count, c[i + 3] == 0x20 || c[i + 3] == 0x2D {
+            let second = run(i + 4)
+            if second == 3, i + 7 < c.count, c[i + 7] == c[i + 3], run(i + 8) >= 4 {
+                groups = [i..<(i + 3), (i + 4)..<(i + 7), (i + 8)..<(i + 12)]
+                spaced = true
+            } else if second >= 7 {
+                // "401 0234567": three then seven, as some letters and systems print it. Counted, like ten
+                // digits together, only with "NHS" just before.
+                groups = [i..<(i + 3), (i + 4)..<(i + 11)]
+            } else {
+                return nil
+            }
         } else {
             return nil
         }
+        let end = groups[groups.count - 1].upperBound
+        let d = groups.joined().map { Int(c[$0] - 0x30) }
         if end < c.count, isAlnum(c[end]) { return nil }
         guard nhsCheckDigitIsValid(d) else { return nil }
         let context = hasNHSContext(c, before: i)
