@@ -171,16 +171,19 @@ import Testing
         #expect(out[1]["error"] as? String == "line 2: text: expected a string" && out[1]["id"] as? Int == 2)
     }
 
-    /// A file of many lines is answered by more than one core at once; the answers still come back
-    /// one per line, in the lines' order, with each error naming its own line.
+    /// A file of many lines (200 KB, more than a pipe holds, so it arrives in several reads, which
+    /// split lines) is answered in batches; the answers still come back one per line, in the lines'
+    /// order, with each error naming its own line.
     @Test func manyLinesAreAnsweredInTheirOrder() throws {
         // setup
         let count = 1_000
+        let padding = String(repeating: " ", count: 150)
         let input = (1...count).map { n in
             switch n {
             case 150: #"{"id": 150, "text": 7}"#
             case 777: ""
-            default: #"{"id": \#(n), "text": "Call Jayden on 07700 900\#(String(format: "%03d", n % 1000))"}"#
+            default:
+                #"{"id": \#(n), "text": "Call Jayden on 07700 900\#(String(format: "%03d", n % 1000))"\#(padding)}"#
             }
         }.joined(separator: "\n")
 
