@@ -125,4 +125,50 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             try PolicyPack.load(yaml: twice, file: "t.yaml")
         }
     }
+
+    /// Each kind of value a pack holds is read as YAML writes it, and a value of the wrong shape is
+    /// named by its path: a flag, a whole number, a list, a mapping, a null.
+    @Test func packValuesAreReadAsYAMLWritesThem() throws {
+        let head =
+            "id: t\ntitle: T\nsource: t.md\nversion: 2\nclauses:\n  - id: T-1\n    kind: enforced\n    summary: S.\n"
+        let pack = try PolicyPack.load(
+            yaml: head
+                + "    rules:\n      - when: {whatsapp_enabled: no, emergency: ~, channels: [sms]}\n        severity: warn\n        message: 'Yes: 10'\n"
+                + "    obligations:\n      - {action: record, due_hours: 1_000}\n",
+            file: "t.yaml"
+        )
+        #expect(pack.version == "2", "a number where text is asked for is the text as written")
+        let rule = try #require(pack.clauses.first?.rules.first)
+        #expect(rule.when.whatsappEnabled == false && rule.when.emergency == nil && rule.when.channels == [.sms])
+        #expect(rule.message == "Yes: 10")
+        #expect(pack.clauses.first?.obligations.first?.dueHours == 1_000)
+        let wrong: [(String, String, String)] = [
+            (
+                "    rules:\n      - when: {emergency: maybe}\n        severity: warn\n        message: M\n",
+                "clauses[0].rules[0].when.emergency", "expected true or false"
+            ),
+            (
+                "    rules:\n      - when: {channels: sms}\n        severity: warn\n        message: M\n",
+                "clauses[0].rules[0].when.channels", "expected a list of strings"
+            ),
+            ("    rules: {when: {}}\n", "clauses[0].rules", "must be a list"),
+            (
+                "    rules:\n      - when: [sms]\n        severity: warn\n        message: M\n",
+                "clauses[0].rules[0].when", "must be a mapping of fields (name: value)"
+            ),
+            (
+                "    obligations:\n      - {action: record, due_hours: '24'}\n    rules:\n      - {severity: warn, message: M}\n",
+                "clauses[0].obligations[0].due_hours", "expected a whole number of hours"
+            ),
+        ]
+        for (tail, field, reason) in wrong {
+            #expect(throws: PolicyPackError(file: "t.yaml", field: field, reason: reason), "\(tail)") {
+                try PolicyPack.load(yaml: head + tail, file: "t.yaml")
+            }
+        }
+        #expect(throws: PolicyPackError(file: "t.yaml", field: "", reason: "must be a mapping of fields (name: value)"))
+        {
+            try PolicyPack.load(yaml: "- a list\n", file: "t.yaml")
+        }
+    }
 }

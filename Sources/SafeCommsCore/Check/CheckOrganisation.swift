@@ -31,18 +31,17 @@ public struct CheckOrganisation: Sendable, Equatable {
     /// - Throws: `PolicyPackError` naming the file and the field.
     public static func load(yaml: String, file: String) throws -> CheckOrganisation {
         try decodeYAML(file: file) {
-            try YAMLDecoder().decode(
-                CheckOrganisation.self,
-                from: try BoundedYAML.compose(yaml, maxBytes: 256 << 10, maxValues: 10_000)
+            try CheckOrganisation(
+                yaml: try BoundedYAML.compose(yaml, maxBytes: 256 << 10, maxValues: 10_000, resolver: .basic)
             )
         }
     }
 }
 
-extension CheckOrganisation: Decodable {
-    public init(from decoder: any Decoder) throws {
+extension CheckOrganisation {
+    init(yaml node: Node) throws {
         let f = try Fields(
-            decoder,
+            node,
             prefix: "",
             known: [
                 "name", "packs", "time_zone", "office_hours", "exclude_bank_holidays", "whatsapp_review_date",

@@ -21,9 +21,8 @@ extension PolicyPack {
     /// - Throws: `PolicyPackError` naming the field (`clauses[4].rules[0].when.channels[1]`).
     public static func load(yaml: String, file: String) throws -> PolicyPack {
         try decodeYAML(file: file) {
-            let pack = try YAMLDecoder().decode(
-                PolicyPack.self,
-                from: try BoundedYAML.compose(yaml, maxBytes: 1 << 20, maxValues: 200_000, resolver: .basic)
+            let pack = try PolicyPack(
+                yaml: try BoundedYAML.compose(yaml, maxBytes: 1 << 20, maxValues: 200_000, resolver: .basic)
             )
             try pack.validate()
             return pack
@@ -66,24 +65,23 @@ extension PolicyPack {
     }
 }
 
-/// Runs a YAML decode, turning the field errors our decoders throw (which Yams wraps) into a
-/// `PolicyPackError` naming the file and the field.
+/// Runs a YAML read, turning the field errors `Fields` throws, and Yams' own for text that is not
+/// YAML, into a `PolicyPackError` naming the file and the field.
 func decodeYAML<T>(file: String, _ body: () throws -> T) throws(PolicyPackError) -> T {
     do {
         return try body()
     } catch let e as BoundedYAML.Refused {
         throw PolicyPackError(file: file, field: "", reason: e.description)
+    } catch let v as ValidationError {
+        throw PolicyPackError(file: file, field: v.field, reason: v.reason)
     } catch {
-        var e: any Error = error
-        if case DecodingError.dataCorrupted(let c) = e, let inner = c.underlyingError { e = inner }
-        if let v = e as? ValidationError { throw PolicyPackError(file: file, field: v.field, reason: v.reason) }
-        throw PolicyPackError(file: file, field: "", reason: "not valid YAML: \(e)")
+        throw PolicyPackError(file: file, field: "", reason: "not valid YAML: \(error)")
     }
 }
 
-extension PolicyPack: Decodable {
-    public init(from decoder: any Decoder) throws {
-        let f = try Fields(decoder, prefix: "", known: ["id", "title", "version", "source", "clauses"])
+extension PolicyPack {
+    init(yaml node: Node) throws {
+        let f = try Fields(node, prefix: "", known: ["id", "title", "version", "source", "clauses"])
         id = try f.required(String.self, "id")
         title = try f.required(String.self, "title")
         version = try f.string("version") ?? "1"
@@ -93,9 +91,9 @@ extension PolicyPack: Decodable {
 }
 
 extension Clause {
-    init(_ decoder: any Decoder, prefix: String) throws {
+    init(_ node: Node, prefix: String) throws {
         let f = try Fields(
-            decoder,
+            node,
             prefix: prefix,
             known: ["id", "kind", "summary", "rules", "obligations", "backed_by"]
         )
@@ -119,8 +117,8 @@ extension Clause {
 }
 
 extension Rule {
-    init(_ decoder: any Decoder, prefix: String) throws {
-        let f = try Fields(decoder, prefix: prefix, known: ["when", "severity", "message", "exceptions"])
+    init(_ node: Node, prefix: String) throws {
+        let f = try Fields(node, prefix: prefix, known: ["when", "severity", "message", "exceptions"])
         when = try f.object("when") { d, p in try Condition(d, prefix: p) } ?? Condition()
         guard let severity = try f.choice(Severity.self, "severity") else {
             throw ValidationError(field: f.path("severity"), reason: "is required")
@@ -139,8 +137,8 @@ extension Rule {
 }
 
 extension ObligationRule {
-    init(_ decoder: any Decoder, prefix: String) throws {
-        let f = try Fields(decoder, prefix: prefix, known: ["when", "action", "due_hours"])
+    init(_ node: Node, prefix: String) throws {
+        let f = try Fields(node, prefix: prefix, known: ["when", "action", "due_hours"])
         when = try f.object("when") { d, p in try Condition(d, prefix: p) } ?? Condition()
         action = try f.required(String.self, "action")
         guard let hours = try f.value(Int.self, "due_hours", expected: "a whole number of hours"),
@@ -164,9 +162,9 @@ extension Condition {
         "findings", "after_setting",
     ]
 
-    init(_ decoder: any Decoder, prefix: String) throws {
+    init(_ node: Node, prefix: String) throws {
         self.init()
-        let f = try Fields(decoder, prefix: prefix, known: Self.fields)
+        let f = try Fields(node, prefix: prefix, known: Self.fields)
         channels = try f.choices(Channel.self, "channels", among: Channel.checkable).map(Set.init)
         direction = try f.choice(Direction.self, "direction")
         devices = try f.choices(DeviceKind.self, "devices").map(Set.init)
@@ -193,14 +191,5 @@ extension Condition {
             findings = Set(types)
         }
         afterSetting = try f.choice(DateSetting.self, "after_setting")
-    }
-}
-
-extension Fields {
-    func required<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {
-        guard let v = try value(T.self, key, expected: T.self == String.self ? "a string" : "\(T.self)") else {
-            throw ValidationError(field: path(key), reason: "is required")
-        }
-        return v
     }
 }
