@@ -7,6 +7,7 @@ import SafeCommsPolicies
 /// The input and output are a contract external tools depend on; see docs/check-contract.md.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract:
             "Check communications against the policy packs: JSON requests on stdin, one JSON decision per line on stdout."
     )
@@ -46,6 +47,7 @@ struct Check: ParsableCommand {
 /// finding type serves and the text redacted.
 struct Analyse: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "analyse",
         abstract:
             "Find personal data and other content in messages: JSON {id, text, people} on stdin, one JSON answer per line on stdout."
     )

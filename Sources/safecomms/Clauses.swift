@@ -6,6 +6,7 @@ import SafeCommsPolicies
 /// `safecomms clauses`: every clause id of every pack, its kind, and the code and tests that back it.
 struct Clauses: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "clauses",
         abstract: "List every policy clause with its kind and the code and tests that carry it out."
     )
 

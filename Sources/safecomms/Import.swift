@@ -10,6 +10,7 @@ import SafeCommsStore
 /// problems or names nobody is matched to (nothing is written then); 2 for a usage error.
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "import",
         abstract:
             "Import a chat export, SMS backup, e-mail or carrier's bill into a case's chronology; every message timed, dated and matched to the case's people."
     )

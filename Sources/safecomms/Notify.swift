@@ -14,6 +14,7 @@ struct NotifyCommand: ParsableCommand {
 
     struct Token: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "token",
             abstract: "Print a fresh GOV.UK Notify bearer token for SAFECOMMS_NOTIFY_API_KEY (valid for 30 seconds)."
         )
 

@@ -6,6 +6,9 @@ import SafeCommsCore
 import SafeCommsServer
 import SafeCommsStore
 
+/// Every command names itself (`commandName:`): otherwise ArgumentParser derives each name from its
+/// type with `String(describing:)`, whose runtime lookups through this large binary were a tenth of
+/// `safecomms check`'s start-up.
 @main
 struct SafeComms: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,7 +35,10 @@ struct SafeComms: AsyncParsableCommand {
 }
 
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Migrate the store and serve the web pages and API.")
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Migrate the store and serve the web pages and API."
+    )
 
     @Flag(help: "On an empty store, create the demo organisation and print its sign-ins.")
     var demo = false
@@ -56,7 +62,10 @@ struct Serve: AsyncParsableCommand {
 }
 
 struct Migrate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Bring the store's tables up to date.")
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Bring the store's tables up to date."
+    )
 
     @Flag(help: "Undo every migration (drops all data).")
     var revert = false
@@ -69,10 +78,15 @@ struct Migrate: AsyncParsableCommand {
 }
 
 struct Users: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage sign-ins.", subcommands: [Add.self, Token.self])
+    static let configuration = CommandConfiguration(
+        commandName: "users",
+        abstract: "Manage sign-ins.",
+        subcommands: [Add.self, Token.self]
+    )
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract:
                 "Create a member of staff (and their organisation, for the first administrator) and print their password."
         )
@@ -100,7 +114,10 @@ struct Users: AsyncParsableCommand {
     }
 
     struct Token: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a new API token for a member of staff.")
+        static let configuration = CommandConfiguration(
+            commandName: "token",
+            abstract: "Print a new API token for a member of staff."
+        )
 
         @Argument(help: "The member of staff's e-mail address.")
         var email: String
@@ -116,6 +133,7 @@ struct Users: AsyncParsableCommand {
 
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "audit",
         abstract: "Work with the audit trail.",
         subcommands: [Verify.self, VerifyExport.self]
     )
@@ -159,6 +177,7 @@ struct Audit: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract:
                 "Check every link of the hash chain, and that it reaches the newest head the witness log names; name the first fault."
         )
@@ -190,12 +209,14 @@ struct Audit: AsyncParsableCommand {
 
 struct Keys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "keys",
         abstract: "Work with the data keys that seal personal data at rest.",
         subcommands: [Rotate.self]
     )
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rotate",
             abstract:
                 "Put a new data key first in SAFECOMMS_DATA_KEY_FILE and seal every personal field under it, in batches.",
             discussion: """

@@ -10,6 +10,7 @@ import SafeCommsStore
 /// it can be stopped and run again. Exit status: 0 when the scan finished; 2 for a usage error.
 struct Scan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "scan",
         abstract:
             "Scan a case's stored messages (or every case's) for what the policies forbid, and put what is found on the review queue."
     )
