@@ -9,13 +9,19 @@ public struct ContentReport: Sendable {
         let analysed = AnalysedText(text)
         var all: [ContentFinding] = []
         for a in analysers { all += a.analyse(analysed, context: context) }
-        var seen: Set<Span> = []
-        findings = all.filter { $0.span.map { seen.insert($0).inserted } ?? true }
-            .sorted {
-                ($0.span?.start ?? -1, $0.span?.end ?? -1, $0.type) < (
-                    $1.span?.start ?? -1, $1.span?.end ?? -1, $1.type
-                )
-            }
+        // In span order; a span two analysers both found is kept once, as the first of them found it
+        // (sorting brings the two together, and the analyser order breaks the tie).
+        let ordered = all.enumerated().sorted { a, b in
+            (a.element.span?.start ?? -1, a.element.span?.end ?? -1, a.element.type, a.offset) < (
+                b.element.span?.start ?? -1, b.element.span?.end ?? -1, b.element.type, b.offset
+            )
+        }
+        var kept: [ContentFinding] = []
+        kept.reserveCapacity(all.count)
+        for (_, f) in ordered where f.span == nil || f.span != kept.last?.span {
+            kept.append(f)
+        }
+        findings = kept
         redacted = Self.redact(text, findings.compactMap(\.span))
     }
 
