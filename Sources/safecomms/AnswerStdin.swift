@@ -13,7 +13,7 @@ import SafeCommsCore
 func answerStdin(jsonl: Bool, _ answer: (Data, Int?) -> CheckRunner.Answer) throws {
     guard jsonl else {
         let a = answer(FileHandle.standardInput.readDataToEndOfFile(), nil)
-        FileHandle.standardOutput.write(Data((a.json + "\n").utf8))
+        FileHandle.standardOutput.write(Data(a.json + [0x0A]))
         if a.failed { throw ExitCode(1) }
         return
     }
@@ -34,7 +34,7 @@ func answerStdin(jsonl: Bool, _ answer: (Data, Int?) -> CheckRunner.Answer) thro
         } else {
             let a = answer(Data(line), number)
             failed = failed || a.failed
-            out += a.json.utf8
+            out += a.json
         }
         out.append(0x0A)
     }

@@ -26,31 +26,45 @@ public struct ContentReport: Sendable {
     }
 
     /// `text` with each span replaced by `[TYPE]`. Overlapping spans are replaced together, named
-    /// by the one that starts first (the longer, when they start together). One pass.
+    /// by the one that starts first (the longer, when they start together). The text between spans is
+    /// copied a run at a time, not a byte at a time.
     public static func redact(_ text: String, _ spans: [Span]) -> String {
         guard !spans.isEmpty else { return text }
         let ordered = spans.filter { $0.end > $0.start }.sorted { ($0.start, -$0.end) < ($1.start, -$1.end) }
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
-        var coveredTo = 0
-        var k = 0
-        var position = -1  // the code point the current byte belongs to
-        for b in text.utf8 {
-            if b & 0xC0 != 0x80 {  // the first byte of a code point
-                position += 1
-                while k < ordered.count, ordered[k].start <= position {
-                    if ordered[k].start >= coveredTo {
-                        out.append(0x5B)
-                        out.append(contentsOf: ordered[k].type.utf8)
-                        out.append(0x5D)
-                    }
-                    coveredTo = max(coveredTo, ordered[k].end)
-                    k += 1
-                }
+        // Spans in code points, merged where they overlap: [start, end) and the type that names them.
+        var runs: [(start: Int, end: Int, type: String)] = []
+        for s in ordered {
+            if let last = runs.last, s.start < last.end {
+                runs[runs.count - 1].end = max(last.end, s.end)
+            } else {
+                runs.append((s.start, s.end, s.type))
             }
-            if position >= coveredTo { out.append(b) }
         }
-        return String(decoding: out, as: UTF8.self)
+        var text = text
+        return text.withUTF8 { u in
+            // The byte offset of each run's start and end, in one pass over the code points.
+            var bounds: [Int] = []
+            bounds.reserveCapacity(runs.count * 2)
+            let wanted = runs.flatMap { [$0.start, $0.end] }
+            var position = 0
+            for (k, b) in u.enumerated() where b & 0xC0 != 0x80 {  // the first byte of a code point
+                while bounds.count < wanted.count, wanted[bounds.count] <= position { bounds.append(k) }
+                position += 1
+            }
+            while bounds.count < wanted.count { bounds.append(u.count) }  // a span running to the end
+            var out: [UInt8] = []
+            out.reserveCapacity(u.count + runs.count * 16)
+            var copied = 0
+            for (r, run) in runs.enumerated() where bounds[2 * r] < u.count {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: u[copied..<bounds[2 * r]]))
+                out.append(0x5B)
+                out.append(contentsOf: run.type.utf8)
+                out.append(0x5D)
+                copied = bounds[2 * r + 1]
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: u[copied...]))
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     /// Which clauses of these packs test each finding type.
@@ -102,11 +116,11 @@ public struct AnalyseRunner: Sendable {
                 ),
                 analysers: analysers
             )
-            return CheckRunner.Answer(json: String(decoding: write(report, id: id), as: UTF8.self), failed: false)
+            return CheckRunner.Answer(json: write(report, id: id), failed: false)
         } catch {
             let message = (line.map { "line \($0): " } ?? "") + error.description
             return CheckRunner.Answer(
-                json: String(decoding: Decision.errorJSON(id: id, message: message), as: UTF8.self),
+                json: Decision.errorJSON(id: id, message: message),
                 failed: true
             )
         }

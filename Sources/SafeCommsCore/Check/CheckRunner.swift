@@ -24,8 +24,8 @@ public struct CheckRunner: Sendable {
     }
 
     public struct Answer: Sendable {
-        /// One line of JSON, without the newline.
-        public var json: String
+        /// One line of JSON as UTF-8, without the newline.
+        public var json: [UInt8]
         public var failed: Bool
     }
 
@@ -52,11 +52,11 @@ public struct CheckRunner: Sendable {
                 w.string(report.redacted)
                 json.insert(contentsOf: w.bytes, at: json.count - 1)
             }
-            return Answer(json: String(decoding: json, as: UTF8.self), failed: false)
+            return Answer(json: json, failed: false)
         } catch {
             let message = (line.map { "line \($0): " } ?? "") + error.description
             return Answer(
-                json: String(decoding: Decision.errorJSON(id: Self.salvageID(data), message: message), as: UTF8.self),
+                json: Decision.errorJSON(id: Self.salvageID(data), message: message),
                 failed: true
             )
         }
