@@ -87,11 +87,16 @@ public struct ContentReport: Sendable {
 /// sorted. A line that is not a valid request gets `{"error", "id"}` naming the field.
 public struct AnalyseRunner: Sendable {
     let analysers: [any ContentAnalyser]
-    let clauses: [String: [String]]
+    /// Each finding type's clauses as the JSON list every answer writes (`["PD-1.6","WA-7"]`), made once.
+    let clauseLists: [String: [UInt8]]
 
     public init(library: PolicyLibrary) {
         analysers = library.analysers
-        clauses = ContentReport.clauses(library.packs)
+        clauseLists = ContentReport.clauses(library.packs).mapValues { ids in
+            var w = JSONWriter()
+            w.list(ids) { w, c in w.string(c) }
+            return w.bytes
+        }
     }
 
     static let fields: Set<String> = ["id", "text", "people", "direction", "attachments"]
@@ -133,7 +138,7 @@ public struct AnalyseRunner: Sendable {
         w.list(report.findings) { w, f in
             w.byte(Byte.openBrace)
             w.key("clauses", first: true)
-            w.list(clauses[f.type] ?? []) { w, c in w.string(c) }
+            if let list = clauseLists[f.type] { w.written(list) } else { w.raw("[]") }
             w.key("confidence")
             w.double(f.confidence)
             if let span = f.span {

@@ -105,6 +105,20 @@ enum NameFinder {
     }
 
     static func find(_ text: AnalysedText, _ c: [UInt32]) -> [ContentFinding] {
+        // The word tables, read once a message: every read of a static goes through the runtime's
+        // once-only check, and the loop below asks a dozen tables about every word.
+        let titles = Self.titles, greetings = Self.greetings, saints = Self.saints, placeWords = Self.placeWords
+        let ordinaryWords = Self.ordinaryWords, wordLikeNames = Self.wordLikeNames, notNames = Self.notNames
+        let cuesBefore = Self.cuesBefore, cuesAfter = Self.cuesAfter, strongCuesAfter = Self.strongCuesAfter
+        let vocativeCues = Self.vocativeCues, textSpeak = Self.textSpeak, calendarWords = Self.calendarWords
+        let placePrepositions = Self.placePrepositions, placeOnlyPrepositions = Self.placeOnlyPrepositions
+        let spokenToVerbs = Self.spokenToVerbs, organisations = Self.organisations
+        /// A word too common to be taken for a name by itself: an everyday word that is a name too, a
+        /// place word, a greeting or a pronoun.
+        func isOrdinary(_ w: AnalysedText.Token) -> Bool {
+            ordinaryWords.contains(w) || wordLikeNames.contains(w) || placeWords.contains(w) || greetings.contains(w)
+                || notNames.contains(w)
+        }
         let t = text.tokens
         var out: [ContentFinding] = []
         var k = 0
@@ -355,13 +369,6 @@ enum NameFinder {
         "google", "zoom", "signal", "telegram", "iphone", "android", "samsung", "outlook", "gmail", "hotmail",
     ])
     static let textSpeak = WordSet(PhraseLists.textSpeak.filter { !$0.contains(" ") })
-
-    /// A word too common to be taken for a name by itself: an everyday word that is a name too, a
-    /// place word, a greeting or a pronoun.
-    static func isOrdinary(_ w: AnalysedText.Token) -> Bool {
-        ordinaryWords.contains(w) || wordLikeNames.contains(w) || placeWords.contains(w) || greetings.contains(w)
-            || notNames.contains(w)
-    }
 
     /// Name-like in its letters, and no known word, place, organisation or everyday name of a thing.
     static func isUnknownWord(_ t: AnalysedText.Token) -> Bool {

@@ -19,6 +19,9 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
+    /// A value another `JSONWriter` wrote, kept to be written again.
+    mutating func written(_ json: [UInt8]) { bytes.append(contentsOf: json) }
+
     mutating func byte(_ b: UInt8) { bytes.append(b) }
 
     mutating func int(_ n: Int) { bytes.append(contentsOf: String(n).utf8) }
