@@ -14,8 +14,10 @@
 enum NameFinder {
     /// The first name a word is (accents aside), if it is one.
     static func firstName(_ t: AnalysedText.Token) -> WordLists.FirstName? {
-        if let n = WordLists.firstNames[t.hash] { return n }
-        return folded(t).flatMap { WordLists.firstNames[WordHash.of($0)] }
+        let names = WordLists.firstNames
+        let hash = names.all.contains(t) ? t.hash : folded(t).map(WordHash.of)
+        guard let hash, names.all.contains(hash: hash) else { return nil }
+        return WordLists.FirstName(alsoWord: names.alsoWords.contains(hash: hash))
     }
 
     static let titles = WordSet([

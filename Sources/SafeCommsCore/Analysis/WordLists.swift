@@ -55,7 +55,11 @@ enum WordLists {
         let alsoWord: Bool
     }
 
-    static let firstNames = HashIndex(entries("first-names").map { ($0.hash, FirstName(alsoWord: $0.marked)) })
+    /// Every first name, and those of them that are everyday English words too (marked in the file).
+    static let firstNames: (all: WordSet, alsoWords: WordSet) = {
+        let names = entries("first-names")
+        return (WordSet(hashes: names.map(\.hash)), WordSet(hashes: names.filter(\.marked).map(\.hash)))
+    }()
     static let surnames = WordSet(hashes: entries("surnames").map(\.hash))
     /// Everyday English words: a capitalised word that is none of these is likely a name or a place.
     static let englishWords = WordSet(hashes: entries("english-words").map(\.hash))
