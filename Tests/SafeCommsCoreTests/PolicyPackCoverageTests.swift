@@ -142,6 +142,15 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         #expect(rule.when.whatsappEnabled == false && rule.when.emergency == nil && rule.when.channels == [.sms])
         #expect(rule.message == "Yes: 10")
         #expect(pack.clauses.first?.obligations.first?.dueHours == 1_000)
+        // A merge key brings in an anchored mapping's fields; a field written beside it wins.
+        let merged = try PolicyPack.load(
+            yaml: head
+                + "    rules:\n      - when: &sms {channels: [sms], emergency: false}\n        severity: warn\n        message: M\n"
+                + "      - when: {<<: *sms, emergency: true}\n        severity: block\n        message: N\n",
+            file: "t.yaml"
+        )
+        let second = try #require(merged.clauses.first?.rules.last)
+        #expect(second.when.channels == [.sms] && second.when.emergency == true && second.severity == .block)
         let wrong: [(String, String, String)] = [
             (
                 "    rules:\n      - when: {emergency: maybe}\n        severity: warn\n        message: M\n",
@@ -152,6 +161,10 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
                 "clauses[0].rules[0].when.channels", "expected a list of strings"
             ),
             ("    rules: {when: {}}\n", "clauses[0].rules", "must be a list"),
+            (
+                "    rules:\n      - when: {<<: [sms]}\n        severity: warn\n        message: M\n",
+                "clauses[0].rules[0].when.<<", "merges only mappings of fields, such as <<: *anchor"
+            ),
             (
                 "    rules:\n      - when: [sms]\n        severity: warn\n        message: M\n",
                 "clauses[0].rules[0].when", "must be a mapping of fields (name: value)"

@@ -16,14 +16,7 @@ struct Fields {
             throw ValidationError(field: prefix, reason: "must be a mapping of fields (name: value)")
         }
         self.prefix = prefix
-        var pairs: [(key: String, value: Node)] = []
-        for (key, value) in mapping {
-            guard let name = key.scalar?.string else {
-                throw ValidationError(field: prefix, reason: "has a field whose name is not plain text")
-            }
-            pairs.append((name, value))
-        }
-        self.pairs = pairs
+        pairs = try Self.pairs(of: mapping, prefix: prefix)
         for (name, _) in pairs where !known.contains(name) {
             throw ValidationError(
                 field: path(name),
@@ -33,6 +26,38 @@ struct Fields {
     }
 
     func path(_ key: String) -> String { prefix.isEmpty ? key : prefix + "." + key }
+
+    /// A mapping's fields in order, with YAML's merge key read as YAML 1.1 defines it: `<<: *rule`
+    /// (or `<<: [*a, *b]`) brings in the fields of those mappings, the first named winning, and a field
+    /// written beside it wins over a merged one.
+    static func pairs(of mapping: Node.Mapping, prefix: String) throws(ValidationError) -> [(key: String, value: Node)]
+    {
+        var merged: [(key: String, value: Node)] = []
+        var written: [(key: String, value: Node)] = []
+        for (key, value) in mapping {
+            guard let scalar = key.scalar else {
+                throw ValidationError(field: prefix, reason: "has a field whose name is not plain text")
+            }
+            guard scalar.string == "<<", scalar.style == .plain || scalar.style == .any else {
+                written.append((scalar.string, value))
+                continue
+            }
+            let sources: [Node] = if case .sequence(let list) = value { Array(list) } else { [value] }
+            for source in sources {
+                guard case .mapping(let m) = source else {
+                    throw ValidationError(
+                        field: prefix.isEmpty ? "<<" : prefix + ".<<",
+                        reason: "merges only mappings of fields, such as <<: *anchor"
+                    )
+                }
+                for pair in try pairs(of: m, prefix: prefix) where !merged.contains(where: { $0.key == pair.key }) {
+                    merged.append(pair)
+                }
+            }
+        }
+        // `node(_:)` reads the last pair of a name, so the fields written here go after the merged ones.
+        return merged + written
+    }
 
     /// The key's value, nil when it is absent or null (`~`, `null` or nothing). A key given twice
     /// counts once, as written last.
