@@ -10,9 +10,11 @@ import VaporTesting
 /// LIN-10: a message taken for an officer is e-mailed to them as urgent, through a real SMTP server on
 /// loopback, from an outbox that loses nothing when the relay is down.
 @Suite struct NotificationTests {
-    /// Waits (up to 20 seconds) until `done` holds, checking every 50 ms.
+    /// Waits until `done` holds, checking every 50 ms, for up to a minute: long enough for a background
+    /// sender's retry on a CI machine running every suite at once (20 s was once too short there), and
+    /// still a bound, so a message that never arrives fails the test.
     static func eventually(_ done: () async throws -> Bool) async throws -> Bool {
-        for _ in 0..<400 {
+        for _ in 0..<1_200 {
             if try await done() { return true }
             try await Task.sleep(for: .milliseconds(50))
         }
