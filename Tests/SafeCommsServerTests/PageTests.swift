@@ -835,6 +835,16 @@ final class PageSession: @unchecked Sendable {
                         #expect(try await PageSession(app).get(path).status == .ok, "signed out \(path)")
                     }
                     covered.formUnion(["GET /accessibility", "GET /privacy"])
+                    // The directory: everyone finds colleagues of their own organisation only, and confirms
+                    // their own details (LIN-11).
+                    let directory = try await browser.get("/directory")
+                    #expect(directory.status == .ok, "\(role) other=\(other)")
+                    #expect(!directory.text.contains(other ? "North " : "South "), "\(role) other=\(other)")
+                    #expect(
+                        try await browser.post("/directory/confirm", form: ["csrf": csrf]).status == .seeOther,
+                        "\(role) other=\(other)"
+                    )
+                    covered.formUnion(["GET /directory", "POST /directory/confirm"])
                     // The policy: everyone reads and acknowledges it; managers, the DSL and auditors see who has not.
                     #expect(try await browser.get("/policies").status == .ok, "\(role) other=\(other)")
                     #expect(try await browser.get("/policies/whatsapp-2020").status == .ok, "\(role) other=\(other)")

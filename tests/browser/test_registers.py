@@ -258,6 +258,7 @@ def test_pages_fit_a_phone_without_sideways_scrolling(browser, server):
     pages = [
         "/cases", case, case + "/consents", case + "/facts", case + "/number-sharing", case + "/phone",
         "/devices", "/policies", "/policies/pan-dorset-4.4", "/phones", "/incidents", "/review", "/tasks",
+        "/directory",
     ]
     for page in pages:
         browser.get(page if page.startswith("http") else server.url + page)

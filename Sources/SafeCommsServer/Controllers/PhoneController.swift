@@ -155,28 +155,12 @@ struct PhoneController: RouteCollection {
     /// LIN-11: the member of staff confirms their contact details and availability are up to date
     /// (only they can: it is their word that they are).
     func confirm(req: Request) async throws -> PhoneStatusDTO {
-        let p = try await req.principal()
-        let s = try await PhoneFollowUps.staffMember(try req.id("staffID", field: "staff_id"), of: p, on: req.db)
-        let id = try s.requireID()
-        guard id == p.staffID else {
-            throw Abort(.forbidden, reason: "only they can confirm their own details (LIN-11)")
-        }
-        let organisationID = s.organisationID
-        let status = try await AuditLog.transaction(on: req.db, try req.auditContext()) { tx in
-            let status =
-                try await tx.scoped(to: organisationID).find(PhoneStatus.self, id)
-                ?? PhoneStatus(
-                    staffID: id,
-                    organisationID: organisationID,
-                    deskNumber: nil,
-                    deskLoggedIn: false,
-                    deskPairedToMobile: false,
-                    divertTo: nil
-                )
-            status.confirmedAt = Date()
-            try await status.save(on: tx)
-            return (status, [AuditEntry(action: .directoryConfirmed, entity: "staff", entityID: id.uuidString)])
-        }
+        let status = try await Directory.confirmDetails(
+            of: try req.id("staffID", field: "staff_id"),
+            for: try await req.principal(),
+            audit: try req.auditContext(),
+            on: req.db
+        )
         return PhoneStatusDTO(status)
     }
 

@@ -61,7 +61,7 @@ enum PageLayout {
         h.raw("      <a href=\"/\" class=\"header-logo\">SafeComms</a>\n")
         if let user {
             h.raw(
-                "      <nav class=\"header-nav\" aria-label=\"Sections\"><a href=\"/cases\">Cases</a> <a href=\"/phones\">Phones</a> <a href=\"/incidents\">Incidents</a> <a href=\"/review\">Review</a> <a href=\"/tasks\">Tasks</a> <a href=\"/devices\">Devices</a> <a href=\"/policies\">Policies</a></nav>\n"
+                "      <nav class=\"header-nav\" aria-label=\"Sections\"><a href=\"/cases\">Cases</a> <a href=\"/phones\">Phones</a> <a href=\"/directory\">Directory</a> <a href=\"/incidents\">Incidents</a> <a href=\"/review\">Review</a> <a href=\"/tasks\">Tasks</a> <a href=\"/devices\">Devices</a> <a href=\"/policies\">Policies</a></nav>\n"
             )
             h.raw(
                 "      <form method=\"post\" action=\"/logout\" class=\"header-signout\">\n        <span class=\"header-user\">"

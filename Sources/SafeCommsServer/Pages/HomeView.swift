@@ -394,6 +394,8 @@ struct HomeView {
     private func write(_ d: Desk, _ h: inout HTML) {
         h.raw("<h2 class=\"heading-m\">Phones and messages</h2>\n")
         h.raw("<p><a class=\"button\" href=\"/phones/message\">Take a message</a></p>\n")
+        h.raw("<p class=\"body\"><a href=\"/directory\">Find a colleague in the directory</a>: their numbers, ")
+        h.raw("where a call to them goes now, and whether they are away.</p>\n")
         h.raw("<h3 class=\"heading-s\">Directory entries not confirmed in 90 days</h3>\n")
         if d.stale.isEmpty {
             h.raw("<p class=\"body\">Everyone has confirmed their details in the last 90 days.</p>\n")

@@ -289,7 +289,10 @@ struct PhonePageController: RouteCollection {
         guard AccessPolicy.canTakeMessages(p) else { throw Abort(.forbidden, reason: "auditors change nothing") }
         let settings = try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db)
         let tz = settings.timeZone
-        return try await renderMessage(req, MessageForm(takenAt: PageController.localInput(Date(), tz)), errors: [])
+        var form = MessageForm(takenAt: PageController.localInput(Date(), tz))
+        // From a colleague's row in the directory: the message is for them.
+        form.officer = req.queryText("for") ?? ""
+        return try await renderMessage(req, form, errors: [])
     }
 
     private func renderMessage(_ req: Request, _ form: MessageForm, errors: [FieldError]) async throws -> View {

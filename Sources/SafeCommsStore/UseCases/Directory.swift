@@ -303,16 +303,124 @@ public enum Directory {
         async throws -> [StaleEntry]
     {
         let cutoff = now.addingTimeInterval(-Double(days) * 86_400)
-        let scope = db.scoped(to: p.organisationID)
-        let staff = try await scope.query(StaffMember.self).filter(\.$active == true).all()
-        let confirmed = Dictionary(
-            try await scope.query(PhoneStatus.self).all().compactMap { s in s.id.map { ($0, s.confirmedAt) } },
-            uniquingKeysWith: { a, _ in a }
-        )
+        let staff = try await db.scoped(to: p.organisationID).query(StaffMember.self).filter(\.$active == true).all()
+        let confirmed = try await confirmations(of: p.organisationID, on: db)
         return staff.compactMap { s -> StaleEntry? in
             guard let id = s.id else { return nil }
-            let at = confirmed[id] ?? nil
+            let at = confirmed[id]
             return at.map { $0 < cutoff } ?? true ? StaleEntry(staffID: id, name: s.name, confirmedAt: at) : nil
-        }.sorted { ($0.confirmedAt ?? .distantPast, $0.name) < ($1.confirmedAt ?? .distantPast, $1.name) }
+        }.sorted(by: olderFirst)
+    }
+
+    /// Never confirmed first, then the oldest confirmation, then by name.
+    private static func olderFirst(_ a: StaleEntry, _ b: StaleEntry) -> Bool {
+        (a.confirmedAt ?? .distantPast, a.name) < (b.confirmedAt ?? .distantPast, b.name)
+    }
+
+    /// When each member of staff last confirmed their details (LIN-11); absent: never.
+    static func confirmations(of organisationID: UUID, on db: any Database) async throws -> [UUID: Date] {
+        var out: [UUID: Date] = [:]
+        for s in try await db.scoped(to: organisationID).query(PhoneStatus.self).all() {
+            if let id = s.id, let at = s.confirmedAt { out[id] = at }
+        }
+        return out
+    }
+
+    /// One member of staff as the directory page shows them (LIN-11): their numbers, where a call to
+    /// them goes now and why, whether they are away, and when they last confirmed their details.
+    public struct Entry: Sendable {
+        public var worker: PhoneDirectory.Worker
+        public var team: String?
+        public var route: RouteDecision
+        public var away: PhoneDirectory.Absence?
+        public var confirmedAt: Date?
+        /// Not confirmed in the last `staleAfterDays` (or never).
+        public var stale: Bool
+    }
+
+    /// The organisation's active staff as a directory (People Finder, LIN-11), for anyone in it:
+    /// those whose details are stale first (never confirmed, then the oldest), then everyone else by
+    /// name.
+    public static func entries(
+        of p: Principal,
+        settings: OrganisationSettings,
+        staleAfterDays: Int = 90,
+        now: Date = Date(),
+        on db: any Database
+    ) async throws -> [Entry] {
+        guard AccessPolicy.can(p, .readDirectory) else { throw Refusal.forbidden("your role does not allow this") }
+        async let loaded = PhoneDirectoryLoader.load(
+            organisationID: p.organisationID,
+            settings: settings,
+            at: now,
+            on: db
+        )
+        async let confirmedAt = confirmations(of: p.organisationID, on: db)
+        let directory = try await loaded
+        let confirmed = try await confirmedAt
+        let router = CallRouter(directory: directory, settings: settings)
+        let cutoff = now.addingTimeInterval(-Double(staleAfterDays) * 86_400)
+        let entries = directory.workers.values.map { w in
+            let at = confirmed[w.id]
+            return Entry(
+                worker: w,
+                team: w.teamID.flatMap { directory.teams[$0]?.name },
+                route: router.route(forWorker: w.id, team: w.teamID, at: now),
+                away: w.absence(at: now),
+                confirmedAt: at,
+                stale: at.map { $0 < cutoff } ?? true
+            )
+        }
+        return entries.sorted { a, b in
+            if a.stale != b.stale { return a.stale }
+            if a.stale {
+                return (a.confirmedAt ?? .distantPast, a.worker.name) < (b.confirmedAt ?? .distantPast, b.worker.name)
+            }
+            return (a.worker.name, a.worker.id.uuidString) < (b.worker.name, b.worker.id.uuidString)
+        }
+    }
+
+    /// The entries whose name contains `name` (case and accents ignored), of one team when given.
+    public static func matching(_ entries: [Entry], name: String, teamID: UUID?) -> [Entry] {
+        let wanted = folded(name)
+        return entries.filter { e in
+            (teamID == nil || e.worker.teamID == teamID) && (wanted.isEmpty || folded(e.worker.name).contains(wanted))
+        }
+    }
+
+    private static func folded(_ s: String) -> String {
+        s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            .trimmingCharacters(in: .whitespaces)
+    }
+
+    /// LIN-11: `staffID` confirms their contact details and availability are up to date. Only they
+    /// can: it is their word that they are.
+    public static func confirmDetails(
+        of staffID: UUID,
+        for p: Principal,
+        audit: AuditContext,
+        now: Date = Date(),
+        on db: any Database
+    ) async throws -> PhoneStatus {
+        let s = try await PhoneFollowUps.staffMember(staffID, of: p, on: db)
+        guard staffID == p.staffID else {
+            throw Refusal.forbidden("only they can confirm their own details (LIN-11)")
+        }
+        let organisationID = s.organisationID
+        return try await AuditLog.transaction(on: db, audit) { tx in
+            let status =
+                try await tx.scoped(to: organisationID).find(PhoneStatus.self, staffID)
+                ?? PhoneStatus(
+                    staffID: staffID,
+                    organisationID: organisationID,
+                    deskNumber: nil,
+                    deskLoggedIn: false,
+                    deskPairedToMobile: false,
+                    divertTo: nil
+                )
+            status.confirmedAt = now
+            try await status.save(on: tx)
+            return (status, [AuditEntry(action: .directoryConfirmed, entity: "staff", entityID: staffID.uuidString)])
+        }
     }
 }
