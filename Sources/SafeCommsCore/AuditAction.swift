@@ -5,6 +5,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case signedIn = "auth.signed_in"
     case signInFailed = "auth.failed"
     case tokenIssued = "token.issue"
+    case tokenRevoked = "token.revoke"
 
     // Reading a case (PD-1.8: every view is on record).
     case casesListed = "cases.list"

@@ -102,7 +102,13 @@ public enum Runner {
     }
 
     /// Prints a new bearer token for a member of staff.
-    public static func issueToken(_ config: ServerConfig, email: String, label: String) async throws -> String {
+    public static func issueToken(
+        _ config: ServerConfig,
+        email: String,
+        label: String,
+        scope: TokenScope = .readWrite,
+        days: Int = TokenScope.defaultDays
+    ) async throws -> String {
         try await withApplication(config) { app in
             try await migrateStore(app)
             guard let staff = try await StaffMember.query(on: app.db).filter(\.$email == email.lowercased()).first(),
@@ -113,6 +119,8 @@ public enum Runner {
             return try await APITokens.issue(
                 for: staff,
                 label: label,
+                scope: scope,
+                days: days,
                 context: app.auditContext(organisationID: staff.organisationID, actorID: staff.id, source: "cli"),
                 on: app.db
             )

@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import NIOCore
 import SQLKit
+import SafeCommsCore
 
 extension StaffMember {
     /// The active members of staff that unrevoked API tokens belong to, by token hash, in one SQL
@@ -17,8 +18,8 @@ extension StaffMember {
         guard !hashes.isEmpty else { return db.eventLoop.makeSucceededFuture([:]) }
         if let reader {
             let sql = """
-                SELECT t.token_hash, s.id, s.organisation_id, s.team_id, s.line_manager_id, s.name, s.email, \
-                s.password_hash, s.roles, s.job_title, s.work_mobile \
+                SELECT t.token_hash, t.scope, t.expires_at, s.id, s.organisation_id, s.team_id, s.line_manager_id, \
+                s.name, s.email, s.password_hash, s.roles, s.job_title, s.work_mobile \
                 FROM \(APIToken.schema) t JOIN \(schema) s ON s.id = t.staff_id \
                 WHERE t.token_hash IN (\(Array(repeating: "?", count: hashes.count).joined(separator: ","))) \
                 AND t.revoked_at IS NULL AND s.active = 1
@@ -27,6 +28,8 @@ extension StaffMember {
                 var out: [String: TokenHolder] = [:]
                 try connection.each(sql, hashes.map { .text($0) }) { row in
                     out[try row.text("token_hash")] = TokenHolder(
+                        scope: TokenScope(rawValue: try row.text("scope")),
+                        expiresAt: row.column("expires_at")?.double.map(Date.init(timeIntervalSince1970:)),
                         id: try row.id("id"),
                         organisationID: try row.id("organisation_id"),
                         teamID: try row.optionalID("team_id"),
@@ -46,8 +49,8 @@ extension StaffMember {
         let active: any SQLExpression = sql.dialect.name == "sqlite" ? SQLRaw("1") : SQLRaw("TRUE")
         return sql.raw(
             """
-            SELECT t.token_hash, s.id, s.organisation_id, s.team_id, s.line_manager_id, s.name, s.email, s.password_hash, s.roles,
-                   s.job_title, s.work_mobile
+            SELECT t.token_hash, t.scope, t.expires_at, s.id, s.organisation_id, s.team_id, s.line_manager_id, s.name,
+                   s.email, s.password_hash, s.roles, s.job_title, s.work_mobile
             FROM \(ident: APIToken.schema) t JOIN \(ident: schema) s ON s.id = t.staff_id
             WHERE t.token_hash IN (\(binds: hashes)) AND t.revoked_at IS NULL AND s.active = \(active)
             """
@@ -58,6 +61,8 @@ extension StaffMember {
         var out: [String: TokenHolder] = [:]
         for row in rows {
             out[try row.decode(column: "token_hash", as: String.self)] = TokenHolder(
+                scope: TokenScope(rawValue: try row.decode(column: "scope", as: String.self)),
+                expiresAt: try row.decode(column: "expires_at", as: Date?.self),
                 id: try row.decode(column: "id", as: UUID.self),
                 organisationID: try row.decode(column: "organisation_id", as: UUID.self),
                 teamID: try row.decode(column: "team_id", as: UUID?.self),
@@ -73,11 +78,18 @@ extension StaffMember {
         return out
     }
 
-    /// The stored values of a token's member of staff: a value that can be shared between waiting
+    /// The stored values of a token and its member of staff: a value that can be shared between waiting
     /// requests, each of which gets its own model from it.
     public struct TokenHolder: Sendable {
+        /// nil: a scope this build does not know, which allows nothing.
+        public let scope: TokenScope?
+        /// nil: missing, which counts as expired.
+        public let expiresAt: Date?
         let id: UUID, organisationID: UUID, teamID: UUID?, lineManagerID: UUID?
         let name: String, email: String, passwordHash: String, roles: String, jobTitle: String?, workMobile: String?
+
+        /// Whether the token may still be used at `now`.
+        public func isCurrent(at now: Date) -> Bool { expiresAt.map { now < $0 } ?? false }
 
         public func member() -> StaffMember {
             StaffMember.stored(

@@ -26,8 +26,14 @@ public final class TokenLookup: Sendable {
         self.reader = reader
     }
 
-    /// The active member of staff the token with this hash belongs to, or nil.
-    public func staff(forTokenHash hash: String, on loop: any EventLoop) -> EventLoopFuture<StaffMember?> {
+    /// The unrevoked token with this hash and its active member of staff, or nil; its scope and
+    /// expiry are the caller's to apply.
+    public func holder(
+        forTokenHash hash: String,
+        on loop: any EventLoop
+    ) -> EventLoopFuture<
+        StaffMember.TokenHolder?
+    > {
         let promise = loop.makePromise(of: StaffMember.TokenHolder?.self)
         let start = state.withLockedValue { s in
             s.waiting[hash, default: []].append(promise)
@@ -35,7 +41,7 @@ public final class TokenLookup: Sendable {
             return !s.running
         }
         if start { next() }
-        return promise.futureResult.map { $0?.member() }
+        return promise.futureResult
     }
 
     /// Looks up everything waiting, then whatever arrived meanwhile, until nothing waits.

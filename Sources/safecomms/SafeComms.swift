@@ -123,10 +123,28 @@ struct Users: AsyncParsableCommand {
         var email: String
         @Option(help: "A label to tell tokens apart.")
         var label = "cli"
+        @Option(help: "What the token may do: check (POST /api/v1/checks only), read (reads and checks) or read_write.")
+        var scope = TokenScope.readWrite.rawValue
+        @Option(help: "Days until the token expires (1 to 366).")
+        var days = TokenScope.defaultDays
+
+        func validate() throws {
+            guard TokenScope(rawValue: scope) != nil else {
+                throw ArgumentParser.ValidationError("--scope must be check, read or read_write")
+            }
+        }
 
         func run() async throws {
             try Runner.bootstrapLogging(serving: false)
-            print(try await Runner.issueToken(.fromEnvironment(), email: email, label: label))
+            print(
+                try await Runner.issueToken(
+                    .fromEnvironment(),
+                    email: email,
+                    label: label,
+                    scope: TokenScope(rawValue: scope)!,
+                    days: days
+                )
+            )
         }
     }
 }

@@ -73,11 +73,11 @@ import VaporTesting
             let answers = try await withThrowingTaskGroup(of: (String, UUID?).self) { group in
                 for (token, _) in asked {
                     group.addTask {
-                        let staff = try await app.tokenLookup.staff(
+                        let holder = try await app.tokenLookup.holder(
                             forTokenHash: APITokens.hash(token),
                             on: app.eventLoopGroup.any()
                         ).get()
-                        return (token, staff?.id)
+                        return (token, holder?.member().id)
                     }
                 }
                 return try await group.reduce(into: [(String, UUID?)]()) { $0.append($1) }

@@ -845,6 +845,36 @@ final class PageSession: @unchecked Sendable {
                         "\(role) other=\(other)"
                     )
                     covered.formUnion(["GET /directory", "POST /directory/confirm"])
+                    // API tokens: everyone keeps their own; administrators see everyone's of their
+                    // organisation; nobody revokes another's (or another organisation's) except them.
+                    #expect(try await browser.get("/tokens").status == .ok, "\(role) other=\(other)")
+                    #expect(
+                        try await browser.post("/tokens", form: ["csrf": csrf, "label": "", "scope": "check"]).status
+                            == .unprocessableEntity,
+                        "\(role) other=\(other)"
+                    )
+                    #expect(
+                        try await browser.get("/admin/tokens").status.code == (role == "admin" ? 200 : 403),
+                        "\(role) other=\(other)"
+                    )
+                    let holderB = try #require(
+                        try await StaffMember.find(world.north.id("practitionerB"), on: app.db)
+                    )
+                    let spare = try await APITokens.issue(
+                        for: holderB,
+                        label: "matrix",
+                        context: app.auditContext(organisationID: world.north.id, actorID: holderB.id, source: "test"),
+                        on: app.db
+                    )
+                    let spareID = try #require(
+                        try await APIToken.query(on: app.db).filter(\.$tokenHash == APITokens.hash(spare)).first()?.id
+                    )
+                    let revokedToken = try await browser.post("/tokens/\(spareID)/revoke", form: ["csrf": csrf])
+                    #expect(
+                        revokedToken.status.code == (own && ["admin", "practitionerB"].contains(role) ? 303 : 404),
+                        "\(role) other=\(other): \(revokedToken.text.prefix(300))"
+                    )
+                    covered.formUnion(["GET /tokens", "POST /tokens", "POST /tokens/*/revoke", "GET /admin/tokens"])
                     // The policy: everyone reads and acknowledges it; managers, the DSL and auditors see who has not.
                     #expect(try await browser.get("/policies").status == .ok, "\(role) other=\(other)")
                     #expect(try await browser.get("/policies/whatsapp-2020").status == .ok, "\(role) other=\(other)")

@@ -177,8 +177,21 @@ import Testing
             // setup: two tokens of one member of staff
             let db = store.db
             let w = try await StoreWorld.make(on: db)
-            let kept = APIToken(staffID: w.staff.id!, tokenHash: "kept-hash", label: "kept")
-            let revoked = APIToken(staffID: w.staff.id!, tokenHash: "revoked-hash", label: "revoked")
+            let until = Date().addingTimeInterval(86_400)
+            let kept = APIToken(
+                staffID: w.staff.id!,
+                tokenHash: "kept-hash",
+                label: "kept",
+                scope: .read,
+                expiresAt: until
+            )
+            let revoked = APIToken(
+                staffID: w.staff.id!,
+                tokenHash: "revoked-hash",
+                label: "revoked",
+                scope: .readWrite,
+                expiresAt: until
+            )
             try await kept.create(on: db)
             try await revoked.create(on: db)
             let reader = SQLiteReader(path: try #require(store.sqlitePath))
@@ -186,19 +199,21 @@ import Testing
             let loop = db.eventLoop
 
             // MUT
-            let before = try await lookup.staff(forTokenHash: "revoked-hash", on: loop).get()
+            let before = try await lookup.holder(forTokenHash: "revoked-hash", on: loop).get()
             revoked.revokedAt = Date()
             try await revoked.save(on: db)
-            async let after = lookup.staff(forTokenHash: "revoked-hash", on: loop).get()
-            async let stillKept = lookup.staff(forTokenHash: "kept-hash", on: loop).get()
-            async let unknown = lookup.staff(forTokenHash: "nobody's", on: loop).get()
+            async let after = lookup.holder(forTokenHash: "revoked-hash", on: loop).get()
+            async let stillKept = lookup.holder(forTokenHash: "kept-hash", on: loop).get()
+            async let unknown = lookup.holder(forTokenHash: "nobody's", on: loop).get()
             let (a, k, u) = try await (after, stillKept, unknown)
             try await reader.shutdown()
 
             // validation
-            #expect(before?.id == w.staff.id)
+            #expect(before?.member().id == w.staff.id)
             #expect(a == nil, "a revoked token signs nobody in")
-            #expect(k?.id == w.staff.id && k?.organisationID == w.org.id)
+            let member = k?.member()
+            #expect(member?.id == w.staff.id && member?.organisationID == w.org.id)
+            #expect(k?.scope == .read && k?.isCurrent(at: Date()) == true, "the token's scope and expiry come with it")
             #expect(u == nil)
         }
     }

@@ -67,7 +67,9 @@ enum PageLayout {
                 "      <form method=\"post\" action=\"/logout\" class=\"header-signout\">\n        <span class=\"header-user\">"
             )
             h.text(user)
-            h.raw("</span>\n        <input type=\"hidden\" name=\"csrf\" value=\"")
+            h.raw(
+                "</span> <a href=\"/tokens\" class=\"header-tokens\">API tokens</a>\n        <input type=\"hidden\" name=\"csrf\" value=\""
+            )
             h.text(csrf)
             h.raw("\">\n        <button type=\"submit\" class=\"link-button\">Sign out</button>\n      </form>\n")
         }

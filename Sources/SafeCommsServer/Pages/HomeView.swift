@@ -470,6 +470,7 @@ struct HomeView {
         h.raw(" teams and their hunt groups</a></li>\n<li><a href=\"/devices\">")
         h.text(a.devices)
         h.raw(" devices</a></li>\n")
+        h.raw("<li><a href=\"/admin/tokens\">Everyone's API tokens</a>, to revoke any</li>\n")
         h.raw("<li><a href=\"/policies/simulate\">Try a changed policy against past contact</a></li>\n</ul>\n")
     }
 

@@ -48,6 +48,7 @@ enum Labels {
         case .signedIn: "signed in"
         case .signInFailed: "failed to sign in"
         case .tokenIssued: "issued an API token"
+        case .tokenRevoked: "revoked an API token"
         case .casesListed: "listed cases"
         case .caseRead: "read a case"
         case .chronologyRead: "read a chronology"

@@ -16,7 +16,7 @@ public enum StoreMigrations {
             M029_CreateCaseFactChanges(), M030_NumberSharingAcknowledgement(), M031_CreatePolicyAcknowledgements(),
             M032_CreateYoungPeoplesPhones(), M033_CreateDeviceRegister(), M034_IndexContactByTime(),
             M035_IndexCaseRegisters(), M036_CreateRoleGrants(), M037_IndexReconciliationRuns(),
-            M038_IndexCaseReferenceText(), M039_CreateLongWork(),
+            M038_IndexCaseReferenceText(), M039_CreateLongWork(), M040_AddTokenScopeAndExpiry(),
         ]
     }
 }
