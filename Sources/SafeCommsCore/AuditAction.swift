@@ -6,6 +6,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case signInFailed = "auth.failed"
     case tokenIssued = "token.issue"
     case tokenRevoked = "token.revoke"
+    case signedOutEverywhere = "auth.signed_out_everywhere"
 
     // Reading a case (PD-1.8: every view is on record).
     case casesListed = "cases.list"

@@ -35,8 +35,18 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
     /// (PD-1.1); nil means 24 hours, the usual practice.
     public var recordingTargetHours: Int?
 
+    /// A page session ends after this many minutes without use (nil: 30), and after `sessionHours`
+    /// however active (nil: 10): a shared office PC must not stay signed in over lunch or overnight.
+    /// Each session keeps the values in force when it began.
+    public var sessionIdleMinutes: Int?
+    public var sessionHours: Int?
+
     /// `recordingTargetHours`, or its default.
     public var recordingTarget: Int { recordingTargetHours ?? 24 }
+    /// `sessionIdleMinutes`, or its default.
+    public var sessionIdle: Int { sessionIdleMinutes ?? 30 }
+    /// `sessionHours`, or its default.
+    public var sessionLimit: Int { sessionHours ?? 10 }
 
     public init(
         officeHours: OfficeHours = .standard,
@@ -87,6 +97,12 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
         }
         if let h = recordingTargetHours, !(1...720).contains(h) {
             throw ValidationError(field: "recording_target_hours", reason: "must be between 1 and 720 hours (30 days)")
+        }
+        if let m = sessionIdleMinutes, !(5...480).contains(m) {
+            throw ValidationError(field: "session_idle_minutes", reason: "must be between 5 and 480 minutes")
+        }
+        if let h = sessionHours, !(1...24).contains(h) {
+            throw ValidationError(field: "session_hours", reason: "must be between 1 and 24 hours")
         }
         if let packs, packs.isEmpty {
             throw ValidationError(field: "packs", reason: "name at least one pack, or leave it out for all of them")

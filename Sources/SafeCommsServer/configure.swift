@@ -27,7 +27,7 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
     app.sessions.configuration = SessionsConfiguration(cookieName: "safecomms_session") { id in
         HTTPCookies.Value(
             string: id.string,
-            maxAge: 8 * 3600,
+            maxAge: Int(SignIn.longestSession),
             path: "/",
             isSecure: config.secureCookies,
             isHTTPOnly: true,

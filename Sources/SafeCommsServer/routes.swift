@@ -82,6 +82,7 @@ func routes(_ app: Application) throws {
     try pages.register(collection: PhonePageController())
     try pages.register(collection: DirectoryPageController())
     try pages.register(collection: TokenPageController())
+    try pages.register(collection: AccountPageController())
     try pages.register(collection: ImportPageController())
     try pages.register(collection: WorkPageController())
     try pages.register(collection: IncidentPageController())

@@ -45,9 +45,38 @@ public struct SignedInSession: Sendable {
     /// Records whose session this is (nil: nobody signed in), in the transaction that writes it.
     public static func setStaff(key: String, staffID: UUID?, on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
-        let id: any SQLExpression =
-            staffID.map { db.isPostgres ? SQLBind($0) : SQLBind($0.uuidText) } ?? SQLLiteral.null
+        let id: any SQLExpression = staffID.map { staffBind($0, db) } ?? SQLLiteral.null
         try await sql.update(table).set(SQLIdentifier("staff_id"), to: id).where("key", .equal, SQLBind(key)).run()
+    }
+
+    /// The data of every page session stored for `staffID` (some may have run out and not been visited since).
+    public static func sessions(of staffID: UUID, on db: any Database) async throws -> [[String: String]] {
+        guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
+        let rows = try await sql.select().column("data").from(table)
+            .where(SQLIdentifier("staff_id"), .equal, staffBind(staffID, db)).all()
+        return try rows.map { row in
+            if db.isPostgres { return try row.decode(column: "data", as: [String: String].self) }
+            var data: [String: String] = [:]
+            let text = try row.decode(column: "data", as: String.self)
+            if case .object(let members) = try JSONValue.parse(Array(text.utf8)) {
+                for m in members { if case .string(let v) = m.value { data[m.key] = v } }
+            }
+            return data
+        }
+    }
+
+    /// Ends every page session of `staffID` ("sign out everywhere"), audited in the same transaction.
+    public static func endAll(of staffID: UUID, audit: AuditContext, on db: any Database) async throws {
+        try await AuditLog.transaction(on: db, audit) { tx in
+            guard let sql = tx as? any SQLDatabase else { throw SQLRequired() }
+            try await sql.delete(from: table).where(SQLIdentifier("staff_id"), .equal, staffBind(staffID, tx)).run()
+            return ((), [AuditEntry(action: .signedOutEverywhere, entity: "staff", entityID: staffID.uuidString)])
+        }
+    }
+
+    /// A staff id as the sessions table holds it: a UUID on PostgreSQL, its text on SQLite.
+    private static func staffBind(_ id: UUID, _ db: any Database) -> any SQLExpression {
+        db.isPostgres ? SQLBind(id) : SQLBind(id.uuidText)
     }
 
     private static let sqliteQuery = query(managed: "group_concat(t.id)") + " ?"

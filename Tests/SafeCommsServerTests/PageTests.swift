@@ -973,7 +973,17 @@ final class PageSession: @unchecked Sendable {
                         "POST /cases/*/number-sharing", "GET /number-sharing", "POST /number-sharing/*/acknowledge",
                         "GET /policies", "GET /policies/*", "POST /policies/*/acknowledge", "GET /policies/outstanding",
                     ])
-                    let out = try await browser.post("/logout", form: ["csrf": csrf])
+                    // Their own account: everyone; signing out everywhere ends this session with the rest.
+                    #expect(try await browser.get("/account").status == .ok, "\(role) other=\(other)")
+                    let second = PageSession(app)
+                    try await second.signIn(org.staff[role]!.email)
+                    let everywhere = try await browser.post("/account/sign-out-everywhere", form: ["csrf": csrf])
+                    #expect(everywhere.status == .seeOther, "\(role) other=\(other)")
+                    #expect(try await second.get("/cases").status == .seeOther, "\(role): the other session ended too")
+                    covered.formUnion(["GET /account", "POST /account/sign-out-everywhere"])
+                    try await browser.signIn(org.staff[role]!.email)
+                    let afterCSRF = browser.csrf(from: try await browser.get("/cases")) ?? ""
+                    let out = try await browser.post("/logout", form: ["csrf": afterCSRF])
                     #expect(out.status == .seeOther)
                     #expect(try await browser.get("/cases").status == .seeOther, "signed out")
                     covered.formUnion([

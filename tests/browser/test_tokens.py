@@ -39,6 +39,7 @@ CHECK = {"id": "t1", "at": "2026-11-23T10:00:00Z", "channel": "sms", "device": {
 
 def test_a_checks_only_token_is_made_used_and_revoked(browser, server):
     sign_in(browser, server, server.sign_ins["practitioner"][0])
+    browser.find_element(By.LINK_TEXT, "Your account").click()
     browser.find_element(By.LINK_TEXT, "API tokens").click()
     WebDriverWait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, "main h1").text == "Your API tokens")
     both_widths_clean(browser)
@@ -56,6 +57,7 @@ def test_a_checks_only_token_is_made_used_and_revoked(browser, server):
     token = browser.find_element(By.CSS_SELECTOR, "#new-token code").text
     assert token.startswith("sc_")
     clean_as_it_is(browser)
+    browser.find_element(By.LINK_TEXT, "Your account").click()
     browser.find_element(By.LINK_TEXT, "API tokens").click()
     WebDriverWait(browser, 10).until(lambda d: not d.find_elements(By.ID, "new-token"))
     assert token not in browser.page_source, "shown once only"

@@ -10,9 +10,35 @@ enum SignIn {
         case throttled(retryAfter: Int)
     }
 
-    /// How long a page session lasts, however active: a shared office PC must not stay signed in overnight.
-    static let sessionLifetime: TimeInterval = 8 * 3600
-    static let signedInAtKey = "signed_in_at"
+    /// The longest any page session may last, whatever an organisation sets (the cookie's max-age).
+    static let longestSession: TimeInterval = 24 * 3600
+    /// A session's data: when it began, when it was last used, and the organisation's limits when it
+    /// began (`OrganisationSettings.sessionIdle`, `.sessionLimit`), so a page view needs no settings.
+    static let signedInAtKey = "signed_in_at", seenAtKey = "seen_at"
+    static let idleMinutesKey = "idle_minutes", limitHoursKey = "limit_hours"
+    /// A page view records that the session was used at most this often, so reading pages does not
+    /// write the session row each time: the idle limit is kept to within this much.
+    static let seenEvery: TimeInterval = 60
+
+    /// Starts the signed-in session's clock with the organisation's limits.
+    static func startSession(_ req: Request, settings: OrganisationSettings, now: Date = Date()) {
+        let t = String(Int(now.timeIntervalSince1970))
+        req.session.data[signedInAtKey] = t
+        req.session.data[seenAtKey] = t
+        req.session.data[idleMinutesKey] = String(settings.sessionIdle)
+        req.session.data[limitHoursKey] = String(settings.sessionLimit)
+    }
+
+    /// Whether a session with this data has run out at `now`: past its limit since sign-in, or unused
+    /// for longer than its idle limit. Sessions from before the limits were kept get the defaults.
+    static func hasEnded(_ data: SessionData, now: TimeInterval) -> Bool {
+        let signedInAt = data[signedInAtKey].flatMap(Double.init) ?? 0
+        let seenAt = data[seenAtKey].flatMap(Double.init) ?? signedInAt
+        let idle = (data[idleMinutesKey].flatMap(Double.init) ?? Double(OrganisationSettings.standard.sessionIdle)) * 60
+        let limit =
+            (data[limitHoursKey].flatMap(Double.init) ?? Double(OrganisationSettings.standard.sessionLimit)) * 3600
+        return now - signedInAt > min(limit, longestSession) || now - seenAt > idle
+    }
 
     /// - Throws: `Failure` for a wrong or throttled attempt; other errors when the store fails.
     static func attempt(email: String, password: String, on req: Request) async throws -> StaffMember {

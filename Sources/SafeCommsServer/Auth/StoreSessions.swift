@@ -7,8 +7,9 @@ import Vapor
 
 /// Page sessions, kept in the store. Two things differ from Fluent's own driver:
 /// - A session is written only when its data changes (sign-in, a new CSRF token, sign-out), never on
-///   a page view that changes nothing. The lifetime is fixed at sign-in (`SignIn.sessionLifetime`),
-///   so there is no expiry to refresh. Every write goes through `WriteTransaction`.
+///   a page view that changes nothing. The limits are fixed at sign-in (`SignIn.startSession`) and a
+///   view records that the session was used at most once a minute (`SignIn.seenEvery`). Every write
+///   goes through `WriteTransaction`.
 /// - Only the SHA-256 of a session id is stored, so an id read from a copy of the database does not
 ///   open a session (the cookie holds the id itself).
 struct StoreSessions: SessionDriver {
@@ -95,8 +96,9 @@ struct StoreSessions: SessionDriver {
 
 /// Signs in the member of staff a page session names, from the row `StoreSessions` read with the
 /// session: no query of its own. Also sets the request's principal (roles, team, teams managed).
-/// A session whose member of staff was deactivated, or that is older than the session lifetime, is
-/// ended (the cookie's max-age alone would leave the server-side session valid). Future-based, as
+/// A session whose member of staff was deactivated, that is past its limit since sign-in, or that
+/// was not used within its idle limit is ended (the cookie's max-age alone would leave the
+/// server-side session valid). Future-based, as
 /// every page passes through it.
 struct SessionStaffAuthenticator: Middleware {
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
@@ -117,11 +119,14 @@ struct SessionStaffAuthenticator: Middleware {
     }
 
     private func signIn(_ staff: StaffMember, managedTeamIDs: Set<UUID>?, _ request: Request) {
-        let signedInAt = request.session.data[SignIn.signedInAtKey].flatMap(Double.init) ?? 0
-        guard staff.active, Date().timeIntervalSince1970 - signedInAt <= SignIn.sessionLifetime else {
+        let now = Date().timeIntervalSince1970
+        guard staff.active, !SignIn.hasEnded(request.session.data, now: now) else {
             request.session.destroy()
             return
         }
+        // Used now: recorded at most once a minute (a change of data is what makes the session be written).
+        let seenAt = request.session.data[SignIn.seenAtKey].flatMap(Double.init) ?? 0
+        if now - seenAt >= SignIn.seenEvery { request.session.data[SignIn.seenAtKey] = String(Int(now)) }
         request.auth.login(staff)
         if let managedTeamIDs, let id = staff.id {
             request.storage[PrincipalKey.self] = Principal(

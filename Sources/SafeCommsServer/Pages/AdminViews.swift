@@ -93,6 +93,8 @@ struct SettingsView {
         var voicemailPickupHours = "24"
         var whatsappReviewDate = ""
         var recordingTargetHours = "24"
+        var sessionIdleMinutes = "30"
+        var sessionHours = "10"
         var workMobilesOn: String?
         /// `pack_<id>` checkboxes, read by hand (their names depend on the packs installed).
         var packs: Set<String> = []
@@ -107,6 +109,7 @@ struct SettingsView {
             case customerServiceCentreNumber = "customer_service_centre_number"
             case workEmailDomains = "work_email_domains", voicemailPickupHours = "voicemail_pickup_hours"
             case whatsappReviewDate = "whatsapp_review_date", recordingTargetHours = "recording_target_hours"
+            case sessionIdleMinutes = "session_idle_minutes", sessionHours = "session_hours"
             case workMobilesOn = "work_mobiles_on"
         }
 
@@ -141,6 +144,8 @@ struct SettingsView {
             voicemailPickupHours = try text(.voicemailPickupHours)
             whatsappReviewDate = try text(.whatsappReviewDate)
             recordingTargetHours = try text(.recordingTargetHours)
+            sessionIdleMinutes = try text(.sessionIdleMinutes)
+            sessionHours = try text(.sessionHours)
             workMobilesOn = try c.decodeIfPresent(String.self, forKey: .workMobilesOn)
             let all = try decoder.container(keyedBy: PackKey.self)
             packs = Set(all.allKeys.map(\.stringValue).filter { $0.hasPrefix("pack_") }.map { String($0.dropFirst(5)) })
@@ -168,6 +173,8 @@ struct SettingsView {
             voicemailPickupHours = String(s.voicemailPickupHours)
             whatsappReviewDate = s.whatsappReviewDate ?? ""
             recordingTargetHours = String(s.recordingTarget)
+            sessionIdleMinutes = String(s.sessionIdle)
+            sessionHours = String(s.sessionLimit)
             workMobilesOn = s.workMobilesOnOutOfHours == true ? "on" : nil
             packs = Set(s.packs ?? [])
             allPacks = s.packs == nil
@@ -233,6 +240,25 @@ struct SettingsView {
                         message: "Enter the recording target as a whole number of hours"
                     )
                 )
+            }
+            // Left empty: the default.
+            let idle = sessionIdleMinutes.trimmingCharacters(in: .whitespaces)
+            let hours = sessionHours.trimmingCharacters(in: .whitespaces)
+            if idle.isEmpty {
+                s.sessionIdleMinutes = nil
+            } else if let m = Int(idle) {
+                s.sessionIdleMinutes = m
+            } else {
+                problems.append(
+                    .init(field: "session_idle_minutes", message: "Enter the minutes without use as a whole number")
+                )
+            }
+            if hours.isEmpty {
+                s.sessionHours = nil
+            } else if let h = Int(hours) {
+                s.sessionHours = h
+            } else {
+                problems.append(.init(field: "session_hours", message: "Enter the session's hours as a whole number"))
             }
             s.workMobilesOnOutOfHours = workMobilesOn != nil
             let chosen = installed.filter(packs.contains)
@@ -358,6 +384,17 @@ struct SettingsView {
             &h
         ) {
             AdminParts.input("recording_target_hours", form.recordingTargetHours, width: "input input-short", &$0)
+        }
+        group(
+            "session_idle_minutes",
+            "Sign people out after this many minutes without use",
+            "From 5 to 480; it applies from each person's next sign-in",
+            &h
+        ) {
+            AdminParts.input("session_idle_minutes", form.sessionIdleMinutes, width: "input input-short", &$0)
+        }
+        group("session_hours", "Sign people out this many hours after they sign in", "From 1 to 24", &h) {
+            AdminParts.input("session_hours", form.sessionHours, width: "input input-short", &$0)
         }
         h.raw("<h2 class=\"heading-m\">Policies in use</h2>\n")
         FormGroup.fieldset(

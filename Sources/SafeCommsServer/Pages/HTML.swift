@@ -68,7 +68,7 @@ enum PageLayout {
             )
             h.text(user)
             h.raw(
-                "</span> <a href=\"/tokens\" class=\"header-tokens\">API tokens</a>\n        <input type=\"hidden\" name=\"csrf\" value=\""
+                "</span> <a href=\"/account\" class=\"header-account\">Your account</a>\n        <input type=\"hidden\" name=\"csrf\" value=\""
             )
             h.text(csrf)
             h.raw("\">\n        <button type=\"submit\" class=\"link-button\">Sign out</button>\n      </form>\n")

@@ -49,6 +49,7 @@ enum Labels {
         case .signInFailed: "failed to sign in"
         case .tokenIssued: "issued an API token"
         case .tokenRevoked: "revoked an API token"
+        case .signedOutEverywhere: "signed out everywhere"
         case .casesListed: "listed cases"
         case .caseRead: "read a case"
         case .chronologyRead: "read a chronology"

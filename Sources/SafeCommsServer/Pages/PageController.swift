@@ -28,12 +28,19 @@ struct PageController: RouteCollection {
         var csrf: String
         var email: String
         var errors: [FieldError]
+        /// After "sign out everywhere": said on the page it leads to.
+        var signedOutEverywhere = false
     }
 
     func loginForm(req: Request) async throws -> Response {
         let response = try await req.view.render(
             "login",
-            LoginContext(csrf: CSRF.token(for: req), email: "", errors: [])
+            LoginContext(
+                csrf: CSRF.token(for: req),
+                email: "",
+                errors: [],
+                signedOutEverywhere: req.queryText("signed_out") == "everywhere"
+            )
         ).encodeResponse(for: req)
         CSRF.attachCookie(to: response, for: req)
         return response
@@ -58,7 +65,10 @@ struct PageController: RouteCollection {
             req.session.id = nil
         }
         req.session.data[CSRF.field] = nil
-        req.session.data[SignIn.signedInAtKey] = String(Int(Date().timeIntervalSince1970))
+        SignIn.startSession(
+            req,
+            settings: try await req.application.organisationSettings.settings(for: staff.organisationID, on: req.db)
+        )
         req.auth.login(staff)
         req.session.authenticate(staff)
         // Someone who writes to children and families reads the policy before anything else, and is
