@@ -168,6 +168,7 @@ let package = Package(
                 "SafeCommsStore", "SafeCommsCore", "SafeCommsImport", "SafeCommsPolicies",
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

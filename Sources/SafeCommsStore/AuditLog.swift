@@ -60,7 +60,8 @@ public struct AuditEntry: Sendable {
 /// so its body sees everything committed before it: a check such as "this message was not answered
 /// yet" made inside the body holds until it commits, as it does on SQLite. A plain row lock, not an
 /// advisory lock, because the distributed engines that speak PostgreSQL's protocol have row locks
-/// and serialization failures but not always advisory locks. Writes are few beside reads; audit
+/// and serialization failures but not always advisory locks. Within one process the writers first
+/// wait their turn without a connection (`AppendTurnConfiguration`). Writes are few beside reads; audit
 /// events of reads and checks are appended in groups (`AuditBatcher`).
 public enum AuditLog {
     /// Runs `body` in a transaction and appends the entries it returns to the chain.
@@ -268,12 +269,13 @@ public enum AuditLog {
         }
     }
 
-    /// A write transaction (see `WriteTransaction`): its body may run more than once.
+    /// A write transaction (see `WriteTransaction`), in this process's turn for audited writes
+    /// (`AppendTurnConfiguration`): its body may run more than once.
     private static func serialised<T: Sendable>(
         on db: any Database,
         _ body: @escaping @Sendable (any Database) async throws -> T
     ) async throws -> T {
-        try await WriteTransaction.run(on: db, body)
+        try await db.inAppendTurn { try await WriteTransaction.run(on: db, body) }
     }
 
     /// Multi-row INSERTs through SQLKit (12 columns × 2,000 rows stays under SQLite's bound-parameter

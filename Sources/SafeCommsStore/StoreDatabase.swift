@@ -21,9 +21,12 @@ public enum StoreLocation: Sendable, CustomStringConvertible {
     }
 
     /// The Fluent configuration for this location; the server and the store-only tools share it.
-    /// - Parameter poolTimeout: how long a query waits for a free connection before it fails.
+    /// - Parameters:
+    ///   - poolTimeout: how long a query waits for a free connection before it fails.
+    ///   - connectionsPerLoop: PostgreSQL connections per event loop (one thread each).
     public func configuration(
-        poolTimeout: TimeAmount = .seconds(10)
+        poolTimeout: TimeAmount = .seconds(10),
+        connectionsPerLoop: Int = 1
     ) throws -> (DatabaseConfigurationFactory, DatabaseID) {
         switch self {
         case .sqlite(let path):
@@ -38,7 +41,15 @@ public enum StoreLocation: Sendable, CustomStringConvertible {
                 )
             }
             // The PostgreSQL driver takes no "never": trace is below anything a deployment runs at.
-            return (.postgres(configuration: pg, connectionPoolTimeout: poolTimeout, sqlLogLevel: .trace), .psql)
+            return (
+                DatabaseConfigurationFactory.postgres(
+                    configuration: pg,
+                    maxConnectionsPerEventLoop: connectionsPerLoop,
+                    connectionPoolTimeout: poolTimeout,
+                    sqlLogLevel: .trace
+                ).takingAppendTurns(),
+                .psql
+            )
         }
     }
 }
@@ -49,16 +60,22 @@ public final class StoreDatabase: @unchecked Sendable {
     public let logger: Logger
     let location: StoreLocation
 
-    /// - Parameter poolTimeoutSeconds: how long a query waits for a free connection before it fails.
+    /// - Parameters:
+    ///   - poolTimeoutSeconds: how long a query waits for a free connection before it fails.
+    ///   - connectionsPerLoop: PostgreSQL connections per event loop.
     public init(
         _ location: StoreLocation,
         logger: Logger = StoreDatabase.quietLogger,
-        poolTimeoutSeconds: Int64 = 10
+        poolTimeoutSeconds: Int64 = 10,
+        connectionsPerLoop: Int = 1
     ) throws {
         self.location = location
         self.logger = logger
         databases = Databases(threadPool: NIOThreadPool.singleton, on: MultiThreadedEventLoopGroup.singleton)
-        let (factory, id) = try location.configuration(poolTimeout: .seconds(poolTimeoutSeconds))
+        let (factory, id) = try location.configuration(
+            poolTimeout: .seconds(poolTimeoutSeconds),
+            connectionsPerLoop: connectionsPerLoop
+        )
         databases.use(factory, as: id, isDefault: true)
     }
 

@@ -16,7 +16,12 @@ enum TestBackend: String, CaseIterable, CustomStringConvertible, Sendable {
     var description: String { rawValue }
 
     /// A fresh, empty, migrated store: a new SQLite file, or a new PostgreSQL schema, dropped afterwards.
-    func withStore<T>(serializable: Bool = false, _ body: (StoreDatabase) async throws -> T) async throws -> T {
+    func withStore<T>(
+        serializable: Bool = false,
+        poolTimeoutSeconds: Int64 = 120,
+        connectionsPerLoop: Int = 1,
+        _ body: (StoreDatabase) async throws -> T
+    ) async throws -> T {
         let tag = UUID().uuidString.prefix(8).lowercased()
         let location: StoreLocation
         var directory: String?
@@ -37,7 +42,11 @@ enum TestBackend: String, CaseIterable, CustomStringConvertible, Sendable {
         // once and CPU-bound ones (the analysers' hostile-input tests) starve the two threads that would
         // run them, so a wait can pass the 10 s a server allows (seen in CI). The tests are about what is
         // written, not how fast.
-        let store = try StoreDatabase(location, poolTimeoutSeconds: 120)
+        let store = try StoreDatabase(
+            location,
+            poolTimeoutSeconds: poolTimeoutSeconds,
+            connectionsPerLoop: connectionsPerLoop
+        )
         do {
             try await store.migrate()
             let value = try await body(store)

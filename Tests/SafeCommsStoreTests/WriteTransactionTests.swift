@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import NIOPosix
 import SQLKit
 import SafeCommsCore
 import Testing
@@ -119,6 +120,71 @@ import Testing
             for row in counts { #expect(try row.decode(column: "n", as: Int.self) == 1) }
             let verified = try await AuditLog.verify(on: store.db, key: StoreWorld.key)
             #expect(verified.links == writes)
+        }
+    }
+
+    /// Writers waiting for another server process's audited write wait their turn in this process,
+    /// not in PostgreSQL holding the pool's connections: while twenty wait, one of this process's
+    /// connections waits for the append lock and a read on every event loop is answered. Once the
+    /// other process commits, every write lands once and the chain is whole.
+    @Test(.enabled(if: TestBackend.available.contains(.postgres)))
+    func writersWaitingForAnotherProcessLeaveConnectionsToReaders() async throws {
+        try await TestBackend.postgres.withStore(poolTimeoutSeconds: 20, connectionsPerLoop: 2) { store in
+            let world = try await StoreWorld.make(on: store.db)
+            let other = try StoreDatabase(store.location)
+            let holding = AsyncStream<Void>.makeStream(), release = AsyncStream<Void>.makeStream()
+            let othersWrite = Task {
+                try await other.db.transaction { tx in
+                    try await (tx as! any SQLDatabase).raw(
+                        "LOCK TABLE \(ident: AuditHead.lockTable) IN EXCLUSIVE MODE"
+                    ).run()
+                    holding.continuation.yield()
+                    for await _ in release.stream { break }
+                }
+            }
+            for await _ in holding.stream { break }
+            let writes = 20
+            let writing = Task {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for i in 0..<writes {
+                        group.addTask {
+                            try await AuditLog.record(
+                                [AuditEntry(action: .caseCreated, entity: "case", entityID: "\(i)")],
+                                world.context,
+                                on: store.db
+                            )
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            let sql = store.db as! any SQLDatabase
+            @Sendable func waitingForTheLock() async throws -> Int {
+                try await sql.raw(
+                    """
+                    SELECT COUNT(*) AS n FROM pg_locks
+                    WHERE relation = \(bind: AuditHead.lockTable)::regclass AND NOT granted
+                    """
+                ).first()!.decode(column: "n", as: Int.self)
+            }
+            while try await waitingForTheLock() == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() {
+                let db = store.databases.database(logger: store.logger, on: loop)! as! any SQLDatabase
+                let n = try await db.raw("SELECT COUNT(*) AS n FROM organisations").first()!.decode(
+                    column: "n",
+                    as: Int.self
+                )
+                #expect(n == 1)
+            }
+            #expect(
+                try await waitingForTheLock() == 1,
+                "one writer waits in PostgreSQL, the others without a connection"
+            )
+            release.continuation.yield()
+            try await othersWrite.value
+            try await writing.value
+            await other.shutdown()
+            #expect(try await AuditLog.verify(on: store.db, key: StoreWorld.key).links == writes)
         }
     }
 

@@ -309,12 +309,12 @@ public enum Directory {
             guard let id = s.id else { return nil }
             let at = confirmed[id]
             return at.map { $0 < cutoff } ?? true ? StaleEntry(staffID: id, name: s.name, confirmedAt: at) : nil
-        }.sorted(by: olderFirst)
+        }.sorted { olderFirst(($0.confirmedAt, $0.name), ($1.confirmedAt, $1.name)) }
     }
 
     /// Never confirmed first, then the oldest confirmation, then by name.
-    private static func olderFirst(_ a: StaleEntry, _ b: StaleEntry) -> Bool {
-        (a.confirmedAt ?? .distantPast, a.name) < (b.confirmedAt ?? .distantPast, b.name)
+    private static func olderFirst(_ a: (at: Date?, name: String), _ b: (at: Date?, name: String)) -> Bool {
+        (a.at ?? .distantPast, a.name) < (b.at ?? .distantPast, b.name)
     }
 
     /// When each member of staff last confirmed their details (LIN-11); absent: never.
@@ -373,9 +373,7 @@ public enum Directory {
         }
         return entries.sorted { a, b in
             if a.stale != b.stale { return a.stale }
-            if a.stale {
-                return (a.confirmedAt ?? .distantPast, a.worker.name) < (b.confirmedAt ?? .distantPast, b.worker.name)
-            }
+            if a.stale { return olderFirst((a.confirmedAt, a.worker.name), (b.confirmedAt, b.worker.name)) }
             return (a.worker.name, a.worker.id.uuidString) < (b.worker.name, b.worker.id.uuidString)
         }
     }
