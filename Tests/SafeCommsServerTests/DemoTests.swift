@@ -9,6 +9,20 @@ import VaporTesting
 @testable import SafeCommsStore
 
 @Suite struct DemoTests {
+    /// The demo's abusive call must wait overdue on the manager whenever it is seeded: every hour of two
+    /// years, weekends and bank holidays included (a demo seeded on a Monday afternoon once found it not yet due).
+    @Test func theDemosOverdueStepIsOverdueOnAnyDay() throws {
+        let start = try #require(ISO8601DateFormatter().date(from: "2026-01-01T00:00:00Z"))
+        let ladder = IncidentLadder.steps(for: .abusiveContact)
+        let managers = try #require(ladder.first { $0.id == "PD-1.10b" })
+        for hour in 0..<(2 * 366 * 24) {
+            let now = start.addingTimeInterval(Double(hour) * 3_600)
+            let opened = now.addingTimeInterval(-DemoSeeder.overdueIncidentAge + 1_800)
+            let due = try #require(managers.deadline.due(opened: opened, hours: .standard))
+            #expect(due < now, "seeded at \(now)")
+        }
+    }
+
     @Test(arguments: Backend.available)
     func demoOrganisationIsCompleteAndUsable(backend: Backend) async throws {
         try await withTestApp(backend) { app in

@@ -252,6 +252,11 @@ struct DemoSeeder {
         return signIns
     }
 
+    /// How long ago the demo's abusive call was reported. A week, so that its manager's step (one working
+    /// day after the reporter's, done half an hour in) is overdue whatever day the demo is seeded on:
+    /// any seven days hold at least three working days, bank holidays included.
+    static let overdueIncidentAge: TimeInterval = 7 * 86_400
+
     /// A few incidents at different stages, so that the practitioner, their manager and the DSL each
     /// have something on `/incidents` at first sign-in: one with an overdue step for the manager, one
     /// about an image received twenty minutes ago (seen only by those it concerns), a closed breach and a new one.
@@ -270,18 +275,18 @@ struct DemoSeeder {
         guard let hers = cases.first(where: { $0.keyWorkerID == priya.id }),
             let theirs = cases.first(where: { $0.keyWorkerID == other.id })
         else { return }
-        let now = Date()
+        let now = Date(), age = Self.overdueIncidentAge
         let abuse = try await Incidents.raise(
             .init(
                 kind: .abusiveContact,
                 caseID: hers.id,
-                occurredAt: now.addingTimeInterval(-3 * 86_400 - 3_600),
+                occurredAt: now.addingTimeInterval(-age - 3_600),
                 summary: "Mother rang the work mobile shouting and threatening to come to the office."
             ),
             by: principal(priya),
             audit: ctx,
             on: db,
-            now: now.addingTimeInterval(-3 * 86_400)
+            now: now.addingTimeInterval(-age)
         )
         _ = try await Incidents.complete(
             step: abuse.steps[0].id!,
@@ -290,7 +295,7 @@ struct DemoSeeder {
             by: principal(priya),
             audit: ctx,
             on: db,
-            now: now.addingTimeInterval(-3 * 86_400 + 1_800)
+            now: now.addingTimeInterval(-age + 1_800)
         )
         _ = try await Incidents.raise(
             .init(
