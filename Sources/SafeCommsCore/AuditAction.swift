@@ -7,6 +7,10 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case tokenIssued = "token.issue"
     case tokenRevoked = "token.revoke"
     case signedOutEverywhere = "auth.signed_out_everywhere"
+    case factorEnrolled = "auth.factor_enrolled"
+    case factorFailed = "auth.factor_failed"
+    case factorReset = "auth.factor_reset"
+    case recoveryCodeUsed = "auth.recovery_code_used"
 
     // Reading a case (PD-1.8: every view is on record).
     case casesListed = "cases.list"

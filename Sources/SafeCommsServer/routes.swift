@@ -83,6 +83,7 @@ func routes(_ app: Application) throws {
     try pages.register(collection: DirectoryPageController())
     try pages.register(collection: TokenPageController())
     try pages.register(collection: AccountPageController())
+    try pages.register(collection: SecondFactorPageController())
     try pages.register(collection: ImportPageController())
     try pages.register(collection: WorkPageController())
     try pages.register(collection: IncidentPageController())

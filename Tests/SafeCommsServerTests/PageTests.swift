@@ -981,6 +981,34 @@ final class PageSession: @unchecked Sendable {
                     #expect(everywhere.status == .seeOther, "\(role) other=\(other)")
                     #expect(try await second.get("/cases").status == .seeOther, "\(role): the other session ended too")
                     covered.formUnion(["GET /account", "POST /account/sign-out-everywhere"])
+                    // Setting up an authenticator: everyone, for themself; resetting one: administrators, of
+                    // their own organisation (this worker has none to reset). The code page needs a password first.
+                    try await browser.signIn(org.staff[role]!.email)
+                    let mineCSRF = browser.csrf(from: try await browser.get("/cases")) ?? ""
+                    #expect(try await browser.get("/account/authenticator").status == .ok, "\(role)")
+                    #expect(
+                        try await browser.post("/account/authenticator", form: ["csrf": mineCSRF, "code": "1"]).status
+                            == .unprocessableEntity,
+                        "\(role)"
+                    )
+                    let resetFactor = try await browser.post(
+                        "/admin/staff/\(worker)/authenticator",
+                        form: ["csrf": mineCSRF]
+                    )
+                    #expect(resetFactor.status.code == (isAdmin ? (mine ? 409 : 404) : 403), "\(role) other=\(other)")
+                    let stranger = PageSession(app)
+                    #expect(try await stranger.get("/login/code").headers.first(name: .location) == "/login")
+                    let strangerCSRF = stranger.csrf(from: try await stranger.get("/login")) ?? ""
+                    let guessed = try await stranger.post(
+                        "/login/code",
+                        form: ["csrf": strangerCSRF, "code": "123456"]
+                    )
+                    #expect(guessed.headers.first(name: .location) == "/login")
+                    covered.formUnion([
+                        "GET /account/authenticator", "POST /account/authenticator",
+                        "POST /admin/staff/*/authenticator",
+                        "GET /login/code", "POST /login/code",
+                    ])
                     try await browser.signIn(org.staff[role]!.email)
                     let afterCSRF = browser.csrf(from: try await browser.get("/cases")) ?? ""
                     let out = try await browser.post("/logout", form: ["csrf": afterCSRF])

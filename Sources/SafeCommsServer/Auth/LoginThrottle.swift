@@ -42,6 +42,9 @@ actor LoginThrottle {
         }
     }
 
+    /// Forgets one key's failures (a second factor given right).
+    func forgive(_ key: String) { failures[key] = nil }
+
     /// A successful sign-in forgives the account's failures, and takes back the one attempt it
     /// counted against the address (not the address's other failures).
     func succeed(account: String, address: String) {

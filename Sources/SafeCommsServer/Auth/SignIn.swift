@@ -67,15 +67,78 @@ enum SignIn {
         }
         // Signing in to one's own account must not reset the count of an address guessing at others.
         await throttle.succeed(account: emailKey, address: addressKey)
+        return staff
+    }
+
+    /// Records a sign-in and how it was made ("password", "password and authenticator").
+    static func recordSignedIn(_ staff: StaffMember, route: String, on req: Request) async throws {
         try await req.application.auditBatcher.record(
-            AuditEntry(action: .signedIn, entity: "session"),
+            AuditEntry(action: .signedIn, entity: "session", detail: route),
             req.application.auditContext(
                 organisationID: staff.organisationID,
                 actorID: staff.id,
                 source: req.clientAddress
             )
         )
+    }
+
+    /// A session half-way through signing in: the password was right, the second factor is still to
+    /// come. It names the member of staff and when the password was given, and lasts `pendingFor`.
+    static let pendingStaffKey = "pending_staff", pendingAtKey = "pending_at"
+    static let pendingFor: TimeInterval = 5 * 60
+
+    /// Holds the session at the second factor for `staff`, under a new session id.
+    static func awaitSecondFactor(_ staff: StaffMember, on req: Request, now: Date = Date()) async throws {
+        try await renewSessionID(req)
+        req.session.data[pendingStaffKey] = try staff.requireID().uuidString
+        req.session.data[pendingAtKey] = String(Int(now.timeIntervalSince1970))
+    }
+
+    /// The member of staff this session is signing in, while the password given is recent enough.
+    static func pendingStaff(_ req: Request, now: Date = Date()) async throws -> StaffMember? {
+        guard req.hasSession, let id = req.session.data[pendingStaffKey].flatMap(UUID.init(uuidString:)),
+            let at = req.session.data[pendingAtKey].flatMap(Double.init),
+            now.timeIntervalSince1970 - at < pendingFor
+        else { return nil }
+        guard let staff = try await StaffMember.find(id, on: req.db), staff.active else { return nil }
         return staff
+    }
+
+    /// A new session id (and so a new CSRF token), so a session cookie planted before sign-in is worthless.
+    static func renewSessionID(_ req: Request) async throws {
+        if let old = req.session.id {
+            try await req.application.sessions.driver.deleteSession(old, for: req).get()
+            req.session.id = nil
+        }
+        req.session.data[CSRF.field] = nil
+    }
+
+    /// Signs `staff` in to this session (a new id, the organisation's limits) and answers with where
+    /// they go first: the policies when one is waiting for them to read, else their home.
+    static func finish(_ staff: StaffMember, on req: Request) async throws -> Response {
+        try await renewSessionID(req)
+        req.session.data[pendingStaffKey] = nil
+        req.session.data[pendingAtKey] = nil
+        startSession(
+            req,
+            settings: try await req.application.organisationSettings.settings(for: staff.organisationID, on: req.db)
+        )
+        req.auth.login(staff)
+        req.session.authenticate(staff)
+        // Someone who writes to children and families reads the policy before anything else, and is
+        // asked again when a pack changes (a new version).
+        if !staff.roles.isDisjoint(with: [.practitioner, .manager, .dsl]) {
+            let p = try await req.principal()
+            if try await !PolicyAcknowledgements.outstanding(
+                for: p.staffID,
+                of: p.organisationID,
+                packs: try await PolicyController.packs(req, p),
+                on: req.db
+            ).isEmpty {
+                return req.redirect(to: "/policies?first=1", redirectType: .normal)
+            }
+        }
+        return req.redirect(to: "/", redirectType: .normal)
     }
 }
 

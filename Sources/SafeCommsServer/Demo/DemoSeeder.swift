@@ -641,6 +641,8 @@ struct DemoSeeder {
             "\nSafeComms demo: \(organisationName)\nSign in at \(url)/login with any of these (passwords are new each start):\n\n"
         out += line(headers) + "\n" + line(widths.map { String(repeating: "-", count: $0) }) + "\n"
         out += cells.map(line).joined(separator: "\n") + "\n"
+        out += "\nA second factor: once signed in, open Your account, then Set up an authenticator (any TOTP app,"
+        out += "\nor `oathtool --totp -b KEY`); after that, sign-in asks for its code after the password.\n"
         out += "\nAPI tokens: swift run safecomms users token EMAIL\n"
         return out
     }

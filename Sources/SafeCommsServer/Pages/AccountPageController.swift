@@ -24,6 +24,7 @@ struct AccountPageController: RouteCollection {
         let signedInAt = data[SignIn.signedInAtKey].flatMap(Double.init).map(Date.init(timeIntervalSince1970:))
         let limitHours = data[SignIn.limitHoursKey].flatMap(Int.init) ?? OrganisationSettings.standard.sessionLimit
         let idle = data[SignIn.idleMinutesKey].flatMap(Int.init) ?? OrganisationSettings.standard.sessionIdle
+        let factor = try await SecondFactors.summary(of: try me.requireID(), on: req.db)
         let csrf = CSRF.token(for: req)
         return try PageLayout.response(req, "Your account") { h in
             h.raw("<a href=\"/\" class=\"back-link\">Home</a>\n<h1 class=\"heading-l\">Your account</h1>\n")
@@ -51,6 +52,20 @@ struct AccountPageController: RouteCollection {
             h.raw("<form method=\"post\" action=\"/account/sign-out-everywhere\" novalidate>\n")
             AdminParts.csrf(csrf, &h)
             h.raw("<button type=\"submit\" class=\"button button-warning\">Sign out everywhere</button>\n</form>\n")
+            h.raw("<h2 class=\"heading-m\">Authenticator</h2>\n<p class=\"body\" id=\"authenticator\">")
+            if let at = factor.enrolledAt {
+                h.raw("You set up an authenticator on ")
+                h.text(WallClockText.date(at, zone: zone))
+                h.raw(": you enter its code after your password. ")
+                h.text(
+                    factor.recoveryCodesLeft == 1
+                        ? "1 recovery code is left." : "\(factor.recoveryCodesLeft) recovery codes are left."
+                )
+                h.raw(" If you lose it, sign in with a recovery code and ask an administrator to reset it.</p>\n")
+            } else {
+                h.raw("You sign in with a password alone. <a href=\"/account/authenticator\">Set up an ")
+                h.raw("authenticator</a> so that a password alone cannot open your account.</p>\n")
+            }
             h.raw("<h2 class=\"heading-m\">Other systems</h2>\n<p class=\"body\"><a href=\"/tokens\">API tokens</a>: ")
             h.raw("let another system use the API as you, for a purpose and a time you choose.</p>\n")
         }

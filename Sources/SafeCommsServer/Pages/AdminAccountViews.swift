@@ -258,12 +258,15 @@ struct MemberView {
         "approved": "The role was given.", "refused": "The request was refused.",
         "deactivated": "The account was deactivated: they can no longer sign in, and their tokens stop working.",
         "reactivated": "The account was reactivated.",
+        "authenticator":
+            "The authenticator was reset: they set up a new one when they next sign in, and have been told by e-mail.",
     ]
 
     var member: StaffMember
     var teams: [Team]
     var pending: [RoleGrant]
     var me: UUID
+    var factor: SecondFactors.Summary
     var errors: [PageController.FieldError]
     var csrf: String
     var notice: String?
@@ -329,6 +332,19 @@ struct MemberView {
         AdminParts.csrf(csrf, &h)
         h.raw("<p class=\"body\">A new password is made and shown to you once, to give them.</p>\n")
         h.raw("<button type=\"submit\" class=\"button button-secondary\">Reset the password</button>\n</form>\n")
+        h.raw("<h2 class=\"heading-m\">Authenticator</h2>\n<p class=\"body\" id=\"authenticator\">")
+        switch factor.state {
+        case .enrolled:
+            h.raw("They enter an authenticator's code after their password. If they lost it, reset it: ")
+            h.raw("they set up a new one when they next sign in, and are told by e-mail.</p>\n")
+            h.raw("<form method=\"post\" action=\"/admin/staff/")
+            h.text(id)
+            h.raw("/authenticator\">\n")
+            AdminParts.csrf(csrf, &h)
+            h.raw("<button type=\"submit\" class=\"button button-warning\">Reset the authenticator</button>\n</form>\n")
+        case .none, .settingUp:
+            h.raw("They have not set up an authenticator.</p>\n")
+        }
         if member.id != me {
             h.raw("<h2 class=\"heading-m\">Account</h2>\n<form method=\"post\" action=\"/admin/staff/")
             h.text(id)

@@ -21,6 +21,7 @@ struct AdminPageController: RouteCollection {
         admin.post("staff", ":staffID", "roles", use: changeRoles)
         admin.post("staff", ":staffID", "active", use: setActive)
         admin.post("staff", ":staffID", "password", use: resetPassword)
+        admin.post("staff", ":staffID", "authenticator", use: resetAuthenticator)
         admin.post("role-grants", ":grantID", use: decide)
     }
 
@@ -307,6 +308,7 @@ struct AdminPageController: RouteCollection {
             teams: try await scope.query(Team.self).sort(\.$name).all(),
             pending: try await StaffAccounts.pending(for: p, on: req.db).filter { $0.staffID == id },
             me: p.staffID,
+            factor: try await SecondFactors.summary(of: id, on: req.db),
             errors: errors,
             csrf: CSRF.token(for: req),
             notice: req.queryText("done").flatMap(MemberView.notices.index(forKey:)).map {
@@ -366,6 +368,13 @@ struct AdminPageController: RouteCollection {
         )
         let view = CreatedView(name: s.name, email: s.email, password: password, waiting: [], reset: true)
         return try PageLayout.response(req, "Password reset", view.write)
+    }
+
+    func resetAuthenticator(req: Request) async throws -> Response {
+        let p = try await require(req, .administer)
+        let id = try req.id("staffID", field: "staff")
+        try await SecondFactors.reset(staffID: id, by: p, audit: try req.auditContext(), on: req.db)
+        return req.redirect(to: "/admin/staff/\(id.uuidString)?done=authenticator")
     }
 
     func decide(req: Request) async throws -> Response {

@@ -36,7 +36,9 @@ enum FormGroup {
         h.text(label)
         h.raw("</label>\n")
         if let hint {
-            h.raw("<p class=\"hint\">")
+            h.raw("<p class=\"hint\" id=\"")
+            h.text(id)
+            h.raw("-hint\">")
             h.text(hint)
             h.raw("</p>\n")
         }

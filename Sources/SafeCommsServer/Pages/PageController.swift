@@ -59,32 +59,13 @@ struct PageController: RouteCollection {
         } catch let failure as SignIn.Failure {
             return try await loginFailed(req, form, failure)
         }
-        // A new session id and CSRF token on sign-in, so a planted session cookie is worthless.
-        if let old = req.session.id {
-            try await req.application.sessions.driver.deleteSession(old, for: req).get()
-            req.session.id = nil
+        // Someone who has set up an authenticator gives its code next (`SecondFactorPageController`).
+        if try await SecondFactors.state(of: try staff.requireID(), on: req.db) == .enrolled {
+            try await SignIn.awaitSecondFactor(staff, on: req)
+            return req.redirect(to: "/login/code", redirectType: .normal)
         }
-        req.session.data[CSRF.field] = nil
-        SignIn.startSession(
-            req,
-            settings: try await req.application.organisationSettings.settings(for: staff.organisationID, on: req.db)
-        )
-        req.auth.login(staff)
-        req.session.authenticate(staff)
-        // Someone who writes to children and families reads the policy before anything else, and is
-        // asked again when a pack changes (a new version).
-        if !staff.roles.isDisjoint(with: [.practitioner, .manager, .dsl]) {
-            let p = try await req.principal()
-            if try await !PolicyAcknowledgements.outstanding(
-                for: p.staffID,
-                of: p.organisationID,
-                packs: try await PolicyController.packs(req, p),
-                on: req.db
-            ).isEmpty {
-                return req.redirect(to: "/policies?first=1", redirectType: .normal)
-            }
-        }
-        return req.redirect(to: "/", redirectType: .normal)
+        try await SignIn.recordSignedIn(staff, route: "password", on: req)
+        return try await SignIn.finish(staff, on: req)
     }
 
     private func loginFailed(_ req: Request, _ form: LoginForm, _ error: SignIn.Failure) async throws -> Response {

@@ -1,0 +1,83 @@
+"""A second factor in the browser: an auditor sets up an authenticator from their account, keeps the
+recovery codes shown once, then signs in with a code after their password; a wrong code is named on
+its field; an administrator resets it and the password alone works again."""
+import re
+import time
+import uuid
+
+import pyotp
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from test_pages import sign_in, sign_out
+from test_registers import both_widths_clean, post
+from test_tokens import clean_as_it_is
+
+
+def heading(browser, text):
+    WebDriverWait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, "main h1").text == text)
+
+
+def test_setting_up_and_signing_in_with_an_authenticator(browser, server):
+    admin = server.sign_ins["admin"][0]
+    domain = admin["email"].split("@")[1]
+    who = {"email": f"second.factor.{uuid.uuid4().hex[:6]}@{domain}", "password": "a long auditor password"}
+    made = post(server, server.token(admin["email"]), "/api/v1/staff",
+                {"name": "Ada Factor", "email": who["email"], "password": who["password"], "roles": ["auditor"]})
+
+    sign_in(browser, server, who)
+    browser.find_element(By.LINK_TEXT, "Your account").click()
+    heading(browser, "Your account")
+    browser.find_element(By.LINK_TEXT, "Set up an authenticator").click()
+    heading(browser, "Set up an authenticator")
+    secret = browser.find_element(By.ID, "secret").text.replace(" ", "")
+    assert browser.find_element(By.ID, "otpauth").get_attribute("href").startswith("otpauth://totp/SafeComms:")
+    both_widths_clean(browser)
+
+    # A wrong code is named on its field, and the same key is shown again.
+    browser.find_element(By.ID, "code").send_keys("12345")
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "code-error"))
+    assert browser.find_element(By.ID, "secret").text.replace(" ", "") == secret
+    assert "code-error" in browser.find_element(By.ID, "code").get_attribute("aria-describedby")
+    clean_as_it_is(browser)
+
+    totp = pyotp.TOTP(secret)
+    step = int(time.time()) // 30
+    browser.find_element(By.ID, "code").send_keys(totp.at(step * 30))
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    heading(browser, "Your recovery codes")
+    codes = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#recovery-codes li")]
+    assert len(codes) == 10 and all(re.fullmatch(r"[a-z2-9]{5}-[a-z2-9]{5}", c) for c in codes)
+    clean_as_it_is(browser)
+    sign_out(browser)
+
+    # Now the password leads to the code; the next step's code signs in.
+    sign_in(browser, server, who)
+    assert browser.current_url.endswith("/login/code")
+    heading(browser, "Enter your authenticator code")
+    assert browser.find_element(By.ID, "code").get_attribute("autocomplete") == "one-time-code"
+    both_widths_clean(browser)
+    browser.find_element(By.ID, "code").send_keys(totp.at(step * 30))  # the code that set it up: used
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "code-error"))
+    assert "already been used" in browser.find_element(By.ID, "code-error").text
+    clean_as_it_is(browser)
+    browser.find_element(By.ID, "code").send_keys(totp.at((step + 1) * 30))
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: d.current_url == server.url + "/")
+    browser.get(server.url + "/account")
+    assert "10 recovery codes are left" in browser.find_element(By.ID, "authenticator").text
+    sign_out(browser)
+
+    # An administrator resets it from the person's page; the password alone works again.
+    sign_in(browser, server, admin)
+    browser.get(server.url + "/admin/staff/" + made["id"])
+    assert "enter an authenticator's code" in browser.find_element(By.ID, "authenticator").text
+    browser.find_element(By.XPATH, "//button[text()='Reset the authenticator']").click()
+    WebDriverWait(browser, 10).until(
+        lambda d: "The authenticator was reset" in d.find_element(By.CSS_SELECTOR, ".notification-success").text)
+    both_widths_clean(browser)
+    sign_out(browser)
+    sign_in(browser, server, who)
+    assert browser.current_url == server.url + "/"
