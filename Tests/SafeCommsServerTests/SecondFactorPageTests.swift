@@ -108,7 +108,7 @@ import VaporTesting
                 \.detail
             )
             #expect(routes.filter { $0 == "password" }.count == 1)
-            #expect(routes.filter { $0 == "password and authenticator" }.count == 2)  // set up, then a code
+            #expect(routes.filter { $0 == "password and authenticator" }.count == 1)
             #expect(routes.filter { $0 == "password and recovery code" }.count == 1)
         }
     }

@@ -78,7 +78,7 @@ import Testing
                 (try $0.decode(column: "action", as: String.self), try $0.decode(column: "detail", as: String?.self))
             }
             #expect(events.filter { $0.0 == "auth.factor_enrolled" }.count == 1)
-            #expect(events.filter { $0.0 == "auth.signed_in" && $0.1 == "password and authenticator" }.count == 2)
+            #expect(events.filter { $0.0 == "auth.signed_in" && $0.1 == "password and authenticator" }.count == 1)
             #expect(events.filter { $0.0 == "auth.factor_failed" }.count >= 4)
             #expect(try await AuditLog.verify(on: store.db, key: StoreWorld.key).links == events.count)
         }

@@ -84,11 +84,8 @@ public enum SecondFactors {
             try await f.save(on: tx)
             try await RecoveryCode.query(on: tx).filter(\.$staffID == staffID).delete()
             for c in codes { try await RecoveryCode(staffID: staffID, digest: RecoveryCodes.digest(c)).create(on: tx) }
-            let events = [
-                AuditEntry(action: .factorEnrolled, entity: "staff", entityID: staffID.uuidString),
-                AuditEntry(action: .signedIn, entity: "session", detail: "password and authenticator"),
-            ]
-            return (codes, events)
+            // Set up from their account, already signed in: not a sign-in of its own.
+            return (codes, [AuditEntry(action: .factorEnrolled, entity: "staff", entityID: staffID.uuidString)])
         }
     }
 
