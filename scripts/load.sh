@@ -179,6 +179,14 @@ PICK=("${PICK[@]:0:$STAFF}")
 
 json() { python3 -c "import json, sys; d = json.load(sys.stdin); $1"; }
 csrf_of() { sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1; }
+# An authenticator app's code now for a base-32 key (RFC 6238: HMAC-SHA-1, 30 s, 6 digits).
+totp_now() {
+  python3 -c 'import base64, hmac, struct, sys, time
+k = base64.b32decode(sys.argv[1] + "=" * (-len(sys.argv[1]) % 8))
+d = hmac.new(k, struct.pack(">Q", int(time.time()) // 30), "sha1").digest()
+o = d[-1] & 15
+print("%06d" % ((struct.unpack(">I", d[o:o + 4])[0] & 0x7FFFFFFF) % 1000000))' "$1"
+}
 
 # --- sign each one in through the form, take a bearer token, find their cases ------------------------
 declare -a S_ROLE S_NAME S_EMAIL S_COOKIE S_TOKEN S_CSRF S_READ S_WRITE
@@ -189,7 +197,17 @@ for i in "${PICK[@]}"; do
   [ -n "$csrf" ] || die "GET /login gave no csrf field"
   status=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -c "$jar" -b "$jar" \
     --data-urlencode "email=${ALL_EMAIL[$i]}" --data-urlencode "password=${ALL_PASS[$i]}" --data-urlencode "csrf=$csrf" "$URL/login")
-  [[ $status == "303 $URL/" ]] || die "signing in ${ALL_EMAIL[$i]} answered '$status', not a redirect to their home"
+  if [[ $status == "303 $URL/login/authenticator" ]]; then
+    # Whoever reads case history sets up an authenticator at first sign-in: as its app would, from the key shown.
+    page=$(curl -sf -c "$jar" -b "$jar" "$URL/login/authenticator")
+    key=$(sed -n 's/.*<code id="secret">\([A-Z2-7 ]*\)<\/code>.*/\1/p' <<<"$page" | tr -d ' ')
+    [ -n "$key" ] || die "the set-up page for ${ALL_EMAIL[$i]} showed no key"
+    status=$(curl -s -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" --data-urlencode "code=$(totp_now "$key")" \
+      --data-urlencode "csrf=$(csrf_of <<<"$page")" "$URL/login/authenticator")
+    [ "$status" = 200 ] || die "setting up ${ALL_EMAIL[$i]}'s authenticator answered $status"
+  else
+    [[ $status == "303 $URL/" ]] || die "signing in ${ALL_EMAIL[$i]} answered '$status', not a redirect to their home"
+  fi
   cookie=$(awk '$6 == "safecomms_session" {v = $7} END {print v}' "$jar")
   [ -n "$cookie" ] || die "no safecomms_session cookie for ${ALL_EMAIL[$i]}"
   token=$("$BIN" users token "${ALL_EMAIL[$i]}" --label load | tail -n 1)

@@ -64,7 +64,13 @@ public enum Runner {
                     // Standard error, so the sign-in table on standard output stays whole.
                     FileHandle.standardError.write(Data("Making the large demo: \(written) records written\n".utf8))
                 }
-                output(DemoSeeder.table(signIns, url: "http://\(hostname):\(port)"))
+                output(
+                    DemoSeeder.table(
+                        signIns,
+                        url: "http://\(hostname):\(port)",
+                        secondFactorRequired: config.requireSecondFactor
+                    )
+                )
             }
             try await app.execute()
         } catch {

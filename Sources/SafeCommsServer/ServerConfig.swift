@@ -22,6 +22,10 @@ public struct ServerConfig: Sendable {
     public var loginMaxFailures: Int
     public var loginMaxAddressFailures: Int?
     public var loginLockoutSeconds: Int
+    /// Whether those who can read case history (`SecondFactorRule`) must use a second factor to sign in
+    /// with a password (`SAFECOMMS_SECOND_FACTOR`: `required`, the default, or `offered`: anyone may set
+    /// one up, nobody is made to). Anything but `offered` keeps it required, so a mistyped value fails safe.
+    public var requireSecondFactor = true
     /// bcrypt cost for new passwords (`SAFECOMMS_BCRYPT_COST`, default 12).
     public var bcryptCost: Int
     /// The audit-chain key as hex (`SAFECOMMS_AUDIT_KEY`); unset: `auditKeyFile`.
@@ -145,6 +149,7 @@ public struct ServerConfig: Sendable {
             c.loginMaxAddressFailures = n
         }
         if let n = env["SAFECOMMS_LOGIN_LOCKOUT_SECONDS"].flatMap(Int.init), n > 0 { c.loginLockoutSeconds = n }
+        c.requireSecondFactor = env["SAFECOMMS_SECOND_FACTOR"]?.lowercased() != "offered"
         if let n = env["SAFECOMMS_BCRYPT_COST"].flatMap(Int.init), (4...31).contains(n) { c.bcryptCost = n }
         c.auditKeyHex = env["SAFECOMMS_AUDIT_KEY"]
         if let f = env["SAFECOMMS_AUDIT_KEY_FILE"], !f.isEmpty { c.auditKeyFile = f }

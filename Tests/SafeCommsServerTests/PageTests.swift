@@ -1004,10 +1004,16 @@ final class PageSession: @unchecked Sendable {
                         form: ["csrf": strangerCSRF, "code": "123456"]
                     )
                     #expect(guessed.headers.first(name: .location) == "/login")
+                    #expect(try await stranger.get("/login/authenticator").headers.first(name: .location) == "/login")
+                    let planted = try await stranger.post(
+                        "/login/authenticator",
+                        form: ["csrf": strangerCSRF, "code": "123456"]
+                    )
+                    #expect(planted.headers.first(name: .location) == "/login")
                     covered.formUnion([
                         "GET /account/authenticator", "POST /account/authenticator",
                         "POST /admin/staff/*/authenticator",
-                        "GET /login/code", "POST /login/code",
+                        "GET /login/code", "POST /login/code", "GET /login/authenticator", "POST /login/authenticator",
                     ])
                     try await browser.signIn(org.staff[role]!.email)
                     let afterCSRF = browser.csrf(from: try await browser.get("/cases")) ?? ""

@@ -36,6 +36,9 @@ func withTestApp<T>(
     // The suite runs dozens of servers at once on two cores: a query may wait for a connection longer
     // than a real server's requests would, without anything being wrong.
     config.poolTimeoutSeconds = 60
+    // The suites sign the same people in many times a minute, and an authenticator's code signs in
+    // once: the second factor is offered here, and its own tests require it.
+    config.requireSecondFactor = false
     if backend == .postgres {
         config.databaseURL = ProcessInfo.processInfo.environment["DATABASE_URL"]
         config.postgresSchema = "api_\(tag)"

@@ -141,6 +141,7 @@ final class ServeProcess: @unchecked Sendable {
         env["SAFECOMMS_DATA_KEY_FILE"] = config.dataKeyFile
         env["SAFECOMMS_DATA"] = config.dataDirectory
         env["LOG_LEVEL"] = "warning"
+        env["SAFECOMMS_SECOND_FACTOR"] = config.requireSecondFactor ? "required" : "offered"
         env.merge(extra) { _, new in new }
         process.environment = env
         let handle = try FileHandle(forWritingTo: log)

@@ -1,6 +1,7 @@
-"""A second factor in the browser: an auditor sets up an authenticator from their account, keeps the
-recovery codes shown once, then signs in with a code after their password; a wrong code is named on
-its field; an administrator resets it and the password alone works again."""
+"""A second factor in the browser: where it is required, a practitioner sets one up at their first
+sign-in before anything else opens; where it is offered, an auditor sets one up from their account.
+Either way the recovery codes are shown once, sign-in then asks for a code after the password, a wrong
+or used code is named on its field, and an administrator resets it."""
 import re
 import time
 import uuid
@@ -35,6 +36,20 @@ def error_shown(browser):
     WebDriverWait(browser, 10).until(shown)
 
 
+def finish_setting_up(browser, secret):
+    """Types the app's code now into the set-up form, checks the ten recovery codes shown once (axe
+    clean), and returns the app and the step of the code used."""
+    totp = pyotp.TOTP(secret)
+    step = int(time.time()) // 30
+    browser.find_element(By.ID, "code").send_keys(totp.at(step * 30))
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    heading(browser, "Your recovery codes")
+    codes = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#recovery-codes li")]
+    assert len(codes) == 10 and all(re.fullmatch(r"[a-z2-9]{5}-[a-z2-9]{5}", c) for c in codes)
+    clean_as_it_is(browser)
+    return totp, step
+
+
 def test_setting_up_and_signing_in_with_an_authenticator(browser, server):
     admin = server.sign_ins["admin"][0]
     domain = admin["email"].split("@")[1]
@@ -58,15 +73,7 @@ def test_setting_up_and_signing_in_with_an_authenticator(browser, server):
     assert browser.find_element(By.ID, "secret").text.replace(" ", "") == secret
     assert "code-error" in browser.find_element(By.ID, "code").get_attribute("aria-describedby")
     clean_as_it_is(browser)
-
-    totp = pyotp.TOTP(secret)
-    step = int(time.time()) // 30
-    browser.find_element(By.ID, "code").send_keys(totp.at(step * 30))
-    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-    heading(browser, "Your recovery codes")
-    codes = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#recovery-codes li")]
-    assert len(codes) == 10 and all(re.fullmatch(r"[a-z2-9]{5}-[a-z2-9]{5}", c) for c in codes)
-    clean_as_it_is(browser)
+    totp, step = finish_setting_up(browser, secret)
     sign_out(browser)
 
     # Now the password leads to the code; the next step's code signs in.
@@ -99,3 +106,34 @@ def test_setting_up_and_signing_in_with_an_authenticator(browser, server):
     sign_out(browser)
     sign_in(browser, server, who)
     assert browser.current_url == server.url + "/"
+
+
+def test_a_practitioner_sets_up_an_authenticator_at_first_sign_in(browser, strict_server):
+    who = strict_server.sign_ins["practitioner"][0]
+    sign_in(browser, strict_server, who)
+    assert browser.current_url == strict_server.url + "/login/authenticator"
+    heading(browser, "Set up an authenticator")
+    # Nothing opens until it is set up.
+    browser.get(strict_server.url + "/cases")
+    assert browser.current_url == strict_server.url + "/login"
+    browser.get(strict_server.url + "/login/authenticator")
+    heading(browser, "Set up an authenticator")
+    secret = browser.find_element(By.ID, "secret").text.replace(" ", "")
+    both_widths_clean(browser)
+
+    browser.find_element(By.ID, "code").send_keys("12345")
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    error_shown(browser)
+    assert browser.find_element(By.ID, "secret").text.replace(" ", "") == secret
+    clean_as_it_is(browser)
+    totp, step = finish_setting_up(browser, secret)
+    browser.find_element(By.ID, "continue").click()
+    WebDriverWait(browser, 10).until(lambda d: d.current_url == strict_server.url + "/")
+    sign_out(browser)
+
+    # From now on, the code after the password.
+    sign_in(browser, strict_server, who)
+    heading(browser, "Enter your authenticator code")
+    browser.find_element(By.ID, "code").send_keys(totp.at(max(step + 1, int(time.time()) // 30 - 1) * 30))
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: d.current_url == strict_server.url + "/")

@@ -83,9 +83,22 @@ enum SignIn {
     }
 
     /// A session half-way through signing in: the password was right, the second factor is still to
-    /// come. It names the member of staff and when the password was given, and lasts `pendingFor`.
+    /// come. It names the member of staff and when the password was given, and lasts `pendingFor` to
+    /// give a code, or `settingUpFor` to set up an authenticator (time to install an app).
     static let pendingStaffKey = "pending_staff", pendingAtKey = "pending_at"
-    static let pendingFor: TimeInterval = 5 * 60
+    static let pendingFor: TimeInterval = 5 * 60, settingUpFor: TimeInterval = 20 * 60
+
+    /// Where a person whose password was right goes next: their authenticator's code, setting one up
+    /// (when this server requires one of them and they have none yet), or nowhere (signed in now).
+    static func secondFactorStep(for staff: StaffMember, on req: Request) async throws -> String? {
+        switch try await SecondFactors.state(of: try staff.requireID(), on: req.db) {
+        case .enrolled: return "/login/code"
+        case .none, .settingUp:
+            let required =
+                req.application.safeCommsConfig.requireSecondFactor && SecondFactorRule.required(for: staff.roles)
+            return required ? "/login/authenticator" : nil
+        }
+    }
 
     /// Holds the session at the second factor for `staff`, under a new session id.
     static func awaitSecondFactor(_ staff: StaffMember, on req: Request, now: Date = Date()) async throws {
@@ -95,10 +108,14 @@ enum SignIn {
     }
 
     /// The member of staff this session is signing in, while the password given is recent enough.
-    static func pendingStaff(_ req: Request, now: Date = Date()) async throws -> StaffMember? {
+    static func pendingStaff(
+        _ req: Request,
+        within window: TimeInterval = pendingFor,
+        now: Date = Date()
+    ) async throws -> StaffMember? {
         guard req.hasSession, let id = req.session.data[pendingStaffKey].flatMap(UUID.init(uuidString:)),
             let at = req.session.data[pendingAtKey].flatMap(Double.init),
-            now.timeIntervalSince1970 - at < pendingFor
+            now.timeIntervalSince1970 - at < window
         else { return nil }
         guard let staff = try await StaffMember.find(id, on: req.db), staff.active else { return nil }
         return staff
@@ -113,9 +130,9 @@ enum SignIn {
         req.session.data[CSRF.field] = nil
     }
 
-    /// Signs `staff` in to this session (a new id, the organisation's limits) and answers with where
-    /// they go first: the policies when one is waiting for them to read, else their home.
-    static func finish(_ staff: StaffMember, on req: Request) async throws -> Response {
+    /// Signs `staff` in to this session (a new id, the organisation's limits) and says where they go
+    /// first: the policies when one is waiting for them to read, else their home.
+    static func finish(_ staff: StaffMember, on req: Request) async throws -> String {
         try await renewSessionID(req)
         req.session.data[pendingStaffKey] = nil
         req.session.data[pendingAtKey] = nil
@@ -135,10 +152,10 @@ enum SignIn {
                 packs: try await PolicyController.packs(req, p),
                 on: req.db
             ).isEmpty {
-                return req.redirect(to: "/policies?first=1", redirectType: .normal)
+                return "/policies?first=1"
             }
         }
-        return req.redirect(to: "/", redirectType: .normal)
+        return "/"
     }
 }
 

@@ -630,7 +630,8 @@ struct DemoSeeder {
     }
 
     /// The sign-ins as a table for the terminal.
-    static func table(_ rows: [SignIn], url: String) -> String {
+    /// The sign-in table `serve --demo` prints, and how the second factor goes on this server.
+    static func table(_ rows: [SignIn], url: String, secondFactorRequired: Bool = true) -> String {
         let headers = ["role", "name", "e-mail", "password", "sees"]
         let cells = rows.map { [$0.role, $0.name, $0.email, $0.password, $0.sees] }
         let widths = headers.indices.map { i in ([headers[i]] + cells.map { $0[i] }).map(\.count).max()! }
@@ -641,8 +642,23 @@ struct DemoSeeder {
             "\nSafeComms demo: \(organisationName)\nSign in at \(url)/login with any of these (passwords are new each start):\n\n"
         out += line(headers) + "\n" + line(widths.map { String(repeating: "-", count: $0) }) + "\n"
         out += cells.map(line).joined(separator: "\n") + "\n"
-        out += "\nA second factor: once signed in, open Your account, then Set up an authenticator (any TOTP app,"
-        out += "\nor `oathtool --totp -b KEY`); after that, sign-in asks for its code after the password.\n"
+        out +=
+            secondFactorRequired
+            ? """
+
+            A second factor: the practitioner, manager, DSL and auditor read case history, so at their first
+            sign-in they set up an authenticator app (any TOTP app; on this machine, `oathtool --totp -b KEY`
+            with the key the page shows); after that, sign-in asks for its code after the password.
+            The administrator and business support may set one up from Your account.
+
+            """
+            : """
+
+            A second factor: offered here (SAFECOMMS_SECOND_FACTOR=offered). Once signed in, open Your account,
+            then Set up an authenticator (any TOTP app, or `oathtool --totp -b KEY`); after that, sign-in asks
+            for its code after the password.
+
+            """
         out += "\nAPI tokens: swift run safecomms users token EMAIL\n"
         return out
     }

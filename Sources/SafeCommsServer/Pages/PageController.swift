@@ -59,13 +59,14 @@ struct PageController: RouteCollection {
         } catch let failure as SignIn.Failure {
             return try await loginFailed(req, form, failure)
         }
-        // Someone who has set up an authenticator gives its code next (`SecondFactorPageController`).
-        if try await SecondFactors.state(of: try staff.requireID(), on: req.db) == .enrolled {
+        // Someone who has an authenticator gives its code next, and someone who must have one and has
+        // not sets it up now (`SecondFactorPageController`).
+        if let next = try await SignIn.secondFactorStep(for: staff, on: req) {
             try await SignIn.awaitSecondFactor(staff, on: req)
-            return req.redirect(to: "/login/code", redirectType: .normal)
+            return req.redirect(to: next, redirectType: .normal)
         }
         try await SignIn.recordSignedIn(staff, route: "password", on: req)
-        return try await SignIn.finish(staff, on: req)
+        return req.redirect(to: try await SignIn.finish(staff, on: req), redirectType: .normal)
     }
 
     private func loginFailed(_ req: Request, _ form: LoginForm, _ error: SignIn.Failure) async throws -> Response {

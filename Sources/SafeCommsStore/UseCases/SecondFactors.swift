@@ -62,10 +62,13 @@ public enum SecondFactors {
 
     /// Finishes setting up: `code` must be one the app makes now for the secret shown. Returns the ten
     /// recovery codes, to be shown once (only their digests are kept); nil when the code is not right.
+    /// - Parameter signingIn: set up half-way through signing in (after the password), so the code
+    ///   also signs the person in, and that is recorded with its route.
     /// - Throws: `Refusal.conflict` when there is nothing being set up (finished in another window, or reset).
     public static func confirm(
         staffID: UUID,
         code: String,
+        signingIn: Bool = false,
         audit: AuditContext,
         now: Date = Date(),
         on db: any Database
@@ -84,8 +87,10 @@ public enum SecondFactors {
             try await f.save(on: tx)
             try await RecoveryCode.query(on: tx).filter(\.$staffID == staffID).delete()
             for c in codes { try await RecoveryCode(staffID: staffID, digest: RecoveryCodes.digest(c)).create(on: tx) }
-            // Set up from their account, already signed in: not a sign-in of its own.
-            return (codes, [AuditEntry(action: .factorEnrolled, entity: "staff", entityID: staffID.uuidString)])
+            // Set up from their account, already signed in, it is not a sign-in of its own.
+            let enrolled = AuditEntry(action: .factorEnrolled, entity: "staff", entityID: staffID.uuidString)
+            let signedIn = AuditEntry(action: .signedIn, entity: "session", detail: "password and authenticator")
+            return (codes, signingIn ? [enrolled, signedIn] : [enrolled])
         }
     }
 
