@@ -102,7 +102,8 @@ def sending_server():
     from notify_standin import NotifyStandIn
 
     notify = NotifyStandIn()
-    s = DemoServer(notify.environment())
+    # The second factor offered, as for `server`: these tests sign the same people in again and again.
+    s = DemoServer({**notify.environment(), "SAFECOMMS_SECOND_FACTOR": "offered"})
     notify.callback_url = s.url + "/notify/callback"
     s.notify = notify
     yield s
