@@ -26,6 +26,10 @@ public struct ServerConfig: Sendable {
     /// with a password (`SAFECOMMS_SECOND_FACTOR`: `required`, the default, or `offered`: anyone may set
     /// one up, nobody is made to). Anything but `offered` keeps it required, so a mistyped value fails safe.
     public var requireSecondFactor = true
+    /// Sign-in through the council's identity provider (`OIDCSettings`); unset: passwords only.
+    public var oidc: OIDCSettings?
+    /// Why the identity provider's settings cannot be used; the server then does not start.
+    public var oidcProblem: String?
     /// bcrypt cost for new passwords (`SAFECOMMS_BCRYPT_COST`, default 12).
     public var bcryptCost: Int
     /// The audit-chain key as hex (`SAFECOMMS_AUDIT_KEY`); unset: `auditKeyFile`.
@@ -202,6 +206,10 @@ public struct ServerConfig: Sendable {
         }
         if let url = env["SAFECOMMS_PUBLIC_URL"], !url.isEmpty {
             c.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+        switch OIDCSettings.fromEnvironment(env, publicURL: c.publicURL) {
+        case .success(let settings): c.oidc = settings
+        case .failure(let problem): c.oidcProblem = problem.description
         }
         return c
     }

@@ -100,6 +100,9 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
         app.lifecycle.use(IncidentChaser.loop(app, interval: config.incidentChaseSeconds))
     }
 
+    if let problem = config.oidcProblem { throw RunnerError("the identity provider: \(problem)") }
+    if let oidc = config.oidc { app.oidcProvider = OIDCProvider(settings: oidc, client: { [weak app] in app?.client }) }
+
     if let problem = config.notifyProblem { throw RunnerError("GOV.UK Notify: \(problem)") }
     var transports: [String: any MessageTransport] = [:]
     if let notify = config.notify {

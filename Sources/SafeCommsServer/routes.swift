@@ -84,6 +84,7 @@ func routes(_ app: Application) throws {
     try pages.register(collection: TokenPageController())
     try pages.register(collection: AccountPageController())
     try pages.register(collection: SecondFactorPageController())
+    try pages.register(collection: SingleSignOnPageController())
     try pages.register(collection: ImportPageController())
     try pages.register(collection: WorkPageController())
     try pages.register(collection: IncidentPageController())

@@ -28,7 +28,9 @@ class DemoServer:
         self.data = tempfile.mkdtemp(prefix="safecomms-browser-")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = dict(os.environ, SAFECOMMS_DATA=self.data, SAFECOMMS_BCRYPT_COST="4", **(extra_env or {}))
+        # "{url}" in a value is the server's own address (its public URL, known only once its port is).
+        extra = {k: v.replace("{url}", self.url) for k, v in (extra_env or {}).items()}
+        self.env = dict(os.environ, SAFECOMMS_DATA=self.data, SAFECOMMS_BCRYPT_COST="4", **extra)
         self.env.pop("DATABASE_URL", None)
         self.lines = []
         self.proc = subprocess.Popen(

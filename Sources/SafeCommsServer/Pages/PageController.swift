@@ -30,6 +30,8 @@ struct PageController: RouteCollection {
         var errors: [FieldError]
         /// After "sign out everywhere": said on the page it leads to.
         var signedOutEverywhere = false
+        /// What the council's identity provider is called, when it has one: "Sign in with …".
+        var provider: String?
     }
 
     func loginForm(req: Request) async throws -> Response {
@@ -39,7 +41,8 @@ struct PageController: RouteCollection {
                 csrf: CSRF.token(for: req),
                 email: "",
                 errors: [],
-                signedOutEverywhere: req.queryText("signed_out") == "everywhere"
+                signedOutEverywhere: req.queryText("signed_out") == "everywhere",
+                provider: req.application.oidcProvider?.settings.name
             )
         ).encodeResponse(for: req)
         CSRF.attachCookie(to: response, for: req)
@@ -80,7 +83,8 @@ struct PageController: RouteCollection {
             LoginContext(
                 csrf: CSRF.token(for: req),
                 email: form.email,
-                errors: [.init(field: "email", message: message)]
+                errors: [.init(field: "email", message: message)],
+                provider: req.application.oidcProvider?.settings.name
             )
         )
         let response = try await view.encodeResponse(status: status, for: req)

@@ -1,0 +1,76 @@
+import Foundation
+
+/// Sign-in through the council's own identity provider (OpenID Connect): where it is, who SafeComms
+/// is to it, which claim names a person, and what the sign-in page calls it.
+public struct OIDCSettings: Sendable, Equatable {
+    /// The provider's issuer (`SAFECOMMS_OIDC_ISSUER`); its discovery document is read from
+    /// `{issuer}/.well-known/openid-configuration`.
+    public var issuer: String
+    public var clientID: String
+    public var clientSecret: String
+    /// The ID token's claim that names a member of staff, matched against their e-mail address
+    /// (`SAFECOMMS_OIDC_CLAIM`, default `email`).
+    public var claim: String
+    /// What the sign-in page offers: "Sign in with {name}" (`SAFECOMMS_OIDC_NAME`).
+    public var name: String
+    /// Only staff of this organisation sign in through it (`SAFECOMMS_OIDC_ORGANISATION`, its id);
+    /// unset: whichever organisation the person belongs to.
+    public var organisationID: UUID?
+    /// Where the provider sends people back: `{SAFECOMMS_PUBLIC_URL}/auth/oidc/callback`.
+    public var redirectURI: String
+
+    public init(
+        issuer: String,
+        clientID: String,
+        clientSecret: String,
+        claim: String = "email",
+        name: String = "your council account",
+        organisationID: UUID? = nil,
+        redirectURI: String
+    ) {
+        self.issuer = issuer
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.claim = claim
+        self.name = name
+        self.organisationID = organisationID
+        self.redirectURI = redirectURI
+    }
+
+    /// The settings from the environment, nil when no issuer is set, or why they cannot be used.
+    static func fromEnvironment(_ env: [String: String], publicURL: String) -> Result<OIDCSettings?, Problem> {
+        func value(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
+        guard let issuer = value("SAFECOMMS_OIDC_ISSUER") else { return .success(nil) }
+        guard let id = value("SAFECOMMS_OIDC_CLIENT_ID") else {
+            return .failure(Problem("SAFECOMMS_OIDC_ISSUER is set, so SAFECOMMS_OIDC_CLIENT_ID is needed too"))
+        }
+        guard let secret = value("SAFECOMMS_OIDC_CLIENT_SECRET") else {
+            return .failure(Problem("SAFECOMMS_OIDC_ISSUER is set, so SAFECOMMS_OIDC_CLIENT_SECRET is needed too"))
+        }
+        var organisation: UUID?
+        if let text = value("SAFECOMMS_OIDC_ORGANISATION") {
+            guard let id = UUID(uuidString: text) else {
+                return .failure(
+                    Problem("SAFECOMMS_OIDC_ORGANISATION is an organisation's id, such as the one /admin shows")
+                )
+            }
+            organisation = id
+        }
+        return .success(
+            OIDCSettings(
+                issuer: issuer,
+                clientID: id,
+                clientSecret: secret,
+                claim: value("SAFECOMMS_OIDC_CLAIM") ?? "email",
+                name: value("SAFECOMMS_OIDC_NAME") ?? "your council account",
+                organisationID: organisation,
+                redirectURI: publicURL + "/auth/oidc/callback"
+            )
+        )
+    }
+
+    struct Problem: Error, Equatable, CustomStringConvertible {
+        var description: String
+        init(_ d: String) { description = d }
+    }
+}

@@ -1,0 +1,260 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@testable import SafeCommsCore
+@testable import SafeCommsServer
+@testable import SafeCommsStore
+
+/// Sign-in through the council's identity provider, against oidc-provider-mock on loopback: a known
+/// member of staff gets a session (and is not asked for SafeComms' second factor); an unknown claim, a
+/// wrong state, a replayed nonce, an expired or wrongly signed ID token, and a provider that says no
+/// are each refused with a page that says why, and no session.
+@Suite(.enabled(if: AiosmtpdRelay.python != nil, "needs a Python with oidc-provider-mock (SAFECOMMS_TEST_PYTHON)"))
+struct SingleSignOnPageTests {
+    static func settings(_ mock: OIDCMock, organisation: UUID? = nil) -> OIDCSettings {
+        OIDCSettings(
+            issuer: mock.issuer,
+            clientID: "safecomms",
+            clientSecret: "a client secret",
+            name: "your Northbridge account",
+            organisationID: organisation,
+            redirectURI: "http://127.0.0.1:8080/auth/oidc/callback"
+        )
+    }
+
+    /// A test application whose organisation signs in through `mock`, the second factor required.
+    static func withProvider(
+        _ backend: Backend,
+        tokenSeconds: Int = 300,
+        forgedKeys: Bool = false,
+        _ body: (Application, World) async throws -> Void
+    ) async throws {
+        let mock = try OIDCMock(tokenSeconds: tokenSeconds, forgedKeys: forgedKeys)
+        defer { mock.stop() }
+        try await withTestApp(
+            backend,
+            config: {
+                $0.oidc = settings(mock)
+                $0.requireSecondFactor = true
+            }
+        ) { app in
+            // The test plays the browser: the provider's redirect back is read, not followed.
+            app.http.client.configuration.redirectConfiguration = .disallow
+            try await body(app, try await World.make(app))
+        }
+    }
+
+    /// Starts signing in: the provider's authorize address the browser is sent to.
+    static func start(_ browser: PageSession) async throws -> String {
+        let res = try await browser.get("/auth/oidc/start")
+        #expect(res.status == .seeOther)
+        return try #require(res.headers.first(name: .location))
+    }
+
+    /// The provider's answer when `subject` signs in there (or refuses): the callback's path and query.
+    static func authorize(
+        _ app: Application,
+        _ location: String,
+        as subject: String,
+        deny: Bool = false
+    )
+        async throws -> String
+    {
+        let form =
+            deny ? "action=deny" : "sub=" + (subject.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        let answer = try await app.client.post(
+            URI(string: location),
+            headers: ["Content-Type": "application/x-www-form-urlencoded"]
+        ) { req in
+            req.body = ByteBuffer(string: form)
+        }
+        #expect(answer.status == .found)
+        let back = try #require(URLComponents(string: try #require(answer.headers.first(name: .location))))
+        #expect(back.path == "/auth/oidc/callback")
+        return back.path + "?" + (back.percentEncodedQuery ?? "")
+    }
+
+    /// `callback` with one query parameter's value replaced.
+    static func replacing(_ name: String, in callback: String, with value: String) throws -> String {
+        var c = try #require(URLComponents(string: callback))
+        c.queryItems = c.queryItems?.map { $0.name == name ? URLQueryItem(name: name, value: value) : $0 }
+        return c.path + "?" + (c.percentEncodedQuery ?? "")
+    }
+
+    static func parameter(_ name: String, of url: String) throws -> String {
+        try #require(URLComponents(string: url)?.queryItems?.first { $0.name == name }?.value)
+    }
+
+    static func refused(_ res: TestingHTTPResponse, saying words: String, _ browser: PageSession) async throws {
+        #expect(res.status == .unauthorized, "\(res.status)")
+        #expect(res.body.string.contains("You are not signed in") && res.body.string.contains(words), "\(words)")
+        #expect(try await browser.get("/cases").headers.first(name: .location) == "/login", "no session")
+    }
+
+    @Test(arguments: Backend.available)
+    func aKnownMemberOfStaffSignsInThroughTheProvider(backend: Backend) async throws {
+        try await Self.withProvider(backend) { app, world in
+            #expect(
+                try await PageSession(app).get("/login").body.string.contains("Sign in with your Northbridge account")
+            )
+            let me = world.north.staff["practitioner"]!
+            let browser = PageSession(app)
+            let back = try await Self.authorize(app, try await Self.start(browser), as: me.email)
+            let done = try await browser.get(back)
+            // Signed in (no second factor asked: the provider enforces its own), the policy first (WNL-5.2).
+            #expect(done.status == .seeOther && done.headers.first(name: .location) == "/policies?first=1")
+            #expect(try await browser.get("/cases").status == .ok)
+            let routes = try await AuditEvent.query(on: app.db).filter(\.$action == "auth.signed_in").all()
+                .compactMap(\.detail)
+            #expect(routes == ["identity provider"])
+
+            // The same answer again, from this browser's history or another browser: refused.
+            let stranger = PageSession(app)
+            try await Self.refused(try await stranger.get(back), saying: "already been used", stranger)
+
+            // Eight people at once (the team at nine o'clock): each signed in once, as themself.
+            let people = ["practitioner", "practitionerB", "manager", "dsl", "auditor", "admin", "business_support"]
+            let team = (people + ["practitioner"]).enumerated().map { i, key in
+                (i < 4 ? world.north : world.south).staff[key]!
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for who in team {
+                    group.addTask {
+                        let b = PageSession(app)
+                        let answer = try await b.get(
+                            try await Self.authorize(app, try await Self.start(b), as: who.email)
+                        )
+                        #expect(answer.status == .seeOther, "\(who.email)")
+                        #expect(try await b.get("/account").status == .ok, "\(who.email)")
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let signedIn = try await AuditEvent.query(on: app.db).filter(\.$action == "auth.signed_in").all()
+            #expect(signedIn.count == 1 + team.count)
+            #expect(Set(signedIn.compactMap(\.actorID)) == Set(team.map(\.id) + [me.id]))
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func badAnswersAreRefusedWithAPageAndNoSession(backend: Backend) async throws {
+        try await Self.withProvider(backend) { app, world in
+            let me = world.north.staff["practitioner"]!
+            // Someone the provider knows and SafeComms does not: nobody is made on the fly.
+            let unknown = PageSession(app)
+            let theirs = try await Self.authorize(app, try await Self.start(unknown), as: "nobody@elsewhere.example")
+            try await Self.refused(
+                try await unknown.get(theirs),
+                saying: "no one in SafeComms signs in with that",
+                unknown
+            )
+            #expect(try await StaffMember.query(on: app.db).filter(\.$email == "nobody@elsewhere.example").count() == 0)
+
+            // A state this browser was not given.
+            let tampered = PageSession(app)
+            let answer = try await Self.authorize(app, try await Self.start(tampered), as: me.email)
+            try await Self.refused(
+                try await tampered.get(try Self.replacing("state", in: answer, with: PKCE.randomToken())),
+                saying: "not started in this browser",
+                tampered
+            )
+
+            // A replayed nonce: the code of a sign-in started in one browser, answered to another's state.
+            let victim = PageSession(app), attacker = PageSession(app)
+            let victimsAnswer = try await Self.authorize(app, try await Self.start(victim), as: me.email)
+            let attackersState = try Self.parameter("state", of: try await Self.start(attacker))
+            try await Self.refused(
+                try await attacker.get(try Self.replacing("state", in: victimsAnswer, with: attackersState)),
+                saying: "did not answer the one started in this browser",
+                attacker
+            )
+
+            // The person says no at the provider (its answer carries no state).
+            let cancelled = PageSession(app)
+            let no = try await Self.authorize(app, try await Self.start(cancelled), as: me.email, deny: true)
+            try await Self.refused(try await cancelled.get(no), saying: "did not sign you in", cancelled)
+
+            // A deactivated member of staff (a leaver).
+            let leaver = world.north.staff["manager"]!
+            let row = try #require(try await StaffMember.find(leaver.id, on: app.db))
+            row.active = false
+            try await row.save(on: app.db)
+            let gone = PageSession(app)
+            let leaversAnswer = try await Self.authorize(app, try await Self.start(gone), as: leaver.email)
+            try await Self.refused(
+                try await gone.get(leaversAnswer),
+                saying: "no one in SafeComms signs in with that",
+                gone
+            )
+
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "auth.signed_in").count() == 0)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "auth.failed").count() == 5)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func expiredAndWronglySignedTokensAreRefused(backend: Backend) async throws {
+        try await Self.withProvider(backend, tokenSeconds: -120) { app, world in
+            let browser = PageSession(app)
+            let answer = try await Self.authorize(
+                app,
+                try await Self.start(browser),
+                as: world.north.staff["dsl"]!.email
+            )
+            try await Self.refused(try await browser.get(answer), saying: "had expired", browser)
+        }
+        try await Self.withProvider(backend, forgedKeys: true) { app, world in
+            let browser = PageSession(app)
+            let answer = try await Self.authorize(
+                app,
+                try await Self.start(browser),
+                as: world.north.staff["dsl"]!.email
+            )
+            try await Self.refused(
+                try await browser.get(answer),
+                saying: "not signed by the identity provider",
+                browser
+            )
+        }
+    }
+
+    /// A provider kept for one organisation signs in nobody of another.
+    @Test func aProviderForOneOrganisationSignsInNobodyOfAnother() async throws {
+        let mock = try OIDCMock()
+        defer { mock.stop() }
+        try await withTestApp(.sqlite, config: { $0.oidc = Self.settings(mock) }) { app in
+            app.http.client.configuration.redirectConfiguration = .disallow
+            let world = try await World.make(app)
+            app.oidcProvider = OIDCProvider(
+                settings: Self.settings(mock, organisation: world.north.id),
+                client: { [weak app] in app?.client }
+            )
+            let south = PageSession(app)
+            let answer = try await Self.authorize(app, try await Self.start(south), as: world.south.staff["dsl"]!.email)
+            try await Self.refused(try await south.get(answer), saying: "no one in SafeComms signs in with that", south)
+            let north = PageSession(app)
+            let ours = try await Self.authorize(app, try await Self.start(north), as: world.north.staff["dsl"]!.email)
+            #expect(try await north.get(ours).status == .seeOther)
+            #expect(try await north.get("/cases").status == .ok)
+        }
+    }
+
+    @Test func theSettingsSayWhatIsMissing() {
+        let base = ["SAFECOMMS_OIDC_ISSUER": "https://login.example/tenant/v2.0"]
+        #expect(ServerConfig.fromEnvironment([:]).oidc == nil)
+        #expect(ServerConfig.fromEnvironment(base).oidcProblem?.contains("SAFECOMMS_OIDC_CLIENT_ID") == true)
+        let noSecret = base.merging(["SAFECOMMS_OIDC_CLIENT_ID": "safecomms"]) { _, b in b }
+        #expect(ServerConfig.fromEnvironment(noSecret).oidcProblem?.contains("SAFECOMMS_OIDC_CLIENT_SECRET") == true)
+        let full = noSecret.merging(
+            ["SAFECOMMS_OIDC_CLIENT_SECRET": "s", "SAFECOMMS_PUBLIC_URL": "https://safecomms.example.gov.uk/"]
+        ) { _, b in b }
+        let settings = ServerConfig.fromEnvironment(full).oidc
+        #expect(settings?.redirectURI == "https://safecomms.example.gov.uk/auth/oidc/callback")
+        #expect(settings?.claim == "email" && settings?.organisationID == nil)
+        let badOrganisation = full.merging(["SAFECOMMS_OIDC_ORGANISATION": "north"]) { _, b in b }
+        #expect(ServerConfig.fromEnvironment(badOrganisation).oidcProblem?.contains("organisation's id") == true)
+    }
+}
