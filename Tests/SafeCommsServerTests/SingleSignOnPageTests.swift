@@ -72,7 +72,8 @@ struct SingleSignOnPageTests {
             req.body = ByteBuffer(string: form)
         }
         #expect(answer.status == .found)
-        let back = try #require(URLComponents(string: try #require(answer.headers.first(name: .location))))
+        let location = try #require(answer.headers.first(name: .location))
+        let back = try #require(URLComponents(string: location))
         #expect(back.path == "/auth/oidc/callback")
         return back.path + "?" + (back.percentEncodedQuery ?? "")
     }

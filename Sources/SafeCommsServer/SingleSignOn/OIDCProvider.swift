@@ -70,9 +70,12 @@ actor OIDCProvider {
     /// state, nonce and PKCE challenge.
     func authorizationURL(state: String, nonce: String, pkce: PKCE) async throws(Failure) -> String {
         let d = try await discovered()
-        var c = URLComponents(string: d.authorizationEndpoint)
-        c?.queryItems =
-            (c?.queryItems ?? []) + [
+        guard var c = URLComponents(string: d.authorizationEndpoint) else {
+            throw .unreachable("its authorization endpoint is not an address")
+        }
+        let existing = c.queryItems ?? []
+        c.queryItems =
+            existing + [
                 URLQueryItem(name: "response_type", value: "code"),
                 URLQueryItem(name: "client_id", value: settings.clientID),
                 URLQueryItem(name: "redirect_uri", value: settings.redirectURI),
@@ -82,7 +85,7 @@ actor OIDCProvider {
                 URLQueryItem(name: "code_challenge", value: pkce.challenge),
                 URLQueryItem(name: "code_challenge_method", value: PKCE.method),
             ]
-        guard let url = c?.url?.absoluteString else {
+        guard let url = c.url?.absoluteString else {
             throw .unreachable("its authorization endpoint is not an address")
         }
         return url
