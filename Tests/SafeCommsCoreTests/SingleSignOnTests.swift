@@ -9,7 +9,7 @@ import Testing
     /// RFC 7636 Appendix B's example.
     @Test func theS256ChallengeIsRFC7636s() {
         #expect(
-            PKCE.challenge(for: "dBjftJeZ4CVP-mB92K9uhvoaJLSgnQFjuTOkgRJx0Z4")
+            PKCE.challenge(for: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
                 == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         )
     }

@@ -50,7 +50,7 @@ struct SingleSignOnPageTests {
     /// Starts signing in: the provider's authorize address the browser is sent to.
     static func start(_ browser: PageSession) async throws -> String {
         let res = try await browser.get("/auth/oidc/start")
-        #expect(res.status == .seeOther)
+        #expect(res.status == .seeOther, "\(res.body.string)")
         return try #require(res.headers.first(name: .location))
     }
 

@@ -148,7 +148,8 @@ actor OIDCProvider {
             throw .unreachable("no answer from its token endpoint")
         }
         guard response.status == .ok else { throw .codeRefused }
-        guard let answer = try? response.content.decode(TokenAnswer.self, as: .json) else {
+        guard let answer = try? JSONDecoder().decode(TokenAnswer.self, from: Data(buffer: response.body ?? ByteBuffer()))
+        else {
             throw .unreachable("its token endpoint's answer had no ID token")
         }
         return answer.idToken
@@ -194,7 +195,9 @@ actor OIDCProvider {
         do {
             let response = try await client.get(URI(string: url), headers: ["Accept": "application/json"])
             guard response.status == .ok else { throw Failure.unreachable("\(what) answered \(response.status.code)") }
-            return try response.content.decode(T.self, as: .json)
+            // A plain decoder: the application's own refuses unknown fields (for its API's callers), and a
+            // provider's documents carry many fields SafeComms does not use.
+            return try JSONDecoder().decode(T.self, from: Data(buffer: response.body ?? ByteBuffer()))
         } catch let f as Failure {
             throw f
         } catch {
