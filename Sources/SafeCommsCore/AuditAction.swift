@@ -7,6 +7,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case tokenIssued = "token.issue"
     case tokenRevoked = "token.revoke"
     case signedOutEverywhere = "auth.signed_out_everywhere"
+    /// The identity provider no longer accepts someone (a leaver): their sessions and tokens ended.
+    case providerRefused = "auth.provider_refused"
     case factorEnrolled = "auth.factor_enrolled"
     case factorFailed = "auth.factor_failed"
     case factorReset = "auth.factor_reset"

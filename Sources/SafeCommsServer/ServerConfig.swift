@@ -74,6 +74,9 @@ public struct ServerConfig: Sendable {
     /// How often overdue incident steps are chased (`IncidentChaser`); 0 turns the chasing off (tests
     /// that run it themselves, with their own clock).
     public var incidentChaseSeconds: TimeInterval = 60
+    /// Whether the identity provider is asked, in the background, if it still accepts each person
+    /// signed in through it (`ProviderCheck`); tests that run a round themselves turn it off.
+    public var providerChecks = true
     public var outboxRetrySeconds: TimeInterval = 30
     /// How long a query waits for a free database connection before the request is answered 503.
     public var poolTimeoutSeconds: Int64 = 10

@@ -101,7 +101,11 @@ public func configure(_ app: Application, _ config: ServerConfig) async throws {
     }
 
     if let problem = config.oidcProblem { throw RunnerError("the identity provider: \(problem)") }
-    if let oidc = config.oidc { app.oidcProvider = OIDCProvider(settings: oidc, client: { [weak app] in app?.client }) }
+    if let oidc = config.oidc {
+        let provider = OIDCProvider(settings: oidc, client: { [weak app] in app?.client })
+        app.oidcProvider = provider
+        if config.providerChecks { app.lifecycle.use(ProviderCheck.loop(app, provider: provider)) }
+    }
 
     if let problem = config.notifyProblem { throw RunnerError("GOV.UK Notify: \(problem)") }
     var transports: [String: any MessageTransport] = [:]

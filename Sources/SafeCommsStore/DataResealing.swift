@@ -23,7 +23,7 @@ public enum DataResealing {
         (PhoneAgreement.schema, PhoneAgreement.sealedColumns), (PhoneHandIn.schema, PhoneHandIn.sealedColumns),
         (DevicePersonalUse.schema, DevicePersonalUse.sealedColumns),
         (LongWorkRecord.schema, LongWorkRecord.sealedColumns),
-        (SecondFactor.schema, SecondFactor.sealedColumns),
+        (SecondFactor.schema, SecondFactor.sealedColumns), (ProviderGrant.schema, ProviderGrant.sealedColumns),
     ]
 
     public struct Report: Sendable, Equatable {

@@ -68,10 +68,15 @@ public struct SignedInSession: Sendable {
     /// Ends every page session of `staffID` ("sign out everywhere"), audited in the same transaction.
     public static func endAll(of staffID: UUID, audit: AuditContext, on db: any Database) async throws {
         try await AuditLog.transaction(on: db, audit) { tx in
-            guard let sql = tx as? any SQLDatabase else { throw SQLRequired() }
-            try await sql.delete(from: table).where(SQLIdentifier("staff_id"), .equal, staffBind(staffID, tx)).run()
+            try await deleteAll(of: staffID, on: tx)
             return ((), [AuditEntry(action: .signedOutEverywhere, entity: "staff", entityID: staffID.uuidString)])
         }
+    }
+
+    /// Deletes every page session of `staffID`, inside the caller's transaction.
+    static func deleteAll(of staffID: UUID, on tx: any Database) async throws {
+        guard let sql = tx as? any SQLDatabase else { throw SQLRequired() }
+        try await sql.delete(from: table).where(SQLIdentifier("staff_id"), .equal, staffBind(staffID, tx)).run()
     }
 
     /// A staff id as the sessions table holds it: a UUID on PostgreSQL, its text on SQLite.

@@ -30,7 +30,7 @@ struct SingleSignOnPageTests {
         _ backend: Backend,
         tokenSeconds: Int = 300,
         forgedKeys: Bool = false,
-        _ body: (Application, World) async throws -> Void
+        _ body: (Application, World, OIDCMock) async throws -> Void
     ) async throws {
         let mock = try OIDCMock(tokenSeconds: tokenSeconds, forgedKeys: forgedKeys)
         defer { mock.stop() }
@@ -39,18 +39,20 @@ struct SingleSignOnPageTests {
             config: {
                 $0.oidc = settings(mock)
                 $0.requireSecondFactor = true
+                // Tests run the provider's rounds themselves (`ProviderCheck.run`).
+                $0.providerChecks = false
             }
         ) { app in
             // The test plays the browser: the provider's redirect back is read, not followed.
             app.http.client.configuration.redirectConfiguration = .disallow
-            try await body(app, try await World.make(app))
+            try await body(app, try await World.make(app), mock)
         }
     }
 
     /// Starts signing in: the provider's authorize address the browser is sent to.
     static func start(_ browser: PageSession) async throws -> String {
         let res = try await browser.get("/auth/oidc/start")
-        #expect(res.status == .seeOther, "\(res.body.string)")
+        #expect(res.status == .seeOther)
         return try #require(res.headers.first(name: .location))
     }
 
@@ -97,7 +99,7 @@ struct SingleSignOnPageTests {
 
     @Test(arguments: Backend.available)
     func aKnownMemberOfStaffSignsInThroughTheProvider(backend: Backend) async throws {
-        try await Self.withProvider(backend) { app, world in
+        try await Self.withProvider(backend) { app, world, _ in
             #expect(
                 try await PageSession(app).get("/login").body.string.contains("Sign in with your Northbridge account")
             )
@@ -142,7 +144,7 @@ struct SingleSignOnPageTests {
 
     @Test(arguments: Backend.available)
     func badAnswersAreRefusedWithAPageAndNoSession(backend: Backend) async throws {
-        try await Self.withProvider(backend) { app, world in
+        try await Self.withProvider(backend) { app, world, _ in
             let me = world.north.staff["practitioner"]!
             // Someone the provider knows and SafeComms does not: nobody is made on the fly.
             let unknown = PageSession(app)
@@ -198,7 +200,7 @@ struct SingleSignOnPageTests {
 
     @Test(arguments: Backend.available)
     func expiredAndWronglySignedTokensAreRefused(backend: Backend) async throws {
-        try await Self.withProvider(backend, tokenSeconds: -120) { app, world in
+        try await Self.withProvider(backend, tokenSeconds: -120) { app, world, _ in
             let browser = PageSession(app)
             let answer = try await Self.authorize(
                 app,
@@ -207,7 +209,7 @@ struct SingleSignOnPageTests {
             )
             try await Self.refused(try await browser.get(answer), saying: "had expired", browser)
         }
-        try await Self.withProvider(backend, forgedKeys: true) { app, world in
+        try await Self.withProvider(backend, forgedKeys: true) { app, world, _ in
             let browser = PageSession(app)
             let answer = try await Self.authorize(
                 app,
@@ -219,6 +221,65 @@ struct SingleSignOnPageTests {
                 saying: "not signed by the identity provider",
                 browser
             )
+        }
+    }
+
+    /// A leaver: the council disables their account at the provider, which then refuses their refresh
+    /// token. At the next round every session and API token of theirs ends, whoever else stays signed
+    /// in; two servers' rounds at once end them once.
+    @Test(arguments: Backend.available)
+    func someoneTheProviderNoLongerAcceptsLosesEverySessionAndToken(backend: Backend) async throws {
+        try await Self.withProvider(backend) { app, world, mock in
+            let provider = try #require(app.oidcProvider)
+            let leaver = world.north.staff["practitioner"]!, colleague = world.north.staff["manager"]!
+            func signIn(_ who: (id: UUID, token: String, email: String)) async throws -> PageSession {
+                let b = PageSession(app)
+                #expect(
+                    try await b.get(try await Self.authorize(app, try await Self.start(b), as: who.email)).status
+                        == .seeOther
+                )
+                return b
+            }
+            let office = try await signIn(leaver), laptop = try await signIn(leaver)
+            let colleagues = try await signIn(colleague)
+            let later = Date().addingTimeInterval(provider.settings.checkEvery + 1)
+
+            // Still accepted: a round ends nothing.
+            #expect(try await ProviderCheck.run(app, provider: provider, now: later) == 0)
+            #expect(try await office.get("/cases").status == .ok)
+
+            // The council disables the account: the provider ends its grants.
+            let sub = leaver.email.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let revoked = try await app.client.post(URI(string: mock.issuer + "/users/\(sub)/revoke-tokens"))
+            #expect(revoked.status == .noContent)
+            // A round before the interval has passed asks nothing.
+            #expect(try await ProviderCheck.run(app, provider: provider, now: later) == 0)
+            #expect(try await office.get("/cases").status == .ok)
+
+            let twoServers = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<2 {
+                    group.addTask {
+                        try await ProviderCheck.run(
+                            app,
+                            provider: provider,
+                            now: later.addingTimeInterval(provider.settings.checkEvery + 1)
+                        )
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(twoServers == 1)
+            for browser in [office, laptop] {
+                #expect(try await browser.get("/cases").headers.first(name: .location) == "/login")
+            }
+            #expect(try await app.send(.GET, "/api/v1/cases", token: leaver.token).status == .unauthorized)
+            // Nobody else's.
+            #expect(try await colleagues.get("/cases").status == .ok)
+            #expect(try await app.send(.GET, "/api/v1/cases", token: colleague.token).status == .ok)
+            let events = try await AuditEvent.query(on: app.db).filter(\.$action == "auth.provider_refused").all()
+            #expect(events.count == 1)
+            #expect(events.first?.entityID == leaver.id.uuidString && events.first?.organisationID == world.north.id)
+            #expect(events.first?.detail == "every session ended and 1 API token revoked")
         }
     }
 
@@ -257,5 +318,10 @@ struct SingleSignOnPageTests {
         #expect(settings?.claim == "email" && settings?.organisationID == nil)
         let badOrganisation = full.merging(["SAFECOMMS_OIDC_ORGANISATION": "north"]) { _, b in b }
         #expect(ServerConfig.fromEnvironment(badOrganisation).oidcProblem?.contains("organisation's id") == true)
+        #expect(settings?.checkEvery == 300)
+        let hourly = full.merging(["SAFECOMMS_OIDC_CHECK_MINUTES": "60"]) { _, b in b }
+        #expect(ServerConfig.fromEnvironment(hourly).oidc?.checkEvery == 3600)
+        let never = full.merging(["SAFECOMMS_OIDC_CHECK_MINUTES": "0"]) { _, b in b }
+        #expect(ServerConfig.fromEnvironment(never).oidcProblem?.contains("SAFECOMMS_OIDC_CHECK_MINUTES") == true)
     }
 }

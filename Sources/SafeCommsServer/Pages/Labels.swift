@@ -50,6 +50,7 @@ enum Labels {
         case .tokenIssued: "issued an API token"
         case .tokenRevoked: "revoked an API token"
         case .signedOutEverywhere: "signed out everywhere"
+        case .providerRefused: "ended every session and token of someone the identity provider no longer accepts"
         case .factorEnrolled: "set up an authenticator"
         case .factorFailed: "gave a wrong authenticator code"
         case .factorReset: "reset someone's authenticator"

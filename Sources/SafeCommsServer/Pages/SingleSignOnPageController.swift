@@ -68,16 +68,20 @@ struct SingleSignOnPageController: RouteCollection {
             try await Self.failed(req, "no code")
             return Self.refused(req, settings, because: "the answer had no sign-in code", status: .unauthorized)
         }
-        let email: String
+        let signedIn: OIDCProvider.SignedIn
         do {
-            email = try await provider.signIn(code: code, verifier: expected.verifier, nonce: expected.nonce)
+            signedIn = try await provider.signIn(code: code, verifier: expected.verifier, nonce: expected.nonce)
         } catch {
             try await Self.failed(req, error.description)
             let status: HTTPStatus = if case .unreachable = error { .badGateway } else { .unauthorized }
             return Self.refused(req, settings, because: error.description, status: status)
         }
-        guard let staff = try await StaffMember.query(on: req.db).filter(\.$email == email).first(), staff.active,
-            settings.organisationID.map({ $0 == staff.organisationID }) ?? true
+        guard
+            let staff = try await ProviderGrants.member(
+                email: signedIn.name,
+                organisationID: settings.organisationID,
+                on: req.db
+            )
         else {
             try await Self.failed(req, "no such member of staff")
             return Self.refused(
@@ -87,6 +91,9 @@ struct SingleSignOnPageController: RouteCollection {
                     + "or ask your administrator to add you",
                 status: .unauthorized
             )
+        }
+        if let refreshToken = signedIn.refreshToken {
+            try await ProviderGrants.keep(refreshToken, of: try staff.requireID(), on: req.db)
         }
         try await SignIn.recordSignedIn(staff, route: "identity provider", on: req)
         return req.redirect(to: try await SignIn.finish(staff, on: req), redirectType: .normal)

@@ -79,7 +79,8 @@ actor OIDCProvider {
                 URLQueryItem(name: "response_type", value: "code"),
                 URLQueryItem(name: "client_id", value: settings.clientID),
                 URLQueryItem(name: "redirect_uri", value: settings.redirectURI),
-                URLQueryItem(name: "scope", value: "openid email"),
+                // offline_access: a refresh token, to ask later whether the provider still accepts the person.
+                URLQueryItem(name: "scope", value: "openid email offline_access"),
                 URLQueryItem(name: "state", value: state),
                 URLQueryItem(name: "nonce", value: nonce),
                 URLQueryItem(name: "code_challenge", value: pkce.challenge),
@@ -91,14 +92,20 @@ actor OIDCProvider {
         return url
     }
 
-    /// Exchanges the code the provider sent back for an ID token, checks it, and returns the value of
-    /// the claim that names the person (lower-cased).
-    func signIn(code: String, verifier: String, nonce: String, now: Date = Date()) async throws(Failure) -> String {
+    /// Who the provider signed in, and its refresh token for asking later whether it still accepts them.
+    struct SignedIn: Sendable {
+        /// The value of the claim that names the person (lower-cased).
+        var name: String
+        var refreshToken: String?
+    }
+
+    /// Exchanges the code the provider sent back for an ID token, checks it, and says whom it names.
+    func signIn(code: String, verifier: String, nonce: String, now: Date = Date()) async throws(Failure) -> SignedIn {
         let d = try await discovered()
-        let token = try await exchange(code: code, verifier: verifier, at: d.tokenEndpoint)
-        let payload = try await verified(token, now: now)
+        let answer = try await exchange(code: code, verifier: verifier, at: d.tokenEndpoint)
+        let payload = try await verified(answer.idToken, now: now)
         do {
-            return try IDTokenRules.check(
+            let name = try IDTokenRules.check(
                 IDTokenRules.Claims(
                     issuer: payload.issuer.value,
                     audience: payload.audience.value,
@@ -113,46 +120,90 @@ actor OIDCProvider {
                 claim: settings.claim,
                 now: now
             )
+            return SignedIn(name: name, refreshToken: answer.refreshToken)
         } catch {
             throw .refused(error)
         }
     }
 
-    private struct TokenAnswer: Decodable {
-        var idToken: String
-        enum CodingKeys: String, CodingKey { case idToken = "id_token" }
+    /// What the provider said when asked again with a person's refresh token.
+    enum Renewal: Sendable, Equatable {
+        /// It still accepts them; it may have given a new refresh token in place of the old.
+        case accepted(newToken: String?)
+        /// It no longer does (`invalid_grant`, RFC 6749 §5.2): the account was disabled, or its
+        /// sign-ins ended.
+        case refused
+        /// No clear answer (unreachable, or another error): nothing is decided on it.
+        case unknown
     }
 
-    private func exchange(code: String, verifier: String, at endpoint: String) async throws(Failure) -> String {
-        // client_secret_basic: id and secret form-encoded, then joined (RFC 6749 §2.3.1).
+    /// Asks the provider whether it still accepts the person `refreshToken` was given for.
+    func renew(_ refreshToken: String) async -> Renewal {
+        guard let d = try? await discovered() else { return .unknown }
+        let form = ["grant_type": "refresh_token", "refresh_token": refreshToken, "client_id": settings.clientID]
+        guard let response = try? await tokenRequest(form, at: d.tokenEndpoint) else { return .unknown }
+        let body = Data(buffer: response.body ?? ByteBuffer())
+        if response.status == .ok {
+            return .accepted(newToken: (try? JSONDecoder().decode(TokenAnswer.self, from: body))?.refreshToken)
+        }
+        struct ErrorAnswer: Decodable { var error: String }
+        guard response.status == .badRequest || response.status == .unauthorized,
+            (try? JSONDecoder().decode(ErrorAnswer.self, from: body))?.error == "invalid_grant"
+        else { return .unknown }
+        return .refused
+    }
+
+    private struct TokenAnswer: Decodable {
+        var idToken: String?
+        var refreshToken: String?
+        enum CodingKeys: String, CodingKey {
+            case idToken = "id_token", refreshToken = "refresh_token"
+        }
+    }
+
+    private func exchange(
+        code: String,
+        verifier: String,
+        at endpoint: String
+    ) async throws(Failure) -> (
+        idToken: String, refreshToken: String?
+    ) {
+        let form = [
+            "grant_type": "authorization_code", "code": code, "redirect_uri": settings.redirectURI,
+            "code_verifier": verifier, "client_id": settings.clientID,
+        ]
+        let response: ClientResponse
+        do {
+            response = try await tokenRequest(form, at: endpoint)
+        } catch {
+            throw .unreachable("no answer from its token endpoint")
+        }
+        guard response.status == .ok else { throw .codeRefused }
+        guard
+            let answer = try? JSONDecoder().decode(TokenAnswer.self, from: Data(buffer: response.body ?? ByteBuffer())),
+            let idToken = answer.idToken
+        else {
+            throw .unreachable("its token endpoint's answer had no ID token")
+        }
+        return (idToken, answer.refreshToken)
+    }
+
+    /// A form posted to the token endpoint, the client authenticated with client_secret_basic: id and
+    /// secret form-encoded, then joined (RFC 6749 §2.3.1).
+    private func tokenRequest(_ form: [String: String], at endpoint: String) async throws -> ClientResponse {
         func encoded(_ s: String) -> String {
             s.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
                 ?? s
         }
         let credentials = Data("\(encoded(settings.clientID)):\(encoded(settings.clientSecret))".utf8)
             .base64EncodedString()
-        let form = [
-            "grant_type": "authorization_code", "code": code, "redirect_uri": settings.redirectURI,
-            "code_verifier": verifier, "client_id": settings.clientID,
-        ]
-        guard let client = client() else { throw .unreachable("SafeComms is stopping") }
-        let response: ClientResponse
-        do {
-            response = try await client.post(
-                URI(string: endpoint),
-                headers: ["Authorization": "Basic \(credentials)", "Accept": "application/json"]
-            ) { req in
-                try req.content.encode(form, as: .urlEncodedForm)
-            }
-        } catch {
-            throw .unreachable("no answer from its token endpoint")
+        guard let client = client() else { throw Failure.unreachable("SafeComms is stopping") }
+        return try await client.post(
+            URI(string: endpoint),
+            headers: ["Authorization": "Basic \(credentials)", "Accept": "application/json"]
+        ) { req in
+            try req.content.encode(form, as: .urlEncodedForm)
         }
-        guard response.status == .ok else { throw .codeRefused }
-        guard let answer = try? JSONDecoder().decode(TokenAnswer.self, from: Data(buffer: response.body ?? ByteBuffer()))
-        else {
-            throw .unreachable("its token endpoint's answer had no ID token")
-        }
-        return answer.idToken
     }
 
     /// The token's payload once its signature is the provider's; keys read again once if it is not.

@@ -18,6 +18,9 @@ public struct OIDCSettings: Sendable, Equatable {
     public var organisationID: UUID?
     /// Where the provider sends people back: `{SAFECOMMS_PUBLIC_URL}/auth/oidc/callback`.
     public var redirectURI: String
+    /// How often the provider is asked whether it still accepts each person signed in through it
+    /// (`SAFECOMMS_OIDC_CHECK_MINUTES`, default 5): a leaver's sessions and tokens end within this.
+    public var checkEvery: TimeInterval
 
     public init(
         issuer: String,
@@ -26,7 +29,8 @@ public struct OIDCSettings: Sendable, Equatable {
         claim: String = "email",
         name: String = "your council account",
         organisationID: UUID? = nil,
-        redirectURI: String
+        redirectURI: String,
+        checkEvery: TimeInterval = 300
     ) {
         self.issuer = issuer
         self.clientID = clientID
@@ -35,6 +39,7 @@ public struct OIDCSettings: Sendable, Equatable {
         self.name = name
         self.organisationID = organisationID
         self.redirectURI = redirectURI
+        self.checkEvery = checkEvery
     }
 
     /// The settings from the environment, nil when no issuer is set, or why they cannot be used.
@@ -56,6 +61,15 @@ public struct OIDCSettings: Sendable, Equatable {
             }
             organisation = id
         }
+        var minutes = 5.0
+        if let text = value("SAFECOMMS_OIDC_CHECK_MINUTES") {
+            guard let m = Double(text), m > 0, m <= 24 * 60 else {
+                return .failure(
+                    Problem("SAFECOMMS_OIDC_CHECK_MINUTES is a number of minutes, more than 0 and at most 1440")
+                )
+            }
+            minutes = m
+        }
         return .success(
             OIDCSettings(
                 issuer: issuer,
@@ -64,7 +78,8 @@ public struct OIDCSettings: Sendable, Equatable {
                 claim: value("SAFECOMMS_OIDC_CLAIM") ?? "email",
                 name: value("SAFECOMMS_OIDC_NAME") ?? "your council account",
                 organisationID: organisation,
-                redirectURI: publicURL + "/auth/oidc/callback"
+                redirectURI: publicURL + "/auth/oidc/callback",
+                checkEvery: minutes * 60
             )
         )
     }

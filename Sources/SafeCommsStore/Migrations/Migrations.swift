@@ -17,7 +17,7 @@ public enum StoreMigrations {
             M032_CreateYoungPeoplesPhones(), M033_CreateDeviceRegister(), M034_IndexContactByTime(),
             M035_IndexCaseRegisters(), M036_CreateRoleGrants(), M037_IndexReconciliationRuns(),
             M038_IndexCaseReferenceText(), M039_CreateLongWork(), M040_AddTokenScopeAndExpiry(),
-            M041_CreateSecondFactors(),
+            M041_CreateSecondFactors(), M042_CreateProviderGrants(),
         ]
     }
 }
