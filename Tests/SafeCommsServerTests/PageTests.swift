@@ -1010,6 +1010,11 @@ final class PageSession: @unchecked Sendable {
                         form: ["csrf": strangerCSRF, "code": "123456"]
                     )
                     #expect(planted.headers.first(name: .location) == "/login")
+                    // No identity provider is configured here: its sign-in is not there to start or answer
+                    // (`SingleSignOnPageTests` signs in through one).
+                    #expect(try await stranger.get("/auth/oidc/start").status == .notFound)
+                    #expect(try await stranger.get("/auth/oidc/callback?code=x&state=y").status == .notFound)
+                    covered.formUnion(["GET /auth/oidc/start", "GET /auth/oidc/callback"])
                     covered.formUnion([
                         "GET /account/authenticator", "POST /account/authenticator",
                         "POST /admin/staff/*/authenticator",
