@@ -30,7 +30,8 @@ import Testing
         expiresIn: TimeInterval = 300,
         issuedAgo: TimeInterval = 5,
         nonce: String? = "n-1",
-        name: String? = "Priya.Shah@Example.gov.uk"
+        name: String? = "Priya.Shah@Example.gov.uk",
+        emailVerified: Bool? = nil
     ) -> IDTokenRules.Claims {
         IDTokenRules.Claims(
             issuer: issuer,
@@ -38,7 +39,8 @@ import Testing
             expiresAt: now.addingTimeInterval(expiresIn),
             issuedAt: now.addingTimeInterval(-issuedAgo),
             nonce: nonce,
-            name: name
+            name: name,
+            emailVerified: emailVerified
         )
     }
 
@@ -60,6 +62,8 @@ import Testing
         #expect(Self.check(Self.claims(audience: ["other", "safecomms"])) == .success("priya.shah@example.gov.uk"))
         // A clock half a minute out either way is tolerated.
         #expect(Self.check(Self.claims(expiresIn: -30, issuedAgo: -30)) == .success("priya.shah@example.gov.uk"))
+        // Verified, or not said (Entra ID does not say): the address is the provider's word.
+        #expect(Self.check(Self.claims(emailVerified: true)) == .success("priya.shah@example.gov.uk"))
     }
 
     @Test func eachWrongClaimIsRefusedAndSaysWhy() {
@@ -73,6 +77,10 @@ import Testing
         #expect(Self.check(Self.claims(nonce: nil)) == .failure(.nonceMismatch))
         #expect(Self.check(Self.claims(name: nil)) == .failure(.noName(claim: "email")))
         #expect(Self.check(Self.claims(name: "  ")) == .failure(.noName(claim: "email")))
+        // An address the provider has not checked could be anyone's typing.
+        #expect(Self.check(Self.claims(emailVerified: false)) == .failure(.unverifiedEmail))
+        // The page does not name the claim; the audit trail does.
+        #expect(!IDTokenRules.Refusal.noName(claim: "email").forPage.contains("email"))
         #expect("\(IDTokenRules.Refusal.nonceMismatch)".contains("this browser"))
     }
 }

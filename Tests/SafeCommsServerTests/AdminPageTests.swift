@@ -38,6 +38,9 @@ import VaporTesting
             let (admin, csrf) = try await Self.signedIn(app, world.north.staff["admin"]!.email)
             let form = try await admin.get("/admin/settings")
             #expect(form.status == .ok && form.body.string.contains("value=\"08:30\""))
+            // The id the server's identity-provider setting names (SAFECOMMS_OIDC_ORGANISATION): its own only.
+            #expect(form.body.string.contains(world.north.id.uuidString))
+            #expect(!form.body.string.contains(world.south.id.uuidString))
             var fields = [
                 "csrf": csrf, "opens_at": "09:00", "closes_at": "17:30", "day_1": "on", "day_2": "on", "day_3": "on",
                 "day_4": "on", "time_zone": "Europe/London", "bank_holidays": "on",

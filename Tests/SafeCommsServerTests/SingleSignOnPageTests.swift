@@ -14,7 +14,7 @@ import VaporTesting
 /// are each refused with a page that says why, and no session.
 @Suite(.enabled(if: AiosmtpdRelay.python != nil, "needs a Python with oidc-provider-mock (SAFECOMMS_TEST_PYTHON)"))
 struct SingleSignOnPageTests {
-    static func settings(_ mock: OIDCMock, organisation: UUID? = nil) -> OIDCSettings {
+    static func settings(_ mock: OIDCMock, organisation: UUID) -> OIDCSettings {
         OIDCSettings(
             issuer: mock.issuer,
             clientID: "safecomms",
@@ -37,7 +37,8 @@ struct SingleSignOnPageTests {
         try await withTestApp(
             backend,
             config: {
-                $0.oidc = settings(mock)
+                // Configured with an organisation to come: the provider is North's once the world is made.
+                $0.oidc = settings(mock, organisation: UUID())
                 $0.requireSecondFactor = true
                 // Tests run the provider's rounds themselves (`ProviderCheck.run`).
                 $0.providerChecks = false
@@ -45,7 +46,12 @@ struct SingleSignOnPageTests {
         ) { app in
             // The test plays the browser: the provider's redirect back is read, not followed.
             app.http.client.configuration.redirectConfiguration = .disallow
-            try await body(app, try await World.make(app), mock)
+            let world = try await World.make(app)
+            app.oidcProvider = OIDCProvider(
+                settings: settings(mock, organisation: world.north.id),
+                client: { [weak app] in app?.client }
+            )
+            try await body(app, world, mock)
         }
     }
 
@@ -120,9 +126,7 @@ struct SingleSignOnPageTests {
 
             // Eight people at once (the team at nine o'clock): each signed in once, as themself.
             let people = ["practitioner", "practitionerB", "manager", "dsl", "auditor", "admin", "business_support"]
-            let team = (people + ["practitioner"]).enumerated().map { i, key in
-                (i < 4 ? world.north : world.south).staff[key]!
-            }
+            let team = (people + ["practitioner"]).map { world.north.staff[$0]! }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for who in team {
                     group.addTask {
@@ -194,6 +198,20 @@ struct SingleSignOnPageTests {
             )
 
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "auth.signed_in").count() == 0)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "auth.failed").count() == 5)
+            // An answer to no sign-in started in the browser asking is refused, and not audited: anyone
+            // can ask for the address, and the audit trail is not theirs to fill.
+            let anyone = PageSession(app)
+            try await Self.refused(
+                try await anyone.get("/auth/oidc/callback?error=access_denied"),
+                saying: "did not sign you in",
+                anyone
+            )
+            try await Self.refused(
+                try await anyone.get("/auth/oidc/callback?code=x&state=y"),
+                saying: "not started in this browser",
+                anyone
+            )
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "auth.failed").count() == 5)
         }
     }
@@ -273,6 +291,12 @@ struct SingleSignOnPageTests {
                 #expect(try await browser.get("/cases").headers.first(name: .location) == "/login")
             }
             #expect(try await app.send(.GET, "/api/v1/cases", token: leaver.token).status == .unauthorized)
+            // A SafeComms password does not let the leaver back in either.
+            let password = PageSession(app)
+            let refused = try await password.signIn(leaver.email)
+            #expect(refused.status == .unauthorized)
+            #expect(refused.body.string.contains("no longer accepts your account"))
+            #expect(try await password.get("/cases").headers.first(name: .location) == "/login")
             // Nobody else's.
             #expect(try await colleagues.get("/cases").status == .ok)
             #expect(try await app.send(.GET, "/api/v1/cases", token: colleague.token).status == .ok)
@@ -280,6 +304,11 @@ struct SingleSignOnPageTests {
             #expect(events.count == 1)
             #expect(events.first?.entityID == leaver.id.uuidString && events.first?.organisationID == world.north.id)
             #expect(events.first?.detail == "every session ended and 1 API token revoked")
+
+            // Refused in error (the provider's own sign-in had merely run out): signing in through it
+            // again lifts the refusal, and the password signs in again.
+            _ = try await signIn(leaver)
+            #expect(try await PageSession(app).signIn(leaver.email).status == .seeOther)
         }
     }
 
@@ -287,7 +316,7 @@ struct SingleSignOnPageTests {
     @Test func aProviderForOneOrganisationSignsInNobodyOfAnother() async throws {
         let mock = try OIDCMock()
         defer { mock.stop() }
-        try await withTestApp(.sqlite, config: { $0.oidc = Self.settings(mock) }) { app in
+        try await withTestApp(.sqlite, config: { $0.oidc = Self.settings(mock, organisation: UUID()) }) { app in
             app.http.client.configuration.redirectConfiguration = .disallow
             let world = try await World.make(app)
             app.oidcProvider = OIDCProvider(
@@ -310,12 +339,18 @@ struct SingleSignOnPageTests {
         #expect(ServerConfig.fromEnvironment(base).oidcProblem?.contains("SAFECOMMS_OIDC_CLIENT_ID") == true)
         let noSecret = base.merging(["SAFECOMMS_OIDC_CLIENT_ID": "safecomms"]) { _, b in b }
         #expect(ServerConfig.fromEnvironment(noSecret).oidcProblem?.contains("SAFECOMMS_OIDC_CLIENT_SECRET") == true)
-        let full = noSecret.merging(
+        let noOrganisation = noSecret.merging(
             ["SAFECOMMS_OIDC_CLIENT_SECRET": "s", "SAFECOMMS_PUBLIC_URL": "https://safecomms.example.gov.uk/"]
         ) { _, b in b }
+        // Whose staff it signs in must be said: never whichever organisation a claim happens to match.
+        #expect(
+            ServerConfig.fromEnvironment(noOrganisation).oidcProblem?.contains("SAFECOMMS_OIDC_ORGANISATION") == true
+        )
+        let organisation = UUID()
+        let full = noOrganisation.merging(["SAFECOMMS_OIDC_ORGANISATION": organisation.uuidString]) { _, b in b }
         let settings = ServerConfig.fromEnvironment(full).oidc
         #expect(settings?.redirectURI == "https://safecomms.example.gov.uk/auth/oidc/callback")
-        #expect(settings?.claim == "email" && settings?.organisationID == nil)
+        #expect(settings?.claim == "email" && settings?.organisationID == organisation)
         let badOrganisation = full.merging(["SAFECOMMS_OIDC_ORGANISATION": "north"]) { _, b in b }
         #expect(ServerConfig.fromEnvironment(badOrganisation).oidcProblem?.contains("organisation's id") == true)
         #expect(settings?.checkEvery == 300)

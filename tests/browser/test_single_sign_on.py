@@ -22,6 +22,8 @@ def provider_server():
             "SAFECOMMS_OIDC_CLIENT_ID": "safecomms",
             "SAFECOMMS_OIDC_CLIENT_SECRET": "a client secret",
             "SAFECOMMS_OIDC_NAME": "your Northbridge account",
+            # The demo organisation's id (`DemoSeeder.organisationID`): its staff sign in through it.
+            "SAFECOMMS_OIDC_ORGANISATION": "0000dec0-0000-4000-8000-000000000001",
             "SAFECOMMS_PUBLIC_URL": "{url}",
         })
         yield s

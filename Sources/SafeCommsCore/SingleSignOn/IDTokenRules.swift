@@ -13,6 +13,8 @@ public enum IDTokenRules {
         public var nonce: String?
         /// The value of the claim that names the person (`email` unless configured otherwise).
         public var name: String?
+        /// `email_verified`, when the provider says.
+        public var emailVerified: Bool?
 
         public init(
             issuer: String,
@@ -20,7 +22,8 @@ public enum IDTokenRules {
             expiresAt: Date,
             issuedAt: Date?,
             nonce: String?,
-            name: String?
+            name: String?,
+            emailVerified: Bool? = nil
         ) {
             self.issuer = issuer
             self.audience = audience
@@ -28,6 +31,7 @@ public enum IDTokenRules {
             self.issuedAt = issuedAt
             self.nonce = nonce
             self.name = name
+            self.emailVerified = emailVerified
         }
     }
 
@@ -39,6 +43,17 @@ public enum IDTokenRules {
         case issuedInTheFuture
         case nonceMismatch
         case noName(claim: String)
+        /// The person is named by an e-mail address the provider says it has not verified: anyone
+        /// could have typed it, another council's DSL's included.
+        case unverifiedEmail
+
+        /// In words for the page a person sees (without the claim's technical name).
+        public var forPage: String {
+            switch self {
+            case .noName: "the identity provider did not say who you are"
+            default: description
+            }
+        }
 
         public var description: String {
             switch self {
@@ -48,6 +63,7 @@ public enum IDTokenRules {
             case .issuedInTheFuture: "the sign-in was dated in the future"
             case .nonceMismatch: "the sign-in did not answer the one started in this browser"
             case .noName(let claim): "the identity provider did not say who you are (no \(claim))"
+            case .unverifiedEmail: "the identity provider has not checked that the e-mail address is yours"
             }
         }
     }
@@ -74,6 +90,7 @@ public enum IDTokenRules {
         guard let name = claims.name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
             throw .noName(claim: claim)
         }
+        if claim == "email", claims.emailVerified == false { throw .unverifiedEmail }
         return name.lowercased()
     }
 }

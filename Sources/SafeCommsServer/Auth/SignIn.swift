@@ -8,6 +8,9 @@ enum SignIn {
     enum Failure: Error {
         case wrongCredentials
         case throttled(retryAfter: Int)
+        /// The council's identity provider no longer accepts the person (`ProviderGrants`): a leaver's
+        /// SafeComms password does not let them back in.
+        case providerRefused
     }
 
     /// The longest any page session may last, whatever an organisation sets (the cookie's max-age).
@@ -64,6 +67,13 @@ enum SignIn {
                 req.application.auditContext(organisationID: staff?.organisationID, source: req.clientAddress)
             )
             throw Failure.wrongCredentials
+        }
+        if try await ProviderGrants.isRefused(try staff.requireID(), on: req.db) {
+            try await req.application.auditBatcher.record(
+                AuditEntry(action: .signInFailed, entity: "session", detail: "password: the identity provider refused"),
+                req.application.auditContext(organisationID: staff.organisationID, source: req.clientAddress)
+            )
+            throw Failure.providerRefused
         }
         // Signing in to one's own account must not reset the count of an address guessing at others.
         await throttle.succeed(account: emailKey, address: addressKey)

@@ -11,6 +11,9 @@ import Vapor
 struct DemoSeeder {
     let app: Application
     static let organisationName = "Northbridge Borough Council (demo)"
+    /// The demo organisation's id, the same on every machine, so that a demo pointed at an identity
+    /// provider can name it (`SAFECOMMS_OIDC_ORGANISATION`) before it starts.
+    static let organisationID = UUID(uuidString: "0000dec0-0000-4000-8000-000000000001")!
 
     struct SignIn: Sendable {
         var role: String
@@ -142,7 +145,7 @@ struct DemoSeeder {
                 whatsappReviewDate: "2027-03-31"
             )
         )
-        org.id = UUID()
+        org.id = Self.organisationID
         let orgID = org.id!
         let ctx = app.auditContext(organisationID: orgID, source: "demo")
         let teamNames = [

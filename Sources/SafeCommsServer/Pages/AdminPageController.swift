@@ -42,7 +42,8 @@ struct AdminPageController: RouteCollection {
             form: .init(current),
             packs: req.application.policyCatalogue.packs,
             csrf: CSRF.token(for: req),
-            saved: req.queryText("saved") == "1"
+            saved: req.queryText("saved") == "1",
+            organisationID: p.organisationID
         )
         return try PageLayout.response(req, "Organisation settings", view.write)
     }
@@ -55,7 +56,8 @@ struct AdminPageController: RouteCollection {
             form: form,
             packs: req.application.policyCatalogue.packs,
             csrf: CSRF.token(for: req),
-            saved: false
+            saved: false,
+            organisationID: p.organisationID
         )
         do {
             let settings = try form.settings(keeping: current, packs: req.application.policyCatalogue.packs.map(\.id))

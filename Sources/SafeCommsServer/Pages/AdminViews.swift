@@ -296,6 +296,8 @@ struct SettingsView {
     var csrf: String
     var saved: Bool
     var errors: [PageController.FieldError] = []
+    /// Shown for the server's settings that name the organisation (`SAFECOMMS_OIDC_ORGANISATION`).
+    var organisationID: UUID?
 
     func write(_ h: inout HTML) {
         if !errors.isEmpty { PageErrors.summary(errors, &h) }
@@ -411,6 +413,13 @@ struct SettingsView {
         h.raw(
             "<p class=\"body\">How texts and e-mails are sent (GOV.UK Notify or the mail relay) is set on the server; see the operations guide.</p>\n"
         )
+        if let organisationID {
+            h.raw(
+                "<p class=\"body\" id=\"organisation-id\">This organisation's id, for signing in through your council's identity provider (<code>SAFECOMMS_OIDC_ORGANISATION</code> on the server): <code>"
+            )
+            h.text(organisationID.uuidString)
+            h.raw("</code></p>\n")
+        }
         h.raw("<button type=\"submit\" class=\"button\">Save the settings</button>\n</form>\n")
     }
 

@@ -77,6 +77,12 @@ struct PageController: RouteCollection {
             switch error {
             case .wrongCredentials: (.unauthorized, "Enter a correct e-mail address and password")
             case .throttled(let s): (.tooManyRequests, "Too many failed attempts. Try again in \(s / 60 + 1) minutes")
+            case .providerRefused:
+                (
+                    .unauthorized,
+                    "Your council's sign-in no longer accepts your account, so a SafeComms password cannot be used. "
+                        + "Sign in with \(req.application.oidcProvider?.settings.name ?? "your council account"), or ask your administrator"
+                )
             }
         let view = try await req.view.render(
             "login",

@@ -27,7 +27,12 @@ struct SingleSignOnPageController: RouteCollection {
         do {
             url = try await provider.authorizationURL(state: state, nonce: nonce, pkce: pkce)
         } catch {
-            return Self.refused(req, provider.settings, because: error.description, status: .badGateway)
+            return Self.refused(
+                req,
+                provider.settings,
+                because: error.forPage(provider.settings.name),
+                status: .badGateway
+            )
         }
         req.session.data[Self.stateKey] = state
         req.session.data[Self.nonceKey] = nonce
@@ -47,16 +52,19 @@ struct SingleSignOnPageController: RouteCollection {
             // Single use: whatever happens next, this sign-in cannot be answered twice.
             for key in [Self.stateKey, Self.nonceKey, Self.verifierKey, Self.startedKey] { req.session.data[key] = nil }
         }
+        // Only a sign-in started in this browser is audited when it fails: anyone can ask for this
+        // address, and the audit trail is not theirs to fill.
+        func failed(_ why: String) async throws { if expected != nil { try await Self.failed(req, why) } }
         // The provider said no (the person cancelled, or is not allowed): often without the state.
         if let error = req.query[String.self, at: "error"] {
-            try await Self.failed(req, "provider said \(String(error.filter { $0.isLetter || $0 == "_" }.prefix(40)))")
+            try await failed("provider said \(String(error.filter { $0.isLetter || $0 == "_" }.prefix(40)))")
             return Self.refused(req, settings, because: "\(settings.name) did not sign you in", status: .unauthorized)
         }
         let given = req.query[String.self, at: "state"] ?? ""
         guard let expected, Date().timeIntervalSince1970 - expected.started < Self.answerWithin,
             Self.same(given, expected.state)
         else {
-            try await Self.failed(req, "state")
+            try await failed("state")
             return Self.refused(
                 req,
                 settings,
@@ -65,16 +73,16 @@ struct SingleSignOnPageController: RouteCollection {
             )
         }
         guard let code = req.query[String.self, at: "code"], !code.isEmpty else {
-            try await Self.failed(req, "no code")
+            try await failed("no code")
             return Self.refused(req, settings, because: "the answer had no sign-in code", status: .unauthorized)
         }
         let signedIn: OIDCProvider.SignedIn
         do {
             signedIn = try await provider.signIn(code: code, verifier: expected.verifier, nonce: expected.nonce)
         } catch {
-            try await Self.failed(req, error.description)
+            try await failed(error.description)
             let status: HTTPStatus = if case .unreachable = error { .badGateway } else { .unauthorized }
-            return Self.refused(req, settings, because: error.description, status: status)
+            return Self.refused(req, settings, because: error.forPage(settings.name), status: status)
         }
         guard
             let staff = try await ProviderGrants.member(
@@ -83,7 +91,7 @@ struct SingleSignOnPageController: RouteCollection {
                 on: req.db
             )
         else {
-            try await Self.failed(req, "no such member of staff")
+            try await failed("no such member of staff")
             return Self.refused(
                 req,
                 settings,
@@ -92,9 +100,7 @@ struct SingleSignOnPageController: RouteCollection {
                 status: .unauthorized
             )
         }
-        if let refreshToken = signedIn.refreshToken {
-            try await ProviderGrants.keep(refreshToken, of: try staff.requireID(), on: req.db)
-        }
+        try await ProviderGrants.signedIn(try staff.requireID(), refreshToken: signedIn.refreshToken, on: req.db)
         try await SignIn.recordSignedIn(staff, route: "identity provider", on: req)
         return req.redirect(to: try await SignIn.finish(staff, on: req), redirectType: .normal)
     }

@@ -9,10 +9,13 @@ struct IDTokenPayload: JWTPayload {
     var expiration: ExpirationClaim
     var issuedAt: IssuedAtClaim?
     var nonce: String?
+    /// `email_verified` (OpenID Connect Core §5.1), as a boolean or, from some providers, its text.
+    var emailVerified: Bool?
     var strings: [String: String]
 
     private enum Registered: String, CodingKey {
         case issuer = "iss", audience = "aud", expiration = "exp", issuedAt = "iat", nonce
+        case emailVerified = "email_verified"
     }
 
     private struct AnyKey: CodingKey {
@@ -29,6 +32,9 @@ struct IDTokenPayload: JWTPayload {
         expiration = try c.decode(ExpirationClaim.self, forKey: .expiration)
         issuedAt = try c.decodeIfPresent(IssuedAtClaim.self, forKey: .issuedAt)
         nonce = try c.decodeIfPresent(String.self, forKey: .nonce)
+        emailVerified =
+            (try? c.decodeIfPresent(Bool.self, forKey: .emailVerified))
+            ?? (try? c.decodeIfPresent(String.self, forKey: .emailVerified)).flatMap { Bool($0.lowercased()) }
         let all = try decoder.container(keyedBy: AnyKey.self)
         var strings: [String: String] = [:]
         for key in all.allKeys {
@@ -46,6 +52,7 @@ struct IDTokenPayload: JWTPayload {
         try c.encode(expiration, forKey: .expiration)
         try c.encodeIfPresent(issuedAt, forKey: .issuedAt)
         try c.encodeIfPresent(nonce, forKey: .nonce)
+        try c.encodeIfPresent(emailVerified, forKey: .emailVerified)
     }
 
     /// Nothing here: the claims are checked by `IDTokenRules` with what only the request knows (the

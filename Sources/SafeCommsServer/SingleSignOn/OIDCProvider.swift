@@ -30,6 +30,17 @@ actor OIDCProvider {
         case forged
         case refused(IDTokenRules.Refusal)
 
+        /// In words for the page a person sees; `description` adds what the audit trail keeps.
+        func forPage(_ provider: String) -> String {
+            switch self {
+            case .unreachable:
+                "SafeComms could not reach \(provider). Try again in a few minutes; if it goes on, tell your IT service desk"
+            case .codeRefused: "\(provider) did not accept this sign-in (it may have been used already). Start again"
+            case .forged: description
+            case .refused(let why): why.forPage
+            }
+        }
+
         var description: String {
             switch self {
             case .unreachable(let what): "SafeComms could not reach the identity provider (\(what))"
@@ -112,7 +123,8 @@ actor OIDCProvider {
                     expiresAt: payload.expiration.value,
                     issuedAt: payload.issuedAt?.value,
                     nonce: payload.nonce,
-                    name: payload.strings[settings.claim]
+                    name: payload.strings[settings.claim],
+                    emailVerified: payload.emailVerified
                 ),
                 issuer: d.issuer,
                 clientID: settings.clientID,
@@ -144,7 +156,9 @@ actor OIDCProvider {
         guard let response = try? await tokenRequest(form, at: d.tokenEndpoint) else { return .unknown }
         let body = Data(buffer: response.body ?? ByteBuffer())
         if response.status == .ok {
-            return .accepted(newToken: (try? JSONDecoder().decode(TokenAnswer.self, from: body))?.refreshToken)
+            // An answer that cannot be read says nothing sure: the provider may have replaced the token.
+            guard let answer = try? JSONDecoder().decode(TokenAnswer.self, from: body) else { return .unknown }
+            return .accepted(newToken: answer.refreshToken)
         }
         struct ErrorAnswer: Decodable { var error: String }
         guard response.status == .badRequest || response.status == .unauthorized,

@@ -13,9 +13,10 @@ public struct OIDCSettings: Sendable, Equatable {
     public var claim: String
     /// What the sign-in page offers: "Sign in with {name}" (`SAFECOMMS_OIDC_NAME`).
     public var name: String
-    /// Only staff of this organisation sign in through it (`SAFECOMMS_OIDC_ORGANISATION`, its id);
-    /// unset: whichever organisation the person belongs to.
-    public var organisationID: UUID?
+    /// The council whose provider it is (`SAFECOMMS_OIDC_ORGANISATION`, its id): only its staff sign in
+    /// through it. Required: a provider names people by claims its own administrators can set, so it
+    /// must never sign in anyone of another organisation kept in the same SafeComms.
+    public var organisationID: UUID
     /// Where the provider sends people back: `{SAFECOMMS_PUBLIC_URL}/auth/oidc/callback`.
     public var redirectURI: String
     /// How often the provider is asked whether it still accepts each person signed in through it
@@ -28,7 +29,7 @@ public struct OIDCSettings: Sendable, Equatable {
         clientSecret: String,
         claim: String = "email",
         name: String = "your council account",
-        organisationID: UUID? = nil,
+        organisationID: UUID,
         redirectURI: String,
         checkEvery: TimeInterval = 300
     ) {
@@ -52,14 +53,19 @@ public struct OIDCSettings: Sendable, Equatable {
         guard let secret = value("SAFECOMMS_OIDC_CLIENT_SECRET") else {
             return .failure(Problem("SAFECOMMS_OIDC_ISSUER is set, so SAFECOMMS_OIDC_CLIENT_SECRET is needed too"))
         }
-        var organisation: UUID?
-        if let text = value("SAFECOMMS_OIDC_ORGANISATION") {
-            guard let id = UUID(uuidString: text) else {
-                return .failure(
-                    Problem("SAFECOMMS_OIDC_ORGANISATION is an organisation's id, such as the one /admin shows")
+        guard let text = value("SAFECOMMS_OIDC_ORGANISATION") else {
+            return .failure(
+                Problem(
+                    "SAFECOMMS_OIDC_ISSUER is set, so SAFECOMMS_OIDC_ORGANISATION is needed too: the id of the organisation whose staff sign in through it (an administrator sees it on the organisation settings page)"
                 )
-            }
-            organisation = id
+            )
+        }
+        guard let organisation = UUID(uuidString: text) else {
+            return .failure(
+                Problem(
+                    "SAFECOMMS_OIDC_ORGANISATION is an organisation's id, as the organisation settings page shows it"
+                )
+            )
         }
         var minutes = 5.0
         if let text = value("SAFECOMMS_OIDC_CHECK_MINUTES") {

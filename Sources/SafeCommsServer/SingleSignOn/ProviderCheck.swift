@@ -27,17 +27,22 @@ enum ProviderCheck {
         )
         var refused = 0
         for grant in due {
-            switch await provider.renew(grant.refreshToken) {
-            case .accepted(let newToken): try await ProviderGrants.accepted(grant, newToken: newToken, on: app.db)
-            case .refused:
-                let ended = try await ProviderGrants.refused(
-                    grant,
-                    audit: app.auditContext(organisationID: nil, source: "identity provider"),
-                    now: now,
-                    on: app.db
-                )
-                if ended { refused += 1 }
-            case .unknown: continue
+            // One person's failure (the store busy a moment) does not leave the rest unasked.
+            do {
+                switch await provider.renew(grant.refreshToken) {
+                case .accepted(let newToken): try await ProviderGrants.accepted(grant, newToken: newToken, on: app.db)
+                case .refused:
+                    let ended = try await ProviderGrants.refused(
+                        grant,
+                        audit: app.auditContext(organisationID: nil, source: "identity provider"),
+                        now: now,
+                        on: app.db
+                    )
+                    if ended { refused += 1 }
+                case .unknown: continue
+                }
+            } catch {
+                app.logger.error("identity provider check: \(String(describing: error).prefix(200))")
             }
         }
         return refused

@@ -8,6 +8,7 @@ struct M042_CreateProviderGrants: AsyncMigration {
             .field("refresh_token", .string, .required)
             .field("checked_at", .datetime, .required)
             .field("round", .int64, .required)
+            .field("refused_at", .datetime)
             .create()
     }
 

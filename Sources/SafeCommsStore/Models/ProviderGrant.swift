@@ -18,6 +18,9 @@ public final class ProviderGrant: Model, @unchecked Sendable {
     /// Counts every change of the row: a check claims the row by moving it on, so two servers never
     /// ask with the same token, and a refusal ends nothing if the person signed in again meanwhile.
     @Field(key: "round") public var round: Int64
+    /// When the provider refused the token: the person's sessions and tokens were ended then, and they
+    /// cannot sign in with a SafeComms password until the provider signs them in again.
+    @OptionalField(key: "refused_at") public var refusedAt: Date?
 
     public init() {}
 

@@ -7,29 +7,33 @@ import SafeCommsCore
 /// only as the active member of staff whose e-mail address the provider names (nobody is made on the
 /// fly). The refresh token the provider gave is kept (sealed), and asked again every few minutes:
 /// when the provider refuses it (the council disabled the account, or ended its sign-ins), every
-/// session and API token of that person ends at once, without waiting for their next sign-in.
+/// session and API token of that person ends at once, without waiting for their next sign-in, and a
+/// SafeComms password no longer signs them in until the provider does again.
 public enum ProviderGrants {
-    /// The active member of staff `email` names, in `organisationID` when the provider is kept for one.
+    /// The active member of staff of `organisationID` (the provider's council) whom `email` names.
     public static func member(
         email: String,
-        organisationID: UUID?,
+        organisationID: UUID,
         on db: any Database
     ) async throws -> StaffMember? {
         guard let staff = try await StaffMember.query(on: db).filter(\.$email == email).first(), staff.active,
-            organisationID.map({ $0 == staff.organisationID }) ?? true
+            staff.organisationID == organisationID
         else { return nil }
         return staff
     }
 
-    /// Keeps the refresh token of `staffID`'s sign-in, in place of any before.
-    public static func keep(
-        _ refreshToken: String,
-        of staffID: UUID,
+    /// The provider has just signed `staffID` in: keeps its refresh token in place of any before, and
+    /// lifts a refusal. Without a refresh token there is nothing to ask later, and no refusal stands.
+    public static func signedIn(
+        _ staffID: UUID,
+        refreshToken: String?,
         now: Date = Date(),
         on db: any Database
-    )
-        async throws
-    {
+    ) async throws {
+        guard let refreshToken else {
+            try await ProviderGrant.query(on: db).filter(\.$id == staffID).delete()
+            return
+        }
         if try await replace(staffID, refreshToken, now, on: db) { return }
         do {
             try await ProviderGrant(staffID: staffID, refreshToken: refreshToken, at: now).create(on: db)
@@ -52,8 +56,14 @@ public enum ProviderGrants {
             .set(SQLIdentifier("refresh_token"), to: SQLBind(DataKeys.seal(token)))
             .set(SQLIdentifier("checked_at"), to: SQLBind(now))
             .set(SQLIdentifier("round"), to: SQLBinaryExpression(SQLIdentifier("round"), .add, SQLLiteral.numeric("1")))
+            .set(SQLIdentifier("refused_at"), to: SQLLiteral.null)
             .where("id", .equal, SQLBind(staffID))
             .returning("id").all().isEmpty
+    }
+
+    /// Whether the provider refused `staffID` at its last check and has not signed them in since.
+    public static func isRefused(_ staffID: UUID, on db: any Database) async throws -> Bool {
+        try await ProviderGrant.query(on: db).filter(\.$id == staffID).filter(\.$refusedAt != nil).count() > 0
     }
 
     /// A grant a server has claimed to ask the provider about: nobody else asks with it meanwhile.
@@ -74,7 +84,8 @@ public enum ProviderGrants {
         async throws -> [Claimed]
     {
         guard let sql = db as? any SQLDatabase else { throw SQLRequired() }
-        let due = try await ProviderGrant.query(on: db).filter(\.$checkedAt < checkedBefore).sort(\.$checkedAt)
+        let due = try await ProviderGrant.query(on: db).filter(\.$refusedAt == nil)
+            .filter(\.$checkedAt < checkedBefore).sort(\.$checkedAt)
             .limit(limit).all()
         var claimed: [Claimed] = []
         for grant in due {
@@ -101,7 +112,8 @@ public enum ProviderGrants {
     }
 
     /// The provider refused the person's refresh token: unless they signed in again since it was
-    /// claimed, every session and API token of theirs ends, in one audited transaction.
+    /// claimed, every session and API token of theirs ends, in one audited transaction, and the grant
+    /// is marked refused (`isRefused`).
     /// - Returns: whether anything was ended.
     @discardableResult
     public static func refused(
@@ -117,8 +129,10 @@ public enum ProviderGrants {
         context.organisationID = staff.organisationID
         return try await AuditLog.transaction(on: db, context) { tx -> (Bool, [AuditEntry]) in
             guard let sql = tx as? any SQLDatabase else { throw SQLRequired() }
-            let gone = try await sql.delete(from: ProviderGrant.schema)
+            let gone = try await sql.update(ProviderGrant.schema)
+                .set(SQLIdentifier("refused_at"), to: SQLBind(RowDigest.storable(now)))
                 .where("id", .equal, SQLBind(c.staffID)).where("round", .equal, SQLBind(c.round))
+                .where(SQLIdentifier("refused_at"), .is, SQLLiteral.null)
                 .returning("id").all()
             guard !gone.isEmpty else { return (false, []) }
             try await SignedInSession.deleteAll(of: c.staffID, on: tx)
