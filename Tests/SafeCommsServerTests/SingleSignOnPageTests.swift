@@ -304,6 +304,17 @@ struct SingleSignOnPageTests {
             #expect(events.count == 1)
             #expect(events.first?.entityID == leaver.id.uuidString && events.first?.organisationID == world.north.id)
             #expect(events.first?.detail == "every session ended and 1 API token revoked")
+            // Their administrator sees why on the account's page.
+            let admin = PageSession(app)
+            #expect(try await admin.signIn(world.north.staff["admin"]!.email).status == .seeOther)
+            #expect(
+                try await admin.get("/admin/staff/\(leaver.id.uuidString)").body.string
+                    .contains("identity provider refused this account")
+            )
+            #expect(
+                try await admin.get("/admin/staff/\(colleague.id.uuidString)").body.string
+                    .contains("last asked whether it still accepts them")
+            )
 
             // Refused in error (the provider's own sign-in had merely run out): signing in through it
             // again lifts the refusal, and the password signs in again.

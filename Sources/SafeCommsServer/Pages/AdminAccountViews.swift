@@ -267,6 +267,9 @@ struct MemberView {
     var pending: [RoleGrant]
     var me: UUID
     var factor: SecondFactors.Summary
+    /// Their sign-ins through the council's identity provider, if any.
+    var provider: ProviderGrants.Summary?
+    var zone: TimeZone
     var errors: [PageController.FieldError]
     var csrf: String
     var notice: String?
@@ -284,6 +287,19 @@ struct MemberView {
         h.text(member.teamID.flatMap { t in teams.first { $0.id == t }?.name } ?? "No team")
         h.raw("</dd>\n<dt>Account</dt><dd>")
         h.raw(member.active ? "In use" : "Deactivated")
+        if let provider {
+            h.raw("</dd>\n<dt>Council sign-in</dt><dd id=\"council-sign-in\">")
+            if let refused = provider.refusedAt {
+                h.text(
+                    "The council's identity provider refused this account on \(WallClockText.dateTime(refused, zone: zone)): "
+                        + "their sessions and API tokens were ended, and their password does not sign them in until the provider signs them in again"
+                )
+            } else {
+                h.text(
+                    "Signs in through the council's identity provider, last asked whether it still accepts them on \(WallClockText.dateTime(provider.checkedAt, zone: zone))"
+                )
+            }
+        }
         h.raw("</dd>\n</dl>\n")
         for g in pending {
             h.raw(

@@ -311,6 +311,8 @@ struct AdminPageController: RouteCollection {
             pending: try await StaffAccounts.pending(for: p, on: req.db).filter { $0.staffID == id },
             me: p.staffID,
             factor: try await SecondFactors.summary(of: id, on: req.db),
+            provider: try await ProviderGrants.summary(of: id, on: req.db),
+            zone: try await req.application.organisationSettings.settings(for: p.organisationID, on: req.db).timeZone,
             errors: errors,
             csrf: CSRF.token(for: req),
             notice: req.queryText("done").flatMap(MemberView.notices.index(forKey:)).map {

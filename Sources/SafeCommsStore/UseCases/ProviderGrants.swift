@@ -61,6 +61,17 @@ public enum ProviderGrants {
             .returning("id").all().isEmpty
     }
 
+    /// What an administrator's page says of a person and the identity provider: nil when they have not
+    /// signed in through it (or it gave no refresh token).
+    public struct Summary: Sendable, Equatable {
+        public var checkedAt: Date
+        public var refusedAt: Date?
+    }
+
+    public static func summary(of staffID: UUID, on db: any Database) async throws -> Summary? {
+        try await ProviderGrant.find(staffID, on: db).map { Summary(checkedAt: $0.checkedAt, refusedAt: $0.refusedAt) }
+    }
+
     /// Whether the provider refused `staffID` at its last check and has not signed them in since.
     public static func isRefused(_ staffID: UUID, on db: any Database) async throws -> Bool {
         try await ProviderGrant.query(on: db).filter(\.$id == staffID).filter(\.$refusedAt != nil).count() > 0
