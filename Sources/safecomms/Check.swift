@@ -25,6 +25,10 @@ struct Check: ParsableCommand {
     var redact = false
 
     func run() throws {
+        try Self.answer(organisationFile: organisationFile, packs: packs, jsonl: jsonl, redact: redact)
+    }
+
+    static func answer(organisationFile: String?, packs: String?, jsonl: Bool, redact: Bool) throws {
         var runner: CheckRunner
         do {
             let organisation =
@@ -55,7 +59,9 @@ struct Analyse: ParsableCommand {
     @Flag(help: "Read one JSON request per line instead of one request from all of stdin.")
     var jsonl = false
 
-    func run() throws {
+    func run() throws { try Self.answer(jsonl: jsonl) }
+
+    static func answer(jsonl: Bool) throws {
         let runner: AnalyseRunner
         do { runner = AnalyseRunner(library: try BundledPolicies.library()) } catch {
             FileHandle.standardError.write(Data("safecomms analyse: \(error)\n".utf8))

@@ -29,6 +29,7 @@ struct SafeComms: AsyncParsableCommand {
         // Every file the process makes (the store, the audit key and witness, uploads being read) is
         // for this account alone.
         umask(0o077)
+        QuickStart.runIfQuick(Array(CommandLine.arguments.dropFirst()))
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         await main(nil)
     }

@@ -122,6 +122,23 @@ import Testing
         )
     }
 
+    /// Numbers are written digit by digit where they can be (every hundredth from 0 to 100, and
+    /// whole numbers), and must read as Swift's own shortest form of them everywhere else too.
+    @Test func theWriterWritesNumbersAsSwiftPrintsThem() {
+        var doubles = (0...10_000).map { Double($0) / 100 }
+        doubles += [0.1 + 0.2, 0.005, 100.5, 100.01, 1e-5, 123_456.789, 1e20, -0.0, -0.5, .infinity, .nan]
+        for d in doubles {
+            var w = JSONWriter()
+            w.double(d)
+            #expect(String(decoding: w.bytes, as: UTF8.self) == (d.isFinite ? "\(d)" : "0"), "\(d)")
+        }
+        for n in [0, 7, 9, 10, 99, 100, 101, 1_000, 65_535, 1_234_567, Int.max, -1, -42, Int.min] {
+            var w = JSONWriter()
+            w.int(n)
+            #expect(String(decoding: w.bytes, as: UTF8.self) == String(n))
+        }
+    }
+
     /// The parsed value and Foundation's object hold the same data.
     static func same(_ v: JSONValue, _ o: Any) -> Bool {
         switch v {

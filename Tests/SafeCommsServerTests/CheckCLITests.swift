@@ -171,6 +171,30 @@ import Testing
         #expect(out[1]["error"] as? String == "line 2: text: expected a string" && out[1]["id"] as? Int == 2)
     }
 
+    /// `analyse` and `check` with flags alone (in any order) start without ArgumentParser; every
+    /// other form still goes through it.
+    @Test func theQuickFormsAnswerAsTheOrdinaryOnesDo() throws {
+        // setup
+        let request = #"{"id": "q", "text": "Ring Kayden on 07700 900123", "people": []}"#
+
+        // MUT
+        let whole = try cli.run(["analyse"], data: data, stdin: request)
+        let lined = try cli.run(["analyse", "--jsonl"], data: data, stdin: request)
+        let check =
+            #"{"id": "r", "channel": "whatsapp", "device": {"kind": "work_mobile", "whatsapp_enabled": true}, "recipient": {"role": "parent_carer"}, "text": "Ring Kayden on 07700 900123"}"#
+        let both = try cli.run(["check", "--redact", "--jsonl"], data: data, stdin: check)
+        let help = try cli.run(["analyse", "--help"], data: data, stdin: "")
+        let unknown = try cli.run(["analyse", "--jsonl", "--nonesuch"], data: data, stdin: request)
+
+        // validation
+        #expect(whole.status == 0 && whole.stdout == lined.stdout, "\(whole.stderr)")
+        #expect(try lines(whole.stdout).first?["redacted"] as? String == "Ring [PERSON] on [PHONE_NUMBER]")
+        #expect(both.status == 0, "\(both.stderr)")
+        #expect(try lines(both.stdout).first?["redacted"] as? String == "Ring [PERSON] on [PHONE_NUMBER]")
+        #expect(help.status == 0 && help.stdout.contains("USAGE: safecomms analyse [--jsonl]"), "\(help.stdout)")
+        #expect(unknown.status == 64 && unknown.stderr.contains("Unknown option '--nonesuch'"), "\(unknown.stderr)")
+    }
+
     /// A file of many lines (200 KB, more than a pipe holds, so it arrives in several reads, which
     /// split lines) is answered in batches; the answers still come back one per line, in the lines'
     /// order, with each error naming its own line.

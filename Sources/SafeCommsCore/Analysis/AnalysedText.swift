@@ -15,14 +15,35 @@ public struct AnalysedText: Sendable {
         /// Letters (and apostrophes) only, no digit: a word rather than a number or a code. Asked of
         /// every word several times over, so worked out once.
         public var isWord: Bool
+        /// Every letter ASCII: no accent to take off before a list is asked.
+        public var isASCII: Bool
 
         public init(text: String, start: Int, end: Int, capitalised: Bool, hash: UInt64) {
+            var digit = false, ascii = true
+            for b in text.utf8 {
+                digit = digit || b &- 0x30 < 10
+                ascii = ascii && b < 0x80
+            }
+            self.init(
+                text: text,
+                start: start,
+                end: end,
+                capitalised: capitalised,
+                hash: hash,
+                isWord: !digit,
+                isASCII: ascii
+            )
+        }
+
+        /// With the two flags the tokeniser worked out as it read the word's bytes.
+        init(text: String, start: Int, end: Int, capitalised: Bool, hash: UInt64, isWord: Bool, isASCII: Bool) {
             self.text = text
             self.start = start
             self.end = end
             self.capitalised = capitalised
             self.hash = hash
-            isWord = !text.utf8.contains { $0 &- 0x30 < 10 }
+            self.isWord = isWord
+            self.isASCII = isASCII
         }
     }
 
@@ -61,14 +82,21 @@ public struct AnalysedText: Sendable {
             }
             if !word.isEmpty {
                 var h = WordHash.seed
-                for b in word { h = WordHash.add(h, b) }
+                var digit = false, ascii = true
+                for b in word {
+                    h = WordHash.add(h, b)
+                    digit = digit || b &- 0x30 < 10
+                    ascii = ascii && b < 0x80
+                }
                 tokens.append(
                     Token(
                         text: String(decoding: word, as: UTF8.self),
                         start: start,
                         end: start + wordScalars,
                         capitalised: capitalised,
-                        hash: h
+                        hash: h,
+                        isWord: !digit,
+                        isASCII: ascii
                     )
                 )
             }
@@ -146,15 +174,27 @@ public struct AnalysedText: Sendable {
             if end - start > 2, b[end - 2] == 0x27, b[end - 1] | 0x20 == 0x73 { end -= 2 }
             while b[end - 1] == 0x27 { end -= 1 }
             var h = WordHash.seed
+            var digit = false
             let word = String(unsafeUninitializedCapacity: end - start) { out in
                 for k in start..<end {
                     let c = b[k] &- 0x41 < 26 ? b[k] | 0x20 : b[k]
                     out[k - start] = c
                     h = WordHash.add(h, c)
+                    digit = digit || c &- 0x30 < 10
                 }
                 return end - start
             }
-            tokens.append(Token(text: word, start: start, end: end, capitalised: b[start] &- 0x41 < 26, hash: h))
+            tokens.append(
+                Token(
+                    text: word,
+                    start: start,
+                    end: end,
+                    capitalised: b[start] &- 0x41 < 26,
+                    hash: h,
+                    isWord: !digit,
+                    isASCII: true
+                )
+            )
             i = j
         }
         return (tokens, scalars)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything the analysers find in one message, with the clauses each finding type serves, and the
 /// message with each finding replaced by `[TYPE]`: `safecomms analyse` and `safecomms check --redact`.
 public struct ContentReport: Sendable {
@@ -88,20 +90,24 @@ public struct ContentReport: Sendable {
 public struct AnalyseRunner: Sendable {
     let analysers: [any ContentAnalyser]
     /// Each finding type's clauses as the JSON list every answer writes (`["PD-1.6","WA-7"]`), made once.
-    let clauseLists: [String: [UInt8]]
+    /// A list, not a dictionary: a dozen types compared with `==` (the same strings, so compared by
+    /// address) cost less than hashing the type for every finding.
+    let clauseLists: [(type: String, json: [UInt8])]
 
     public init(library: PolicyLibrary) {
         analysers = library.analysers
-        clauseLists = ContentReport.clauses(library.packs).mapValues { ids in
+        clauseLists = ContentReport.clauses(library.packs).map { type, ids in
             var w = JSONWriter()
             w.list(ids) { w, c in w.string(c) }
-            return w.bytes
+            return (type, w.bytes)
         }
     }
 
     static let fields: Set<String> = ["id", "text", "people", "direction", "attachments"]
 
-    public func answer(_ bytes: some Collection<UInt8>, line: Int? = nil) -> CheckRunner.Answer {
+    /// Takes `Data`, like `CheckRunner`, not any collection of bytes: a generic entry point called from
+    /// the CLI's module ran unspecialised, reading every request through the runtime's generic calls.
+    public func answer(_ bytes: Data, line: Int? = nil) -> CheckRunner.Answer {
         var id: CheckID?
         do throws(ValidationError) {
             let f = try JSONFields(try CheckRequest.document(bytes), prefix: "", known: Self.fields)
@@ -138,7 +144,7 @@ public struct AnalyseRunner: Sendable {
         w.list(report.findings) { w, f in
             w.byte(Byte.openBrace)
             w.key("clauses", first: true)
-            if let list = clauseLists[f.type] { w.written(list) } else { w.raw("[]") }
+            if let list = clauseLists.first(where: { $0.type == f.type }) { w.written(list.json) } else { w.raw("[]") }
             w.key("confidence")
             w.double(f.confidence)
             if let span = f.span {

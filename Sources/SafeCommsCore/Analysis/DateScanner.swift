@@ -24,29 +24,43 @@ public enum DateScanner {
         m["sept"] = 9
         return m
     }()
-    static let monthIndex = HashIndex(months.map { (WordHash.of($0.key), ($0.key, $0.value)) })
+    /// By word hash, like the word lists: a token's own hash finds it, no string compared.
+    static let monthIndex = HashIndex(months.map { (WordHash.of($0.key), $0.value) })
 
     @inline(__always)
-    static func month(_ t: AnalysedText.Token) -> Int? {
-        guard let (name, m) = monthIndex[t.hash], name == t.text else { return nil }
-        return m
+    static func month(_ t: AnalysedText.Token, _ index: HashIndex<Int>) -> Int? { index[t.hash] }
+
+    /// "14", "14th", "1st" as a day of the month. Read as bytes: asked of every number in a message.
+    static func day(_ s: String) -> Int? {
+        var value = 0, digits = 0, letters = 0
+        var suffix: UInt16 = 0
+        for b in s.utf8 {
+            if letters == 0, b &- 0x30 < 10 {
+                value = value * 10 + Int(b &- 0x30)
+                digits += 1
+            } else {
+                suffix = suffix << 8 | UInt16(b)
+                letters += 1
+            }
+        }
+        guard (1...2).contains(digits), letters == 0 || (letters == 2 && ordinalSuffixes.contains(suffix)),
+            (1...31).contains(value)
+        else { return nil }
+        return value
     }
 
-    /// "14", "14th", "1st" as a day of the month.
-    static func day(_ s: String) -> Int? {
-        guard let first = s.utf8.first, first >= 0x30 && first <= 0x39, s.utf8.count <= 4 else { return nil }
-        var digits = s
-        for suffix in ["st", "nd", "rd", "th"] where s.hasSuffix(suffix) {
-            digits = String(s.dropLast(2))
-            break
-        }
-        guard digits.count <= 2, let d = Int(digits), (1...31).contains(d) else { return nil }
-        return d
+    /// "st", "nd", "rd", "th", two bytes each.
+    static let ordinalSuffixes: [UInt16] = ["st", "nd", "rd", "th"].map { s in s.utf8.reduce(0) { $0 << 8 | UInt16($1) }
     }
 
     static func number(_ s: String, digits: ClosedRange<Int>) -> Int? {
-        guard digits.contains(s.utf8.count), s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        return Int(s)
+        guard digits.contains(s.utf8.count) else { return nil }
+        var n = 0
+        for b in s.utf8 {
+            guard b &- 0x30 < 10 else { return nil }
+            n = n * 10 + Int(b &- 0x30)
+        }
+        return n
     }
 
     static func year(_ s: String) -> (full: Int?, two: Int)? {
@@ -56,6 +70,8 @@ public enum DateScanner {
 
     public static func scan(_ text: AnalysedText) -> [Found] {
         let t = text.tokens
+        let months = Self.monthIndex
+        func month(_ t: AnalysedText.Token) -> Int? { Self.month(t, months) }
         var out: [Found] = []
         var i = 0
         func word(_ k: Int) -> String? { k < t.count ? t[k].text : nil }

@@ -205,10 +205,11 @@ enum IdentifierScanner {
         return k
     }
 
+    static let emailCues = ["mail", "address"]
+
     /// "email", "e-mail", "mail" or "address" in the few words before `i`.
     static func hasEmailCue(_ c: [UInt32], before i: Int) -> Bool {
-        let lower = lowerCased(c, before: i, length: 40)
-        return lower.contains("mail") || lower.contains("address")
+        window(c, before: i, length: 40, holds: emailCues)
     }
 
     // MARK: phone numbers
@@ -304,9 +305,10 @@ enum IdentifierScanner {
 
     /// "NHS" (or "health number") in the 30 code points before.
     static func hasNHSContext(_ c: [UInt32], before i: Int) -> Bool {
-        let window = lowerCased(c, before: i, length: 30)
-        return window.contains("nhs") || window.contains("health number") || window.contains("health no")
+        window(c, before: i, length: 30, holds: nhsWords)
     }
+
+    static let nhsWords = ["nhs", "health number", "health no"]
 
     /// Words that say a spaced ten-digit number is something else: "invoice (171 431 1031)", "order
     /// no. 943 476 5919". Without them, a spaced number is taken, with low confidence, as an NHS number.
@@ -317,8 +319,7 @@ enum IdentifierScanner {
     ]
 
     static func hasOtherNumberContext(_ c: [UInt32], before i: Int) -> Bool {
-        let window = lowerCased(c, before: i, length: 30)
-        return otherNumberWords.contains { window.contains($0) }
+        window(c, before: i, length: 30, holds: otherNumberWords)
     }
 
     // MARK: National Insurance numbers
@@ -422,9 +423,23 @@ enum IdentifierScanner {
 
     // MARK: characters
 
-    /// The `length` code points before `i`, lower case: the window the context checks read.
-    static func lowerCased(_ c: [UInt32], before i: Int, length: Int) -> String {
-        String(String.UnicodeScalarView(c[max(0, i - length)..<i].compactMap(Unicode.Scalar.init))).lowercased()
+    /// Whether the `length` code points before `i`, read in lower case, hold any of `words` (lower
+    /// case, ASCII): the window the context checks read. Compared as bytes on the stack, not as
+    /// strings (a `String` search goes through Foundation, and cost more than the number it guarded).
+    static func window(_ c: [UInt32], before i: Int, length: Int, holds words: [String]) -> Bool {
+        let from = max(0, i - length)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: i - from) { w in
+            for k in from..<i {
+                let v = c[k]
+                w[k - from] = v >= 0x80 ? 0xFF : isUpper(v) ? UInt8(v) | 0x20 : UInt8(v)
+            }
+            return words.contains { word in
+                word.utf8.count <= w.count
+                    && (0...(w.count - word.utf8.count)).contains { at in
+                        word.utf8.enumerated().allSatisfy { k, b in w[at + k] == b }
+                    }
+            }
+        }
     }
 
     @inline(__always) static func isDigit(_ v: UInt32) -> Bool { v &- 0x30 < 10 }

@@ -14,10 +14,9 @@
 enum NameFinder {
     /// The first name a word is (accents aside), if it is one.
     static func firstName(_ t: AnalysedText.Token) -> WordLists.FirstName? {
-        let names = WordLists.firstNames
-        let hash = names.all.contains(t) ? t.hash : folded(t).map(WordHash.of)
-        guard let hash, names.all.contains(hash: hash) else { return nil }
-        return WordLists.FirstName(alsoWord: names.alsoWords.contains(hash: hash))
+        let kinds = WordLists.lexicon.kinds(t)
+        guard kinds.contains(.firstName) else { return nil }
+        return WordLists.FirstName(alsoWord: kinds.contains(.alsoWord))
     }
 
     static let titles = WordSet([
@@ -59,22 +58,17 @@ enum NameFinder {
         ]
     )
 
-    static func isSurname(_ t: AnalysedText.Token) -> Bool {
-        WordLists.surnames.contains(t) || folded(t).map { WordLists.surnames.contains($0) } == true
-    }
+    static func isSurname(_ t: AnalysedText.Token) -> Bool { WordLists.lexicon.kinds(t).contains(.surname) }
     /// A place, an organisation or another proper noun the dictionary knows ("Lincoln", "Chester").
-    static func isProperNoun(_ t: AnalysedText.Token) -> Bool {
-        WordLists.properNouns.contains(t) || folded(t).map { WordLists.properNouns.contains($0) } == true
-    }
+    static func isProperNoun(_ t: AnalysedText.Token) -> Bool { WordLists.lexicon.kinds(t).contains(.properNoun) }
     /// A word the dictionary knows, as an everyday word or a proper noun (a place, a month, a firm).
     static func isDictionaryWord(_ t: AnalysedText.Token) -> Bool {
-        WordLists.englishWords.contains(t) || WordLists.properNouns.contains(t)
-            || folded(t).map { WordLists.englishWords.contains($0) || WordLists.properNouns.contains($0) } == true
+        !WordLists.lexicon.kinds(t).isDisjoint(with: [.englishWord, .properNoun])
     }
 
     /// A word with accents taken off ("chloé" → "chloe", "łukasz" → "lukasz"), when it has any.
     static func folded(_ t: AnalysedText.Token) -> String? {
-        guard t.text.utf8.contains(where: { $0 >= 0x80 }) else { return nil }
+        guard !t.isASCII else { return nil }
         var out = String.UnicodeScalarView()
         for scalar in t.text.unicodeScalars {
             if scalar.value < 0x80 {
@@ -107,21 +101,16 @@ enum NameFinder {
     }
 
     static func find(_ text: AnalysedText, _ c: [UInt32]) -> [ContentFinding] {
-        // The word tables, read once a message: every read of a static goes through the runtime's
-        // once-only check, and the loop below asks a dozen tables about every word.
-        let titles = Self.titles, greetings = Self.greetings, saints = Self.saints, placeWords = Self.placeWords
-        let ordinaryWords = Self.ordinaryWords, wordLikeNames = Self.wordLikeNames, notNames = Self.notNames
-        let cuesBefore = Self.cuesBefore, cuesAfter = Self.cuesAfter, strongCuesAfter = Self.strongCuesAfter
-        let vocativeCues = Self.vocativeCues, textSpeak = Self.textSpeak, calendarWords = Self.calendarWords
-        let placePrepositions = Self.placePrepositions, placeOnlyPrepositions = Self.placeOnlyPrepositions
-        let spokenToVerbs = Self.spokenToVerbs, organisations = Self.organisations
+        let t = text.tokens
+        // Which of the small lists each word is in, by one probe of one table per word: the loop below
+        // asks a dozen lists about most words, and a probe each was a twentieth of the analysers' time.
+        let index = Self.cueIndex
+        let cues = t.map { index[$0.hash] ?? [] }
+        @inline(__always) func has(_ i: Int, _ cue: Cue) -> Bool { !cues[i].isDisjoint(with: cue) }
         /// A word too common to be taken for a name by itself: an everyday word that is a name too, a
         /// place word, a greeting or a pronoun.
-        func isOrdinary(_ w: AnalysedText.Token) -> Bool {
-            ordinaryWords.contains(w) || wordLikeNames.contains(w) || placeWords.contains(w) || greetings.contains(w)
-                || notNames.contains(w)
-        }
-        let t = text.tokens
+        func isOrdinary(_ i: Int) -> Bool { has(i, [.ordinary, .wordLikeName, .placeWord, .greeting, .notName]) }
+        func isUnknown(_ i: Int) -> Bool { isUnknownWord(t[i], cues[i]) }
         var out: [ContentFinding] = []
         var k = 0
         func emit(_ range: Range<Int>, _ confidence: Double) {
@@ -139,24 +128,24 @@ enum NameFinder {
         func run(from: Int, max: Int) -> Int {
             var j = from
             while j < t.count, j - from < max, isNameLike(t[j], c),
-                !placeWords.contains(t[j]) || (isSurname(t[j]) && !PersonalDataAnalyser.streetTypes.contains(t[j])),
-                !ordinaryWords.contains(t[j]) || isSurname(t[j]),
+                !has(j, .placeWord) || (isSurname(t[j]) && !has(j, .streetType)),
+                !has(j, .ordinary) || isSurname(t[j]),
                 j == from || PersonalDataAnalyser.gap(c, t[j - 1], t[j]) == .space
             {
                 j += 1
             }
             // "Walker Way", "Oakdale Junior School": a place named after someone is not them.
-            if j < t.count, j > from, placeWords.contains(t[j]), t[j].capitalised,
+            if j < t.count, j > from, has(j, .placeWord), t[j].capitalised,
                 PersonalDataAnalyser.gap(c, t[j - 1], t[j]) == .space
             {
                 return from
             }
             return j
         }
-        func afterPlacePreposition(_ i: Int) -> Bool { i > 0 && placePrepositions.contains(t[i - 1]) }
+        func afterPlacePreposition(_ i: Int) -> Bool { i > 0 && has(i - 1, .placePreposition) }
         /// "spoke to Batal", "a text from Vritti": "to" or "from" after words people are the end of.
         func spokenTo(_ i: Int) -> Bool {
-            i > 1 && (t[i - 1].text == "to" || t[i - 1].text == "from") && spokenToVerbs.contains(t[i - 2])
+            i > 1 && (t[i - 1].text == "to" || t[i - 1].text == "from") && has(i - 2, .spokenToVerb)
         }
         /// Capitalised words run on from `i` to a place word within three: "Lincoln Castle Academy".
         func beforePlaceName(_ i: Int) -> Bool {
@@ -164,7 +153,7 @@ enum NameFinder {
             while j < t.count, j <= i + 3, t[j].capitalised, PersonalDataAnalyser.gap(c, t[j - 1], t[j]) == .space {
                 // "Naomi Ward" is a person; "Oakdale Junior School" a place.
                 let surnameAtEnd = isSurname(t[j]) && (j + 1 == t.count || !t[j + 1].capitalised)
-                if placeWords.contains(t[j]), !surnameAtEnd { return true }
+                if has(j, .placeWord), !surnameAtEnd { return true }
                 j += 1
             }
             return false
@@ -176,34 +165,34 @@ enum NameFinder {
         func lowerCaseName(_ k: Int) -> Double? {
             let w = t[k]
             guard w.isWord, w.text.utf8.count >= 3 else { return nil }
-            let greeted = k > 0 && greetings.contains(t[k - 1]) && PersonalDataAnalyser.gap(c, t[k - 1], w) != .other
+            let greeted = k > 0 && has(k - 1, .greeting) && PersonalDataAnalyser.gap(c, t[k - 1], w) != .other
             let possessive = w.end + 1 < c.count && (c[w.end] == 0x27 || c[w.end] == 0x2019) && c[w.end + 1] == 0x73
-            let before = k > 0 && cuesBefore.contains(t[k - 1])
-            let after = k + 1 < t.count && cuesAfter.contains(t[k + 1])
-            let strongAfter = k + 1 < t.count && strongCuesAfter.contains(t[k + 1])
+            let before = k > 0 && has(k - 1, .cueBefore)
+            let after = k + 1 < t.count && has(k + 1, .cueAfter)
+            let strongAfter = k + 1 < t.count && has(k + 1, .strongCueAfter)
             let edge = greeted || k == 0 || k + 1 == t.count
             let cued =
                 possessive || before || after || spokenTo(k) || (afterPlacePreposition(k) && !isProperNoun(w))
             guard edge || cued || strongAfter else { return nil }
-            guard !isOrdinary(w), !textSpeak.contains(w), !titles.contains(w),
-                !(k > 0 && saints.contains(t[k - 1]) && t[k - 1].capitalised), !beforePlaceName(k)
+            guard !isOrdinary(k), !has(k, [.textSpeak, .title]),
+                !(k > 0 && has(k - 1, .saint) && t[k - 1].capitalised), !beforePlaceName(k)
             else { return nil }
-            if let first = isDated(w) ? nil : firstName(w) {
+            if let first = isDated(k) ? nil : firstName(w) {
                 // hi jayden; "roy can u confirm"; "… right? kathryn"
                 if edge { return 0.5 }
                 // A name that is no everyday word, where the words around it say it is a person.
-                let asPlace = k > 0 && placeOnlyPrepositions.contains(t[k - 1]) && isProperNoun(w)
+                let asPlace = k > 0 && has(k - 1, .placeOnlyPreposition) && isProperNoun(w)
                 return !first.alsoWord && cued && !asPlace ? 0.5 : nil
             }
             // "hi ogooluwa", "without onyinye there": a word no list or dictionary knows, where the
             // words around it say it is a person.
-            let vocative = k == 0 && k + 1 < t.count && vocativeCues.contains(t[k + 1])
+            let vocative = k == 0 && k + 1 < t.count && has(k + 1, .vocative)
             guard w.text.utf8.count >= 4, greeted || possessive || before || strongAfter || vocative else { return nil }
-            return isUnknownWord(w) ? 0.45 : nil
+            return isUnknown(k) ? 0.45 : nil
         }
         /// "27 Jan 2024": a month, though Jan is a name too.
-        func isDated(_ w: AnalysedText.Token) -> Bool {
-            calendarWords.contains(w) && (nextToDigit(c, w.start - 1, -1) || nextToDigit(c, w.end, 1))
+        func isDated(_ i: Int) -> Bool {
+            has(i, .calendar) && (nextToDigit(c, t[i].start - 1, -1) || nextToDigit(c, t[i].end, 1))
         }
         while k < t.count {
             let w = t[k]
@@ -216,7 +205,7 @@ enum NameFinder {
                 continue
             }
             // Mrs Okafor, Dr Patel
-            if titles.contains(w), w.capitalised, k + 1 < t.count, t[k + 1].capitalised,
+            if has(k, .title), w.capitalised, k + 1 < t.count, t[k + 1].capitalised,
                 t[k + 1].isWord
             {
                 let gapOK = c[w.end..<t[k + 1].start].allSatisfy { $0 == 0x20 || $0 == 0x2E }
@@ -226,36 +215,36 @@ enum NameFinder {
                     continue
                 }
             }
-            let greeted = k > 0 && greetings.contains(t[k - 1]) && PersonalDataAnalyser.gap(c, t[k - 1], w) != .other
-            if titles.contains(w) {
+            let greeted = k > 0 && has(k - 1, .greeting) && PersonalDataAnalyser.gap(c, t[k - 1], w) != .other
+            if has(k, .title) {
                 k += 1
                 continue
             }
             // "St Edward's School", "Thomas Hardye School": part of a place's or an organisation's name.
-            if (k > 0 && saints.contains(t[k - 1]) && t[k - 1].capitalised) || beforePlaceName(k) {
+            if (k > 0 && has(k - 1, .saint) && t[k - 1].capitalised) || beforePlaceName(k) {
                 k += 1
                 continue
             }
             // Kayden's, Joy's: a capitalised word with a possessive inside a sentence.
             let possessive = w.end + 1 < c.count && (c[w.end] == 0x27 || c[w.end] == 0x2019) && c[w.end + 1] == 0x73
-            if possessive, isNameLike(w, c), !placeWords.contains(w), !notNames.contains(w), !organisations.contains(w),
-                !startsSentence(c, w.start) || !ordinaryWords.contains(w)
+            if possessive, isNameLike(w, c), !has(k, [.placeWord, .notName, .organisation]),
+                !startsSentence(c, w.start) || !has(k, .ordinary)
             {
                 emit(k..<(k + 1), 0.6)
                 continue
             }
-            let ordinary = isOrdinary(w)
-            let known = w.isWord && !isDated(w) && firstName(w) != nil
+            let ordinary = isOrdinary(k)
+            let known = w.isWord && !isDated(k) && firstName(w) != nil
             // "to Lincoln", "in Chester": a name that is also a place, written as one.
-            let asPlace = known && k > 0 && placeOnlyPrepositions.contains(t[k - 1]) && isProperNoun(w)
+            let asPlace = known && k > 0 && has(k - 1, .placeOnlyPreposition) && isProperNoun(w)
             let nameLike = isNameLike(w, c)
-            let nextCue = k + 1 < t.count && cuesAfter.contains(t[k + 1])
+            let nextCue = k + 1 < t.count && has(k + 1, .cueAfter)
             if nameLike, !asPlace {
                 // Jayden Price; Oskar Naylor (an unknown first name before a known surname)
                 if k + 1 < t.count, isNameLike(t[k + 1], c), PersonalDataAnalyser.gap(c, w, t[k + 1]) == .space,
                     known
-                        ? (isSurname(t[k + 1]) || !ordinaryWords.contains(t[k + 1]))
-                        : (!ordinary && isUnknownWord(w) && isSurname(t[k + 1]) && !startsSentence(c, w.start))
+                        ? (isSurname(t[k + 1]) || !has(k + 1, .ordinary))
+                        : (!ordinary && isUnknown(k) && isSurname(t[k + 1]) && !startsSentence(c, w.start))
                 {
                     let end = run(from: k + 1, max: 2)
                     if end > k + 1 {
@@ -276,15 +265,15 @@ enum NameFinder {
                 // "For Guy, the priority …", "tell Bill": a capitalised name that is also a word, after a
                 // word that names a person next, when it is not a month or season, nor the start of a title
                 // ("Summer Fair").
-                if known, ordinary, k > 0, cuesBefore.contains(t[k - 1]) || spokenTo(k),
-                    PersonalDataAnalyser.gap(c, t[k - 1], w) == .space, !calendarWords.contains(w),
-                    !notNames.contains(w), !greetings.contains(w), !placeWords.contains(w),
+                if known, ordinary, k > 0, has(k - 1, .cueBefore) || spokenTo(k),
+                    PersonalDataAnalyser.gap(c, t[k - 1], w) == .space,
+                    !has(k, [.calendar, .notName, .greeting, .placeWord]),
                     k + 1 == t.count || !t[k + 1].capitalised || PersonalDataAnalyser.gap(c, w, t[k + 1]) != .space
                 {
                     emit(k..<(k + 1), 0.55)
                     continue
                 }
-                if !known, !ordinary, isUnknownWord(w) {
+                if !known, !ordinary, isUnknown(k) {
                     if !startsSentence(c, w.start) {
                         // "about Ogooluwa": inside a sentence, a capitalised word no list or dictionary
                         // knows, unless the word before makes it a place ("in Swanage").
@@ -293,7 +282,7 @@ enum NameFinder {
                             continue
                         }
                     } else if nextCue || (k == 0 && w.end + 1 < c.count && (c[w.end] == 0x2C || c[w.end + 1] == 0x2D))
-                        || (k == 0 && k + 1 < t.count && vocativeCues.contains(t[k + 1]))
+                        || (k == 0 && k + 1 < t.count && has(k + 1, .vocative))
                         || k + 1 == t.count || (w.end + 1 < c.count && c[w.end] == 0x20 && c[w.end + 1] == 0x28)
                     {
                         // "Devyka was upset", "Keji, Emeka and …", a sign-off ("… Thanks. Baashir").
@@ -373,11 +362,50 @@ enum NameFinder {
     static let textSpeak = WordSet(PhraseLists.textSpeak.filter { !$0.contains(" ") })
 
     /// Name-like in its letters, and no known word, place, organisation or everyday name of a thing.
-    static func isUnknownWord(_ t: AnalysedText.Token) -> Bool {
-        t.isWord && t.text.utf8.count >= 3 && !isDictionaryWord(t)
-            && !organisations.contains(t) && !ordinaryWords.contains(t) && !placeWords.contains(t)
-            && !textSpeak.contains(t)
+    static func isUnknownWord(_ t: AnalysedText.Token, _ cues: Cue) -> Bool {
+        t.isWord && t.text.utf8.count >= 3 && cues.isDisjoint(with: [.organisation, .ordinary, .placeWord, .textSpeak])
+            && !isDictionaryWord(t)
     }
+
+    /// The small lists above, each a bit.
+    struct Cue: OptionSet, Sendable {
+        let rawValue: UInt32
+        static let title = Cue(rawValue: 1 << 0)
+        static let greeting = Cue(rawValue: 1 << 1)
+        static let ordinary = Cue(rawValue: 1 << 2)
+        static let placeWord = Cue(rawValue: 1 << 3)
+        static let wordLikeName = Cue(rawValue: 1 << 4)
+        static let notName = Cue(rawValue: 1 << 5)
+        static let cueBefore = Cue(rawValue: 1 << 6)
+        static let cueAfter = Cue(rawValue: 1 << 7)
+        static let strongCueAfter = Cue(rawValue: 1 << 8)
+        static let vocative = Cue(rawValue: 1 << 9)
+        static let textSpeak = Cue(rawValue: 1 << 10)
+        static let calendar = Cue(rawValue: 1 << 11)
+        static let placePreposition = Cue(rawValue: 1 << 12)
+        static let placeOnlyPreposition = Cue(rawValue: 1 << 13)
+        static let spokenToVerb = Cue(rawValue: 1 << 14)
+        static let organisation = Cue(rawValue: 1 << 15)
+        static let saint = Cue(rawValue: 1 << 16)
+        static let streetType = Cue(rawValue: 1 << 17)
+    }
+
+    /// Every word of the small lists, with the lists it is in.
+    static let cueIndex: HashIndex<Cue> = {
+        let lists: [(WordSet, Cue)] = [
+            (titles, .title), (greetings, .greeting), (ordinaryWords, .ordinary), (placeWords, .placeWord),
+            (wordLikeNames, .wordLikeName), (notNames, .notName), (cuesBefore, .cueBefore), (cuesAfter, .cueAfter),
+            (strongCuesAfter, .strongCueAfter), (vocativeCues, .vocative), (textSpeak, .textSpeak),
+            (calendarWords, .calendar), (placePrepositions, .placePreposition),
+            (placeOnlyPrepositions, .placeOnlyPreposition), (spokenToVerbs, .spokenToVerb),
+            (organisations, .organisation), (saints, .saint), (PersonalDataAnalyser.streetTypes, .streetType),
+        ]
+        var cues: [UInt64: Cue] = [:]
+        for (words, cue) in lists {
+            for hash in words.hashes { cues[hash, default: []].insert(cue) }
+        }
+        return HashIndex(cues.map { ($0.key, $0.value) })
+    }()
 
     /// Nothing but spaces between the start of the text, or a full stop, question mark, exclamation
     /// mark or line break, and `i`.

@@ -34,6 +34,8 @@ public struct PersonalContactAnalyser: ContentAnalyser {
     static func mayGiveContact(_ text: AnalysedText) -> Bool {
         var own = false, contact = false
         let t = text.tokens, c = text.scalars
+        // Read once, not once a word: every read of a static goes through the runtime's once-only check.
+        let ownWords = Self.ownWords, hash44 = Self.hash44, hashAt = Self.hashAt, hashDot = Self.hashDot
         for k in t.indices {
             if !own, ownWords.contains(t[k]) { own = true }
             if !contact {

@@ -109,12 +109,21 @@ public struct PersonalDataAnalyser: ContentAnalyser {
         return out
     }
 
+    /// "12", "7a", "221b": one to three digits, not starting 0, and perhaps a letter. Read as bytes,
+    /// without an array: asked of every number in a message.
     static func isHouseNumber(_ w: String) -> Bool {
         guard let first = w.utf8.first, first >= 0x31, first <= 0x39, w.utf8.count <= 4 else { return false }
-        let u = Array(w.utf8)
-        let digits = u.prefix { $0 >= 0x30 && $0 <= 0x39 }.count
-        return (1...3).contains(digits)
-            && (u.count == digits || (u.count == digits + 1 && (0x61...0x7A).contains(u[digits])))
+        var digits = 0, letters = 0
+        for b in w.utf8 {
+            if letters == 0, b &- 0x30 < 10 {
+                digits += 1
+            } else if b &- 0x61 < 26 {
+                letters += 1
+            } else {
+                return false
+            }
+        }
+        return digits <= 3 && letters <= 1
     }
 
     enum Gap { case space, comma, other }

@@ -110,4 +110,7 @@ public struct WordSet: Sendable {
     public func contains(_ t: AnalysedText.Token) -> Bool { contains(hash: t.hash) }
 
     public func contains(_ word: String) -> Bool { contains(hash: WordHash.of(word)) }
+
+    /// Every member's hash, to build other tables from.
+    var hashes: [UInt64] { slots.filter { $0 != 0 } + (holdsZero ? [0] : []) }
 }

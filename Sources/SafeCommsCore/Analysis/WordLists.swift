@@ -55,16 +55,22 @@ enum WordLists {
         let alsoWord: Bool
     }
 
-    /// Every first name, and those of them that are everyday English words too (marked in the file).
-    static let firstNames: (all: WordSet, alsoWords: WordSet) = {
-        let names = entries("first-names")
-        return (WordSet(hashes: names.map(\.hash)), WordSet(hashes: names.filter(\.marked).map(\.hash)))
+    /// First names (those marked in the file are everyday English words too), surnames, everyday
+    /// English words (a capitalised word that is none of these is likely a name or a place) and the
+    /// dictionary's proper nouns (places, organisations, months and people, in lower case): one table.
+    static let lexicon: Lexicon = {
+        var words: [(hash: UInt64, kinds: Lexicon.Kinds)] = []
+        words.reserveCapacity(130_000)
+        for name in entries("first-names") {
+            words.append((name.hash, name.marked ? [.firstName, .alsoWord] : .firstName))
+        }
+        for (list, kind) in [
+            ("surnames", Lexicon.Kinds.surname), ("english-words", .englishWord), ("proper-nouns", .properNoun),
+        ] {
+            for word in entries(list) { words.append((word.hash, kind)) }
+        }
+        return Lexicon(words)
     }()
-    static let surnames = WordSet(hashes: entries("surnames").map(\.hash))
-    /// Everyday English words: a capitalised word that is none of these is likely a name or a place.
-    static let englishWords = WordSet(hashes: entries("english-words").map(\.hash))
-    /// Places, organisations, months and people's names from the dictionary (lower case).
-    static let properNouns = WordSet(hashes: entries("proper-nouns").map(\.hash))
     /// WA-10, PD-1.10: see `PhraseLists.inappropriateLanguage`.
     static let inappropriateLanguage = lines("inappropriate-language")
 }

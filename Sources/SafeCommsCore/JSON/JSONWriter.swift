@@ -24,10 +24,35 @@ public struct JSONWriter: Sendable {
 
     mutating func byte(_ b: UInt8) { bytes.append(b) }
 
-    mutating func int(_ n: Int) { bytes.append(contentsOf: String(n).utf8) }
+    /// Digits written straight into the buffer: every span of every finding has two.
+    mutating func int(_ n: Int) {
+        guard n >= 0 else { return bytes.append(contentsOf: String(n).utf8) }
+        var divisor = 1
+        while divisor <= n / 10 { divisor *= 10 }
+        var rest = n
+        while divisor > 0 {
+            bytes.append(Byte.zero + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
 
-    /// A finite number in Swift's shortest form (0.95, not 0.9500000000000001).
-    mutating func double(_ d: Double) { bytes.append(contentsOf: (d.isFinite ? "\(d)" : "0").utf8) }
+    /// A finite number in Swift's shortest form (0.95, not 0.9500000000000001). Confidences are
+    /// hundredths, and those are written digit by digit: formatting a `Double` through a `String` was
+    /// a hundredth of `safecomms analyse`.
+    mutating func double(_ d: Double) {
+        let hundredths = (d * 100).rounded()
+        guard d.sign == .plus, hundredths <= 10_000, hundredths / 100 == d else {
+            return bytes.append(contentsOf: (d.isFinite ? "\(d)" : "0").utf8)
+        }
+        // The nearest double to a decimal of two places prints as that decimal without its trailing
+        // zero, and with at least one digit after the point (1.0, 0.5, 0.85).
+        let n = Int(hundredths)
+        int(n / 100)
+        bytes.append(Byte.dot)
+        bytes.append(Byte.zero + UInt8(n / 10 % 10))
+        if n % 10 != 0 { bytes.append(Byte.zero + UInt8(n % 10)) }
+    }
 
     /// A string with `"`, `\` and control characters escaped as `JSONEncoder` escapes them; every
     /// other character is written as its UTF-8.
