@@ -77,6 +77,32 @@ import Testing
         #expect(index[WordHash.of("absent")] == nil)
     }
 
+    /// The one table of the large word lists answers as the four lists would: a word in several has
+    /// each kind, "also a word" belongs to the form that is the first name, and accents come off.
+    @Test func theLexiconAnswersForEveryListAWordIsIn() {
+        let words = (0..<20_000).map { "w\($0)" }
+        let lexicon = Lexicon(
+            words.enumerated().flatMap { k, w -> [(hash: UInt64, kinds: Lexicon.Kinds)] in
+                let h = WordHash.of(w)
+                return k % 2 == 0 ? [(h, .firstName), (h, .surname)] : [(h, .englishWord)]
+            }
+        )
+        #expect(
+            words.enumerated().allSatisfy { k, w in
+                lexicon.kinds(hash: WordHash.of(w)) == (k % 2 == 0 ? [.firstName, .surname] : .englishWord)
+            }
+        )
+        #expect(lexicon.kinds(hash: WordHash.of("absent")).isEmpty)
+
+        func kinds(_ word: String) -> Lexicon.Kinds { WordLists.lexicon.kinds(AnalysedText(word).tokens[0]) }
+        #expect(kinds("will").isSuperset(of: [.firstName, .alsoWord, .englishWord]), "\(kinds("will"))")
+        #expect(kinds("wojciech") == .firstName)
+        #expect(kinds("chloé").contains(.firstName) && !kinds("chloé").contains(.alsoWord), "\(kinds("chloé"))")
+        #expect(kinds("łukasz").contains(.firstName), "\(kinds("łukasz"))")
+        #expect(kinds("nowak") == .surname && kinds("chester").isSuperset(of: [.firstName, .surname, .properNoun]))
+        #expect(kinds("zzqxv").isEmpty)
+    }
+
     @Test func casePeopleAreFoundInTheirOwnWordsOnly() {
         let people = [
             CasePersonInfo(
